@@ -1,0 +1,45 @@
+# Two commands do all set-up on a fresh machine: `make demo` and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+NEWSTRACE := $(VENV)/bin/newstrace
+STAMP := $(VENV)/.installed-stamp
+DEMO_DB ?= data/demo.db
+DEMO_OUT ?= data/demo-report
+# The PostgreSQL store tests run when a server answers here; otherwise they skip, saying so.
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: install demo test test-fast eval bench bench-extract bench-numbers clean
+
+$(STAMP): setup.cfg pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip setuptools wheel
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(NEWSTRACE) --db $(DEMO_DB) run data/demo --primary-dir data/demo/primary --out $(DEMO_OUT)
+
+test: install
+	NEWSTRACE_TEST_PG=$$($(PY) -c "import socket,sys; s=socket.socket(); s.settimeout(1); sys.stdout.write('$(PG_URL)' if s.connect_ex(('127.0.0.1',5432))==0 else '')") \
+	$(PY) -m pytest -q -ra
+
+test-fast: install
+	$(PY) -m pytest -q -ra -m "not slow"
+
+eval: install
+	$(PY) -m bench.eval_devset
+
+bench-extract: install
+	$(PY) -m bench.extract_benchmark
+
+bench-numbers: install
+	$(PY) -m bench.numbers_benchmark
+
+bench: install
+	$(PY) -m bench.pipeline_benchmark
+
+clean:
+	rm -rf build *.egg-info .pytest_cache $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm $(DEMO_OUT)

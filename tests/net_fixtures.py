@@ -1,0 +1,1 @@
+"""Loopback-only network fixtures (filled in with the fetch tests)."""
