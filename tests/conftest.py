@@ -43,3 +43,51 @@ def _offline_models(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
     os.environ.pop("http_proxy", None)
+
+
+@pytest.fixture(scope="session")
+def pg_base_url() -> str:
+    url = os.environ.get("NEWSTRACE_TEST_PG")
+    if not url:
+        pytest.skip("PostgreSQL tests skipped: NEWSTRACE_TEST_PG is not set (make test sets it when a server answers on 127.0.0.1:5432)")
+    return url
+
+
+@pytest.fixture(scope="session")
+def pg_schema_url(pg_base_url: str):
+    """A fresh schema for this test run, dropped afterwards, so no tables are left behind."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    from corpus.store import resolve_db_url
+
+    schema = "nt_" + uuid.uuid4().hex[:10]
+    engine = sa.create_engine(resolve_db_url(pg_base_url))
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    sep = "&" if "?" in pg_base_url else "?"
+    yield f"{pg_base_url}{sep}options=-csearch_path%3D{schema}", schema, engine
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+    engine.dispose()
+
+
+@pytest.fixture
+def pg_url(pg_schema_url):
+    """A PostgreSQL URL whose tables are emptied after each test."""
+    url, schema, engine = pg_schema_url
+    yield url
+    with engine.begin() as conn:
+        tables = [r[0] for r in conn.exec_driver_sql(
+            "SELECT tablename FROM pg_tables WHERE schemaname = %(s)s", {"s": schema})]
+        for table in tables:
+            conn.exec_driver_sql(f'DROP TABLE "{schema}"."{table}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Run a test against both backends (PostgreSQL skips, saying why, when absent)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "corpus.db")
+    return request.getfixturevalue("pg_url")

@@ -1,0 +1,332 @@
+"""Ingest: turn sources (URLs, files, folders, WARC archives, URL lists) into stored articles.
+
+One source becomes exactly one row (an article, a duplicate pointer, a
+no-article page or a failure with its reason) committed in its own
+transaction, so a batch never stops on a bad item and a rerun after a crash
+resumes where it stopped: sources already stored are skipped without any
+network or extraction work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import IO
+
+from .clean import ExtractionTimeout, ExtractorCrashed, extract_in_worker, is_article, parse_text_file
+from .decode import decode_body
+from .errors import FetchError, UsageError
+from .fetch import Fetcher, FetchOptions
+from .language import detect_language
+from .records import Article, Extracted, IngestSummary, RawResponse, Status
+from .store import Store, now
+from .urls import InvalidURL, canonical_url, content_id, looks_like_url, outlet_from_url, url_id
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+TEXT_SUFFIXES = (".txt", ".text", ".md")
+WARC_SUFFIXES = (".warc", ".warc.gz")
+EXTRACTOR_VERSION = "newstrace-clean/1"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input as the user gave it; `error` is set when it is unusable."""
+
+    ref: str
+    kind: str  # url | file | invalid
+    path: Path | None = None
+    line: int | None = None
+    error: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.ref} (line {self.line})" if self.line else self.ref
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    primary: bool = False
+    fetch: FetchOptions = field(default_factory=FetchOptions)
+    extract_timeout: float = 20.0
+    # Retrying once in a fresh worker separates a flaky crash from a page that always kills the parser.
+    crash_retries: int = 1
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    source: Source
+    status: str  # ok | duplicate | unchanged | no_article | failed_* | blocked | invalid_input
+    reason: str | None = None
+    article_id: str | None = None
+
+
+def expand_sources(sources: Sequence[str], input_files: Sequence[str | IO[str]] = ()) -> Iterator[Source]:
+    """Yield Sources from arguments and `-i` lists, expanding folders recursively in sorted order.
+
+    Duplicate inputs are collapsed; bad lines become `invalid` Sources (never an exception),
+    so one typo does not cost the rest of the list.
+    """
+    seen: set[str] = set()
+
+    def emit(ref: str, line: int | None) -> Iterator[Source]:
+        ref = ref.strip()
+        if not ref or ref.startswith("#"):
+            return
+        for src in _classify(ref, line):
+            key = str(src.path) if src.path else src.ref
+            if key in seen:
+                continue
+            seen.add(key)
+            yield src
+
+    for ref in sources:
+        yield from emit(ref, None)
+    for item in input_files:
+        handle: IO[str]
+        if isinstance(item, str):
+            if item == "-":
+                handle = sys.stdin
+            else:
+                try:
+                    handle = open(item, encoding="utf-8-sig", errors="replace")
+                except OSError as exc:
+                    raise UsageError(f"cannot read input list {item}: {exc.strerror}; check the -i path") from exc
+        else:
+            handle = item
+        with handle if handle is not sys.stdin else _nullcontext(handle):
+            for number, text in enumerate(handle, start=1):
+                yield from emit(text, number)
+
+
+class _nullcontext:
+    def __init__(self, value: IO[str]):
+        self.value = value
+
+    def __enter__(self) -> IO[str]:
+        return self.value
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _classify(ref: str, line: int | None) -> Iterator[Source]:
+    if looks_like_url(ref):
+        try:
+            canonical_url(ref)
+        except (InvalidURL, ValueError) as exc:
+            yield Source(ref, "invalid", line=line, error=f"invalid_url: {exc}")
+            return
+        yield Source(ref, "url", line=line)
+        return
+    path = Path(ref).expanduser()
+    if path.is_dir():
+        for child in sorted(p for p in path.rglob("*") if p.is_file()):
+            if _file_kind(child) is not None and not any(part.startswith(".") for part in child.relative_to(path).parts):
+                yield Source(str(child), "file", path=child.resolve(), line=line)
+        return
+    if path.is_file():
+        if _file_kind(path) is None:
+            yield Source(ref, "invalid", line=line,
+                         error="unsupported_file_type: give .html, .txt or .warc(.gz) files")
+            return
+        yield Source(ref, "file", path=path.resolve(), line=line)
+        return
+    if re.match(r"^[\w.-]+\.[a-z]{2,}(/|$)", ref):
+        yield Source(ref, "invalid", line=line, error="invalid_url: no scheme; write https://" + ref)
+        return
+    yield Source(ref, "invalid", line=line, error="not_found: no such file or folder")
+
+
+def _file_kind(path: Path) -> str | None:
+    name = path.name.lower()
+    if name.endswith(WARC_SUFFIXES):
+        return "warc"
+    if name.endswith(HTML_SUFFIXES):
+        return "html"
+    if name.endswith(TEXT_SUFFIXES):
+        return "text"
+    return None
+
+
+def text_hash(text: str) -> str:
+    """Hash of the normalised text: exact duplicates differ only in whitespace."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+def ingest(sources: Iterable[Source], store: Store, options: IngestOptions = IngestOptions(), *,
+           on_item: Callable[[ItemResult], None] | None = None, run_id: str | None = None) -> IngestSummary:
+    """Ingest every source into `store`; return the counts. Never raises for a single bad item."""
+    run_id = run_id or uuid.uuid4().hex[:12]
+    counts = {"ok": 0, "duplicate": 0, "unchanged": 0, "no_article": 0, "failed": 0}
+    failures: list[tuple[str, str, str]] = []
+    with Fetcher(options.fetch) as fetcher:
+        runner = _Runner(store, options, fetcher, run_id)
+        for source in sources:
+            for result in runner.run(source):
+                bucket = result.status if result.status in counts else "failed"
+                counts[bucket] += 1
+                if bucket == "failed":
+                    failures.append((result.source.label, result.status, result.reason or ""))
+                if on_item:
+                    on_item(result)
+    return IngestSummary(ok=counts["ok"], duplicate=counts["duplicate"], unchanged=counts["unchanged"],
+                         no_article=counts["no_article"], failed=counts["failed"], failures=tuple(failures))
+
+
+class _Runner:
+    """Per-run state: the store, options, and the shared fetcher with its host politeness."""
+
+    def __init__(self, store: Store, options: IngestOptions, fetcher: Fetcher, run_id: str):
+        self.store = store
+        self.options = options
+        self.fetcher = fetcher
+        self.run_id = run_id
+
+    def run(self, source: Source) -> Iterator[ItemResult]:
+        if source.kind == "invalid":
+            reason = source.error or "invalid_input"
+            self.store.log_input(run_id=self.run_id, input_ref=source.label, status="invalid_input", reason=reason)
+            yield ItemResult(source, "invalid_input", reason)
+        elif source.kind == "url":
+            yield self._url(source)
+        elif source.path is not None and _file_kind(source.path) == "warc":
+            yield from self._warc(source)
+        else:
+            yield self._file(source)
+
+    # -- URLs ---------------------------------------------------------------------------
+
+    def _url(self, source: Source) -> ItemResult:
+        canonical = canonical_url(source.ref)
+        article_id = url_id(canonical)
+        existing = self.store.find_alias(source.ref) or self.store.find_alias(canonical)
+        if existing is not None and existing.status is not Status.FAILED_TRANSIENT and not self._upgrade(existing):
+            return ItemResult(source, "unchanged", existing.reason, existing.id)
+        previous_attempts = existing.attempts if existing else 0
+        base = Article(id=article_id, url=source.ref, final_url=None, canonical_url=canonical, source_path=None,
+                       status=Status.FAILED_TRANSIENT, is_primary=self.options.primary, fetched_at=now(),
+                       extractor_version=EXTRACTOR_VERSION)
+        try:
+            raw = self.fetcher.fetch(source.ref)
+        except FetchError as exc:
+            failed = replace(base, status=exc.status, reason=exc.reason,
+                             attempts=previous_attempts + exc.attempts, redirect_chain=exc.redirect_chain,
+                             next_attempt_at=_retry_at(exc) if exc.status is Status.FAILED_TRANSIENT else None)
+            return self._save(source, failed)
+        base = replace(base, final_url=raw.final_url, redirect_chain=raw.redirect_chain,
+                       attempts=previous_attempts + raw.attempts, fetched_at=raw.fetched_at)
+        return self._from_bytes(source, base, raw.body, raw.header("content-type"), "html", raw=raw)
+
+    # -- files --------------------------------------------------------------------------
+
+    def _file(self, source: Source) -> ItemResult:
+        assert source.path is not None
+        try:
+            body = source.path.read_bytes()
+        except OSError as exc:
+            reason = f"unreadable: {exc.strerror}"
+            self.store.log_input(run_id=self.run_id, input_ref=source.label, status="invalid_input", reason=reason)
+            return ItemResult(source, "invalid_input", reason)
+        article_id = content_id(body)
+        alias = "file:" + str(source.path)
+        existing = self.store.get_article(article_id)
+        if existing is not None and existing.id == article_id and not self._upgrade(existing):
+            return ItemResult(source, "unchanged", existing.reason, existing.id)
+        base = Article(id=article_id, url=None, final_url=None, canonical_url=None, source_path=str(source.path),
+                       status=Status.OK, is_primary=self.options.primary, fetched_at=now(),
+                       extractor_version=EXTRACTOR_VERSION)
+        kind = _file_kind(source.path) or "html"
+        return self._from_bytes(source, base, body, None, kind, alias=alias)
+
+    def _warc(self, source: Source) -> Iterator[ItemResult]:
+        assert source.path is not None
+        from .warc import iter_warc_responses
+
+        try:
+            for raw in iter_warc_responses(source.path):
+                record_source = Source(raw.requested_url, "url", line=source.line)
+                try:
+                    canonical = canonical_url(raw.requested_url)
+                except (InvalidURL, ValueError) as exc:
+                    yield self._invalid(record_source, f"invalid_url: {exc}")
+                    continue
+                article_id = url_id(canonical)
+                if self.store.get_article(article_id) is not None:
+                    yield ItemResult(record_source, "unchanged", None, article_id)
+                    continue
+                base = Article(id=article_id, url=raw.requested_url, final_url=raw.final_url,
+                               canonical_url=canonical, source_path=str(source.path), status=Status.OK,
+                               is_primary=self.options.primary, fetched_at=raw.fetched_at,
+                               extractor_version=EXTRACTOR_VERSION)
+                yield self._from_bytes(record_source, base, raw.body, raw.header("content-type"), "html", raw=raw)
+        except (OSError, ValueError) as exc:
+            yield self._invalid(source, f"bad_warc: {exc}")
+
+    def _invalid(self, source: Source, reason: str) -> ItemResult:
+        self.store.log_input(run_id=self.run_id, input_ref=source.label, status="invalid_input", reason=reason)
+        return ItemResult(source, "invalid_input", reason)
+
+    def _upgrade(self, existing: Article) -> bool:
+        """A stored document is redone only to mark it primary when asked now."""
+        return self.options.primary and not existing.is_primary and existing.status is Status.OK
+
+    # -- shared tail: decode, extract, decide, store -------------------------------------
+
+    def _from_bytes(self, source: Source, base: Article, body: bytes, content_type: str | None, kind: str, *,
+                    raw: RawResponse | None = None, alias: str | None = None) -> ItemResult:
+        decoded = decode_body(body, content_type)
+        base = replace(base, encoding=decoded.encoding, encoding_source=decoded.source)
+        if not decoded.text.strip():
+            return self._save(source, replace(base, status=Status.NO_ARTICLE, reason="empty_body"), raw, body, alias)
+        try:
+            extracted = self._extract(decoded.text, base.final_url or base.url, kind)
+        except ExtractionTimeout:
+            return self._save(source, replace(base, status=Status.FAILED_PERMANENT, reason="extraction_timeout"),
+                              raw, body, alias)
+        except ExtractorCrashed:
+            return self._save(source, replace(base, status=Status.FAILED_TRANSIENT, reason="extractor_crash"),
+                              raw, body, alias)
+        article = _with_extracted(base, extracted)
+        missing = is_article(extracted)
+        if missing:
+            article = replace(article, status=Status.NO_ARTICLE, reason=missing)
+        return self._save(source, article, raw, body, alias)
+
+    def _extract(self, text: str, url: str | None, kind: str) -> Extracted:
+        if kind == "text":
+            return parse_text_file(text)
+        for attempt in range(self.options.crash_retries + 1):
+            try:
+                return extract_in_worker(text, url, self.options.extract_timeout)
+            except ExtractorCrashed:
+                if attempt == self.options.crash_retries:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _save(self, source: Source, article: Article, raw: RawResponse | None = None,
+              body: bytes | None = None, alias: str | None = None) -> ItemResult:
+        saved = self.store.save_article(article, raw=raw, raw_body=None if raw else body, alias=alias,
+                                        run_id=self.run_id, input_ref=source.label)
+        reason = article.reason if saved.status == article.status.value else f"same text as {saved.article_id}"
+        return ItemResult(source, saved.status, reason, saved.article_id)
+
+
+def _with_extracted(base: Article, ex: Extracted) -> Article:
+    language = ex.language or detect_language(ex.text)
+    return replace(base, title=ex.title, author=ex.author, published=ex.published,
+                   outlet=ex.outlet or outlet_from_url(base.final_url or base.url), language=language,
+                   text=ex.text, links=ex.links, auto_generated=ex.auto_generated,
+                   content_hash=text_hash(ex.text) if ex.text else None)
+
+
+def _retry_at(exc: FetchError) -> str:
+    import datetime as dt
+
+    delay = exc.retry_after if exc.retry_after is not None else 300.0
+    when = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=delay)
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,553 @@
+"""The corpus store: the one module that writes SQL.
+
+SQLAlchemy Core over SQLite (default) or PostgreSQL (by URL), with the same
+code for both. Every unit of work (one article with its raw response, links
+and alias; one article's annotations) is a single transaction, so a
+`kill -9` at any moment loses nothing that was committed and a rerun resumes.
+
+SQLite specifics, each for a reason:
+- WAL, so an analyst reading the corpus never blocks an ingest;
+- `BEGIN IMMEDIATE` for writes, because a deferred transaction that upgrades
+  from read to write fails at once with "database is locked" when another
+  process committed in between, ignoring the busy timeout;
+- a busy timeout, so two writers queue instead of failing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+from .errors import StoreError
+from .records import Article, Link, RawResponse, Status
+
+SCHEMA_VERSION = 2
+DEFAULT_DB = "newstrace.db"
+BUSY_TIMEOUT_MS = 30_000
+
+metadata = sa.MetaData()
+
+meta_table = sa.Table(
+    "newstrace_meta", metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+articles = sa.Table(
+    "articles", metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("url", sa.Text),
+    sa.Column("final_url", sa.Text),
+    sa.Column("canonical_url", sa.Text),
+    sa.Column("source_path", sa.Text),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("reason", sa.Text),
+    sa.Column("title", sa.Text),
+    sa.Column("author", sa.Text),
+    sa.Column("published", sa.String(32)),
+    sa.Column("outlet", sa.Text),
+    sa.Column("language", sa.String(16)),
+    sa.Column("text", sa.Text, nullable=False, default=""),
+    sa.Column("content_hash", sa.String(64), index=True),
+    sa.Column("auto_generated", sa.Boolean, nullable=False, default=False),
+    sa.Column("is_primary", sa.Boolean, nullable=False, default=False),
+    sa.Column("duplicate_of", sa.String(32)),
+    sa.Column("fetched_at", sa.String(32)),
+    sa.Column("encoding", sa.String(64)),
+    sa.Column("encoding_source", sa.String(32)),
+    sa.Column("redirect_chain", sa.Text),  # JSON list
+    sa.Column("extractor_version", sa.String(64)),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("next_attempt_at", sa.String(32)),
+    sa.Column("updated_at", sa.String(32), nullable=False),
+)
+
+raw_responses = sa.Table(
+    "raw_responses", metadata,
+    sa.Column("article_id", sa.String(32), primary_key=True),
+    sa.Column("requested_url", sa.Text),
+    sa.Column("final_url", sa.Text),
+    sa.Column("http_status", sa.Integer),
+    sa.Column("headers", sa.Text),  # JSON list of [name, value]
+    sa.Column("peer_address", sa.String(64)),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("body", sa.LargeBinary, nullable=False),
+    sa.Column("fetched_at", sa.String(32)),
+)
+
+links = sa.Table(
+    "links", metadata,
+    sa.Column("article_id", sa.String(32), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True),
+    sa.Column("href", sa.Text, nullable=False),
+    sa.Column("anchor", sa.Text, nullable=False),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+)
+
+aliases = sa.Table(
+    "url_aliases", metadata,
+    sa.Column("alias", sa.Text, primary_key=True),  # a URL as given, or file:<path>
+    sa.Column("article_id", sa.String(32), nullable=False, index=True),
+)
+
+ingest_log = sa.Table(
+    "ingest_log", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("run_id", sa.String(32), nullable=False),
+    sa.Column("input", sa.Text, nullable=False),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("reason", sa.Text),
+    sa.Column("article_id", sa.String(32)),
+    sa.Column("at", sa.String(32), nullable=False),
+)
+
+annotations = sa.Table(
+    "annotations", metadata,
+    sa.Column("article_id", sa.String(32), primary_key=True),
+    sa.Column("pipeline_version", sa.String(64), nullable=False),
+    sa.Column("input_hash", sa.String(64), nullable=False),
+    sa.Column("status", sa.String(32), nullable=False),  # annotated | nlp_skipped | nlp_failed
+    sa.Column("data", sa.Text, nullable=False),  # JSON of extract.records.Annotations
+    sa.Column("updated_at", sa.String(32), nullable=False),
+)
+
+embeddings = sa.Table(
+    "embeddings", metadata,
+    sa.Column("article_id", sa.String(32), primary_key=True),
+    sa.Column("kind", sa.String(32), primary_key=True),
+    sa.Column("model", sa.String(128), nullable=False),
+    sa.Column("input_hash", sa.String(64), nullable=False),
+    sa.Column("vector", sa.LargeBinary, nullable=False),
+)
+
+# Cached cross-document results (clusters, families) keyed by what they were computed from.
+results = sa.Table(
+    "results", metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("input_hash", sa.String(64), nullable=False),
+    sa.Column("data", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.String(32), nullable=False),
+)
+
+_V1_TABLES = (meta_table, articles, raw_responses, links, aliases, ingest_log, annotations)
+_V2_TABLES = (embeddings, results)
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def resolve_db_url(db: str | os.PathLike[str] | None) -> str:
+    """Turn `--db` / NEWSTRACE_DB into an SQLAlchemy URL (a path means SQLite)."""
+    value = str(db) if db else os.environ.get("NEWSTRACE_DB") or DEFAULT_DB
+    if value.startswith(("postgres://", "postgresql://")):
+        # psycopg 3 is the driver we ship; SQLAlchemy would otherwise pick psycopg2.
+        return "postgresql+psycopg://" + value.split("://", 1)[1]
+    if "://" in value:
+        return value
+    return f"sqlite:///{Path(value).expanduser()}"
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    status: str  # ok | duplicate | unchanged | no_article | failed_* | blocked
+    article_id: str
+
+
+class Store:
+    """Typed access to the corpus database. Open with `Store.open(db)`."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.is_sqlite = engine.dialect.name == "sqlite"
+
+    # -- opening and migrations ---------------------------------------------------------
+
+    @classmethod
+    def open(cls, db: str | os.PathLike[str] | None = None, *, migrate: bool = True) -> "Store":
+        url = resolve_db_url(db)
+        if url.startswith("sqlite:///"):
+            path = Path(url[len("sqlite:///"):])
+            if str(path) not in ("", ":memory:"):
+                parent = path.parent if str(path.parent) else Path(".")
+                if not parent.exists():
+                    raise StoreError(f"database folder {parent} does not exist; create it or pass another --db")
+                if not os.access(parent, os.W_OK):
+                    raise StoreError(f"database folder {parent} is not writable; pass a writable --db path")
+        try:
+            engine = sa.create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
+        except (sa.exc.ArgumentError, ImportError) as exc:
+            raise StoreError(f"cannot use database {url!r}: {exc}; pass a file path or postgresql://user@host/db") from exc
+        if engine.dialect.name == "sqlite":
+            _configure_sqlite(engine)
+        store = cls(engine)
+        try:
+            if store.is_sqlite:
+                store._check_integrity()
+            if migrate:
+                store.migrate()
+        except sa.exc.OperationalError as exc:
+            raise StoreError(_explain(exc)) from exc
+        except sa.exc.DatabaseError as exc:
+            raise StoreError(f"database {url} is unreadable ({exc.orig}); restore it from a backup or pass another --db") from exc
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _check_integrity(self) -> None:
+        with self.engine.connect() as conn:
+            row = conn.exec_driver_sql("PRAGMA quick_check").first()
+        if row is None or row[0] != "ok":
+            raise StoreError("database corrupt (quick_check failed); restore it from a backup, never delete its -wal file")
+
+    def schema_version(self) -> int:
+        with self.engine.connect() as conn:
+            if not sa.inspect(conn).has_table(meta_table.name):
+                return 0
+            value = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar()
+        return int(value or 0)
+
+    def migrate(self) -> int:
+        """Bring the schema to SCHEMA_VERSION in one transaction (DDL is transactional on both backends)."""
+        steps = {1: _V1_TABLES, 2: _V2_TABLES}
+        with self.write() as conn:
+            if not self.is_sqlite:
+                # Concurrent first runs on PostgreSQL must not both create the tables.
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(727274)")
+            current = 0
+            if sa.inspect(conn).has_table(meta_table.name):
+                current = int(conn.execute(
+                    sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar() or 0)
+            if current > SCHEMA_VERSION:
+                raise StoreError(f"database schema v{current} is newer than this newstrace (v{SCHEMA_VERSION}); upgrade newstrace")
+            for version in range(current + 1, SCHEMA_VERSION + 1):
+                for table in steps[version]:
+                    table.create(conn, checkfirst=True)
+                self._set_meta(conn, "schema_version", str(version))
+            return current
+
+    def _set_meta(self, conn: Connection, key: str, value: str) -> None:
+        self._upsert(conn, meta_table, {"key": key, "value": value}, ["key"])
+
+    # -- transactions -------------------------------------------------------------------
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A write transaction: BEGIN IMMEDIATE on SQLite, plain BEGIN elsewhere."""
+        try:
+            with self.engine.connect() as conn:
+                conn.info["immediate"] = True
+                try:
+                    with conn.begin():
+                        yield conn
+                finally:
+                    conn.info["immediate"] = False
+        except sa.exc.OperationalError as exc:
+            raise StoreError(_explain(exc)) from exc
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            yield conn
+
+    def _upsert(self, conn: Connection, table: sa.Table, row: dict[str, Any], keys: Sequence[str],
+                update: bool = True) -> None:
+        insert = _dialect_insert(conn, table).values(**row)
+        if update:
+            stmt = insert.on_conflict_do_update(
+                index_elements=list(keys), set_={k: v for k, v in row.items() if k not in keys})
+        else:
+            stmt = insert.on_conflict_do_nothing(index_elements=list(keys))
+        conn.execute(stmt)
+
+    # -- ingest -------------------------------------------------------------------------
+
+    def find_alias(self, alias: str) -> Article | None:
+        with self.read() as conn:
+            row = conn.execute(
+                sa.select(articles).join(aliases, aliases.c.article_id == articles.c.id)
+                .where(aliases.c.alias == alias)).mappings().first()
+        return _article(row, ()) if row else None
+
+    def save_article(self, article: Article, *, raw: RawResponse | None = None, raw_body: bytes | None = None,
+                     alias: str | None = None, run_id: str = "", input_ref: str = "") -> SaveResult:
+        """Store one ingested document (article, duplicate, no_article or failure) atomically.
+
+        Exact duplicates of an earlier article (same normalised-text hash) are
+        recorded as a `duplicate` row pointing at the first copy, with no text.
+        """
+        with self.write() as conn:
+            if article.status is Status.OK and article.content_hash:
+                first = conn.execute(
+                    sa.select(articles.c.id).where(
+                        articles.c.content_hash == article.content_hash,
+                        articles.c.status == Status.OK.value, articles.c.id != article.id,
+                    ).order_by(articles.c.updated_at, articles.c.id).limit(1)).scalar()
+                if first:
+                    article = _as_duplicate(article, first)
+            row = _article_row(article)
+            self._upsert(conn, articles, row, ["id"])
+            conn.execute(links.delete().where(links.c.article_id == article.id))
+            if article.links:
+                conn.execute(links.insert(), [
+                    {"article_id": article.id, "seq": i, "href": ln.href, "anchor": ln.text,
+                     "start": ln.start, "end": ln.end, "kind": ln.kind}
+                    for i, ln in enumerate(article.links)])
+            body = raw.body if raw is not None else raw_body
+            if body is not None:
+                self._upsert(conn, raw_responses, {
+                    "article_id": article.id,
+                    "requested_url": raw.requested_url if raw else None,
+                    "final_url": raw.final_url if raw else None,
+                    "http_status": raw.status if raw else None,
+                    "headers": json.dumps(list(raw.headers)) if raw else None,
+                    "peer_address": raw.peer_address if raw else None,
+                    "sha256": hashlib.sha256(body).hexdigest(),
+                    "body": body,
+                    "fetched_at": raw.fetched_at if raw else article.fetched_at,
+                }, ["article_id"])
+            for name in {alias, article.url, article.canonical_url, article.final_url} - {None, ""}:
+                self._upsert(conn, aliases, {"alias": name, "article_id": article.id}, ["alias"])
+            if input_ref:
+                conn.execute(ingest_log.insert().values(
+                    run_id=run_id, input=input_ref, status=article.status.value, reason=article.reason,
+                    article_id=article.id, at=now()))
+            return SaveResult(article.status.value, article.id)
+
+    def log_input(self, *, run_id: str, input_ref: str, status: str, reason: str | None,
+                  article_id: str | None = None) -> None:
+        """Record an input that produced no article row (e.g. an invalid URL line)."""
+        with self.write() as conn:
+            conn.execute(ingest_log.insert().values(
+                run_id=run_id, input=input_ref, status=status, reason=reason, article_id=article_id, at=now()))
+
+    # -- reading articles ---------------------------------------------------------------
+
+    def get_article(self, article_id: str) -> Article | None:
+        with self.read() as conn:
+            row = conn.execute(sa.select(articles).where(articles.c.id == article_id)).mappings().first()
+            if row is None:
+                row = conn.execute(sa.select(articles).where(articles.c.id.like(f"{article_id}%"))
+                                   .limit(2)).mappings().all()
+                if len(row) != 1:
+                    return None
+                row = row[0]
+            return _article(row, self._links(conn, row["id"]))
+
+    def _links(self, conn: Connection, article_id: str) -> tuple[Link, ...]:
+        rows = conn.execute(sa.select(links).where(links.c.article_id == article_id).order_by(links.c.seq))
+        return tuple(Link(r.href, r.anchor, r.start, r.end, r.kind) for r in rows)
+
+    def iter_articles(self, *, statuses: Iterable[Status] | None = (Status.OK,),
+                      batch_size: int = 500) -> Iterator[Article]:
+        """Stream articles in id order, a page at a time, so memory stays flat on large corpora."""
+        wanted = [s.value for s in statuses] if statuses is not None else None
+        last = ""
+        while True:
+            with self.read() as conn:
+                query = sa.select(articles).where(articles.c.id > last)
+                if wanted is not None:
+                    query = query.where(articles.c.status.in_(wanted))
+                rows = conn.execute(query.order_by(articles.c.id).limit(batch_size)).mappings().all()
+                link_rows = conn.execute(
+                    sa.select(links).where(links.c.article_id.in_([r["id"] for r in rows]))
+                    .order_by(links.c.article_id, links.c.seq)).all() if rows else []
+            by_article: dict[str, list[Link]] = {}
+            for ln in link_rows:
+                by_article.setdefault(ln.article_id, []).append(Link(ln.href, ln.anchor, ln.start, ln.end, ln.kind))
+            for row in rows:
+                yield _article(row, tuple(by_article.get(row["id"], ())))
+            if len(rows) < batch_size:
+                return
+            last = rows[-1]["id"]
+
+    def raw_body(self, article_id: str) -> bytes | None:
+        with self.read() as conn:
+            return conn.execute(sa.select(raw_responses.c.body)
+                                .where(raw_responses.c.article_id == article_id)).scalar()
+
+    def counts(self) -> dict[str, int]:
+        with self.read() as conn:
+            rows = conn.execute(sa.select(articles.c.status, sa.func.count()).group_by(articles.c.status)).all()
+        return {status: n for status, n in rows}
+
+    def failures(self) -> list[dict[str, Any]]:
+        failed = [s.value for s in Status if s.is_failure] + [Status.NO_ARTICLE.value]
+        with self.read() as conn:
+            rows = conn.execute(
+                sa.select(articles.c.id, articles.c.url, articles.c.source_path, articles.c.status,
+                          articles.c.reason, articles.c.attempts, articles.c.next_attempt_at)
+                .where(articles.c.status.in_(failed)).order_by(articles.c.id)).mappings().all()
+        return [dict(r) for r in rows]
+
+    def invalid_inputs(self) -> list[dict[str, Any]]:
+        with self.read() as conn:
+            rows = conn.execute(sa.select(ingest_log.c.input, ingest_log.c.reason, ingest_log.c.at)
+                                .where(ingest_log.c.status == "invalid_input")
+                                .order_by(ingest_log.c.id)).mappings().all()
+        return [dict(r) for r in rows]
+
+    # -- annotations and embeddings -----------------------------------------------------
+
+    def annotation_hashes(self) -> dict[str, tuple[str, str]]:
+        """article id -> (pipeline_version, input_hash) of its stored annotations."""
+        with self.read() as conn:
+            rows = conn.execute(sa.select(annotations.c.article_id, annotations.c.pipeline_version,
+                                          annotations.c.input_hash)).all()
+        return {r[0]: (r[1], r[2]) for r in rows}
+
+    def save_annotations(self, batch: Sequence[tuple[str, str, str, str, dict[str, Any]]],
+                         vectors: Sequence[tuple[str, str, str, str, bytes]] = ()) -> None:
+        """Store (article_id, pipeline_version, input_hash, status, data) rows and
+        (article_id, kind, model, input_hash, vector) embeddings in one transaction."""
+        stamp = now()
+        with self.write() as conn:
+            for article_id, version, input_hash, status, data in batch:
+                self._upsert(conn, annotations, {
+                    "article_id": article_id, "pipeline_version": version, "input_hash": input_hash,
+                    "status": status, "data": json.dumps(data, ensure_ascii=False), "updated_at": stamp,
+                }, ["article_id"])
+            for article_id, kind, model, input_hash, vector in vectors:
+                self._upsert(conn, embeddings, {
+                    "article_id": article_id, "kind": kind, "model": model,
+                    "input_hash": input_hash, "vector": vector}, ["article_id", "kind"])
+
+    def iter_annotations(self, *, batch_size: int = 500) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """Stream (article_id, status, data) for every annotated article, in id order."""
+        last = ""
+        while True:
+            with self.read() as conn:
+                rows = conn.execute(
+                    sa.select(annotations.c.article_id, annotations.c.status, annotations.c.data)
+                    .where(annotations.c.article_id > last)
+                    .order_by(annotations.c.article_id).limit(batch_size)).all()
+            for article_id, status, data in rows:
+                yield article_id, status, json.loads(data)
+            if len(rows) < batch_size:
+                return
+            last = rows[-1][0]
+
+    def get_annotations(self, article_id: str) -> tuple[str, dict[str, Any]] | None:
+        with self.read() as conn:
+            row = conn.execute(sa.select(annotations.c.status, annotations.c.data)
+                               .where(annotations.c.article_id == article_id)).first()
+        return (row[0], json.loads(row[1])) if row else None
+
+    def iter_embeddings(self, kind: str) -> Iterator[tuple[str, str, bytes]]:
+        with self.read() as conn:
+            rows = conn.execute(sa.select(embeddings.c.article_id, embeddings.c.input_hash, embeddings.c.vector)
+                                .where(embeddings.c.kind == kind).order_by(embeddings.c.article_id))
+            for row in rows:
+                yield row[0], row[1], row[2]
+
+    # -- cached cross-document results --------------------------------------------------
+
+    def get_result(self, name: str, input_hash: str) -> Any | None:
+        with self.read() as conn:
+            row = conn.execute(sa.select(results.c.data).where(
+                results.c.name == name, results.c.input_hash == input_hash)).scalar()
+        return json.loads(row) if row is not None else None
+
+    def save_result(self, name: str, input_hash: str, data: Any) -> None:
+        with self.write() as conn:
+            self._upsert(conn, results, {"name": name, "input_hash": input_hash,
+                                         "data": json.dumps(data, ensure_ascii=False),
+                                         "updated_at": now()}, ["name"])
+
+    def table_counts(self) -> dict[str, int]:
+        with self.read() as conn:
+            return {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+                    for t in metadata.sorted_tables}
+
+
+def _dialect_insert(conn: Connection, table: sa.Table) -> Any:
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy's begin event issue BEGIN itself, so we can choose IMMEDIATE.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("immediate") else "BEGIN")
+
+
+def _explain(exc: sa.exc.OperationalError) -> str:
+    text = str(exc.orig)
+    if "database or disk is full" in text or "disk I/O error" in text:
+        return "disk full or write error; free space and rerun (committed articles are kept)"
+    if "locked" in text:
+        return "database is locked by another process for too long; retry when it finishes"
+    if "readonly" in text or "read-only" in text:
+        return "database is read-only; pass a writable --db path"
+    if "unable to open" in text:
+        return "cannot open the database file; check the --db path"
+    return f"database error: {text}"
+
+
+def _as_duplicate(article: Article, first_id: str) -> Article:
+    from dataclasses import replace
+
+    return replace(article, status=Status.DUPLICATE, duplicate_of=first_id, reason=f"same text as {first_id}",
+                   text="", links=())
+
+
+def _article_row(a: Article) -> dict[str, Any]:
+    return {
+        "id": a.id, "url": a.url, "final_url": a.final_url, "canonical_url": a.canonical_url,
+        "source_path": a.source_path, "status": a.status.value, "reason": a.reason, "title": a.title,
+        "author": a.author, "published": a.published, "outlet": a.outlet, "language": a.language,
+        "text": a.text, "content_hash": a.content_hash, "auto_generated": a.auto_generated,
+        "is_primary": a.is_primary, "duplicate_of": a.duplicate_of, "fetched_at": a.fetched_at,
+        "encoding": a.encoding, "encoding_source": a.encoding_source,
+        "redirect_chain": json.dumps(list(a.redirect_chain)), "extractor_version": a.extractor_version,
+        "attempts": a.attempts, "next_attempt_at": a.next_attempt_at, "updated_at": now(),
+    }
+
+
+def _article(row: Any, article_links: tuple[Link, ...]) -> Article:
+    return Article(
+        id=row["id"], url=row["url"], final_url=row["final_url"], canonical_url=row["canonical_url"],
+        source_path=row["source_path"], status=Status(row["status"]), reason=row["reason"],
+        title=row["title"], author=row["author"], published=row["published"], outlet=row["outlet"],
+        language=row["language"], text=row["text"] or "", links=article_links,
+        auto_generated=bool(row["auto_generated"]), is_primary=bool(row["is_primary"]),
+        content_hash=row["content_hash"], duplicate_of=row["duplicate_of"], fetched_at=row["fetched_at"],
+        encoding=row["encoding"], encoding_source=row["encoding_source"],
+        redirect_chain=tuple(json.loads(row["redirect_chain"] or "[]")),
+        extractor_version=row["extractor_version"], attempts=row["attempts"] or 0,
+        next_attempt_at=row["next_attempt_at"],
+    )
