@@ -217,6 +217,244 @@ def status(ctx: click.Context, as_json: bool) -> None:
         console.print(problems)
 
 
+
+# -- extract --------------------------------------------------------------------------------
+
+
+def kb_option(func: Any) -> Any:
+    return click.option("--kb", "kb_paths", multiple=True, type=click.Path(exists=True, dir_okay=False,
+                        path_type=Path), help="Extra knowledge-base YAML file (repeatable).")(func)
+
+
+def _run_extract(store: Any, force: bool, workers: int, batch_size: int, kb_paths: tuple[Path, ...]) -> Any:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from extract.pipeline import ExtractOptions, extract_corpus
+
+    options = ExtractOptions(force=force, workers=workers, batch_size=batch_size, kb_paths=kb_paths)
+    with Progress(TextColumn("[bold]extract"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=_stderr_console(), transient=True) as progress:
+        task = progress.add_task("", total=None)
+
+        def on_progress(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        summary = extract_corpus(store, options, on_progress=on_progress)
+    for article_id, reason in summary.failures:
+        click.echo(f"failed: {article_id}: {_one_line(reason)}", err=True)
+    click.echo(f"extract: {summary.annotated} annotated, {summary.skipped} skipped, "
+               f"{summary.unchanged} unchanged, {summary.failed} failed", err=True)
+    return summary
+
+
+@cli.command()
+@click.option("--force", is_flag=True, help="Re-annotate every article, not only new or changed ones.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Processes for spaCy's nlp.pipe.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True)
+@kb_option
+@click.pass_context
+def extract(ctx: click.Context, force: bool, workers: int, batch_size: int, kb_paths: tuple[Path, ...]) -> None:
+    """Annotate articles: entities, statistics, claims, quotes, attributions.
+
+    Incremental: only articles not yet annotated by this pipeline version (or
+    whose text or knowledge base changed) are processed.
+    """
+    with _store(ctx) as store:
+        summary = _run_extract(store, force, workers, batch_size, kb_paths)
+    ctx.exit(summary.exit_code)
+
+
+@cli.command()
+@click.argument("article_id")
+@click.pass_context
+def show(ctx: click.Context, article_id: str) -> None:
+    """Print one article with its annotations highlighted."""
+    from corpus.errors import UsageError
+    from extract.show import render_article
+
+    with _store(ctx) as store:
+        article = store.get_article(article_id)
+        if article is None:
+            raise UsageError(f"no article {article_id!r}; `newstrace status --json` lists the ids")
+        stored = store.get_annotations(article.id)
+    render_article(article, stored[1] if stored else None, _console())
+
+
+# -- provenance -----------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the clusters as JSON.")
+@kb_option
+@click.pass_context
+def cluster(ctx: click.Context, as_json: bool, kb_paths: tuple[Path, ...]) -> None:
+    """Group near-duplicate coverage and say why each pair is linked."""
+    import json
+
+    from provenance.report import ProvenanceOptions, build_report
+
+    with _store(ctx) as store:
+        report = build_report(store, ProvenanceOptions(kb_paths=kb_paths)).to_dict()
+    if as_json:
+        click.echo(json.dumps(report["clusters"], indent=2, ensure_ascii=False))
+        return
+    titles = {a["id"]: a["title"] or a["id"] for a in report["articles"]}
+    for entry in report["clusters"]:
+        if len(entry["articles"]) < 2:
+            continue
+        click.echo(f"{entry['id']} ({len(entry['articles'])} articles)")
+        for member in entry["articles"]:
+            click.echo(f"  {member}  {_one_line(titles.get(member, ''))[:80]}")
+        for link in entry["links"]:
+            click.echo(f"    {link['source']} -> {link['target']}: {link['kind']} "
+                       f"(jaccard {link['jaccard']}, containment {link['containment']}, cosine {link['cosine']}, "
+                       f"shared figures {', '.join(link['shared_figures']) or '-'})")
+
+
+def _write(text: str, out: Path | None) -> None:
+    if out is None:
+        click.echo(text, nl=not text.endswith("\n"))
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["term", "md", "html", "json"]), default="term",
+              show_default=True)
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout.")
+@kb_option
+@click.pass_context
+def report(ctx: click.Context, fmt: str, out: Path | None, kb_paths: tuple[Path, ...]) -> None:
+    """Write the claim-provenance report (terminal, Markdown, HTML or JSON)."""
+    from provenance.export import texts_of
+    from provenance.report import ProvenanceOptions, build_report, load_corpus
+
+    with _store(ctx) as store:
+        result = build_report(store, ProvenanceOptions(kb_paths=kb_paths))
+        texts = texts_of(load_corpus(store)) if fmt == "html" else None
+    _emit_report(result.to_dict(), fmt, out, texts)
+
+
+def _emit_report(data: dict, fmt: str, out: Path | None, texts: Any = None) -> None:
+    import json
+
+    if fmt == "json":
+        _write(json.dumps(data, indent=2, ensure_ascii=False) + "\n", out)
+    elif fmt == "md":
+        from provenance.render_md import render_markdown
+
+        _write(render_markdown(data), out)
+    elif fmt == "html":
+        from provenance.render_html import render_html
+
+        _write(render_html(data, texts), out)
+    else:
+        from provenance.render_term import render_terminal
+
+        if out is None:
+            render_terminal(data, _console())
+        else:
+            from rich.console import Console
+
+            with out.open("w", encoding="utf-8") as handle:
+                render_terminal(data, Console(file=handle, width=120, color_system=None))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "graphml"]), default="jsonl", show_default=True)
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout.")
+@kb_option
+@click.pass_context
+def export(ctx: click.Context, fmt: str, out: Path | None, kb_paths: tuple[Path, ...]) -> None:
+    """Export annotated articles as JSONL (spaCy/Prodigy/doccano spans) or the citation graph as GraphML."""
+    from provenance.export import graphml, jsonl_lines
+    from provenance.report import ProvenanceOptions, assemble, cluster_corpus, load_corpus
+    from extract.kb import load_kb
+
+    options = ProvenanceOptions(kb_paths=kb_paths)
+    with _store(ctx) as store:
+        corpus = load_corpus(store)
+    result = assemble(corpus, cluster_corpus(corpus, options.cluster), load_kb(kb_paths), options)
+    if fmt == "graphml":
+        _write(graphml(result), out)
+    else:
+        _write("".join(line + "\n" for line in jsonl_lines(result, corpus)), out)
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--skip-invalid", is_flag=True, help="Import the valid lines and list the rejected ones.")
+@click.pass_context
+def import_(ctx: click.Context, file: Path, skip_invalid: bool) -> None:
+    """Read an annotated JSONL export back into the corpus."""
+    from provenance.jsonl_import import import_jsonl
+
+    with _store(ctx) as store:
+        result = import_jsonl(file, store, skip_invalid=skip_invalid)
+    for problem in result.rejected:
+        click.echo(f"rejected: {problem}", err=True)
+    click.echo(f"import: {result.imported} imported, {result.unchanged} unchanged, "
+               f"{len(result.rejected)} rejected", err=True)
+    ctx.exit(EXIT_PARTIAL if result.rejected else 0)
+
+
+@cli.command()
+@source_options
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("newstrace-report"),
+              show_default=True, help="Folder for report.html, report.md, report.json and export.jsonl.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True)
+@kb_option
+@click.pass_context
+def run(ctx: click.Context, sources: tuple[str, ...], inputs: tuple[str, ...], out: Path, workers: int,
+        kb_paths: tuple[Path, ...], **options: Any) -> None:
+    """The whole pipeline: ingest SOURCES, extract, cluster, trace and write the reports.
+
+    \b
+    Example:
+      newstrace run --allow-private -i urls.txt --out report/
+    """
+    import json
+
+    from extract.kb import load_kb
+    from provenance.export import jsonl_lines, texts_of
+    from provenance.render_html import render_html
+    from provenance.render_md import render_markdown
+    from provenance.report import ProvenanceOptions, assemble, cluster_corpus, load_corpus
+
+    with _store(ctx) as store:
+        ingested = _run_ingest(ctx, store, sources, inputs, **options)
+        extracted = _run_extract(store, False, workers, 32, kb_paths)
+        corpus = load_corpus(store)
+    provenance_options = ProvenanceOptions(kb_paths=kb_paths)
+    result = assemble(corpus, cluster_corpus(corpus, provenance_options.cluster), load_kb(kb_paths),
+                      provenance_options)
+    data = result.to_dict()
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / "report.md").write_text(render_markdown(data), encoding="utf-8")
+    (out / "report.html").write_text(render_html(data, texts_of(corpus)), encoding="utf-8")
+    (out / "export.jsonl").write_text("".join(l + "\n" for l in jsonl_lines(result, corpus)), encoding="utf-8")
+    s = data["summary"]
+    click.echo(f"report: {s['articles']} articles, {s['clusters']} coverage clusters, {s['figures']} figure "
+               f"families ({s['flagged']} flagged), {s['conflicts']} conflicts", err=True)
+    click.echo(f"wrote {out / 'report.html'} (also report.md, report.json, export.jsonl)")
+    ctx.exit(max(ingested.exit_code, extracted.exit_code))
+
+
+@cli.command()
+@click.option("--from", "source", required=True, help="Database to read (path or URL).")
+@click.option("--to", "target", required=True, help="Database to write (path or URL).")
+def copy(source: str, target: str) -> None:
+    """Copy a corpus with its annotations between databases (SQLite <-> PostgreSQL)."""
+    from corpus.store import Store, copy_store
+
+    with Store.open(source) as src, Store.open(target) as dst:
+        counts = copy_store(src, dst)
+    click.echo("copy: " + ", ".join(f"{n} {table}" for table, n in counts.items()), err=True)
+
+
 def _console() -> Any:
     from rich.console import Console
 

@@ -551,3 +551,41 @@ def _article(row: Any, article_links: tuple[Link, ...]) -> Article:
         extractor_version=row["extractor_version"], attempts=row["attempts"] or 0,
         next_attempt_at=row["next_attempt_at"],
     )
+
+
+def copy_store(source: Store, target: Store, *, batch_size: int = 500) -> dict[str, int]:
+    """Copy every row of every table from `source` into `target`, idempotently.
+
+    Rows already present in the target (same primary key) are kept as they
+    are, so a copy can be rerun after an interruption. The ingest log gets new
+    ids in the target because its ids are local counters; runs already
+    present there are not copied again.
+    """
+    copied: dict[str, int] = {}
+    for table in metadata.sorted_tables:
+        if table is meta_table:
+            continue
+        keys = [c.name for c in table.primary_key.columns]
+        skip_id = table is ingest_log
+        known_runs: set[str] = set()
+        if skip_id:
+            with target.read() as dst:
+                known_runs = set(dst.execute(sa.select(ingest_log.c.run_id).distinct()).scalars())
+        count = 0
+        with source.read() as src:
+            result = src.execution_options(stream_results=True).execute(sa.select(table))
+            while True:
+                rows = result.mappings().fetchmany(batch_size)
+                if not rows:
+                    break
+                with target.write() as dst:
+                    for row in rows:
+                        values = {k: v for k, v in row.items() if not (skip_id and k == "id")}
+                        if skip_id:
+                            if values["run_id"] not in known_runs:
+                                dst.execute(table.insert().values(**values))
+                        else:
+                            target._upsert(dst, table, values, keys, update=False)
+                count += len(rows)
+        copied[table.name] = count
+    return copied

@@ -1,0 +1,159 @@
+"""Typed records of the provenance stage; `Report.to_dict()` is the JSON output contract (DESIGN.md)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """A source as the report names it: resolved to the KB when possible."""
+
+    name: str
+    kind: str | None
+    kb_id: str | None = None
+    cue: str | None = None
+    inferred: bool = False
+    via: str | None = None
+
+
+@dataclass(frozen=True)
+class ChainStep:
+    id: str  # graph node id
+    label: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    article: str
+    text: str  # as stated
+    value: float
+    unit: str
+    start: int
+    end: int
+    sentence: str
+    sentence_start: int
+    sentence_end: int
+    of: float | None = None
+    approx: str | None = None
+    measure: str | None = None
+    holder: str | None = None
+    period: str | None = None
+    outlet: str | None = None
+    date: str | None = None
+    attribution: SourceRef | None = None
+    chain: tuple[ChainStep, ...] = ()
+
+    @property
+    def hops(self) -> int | None:
+        return len(self.chain) - 1 if self.chain else None
+
+
+@dataclass(frozen=True)
+class PrimarySource:
+    name: str
+    kind: str | None
+    kb_id: str | None = None
+    url: str | None = None
+    in_corpus: bool = False
+    article: str | None = None
+    evidence: dict[str, Any] | None = None  # {"article", "sentence", "start", "end"}
+
+
+@dataclass(frozen=True)
+class FigureFamily:
+    id: str
+    value: float
+    unit: str
+    mentions: tuple[Mention, ...]
+    of: float | None = None
+    measure: str | None = None
+    holder: str | None = None
+    period: str | None = None
+    primary_source: PrimarySource | None = None
+    first_seen: dict[str, Any] | None = None  # {"article", "date", "estimated"}
+    variants: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+    statement: str = ""
+
+
+@dataclass(frozen=True)
+class Conflict:
+    what: str
+    values: tuple[dict[str, Any], ...]  # {"article", "text", "start", "end", "sentence"}
+    cluster: str | None = None
+
+
+@dataclass(frozen=True)
+class GraphNode:
+    id: str
+    kind: str
+    label: str
+
+
+@dataclass(frozen=True)
+class GraphEdge:
+    source: str
+    target: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Report:
+    articles: tuple[dict[str, Any], ...]
+    clusters: tuple[dict[str, Any], ...]
+    figures: tuple[FigureFamily, ...]
+    quotes: tuple[dict[str, Any], ...]
+    conflicts: tuple[Conflict, ...]
+    nodes: tuple[GraphNode, ...]
+    edges: tuple[GraphEdge, ...]
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "summary": self.summary,
+            "articles": list(self.articles),
+            "clusters": list(self.clusters),
+            "figures": [_family_dict(f) for f in self.figures],
+            "quotes": list(self.quotes),
+            "conflicts": [asdict(c) for c in self.conflicts],
+            "graph": {"nodes": [asdict(n) for n in self.nodes], "edges": [asdict(e) for e in self.edges]},
+        }
+
+
+def _family_dict(family: FigureFamily) -> dict[str, Any]:
+    return {
+        "id": family.id,
+        "statement": family.statement,
+        "value": family.value,
+        "unit": family.unit,
+        "of": family.of,
+        "measure": family.measure,
+        "holder": family.holder,
+        "period": family.period,
+        "mentions": [_mention_dict(m) for m in family.mentions],
+        "primary_source": asdict(family.primary_source) if family.primary_source else None,
+        "first_seen": family.first_seen,
+        "variants": list(family.variants),
+        "flags": list(family.flags),
+    }
+
+
+def _mention_dict(m: Mention) -> dict[str, Any]:
+    attribution = None
+    if m.attribution is not None:
+        attribution = {"name": m.attribution.name, "kb_id": m.attribution.kb_id, "kind": m.attribution.kind,
+                       "cue": m.attribution.cue, "inferred": m.attribution.inferred, "via": m.attribution.via}
+    return {
+        "article": m.article, "text": m.text, "value": m.value, "unit": m.unit, "of": m.of,
+        "approx": m.approx, "sentence": m.sentence, "start": m.start, "end": m.end,
+        "sentence_start": m.sentence_start, "sentence_end": m.sentence_end,
+        "measure": m.measure, "holder": m.holder, "period": m.period,
+        "outlet": m.outlet, "date": m.date, "attribution": attribution,
+        "hops": m.hops, "chain": [asdict(step) for step in m.chain],
+    }

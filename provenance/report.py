@@ -1,0 +1,357 @@
+"""Assemble the claim-provenance report from the store: clusters, families, traces, conflicts.
+
+This is the one entry point the CLI calls for `cluster`, `report` and `run`.
+It reads articles, annotations and embeddings (computed by `extract`),
+clusters coverage, groups figures into families, traces every mention to its
+primary source, and returns a `Report` whose `to_dict()` is the JSON contract.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from corpus.records import Article, Status
+from corpus.store import Store, now
+from extract.embed import embedding_from_bytes
+from extract.pipeline import EMBED_KIND_ARTICLE, EMBED_KIND_FIGURES, load_annotations
+from extract.records import Annotations, Attribution, Statistic
+
+from .cluster import ClusterDoc, ClusterOptions, ClusterResult, cluster_documents
+from .conflicts import find_conflicts
+from .figures import FamilyOptions, MentionInput, canonical_value, drift_reasons, group_mentions, most_common
+from .records import ChainStep, FigureFamily, Mention, PrimarySource, Report, SourceRef
+from .trace import PRIMARY_KINDS, article_node_id, build_graph, chain_for, to_source_ref
+
+
+@dataclass(frozen=True)
+class ProvenanceOptions:
+    cluster: ClusterOptions = field(default_factory=ClusterOptions)
+    families: FamilyOptions = field(default_factory=FamilyOptions)
+    kb_paths: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Everything the provenance stage reads, loaded once."""
+
+    articles: dict[str, Article]  # every row, failures included (the report lists them)
+    annotations: dict[str, Annotations]  # annotated articles only
+    article_vectors: dict[str, np.ndarray]
+    figure_vectors: dict[str, np.ndarray]
+
+
+def load_corpus(store: Store) -> Corpus:
+    articles = {a.id: a for a in store.iter_articles(statuses=None)}
+    annotations = {aid: ann for aid, status, ann in load_annotations(store)
+                   if status == "annotated" and aid in articles}
+    article_vectors = {aid: embedding_from_bytes(blob) for aid, _, blob in store.iter_embeddings(EMBED_KIND_ARTICLE)}
+    figure_vectors = {aid: embedding_from_bytes(blob) for aid, _, blob in store.iter_embeddings(EMBED_KIND_FIGURES)}
+    return Corpus(articles, annotations, article_vectors, figure_vectors)
+
+
+def figure_key(stat: Statistic) -> str:
+    return f"{stat.value:g}|{stat.unit}" + (f"|of{stat.of:g}" if stat.of is not None else "")
+
+
+def cluster_corpus(corpus: Corpus, options: ClusterOptions = ClusterOptions()) -> ClusterResult:
+    docs = []
+    for article_id in sorted(corpus.annotations):
+        article, ann = corpus.articles[article_id], corpus.annotations[article_id]
+        docs.append(ClusterDoc(
+            article_id=article_id, text=article.text, embedding=corpus.article_vectors.get(article_id),
+            published=article.published,
+            figures=frozenset(figure_key(s) for s in ann.statistics),
+            entities=frozenset(e.kb_id for e in ann.entities if e.kb_id)))
+    return cluster_documents(docs, options)
+
+
+def build_report(store: Store, options: ProvenanceOptions = ProvenanceOptions()) -> Report:
+    from extract.kb import load_kb
+
+    kb = load_kb(tuple(options.kb_paths))
+    corpus = load_corpus(store)
+    clusters = cluster_corpus(corpus, options.cluster)
+    return assemble(corpus, clusters, kb, options)
+
+
+def assemble(corpus: Corpus, clusters: ClusterResult, kb: Any, options: ProvenanceOptions) -> Report:
+    cluster_of = {aid: c.id for c in clusters.clusters for aid in c.articles}
+    kb_names = _kb_names(kb)
+    cluster_links = _oriented_links(clusters, corpus.articles)
+    canonical_index = {a.canonical_url: a.id for a in corpus.articles.values() if a.canonical_url and a.is_article}
+    graph = build_graph({k: v for k, v in corpus.articles.items() if k in corpus.annotations}, corpus.annotations,
+                        cluster_links, canonical_index, kb_names)
+
+    inputs = _mention_inputs(corpus, cluster_of)
+    groups = group_mentions(inputs, options.families)
+    families = _families(groups, inputs, corpus, cluster_of, kb, kb_names, graph)
+
+    conflicts = []
+    for cluster in clusters.clusters:
+        if len(cluster.articles) > 1:
+            conflicts.extend(find_conflicts(cluster.id, cluster.articles, corpus.articles, corpus.annotations))
+
+    nodes, edges = graph.sorted()
+    articles_out = tuple(_article_dict(a, cluster_of.get(a.id)) for a in sorted(corpus.articles.values(),
+                                                                                 key=lambda a: a.id))
+    clusters_out = tuple(_cluster_dict(c) for c in clusters.clusters)
+    quotes = tuple(_quotes(corpus))
+    summary = {
+        "articles": sum(1 for a in corpus.articles.values() if a.is_article),
+        "annotated": len(corpus.annotations),
+        "clusters": sum(1 for c in clusters.clusters if len(c.articles) > 1),
+        "figures": len(families),
+        "flagged": sum(1 for f in families if f.flags),
+        "conflicts": len(conflicts),
+        "failed_inputs": sum(1 for a in corpus.articles.values() if a.status.is_failure),
+        "no_article": sum(1 for a in corpus.articles.values() if a.status is Status.NO_ARTICLE),
+        "generated_at": now(),
+    }
+    return Report(articles_out, clusters_out, tuple(families), quotes, tuple(conflicts), nodes, edges, summary)
+
+
+# -- mentions and families ------------------------------------------------------------------
+
+
+def _mention_inputs(corpus: Corpus, cluster_of: Mapping[str, str]) -> list[MentionInput]:
+    inputs: list[MentionInput] = []
+    for article_id in sorted(corpus.annotations):
+        ann = corpus.annotations[article_id]
+        vectors = corpus.figure_vectors.get(article_id)
+        if vectors is not None and vectors.ndim == 1:
+            vectors = vectors.reshape(1, -1)
+        for index, stat in enumerate(ann.statistics):
+            vector = vectors[index] if vectors is not None and index < len(vectors) else None
+            inputs.append(MentionInput((article_id, index), stat, cluster_of.get(article_id), vector,
+                                       corpus.articles[article_id].is_primary))
+    return inputs
+
+
+def _families(groups: Sequence[Sequence[int]], inputs: Sequence[MentionInput], corpus: Corpus,
+              cluster_of: Mapping[str, str], kb: Any, kb_names: Mapping[str, tuple[str, str | None]],
+              graph: Any) -> list[FigureFamily]:
+    families: list[FigureFamily] = []
+    for group in groups:
+        members = [inputs[i] for i in group]
+        stats = [m.stat for m in members]
+        primary_stats = [m.stat for m in members if m.is_primary]
+        value = canonical_value(stats, primary_stats)
+        unit = stats[0].unit
+        holder = most_common([s.holder for s in stats])
+        measure = most_common([s.measure for s in stats])
+        period = most_common([s.period for s in primary_stats] or [s.period for s in stats])
+        # Direct attributions first, so inferred ones can point at a real chain.
+        direct_chains: dict[str, tuple[ChainStep, ...]] = {}
+        mentions_by_member: dict[tuple[str, int], Mention] = {}
+        for member in members:
+            if member.stat.attribution is not None:
+                mention = _mention(member, corpus, to_source_ref(member.stat.attribution), (), kb_names)
+                mentions_by_member[member.key] = mention
+                direct_chains.setdefault(member.key[0], mention.chain)
+        for member in members:
+            if member.key in mentions_by_member:
+                continue
+            source, via_chain = _inferred(member, members, cluster_of, direct_chains)
+            mentions_by_member[member.key] = _mention(member, corpus, source, via_chain, kb_names)
+        mentions = tuple(sorted(mentions_by_member.values(), key=lambda m: (m.date or "9999", m.article, m.start)))
+        primary = _primary_source(members, corpus, kb, kb_names)
+        flags = _flags(stats, mentions, members, primary, value)
+        family_id = "f-" + hashlib.sha1("|".join(f"{a}:{i}" for a, i in sorted(m.key for m in members))
+                                        .encode()).hexdigest()[:10]
+        families.append(FigureFamily(
+            id=family_id, value=value, unit=unit, of=stats[0].of, measure=measure, holder=holder, period=period,
+            mentions=mentions, primary_source=primary, first_seen=_first_seen(mentions, corpus),
+            variants=tuple(dict.fromkeys(m.text for m in mentions)), flags=flags,
+            statement=_statement(value, unit, stats[0].of, holder, measure, period)))
+        # The primary document names the figure's origin: draw that edge too.
+        if primary and primary.in_corpus and primary.article and primary.kb_id:
+            graph.edge(article_node_id(primary.article),
+                       graph.source(primary.kb_id, primary.name, primary.kind), "names_source")
+    families.sort(key=lambda f: (-len({m.article for m in f.mentions}), -len(f.flags), f.id))
+    return families
+
+
+def _inferred(member: MentionInput, members: Sequence[MentionInput], cluster_of: Mapping[str, str],
+              direct_chains: Mapping[str, tuple[ChainStep, ...]]) -> tuple[SourceRef | None, tuple[ChainStep, ...]]:
+    """Borrow the source of the same figure from another article of the same coverage cluster."""
+    cluster = cluster_of.get(member.key[0])
+    if cluster is None:
+        return None, ()
+    candidates = [m for m in members if m.key[0] != member.key[0] and m.stat.attribution is not None
+                  and cluster_of.get(m.key[0]) == cluster]
+    if not candidates:
+        return None, ()
+    donor = sorted(candidates, key=lambda m: m.key)[0]
+    attribution: Attribution = donor.stat.attribution  # type: ignore[assignment]
+    source = SourceRef(name=attribution.name, kind=attribution.kind, kb_id=attribution.kb_id,
+                       cue="inferred from coverage cluster", inferred=True, via=donor.key[0])
+    return source, direct_chains.get(donor.key[0], ())
+
+
+def _mention(member: MentionInput, corpus: Corpus, source: SourceRef | None, via_chain: Sequence[ChainStep],
+             kb_names: Mapping[str, tuple[str, str | None]]) -> Mention:
+    article = corpus.articles[member.key[0]]
+    stat = member.stat
+    chain = chain_for(article, corpus.annotations.get(article.id), source, via_chain, kb_names)
+    return Mention(
+        article=article.id, text=stat.text, value=stat.value, unit=stat.unit, start=stat.start, end=stat.end,
+        sentence=article.text[stat.sentence_start:stat.sentence_end], sentence_start=stat.sentence_start,
+        sentence_end=stat.sentence_end, of=stat.of, approx=stat.approx, measure=stat.measure, holder=stat.holder,
+        period=stat.period, outlet=article.outlet, date=article.published, attribution=source, chain=chain)
+
+
+def _primary_source(members: Sequence[MentionInput], corpus: Corpus, kb: Any,
+                    kb_names: Mapping[str, tuple[str, str | None]]) -> PrimarySource | None:
+    """An ingested primary document if one states the figure; else the most cited study/dataset/leaderboard."""
+    attributions = [m.stat.attribution for m in members if m.stat.attribution is not None]
+    for member in sorted(members, key=lambda m: m.key):
+        if member.is_primary:
+            article = corpus.articles[member.key[0]]
+            kb_id = _resolve_id(kb, article.title)
+            stat = member.stat
+            return PrimarySource(
+                name=kb_names.get(kb_id, (article.title or article.id, None))[0] if kb_id else (article.title or article.id),
+                kind=(kb_names.get(kb_id, (None, None))[1] if kb_id else None) or "study",
+                kb_id=kb_id, url=article.url or _kb_url(kb, kb_id), in_corpus=True, article=article.id,
+                evidence={"article": article.id, "sentence": article.text[stat.sentence_start:stat.sentence_end],
+                          "start": stat.sentence_start, "end": stat.sentence_end})
+    if not attributions:
+        return None
+    ranked = sorted(attributions, key=lambda a: (a.kind not in PRIMARY_KINDS, a.kb_id is None))
+    best_kind_first = ranked[0]
+    counts: dict[tuple[str | None, str], int] = defaultdict(int)
+    for a in attributions:
+        if (a.kind in PRIMARY_KINDS) == (best_kind_first.kind in PRIMARY_KINDS):
+            counts[(a.kb_id, a.name)] += 1
+    kb_id, name = max(counts, key=lambda k: (counts[k], k[0] is not None, k[1]))
+    label, kind = kb_names.get(kb_id, (name, None)) if kb_id else (name, None)
+    kind = kind or next((a.kind for a in attributions if (a.kb_id, a.name) == (kb_id, name)), None)
+    in_corpus_article = _primary_article_for(kb_id, corpus, kb)
+    return PrimarySource(name=label, kind=kind, kb_id=kb_id, url=_kb_url(kb, kb_id),
+                         in_corpus=in_corpus_article is not None, article=in_corpus_article)
+
+
+def _primary_article_for(kb_id: str | None, corpus: Corpus, kb: Any) -> str | None:
+    if not kb_id:
+        return None
+    for article in corpus.articles.values():
+        if article.is_primary and article.is_article and _resolve_id(kb, article.title) == kb_id:
+            return article.id
+    return None
+
+
+def _flags(stats: Sequence[Statistic], mentions: Sequence[Mention], members: Sequence[MentionInput],
+           primary: PrimarySource | None, value: float) -> tuple[str, ...]:
+    flags = []
+    if drift_reasons(stats):
+        flags.append("drift")
+    if any(m.attribution is None for m in mentions if not _is_primary_mention(m, members)):
+        flags.append("unattributed")
+    if any(m.attribution is not None and m.attribution.inferred for m in mentions):
+        flags.append("inferred_attribution")
+    if primary is not None and primary.in_corpus:
+        primary_values = {m.stat.value for m in members if m.is_primary}
+        if primary_values and any(s.value not in primary_values for s in stats):
+            flags.append("primary_mismatch")
+    elif primary is None:
+        flags.append("no_primary_source")
+    return tuple(flags)
+
+
+def _is_primary_mention(mention: Mention, members: Sequence[MentionInput]) -> bool:
+    return any(m.is_primary and m.key[0] == mention.article for m in members)
+
+
+def _first_seen(mentions: Sequence[Mention], corpus: Corpus) -> dict[str, Any] | None:
+    dated = [(m.date, m.article, False) for m in mentions if m.date]
+    if not dated:
+        dated = [(corpus.articles[m.article].fetched_at, m.article, True) for m in mentions
+                 if corpus.articles[m.article].fetched_at]
+    if not dated:
+        return None
+    date, article, estimated = min(dated)
+    return {"article": article, "date": date, "estimated": estimated}
+
+
+def _statement(value: float, unit: str, of: float | None, holder: str | None, measure: str | None,
+               period: str | None) -> str:
+    shown = f"{value:g}"
+    if unit == "percent":
+        shown += "%"
+    elif unit == "rank":
+        shown = f"rank {shown}"
+    elif of is not None:
+        shown += f" of {of:g}"
+    elif unit not in ("count", "quantity"):
+        shown += f" ({unit})"
+    parts = [f"{holder}:" if holder else "", shown, measure or "", f"({period})" if period else ""]
+    return " ".join(p for p in parts if p)
+
+
+# -- small views ----------------------------------------------------------------------------
+
+
+def _kb_names(kb: Any) -> dict[str, tuple[str, str | None]]:
+    return {entry.id: (entry.name, entry.kind) for entry in kb}
+
+
+def _resolve_id(kb: Any, name: str | None) -> str | None:
+    if not name:
+        return None
+    match = kb.resolve(name)
+    return match.entry.id if match is not None else None
+
+
+def _kb_url(kb: Any, kb_id: str | None) -> str | None:
+    if not kb_id:
+        return None
+    entry = kb.get(kb_id)
+    return getattr(entry, "url", None) if entry is not None else None
+
+
+def _oriented_links(clusters: ClusterResult, articles: Mapping[str, Article]) -> list[tuple[str, str, str]]:
+    """Cluster links as (newer, older, copy_of|rewrite_of); undated articles count as newest."""
+    out = []
+    for cluster in clusters.clusters:
+        for link in cluster.links:
+            a, b = articles[link.source], articles[link.target]
+            older, newer = sorted((a, b), key=lambda x: (x.published or "9999", x.id))
+            out.append((newer.id, older.id, "copy_of" if link.kind == "copy" else "rewrite_of"))
+    return out
+
+
+def _article_dict(article: Article, cluster: str | None) -> dict[str, Any]:
+    return {
+        "id": article.id, "url": article.url, "final_url": article.final_url, "source_path": article.source_path,
+        "title": article.title, "outlet": article.outlet, "author": article.author,
+        "published": article.published, "language": article.language, "status": article.status.value,
+        "reason": article.reason, "cluster": cluster, "auto_generated": article.auto_generated,
+        "is_primary": article.is_primary,
+    }
+
+
+def _cluster_dict(cluster: Any) -> dict[str, Any]:
+    return {
+        "id": cluster.id, "articles": list(cluster.articles), "representative": cluster.representative,
+        "links": [{"source": l.source, "target": l.target, "kind": l.kind, "jaccard": round(l.jaccard, 4),
+                   "containment": round(l.containment, 4),
+                   "cosine": None if l.cosine is None else round(l.cosine, 4),
+                   "shared_figures": list(l.shared_figures), "shared_entities": list(l.shared_entities)}
+                  for l in cluster.links],
+    }
+
+
+def _quotes(corpus: Corpus) -> list[dict[str, Any]]:
+    out = []
+    for article_id in sorted(corpus.annotations):
+        for quote in corpus.annotations[article_id].quotes:
+            out.append({"speaker": quote.speaker, "kb_id": quote.kb_id, "text": quote.text, "article": article_id,
+                        "start": quote.start, "end": quote.end})
+    return out
+
