@@ -20,7 +20,8 @@ install: $(STAMP)
 
 demo: install
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
-	$(NEWSTRACE) --db $(DEMO_DB) run data/demo --primary-dir data/demo/primary --out $(DEMO_OUT)
+	$(NEWSTRACE) --db $(DEMO_DB) ingest --primary data/demo/primary
+	$(NEWSTRACE) --db $(DEMO_DB) run data/demo --kb data/demo/kb.yaml --out $(DEMO_OUT)
 
 test: install
 	NEWSTRACE_TEST_PG=$$($(PY) -c "import socket,sys; s=socket.socket(); s.settimeout(1); sys.stdout.write('$(PG_URL)' if s.connect_ex(('127.0.0.1',5432))==0 else '')") \

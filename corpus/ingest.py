@@ -28,7 +28,7 @@ from .store import Store, now
 from .urls import InvalidURL, canonical_url, content_id, looks_like_url, outlet_from_url, url_id
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
-TEXT_SUFFIXES = (".txt", ".text", ".md")
+TEXT_SUFFIXES = (".txt", ".text")
 WARC_SUFFIXES = (".warc", ".warc.gz")
 EXTRACTOR_VERSION = "newstrace-clean/1"
 
