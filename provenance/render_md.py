@@ -1,0 +1,366 @@
+"""Render a claim-provenance report (the JSON contract, as a plain dict) as Markdown.
+
+Markdown renderers pass inline HTML through, and table cells end at a `|` or a
+newline, so every scraped string goes through `_md`: control characters and
+ANSI sequences stripped, HTML-escaped, Markdown punctuation backslash-escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Characters that would open emphasis, code, links or end a table cell.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_PLAIN_URL = re.compile(r"^https?://[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]+$")
+
+FLAG_LABELS = {
+    "drift": "drift",
+    "unattributed": "unattributed",
+    "inferred_attribution": "inferred attribution",
+    "primary_mismatch": "primary mismatch",
+    "no_primary_source": "no primary source",
+}
+
+
+def _clean(value: Any) -> str:
+    if value is None:
+        return ""
+    text = _ANSI.sub("", str(value))
+    return _CONTROL.sub("", re.sub(r"\s*[\r\n\t]+\s*", " ", text)).strip()
+
+
+def _md(value: Any) -> str:
+    """Safe inline Markdown (also safe inside a table cell)."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(_clean(value), quote=False))
+
+
+def _short(value: Any, limit: int) -> str:
+    text = _clean(value)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _num(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return _clean(value)
+    return f"{value:,}" if isinstance(value, int) else f"{value:.6g}"
+
+
+def _fmt_value(value: Any, unit: Any, of: Any = None) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_fmt_value(v, unit, of) for v in value)
+    shown = _num(value)
+    if of is not None:
+        return f"{shown} of {_num(of)}"
+    return {"percent": f"{shown}%", "rank": f"#{shown}", "multiplier": f"{shown}×"}.get(str(unit), shown)
+
+
+def _number_in(value: Any) -> float | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    match = re.search(r"-?\d[\d,]*(?:\.\d+)?", _clean(value))
+    return float(match.group().replace(",", "")) if match else None
+
+
+def _differs(a: Any, b: Any) -> bool:
+    x, y = _number_in(a), _number_in(b)
+    return x is not None and y is not None and not math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def _list(container: Mapping[str, Any], key: str) -> list[dict]:
+    return [item for item in container.get(key) or [] if isinstance(item, Mapping)]
+
+
+def _table(header: Sequence[str], rows: Iterable[Sequence[str]], align: str = "") -> list[str]:
+    """A GFM table; cells must already be escaped. `align` has one char per column: l or r."""
+    rows = list(rows)
+    marks = [("---:" if (align[i:i + 1] == "r") else "---") for i in range(len(header))]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(marks) + " |"]
+    lines += ["| " + " | ".join(cell or " " for cell in row) + " |" for row in rows]
+    return lines + [""]
+
+
+class _Names:
+    """Article titles by id, for cells that name an article."""
+
+    def __init__(self, report: Mapping[str, Any]) -> None:
+        self.articles = {_clean(a.get("id")): a for a in _list(report, "articles")}
+
+    def title(self, article_id: Any, limit: int = 60) -> str:
+        key = _clean(article_id).removeprefix("article:")
+        article = self.articles.get(key, {})
+        return _md(_short(article.get("title") or article.get("url") or key, limit))
+
+    def get(self, article_id: Any) -> Mapping[str, Any]:
+        return self.articles.get(_clean(article_id), {})
+
+
+# -- document -----------------------------------------------------------------------------------
+
+
+def render_markdown(report: dict) -> str:
+    names = _Names(report)
+    lines = ["# Claim-provenance report", ""]
+    lines += _summary(report)
+    lines += _figures(report, names)
+    lines += _timeline(report, names)
+    lines += _clusters(report, names)
+    lines += _conflicts(report, names)
+    lines += _gaps(report, names)
+    lines += _quotes(report, names)
+    lines += _graph(report, names)
+    lines += _articles(report)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _summary(report: Mapping[str, Any]) -> list[str]:
+    summary = report.get("summary") or {}
+    lines = []
+    if summary.get("generated_at"):
+        lines += [f"Generated {_md(summary['generated_at'])} · schema v{_md(report.get('schema_version', '?'))}", ""]
+    keys = [("articles", "articles"), ("clusters", "coverage clusters"), ("figures", "figure families"),
+            ("flagged", "flagged"), ("conflicts", "conflicts"), ("failed_inputs", "failed inputs")]
+    present = [(k, label) for k, label in keys if k in summary]
+    if present:
+        lines += _table([label for _, label in present], [[_md(_num(summary[k])) for k, _ in present]],
+                        "r" * len(present))
+    return lines
+
+
+# -- figures ------------------------------------------------------------------------------------
+
+
+def _statement(figure: Mapping[str, Any]) -> str:
+    if figure.get("statement"):
+        return _clean(figure["statement"])
+    parts = [f"{_clean(figure.get('holder'))}:" if figure.get("holder") else "",
+             _fmt_value(figure.get("value"), figure.get("unit"), figure.get("of")), _clean(figure.get("measure")),
+             f"({_clean(figure.get('period'))})" if figure.get("period") else ""]
+    return " ".join(p for p in parts if p)
+
+
+def _flags(flags: Any) -> str:
+    return ", ".join(f"**{_md(FLAG_LABELS.get(_clean(f), f))}**" for f in flags or []) or "none"
+
+
+def _figures(report: Mapping[str, Any], names: _Names) -> list[str]:
+    figures = _list(report, "figures")
+    lines = ["## Figures", ""]
+    if not figures:
+        return lines + ["No figures were found.", ""]
+    rows = [[_md(_fmt_value(f.get("value"), f.get("unit"), f.get("of"))), _md(_statement(f)),
+             str(len({_clean(m.get("article")) for m in _list(f, "mentions")})), _flags(f.get("flags"))]
+            for f in figures]
+    lines += _table(["value", "statement", "articles", "flags"], rows, "llrl")
+    for figure in figures:
+        lines += _figure(figure, names)
+    return lines
+
+
+def _figure(figure: Mapping[str, Any], names: _Names) -> list[str]:
+    value = _fmt_value(figure.get("value"), figure.get("unit"), figure.get("of"))
+    lines = [f"### {_md(value)} · {_md(_statement(figure))}", ""]
+    lines.append(f"- Flags: {_flags(figure.get('flags'))}")
+    lines.append(f"- As stated: {_variants(figure)}")
+    facts = [f"{label}: {_md(figure.get(key))}" for key, label in
+             (("measure", "measure"), ("holder", "holder"), ("period", "period"), ("unit", "unit")) if figure.get(key)]
+    if facts:
+        lines.append("- " + " · ".join(facts))
+    lines += _primary(figure.get("primary_source"))
+    lines.append(f"- First seen: {_first_seen(figure.get('first_seen'), names)}")
+    lines.append("")
+    rows = [_mention_row(figure, m, names) for m in _list(figure, "mentions")]
+    lines += _table(["article", "outlet", "date", "as stated", "attribution", "kind", "inferred via", "hops",
+                     "chain to the primary source", "chars", "sentence"], rows, "lllllllrlrl")
+    return lines
+
+
+def _variants(figure: Mapping[str, Any]) -> str:
+    out = []
+    for variant in figure.get("variants") or []:
+        shown = _md(variant)
+        out.append(f"**{shown}** (drift)" if _differs(variant, figure.get("value")) else shown)
+    return ", ".join(out) or "—"
+
+
+def _primary(source: Any) -> list[str]:
+    if not isinstance(source, Mapping):
+        return ["- Primary source: none identified"]
+    where = "in corpus" if source.get("in_corpus") else "not in corpus"
+    kind = f"{_md(source.get('kind'))}, " if source.get("kind") else ""
+    url = _autolink(source.get("url"))
+    lines = [f"- Primary source: {_md(source.get('name') or 'unnamed')} ({kind}{where}){url}"]
+    evidence = source.get("evidence")
+    if isinstance(evidence, Mapping) and evidence.get("sentence"):
+        lines.append(f"  > {_md(evidence['sentence'])}")
+    return lines
+
+
+def _autolink(url: Any) -> str:
+    """An autolink takes its text literally, so only a plain web URL may go inside one."""
+    text = _clean(url)
+    if _PLAIN_URL.match(text):
+        return f" <{text}>"
+    return f" ({_md(text)})" if text else ""
+
+
+def _first_seen(seen: Any, names: _Names) -> str:
+    if not isinstance(seen, Mapping):
+        return "unknown"
+    estimated = " (date estimated)" if seen.get("estimated") else ""
+    return f"{_md(seen.get('date') or 'undated')} in {names.title(seen.get('article'))}{estimated}"
+
+
+def _mention_row(figure: Mapping[str, Any], mention: Mapping[str, Any], names: _Names) -> list[str]:
+    article = names.get(mention.get("article"))
+    stated = _md(mention.get("text") or _num(mention.get("value")))
+    if _differs(mention.get("value", mention.get("text")), figure.get("value")):
+        stated = f"**{stated}** (drift)"
+    attribution = mention.get("attribution")
+    if isinstance(attribution, Mapping):
+        source, kind = _md(attribution.get("name")), _md(attribution.get("kind"))
+        via = names.title(attribution.get("via"), 40) if attribution.get("inferred") else ""
+        via = via or ("yes" if attribution.get("inferred") else "")
+    else:
+        source = "primary document" if article.get("is_primary") else "**none**"
+        kind = via = ""
+    chain = " › ".join(_md(_short(step.get("label") or step.get("id"), 40)) for step in _list(mention, "chain"))
+    hops = mention.get("hops")
+    chars = f"{_md(mention.get('start'))}–{_md(mention.get('end'))}" if mention.get("start") is not None else ""
+    return [names.title(mention.get("article"), 50), _md(mention.get("outlet") or article.get("outlet")),
+            _md(mention.get("date") or article.get("published")), stated, source, kind, via,
+            "—" if hops is None else _md(hops), chain, chars, _md(_short(mention.get("sentence"), 160))]
+
+
+# -- everything else ----------------------------------------------------------------------------
+
+
+def _timeline(report: Mapping[str, Any], names: _Names) -> list[str]:
+    rows = []
+    for figure in _list(report, "figures"):
+        seen = figure.get("first_seen") if isinstance(figure.get("first_seen"), Mapping) else {}
+        dates = sorted(_clean(m.get("date")) for m in _list(figure, "mentions") if m.get("date"))
+        rows.append([_md(_fmt_value(figure.get("value"), figure.get("unit"), figure.get("of"))),
+                     _md(_short(_statement(figure), 70)), _md(seen.get("date") or "undated"),
+                     names.title(seen.get("article"), 50) if seen else "", "yes" if seen.get("estimated") else "",
+                     _md(dates[-1]) if dates else ""])
+    if not rows:
+        return []
+    return ["## Timeline of first appearances", ""] + _table(
+        ["value", "statement", "first seen", "in", "estimated", "last seen"], rows)
+
+
+def _clusters(report: Mapping[str, Any], names: _Names) -> list[str]:
+    clusters = [c for c in _list(report, "clusters") if len(c.get("articles") or []) > 1]
+    lines = ["## Coverage clusters", ""]
+    if not clusters:
+        return lines + ["No near-duplicate coverage.", ""]
+    for cluster in clusters:
+        lines += [f"### Cluster {_md(cluster.get('id'))}", ""]
+        for article_id in cluster.get("articles") or []:
+            star = " (representative)" if article_id == cluster.get("representative") else ""
+            lines.append(f"- {names.title(article_id, 80)}{star}")
+        lines.append("")
+        rows = [[names.title(l.get("source"), 45), names.title(l.get("target"), 45), _md(l.get("kind")),
+                 _score(l.get("jaccard")), _score(l.get("containment")), _score(l.get("cosine")),
+                 ", ".join(_md(_shared(f)) for f in l.get("shared_figures") or []),
+                 ", ".join(_md(e) for e in l.get("shared_entities") or [])] for l in _list(cluster, "links")]
+        if rows:
+            lines += _table(["newer", "older", "kind", "Jaccard", "containment", "cosine", "shared figures",
+                             "shared entities"], rows, "lllrrrll")
+    return lines
+
+
+def _shared(key: Any) -> str:
+    """Cluster evidence names figures by key ("17|percent", "8|count|of10"); show them as values."""
+    parts = _clean(key).split("|")
+    try:
+        value = float(parts[0])
+        of = float(parts[2].removeprefix("of")) if len(parts) > 2 else None
+    except ValueError:
+        return _clean(key)
+    return _fmt_value(value, parts[1] if len(parts) > 1 else None, of)
+
+
+def _score(value: Any) -> str:
+    number = _number_in(value) if value is not None else None
+    return "n/a" if number is None else f"{number:.2f}"
+
+
+def _conflicts(report: Mapping[str, Any], names: _Names) -> list[str]:
+    conflicts = _list(report, "conflicts")
+    lines = ["## Conflicts", ""]
+    if not conflicts:
+        return lines + ["No contradictions found.", ""]
+    rows = []
+    for conflict in conflicts:
+        for value in _list(conflict, "values"):
+            article = names.get(value.get("article"))
+            rows.append([_md(conflict.get("what")), names.title(value.get("article"), 50),
+                         _md(article.get("outlet")), f"**{_md(value.get('text'))}**",
+                         _md(_short(value.get("sentence"), 160))])
+    return lines + _table(["conflict", "article", "outlet", "says", "sentence"], rows)
+
+
+def _gaps(report: Mapping[str, Any], names: _Names) -> list[str]:
+    rows = []
+    for figure in _list(report, "figures"):
+        for mention in _list(figure, "mentions"):
+            attribution = mention.get("attribution")
+            if names.get(mention.get("article")).get("is_primary"):
+                continue
+            if isinstance(attribution, Mapping) and not attribution.get("inferred"):
+                continue
+            status = (f"inferred: {_md(attribution.get('name'))} via {names.title(attribution.get('via'), 40)}"
+                      if isinstance(attribution, Mapping) else "**unattributed**")
+            rows.append([_md(_short(_statement(figure), 70)), _md(mention.get("text")),
+                         names.title(mention.get("article"), 50), status])
+    lines = ["## Attribution gaps", ""]
+    if not rows:
+        return lines + ["Every mention names its source.", ""]
+    return lines + _table(["figure", "as stated", "article", "status"], rows)
+
+
+def _quotes(report: Mapping[str, Any], names: _Names) -> list[str]:
+    quotes = _list(report, "quotes")
+    if not quotes:
+        return ["## Quotes", "", "No quotes found.", ""]
+    rows = [[_md(q.get("speaker") or "unknown"), f"“{_md(q.get('text'))}”", names.title(q.get("article"), 50)]
+            for q in quotes]
+    return ["## Quotes", ""] + _table(["speaker", "quote", "article"], rows)
+
+
+def _graph(report: Mapping[str, Any], names: _Names) -> list[str]:
+    graph = report.get("graph") or {}
+    nodes = {_clean(n.get("id")): n for n in graph.get("nodes") or [] if isinstance(n, Mapping)}
+    edges = [e for e in graph.get("edges") or [] if isinstance(e, Mapping)]
+    if not nodes:
+        return []
+
+    def label(node_id: Any) -> str:
+        node = nodes.get(_clean(node_id), {})
+        return _md(_short(node.get("label") or node_id, 50))
+
+    rows = [[label(e.get("source")), _md(e.get("kind")), label(e.get("target"))] for e in edges]
+    lines = ["## Citation graph", "", f"{len(nodes)} nodes, {len(edges)} edges.", ""]
+    return lines + _table(["from", "edge", "to"], rows)
+
+
+def _articles(report: Mapping[str, Any]) -> list[str]:
+    articles = _list(report, "articles")
+    if not articles:
+        return []
+    rows = []
+    for a in articles:
+        notes = [n for n, on in (("primary", a.get("is_primary")), ("auto-generated", a.get("auto_generated"))) if on]
+        rows.append([_md(a.get("id")), _md(_short(a.get("title") or a.get("url"), 70)), _md(a.get("outlet")),
+                     _md(a.get("published")), _md(a.get("status")) + (f" ({_md(a['reason'])})" if a.get("reason") else ""),
+                     _md(a.get("cluster")), ", ".join(notes)])
+    return ["## Articles", ""] + _table(["id", "title", "outlet", "published", "status", "cluster", "notes"], rows)
