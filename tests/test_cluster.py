@@ -1,0 +1,392 @@
+"""provenance.cluster: coverage clusters of copies and rewrites."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from extract.embed import article_representation, embed_texts
+from provenance.cluster import (
+    ClusterDoc,
+    ClusterOptions,
+    ClusterResult,
+    candidate_pairs_count,
+    cluster_documents,
+)
+
+# Figure keys and KB ids as the extract stage would give them, written by hand.
+SEED_FIGURES = {
+    "000": {"17|percent", "15.8|percent"},
+    "001": {"17|percent", "15.8|percent"},
+    "002": {"1|rank", "8|count", "2|rank", "9|rank"},
+    "003": {"1|rank", "8|count", "2|rank", "9|rank"},
+}
+SEED_ENTITIES = {
+    "000": "china united-states south-korea pioneer-economy mit hugging-face deepseek alibaba google meta "
+    "openai anthropic financial-times merics cnas jeanette-egan nvidia qwen deepseek-r1 llama toutiao",
+    "001": "china united-states openai google anthropic deepseek alibaba qwen deepseek-r1 feedzop beijing",
+    "002": "china united-states south-korea chosun-ilbo artificial-analysis minimax minimax-m2 deepseek qwen "
+    "alibaba openai anthropic google yann-lecun nyu seoul yeongdeungpo washington-post toutiao",
+    "003": "china united-states artificial-analysis minimax minimax-m2 deepseek alibaba qwen openai "
+    "anthropic google yann-lecun nyu seoul yongsan washington-post",
+}
+SEED_PUBLISHED = {"000": "2025-12-22", "001": "2025-12-23", "002": "2025-12-01", "003": "2025-12-02"}
+
+WIRE = (
+    "Dock workers at the port of Valmora walked off the job on Tuesday after talks over night-shift "
+    "pay collapsed, leaving more than forty container ships waiting offshore. The union said its "
+    "members would stay out until the operator restored the overtime rate it cut in the spring. "
+    "Port managers called the stoppage unlawful and said they had asked a labour court to order "
+    "crews back to work. Freight agents warned that perishable cargo, chiefly fruit from the "
+    "southern farms, could spoil within days if the cranes stay idle. The regional transport "
+    "minister urged both sides to return to the table and offered to chair a meeting on Thursday. "
+    "Shipping lines have begun diverting vessels to the smaller harbour at Castrel, which handles "
+    "barely a fifth of the traffic. Traders said the cost of moving a container inland had already "
+    "risen by almost a third since the weekend, and retailers expect shortages of imported goods "
+    "before the end of the month if the dispute drags on."
+)
+OTHER_STORY = (
+    "In other business news, the city council approved a plan to widen the ring road and add two "
+    "bus lanes, a project expected to take four years. Councillors who voted against it said the "
+    "budget ignored the cost of moving water mains under the eastern junction. Meanwhile the "
+    "central bank kept its main rate unchanged for a third meeting, citing sticky prices for "
+    "services and a labour market that has cooled only slowly. Economists had expected the pause "
+    "and now look to the summer for a first cut. Elsewhere, a regional airline announced new "
+    "routes to three island destinations, to be flown with leased turboprops from June. The "
+    "carrier said bookings for the season were running ahead of last year despite higher fares. "
+    "A local brewery also won a national award for a dark lager, its second medal in five years, "
+    "and plans to double its output after buying the disused warehouse next door. "
+)
+
+SPORTS = (
+    "On the sports pages, the home side clinched promotion with a late header in front of a sold-out "
+    "crowd, ending a decade outside the top division. Their coach praised a squad assembled on one of "
+    "the smallest budgets in the league and said the club would not sell its young striker this summer. "
+    "The women's team, meanwhile, reached the cup semi-final after a penalty shoot-out that lasted eleven "
+    "rounds, and the rowing club announced that its new boathouse on the river will open in September."
+)
+
+
+def _split_seed(path: Path) -> tuple[str, str]:
+    title, _, body = path.read_text(encoding="utf-8").partition("\n")
+    return title, body
+
+
+@pytest.fixture(scope="module")
+def seed_docs(seeds_dir: Path) -> list[ClusterDoc]:
+    paths = sorted(seeds_dir.glob("*.txt"))
+    parts = [_split_seed(p) for p in paths]
+    vectors = embed_texts([article_representation(title, body) for title, body in parts])
+    docs = []
+    for path, (_, body), vec in zip(paths, parts, vectors):
+        short = path.stem[:3]
+        docs.append(
+            ClusterDoc(
+                article_id=path.stem,
+                text=body,
+                embedding=vec,
+                published=SEED_PUBLISHED[short],
+                figures=frozenset(SEED_FIGURES[short]),
+                entities=frozenset(SEED_ENTITIES[short].split()),
+            )
+        )
+    return docs
+
+
+def _members(result: ClusterResult) -> set[frozenset[str]]:
+    return {frozenset(c.articles) for c in result.clusters}
+
+
+def _unit_pair(cosine: float, dim: int = 384, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Two unit vectors whose cosine is exactly `cosine`."""
+    rng = np.random.default_rng(seed)
+    u = rng.normal(size=dim)
+    u /= np.linalg.norm(u)
+    w = rng.normal(size=dim)
+    w -= (w @ u) * u
+    w /= np.linalg.norm(w)
+    return u.astype(np.float32), (cosine * u + np.sqrt(1 - cosine**2) * w).astype(np.float32)
+
+
+# --- the four seeds -------------------------------------------------------------------------
+
+
+def test_seeds_form_the_two_gold_clusters(seed_docs: list[ClusterDoc], seeds_gold: dict) -> None:
+    result = cluster_documents(seed_docs)
+    assert _members(result) == {frozenset(c) for c in seeds_gold["coverage_clusters"]}
+
+
+def test_seed_links_are_rewrites_backed_by_shared_figures(seed_docs: list[ClusterDoc]) -> None:
+    result = cluster_documents(seed_docs)
+    by_rep = {c.representative: c for c in result.clusters}
+    downloads = by_rep["000_9deefba0caf3c4bd"]
+    (link,) = downloads.links
+    assert (link.source, link.target, link.kind) == ("000_9deefba0caf3c4bd", "001_028a77631eca17e6", "rewrite")
+    assert link.basis == "cosine+figures"
+    assert link.shared_figures == ("15.8|percent", "17|percent")
+    assert link.jaccard < 0.05 and link.cosine is not None and link.cosine >= 0.75
+    rankings = by_rep["002_0e906eb12c0fc9de"]
+    (link,) = rankings.links
+    assert (link.source, link.target, link.kind) == ("002_0e906eb12c0fc9de", "003_f763132a9defa5f8", "rewrite")
+    # The ranking rewrite shares its distinctive names too.
+    assert link.entity_overlap >= 0.5 and "artificial-analysis" in link.shared_entities
+
+
+def test_seed_stories_stay_apart_without_corroboration(seed_docs: list[ClusterDoc]) -> None:
+    # With no figures or entities only the shared theme is left, and across the two
+    # stories it scores as high as within one: nothing may cross between them.
+    story = {"000": "downloads", "001": "downloads", "002": "rankings", "003": "rankings"}
+    bare = [ClusterDoc(d.article_id, d.text, d.embedding, d.published) for d in seed_docs]
+    for cluster in cluster_documents(bare).clusters:
+        assert len({story[a[:3]] for a in cluster.articles}) == 1
+
+
+def test_options_are_validated() -> None:
+    with pytest.raises(ValueError):
+        ClusterOptions(shingle_size=0)
+    with pytest.raises(ValueError):
+        ClusterOptions(rewrite_cosine=1.5)
+
+
+def test_seed_clusters_are_order_independent(seed_docs: list[ClusterDoc]) -> None:
+    expected = cluster_documents(seed_docs)
+    rng = random.Random(3)
+    for _ in range(5):
+        shuffled = list(seed_docs)
+        rng.shuffle(shuffled)
+        assert cluster_documents(shuffled) == expected
+
+
+# --- copies ---------------------------------------------------------------------------------
+
+
+def test_syndicated_copy_with_different_boilerplate_is_a_copy() -> None:
+    original = ClusterDoc("wire", WIRE, None, "2025-03-01T08:00:00Z")
+    syndicated = ClusterDoc(
+        "paper",
+        "Home / World / Business\nBy Staff and agencies\n" + WIRE
+        + "\nSubscribe to our newsletter for the morning briefing.\nShare this article. Comments (12)",
+        None,
+        "2025-03-01T09:15:00Z",
+    )
+    result = cluster_documents([syndicated, original])
+    assert _members(result) == {frozenset({"wire", "paper"})}
+    (cluster,) = result.clusters
+    (link,) = cluster.links
+    assert (link.source, link.target, link.kind, link.basis) == ("wire", "paper", "copy", "jaccard")
+    assert link.jaccard > 0.8 and link.cosine is None
+    assert cluster.representative == "wire"
+
+
+def test_short_wire_story_inside_a_long_page_links_by_containment() -> None:
+    page = OTHER_STORY + "Port strike. " + WIRE + "\n" + SPORTS
+    docs = [
+        ClusterDoc("roundup", page, None, "2025-03-01T14:30:00Z"),
+        ClusterDoc("wire", WIRE, None, "2025-03-01T08:00:00Z"),
+    ]
+    (cluster,) = cluster_documents(docs).clusters
+    (link,) = cluster.links
+    assert link.kind == "copy" and link.basis == "containment"
+    assert link.jaccard < 0.5 and link.containment > 0.95
+    assert (link.source, link.target) == ("wire", "roundup")
+
+
+def test_sharing_a_paragraph_of_boilerplate_is_not_a_copy() -> None:
+    footer = " ".join(OTHER_STORY.split()[:12])  # fewer shingles than min_shared_shingles
+    docs = [
+        ClusterDoc("a", WIRE + " " + footer, None, None),
+        ClusterDoc("b", OTHER_STORY.replace(footer, "") + " " + footer, None, None),
+    ]
+    assert len(cluster_documents(docs).clusters) == 2
+
+
+# --- the rewrite rule, with vectors of known cosine -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cosine", "shared_figures", "linked", "basis"),
+    [
+        (0.85, 2, True, "cosine+figures"),
+        (0.85, 1, False, None),  # one number in common is coincidence on a shared theme
+        (0.85, 0, False, None),
+        (0.70, 2, False, None),  # below the rewrite threshold figures do not help
+        (0.95, 0, True, "cosine"),  # near-identical leads need no corroboration
+    ],
+)
+def test_rewrite_rule(cosine: float, shared_figures: int, linked: bool, basis: str | None) -> None:
+    u, v = _unit_pair(cosine)
+    shared = {f"{n}|percent" for n in range(shared_figures)}
+    docs = [
+        ClusterDoc("a", "alpha beta gamma delta epsilon " * 10, u, "2025-01-01", frozenset(shared | {"99|count"})),
+        ClusterDoc("b", "one two three four five six seven " * 10, v, "2025-01-02", frozenset(shared | {"7|rank"})),
+    ]
+    result = cluster_documents(docs)
+    assert (len(result.clusters) == 1) is linked
+    if linked:
+        (link,) = result.clusters[0].links
+        assert link.kind == "rewrite" and link.basis == basis
+        assert link.cosine == pytest.approx(cosine, abs=1e-3)
+
+
+def test_entities_corroborate_only_when_distinctive() -> None:
+    u, v = _unit_pair(0.85)
+    theme = {"openai", "google", "china"}
+    background = [
+        ClusterDoc(f"bg{i}", f"filler text number {i} " * 8, None, None, entities=frozenset(theme | {f"x{i}"}))
+        for i in range(8)
+    ]
+    common_only = [
+        ClusterDoc("a", "alpha beta gamma delta " * 10, u, None, entities=frozenset(theme | {"p1", "p2"})),
+        ClusterDoc("b", "one two three four " * 10, v, None, entities=frozenset(theme | {"q1", "q2"})),
+    ]
+    assert len(cluster_documents(background + common_only).clusters) == 10
+    distinctive = {"artificial-analysis", "minimax", "yann-lecun"}
+    rewrites = [
+        ClusterDoc("a", "alpha beta gamma delta " * 10, u, None, entities=frozenset(theme | distinctive)),
+        ClusterDoc("b", "one two three four " * 10, v, None, entities=frozenset(theme | distinctive | {"q1"})),
+    ]
+    result = cluster_documents(background + rewrites)
+    link = result.cluster_of("a").links[0]
+    assert link.basis == "cosine+entities" and link.target == "b"
+
+
+# --- output shape ---------------------------------------------------------------------------
+
+
+def test_every_article_in_exactly_one_cluster_and_singletons_kept() -> None:
+    docs = [
+        ClusterDoc("wire", WIRE, None, "2025-03-01"),
+        ClusterDoc("copy", "Agencies. " + WIRE, None, "2025-03-02"),
+        ClusterDoc("empty", "", None, None),
+        ClusterDoc("other", OTHER_STORY, np.ones(4, dtype=np.float32), None),
+    ]
+    result = cluster_documents(docs)
+    seen = [a for c in result.clusters for a in c.articles]
+    assert sorted(seen) == sorted(d.article_id for d in docs)
+    singleton = result.cluster_of("empty")
+    assert singleton.articles == ("empty",) and singleton.representative == "empty" and singleton.links == ()
+
+
+def test_cluster_id_is_a_stable_hash_of_members() -> None:
+    docs = [ClusterDoc("wire", WIRE, None, None), ClusterDoc("copy", WIRE + " More.", None, None)]
+    first = cluster_documents(docs).clusters[0]
+    assert re.fullmatch(r"c-[0-9a-f]{12}", first.id)
+    assert cluster_documents(list(reversed(docs))).clusters[0].id == first.id
+    alone = cluster_documents([ClusterDoc("wire", WIRE, None, None)]).clusters[0]
+    assert alone.id != first.id
+
+
+def test_representative_is_earliest_then_longest_then_lowest_id() -> None:
+    base = "Agencies report. " + WIRE
+    def rep(*docs: ClusterDoc) -> str:
+        (cluster,) = cluster_documents(docs).clusters
+        return cluster.representative
+
+    assert rep(ClusterDoc("b", base, None, "2025-01-01"), ClusterDoc("a", WIRE, None, "2025-01-02")) == "b"
+    # Undated articles come after dated ones.
+    assert rep(ClusterDoc("a", base, None, None), ClusterDoc("b", WIRE, None, "2025-01-05")) == "b"
+    # Same date: the longer text.
+    assert rep(ClusterDoc("a", WIRE, None, "2025-01-01"), ClusterDoc("b", base, None, "2025-01-01")) == "b"
+    assert rep(ClusterDoc("b", WIRE, None, None), ClusterDoc("a", WIRE, None, None)) == "a"
+
+
+def test_duplicate_ids_are_rejected() -> None:
+    with pytest.raises(ValueError, match="duplicate"):
+        cluster_documents([ClusterDoc("a", WIRE, None, None), ClusterDoc("a", WIRE, None, None)])
+
+
+def test_empty_input() -> None:
+    result = cluster_documents([])
+    assert result.clusters == () and result.stats.pairs_examined == 0
+
+
+# --- scale: candidates must grow sub-quadratically --------------------------------------------
+
+
+def _synthetic_corpus(n: int, seed: int) -> tuple[list[ClusterDoc], list[tuple[str, str]]]:
+    """`n` random-word articles in 20 themes (same-theme cosine ~0.8) with planted pairs.
+
+    One article in 25 gets a syndicated copy, one in 25 is quoted inside a longer page,
+    one in 25 gets a rewrite: new words, cosine ~0.88, two figures in common.
+    """
+    rng = np.random.default_rng(seed)
+    vocab = ["".join(rng.choice(list("abcdefghijklmnopqrstuvwxyz"), size=rng.integers(3, 9))) for _ in range(4000)]
+    centres = rng.normal(size=(20, 384))
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+
+    def words(count: int) -> str:
+        picks = [vocab[i] for i in rng.integers(0, len(vocab), size=count)]
+        # Sentences of 12 words, so the text has the shape of prose.
+        return " ".join(w + ("." if k % 12 == 11 else "") for k, w in enumerate(picks)).rstrip(".") + "."
+
+    def near(vec: np.ndarray, spread: float) -> np.ndarray:
+        noise = rng.normal(size=vec.shape)
+        noise -= (noise @ vec) * vec
+        out = vec + spread * noise / np.linalg.norm(noise)
+        return (out / np.linalg.norm(out)).astype(np.float32)
+
+    def figures() -> frozenset[str]:
+        return frozenset(f"{v}|percent" for v in rng.integers(0, 2000, size=2))
+
+    docs: list[ClusterDoc] = []
+    planted: list[tuple[str, str]] = []
+    base_count = n - 3 * (n // 25)
+    for i in range(base_count):
+        docs.append(ClusterDoc(f"d{i:05d}", words(int(rng.integers(120, 300))), near(centres[i % 20], 0.5), None, figures()))
+    for k in range(n // 25):
+        src = docs[3 * k]
+        copy = ClusterDoc(f"copy{k:04d}", "Syndicated. " + src.text + " Share this story.", near(src.embedding, 0.1), None)
+        host_src = docs[3 * k + 1]
+        host = ClusterDoc(f"host{k:04d}", words(400) + " " + host_src.text + " " + words(300), near(centres[0], 0.5), None)
+        re_src = docs[3 * k + 2]
+        rewrite = ClusterDoc(f"rw{k:04d}", words(200), near(re_src.embedding, 0.54), None, re_src.figures)
+        docs += [copy, host, rewrite]
+        planted += [
+            (src.article_id, copy.article_id),
+            (host_src.article_id, host.article_id),
+            (re_src.article_id, rewrite.article_id),
+        ]
+    return docs, planted
+
+
+@pytest.fixture(scope="module")
+def scale_runs() -> dict[int, tuple[ClusterResult, list[tuple[str, str]]]]:
+    runs = {}
+    for n in (500, 2000):
+        docs, planted = _synthetic_corpus(n, seed=n)
+        runs[n] = (cluster_documents(docs), planted)
+    return runs
+
+
+def test_candidate_pairs_grow_subquadratically(scale_runs: dict) -> None:
+    small, _ = scale_runs[500]
+    large, _ = scale_runs[2000]
+    options = ClusterOptions()
+    # Linear growth would be 4x for 4x the articles, quadratic 16x.
+    assert candidate_pairs_count(large) <= 6 * candidate_pairs_count(small)
+    assert candidate_pairs_count(large) <= (options.n_neighbors + 2) * 2000
+    # The themes are tight enough that the neighbour cap, not the cosine threshold, bounds candidates.
+    assert large.stats.embedding_candidates > 2000
+
+
+def test_planted_duplicates_are_found_and_nothing_else_merges(scale_runs: dict) -> None:
+    for n, (result, planted) in scale_runs.items():
+        for a, b in planted:
+            assert result.cluster_of(a) is result.cluster_of(b), (n, a, b)
+        sizes = sorted(len(c.articles) for c in result.clusters)
+        assert sizes.count(2) == len(planted) and set(sizes) == {1, 2}, n
+        kinds = {(link.kind, link.basis) for c in result.clusters for link in c.links}
+        assert kinds == {("copy", "jaccard"), ("copy", "containment"), ("rewrite", "cosine+figures")}
+
+
+def test_synthetic_clusters_are_order_independent() -> None:
+    docs, _ = _synthetic_corpus(300, seed=9)
+    expected = cluster_documents(docs)
+    shuffled = list(docs)
+    random.Random(1).shuffle(shuffled)
+    assert cluster_documents(shuffled) == expected
+
