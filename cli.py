@@ -30,6 +30,8 @@ class Group(click.Group):
 
         try:
             return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
         except UsageError as exc:
             _fail(ctx, exc, EXIT_USAGE)
         except StoreError as exc:

@@ -82,10 +82,14 @@ def build_report(store: Store, options: ProvenanceOptions = ProvenanceOptions())
 
 def assemble(corpus: Corpus, clusters: ClusterResult, kb: Any, options: ProvenanceOptions) -> Report:
     cluster_of = {aid: c.id for c in clusters.clusters for aid in c.articles}
+    # Exact duplicates were stored once (no text); they still belong to their original's story.
+    copies = _exact_copies(corpus.articles, cluster_of)
+    cluster_of.update({dup: cluster_of[orig] for dup, orig in copies.items()})
     kb_names = _kb_names(kb)
     cluster_links = _oriented_links(clusters, corpus.articles)
     canonical_index = {a.canonical_url: a.id for a in corpus.articles.values() if a.canonical_url and a.is_article}
-    graph = build_graph({k: v for k, v in corpus.articles.items() if k in corpus.annotations}, corpus.annotations,
+    graph = build_graph({k: v for k, v in corpus.articles.items() if v.status in (Status.OK, Status.DUPLICATE)},
+                        corpus.annotations,
                         cluster_links, canonical_index, kb_names)
 
     inputs = _mention_inputs(corpus, cluster_of)
@@ -100,7 +104,7 @@ def assemble(corpus: Corpus, clusters: ClusterResult, kb: Any, options: Provenan
     nodes, edges = graph.sorted()
     articles_out = tuple(_article_dict(a, cluster_of.get(a.id)) for a in sorted(corpus.articles.values(),
                                                                                  key=lambda a: a.id))
-    clusters_out = tuple(_cluster_dict(c) for c in clusters.clusters)
+    clusters_out = tuple(_cluster_dict(c, copies) for c in clusters.clusters)
     quotes = tuple(_quotes(corpus))
     summary = {
         "articles": sum(1 for a in corpus.articles.values() if a.is_article),
@@ -317,7 +321,8 @@ def _kb_url(kb: Any, kb_id: str | None) -> str | None:
 
 def _oriented_links(clusters: ClusterResult, articles: Mapping[str, Article]) -> list[tuple[str, str, str]]:
     """Cluster links as (newer, older, copy_of|rewrite_of); undated articles count as newest."""
-    out = []
+    out = [(a.id, a.duplicate_of, "copy_of") for a in articles.values()
+           if a.status is Status.DUPLICATE and a.duplicate_of in articles]
     for cluster in clusters.clusters:
         for link in cluster.links:
             a, b = articles[link.source], articles[link.target]
@@ -336,15 +341,24 @@ def _article_dict(article: Article, cluster: str | None) -> dict[str, Any]:
     }
 
 
-def _cluster_dict(cluster: Any) -> dict[str, Any]:
-    return {
-        "id": cluster.id, "articles": list(cluster.articles), "representative": cluster.representative,
-        "links": [{"source": l.source, "target": l.target, "kind": l.kind, "jaccard": round(l.jaccard, 4),
-                   "containment": round(l.containment, 4),
-                   "cosine": None if l.cosine is None else round(l.cosine, 4),
-                   "shared_figures": list(l.shared_figures), "shared_entities": list(l.shared_entities)}
-                  for l in cluster.links],
-    }
+def _exact_copies(articles: Mapping[str, Article], cluster_of: Mapping[str, str]) -> dict[str, str]:
+    return {a.id: a.duplicate_of for a in articles.values()
+            if a.status is Status.DUPLICATE and a.duplicate_of in cluster_of}
+
+
+def _cluster_dict(cluster: Any, copies: Mapping[str, str]) -> dict[str, Any]:
+    links = [{"source": l.source, "target": l.target, "kind": l.kind, "basis": l.basis,
+              "jaccard": round(l.jaccard, 4), "containment": round(l.containment, 4),
+              "cosine": None if l.cosine is None else round(l.cosine, 4),
+              "shared_figures": list(l.shared_figures), "shared_entities": list(l.shared_entities)}
+             for l in cluster.links]
+    extra = sorted(dup for dup, orig in copies.items() if orig in cluster.articles)
+    for dup in extra:
+        links.append({"source": copies[dup], "target": dup, "kind": "copy", "basis": "exact_text",
+                      "jaccard": 1.0, "containment": 1.0, "cosine": None, "shared_figures": [],
+                      "shared_entities": []})
+    return {"id": cluster.id, "articles": sorted([*cluster.articles, *extra]),
+            "representative": cluster.representative, "links": links}
 
 
 def _quotes(corpus: Corpus) -> list[dict[str, Any]]:

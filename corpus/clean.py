@@ -1,0 +1,1013 @@
+"""Turn a page (decoded HTML) or a saved .txt article into clean body text.
+
+The pipeline for HTML is: parse -> trafilatura -> our own line-level
+boilerplate pass -> language/no-article decisions. Plain-text files skip the
+first two steps. Everything here is a pure library function: no printing, no
+network, no storage.
+
+trafilatura has no wall-clock limit in library mode and segfaults when
+`extract()` runs in several threads at once, so callers that handle untrusted
+pages go through `extract_in_worker`, which runs `extract_html` in a
+separate, killable process (see the worker section at the end).
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import re
+import threading
+from bisect import bisect_left, bisect_right
+from copy import deepcopy
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Callable, Iterator, Sequence
+from urllib.parse import urljoin, urlsplit
+
+from .errors import NewstraceError
+from .language import detect_language
+from .records import Extracted, Link
+
+# trafilatura's own MIN_EXTRACTED_SIZE: below this a "page" is almost always a
+# navigation stub, an error page or a teaser, never a story worth annotating.
+MIN_ARTICLE_CHARS = 250
+
+# A paywall prompt next to this little text means we only saw the teaser.
+# Sites that ship the full story with a hidden prompt still pass.
+PAYWALL_TEASER_MAX_CHARS = 1500
+
+# When most of the "body" is anchor text, it is a link list (section front,
+# tag page), not an article.
+MAX_LINK_SHARE = 0.6
+MIN_LINKS_FOR_LINK_LIST = 5
+MAX_ANCHORS_CHECKED = 20000
+
+# libxml2 stops building the tree at 256 levels unless XML_PARSE_HUGE is set,
+# and lxml's HTML parser recovers silently: everything deeper just vanishes.
+LIBXML_MAX_DEPTH = 255
+
+# Below this many characters a favor_precision body is checked against the
+# balanced extraction (see _best_body).
+PRECISE_SUSPECT_CHARS = 1000
+
+# Characters of preceding text used to find an anchor again in another rendering.
+LINK_CONTEXT_CHARS = 40
+
+# A title sits at the top; past this many lines a file simply has none.
+MAX_TITLE_SEARCH_LINES = 50
+
+# Bounds the audit trail kept on the result; a page of 10k "Share" lines must
+# not make the record huge.
+MAX_DROPPED_KEPT = 200
+
+
+class ExtractionTimeout(NewstraceError):
+    """The extractor ran past its wall-clock limit and its process was killed."""
+
+    reason = "extraction_timeout"
+
+
+class ExtractorCrashed(NewstraceError):
+    """The extractor process died (segfault, abort, OOM kill) before answering."""
+
+    reason = "extractor_crash"
+
+
+@dataclass(frozen=True)
+class CleanOptions:
+    """Extraction settings; the defaults were chosen on the extraction benchmark.
+
+    Measured with bench/extract_benchmark.py (181 pages, F1 of trafilatura's
+    text alone): default 0.953, without comments 0.960, favor_recall 0.959,
+    favor_precision 0.964, without tables 0.957. Comments are reader
+    chatter, and tables carry figures, so: precision, no comments, tables.
+    """
+
+    favor_precision: bool = True
+    favor_recall: bool = False
+    include_comments: bool = False
+    include_tables: bool = True
+    drop_boilerplate: bool = True
+    extensive_date_search: bool = True
+
+
+@dataclass(frozen=True)
+class ExtractedPage(Extracted):
+    """An `Extracted` plus what the cleaner noticed on the way.
+
+    `flags` carries conditions `is_article` needs ("parser_depth", "paywall");
+    `dropped` lists the boilerplate lines removed, so a reviewer can check
+    that no story sentence went with them.
+    """
+
+    flags: tuple[str, ...] = ()
+    dropped: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CleanedBody:
+    text: str
+    links: tuple[Link, ...] = ()
+    dropped: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+
+
+# -- boilerplate rules --------------------------------------------------------------------
+#
+# Each rule sees one stripped line and only lines up to its own length limit,
+# which both keeps story paragraphs out of reach of prompt-like patterns and
+# bounds the regex work per line. Every quantifier is bounded, so no pattern
+# can backtrack more than a few hundred steps from any position.
+#
+# Deliberately not a rule: "Summary" / "Key points" / "TL;DR" digests. On the
+# extraction benchmark both pages that carry one have it in the gold article
+# body, and a digest restates the story's own figures, which later stages
+# should see (measured with bench/extract_benchmark.py, see the module notes).
+
+_I = re.IGNORECASE
+
+
+@dataclass(frozen=True)
+class _Rule:
+    name: str
+    max_len: int
+    pattern: re.Pattern[str]
+
+
+_NAV_SEP = re.compile(r"\s(?:/|>|»|›|\||→|::)\s")
+_HOME_CRUMB = re.compile(r"^(?:home|homepage|home page|start|front page|main page)\s?(?:/|>|»|›|\||→|::)", _I)
+
+_RULES: tuple[_Rule, ...] = (
+    _Rule("share", 120, re.compile(
+        r"^(?:share|shares|share (?:this|the) (?:article|story|post|page|video|link)"
+        r"|share (?:on|via|to) [\w .,&+-]{1,60}"
+        r"|(?:tweet|email|e-mail|print|pin|whatsapp|copy link|copy url|save)"
+        r"(?: (?:this |the )?(?:article|story|page|link))?"
+        r"|order reprints?|reprints?(?: (?:&|and) permissions)?|permissions"
+        r"|(?:follow|like|find|join|connect with) us(?: (?:on|at|via) [\w .,&@/+-]{0,80})?"
+        r"|click to (?:tweet|share|email|print)|sharing is caring"
+        r"|like this (?:story|article)\?.{0,80})[\s.!:…]{0,3}$", _I)),
+    _Rule("follow_prompt", 200, re.compile(
+        r"^follow\b.{0,150}\b(?:on|at|via)\s(?:twitter|facebook|instagram|linkedin|youtube"
+        r"|tiktok|threads|bluesky|mastodon|x\b|google news)", _I)),
+    _Rule("read_more", 250, re.compile(
+        r"^(?:(?:read|see|view|watch|check out) (?:more|also|next|all|the full (?:story|article|report))\b"
+        r"|(?:also|further) read(?:ing)?\b"
+        r"|related(?: (?:articles?|stories|posts?|coverage|reading|content|links?|news|topics|videos?"
+        r"|roundup))?\s?(?:[:：]|$)"
+        r"|more (?:from|on|stories|news|articles|coverage|headlines|videos?)\b[^.!?]{0,80}$"
+        r"|more\s?:$"
+        r"|(?:recommended|suggested)(?: for you| reading| stories| articles| videos?)?\s?[:：]?$"
+        r"|you (?:may|might) (?:also )?(?:like|enjoy|be interested in)\b"
+        r"|don['’]?t miss(?:\s?[:：!].{0,200})?$"
+        r"|in case you missed it\b"
+        r"|(?:watch|listen|video)\s?[:：]"
+        r"|also on [\w.-]{1,60}\.[a-z]{2,10}\b"
+        r"|explore further$)"
+        # Teaser links tagged like "Headline [VIDEO]" at the end of a line.
+        r"|\[(?:insight|video|videos|reaction|news|warning|pictures|pics|poll|photos?|gallery|latest|live"
+        r"|exclusive|watch|analysis|opinion)\]\W{0,3}$", _I)),
+    _Rule("section_header", 80, re.compile(
+        r"^(?:(?:most|more) (?:read|popular|viewed|shared|commented|emailed)\b[^.!?]{0,50}"
+        r"|popular (?:on|in|now)\b[^.!?]{0,50}|trending(?: now| stories| news)?"
+        r"|latest (?:news|stories|videos?|headlines)|top stories|editor['’]?s picks?)\s?[:：]?$", _I)),
+    _Rule("advert", 80, re.compile(
+        r"^(?:advertisement|advertising|sponsored(?: content)?|story continues below(?: advertisement)?"
+        r"|continue reading(?: below| the main story)?|scroll to continue(?: with content)?)\s?[:：]?$", _I)),
+    _Rule("comments", 80, re.compile(
+        r"^(?:leave a (?:reply|comment)|post a comment|add (?:a|your) comment|comments?"
+        r"|\d{1,6} comments?|(?:view|show|read|see|load) (?:all )?(?:\d{1,6} )?comments"
+        r"|join the (?:conversation|discussion)|comments? (?:are )?closed"
+        r"|(?:be the first|log in|sign in|login|register) to (?:comment|post a comment|leave a comment|reply)"
+        r"|reply|cancel reply|tell us what you think)[\s.!:…]{0,4}$", _I)),
+    _Rule("disclaimer", 1000, re.compile(r"^disclaimer\s?[:：-]", _I)),
+    _Rule("author_views", 300, re.compile(
+        r"(?:^(?:statement|note|disclaimer)\s?[:：].{0,120}"
+        r"|\b(?:this|the) (?:article|story|post|column|piece|content|op-?ed|blog)\b.{0,60})"
+        r"\b(?:represents?|reflects?|are|is|expresses?)\s(?:solely\s|only\s|purely\s|strictly\s)?"
+        r"(?:the\s)?(?:personal\s)?(?:views?|opinions?)\sof\s(?:the\s|its\s)?(?:authors?|writers?|contributors?)\b"
+        r"|\bviews expressed\b.{0,120}\b(?:authors?|writers?|contributors?)\b", _I)),
+    _Rule("copyright", 200, re.compile(r"^(?:copyright\b|©|ⓒ|\(c\)\s)|\ball rights reserved\b", _I)),
+    _Rule("cookies", 300, re.compile(
+        r"\b(?:we use cookies|(?:this|our) (?:site|website) uses cookies|(?:accept|reject|manage) (?:all )?cookies"
+        r"|cookie (?:policy|settings|preferences|consent))\b", _I)),
+    _Rule("paywall", 300, re.compile(
+        r"\b(?:subscribe|sign in|log in|login|register|become a (?:member|subscriber))\b.{0,60}"
+        r"\bto (?:continue|keep) reading\b"
+        r"|\bto (?:continue|keep) reading\b.{0,60}\b(?:subscribe|sign in|log in|subscription|become a member)"
+        r"|\b(?:this|the) (?:article|story|content|post) is (?:only |exclusively )?(?:available|reserved)"
+        r" (?:to|for) (?:our )?(?:paid |premium )?(?:subscribers|members)\b"
+        r"|^already a (?:subscriber|member)\b"
+        r"|\bsubscribe (?:now |today )?(?:for|to get) (?:full|unlimited|complete) access\b"
+        r"|\byou(?:['’]ve| have) (?:reached|used) (?:your|all your|all of your) (?:limit|free articles?)\b", _I)),
+    _Rule("subscribe", 250, re.compile(
+        r"^(?:subscribe|sign up|sign-up|register|join|get|download|start your day)\b.{0,200}"
+        r"\b(?:newsletters?|inbox|free trial|app|subscription|podcast|youtube)\b"
+        r"|\b(?:your inbox|our newsletters?|(?:sign up|subscribe) (?:now|today|here|for free)\b"
+        r"|sign up for (?:our|the) .{0,40}newsletter)", _I)),
+    _Rule("contact", 250, re.compile(
+        r"^(?:write to|e-?mail|contact|reach|have a (?:news )?tip)\b.{0,150}(?:@|https?://|twitter\.com)"
+        r"|^[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,6}$", _I)),
+    _Rule("credits", 400, re.compile(
+        r"^\(?(?:additional |with )?(?:reporting|writing|editing) by\b"
+        r"|\bcontributed (?:reporting|to this (?:report|story|article))\b", _I)),
+    _Rule("widget_message", 120, re.compile(
+        r"^(?:thanks?(?: you)? for (?:signing up|subscribing)[^\n]{0,40}|thank you[.!]?|sorry[.!]?"
+        r"|an error (?:has )?occurred[^\n]{0,60}|something went wrong[^\n]{0,40}"
+        r"|please try again(?: later)?[.!]?|this article has been sent to[^\n]{0,60})$", _I)),
+    _Rule("promo", 300, re.compile(
+        r"^if you (?:enjoyed|liked|value|appreciate|found)\b.{0,60}\b(?:this|our) "
+        r"(?:article|story|journalism|work|content|reporting)", _I)),
+    # "Click here for the full report" may be the only pointer to a primary
+    # source, so only promotional "click here" lines go.
+    _Rule("click_here", 250, re.compile(
+        r"\b(?:click|tap)(?:ing)? here\b.{0,80}\b(?:subscribe|sign up|download|app|newsletter|more information"
+        r"|buy|order|register|shop|deals?|get (?:the|our|it))\b"
+        r"|\b(?:subscribe|sign up|download|app|newsletter|buy|order|register|shop|get)\b"
+        r".{0,80}\b(?:click|tap)(?:ing)? here\b", _I)),
+    _Rule("tags", 250, re.compile(
+        r"^(?:tags?|tagged(?: with)?|filed under|topics?|categories|keywords)\s?(?:[:：|]|$)", _I)),
+)
+
+_LEADING_MARKER = re.compile(r"^[-–—•*·▪►>\[(]{1,3}\s?")
+_TIMESTAMP_LABEL = re.compile(
+    r"^(?:last )?(?:updated|published|posted|modified|first published)(?: on| at)?\s?[:：]?\s?", _I)
+_WORD = re.compile(r"[^\W\d_]{1,40}")
+_DATE_WORDS = frozenset(
+    "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july august "
+    "september october november december mon tue wed thu fri sat sun monday tuesday wednesday thursday "
+    "friday saturday sunday am pm a m p at on by et gmt utc the of".split())
+
+# A scraper sometimes glues a widget label onto the next line ("Read more news
+# onSouth Korean media: ..."); the label is lower case, the story starts upper case.
+_GLUED_PREFIX = re.compile(
+    r"^(?i:read more(?: news)?(?: on| from| at| about)?|leave a reply|share this(?: article| story)?"
+    r"|advertisement|related(?: articles| stories)?)(?=[A-Z0-9\"“‘])")
+_GLUED_SUFFIXES = ("click to tweet", "click to share")
+
+# Lines that are nothing but bullets, bars or dots carry no text.
+_NO_WORDS = re.compile(r"^[\W_]{0,200}$")
+
+# Self-description of machine-made content. Each alternative starts with a
+# literal word, so scanning a whole page costs one pass.
+_AUTO_RE = re.compile(
+    r"\bauto[- ]?(?:matically[- ])?(?:generated|aggregated|summari[sz]ed|written|created|produced|curated)\b"
+    r"|\b(?:machine|computer|algorithm|bot)[- ](?:generated|summari[sz]ed|written|curated)\b"
+    r"|\b(?:generated|created|written|summari[sz]ed|compiled|produced|aggregated)\s"
+    r"(?:automatically\s|entirely\s|partly\s|partially\s)?(?:by|with|using)\s(?:an?\s|the\s)?"
+    r"(?:computer(?: program)?|algorithm|bot|ai\b|artificial intelligence|machine|automated"
+    r"|(?:large )?language model|llm)"
+    r"|\bsyndicated feed\b", _I)
+# ...but only when the sentence is about itself, so a story *about* AI-generated
+# images is not mistaken for an AI-generated story.
+_SELF_REF = re.compile(
+    r"\b(?:this|the following) (?:story|article|content|summary|post|report|page|text|news|item|piece|brief)\b"
+    r"|\bdisclaimer\b|\b(?:has|have) not been (?:edited|reviewed|verified|checked)\b", _I)
+_SENTENCE_MARKS = (".", "!", "?", "\n")
+_AUTO_WINDOW = 200
+
+# "Original: <url>", "Source: ...", "Via: ..." lines of a saved text file.
+_ORIGIN_LINE = re.compile(
+    r"^(?:original(?: (?:article|link|url|source|story))?|originally published(?: (?:at|on|in|by))?"
+    r"|source(?: (?:link|url|article))?|via|read the original(?: article)?)\s?[:：]\s?(\S.{0,500})$", _I)
+_URLISH = re.compile(r"^(?:https?://)?(?:[\w-]{1,63}\.){1,8}[a-z]{2,24}(?:[/?#]\S{0,2000})?$", _I)
+
+
+def boilerplate_reason(line: str, title: str | None = None) -> str | None:
+    """Name of the rule that marks this line as boilerplate, or None to keep it."""
+    return _line_reason(line, _fold(title) if title else "")
+
+
+def _line_reason(line: str, title_key: str) -> str | None:
+    line = line.strip()
+    if line.startswith("|"):
+        # trafilatura renders table rows as "| a | b |"; figures live in tables.
+        return None
+    if not line or _NO_WORDS.match(line):
+        return "no_words"
+    # "- Print Article", "[Related: ...]": judge the words, not the list marker.
+    if line.startswith("[") and line.endswith("]"):
+        line = line[1:-1]
+    line = _LEADING_MARKER.sub("", line, count=1).strip()
+    if not line:
+        return "no_words"
+    if title_key and len(line) <= 2 * len(title_key) + 10 and _fold(line) == title_key:
+        return "title_repeat"
+    if _is_breadcrumb(line):
+        return "breadcrumb"
+    if _is_timestamp(line):
+        return "timestamp"
+    if len(line) <= 600 and is_auto_generated_note(line):
+        return "auto_generated_note"
+    for rule in _RULES:
+        if len(line) <= rule.max_len and rule.pattern.search(line):
+            return rule.name
+    return None
+
+
+def _is_timestamp(line: str) -> bool:
+    """"Updated at 1:23 p.m.", "Published: Nov. 19, 2019 5:45 AM PST": a label and nothing but a date."""
+    if len(line) > 100:
+        return False
+    match = _TIMESTAMP_LABEL.match(line)
+    if match is None:
+        return False
+    rest = line[match.end():]
+    words = _WORD.findall(rest)
+    return any(ch.isdigit() for ch in rest) and all(
+        w.isdigit() or w.casefold() in _DATE_WORDS or (w.isupper() and len(w) <= 4) for w in words)
+
+
+def _is_breadcrumb(line: str) -> bool:
+    if len(line) > 250:
+        return False
+    if _HOME_CRUMB.match(line):
+        return True
+    parts = _NAV_SEP.split(line)
+    # Three or more short, sentence-less segments read as a trail, not prose.
+    return len(parts) >= 3 and all(0 < len(p.split()) <= 8 for p in parts) and line[-1] not in ".!?"
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split()).strip(" .!?:;\"'“”‘’")
+
+
+def is_auto_generated_note(text: str) -> bool:
+    """True when the text says of itself that a machine aggregated, wrote or summarised it."""
+    claims = [m.span() for m in _AUTO_RE.finditer(text)]
+    if not claims:
+        return False
+    # One pass for each pattern, then a range check per claim, so a page
+    # stuffed with keywords still costs linear time.
+    selves = [m.start() for m in _SELF_REF.finditer(text)]
+    for start, end in claims:
+        lo, hi = _sentence_bounds(text, start, end)
+        index = bisect_left(selves, lo)
+        if index < len(selves) and selves[index] < hi:
+            return True
+    return False
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    lo = max(0, start - _AUTO_WINDOW)
+    hi = min(len(text), end + _AUTO_WINDOW)
+    cut = max(text.rfind(mark, lo, start) for mark in _SENTENCE_MARKS) + 1
+    ends = [i for i in (text.find(mark, end, hi) for mark in _SENTENCE_MARKS) if i >= 0]
+    return max(lo, cut), (min(ends) if ends else hi)
+
+
+# -- line-level cleaning with offset bookkeeping ------------------------------------------
+
+
+def clean_body(text: str, links: Sequence[Link] = (), *, title: str | None = None,
+               drop_boilerplate: bool = True) -> CleanedBody:
+    """Drop boilerplate lines and blank lines; keep hyperlink offsets pointing at the same words.
+
+    Lines are stripped and joined with a single "\\n". A link survives when its
+    anchor lies wholly inside one kept stretch of text.
+    """
+    spans: list[tuple[int, int]] = []
+    dropped: list[str] = []
+    flags: set[str] = set()
+    in_teaser_list = False
+    title_key = _fold(title) if title else ""
+    # Pages repeat their widgets ("Share", "Advertisement"); judge each text once.
+    verdicts: dict[str, str | None] = {}
+    for start, end in _content_spans(text):
+        line = text[start:end]
+        if not drop_boilerplate:
+            reason = None
+        elif line in verdicts:
+            reason = verdicts[line]
+        else:
+            reason = verdicts[line] = _line_reason(line, title_key)
+        # Headlines listed under "Related:" / "Most read" are teasers too.
+        if reason is None and in_teaser_list and _is_teaser_item(line):
+            reason = "teaser_list"
+        in_teaser_list = reason in _TEASER_HEADS or (in_teaser_list and reason == "teaser_list")
+        if reason:
+            if reason == "paywall":
+                flags.add("paywall")
+            if len(dropped) < MAX_DROPPED_KEPT:
+                dropped.append(line)
+            continue
+        spans.append((start, end))
+    new_text = "\n".join(text[a:b] for a, b in spans)
+    return CleanedBody(new_text, _remap_links(links, spans, new_text), tuple(dropped), tuple(sorted(flags)))
+
+
+_TEASER_HEADS = frozenset({"read_more", "section_header", "teaser_list"})
+_LIST_ITEM = re.compile(r"^[-–•*·▪►]\s")
+
+
+def _is_teaser_item(line: str) -> bool:
+    return len(line) <= 150 and bool(_LIST_ITEM.match(line)) and line[-1] not in ".!?"
+
+
+def _content_spans(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each non-blank line, with whitespace and glued widget labels trimmed off."""
+    pos = 0
+    for raw in text.split("\n"):
+        line_start = pos
+        pos += len(raw) + 1
+        line = raw.strip()
+        if not line:
+            continue
+        start = line_start + len(raw) - len(raw.lstrip())
+        end = start + len(line)
+        glued = _GLUED_PREFIX.match(line)
+        if glued:
+            start += glued.end()
+            line = line[glued.end():]
+        tail = line[-16:].casefold()
+        for suffix in _GLUED_SUFFIXES:
+            if tail.endswith(suffix):
+                end -= len(suffix)
+                line = line[:-len(suffix)]
+                break
+        stripped = line.strip()
+        if stripped:
+            start += len(line) - len(line.lstrip())
+            yield start, start + len(stripped)
+
+
+def _remap_links(links: Sequence[Link], spans: list[tuple[int, int]], new_text: str) -> tuple[Link, ...]:
+    starts = [a for a, _b in spans]
+    new_starts: list[int] = []
+    cursor = 0
+    for a, b in spans:
+        new_starts.append(cursor)
+        cursor += (b - a) + 1
+    out: list[Link] = []
+    for link in links:
+        if link.start < 0:
+            out.append(link)
+            continue
+        index = bisect_right(starts, link.start) - 1
+        if index < 0 or link.end > spans[index][1]:
+            continue
+        s = new_starts[index] + (link.start - spans[index][0])
+        e = s + (link.end - link.start)
+        out.append(Link(link.href, new_text[s:e], s, e, link.kind))
+    return tuple(out)
+
+
+# -- HTML ---------------------------------------------------------------------------------
+
+
+def extract_html(html: str, url: str | None = None, *, options: CleanOptions = CleanOptions()) -> ExtractedPage:
+    """Clean article text, metadata and in-body links from one decoded HTML page.
+
+    Runs in the calling process: use `extract_in_worker` for untrusted pages.
+    """
+    if not isinstance(html, str):
+        raise TypeError("extract_html takes decoded text; decode bytes with the page's charset first")
+    from trafilatura import bare_extraction
+    from trafilatura.utils import load_html
+
+    tree = load_html(html)
+    if tree is None:
+        return ExtractedPage(text="", flags=("unparseable",))
+    flags = {"parser_depth"} if _depth_limit_hit(tree) else set()
+    auto = _page_is_auto_generated(tree)
+    common: dict[str, Any] = dict(url=url, include_comments=options.include_comments,
+                                  include_tables=options.include_tables)
+    # Two passes, because trafilatura loses words next to links when
+    # include_links and favor_precision are combined (a paragraph's text before
+    # an inline link vanishes). The balanced pass with links gives metadata,
+    # anchors and a fallback body; the precise pass without links gives the body.
+    linked = bare_extraction(tree, with_metadata=True, include_links=True,
+                             date_extraction_params=_date_params(url, options), **common)
+    precise = bare_extraction(tree, favor_precision=options.favor_precision,
+                              favor_recall=options.favor_recall, **common)
+    if linked is None and precise is None:
+        return ExtractedPage(text="", flags=tuple(sorted(flags)), auto_generated=auto)
+    title = _clean_meta(linked.title) if linked is not None else None
+    cleaned = _best_body(linked, precise, url, title, options)
+    if _mostly_link_lines(cleaned.text, tree):
+        flags.add("link_list")
+    meta = linked if linked is not None else precise
+    return ExtractedPage(
+        text=cleaned.text,
+        title=title,
+        author=_clean_meta(meta.author),
+        published=_clean_meta(meta.date),
+        outlet=_clean_meta(meta.sitename) or _hostname(url),
+        language=detect_language(cleaned.text) or _clean_meta(meta.language),
+        links=cleaned.links,
+        auto_generated=auto,
+        flags=tuple(sorted(flags | set(cleaned.flags))),
+        dropped=cleaned.dropped,
+    )
+
+
+def _best_body(linked: Any, precise: Any, url: str | None, title: str | None,
+               options: CleanOptions) -> CleanedBody:
+    """The precise body with links carried over, unless precision picked the wrong block."""
+    from lxml import etree
+    from trafilatura.xml import xmltotxt
+
+    linked_text, linked_links = _body_text_and_links(linked.body, url) if linked is not None else ("", [])
+    fallback = clean_body(linked_text, linked_links, title=title, drop_boilerplate=options.drop_boilerplate)
+    if precise is None or precise.body is None:
+        return fallback
+    body = deepcopy(precise.body)
+    etree.strip_tags(body, "ref")
+    precise_text = xmltotxt(body, False)
+    links = _transfer_links(linked_text, linked_links, precise_text)
+    chosen = clean_body(precise_text, links, title=title, drop_boilerplate=options.drop_boilerplate)
+    # Precision mode occasionally settles on a reprint notice or a teaser
+    # block; a much longer balanced body is then the article.
+    if len(chosen.text) < PRECISE_SUSPECT_CHARS and len(fallback.text) > 2 * len(chosen.text):
+        return fallback
+    return chosen
+
+
+def _transfer_links(source: str, links: Sequence[Link], target: str) -> list[Link]:
+    """Find each link of `source` at the same words in `target` (another rendering of the page).
+
+    An anchor is looked up with the text around it, then alone; a bare anchor
+    is accepted only where it occurs exactly once after the previous link, so
+    a link is dropped rather than pinned to the wrong words.
+    """
+    out: list[Link] = []
+    cursor = 0
+    for link in links:
+        start = _find_anchor(source, link.start, link.end, target, cursor)
+        if start is None:
+            continue
+        end = start + (link.end - link.start)
+        out.append(Link(link.href, target[start:end], start, end, link.kind))
+        cursor = end
+    return out
+
+
+def _find_anchor(source: str, start: int, end: int, target: str, cursor: int) -> int | None:
+    anchor = source[start:end]
+    before = source[max(0, start - LINK_CONTEXT_CHARS):start]
+    line_before = before[before.rfind("\n") + 1:]
+    after = source[end:end + 1]
+    for prefix, suffix in ((before, after), (line_before, after), (before, ""), (line_before, "")):
+        if not prefix:
+            continue
+        found = target.find(prefix + anchor + suffix, cursor)
+        if found >= 0:
+            return found + len(prefix)
+    for suffix in (after, ""):
+        found = target.find(anchor + suffix, cursor)
+        if found >= 0 and target.find(anchor + suffix, found + 1) < 0:
+            return found
+    return None
+
+
+def _mostly_link_lines(text: str, tree: Any) -> bool:
+    """True when most of the text is lines that are each the whole text of some link on the page.
+
+    trafilatura's fallback extractor returns menus as plain lines without
+    link markup, so the page's own <a> elements are the evidence.
+    """
+    lines = [line for line in text.split("\n") if line]
+    if len(lines) < MIN_LINKS_FOR_LINK_LIST:
+        return False
+    anchors = {" ".join(a.text_content().split()) for a in _limited(tree.iter("a"), MAX_ANCHORS_CHECKED)}
+    linked_chars = sum(len(line) for line in lines if line in anchors)
+    return _is_link_list(linked_chars, sum(len(line) for line in lines))
+
+
+def _is_link_list(linked_chars: int, total_chars: int) -> bool:
+    # A deals roundup or a story with many inline links still has real prose
+    # between the links; a menu or tag page does not.
+    return linked_chars > MAX_LINK_SHARE * total_chars and total_chars - linked_chars < MIN_ARTICLE_CHARS
+
+
+def _limited(items: Iterator[Any], limit: int) -> Iterator[Any]:
+    for index, item in enumerate(items):
+        if index >= limit:
+            return
+        yield item
+
+
+def _date_params(url: str | None, options: CleanOptions) -> dict[str, Any]:
+    # original_date: the first publication is what provenance needs, not the
+    # last "updated" stamp.
+    params: dict[str, Any] = {
+        "original_date": True,
+        "extensive_search": options.extensive_date_search,
+        "outputformat": "%Y-%m-%d",
+        "max_date": date.today().isoformat(),
+    }
+    if url:
+        params["url"] = url
+    return params
+
+
+def _clean_meta(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = " ".join(str(value).split())
+    return value or None
+
+
+def _hostname(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.") or None
+
+
+def _depth_limit_hit(tree: Any) -> bool:
+    """True when libxml2 cut the tree at its nesting limit (the text below is gone)."""
+    from trafilatura.utils import HTML_PARSER
+
+    # The parser's log is reset on every parse, so it speaks about this page.
+    if any("depth" in entry.message.lower() for entry in HTML_PARSER.error_log):
+        return True
+    from lxml import etree
+
+    depth = 0
+    for event, _element in etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        if depth >= LIBXML_MAX_DEPTH:
+            return True
+    return False
+
+
+def _page_is_auto_generated(tree: Any) -> bool:
+    # The disclaimer often sits in a footer trafilatura throws away, so look at
+    # every visible text node, not only the extracted body.
+    nodes = tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)"
+                       " and not(ancestor::noscript) and not(ancestor::template)]")
+    return is_auto_generated_note(" ".join(str(n) for n in nodes))
+
+
+# Marker pairs for anchor boundaries. They must be printable (trafilatura
+# deletes non-printable characters) and absent from the page.
+_MARKER_PAIRS = (("\u27e6", "\u27e7"), ("\u2983", "\u2984"), ("\u2e28", "\u2e29"), ("\u300e", "\u300f"))
+
+
+def _body_text_and_links(body: Any, url: str | None) -> tuple[str, list[Link]]:
+    """trafilatura's plain-text rendering of `body`, with offsets of every in-body link.
+
+    trafilatura's text renderer writes links as Markdown; we want its plain
+    text. So anchors are fenced with marker characters, the <ref> tags are
+    unwrapped, the tree is rendered by trafilatura, and the markers are read
+    back out as offsets. If the markers changed the rendering in any way, the
+    plain rendering wins and anchors are located by search instead.
+    """
+    from lxml import etree
+    from trafilatura.xml import xmltotxt
+
+    plain_tree = deepcopy(body)
+    etree.strip_tags(plain_tree, "ref")
+    plain = xmltotxt(plain_tree, False)
+    page_text = "".join(body.itertext())
+    pair = next((p for p in _MARKER_PAIRS if p[0] not in page_text and p[1] not in page_text), None)
+    if pair is None:
+        return plain, []
+    marked_tree = deepcopy(body)
+    hrefs = _fence_anchors(marked_tree, pair)
+    etree.strip_tags(marked_tree, "ref")
+    text, spans = _read_markers(xmltotxt(marked_tree, False), pair)
+    if text != plain or len(spans) != len(hrefs):
+        spans = _locate_anchors(plain, _anchor_texts(body))
+        text = plain
+    links = [Link(_absolute(href, url), text[s:e], s, e, "hyperlink")
+             for href, (s, e) in zip(hrefs, spans) if s < e]
+    return text, links
+
+
+def _fence_anchors(tree: Any, pair: tuple[str, str]) -> list[str]:
+    hrefs: list[str] = []
+    for ref in list(tree.iter("ref")):
+        slots = [s for s in _text_slots(ref) if (getattr(s[0], s[1]) or "").strip()]
+        if not slots:
+            continue
+        first_el, first_attr = slots[0]
+        value = getattr(first_el, first_attr)
+        lead = len(value) - len(value.lstrip())
+        setattr(first_el, first_attr, value[:lead] + pair[0] + value[lead:])
+        last_el, last_attr = slots[-1]
+        value = getattr(last_el, last_attr)
+        body = value.rstrip()
+        setattr(last_el, last_attr, body + pair[1] + value[len(body):])
+        hrefs.append(ref.get("target") or "")
+    return hrefs
+
+
+def _text_slots(element: Any, with_tail: bool = False) -> Iterator[tuple[Any, str]]:
+    """(element, "text"|"tail") pairs in reading order, inside `element`."""
+    yield element, "text"
+    for child in element:
+        yield from _text_slots(child, True)
+    if with_tail:
+        yield element, "tail"
+
+
+def _read_markers(marked: str, pair: tuple[str, str]) -> tuple[str, list[tuple[int, int]]]:
+    """Remove the markers; return the clean text and one (start, end) per opening marker."""
+    pieces: list[str] = []
+    length = 0
+    last = 0
+    open_stack: list[tuple[int, int]] = []  # (index into spans, start offset)
+    spans: list[tuple[int, int]] = []
+    for match in re.finditer(f"[{re.escape(pair[0])}{re.escape(pair[1])}]", marked):
+        pieces.append(marked[last:match.start()])
+        length += match.start() - last
+        last = match.end()
+        if match.group() == pair[0]:
+            open_stack.append((len(spans), length))
+            spans.append((length, length))
+        elif open_stack:
+            index, start = open_stack.pop()
+            spans[index] = (start, length)
+    pieces.append(marked[last:])
+    return "".join(pieces), spans
+
+
+def _anchor_texts(body: Any) -> list[str]:
+    return [" ".join("".join(ref.itertext()).split()) for ref in body.iter("ref")
+            if "".join(ref.itertext()).strip()]
+
+
+def _locate_anchors(text: str, anchors: list[str]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for anchor in anchors:
+        found = text.find(anchor, cursor) if anchor else -1
+        if found < 0:
+            spans.append((0, 0))
+            continue
+        spans.append((found, found + len(anchor)))
+        cursor = found + len(anchor)
+    return spans
+
+
+def _absolute(href: str, base: str | None) -> str:
+    if not base or not href:
+        return href
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return href
+
+
+# -- plain-text files ---------------------------------------------------------------------
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def parse_text_file(text: str) -> ExtractedPage:
+    """Title, body, origin links and flags of a saved plain-text article.
+
+    The first line with words (after boilerplate such as a breadcrumb) is the
+    title; "Original:/Source:/Via:" lines become origin links outside the body.
+    """
+    text = _CONTROL_CHARS.sub("", text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n"))
+    auto = is_auto_generated_note(text)
+    lines, origins = _split_origin_lines(text.split("\n"))
+    skipped, title, rest = _take_title(lines)
+    cleaned = clean_body("\n".join(rest), title=title)
+    return ExtractedPage(
+        text=cleaned.text,
+        title=title,
+        language=detect_language(cleaned.text),
+        links=tuple(origins),
+        auto_generated=auto,
+        flags=cleaned.flags,
+        dropped=(*skipped, *cleaned.dropped),
+    )
+
+
+def _split_origin_lines(lines: list[str]) -> tuple[list[str], list[Link]]:
+    kept: list[str] = []
+    origins: list[Link] = []
+    for line in lines:
+        stripped = line.strip()
+        match = _ORIGIN_LINE.match(stripped) if len(stripped) <= 600 else None
+        if match is None:
+            kept.append(line)
+            continue
+        value = match.group(1).strip().rstrip(".,;")
+        kind = "origin_link" if _URLISH.match(value) else "source_line"
+        origins.append(Link(value if kind == "origin_link" else "", value, -1, -1, kind))
+    return kept, origins
+
+
+def _take_title(lines: list[str]) -> tuple[tuple[str, ...], str | None, list[str]]:
+    """(boilerplate lines skipped before the title, the title, the lines after it)."""
+    skipped: list[str] = []
+    for index, line in enumerate(lines[:MAX_TITLE_SEARCH_LINES]):
+        candidate = line.strip()
+        glued = _GLUED_PREFIX.match(candidate)
+        if glued:
+            skipped.append(candidate[:glued.end()])
+            candidate = candidate[glued.end():].strip()
+        if not candidate:
+            continue
+        if boilerplate_reason(candidate) is None:
+            return tuple(skipped), candidate, lines[index + 1:]
+        skipped.append(candidate)
+    return (), None, lines
+
+
+# -- the no-article decision --------------------------------------------------------------
+
+
+def is_article(extracted: Extracted) -> str | None:
+    """Why this extraction is not an article, or None when it is one.
+
+    Reasons: parser_depth (libxml2 dropped deep content), empty_body,
+    paywall (only a teaser next to a subscribe prompt), too_short (under
+    MIN_ARTICLE_CHARS), link_list (mostly anchor text: a section front).
+    """
+    flags = getattr(extracted, "flags", ())
+    body = extracted.text.strip()
+    if "parser_depth" in flags:
+        return "parser_depth"
+    if not body:
+        return "empty_body"
+    if "paywall" in flags and len(body) < PAYWALL_TEASER_MAX_CHARS:
+        return "paywall"
+    if len(body) < MIN_ARTICLE_CHARS:
+        return "too_short"
+    if "link_list" in flags or _is_hyperlink_list(extracted):
+        return "link_list"
+    return None
+
+
+def _is_hyperlink_list(extracted: Extracted) -> bool:
+    anchors = [link for link in extracted.links if link.kind == "hyperlink" and link.start >= 0]
+    if len(anchors) < MIN_LINKS_FOR_LINK_LIST:
+        return False
+    return _is_link_list(sum(link.end - link.start for link in anchors), len(extracted.text))
+
+
+# -- extraction in a killable worker process ----------------------------------------------
+#
+# Why a process and not a thread: trafilatura/lxml segfault when extract()
+# runs concurrently in threads (adbar/trafilatura#840, again #925), a thread
+# cannot be stopped when a page makes extraction run for minutes
+# (adbar/trafilatura#704: no library-mode timeout), and a native crash in a
+# thread takes the whole CLI down with it. A child process can be killed at
+# its deadline and replaced, and its crash is just an exception here.
+# "spawn" rather than fork: the parent may hold open database connections and
+# threads, which must never be duplicated into a child.
+
+DEFAULT_EXTRACT_TIMEOUT_S = 20.0
+WORKER_START_TIMEOUT_S = 120.0
+
+
+def _worker_main(conn: Any) -> None:
+    # Load the heavy modules and the language model before announcing
+    # readiness, so a job's deadline measures extraction, not start-up.
+    import trafilatura  # noqa: F401
+
+    detect_language("warm up the language model with a short sentence")
+    conn.send(("ready", None))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        func, args, kwargs = job
+        try:
+            conn.send(("ok", func(*args, **kwargs)))
+        except BaseException as exc:  # noqa: BLE001 - every failure must reach the parent
+            conn.send(("error", _picklable(exc)))
+
+
+def _picklable(exc: BaseException) -> BaseException:
+    import pickle
+
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:  # noqa: BLE001 - fall back to a plain description
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+
+
+class ExtractionWorker:
+    """One long-lived extraction process, replaced whenever it dies or overruns.
+
+    Calls are serialised: one worker runs one job at a time. Use several
+    workers for parallelism. Programs using it must guard their entry point
+    with `if __name__ == "__main__":`, because "spawn" re-imports the main module.
+    """
+
+    def __init__(self, context: str = "spawn", start_timeout_s: float = WORKER_START_TIMEOUT_S) -> None:
+        self.context = context
+        self.start_timeout_s = start_timeout_s
+        self._process: Any = None
+        self._conn: Any = None
+        self._lock = threading.Lock()
+
+    def call(self, func: Callable[..., Any], *args: Any, timeout_s: float, **kwargs: Any) -> Any:
+        """Run a picklable top-level `func(*args, **kwargs)` in the worker, within `timeout_s` seconds."""
+        with self._lock:
+            conn = self._ensure_started()
+            try:
+                conn.send((func, args, kwargs))
+                ready = conn.poll(timeout_s)
+            except (BrokenPipeError, EOFError, OSError) as exc:
+                self._replace()
+                raise ExtractorCrashed(f"extraction worker died: {exc}") from exc
+            if not ready:
+                self._replace()
+                raise ExtractionTimeout(f"extraction took longer than {timeout_s:g} s; worker restarted")
+            try:
+                status, payload = conn.recv()
+            except (EOFError, OSError) as exc:
+                code = self._replace()
+                raise ExtractorCrashed(f"extraction worker died (exit code {code})") from exc
+        if status == "error":
+            raise payload
+        return payload
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None and self._process.is_alive() else None
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                try:
+                    self._conn.send(None)
+                except (BrokenPipeError, OSError):
+                    pass
+            self._stop(grace_s=2.0)
+
+    def __enter__(self) -> "ExtractionWorker":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _ensure_started(self) -> Any:
+        if self._process is not None and self._process.is_alive():
+            return self._conn
+        self._stop(grace_s=0.0)
+        ctx = multiprocessing.get_context(self.context)
+        parent_conn, child_conn = ctx.Pipe(duplex=True)
+        process = ctx.Process(target=_worker_main, args=(child_conn,), daemon=True,
+                              name="newstrace-extract")
+        process.start()
+        child_conn.close()
+        self._process, self._conn = process, parent_conn
+        if not parent_conn.poll(self.start_timeout_s):
+            self._stop(grace_s=0.0)
+            raise ExtractorCrashed(f"extraction worker did not start within {self.start_timeout_s:g} s")
+        try:
+            parent_conn.recv()
+        except (EOFError, OSError) as exc:
+            code = self._stop(grace_s=0.0)
+            raise ExtractorCrashed(f"extraction worker failed to start (exit code {code})") from exc
+        return parent_conn
+
+    def _replace(self) -> int | None:
+        # The replacement starts lazily on the next call, so a batch that ends
+        # on a bad page does not pay for a process it never uses.
+        return self._stop(grace_s=0.0)
+
+    def _stop(self, grace_s: float) -> int | None:
+        process, conn = self._process, self._conn
+        self._process = self._conn = None
+        if process is None:
+            return None
+        process.join(grace_s)
+        if process.is_alive():
+            process.kill()
+            process.join(5.0)
+        if conn is not None:
+            conn.close()
+        return process.exitcode
+
+
+_default_worker: ExtractionWorker | None = None
+_default_lock = threading.Lock()
+
+
+def default_worker() -> ExtractionWorker:
+    """The process-wide worker used by `extract_in_worker`."""
+    global _default_worker
+    with _default_lock:
+        if _default_worker is None:
+            _default_worker = ExtractionWorker()
+            atexit.register(_default_worker.close)
+        return _default_worker
+
+
+def extract_in_worker(html: str, url: str | None = None, timeout_s: float = DEFAULT_EXTRACT_TIMEOUT_S,
+                      *, options: CleanOptions = CleanOptions(),
+                      worker: ExtractionWorker | None = None) -> ExtractedPage:
+    """`extract_html` in a separate process with a wall-clock limit.
+
+    Raises ExtractionTimeout or ExtractorCrashed; either way the worker is
+    replaced and the next call works, so a batch can record the failure and go on.
+    """
+    return (worker or default_worker()).call(_extract_job, html, url, options, timeout_s=timeout_s)
+
+
+def _extract_job(html: str, url: str | None, options: CleanOptions) -> ExtractedPage:
+    return extract_html(html, url, options=options)
