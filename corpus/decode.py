@@ -150,6 +150,10 @@ def charset_from_meta(prefix: bytes) -> str | None:
     return None
 
 
+# How much lower cp1252's coherence may be than the detector's winner and still be preferred.
+COHERENCE_SLACK = 0.1
+
+
 def _detect(body: bytes) -> str | None:
     sample = body[:DETECT_BYTES]
     if not any(b >= 0x80 for b in sample):
@@ -162,13 +166,15 @@ def _detect(body: bytes) -> str | None:
     if not matches:
         return None
     best = matches[0]
-    # Short Western text scores the same under cp1250/cp1257 as under cp1252,
-    # and the detector's tie-break picks the wrong one ("crčme"). Prefer the
-    # web default whenever it is as plausible as the winner.
+    # Short Western text scores about the same under cp775/cp1250/cp1257 as
+    # under cp1252, and the detector's tie-break picks the wrong one ("crčme",
+    # "Cafķ"). Prefer the web default (WHATWG) whenever it decodes cleanly and
+    # its language coherence is close to the winner's: a few accented letters
+    # cannot separate these code pages, so the prior should decide.
     for match in matches:
         if (match.encoding in ("cp1252", "latin_1", "iso8859_15")
                 and match.chaos <= best.chaos + 0.01
-                and match.coherence >= best.coherence - 0.01):
+                and match.coherence >= best.coherence - COHERENCE_SLACK):
             return "windows-1252"
     return best.encoding
 

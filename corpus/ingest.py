@@ -218,7 +218,7 @@ class _Runner:
                              attempts=previous_attempts + exc.attempts, redirect_chain=exc.redirect_chain,
                              next_attempt_at=_retry_at(exc) if exc.status is Status.FAILED_TRANSIENT else None)
             return self._save(source, failed)
-        base = replace(base, final_url=raw.final_url, redirect_chain=raw.redirect_chain,
+        base = replace(base, status=Status.OK, final_url=raw.final_url, redirect_chain=raw.redirect_chain,
                        attempts=previous_attempts + raw.attempts, fetched_at=raw.fetched_at)
         return self._from_bytes(source, base, raw.body, raw.header("content-type"), "html", raw=raw)
 
