@@ -57,7 +57,7 @@ class ExtractSummary:
 
 
 def pipeline_fingerprint(kb: "KnowledgeBase") -> str:
-    return f"{PIPELINE_VERSION}+kb.{kb.fingerprint()[:12]}"
+    return f"{PIPELINE_VERSION}+kb.{kb.fingerprint[:12]}"
 
 
 def input_hash(article: Article, fingerprint: str) -> str:
@@ -80,7 +80,8 @@ def annotate_doc(doc: "Doc", *, article_id: str, kb: "KnowledgeBase", links: Seq
 
     sentences = tuple((s.start_char, s.end_char) for s in doc.sents)
     entities = find_entities(doc, kb)
-    by_sentence = attribute_sentences(doc, entities, kb)
+    quotes = find_quotes(doc, entities, kb)
+    by_sentence = attribute_sentences(doc, entities, kb, quotes=quotes)
     statistics = [_attach(stat, _sentence_attribution(sentences, by_sentence, stat.start))
                   for stat in find_statistics(doc)]
     claims = [_attach_claim(claim, _sentence_attribution(sentences, by_sentence, claim.start))
@@ -93,8 +94,8 @@ def annotate_doc(doc: "Doc", *, article_id: str, kb: "KnowledgeBase", links: Seq
         entities=tuple(entities),
         statistics=tuple(statistics),
         claims=tuple(claims),
-        quotes=tuple(find_quotes(doc, entities, kb)),
-        citations=tuple(find_citations(doc, entities, kb, links)),
+        quotes=tuple(quotes),
+        citations=tuple(find_citations(doc, entities, kb, links, attributions=by_sentence)),
     )
 
 
@@ -168,10 +169,9 @@ def _annotate_batch(batch: Sequence[tuple[Article, str]], kb: "KnowledgeBase", f
                     options: ExtractOptions) -> tuple[list[tuple[str, str, str, str, dict[str, Any]]],
                                                       list[tuple[str, str, str, str, bytes]],
                                                       list[tuple[str, str]]]:
-    from .entities import prepare_nlp
-    from .models import load_spacy
+    from .entities import kb_pipeline
 
-    nlp = prepare_nlp(load_spacy(), kb)
+    nlp = kb_pipeline(kb)
     rows: list[tuple[str, str, str, str, dict[str, Any]]] = []
     failures: list[tuple[str, str]] = []
     runnable: list[tuple[Article, str]] = []
