@@ -310,6 +310,14 @@ def _work(
         return Attribution(work.name, source_kind(work.kind), cue, start, end, work.id)
     if exact:
         return None
+    # The parser can stretch the phrase over an appositive ("the ranking released by
+    # Artificial Analysis, the M2 model of ..."): a named work inside it is the source.
+    named_works = [e for e in inside if _kb_kind(kb, e.kb_id) in WORK_KINDS]
+    if named_works:
+        first = named_works[0]
+        entry = kb.get(first.kb_id)
+        return Attribution(entry.name if entry else first.text, source_kind(entry.kind if entry else None),
+                           cue, first.start, first.end, first.kb_id)
     if len(inside) == 1 or len(ids) == 1:
         publisher = next(e for e in inside if e.kb_id == ids[0]) if ids else inside[0]
         entry = kb.get(publisher.kb_id)
@@ -320,6 +328,14 @@ def _work(
     if inside:
         return Attribution(phrase.text, kinds[0], cue, start, end)
     return _Anaphor(cue, kinds + ("organization",))
+
+
+WORK_KINDS = ("study", "dataset", "leaderboard")
+
+
+def _kb_kind(kb: KnowledgeBase, kb_id: str | None) -> str | None:
+    entry = kb.get(kb_id)
+    return entry.kind if entry is not None else None
 
 
 def _subject_phrase(head: "Token") -> "Span":

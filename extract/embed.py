@@ -90,16 +90,22 @@ def _cut_lead(body: str, limit: int) -> str:
 
 
 def embedding_to_bytes(vec: np.ndarray) -> bytes:
-    """Pack one embedding as little-endian float16 (see the module docstring)."""
+    """Pack one embedding, or a matrix of them row by row, as little-endian float16."""
     arr = np.asarray(vec, dtype=np.float32).reshape(-1)
     return arr.astype(_STORAGE_DTYPE).tobytes()
 
 
 def embedding_from_bytes(data: bytes) -> np.ndarray:
-    """Unpack `embedding_to_bytes` output as a unit-length float32 vector."""
+    """Unpack `embedding_to_bytes` output of a single vector as a unit-length float32 vector."""
+    return embeddings_from_bytes(data, dim=None)[0]
+
+
+def embeddings_from_bytes(data: bytes, dim: int | None = EMBEDDING_DIM) -> np.ndarray:
+    """Unpack a packed matrix as unit-length float32 rows of `dim` columns (one row when dim is None)."""
     if len(data) % _STORAGE_DTYPE.itemsize:
         raise ValueError(f"embedding blob of {len(data)} bytes is not float16 data")
-    vec = np.frombuffer(data, dtype=_STORAGE_DTYPE).astype(np.float32)
-    norm = float(np.linalg.norm(vec))
+    flat = np.frombuffer(data, dtype=_STORAGE_DTYPE).astype(np.float32)
+    rows = flat.reshape(1, -1) if dim is None else flat.reshape(-1, dim)
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
     # float16 rounding leaves the norm a hair off 1; restoring it keeps dot == cosine.
-    return vec / norm if norm > 0 else vec
+    return np.divide(rows, norms, out=np.zeros_like(rows), where=norms > 0)

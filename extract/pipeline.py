@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .kb import KnowledgeBase
 
 # Bump when any extractor changes what it produces; stored annotations of another version are redone.
-PIPELINE_VERSION = "1.0"
+PIPELINE_VERSION = "1.1"
 EMBED_KIND_ARTICLE = "article"
 EMBED_KIND_FIGURES = "figure_contexts"
 
@@ -74,14 +74,17 @@ def annotate_doc(doc: "Doc", *, article_id: str, kb: "KnowledgeBase", links: Seq
     from .attribution import attribute_sentences
     from .citations import find_citations
     from .claims import find_claims
-    from .entities import find_entities
+    from .entities import NAME_LABELS, find_entities
     from .quotes import find_quotes
     from .statistics import find_statistics
 
     sentences = tuple((s.start_char, s.end_char) for s in doc.sents)
-    entities = find_entities(doc, kb)
-    quotes = find_quotes(doc, entities, kb)
-    by_sentence = attribute_sentences(doc, entities, kb, quotes=quotes)
+    # Dates are kept as entities for the report (conflicting dates across rewrites);
+    # the source finders work on names only.
+    entities = find_entities(doc, kb, labels=NAME_LABELS | {"DATE"})
+    names = [e for e in entities if e.label != "DATE"]
+    quotes = find_quotes(doc, names, kb)
+    by_sentence = attribute_sentences(doc, names, kb, quotes=quotes)
     statistics = [_attach(stat, _sentence_attribution(sentences, by_sentence, stat.start))
                   for stat in find_statistics(doc)]
     claims = [_attach_claim(claim, _sentence_attribution(sentences, by_sentence, claim.start))
@@ -95,7 +98,7 @@ def annotate_doc(doc: "Doc", *, article_id: str, kb: "KnowledgeBase", links: Seq
         statistics=tuple(statistics),
         claims=tuple(claims),
         quotes=tuple(quotes),
-        citations=tuple(find_citations(doc, entities, kb, links, attributions=by_sentence)),
+        citations=tuple(find_citations(doc, names, kb, links, attributions=by_sentence)),
     )
 
 

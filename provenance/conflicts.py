@@ -43,6 +43,7 @@ class _Sentence:
     names: frozenset[str]  # non-place, non-date entities, normalised
     places: tuple[Entity, ...]
     dates: tuple[Entity, ...]
+    outlets: frozenset[str]  # outlets named in the sentence (KB ids or names)
 
 
 def _sentences(article: Article, ann: Annotations) -> list[_Sentence]:
@@ -52,9 +53,12 @@ def _sentences(article: Article, ann: Annotations) -> list[_Sentence]:
         words = frozenset(w.lower() for w in _WORD.findall(article.text[start:end]) if w.lower() not in _STOP)
         names = frozenset((e.kb_id or e.text.lower()) for e in inside
                           if e.label not in PLACE_LABELS + DATE_LABELS and e.label not in ("CARDINAL", "PERCENT", "ORDINAL"))
+        # Only places where something happens can contradict; a dateline or a
+        # country as the subject ("China has ...") is not a venue.
         out.append(_Sentence(article.id, start, end, words, names,
-                             tuple(e for e in inside if e.label in PLACE_LABELS),
-                             tuple(e for e in inside if e.label in DATE_LABELS)))
+                             tuple(e for e in inside if e.label in PLACE_LABELS and _is_locative(e, article.text)),
+                             tuple(e for e in inside if e.label in DATE_LABELS and _CALENDAR.search(e.text)),
+                             frozenset((e.kb_id or e.text.lower()) for e in inside if e.kind == "outlet")))
     return out
 
 
@@ -70,47 +74,71 @@ def _key(entity: Entity) -> str:
 
 def find_conflicts(cluster_id: str, members: Sequence[str], articles: Mapping[str, Article],
                    annotations: Mapping[str, Annotations], options: AlignOptions = AlignOptions()) -> list[Conflict]:
+    """Conflicts in one cluster; the same disagreement seen in several pairs is one conflict."""
     sentences = {m: _sentences(articles[m], annotations[m]) for m in members if m in annotations and m in articles}
-    conflicts: list[Conflict] = []
-    seen: set[tuple[str, ...]] = set()
+    mentioned = {m: {_key(e) for e in annotations[m].entities} for m in sentences}
+    merged: dict[tuple[str, frozenset[str]], dict[str, dict]] = {}
+    contexts: dict[tuple[str, frozenset[str]], set[str]] = {}
     ordered = sorted(sentences)
     for i, left_id in enumerate(ordered):
         for right_id in ordered[i + 1:]:
             for left in sentences[left_id]:
                 for right in sentences[right_id]:
-                    if len(left.names & right.names) < options.min_shared_entities:
+                    shared = left.names & right.names
+                    if len(shared) < options.min_shared_entities:
                         continue
-                    if _overlap(left, right) < options.min_overlap:
+                    same_event = bool(left.outlets & right.outlets)  # both report one outlet's publication
+                    if not same_event and _overlap(left, right) < options.min_overlap:
                         continue
-                    for what, a, b in (("place", left.places, right.places), ("date", left.dates, right.dates)):
-                        conflict = _differing(what, a, b, left, right, articles)
-                        if conflict is None:
+                    pairs = []
+                    if _overlap(left, right) >= options.min_overlap:
+                        pairs.append(("place", left.places, right.places))
+                    if same_event:
+                        # Only a dated publication can contradict another's date; relative
+                        # periods ("last year") are compared by the figure families instead.
+                        pairs.append(("date", left.dates, right.dates))
+                    for what, a, b in pairs:
+                        found = _differing(a, b, mentioned[left_id], mentioned[right_id])
+                        if found is None:
                             continue
-                        signature = (what,) + tuple(sorted(v["text"].lower() for v in conflict.values))
-                        if signature not in seen:
-                            seen.add(signature)
-                            conflicts.append(Conflict(conflict.what, conflict.values, cluster_id))
+                        one, other = found
+                        key = (what, frozenset((_key(one), _key(other))))
+                        values = merged.setdefault(key, {})
+                        values.setdefault(left_id, _value(left, one, articles))
+                        values.setdefault(right_id, _value(right, other, articles))
+                        contexts.setdefault(key, set()).update(shared)
+    conflicts = []
+    for (what, _), values in sorted(merged.items(), key=lambda kv: (kv[0][0], sorted(kv[0][1]))):
+        texts = sorted({v["text"] for v in values.values()})
+        shared = sorted(contexts[(what, _)])
+        context = f" (both mention {', '.join(shared[:3])})" if shared else ""
+        conflicts.append(Conflict(f"{what} differs in aligned sentences{context}: {' vs '.join(texts)}",
+                                  tuple(values[a] for a in sorted(values)), cluster_id))
     return conflicts
 
 
-def _differing(what: str, a: Sequence[Entity], b: Sequence[Entity], left: _Sentence, right: _Sentence,
-               articles: Mapping[str, Article]) -> Conflict | None:
-    """Entities only one side names, when both sides name one: a replaced place or date."""
+_CALENDAR = re.compile(r"\d")
+# A place where something happened: "in Yongsan", "held in Seoul, Yeongdeungpo", "at Gangnam".
+_LOCATIVE = re.compile(r"\b(?:in|at|near)\s+(?:the\s+)?(?:[A-Z][\w'-]*,?\s+){0,3}$")
+
+
+def _is_locative(entity: Entity, text: str) -> bool:
+    return bool(_LOCATIVE.search(text[max(0, entity.start - 60):entity.start]))
+
+
+def _differing(a: Sequence[Entity], b: Sequence[Entity], in_a: set[str], in_b: set[str]) -> tuple[Entity, Entity] | None:
+    """The entity each side names that the other article never names, when both sides name one.
+
+    A place the other article mentions elsewhere was not replaced, only moved
+    out of this sentence; `in_a` / `in_b` are all entity keys of each article.
+    """
     if not a or not b:
         return None
-    keys_a, keys_b = {_key(e) for e in a}, {_key(e) for e in b}
-    only_a = [e for e in a if _key(e) not in keys_b and not _contained(_key(e), keys_b)]
-    only_b = [e for e in b if _key(e) not in keys_a and not _contained(_key(e), keys_a)]
+    only_a = [e for e in a if _key(e) not in in_b and not _contained(_key(e), in_b)]
+    only_b = [e for e in b if _key(e) not in in_a and not _contained(_key(e), in_a)]
     if not only_a or not only_b:
         return None
-    values = (
-        _value(left, only_a[0], articles),
-        _value(right, only_b[0], articles),
-    )
-    shared = sorted((keys_a & keys_b) | (left.names & right.names))
-    context = f" (both mention {', '.join(shared[:3])})" if shared else ""
-    return Conflict(f"{what} differs in aligned sentences{context}: "
-                    f"{only_a[0].text!s} vs {only_b[0].text!s}", values)
+    return only_a[0], only_b[0]
 
 
 def _contained(key: str, others: set[str]) -> bool:

@@ -18,7 +18,7 @@ import numpy as np
 
 from corpus.records import Article, Status
 from corpus.store import Store, now
-from extract.embed import embedding_from_bytes
+from extract.embed import embedding_from_bytes, embeddings_from_bytes
 from extract.pipeline import EMBED_KIND_ARTICLE, EMBED_KIND_FIGURES, load_annotations
 from extract.records import Annotations, Attribution, Statistic
 
@@ -51,12 +51,18 @@ def load_corpus(store: Store) -> Corpus:
     annotations = {aid: ann for aid, status, ann in load_annotations(store)
                    if status == "annotated" and aid in articles}
     article_vectors = {aid: embedding_from_bytes(blob) for aid, _, blob in store.iter_embeddings(EMBED_KIND_ARTICLE)}
-    figure_vectors = {aid: embedding_from_bytes(blob) for aid, _, blob in store.iter_embeddings(EMBED_KIND_FIGURES)}
+    figure_vectors = {aid: embeddings_from_bytes(blob) for aid, _, blob in store.iter_embeddings(EMBED_KIND_FIGURES)}
     return Corpus(articles, annotations, article_vectors, figure_vectors)
 
 
 def figure_key(stat: Statistic) -> str:
-    return f"{stat.value:g}|{stat.unit}" + (f"|of{stat.of:g}" if stat.of is not None else "")
+    """A figure's identity for clustering evidence, coarse enough that rounding does not hide it.
+
+    Rewrites round (17.1 -> 17, 15.86 -> 15.9 -> "nearly 16"), so measured
+    quantities are keyed by their nearest integer; ranks and counts are exact.
+    """
+    value = stat.value if stat.unit in ("rank", "count") else round(stat.value)
+    return f"{value:g}|{stat.unit}" + (f"|of{stat.of:g}" if stat.of is not None else "")
 
 
 def cluster_corpus(corpus: Corpus, options: ClusterOptions = ClusterOptions()) -> ClusterResult:
@@ -128,8 +134,6 @@ def _mention_inputs(corpus: Corpus, cluster_of: Mapping[str, str]) -> list[Menti
     for article_id in sorted(corpus.annotations):
         ann = corpus.annotations[article_id]
         vectors = corpus.figure_vectors.get(article_id)
-        if vectors is not None and vectors.ndim == 1:
-            vectors = vectors.reshape(1, -1)
         for index, stat in enumerate(ann.statistics):
             vector = vectors[index] if vectors is not None and index < len(vectors) else None
             inputs.append(MentionInput((article_id, index), stat, cluster_of.get(article_id), vector,
@@ -161,10 +165,17 @@ def _families(groups: Sequence[Sequence[int]], inputs: Sequence[MentionInput], c
         for member in members:
             if member.key in mentions_by_member:
                 continue
-            source, via_chain = _inferred(member, members, cluster_of, direct_chains)
+            if member.is_primary:
+                # A primary document is the source of its own figures; nothing to infer.
+                mentions_by_member[member.key] = _mention(member, corpus, _self_source(member, corpus, kb, kb_names),
+                                                          (), kb_names)
+                continue
+            source, via_chain = _carried(member, corpus, cluster_of, kb_names)
+            if source is None:
+                source, via_chain = _inferred(member, members, cluster_of, direct_chains)
             mentions_by_member[member.key] = _mention(member, corpus, source, via_chain, kb_names)
         mentions = tuple(sorted(mentions_by_member.values(), key=lambda m: (m.date or "9999", m.article, m.start)))
-        primary = _primary_source(members, corpus, kb, kb_names)
+        primary = _primary_source(members, mentions, corpus, kb, kb_names)
         flags = _flags(stats, mentions, members, primary, value)
         family_id = "f-" + hashlib.sha1("|".join(f"{a}:{i}" for a, i in sorted(m.key for m in members))
                                         .encode()).hexdigest()[:10]
@@ -179,6 +190,60 @@ def _families(groups: Sequence[Sequence[int]], inputs: Sequence[MentionInput], c
                        graph.source(primary.kb_id, primary.name, primary.kind), "names_source")
     families.sort(key=lambda f: (-len({m.article for m in f.mentions}), -len(f.flags), f.id))
     return families
+
+
+def _self_source(member: MentionInput, corpus: Corpus, kb: Any,
+                 kb_names: Mapping[str, tuple[str, str | None]]) -> SourceRef:
+    article = corpus.articles[member.key[0]]
+    kb_id = _resolve_id(kb, article.title)
+    name, kind = kb_names.get(kb_id, (None, None)) if kb_id else (None, None)
+    return SourceRef(name=name or article.title or article.id, kind=kind or "study", kb_id=kb_id,
+                     cue="primary document")
+
+
+# How far back, in sentences of the same paragraph, a figure may borrow the source of an attributed one.
+CARRY_SENTENCES = 2
+
+
+def _carried(member: MentionInput, corpus: Corpus, cluster_of: Mapping[str, str],
+             kb_names: Mapping[str, tuple[str, str | None]]) -> tuple[SourceRef | None, tuple[ChainStep, ...]]:
+    """Borrow the source of an attributed figure a sentence or two earlier in the same paragraph.
+
+    Reporting often names the source once and lists several figures from it
+    ("In this evaluation, eight ... The only two non-Chinese models (ranked
+    second and ninth) ..."). The source is marked inferred, via this same article.
+    """
+    article_id = member.key[0]
+    ann = corpus.annotations[article_id]
+    text = corpus.articles[article_id].text
+    here = _sentence_index(ann.sentences, member.stat.start)
+    if here is None:
+        return None, ()
+    best: Statistic | None = None
+    for stat in ann.statistics:
+        if stat.attribution is None or stat.start >= member.stat.start:
+            continue
+        there = _sentence_index(ann.sentences, stat.start)
+        if there is None or not 0 < here - there <= CARRY_SENTENCES:
+            continue
+        if "\n" in text[stat.end:member.stat.start]:
+            continue  # a new paragraph starts a new topic
+        if best is None or stat.start > best.start:
+            best = stat
+    if best is None or best.attribution is None:
+        return None, ()
+    source = SourceRef(name=best.attribution.name, kind=best.attribution.kind, kb_id=best.attribution.kb_id,
+                       cue="carried over from an earlier sentence", inferred=True, via=article_id)
+    article = corpus.articles[article_id]
+    chain = chain_for(article, ann, to_source_ref(best.attribution), (), kb_names)
+    return source, chain[1:]
+
+
+def _sentence_index(sentences: Sequence[tuple[int, int]], offset: int) -> int | None:
+    for index, (start, end) in enumerate(sentences):
+        if start <= offset < end:
+            return index
+    return None
 
 
 def _inferred(member: MentionInput, members: Sequence[MentionInput], cluster_of: Mapping[str, str],
@@ -210,10 +275,13 @@ def _mention(member: MentionInput, corpus: Corpus, source: SourceRef | None, via
         period=stat.period, outlet=article.outlet, date=article.published, attribution=source, chain=chain)
 
 
-def _primary_source(members: Sequence[MentionInput], corpus: Corpus, kb: Any,
+def _primary_source(members: Sequence[MentionInput], mentions: Sequence[Mention], corpus: Corpus, kb: Any,
                     kb_names: Mapping[str, tuple[str, str | None]]) -> PrimarySource | None:
-    """An ingested primary document if one states the figure; else the most cited study/dataset/leaderboard."""
-    attributions = [m.stat.attribution for m in members if m.stat.attribution is not None]
+    """An ingested primary document if one states the figure; else the most cited study/dataset/leaderboard.
+
+    Inferred sources count too: they are the same source, reached through coverage.
+    """
+    attributions = [m.attribution for m in mentions if m.attribution is not None]
     for member in sorted(members, key=lambda m: m.key):
         if member.is_primary:
             article = corpus.articles[member.key[0]]

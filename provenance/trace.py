@@ -48,11 +48,10 @@ def to_source_ref(attribution: Attribution | None) -> SourceRef | None:
 def lead_outlets(ann: Annotations) -> list[Citation]:
     """Outlets and origin links that the article presents as what it retells."""
     lead_end = ann.sentences[min(LEAD_SENTENCES, len(ann.sentences)) - 1][1] if ann.sentences else 0
-    picked = []
-    for citation in ann.citations:
-        if citation.kind == "origin_link" or (citation.kind == "outlet" and 0 <= citation.start < lead_end):
-            picked.append(citation)
-    return picked
+    origins = [c for c in ann.citations if c.kind == "origin_link"]
+    outlets = [c for c in ann.citations if c.kind == "outlet" and 0 <= c.start < lead_end]
+    # The origin link is where this text was copied from; the outlet it names is what that copy retold.
+    return origins + outlets
 
 
 @dataclass
