@@ -47,6 +47,7 @@ class Mention:
     date: str | None = None
     attribution: SourceRef | None = None
     chain: tuple[ChainStep, ...] = ()
+    copy_of: str | None = None  # set on an exact copy: offsets then index the original's text
 
     @property
     def hops(self) -> int | None:
@@ -155,5 +156,5 @@ def _mention_dict(m: Mention) -> dict[str, Any]:
         "sentence_start": m.sentence_start, "sentence_end": m.sentence_end,
         "measure": m.measure, "holder": m.holder, "period": m.period,
         "outlet": m.outlet, "date": m.date, "attribution": attribution,
-        "hops": m.hops, "chain": [asdict(step) for step in m.chain],
+        "hops": m.hops, "chain": [asdict(step) for step in m.chain], "copy_of": m.copy_of,
     }

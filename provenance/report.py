@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -66,15 +66,23 @@ def figure_key(stat: Statistic) -> str:
 
 
 def cluster_corpus(corpus: Corpus, options: ClusterOptions = ClusterOptions()) -> ClusterResult:
-    docs = []
+    """Coverage clusters of the annotated articles.
+
+    Primary documents stay out: they are what coverage traces back to, not
+    coverage, and a study page must not lend its figures to a rewrite as if it
+    were a sibling retelling. Each is its own singleton cluster.
+    """
+    docs, primary = [], []
     for article_id in sorted(corpus.annotations):
         article, ann = corpus.articles[article_id], corpus.annotations[article_id]
-        docs.append(ClusterDoc(
+        (primary if article.is_primary else docs).append(ClusterDoc(
             article_id=article_id, text=article.text, embedding=corpus.article_vectors.get(article_id),
             published=article.published,
             figures=frozenset(figure_key(s) for s in ann.statistics),
             entities=frozenset(e.kb_id for e in ann.entities if e.kb_id)))
-    return cluster_documents(docs, options)
+    result = cluster_documents(docs, options)
+    singles = [cluster_documents([doc], options).clusters[0] for doc in primary]
+    return replace(result, clusters=tuple(sorted(result.clusters + tuple(singles), key=lambda c: c.articles)))
 
 
 def build_report(store: Store, options: ProvenanceOptions = ProvenanceOptions()) -> Report:
@@ -100,7 +108,7 @@ def assemble(corpus: Corpus, clusters: ClusterResult, kb: Any, options: Provenan
 
     inputs = _mention_inputs(corpus, cluster_of)
     groups = group_mentions(inputs, options.families)
-    families = _families(groups, inputs, corpus, cluster_of, kb, kb_names, graph)
+    families = _families(groups, inputs, corpus, cluster_of, kb, kb_names, graph, copies)
 
     conflicts = []
     for cluster in clusters.clusters:
@@ -143,7 +151,7 @@ def _mention_inputs(corpus: Corpus, cluster_of: Mapping[str, str]) -> list[Menti
 
 def _families(groups: Sequence[Sequence[int]], inputs: Sequence[MentionInput], corpus: Corpus,
               cluster_of: Mapping[str, str], kb: Any, kb_names: Mapping[str, tuple[str, str | None]],
-              graph: Any) -> list[FigureFamily]:
+              graph: Any, copies: Mapping[str, str]) -> list[FigureFamily]:
     families: list[FigureFamily] = []
     for group in groups:
         members = [inputs[i] for i in group]
@@ -174,7 +182,9 @@ def _families(groups: Sequence[Sequence[int]], inputs: Sequence[MentionInput], c
             if source is None:
                 source, via_chain = _inferred(member, members, cluster_of, direct_chains)
             mentions_by_member[member.key] = _mention(member, corpus, source, via_chain, kb_names)
-        mentions = tuple(sorted(mentions_by_member.values(), key=lambda m: (m.date or "9999", m.article, m.start)))
+        found = list(mentions_by_member.values())
+        found += _copy_mentions(found, copies, corpus)
+        mentions = tuple(sorted(found, key=lambda m: (m.date or "9999", m.article, m.start)))
         primary = _primary_source(members, mentions, corpus, kb, kb_names)
         flags = _flags(stats, mentions, members, primary, value)
         family_id = "f-" + hashlib.sha1("|".join(f"{a}:{i}" for a, i in sorted(m.key for m in members))
@@ -190,6 +200,21 @@ def _families(groups: Sequence[Sequence[int]], inputs: Sequence[MentionInput], c
                        graph.source(primary.kb_id, primary.name, primary.kind), "names_source")
     families.sort(key=lambda f: (-len({m.article for m in f.mentions}), -len(f.flags), f.id))
     return families
+
+
+def _copy_mentions(mentions: Sequence[Mention], copies: Mapping[str, str], corpus: Corpus) -> list[Mention]:
+    """Exact copies state every figure their original states; they were stored once, so repeat the mentions."""
+    by_original: dict[str, list[str]] = defaultdict(list)
+    for dup, original in sorted(copies.items()):
+        by_original[original].append(dup)
+    out = []
+    for mention in mentions:
+        for dup in by_original.get(mention.article, ()):
+            article = corpus.articles[dup]
+            step = ChainStep(article_node_id(dup), article.title or dup, "article")
+            out.append(replace(mention, article=dup, outlet=article.outlet, date=article.published,
+                               chain=(step,) + mention.chain, copy_of=mention.article))
+    return out
 
 
 def _self_source(member: MentionInput, corpus: Corpus, kb: Any,

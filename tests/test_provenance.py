@@ -1,0 +1,219 @@
+"""The whole pipeline on the seeds and on our demo corpus, checked against their gold files.
+
+Each corpus is ingested, extracted and reported once per module (real spaCy and
+sentence-transformer models); the tests then read the JSON report.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from corpus.ingest import IngestOptions, expand_sources, ingest
+from corpus.store import Store
+from extract.pipeline import ExtractOptions, extract_corpus
+from provenance.report import ProvenanceOptions, build_report
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO = REPO / "data" / "demo"
+DEMO_KB = (DEMO / "kb.yaml",)
+
+pytestmark = pytest.mark.slow
+
+
+def run_pipeline(db: Path, sources: list[str], primary: list[str] = (), kb_paths: tuple[Path, ...] = ()) -> dict:
+    with Store.open(db) as store:
+        if primary:
+            ingest(expand_sources(primary), store, IngestOptions(primary=True))
+        summary = ingest(expand_sources(sources), store)
+        assert summary.failed == 0, summary.failures
+        extract_corpus(store, ExtractOptions(kb_paths=kb_paths))
+        report = build_report(store, ProvenanceOptions(kb_paths=kb_paths)).to_dict()
+        # Test-only key: the stored texts, to check offsets against.
+        report["_texts"] = {a.id: a.text for a in store.iter_articles(statuses=None)}
+        return report
+
+
+def stems(report: dict) -> dict[str, str]:
+    """article id -> file stem (seeds: the 3-digit prefix; demo: the file name without extension)."""
+    out = {}
+    for article in report["articles"]:
+        name = Path(article["source_path"] or article["id"]).stem
+        out[article["id"]] = name[:3] if name[:3].isdigit() and "_" in name else name
+    return out
+
+
+def families(report: dict, value: float, unit: str, tolerance: float = 0.06) -> list[dict]:
+    return [f for f in report["figures"] if f["unit"] == unit and abs(f["value"] - value) < tolerance]
+
+
+@pytest.fixture(scope="module")
+def seeds_report(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> dict:
+    return run_pipeline(tmp_path_factory.mktemp("seeds") / "c.db", [str(seeds_dir)])
+
+
+@pytest.fixture(scope="module")
+def demo_report(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    return run_pipeline(tmp_path_factory.mktemp("demo") / "c.db", [str(DEMO)], [str(DEMO / "primary")], DEMO_KB)
+
+
+@pytest.fixture(scope="module")
+def demo_gold() -> dict:
+    return json.loads((REPO / "tests" / "data" / "demo_gold.json").read_text(encoding="utf-8"))
+
+
+# -- the output contract ---------------------------------------------------------------------
+
+
+def test_report_follows_the_output_contract(seeds_report: dict) -> None:
+    assert seeds_report["schema_version"] == 1
+    article_keys = {"id", "url", "source_path", "title", "outlet", "published", "language", "status", "cluster",
+                    "auto_generated"}
+    assert all(article_keys <= set(a) for a in seeds_report["articles"])
+    assert all({"id", "articles", "representative"} <= set(c) for c in seeds_report["clusters"])
+    units = {"percent", "count", "rank", "money", "ratio", "multiplier", "quantity"}
+    kinds = {"study", "dataset", "leaderboard", "outlet", "organization", "person", "link", None}
+    for figure in seeds_report["figures"]:
+        assert {"id", "value", "unit", "measure", "holder", "period", "mentions", "primary_source", "first_seen",
+                "variants", "flags"} <= set(figure)
+        assert figure["unit"] in units
+        for mention in figure["mentions"]:
+            assert {"article", "text", "value", "sentence", "start", "end", "attribution"} <= set(mention)
+            if mention["attribution"]:
+                assert {"name", "kb_id", "kind", "cue", "inferred", "via"} <= set(mention["attribution"])
+                assert mention["attribution"]["kind"] in kinds
+    assert {"nodes", "edges"} <= set(seeds_report["graph"])
+    node_ids = {n["id"] for n in seeds_report["graph"]["nodes"]}
+    assert all(e["source"] in node_ids and e["target"] in node_ids for e in seeds_report["graph"]["edges"])
+    json.dumps({k: v for k, v in seeds_report.items() if k != "_texts"}, allow_nan=False)  # strict JSON
+
+
+def test_every_mention_points_at_its_exact_characters(seeds_report: dict) -> None:
+    texts = seeds_report["_texts"]
+    checked = 0
+    for figure in seeds_report["figures"]:
+        for mention in figure["mentions"]:
+            text = texts[mention["copy_of"] or mention["article"]]
+            assert text[mention["start"]:mention["end"]] == mention["text"]
+            assert text[mention["sentence_start"]:mention["sentence_end"]] == mention["sentence"]
+            checked += 1
+    for quote in seeds_report["quotes"]:
+        assert quote["text"] in texts[quote["article"]][quote["start"] - 1:quote["end"] + 1]
+    assert checked >= 10
+
+
+# -- seeds ----------------------------------------------------------------------------------
+
+
+def test_seeds_form_exactly_the_gold_clusters(seeds_report: dict, seeds_gold: dict) -> None:
+    names = stems(seeds_report)
+    got = sorted(sorted(names[a] for a in c["articles"]) for c in seeds_report["clusters"])
+    want = sorted(sorted(doc[:3] for doc in cluster) for cluster in seeds_gold["coverage_clusters"])
+    assert got == want
+
+
+def test_seed_download_shares_trace_to_the_study_with_001_inferred(seeds_report: dict) -> None:
+    names = stems(seeds_report)
+    for value in (17.0, 15.8):
+        [family] = [f for f in families(seeds_report, value, "percent")
+                    if {names[m["article"]] for m in f["mentions"]} >= {"000", "001"}]
+        assert family["primary_source"]["kb_id"] == "study-economies-open-intelligence"
+        by_doc = {}
+        for mention in family["mentions"]:
+            by_doc.setdefault(names[mention["article"]], []).append(mention["attribution"])
+        assert all(a["kb_id"] == "study-economies-open-intelligence" and not a["inferred"] for a in by_doc["000"])
+        for attribution in by_doc["001"]:
+            assert attribution["inferred"] is True
+            assert names[attribution["via"]] == "000"
+            assert attribution["kb_id"] == "study-economies-open-intelligence"
+        assert "inferred_attribution" in family["flags"]
+
+
+def test_seed_ranking_figures_trace_to_artificial_analysis(seeds_report: dict) -> None:
+    names = stems(seeds_report)
+    [top10] = [f for f in families(seeds_report, 8, "count") if f.get("of") == 10]
+    assert {names[m["article"]] for m in top10["mentions"]} == {"002", "003"}
+    assert top10["primary_source"]["kb_id"] == "artificial-analysis"
+    for rank in (1, 2, 9):
+        [family] = [f for f in families(seeds_report, rank, "rank")
+                    if {names[m["article"]] for m in f["mentions"]} == {"002", "003"}]
+        assert family["primary_source"]["kb_id"] == "artificial-analysis", rank
+
+
+def test_seed_conflict_yeongdeungpo_yongsan(seeds_report: dict) -> None:
+    names = stems(seeds_report)
+    found = [c for c in seeds_report["conflicts"]
+             if {v["text"] for v in c["values"]} == {"Yeongdeungpo", "Yongsan"}]
+    assert len(found) == 1
+    assert {names[v["article"]]: v["text"] for v in found[0]["values"]} == {"002": "Yeongdeungpo", "003": "Yongsan"}
+    assert len(seeds_report["conflicts"]) == 1  # nothing spurious
+
+
+def test_seed_quotes_have_their_speakers(seeds_report: dict) -> None:
+    names = stems(seeds_report)
+    got = {(q["speaker"], names[q["article"]]) for q in seeds_report["quotes"]}
+    assert {("Yann LeCun", "002"), ("Yann LeCun", "003"), ("MERICS", "000"), ("Jeanette Egan", "000")} <= got
+    assert any(doc == "000" and "MIT" in (speaker or "") for speaker, doc in got)
+
+
+def test_seed_auto_generated_only_001(seeds_report: dict) -> None:
+    names = stems(seeds_report)
+    assert [names[a["id"]] for a in seeds_report["articles"] if a["auto_generated"]] == ["001"]
+
+
+def test_graph_has_typed_edges_for_seeds(seeds_report: dict) -> None:
+    kinds = {e["kind"] for e in seeds_report["graph"]["edges"]}
+    assert {"names_source", "origin_link", "rewrite_of", "quotes"} <= kinds
+
+
+# -- demo corpus ------------------------------------------------------------------------------
+
+
+def test_demo_clusters_match_gold(demo_report: dict, demo_gold: dict) -> None:
+    names = stems(demo_report)
+    got = sorted(sorted(names[a] for a in c["articles"]) for c in demo_report["clusters"])
+    assert got == sorted(sorted(c) for c in demo_gold["clusters"])
+
+
+def test_demo_shows_drift_inference_and_primary_mismatch(demo_report: dict, demo_gold: dict) -> None:
+    names = stems(demo_report)
+    for gold_id in ("cn-share", "us-share"):
+        gold = next(f for f in demo_gold["figures"] if f["id"] == gold_id)
+        [family] = [f for f in families(demo_report, gold["value"], "percent")
+                    if "economies-of-open-intelligence" in {names[m["article"]] for m in f["mentions"]}]
+        assert {names[m["article"]] for m in family["mentions"]} == set(gold["mentions"])
+        assert {"drift", "primary_mismatch", "unattributed", "inferred_attribution"} <= set(family["flags"])
+        assert family["primary_source"]["in_corpus"] is True
+        assert family["primary_source"]["kb_id"] == "study-economies-open-intelligence"
+        for mention in family["mentions"]:
+            doc = names[mention["article"]]
+            if doc.startswith("04"):
+                assert mention["attribution"]["inferred"] is True
+            if doc.startswith("11"):
+                assert mention["attribution"] is None  # a standalone roundup has no cluster to infer from
+
+
+def test_demo_same_number_different_quantity_stays_apart(demo_report: dict) -> None:
+    names = stems(demo_report)
+    seventeen = families(demo_report, 17, "percent", tolerance=0.2)  # the study says 17.1
+    pew = [f for f in seventeen if any(names[m["article"]].startswith("10") for m in f["mentions"])]
+    downloads = [f for f in seventeen if any(names[m["article"]].startswith("02") for m in f["mentions"])]
+    assert pew and downloads
+    assert not {f["id"] for f in pew} & {f["id"] for f in downloads}
+
+
+def test_demo_conflicts_match_gold(demo_report: dict, demo_gold: dict) -> None:
+    names = stems(demo_report)
+    found = {frozenset((names[v["article"]], v["text"]) for v in c["values"]) for c in demo_report["conflicts"]}
+    for gold in demo_gold["conflicts"]:
+        want = frozenset(gold["values"].items())
+        assert want in found, gold["what"]
+    assert len(demo_report["conflicts"]) == len(demo_gold["conflicts"])
+
+
+def test_demo_auto_generated(demo_report: dict, demo_gold: dict) -> None:
+    names = stems(demo_report)
+    got = sorted(names[a["id"]] for a in demo_report["articles"] if a["auto_generated"])
+    assert got == sorted(demo_gold["auto_generated"])
