@@ -185,7 +185,9 @@ def _store_rows(rows: Iterable[_Row], store: Store) -> tuple[int, int]:
         existing = store.get_article(row.article.id)
         if existing is not None and existing.text == row.article.text and existing.status == row.article.status:
             stored = store.get_annotations(row.article.id)
-            if row.annotations is None or (stored is not None and stored[1] == row.annotations.to_dict()):
+            # Compare as JSON: the stored copy has lists where the record has tuples.
+            wanted = json.loads(json.dumps(row.annotations.to_dict())) if row.annotations is not None else None
+            if wanted is None or (stored is not None and stored[1] == wanted):
                 unchanged += 1
                 continue
         store.save_article(row.article)

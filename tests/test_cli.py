@@ -1,0 +1,184 @@
+"""The command line: help, start-up cost, every output format, export/import round trip."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import cli as cli_module
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run(db: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop("NEWSTRACE_DB", None)
+    return subprocess.run([sys.executable, "-m", "cli", "--db", str(db), *args], capture_output=True, text=True,
+                          timeout=timeout, env=env, cwd=REPO)
+
+
+@pytest.mark.parametrize("command", sorted(cli_module.cli.commands))
+def test_every_command_has_help(command: str) -> None:
+    result = CliRunner().invoke(cli_module.cli, [command, "--help"])
+    assert result.exit_code == 0
+    assert cli_module.cli.commands[command].help, f"{command} has no help text"
+
+
+def test_help_imports_no_models() -> None:
+    code = ("import sys, cli\n"
+            "try:\n    cli.cli(['--help'], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('torch', 'spacy', 'sentence_transformers', 'trafilatura') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_unknown_article_is_a_usage_error(tmp_path: Path) -> None:
+    result = run(tmp_path / "c.db", "show", "nope")
+    assert result.returncode == 2 and result.stderr.startswith("Error: no article 'nope'")
+
+
+def test_bad_database_url_is_exit_3(tmp_path: Path) -> None:
+    result = run(tmp_path / "missing-dir" / "c.db", "status")
+    assert result.returncode == 3 and "does not exist" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def seeds_db(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("cli")
+    db = folder / "c.db"
+    result = run(db, "run", str(seeds_dir), "--out", str(folder / "report"))
+    assert result.returncode == 0, result.stderr
+    assert str(folder / "report" / "report.html") in result.stdout
+    return db, folder
+
+
+@pytest.mark.slow
+def test_run_writes_all_reports_and_rerun_is_cheap(seeds_db: tuple[Path, Path], seeds_dir: Path) -> None:
+    db, folder = seeds_db
+    for name in ("report.html", "report.md", "report.json", "export.jsonl"):
+        assert (folder / "report" / name).stat().st_size > 1000
+    again = run(db, "run", str(seeds_dir), "--out", str(folder / "again"))
+    assert again.returncode == 0
+    assert "4 unchanged" in again.stderr and "0 annotated" in again.stderr
+    first = json.loads((folder / "report" / "report.json").read_text())
+    second = json.loads((folder / "again" / "report.json").read_text())
+    first["summary"].pop("generated_at"), second["summary"].pop("generated_at")
+    assert first == second
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["json", "md", "html", "term"])
+def test_report_formats(seeds_db: tuple[Path, Path], fmt: str) -> None:
+    db, folder = seeds_db
+    out = folder / f"r.{fmt}"
+    result = run(db, "report", "--format", fmt, "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "17" in text and "15.8" in text
+    if fmt == "json":
+        assert json.loads(text)["schema_version"] == 1
+    if fmt == "html":
+        assert "<svg" in text and "<script" not in text.lower()
+
+
+@pytest.mark.slow
+def test_show_highlights_an_article(seeds_db: tuple[Path, Path]) -> None:
+    db, _ = seeds_db
+    status = json.loads(run(db, "status", "--json").stdout)
+    assert status["counts"] == {"ok": 4}
+    report = json.loads(run(db, "report", "--format", "json").stdout)
+    article = next(a for a in report["articles"] if a["source_path"].endswith(".txt") and "000_" in a["source_path"])
+    result = run(db, "show", article["id"][:8])
+    assert result.returncode == 0
+    assert "17%" in result.stdout and "statistics" in result.stdout
+
+
+@pytest.mark.slow
+def test_cluster_command_explains_links(seeds_db: tuple[Path, Path]) -> None:
+    db, _ = seeds_db
+    result = run(db, "cluster")
+    assert result.returncode == 0 and result.stdout.count("(2 articles)") == 2
+    assert "cosine" in result.stdout
+    data = json.loads(run(db, "cluster", "--json").stdout)
+    assert sum(1 for c in data if len(c["articles"]) == 2) == 2
+
+
+@pytest.mark.slow
+def test_graphml_parses(seeds_db: tuple[Path, Path]) -> None:
+    db, folder = seeds_db
+    out = folder / "g.graphml"
+    assert run(db, "export", "--format", "graphml", "-o", str(out)).returncode == 0
+    root = ET.parse(out).getroot()
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    assert len(root.findall(".//g:node", ns)) >= 8 and len(root.findall(".//g:edge", ns)) >= 8
+
+
+@pytest.mark.slow
+def test_export_import_round_trip(seeds_db: tuple[Path, Path], tmp_path: Path) -> None:
+    db, folder = seeds_db
+    exported = folder / "e.jsonl"
+    assert run(db, "export", "-o", str(exported)).returncode == 0
+    lines = [json.loads(line) for line in exported.read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == 4
+    for line in lines:
+        for span in line["spans"]:
+            assert line["text"][span["start"]:span["end"]] == span["text"]
+        assert {"figures", "claims", "quotes", "citations"} <= set(line)
+    fresh = tmp_path / "fresh.db"
+    result = run(fresh, "import", str(exported))
+    assert result.returncode == 0 and "4 imported" in result.stderr, result.stderr
+    again = run(fresh, "import", str(exported))
+    assert "0 imported, 4 unchanged" in again.stderr
+    reexported = tmp_path / "again.jsonl"
+    assert run(fresh, "export", "-o", str(reexported)).returncode == 0
+    texts = {l["id"]: l["text"] for l in lines}
+    assert {l["id"]: l["text"] for l in map(json.loads, reexported.read_text().splitlines())} == texts
+
+
+def test_import_rejects_bad_lines_and_imports_nothing(tmp_path: Path) -> None:
+    good = {"id": "a1", "text": "A short imported text about 17% of downloads.", "status": "ok"}
+    lines = [
+        json.dumps(good),
+        "{not json",
+        "",
+        '{"id": "a2", "text": "x", "id": "dup"}',
+        '{"id": "a3", "text": NaN}',
+        '{"id": 5, "text": "wrong type"}',
+        json.dumps({"id": "a4", "text": "abc", "spans": [{"start": 0, "end": 99, "label": "X"}]}),
+        "[" * 200 + "]" * 200,
+    ]
+    path = tmp_path / "bad.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = tmp_path / "c.db"
+    result = run(db, "import", str(path))
+    assert result.returncode == 2
+    assert "7 invalid line(s), nothing imported" in result.stderr and "line 2" in result.stderr
+    assert json.loads(run(db, "status", "--json").stdout)["counts"] == {}
+    partial = run(db, "import", str(path), "--skip-invalid")
+    assert partial.returncode == 1 and "1 imported" in partial.stderr
+    assert partial.stderr.count("rejected: line") == 7
+
+
+@pytest.mark.postgres
+def test_copy_between_sqlite_and_postgres(seeds_dir: Path, tmp_path: Path, pg_url: str) -> None:
+    db = tmp_path / "c.db"
+    assert run(db, "ingest", str(seeds_dir)).returncode == 0
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    result = subprocess.run([sys.executable, "-m", "cli", "copy", "--from", str(db), "--to", pg_url],
+                            capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
+    assert result.returncode == 0, result.stderr
+    back = tmp_path / "back.db"
+    result = subprocess.run([sys.executable, "-m", "cli", "copy", "--from", pg_url, "--to", str(back)],
+                            capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
+    assert result.returncode == 0, result.stderr
+    import sqlite3
+
+    query = "SELECT id, text FROM articles ORDER BY id"
+    assert sqlite3.connect(back).execute(query).fetchall() == sqlite3.connect(db).execute(query).fetchall()
