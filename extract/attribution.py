@@ -40,7 +40,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .entities import OUTLET_NOUNS, Referent, entity_at, referent
+from .entities import PERSON_NOUNS, OUTLET_NOUNS, Referent, entity_at, referent
 from .kb import KnowledgeBase
 from .quotes import SPEECH_VERBS, find_quotes, leading_name, subject_of, verb_phrase
 from .records import SOURCE_KINDS, Attribution, Entity, Quote
@@ -149,7 +149,26 @@ def _explicit(sent: "Span", entities: Sequence[Entity], kb: KnowledgeBase) -> At
         found = _from_verb(verb, sent, entities, kb)
         if found is not None:
             return found
-    return None
+    return _in_a_document(sent, entities, kb)
+
+
+# Documents that make their author the source of the whole sentence: "In a report, the fund cut ...".
+_FRAMING_NOUNS = frozenset({"report", "statement", "study", "survey", "filing", "note", "letter", "release",
+                            "interview", "post", "paper", "briefing", "presentation"})
+
+
+def _in_a_document(sent: "Span", entities: Sequence[Entity], kb: KnowledgeBase) -> Attribution | None:
+    root = sent.root
+    framed = next((o.lemma_.lower() for c in root.children
+                   if c.dep_ == "prep" and c.lower_ in ("in", "during") and c.i < root.i
+                   for o in c.children if o.dep_ == "pobj" and o.lemma_.lower() in _FRAMING_NOUNS), None)
+    if framed is None:
+        return None
+    subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not subjects:
+        return None
+    found = _source_of(subjects[0], f"in a {framed}", entities, kb)
+    return found if isinstance(found, Attribution) else None
 
 
 def _according_to(
@@ -252,6 +271,12 @@ def _source_of(
     lemma = head.lemma_.lower()
     if lower in _PRONOUN_SUBJECTS:
         return _Anaphor(cue, None)
+    if _work_kinds(head) is None and (lower in ANAPHOR_NOUNS or lemma in ANAPHOR_NOUNS):
+        agent = _participle_agent(head)
+        if agent is not None:
+            # "figures obtained by the Health Desk": X is the source. (Documents,
+            # "a study released by X", resolve through their publishers below.)
+            return _source_of(agent, cue, entities, kb)
     work = _work_kinds(head)
     if work is not None and entity_at(entities, head.idx, head.idx + len(head)) is None:
         return _work(head, work, cue, entities, kb)
@@ -270,8 +295,42 @@ def _source_of(
     if found is None:
         if lower in ANAPHOR_NOUNS or lemma in ANAPHOR_NOUNS:
             return _Anaphor(cue, None)
-        return None
+        return _description(head, cue)
     return _attribution(found, cue)
+
+
+# Heads that are what a figure is about, not who states it ("prices showed").
+_TOPIC_NOUNS = frozenset(
+    "price prices rate rates number numbers sale sales output growth value cost costs revenue profit "
+    "demand supply level levels use figure amount total".split()
+)
+_MAX_DESCRIPTION_TOKENS = 8
+
+
+def _description(head: "Token", cue: str) -> Attribution | None:
+    """An unnamed source described by a noun phrase: "the finance ministry said", "police said".
+
+    The subject of a reporting verb (or the object of "according to") is the
+    source even when it names nobody we know; the report keeps it by name.
+    """
+    if head.pos_ not in ("NOUN", "PROPN") or head.lemma_.lower() in _TOPIC_NOUNS or head.like_num:
+        return None
+    phrase = _subject_phrase(head)
+    if len(phrase) > _MAX_DESCRIPTION_TOKENS:
+        phrase = head.doc[max(phrase.start, head.i - _MAX_DESCRIPTION_TOKENS + 1):head.i + 1]
+    kind = "person" if head.lower_ in PERSON_NOUNS else "organization"
+    return Attribution(phrase.text, kind, cue, phrase.start_char, phrase.end_char)
+
+
+def _participle_agent(head: "Token") -> "Token | None":
+    for child in head.children:
+        if child.dep_ == "acl":
+            for by in child.children:
+                if by.dep_ == "agent":
+                    objects = [c for c in by.children if c.dep_ == "pobj"]
+                    if objects:
+                        return objects[0]
+    return None
 
 
 def _work_kinds(token: "Token") -> tuple[str, ...] | None:
@@ -327,7 +386,21 @@ def _work(
                            publisher.end, publisher.kb_id)
     if inside:
         return Attribution(phrase.text, kinds[0], cue, start, end)
+    if _is_described(head):
+        # "customs data showed", "the latest Halden league table": a document we
+        # cannot resolve, but named well enough to report as the source.
+        return Attribution(phrase.text, kinds[0], cue, start, end)
     return _Anaphor(cue, kinds + ("organization",))
+
+
+def _is_described(head: "Token") -> bool:
+    """Whether a document noun carries its own description, not just "the"/"this"."""
+    return any(c.dep_ in ("compound", "amod", "nmod", "poss") and c.i < head.i and c.lower_ not in _LATEST_WORDS
+               for c in head.children)
+
+
+# Adjectives that point back rather than describe: "the latest figures" still needs a source named earlier.
+_LATEST_WORDS = frozenset({"latest", "new", "same", "recent", "previous", "above", "following", "official"})
 
 
 WORK_KINDS = ("study", "dataset", "leaderboard")

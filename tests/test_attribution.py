@@ -261,3 +261,29 @@ def test_source_lines_in_text(nlp, kb):
 def test_interview_with_outlet(nlp, kb):
     citations = _citations(nlp, kb, "In an interview with the Financial Times, the minister defended the plan.")
     assert [(c.kb_id, c.cue) for c in citations] == [("financial-times", "interview with")]
+
+
+DESCRIBED = [
+    # Unnamed sources kept by their description.
+    ("Ferry fares rose 9 percent in the spring, the port authority said.", "the port authority", "organization"),
+    ("Imports of heat pumps fell by a fifth, customs data showed.", "customs data", "dataset"),
+    ("Waiting lists grew by 4,000 patients, according to figures obtained by the Riverside Gazette.",
+     "the Riverside Gazette", None),
+    ("In a statement on Friday, the harbour board raised its fee forecast to 3.1 percent.",
+     "the harbour board", "organization"),
+]
+
+
+@pytest.mark.parametrize(("text", "name", "kind"), DESCRIBED)
+def test_described_sources(nlp, kb, text, name, kind):
+    doc, _, attributions = _analyse(nlp, kb, text)
+    [found] = attributions
+    assert found is not None and found.name == name
+    if kind:
+        assert found.kind == kind
+    assert doc.text[found.start:found.end] == name
+
+
+def test_topic_nouns_are_not_sources(nlp, kb):
+    _, _, attributions = _analyse(nlp, kb, "Prices showed little change in March.")
+    assert attributions == [None]
