@@ -409,12 +409,12 @@ class Store:
 
     # -- annotations and embeddings -----------------------------------------------------
 
-    def annotation_hashes(self) -> dict[str, tuple[str, str]]:
-        """article id -> (pipeline_version, input_hash) of its stored annotations."""
+    def annotation_hashes(self) -> dict[str, tuple[str, str, str]]:
+        """article id -> (pipeline_version, input_hash, status) of its stored annotations."""
         with self.read() as conn:
             rows = conn.execute(sa.select(annotations.c.article_id, annotations.c.pipeline_version,
-                                          annotations.c.input_hash)).all()
-        return {r[0]: (r[1], r[2]) for r in rows}
+                                          annotations.c.input_hash, annotations.c.status)).all()
+        return {r[0]: (r[1], r[2], r[3]) for r in rows}
 
     def save_annotations(self, batch: Sequence[tuple[str, str, str, str, dict[str, Any]]],
                          vectors: Sequence[tuple[str, str, str, str, bytes]] = ()) -> None:

@@ -60,6 +60,11 @@ def pipeline_fingerprint(kb: "KnowledgeBase") -> str:
     return f"{PIPELINE_VERSION}+kb.{kb.fingerprint[:12]}"
 
 
+def is_current(stored: tuple[str, str, str] | None, digest: str) -> bool:
+    """Stored annotations stand unless their input changed; failures are always retried."""
+    return stored is not None and stored[1] == digest and stored[2] != "nlp_failed"
+
+
 def input_hash(article: Article, fingerprint: str) -> str:
     digest = hashlib.sha256()
     for part in (fingerprint, article.title or "", article.text):
@@ -130,7 +135,7 @@ def extract_corpus(store: Store, options: ExtractOptions = ExtractOptions(), *,
     unchanged = 0
     for article in store.iter_articles(statuses=(Status.OK,)):
         digest = input_hash(article, fingerprint)
-        if not options.force and stored.get(article.id, (None, None))[1] == digest:
+        if not options.force and is_current(stored.get(article.id), digest):
             unchanged += 1
             continue
         todo.append((article, digest))
@@ -246,13 +251,3 @@ def figure_context(text: str, stat: Statistic) -> str:
 def load_annotations(store: Store) -> Iterator[tuple[str, str, Annotations]]:
     for article_id, status, data in store.iter_annotations():
         yield article_id, status, Annotations.from_dict(data)
-
-
-def iter_pending(store: Store, kb_paths: Iterable[Path] = ()) -> int:
-    """How many articles `extract_corpus` would annotate now (for status displays)."""
-    from .kb import load_kb
-
-    fingerprint = pipeline_fingerprint(load_kb(tuple(kb_paths)))
-    stored = store.annotation_hashes()
-    return sum(1 for a in store.iter_articles()
-               if stored.get(a.id, (None, None))[1] != input_hash(a, fingerprint))

@@ -97,7 +97,7 @@ def test_annotations_and_embeddings_roundtrip(any_db: str) -> None:
         store.save_article(make_article())
         store.save_annotations([("u1", "v1", "h1", "annotated", {"statistics": [{"value": 17.0}]})],
                                [("u1", "article", "m", "h1", b"\x00\x01")])
-        assert store.annotation_hashes() == {"u1": ("v1", "h1")}
+        assert store.annotation_hashes() == {"u1": ("v1", "h1", "annotated")}
         assert list(store.iter_annotations())[0][2]["statistics"][0]["value"] == 17.0
         assert list(store.iter_embeddings("article")) == [("u1", "h1", b"\x00\x01")]
 
