@@ -18,20 +18,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-# ANSI escape sequences are removed whole, so "\x1b[2J" does not leave "[2J" behind.
-_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
-# C0/C1 controls (bar tab and newline) and bidi overrides, which can make a title read backwards.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+from .display import (FLAG_LABELS, clean_text, entries, format_number, format_value, number_in, shorten,
+                      statement, values_match)
+
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_.:-]")
 
-FLAG_LABELS = {
-    "drift": "drift",
-    "unattributed": "unattributed",
-    "inferred_attribution": "inferred attribution",
-    "primary_mismatch": "primary mismatch",
-    "no_primary_source": "no primary source",
-    "contradiction": "contradiction",
-}
 # Columns of the citation graph, left to right: what is reported, who passed it on, where it comes from.
 _GRAPH_COLUMN = {
     "article": 0,
@@ -61,13 +52,26 @@ _SPARE_COLOURS = ("#f08c00", "#364fc7", "#a61e4d", "#087f5b", "#5f3dc4", "#49505
 # -- escaping ---------------------------------------------------------------------------------
 
 
+# The page keeps scraped spacing as it is (see display.py: text is cleaned slice by slice),
+# so every display helper here runs with keep_spacing=True.
 def _clean(value: Any, keep_newlines: bool = False) -> str:
-    if value is None:
-        return ""
-    text = _ANSI.sub("", str(value))
-    if not keep_newlines:
-        text = re.sub(r"[\r\n\t]+", " ", text)
-    return _CONTROL.sub("", text)
+    return clean_text(value, keep_newlines=keep_newlines, keep_spacing=True)
+
+
+def _short(value: Any, limit: int) -> str:
+    return shorten(value, limit, keep_spacing=True)
+
+
+def _num(value: Any) -> str:
+    return format_number(value, keep_spacing=True)
+
+
+def _fmt_value(value: Any, unit: Any, of: Any = None) -> str:
+    return format_value(value, unit, of, keep_spacing=True)
+
+
+def _statement(figure: Mapping[str, Any]) -> str:
+    return statement(figure, keep_spacing=True)
 
 
 def _e(value: Any, keep_newlines: bool = False) -> str:
@@ -94,51 +98,7 @@ def _href(url: Any) -> str | None:
     return None
 
 
-def _short(value: Any, limit: int) -> str:
-    text = _clean(value)
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-# -- numbers and dates --------------------------------------------------------------------------
-
-
-def _num(value: Any) -> str:
-    if isinstance(value, bool) or value is None:
-        return _clean(value)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    return _clean(value)
-
-
-def _fmt_value(value: Any, unit: Any, of: Any = None) -> str:
-    """A family's value the way an analyst would say it: 17%, 8 of 10, #2."""
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_fmt_value(v, unit, of) for v in value)
-    shown = _num(value)
-    if of is not None:
-        return f"{shown} of {_num(of)}"
-    return {"percent": f"{shown}%", "rank": f"#{shown}", "multiplier": f"{shown}×"}.get(str(unit), shown)
-
-
-def _number_in(value: Any) -> float | None:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    match = re.search(r"-?\d[\d,]*(?:\.\d+)?", _clean(value))
-    if not match:
-        return None
-    try:
-        return float(match.group().replace(",", ""))
-    except ValueError:
-        return None
-
-
-def _same(a: Any, b: Any) -> bool:
-    x, y = _number_in(a), _number_in(b)
-    return x is not None and y is not None and math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-9)
+# -- dates --------------------------------------------------------------------------------------
 
 
 def _date(value: Any) -> dt.date | None:
@@ -170,9 +130,9 @@ class _Index:
     @classmethod
     def of(cls, report: Mapping[str, Any]) -> "_Index":
         index = cls()
-        for article in _list(report, "articles"):
+        for article in entries(report, "articles"):
             index.articles[str(article.get("id"))] = article
-        for figure in _list(report, "figures"):
+        for figure in entries(report, "figures"):
             index.figures[str(figure.get("id"))] = figure
             index.figure_keys[_figure_key(figure)] = figure
         return index
@@ -189,17 +149,12 @@ class _Index:
         return f'<a href="#{_e(_article_anchor(key))}" title="{_e(full)}">{_e(_short(full, limit))}</a>'
 
 
-def _list(report: Mapping[str, Any], key: str) -> list[dict]:
-    value = report.get(key) or []
-    return [item for item in value if isinstance(item, Mapping)]
-
-
 def _figure_key(figure: Mapping[str, Any]) -> str:
     """The producer's cluster evidence names shared figures as "value|unit[|ofN]"."""
-    value = _number_in(figure.get("value"))
+    value = number_in(figure.get("value"))
     key = f"{value:g}|{figure.get('unit')}" if value is not None else ""
-    if figure.get("of") is not None and _number_in(figure.get("of")) is not None:
-        key += f"|of{_number_in(figure.get('of')):g}"
+    if figure.get("of") is not None and number_in(figure.get("of")) is not None:
+        key += f"|of{number_in(figure.get('of')):g}"
     return key
 
 
@@ -247,10 +202,10 @@ def render_html(report: dict, texts: Mapping[str, str] | None = None) -> str:
 def _summary(report: Mapping[str, Any]) -> dict[str, Any]:
     """The producer's summary, or one counted from the lists when it is absent."""
     summary = dict(report.get("summary") or {})
-    articles = _list(report, "articles")
-    figures = _list(report, "figures")
+    articles = entries(report, "articles")
+    figures = entries(report, "figures")
     summary.setdefault("articles", sum(1 for a in articles if (a.get("status") or "ok") == "ok"))
-    summary.setdefault("clusters", sum(1 for c in _list(report, "clusters") if len(c.get("articles") or []) > 1))
+    summary.setdefault("clusters", sum(1 for c in entries(report, "clusters") if len(c.get("articles") or []) > 1))
     summary.setdefault("figures", len(figures))
     summary.setdefault("flagged", sum(1 for f in figures if f.get("flags")))
     summary.setdefault("failed_inputs", sum(1 for a in articles if _is_failure(a)))
@@ -290,7 +245,7 @@ def _header(report: Mapping[str, Any], index: _Index) -> str:
 
 
 def _figures_section(report: Mapping[str, Any], index: _Index, texts: Mapping[str, str]) -> str:
-    figures = _list(report, "figures")
+    figures = entries(report, "figures")
     if not figures:
         return '<section id="figures"><h2>Figures</h2><p class="empty">No figures were found.</p></section>'
     overview = _figure_overview(figures)
@@ -319,15 +274,6 @@ def _figure_anchor(figure: Mapping[str, Any]) -> str:
 
 def _flag_class(figure: Mapping[str, Any]) -> str:
     return "flagged" if figure.get("flags") else "clean"
-
-
-def _statement(figure: Mapping[str, Any]) -> str:
-    if figure.get("statement"):
-        return _clean(figure["statement"])
-    parts = [f"{_clean(figure.get('holder'))}:" if figure.get("holder") else "",
-             _fmt_value(figure.get("value"), figure.get("unit"), figure.get("of")),
-             _clean(figure.get("measure")), f"({_clean(figure.get('period'))})" if figure.get("period") else ""]
-    return " ".join(p for p in parts if p)
 
 
 def _flag_badges(flags: Any) -> str:
@@ -361,10 +307,10 @@ def _variants(figure: Mapping[str, Any], primary_value: float | None) -> str:
     for variant in figure.get("variants") or []:
         classes = ["chip"]
         note = ""
-        if _number_in(variant) is not None and not _same(variant, figure.get("value")):
+        if number_in(variant) is not None and not values_match(variant, figure.get("value")):
             classes.append("drifted")
             note = "differs from the family value"
-        if primary_value is not None and _same(variant, primary_value):
+        if primary_value is not None and values_match(variant, primary_value):
             classes.append("asprimary")
             note = "as the primary document states it"
         chips.append(f'<span class="{" ".join(classes)}" title="{_e(note)}">{_e(variant)}</span>')
@@ -389,7 +335,7 @@ def _primary_value(figure: Mapping[str, Any], texts: Mapping[str, str]) -> float
     document = source.get("article") or (source.get("evidence") or {}).get("article")
     for mention in figure.get("mentions") or []:
         if isinstance(mention, Mapping) and mention.get("article") == document and document is not None:
-            return _number_in(mention.get("value", mention.get("text")))
+            return number_in(mention.get("value", mention.get("text")))
     return None
 
 
@@ -465,10 +411,10 @@ def _stated(figure: Mapping[str, Any], mention: Mapping[str, Any], primary_value
     target = _anchor("s", mention.get("article"), mention.get("start"))
     value = mention.get("value", mention.get("text"))
     notes = []
-    if _number_in(value) is not None and not _same(value, figure.get("value")):
+    if number_in(value) is not None and not values_match(value, figure.get("value")):
         notes.append('<span class="badge flag flag-drift" title="differs from the family value">drift</span>')
-    if primary_value is not None and not article.get("is_primary") and _number_in(value) is not None \
-            and not _same(value, primary_value):
+    if primary_value is not None and not article.get("is_primary") and number_in(value) is not None \
+            and not values_match(value, primary_value):
         notes.append('<span class="badge flag flag-primary_mismatch" title="differs from the primary document">'
                      f"≠ primary {_e(_num(primary_value))}</span>")
     sentence = _sentence_with_mark(mention)
@@ -770,7 +716,7 @@ class _Dot:
 
 
 def _timeline_section(report: Mapping[str, Any], index: _Index) -> str:
-    figures = _list(report, "figures")
+    figures = entries(report, "figures")
     dots, undated = _timeline_dots(figures, index)
     article_days = [(d, a) for a in index.articles.values() if (d := _date(a.get("published")))]
     if not dots and not article_days:
@@ -899,7 +845,7 @@ def _timeline_articles(article_days: Sequence[tuple[dt.date, Mapping[str, Any]]]
 
 
 def _clusters_section(report: Mapping[str, Any], index: _Index) -> str:
-    clusters = _list(report, "clusters")
+    clusters = entries(report, "clusters")
     groups = [c for c in clusters if len(c.get("articles") or []) > 1]
     singles = len(clusters) - len(groups)
     if not groups:
@@ -938,7 +884,7 @@ def _link_row(link: Mapping[str, Any], index: _Index) -> str:
 
 
 def _meter(value: Any) -> str:
-    score = _number_in(value) if value is not None else None
+    score = number_in(value) if value is not None else None
     if score is None:
         return '<span class="small">n/a</span>'
     width = max(0.0, min(1.0, score)) * 60
@@ -956,7 +902,7 @@ def _shared_figure(key: Any, index: _Index) -> str:
 
 
 def _conflicts_section(report: Mapping[str, Any], index: _Index) -> str:
-    conflicts = _list(report, "conflicts")
+    conflicts = entries(report, "conflicts")
     if not conflicts:
         return '<section id="conflicts"><h2>Conflicts</h2><p class="empty">No contradictions found.</p></section>'
     cards = "".join(_conflict_card(c, index) for c in conflicts)
@@ -984,7 +930,7 @@ def _conflict_card(conflict: Mapping[str, Any], index: _Index) -> str:
 
 def _attribution_section(report: Mapping[str, Any], index: _Index) -> str:
     rows = []
-    for figure in _list(report, "figures"):
+    for figure in entries(report, "figures"):
         for mention in figure.get("mentions") or []:
             if not isinstance(mention, Mapping):
                 continue
@@ -1018,7 +964,7 @@ def _gap_row(figure: Mapping[str, Any], mention: Mapping[str, Any], attribution:
 
 
 def _quotes_section(report: Mapping[str, Any], index: _Index) -> str:
-    quotes = _list(report, "quotes")
+    quotes = entries(report, "quotes")
     if not quotes:
         return '<section id="quotes"><h2>Quotes</h2><p class="empty">No quotes found.</p></section>'
     rows = "".join(
@@ -1047,7 +993,7 @@ def _spans_by_article(report: Mapping[str, Any]) -> tuple[dict[str, list[_Span]]
     """Highlights (figures, conflicts, quotes) and sentence wrappers per article, from the report's offsets."""
     marks: dict[str, list[_Span]] = defaultdict(list)
     sentences: dict[str, list[_Span]] = defaultdict(list)
-    for figure in _list(report, "figures"):
+    for figure in entries(report, "figures"):
         statement = _statement(figure)
         for m in figure.get("mentions") or []:
             if not isinstance(m, Mapping):
@@ -1063,13 +1009,13 @@ def _spans_by_article(report: Mapping[str, Any]) -> tuple[dict[str, list[_Span]]
             article = _clean(evidence.get("article"))
             sentences[article].append(_Span(_int(evidence.get("start")), _int(evidence.get("end")),
                                             _anchor("e", article, evidence.get("start")), "sent evidence", ""))
-    for conflict in _list(report, "conflicts"):
+    for conflict in entries(report, "conflicts"):
         for v in conflict.get("values") or []:
             if isinstance(v, Mapping) and v.get("start") is not None:
                 article = _clean(v.get("article"))
                 marks[article].append(_Span(_int(v.get("start")), _int(v.get("end")),
                                             _anchor("c", article, v.get("start")), "conflict", _clean(conflict.get("what"))))
-    for q in _list(report, "quotes"):
+    for q in entries(report, "quotes"):
         article = _clean(q.get("article"))
         marks[article].append(_Span(_int(q.get("start")), _int(q.get("end")), _anchor("q", article, q.get("start")),
                                     "quote", f"quote: {_clean(q.get('speaker'))}"))
@@ -1078,9 +1024,9 @@ def _spans_by_article(report: Mapping[str, Any]) -> tuple[dict[str, list[_Span]]
 
 def _articles_section(report: Mapping[str, Any], index: _Index, texts: Mapping[str, str]) -> str:
     marks, sentences = _spans_by_article(report)
-    grouped = {c.get("id") for c in _list(report, "clusters") if len(c.get("articles") or []) > 1}
+    grouped = {c.get("id") for c in entries(report, "clusters") if len(c.get("articles") or []) > 1}
     cards = []
-    for article in _list(report, "articles"):
+    for article in entries(report, "articles"):
         if _is_failure(article):
             continue
         article_id = _clean(article.get("id"))
@@ -1136,20 +1082,20 @@ def _cited_items(article_id: str, report: Mapping[str, Any]) -> Iterable[tuple[i
     def mine(item: Any) -> bool:
         return isinstance(item, Mapping) and _clean(item.get("article")) == article_id
 
-    for figure in _list(report, "figures"):
+    for figure in entries(report, "figures"):
         for mention in filter(mine, figure.get("mentions") or []):
             yield _int(mention.get("start")), _anchor("s", article_id, mention.get("start")), _sentence_with_mark(mention)
         source = figure.get("primary_source")
         evidence = source.get("evidence") if isinstance(source, Mapping) else None
         if mine(evidence):
             yield _int(evidence.get("start")), _anchor("e", article_id, evidence.get("start")), _e(evidence.get("sentence"))
-    for conflict in _list(report, "conflicts"):
+    for conflict in entries(report, "conflicts"):
         for value in filter(mine, conflict.get("values") or []):
             if value.get("start") is not None:
                 shown = _sentence_with_mark({"sentence": value.get("sentence") or value.get("text"),
                                              "text": value.get("text")})
                 yield _int(value.get("start")), _anchor("c", article_id, value.get("start")), shown
-    for quote in filter(mine, _list(report, "quotes")):
+    for quote in filter(mine, entries(report, "quotes")):
         yield (_int(quote.get("start")), _anchor("q", article_id, quote.get("start")),
                f"“{_e(quote.get('text'))}” — {_e(quote.get('speaker') or 'unknown speaker')}")
 
@@ -1240,7 +1186,7 @@ def _merged(sentences: Iterable[_Span], length: int) -> list[_Span]:
 
 
 def _failures_section(report: Mapping[str, Any]) -> str:
-    failed = [a for a in _list(report, "articles") if _is_failure(a)]
+    failed = [a for a in entries(report, "articles") if _is_failure(a)]
     if not failed:
         return ""
     rows = "".join(f"<tr><td class=\"mono\">{_e(a.get('id'))}</td><td>{_e(a.get('url') or a.get('source_path'))}</td>"

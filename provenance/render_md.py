@@ -8,74 +8,21 @@ ANSI sequences stripped, HTML-escaped, Markdown punctuation backslash-escaped.
 from __future__ import annotations
 
 import html
-import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+from .display import (FLAG_LABELS, clean_text, entries, figure_key_label, format_number, format_value, number_in,
+                      shorten, statement, values_differ)
+
 # Characters that would open emphasis, code, links or end a table cell.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _PLAIN_URL = re.compile(r"^https?://[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]+$")
 
-FLAG_LABELS = {
-    "drift": "drift",
-    "unattributed": "unattributed",
-    "inferred_attribution": "inferred attribution",
-    "primary_mismatch": "primary mismatch",
-    "no_primary_source": "no primary source",
-}
-
-
-def _clean(value: Any) -> str:
-    if value is None:
-        return ""
-    text = _ANSI.sub("", str(value))
-    return _CONTROL.sub("", re.sub(r"\s*[\r\n\t]+\s*", " ", text)).strip()
-
 
 def _md(value: Any) -> str:
     """Safe inline Markdown (also safe inside a table cell)."""
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(_clean(value), quote=False))
-
-
-def _short(value: Any, limit: int) -> str:
-    text = _clean(value)
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _num(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return _clean(value)
-    return f"{value:,}" if isinstance(value, int) else f"{value:.6g}"
-
-
-def _fmt_value(value: Any, unit: Any, of: Any = None) -> str:
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_fmt_value(v, unit, of) for v in value)
-    shown = _num(value)
-    if of is not None:
-        return f"{shown} of {_num(of)}"
-    return {"percent": f"{shown}%", "rank": f"#{shown}", "multiplier": f"{shown}×"}.get(str(unit), shown)
-
-
-def _number_in(value: Any) -> float | None:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    match = re.search(r"-?\d[\d,]*(?:\.\d+)?", _clean(value))
-    return float(match.group().replace(",", "")) if match else None
-
-
-def _differs(a: Any, b: Any) -> bool:
-    x, y = _number_in(a), _number_in(b)
-    return x is not None and y is not None and not math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-9)
-
-
-def _list(container: Mapping[str, Any], key: str) -> list[dict]:
-    return [item for item in container.get(key) or [] if isinstance(item, Mapping)]
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(clean_text(value), quote=False))
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[str]], align: str = "") -> list[str]:
@@ -91,15 +38,15 @@ class _Names:
     """Article titles by id, for cells that name an article."""
 
     def __init__(self, report: Mapping[str, Any]) -> None:
-        self.articles = {_clean(a.get("id")): a for a in _list(report, "articles")}
+        self.articles = {clean_text(a.get("id")): a for a in entries(report, "articles")}
 
     def title(self, article_id: Any, limit: int = 60) -> str:
-        key = _clean(article_id).removeprefix("article:")
+        key = clean_text(article_id).removeprefix("article:")
         article = self.articles.get(key, {})
-        return _md(_short(article.get("title") or article.get("url") or key, limit))
+        return _md(shorten(article.get("title") or article.get("url") or key, limit))
 
     def get(self, article_id: Any) -> Mapping[str, Any]:
-        return self.articles.get(_clean(article_id), {})
+        return self.articles.get(clean_text(article_id), {})
 
 
 # -- document -----------------------------------------------------------------------------------
@@ -129,7 +76,7 @@ def _summary(report: Mapping[str, Any]) -> list[str]:
             ("flagged", "flagged"), ("conflicts", "conflicts"), ("failed_inputs", "failed inputs")]
     present = [(k, label) for k, label in keys if k in summary]
     if present:
-        lines += _table([label for _, label in present], [[_md(_num(summary[k])) for k, _ in present]],
+        lines += _table([label for _, label in present], [[_md(format_number(summary[k])) for k, _ in present]],
                         "r" * len(present))
     return lines
 
@@ -137,26 +84,17 @@ def _summary(report: Mapping[str, Any]) -> list[str]:
 # -- figures ------------------------------------------------------------------------------------
 
 
-def _statement(figure: Mapping[str, Any]) -> str:
-    if figure.get("statement"):
-        return _clean(figure["statement"])
-    parts = [f"{_clean(figure.get('holder'))}:" if figure.get("holder") else "",
-             _fmt_value(figure.get("value"), figure.get("unit"), figure.get("of")), _clean(figure.get("measure")),
-             f"({_clean(figure.get('period'))})" if figure.get("period") else ""]
-    return " ".join(p for p in parts if p)
-
-
 def _flags(flags: Any) -> str:
-    return ", ".join(f"**{_md(FLAG_LABELS.get(_clean(f), f))}**" for f in flags or []) or "none"
+    return ", ".join(f"**{_md(FLAG_LABELS.get(clean_text(f), f))}**" for f in flags or []) or "none"
 
 
 def _figures(report: Mapping[str, Any], names: _Names) -> list[str]:
-    figures = _list(report, "figures")
+    figures = entries(report, "figures")
     lines = ["## Figures", ""]
     if not figures:
         return lines + ["No figures were found.", ""]
-    rows = [[_md(_fmt_value(f.get("value"), f.get("unit"), f.get("of"))), _md(_statement(f)),
-             str(len({_clean(m.get("article")) for m in _list(f, "mentions")})), _flags(f.get("flags"))]
+    rows = [[_md(format_value(f.get("value"), f.get("unit"), f.get("of"))), _md(statement(f)),
+             str(len({clean_text(m.get("article")) for m in entries(f, "mentions")})), _flags(f.get("flags"))]
             for f in figures]
     lines += _table(["value", "statement", "articles", "flags"], rows, "llrl")
     for figure in figures:
@@ -165,8 +103,8 @@ def _figures(report: Mapping[str, Any], names: _Names) -> list[str]:
 
 
 def _figure(figure: Mapping[str, Any], names: _Names) -> list[str]:
-    value = _fmt_value(figure.get("value"), figure.get("unit"), figure.get("of"))
-    lines = [f"### {_md(value)} · {_md(_statement(figure))}", ""]
+    value = format_value(figure.get("value"), figure.get("unit"), figure.get("of"))
+    lines = [f"### {_md(value)} · {_md(statement(figure))}", ""]
     lines.append(f"- Flags: {_flags(figure.get('flags'))}")
     lines.append(f"- As stated: {_variants(figure)}")
     facts = [f"{label}: {_md(figure.get(key))}" for key, label in
@@ -176,7 +114,7 @@ def _figure(figure: Mapping[str, Any], names: _Names) -> list[str]:
     lines += _primary(figure.get("primary_source"))
     lines.append(f"- First seen: {_first_seen(figure.get('first_seen'), names)}")
     lines.append("")
-    rows = [_mention_row(figure, m, names) for m in _list(figure, "mentions")]
+    rows = [_mention_row(figure, m, names) for m in entries(figure, "mentions")]
     lines += _table(["article", "outlet", "date", "as stated", "attribution", "kind", "inferred via", "hops",
                      "chain to the primary source", "chars", "sentence"], rows, "lllllllrlrl")
     return lines
@@ -186,7 +124,7 @@ def _variants(figure: Mapping[str, Any]) -> str:
     out = []
     for variant in figure.get("variants") or []:
         shown = _md(variant)
-        out.append(f"**{shown}** (drift)" if _differs(variant, figure.get("value")) else shown)
+        out.append(f"**{shown}** (drift)" if values_differ(variant, figure.get("value")) else shown)
     return ", ".join(out) or "—"
 
 
@@ -205,7 +143,7 @@ def _primary(source: Any) -> list[str]:
 
 def _autolink(url: Any) -> str:
     """An autolink takes its text literally, so only a plain web URL may go inside one."""
-    text = _clean(url)
+    text = clean_text(url)
     if _PLAIN_URL.match(text):
         return f" <{text}>"
     return f" ({_md(text)})" if text else ""
@@ -220,8 +158,8 @@ def _first_seen(seen: Any, names: _Names) -> str:
 
 def _mention_row(figure: Mapping[str, Any], mention: Mapping[str, Any], names: _Names) -> list[str]:
     article = names.get(mention.get("article"))
-    stated = _md(mention.get("text") or _num(mention.get("value")))
-    if _differs(mention.get("value", mention.get("text")), figure.get("value")):
+    stated = _md(mention.get("text") or format_number(mention.get("value")))
+    if values_differ(mention.get("value", mention.get("text")), figure.get("value")):
         stated = f"**{stated}** (drift)"
     attribution = mention.get("attribution")
     if isinstance(attribution, Mapping):
@@ -231,12 +169,12 @@ def _mention_row(figure: Mapping[str, Any], mention: Mapping[str, Any], names: _
     else:
         source = "primary document" if article.get("is_primary") else "**none**"
         kind = via = ""
-    chain = " › ".join(_md(_short(step.get("label") or step.get("id"), 40)) for step in _list(mention, "chain"))
+    chain = " › ".join(_md(shorten(step.get("label") or step.get("id"), 40)) for step in entries(mention, "chain"))
     hops = mention.get("hops")
     chars = f"{_md(mention.get('start'))}–{_md(mention.get('end'))}" if mention.get("start") is not None else ""
     return [names.title(mention.get("article"), 50), _md(mention.get("outlet") or article.get("outlet")),
             _md(mention.get("date") or article.get("published")), stated, source, kind, via,
-            "—" if hops is None else _md(hops), chain, chars, _md(_short(mention.get("sentence"), 160))]
+            "—" if hops is None else _md(hops), chain, chars, _md(shorten(mention.get("sentence"), 160))]
 
 
 # -- everything else ----------------------------------------------------------------------------
@@ -244,11 +182,11 @@ def _mention_row(figure: Mapping[str, Any], mention: Mapping[str, Any], names: _
 
 def _timeline(report: Mapping[str, Any], names: _Names) -> list[str]:
     rows = []
-    for figure in _list(report, "figures"):
+    for figure in entries(report, "figures"):
         seen = figure.get("first_seen") if isinstance(figure.get("first_seen"), Mapping) else {}
-        dates = sorted(_clean(m.get("date")) for m in _list(figure, "mentions") if m.get("date"))
-        rows.append([_md(_fmt_value(figure.get("value"), figure.get("unit"), figure.get("of"))),
-                     _md(_short(_statement(figure), 70)), _md(seen.get("date") or "undated"),
+        dates = sorted(clean_text(m.get("date")) for m in entries(figure, "mentions") if m.get("date"))
+        rows.append([_md(format_value(figure.get("value"), figure.get("unit"), figure.get("of"))),
+                     _md(shorten(statement(figure), 70)), _md(seen.get("date") or "undated"),
                      names.title(seen.get("article"), 50) if seen else "", "yes" if seen.get("estimated") else "",
                      _md(dates[-1]) if dates else ""])
     if not rows:
@@ -258,7 +196,7 @@ def _timeline(report: Mapping[str, Any], names: _Names) -> list[str]:
 
 
 def _clusters(report: Mapping[str, Any], names: _Names) -> list[str]:
-    clusters = [c for c in _list(report, "clusters") if len(c.get("articles") or []) > 1]
+    clusters = [c for c in entries(report, "clusters") if len(c.get("articles") or []) > 1]
     lines = ["## Coverage clusters", ""]
     if not clusters:
         return lines + ["No near-duplicate coverage.", ""]
@@ -270,49 +208,38 @@ def _clusters(report: Mapping[str, Any], names: _Names) -> list[str]:
         lines.append("")
         rows = [[names.title(l.get("source"), 45), names.title(l.get("target"), 45), _md(l.get("kind")),
                  _score(l.get("jaccard")), _score(l.get("containment")), _score(l.get("cosine")),
-                 ", ".join(_md(_shared(f)) for f in l.get("shared_figures") or []),
-                 ", ".join(_md(e) for e in l.get("shared_entities") or [])] for l in _list(cluster, "links")]
+                 ", ".join(_md(figure_key_label(f)) for f in l.get("shared_figures") or []),
+                 ", ".join(_md(e) for e in l.get("shared_entities") or [])] for l in entries(cluster, "links")]
         if rows:
             lines += _table(["newer", "older", "kind", "Jaccard", "containment", "cosine", "shared figures",
                              "shared entities"], rows, "lllrrrll")
     return lines
 
 
-def _shared(key: Any) -> str:
-    """Cluster evidence names figures by key ("17|percent", "8|count|of10"); show them as values."""
-    parts = _clean(key).split("|")
-    try:
-        value = float(parts[0])
-        of = float(parts[2].removeprefix("of")) if len(parts) > 2 else None
-    except ValueError:
-        return _clean(key)
-    return _fmt_value(value, parts[1] if len(parts) > 1 else None, of)
-
-
 def _score(value: Any) -> str:
-    number = _number_in(value) if value is not None else None
+    number = number_in(value) if value is not None else None
     return "n/a" if number is None else f"{number:.2f}"
 
 
 def _conflicts(report: Mapping[str, Any], names: _Names) -> list[str]:
-    conflicts = _list(report, "conflicts")
+    conflicts = entries(report, "conflicts")
     lines = ["## Conflicts", ""]
     if not conflicts:
         return lines + ["No contradictions found.", ""]
     rows = []
     for conflict in conflicts:
-        for value in _list(conflict, "values"):
+        for value in entries(conflict, "values"):
             article = names.get(value.get("article"))
             rows.append([_md(conflict.get("what")), names.title(value.get("article"), 50),
                          _md(article.get("outlet")), f"**{_md(value.get('text'))}**",
-                         _md(_short(value.get("sentence"), 160))])
+                         _md(shorten(value.get("sentence"), 160))])
     return lines + _table(["conflict", "article", "outlet", "says", "sentence"], rows)
 
 
 def _gaps(report: Mapping[str, Any], names: _Names) -> list[str]:
     rows = []
-    for figure in _list(report, "figures"):
-        for mention in _list(figure, "mentions"):
+    for figure in entries(report, "figures"):
+        for mention in entries(figure, "mentions"):
             attribution = mention.get("attribution")
             if names.get(mention.get("article")).get("is_primary"):
                 continue
@@ -320,7 +247,7 @@ def _gaps(report: Mapping[str, Any], names: _Names) -> list[str]:
                 continue
             status = (f"inferred: {_md(attribution.get('name'))} via {names.title(attribution.get('via'), 40)}"
                       if isinstance(attribution, Mapping) else "**unattributed**")
-            rows.append([_md(_short(_statement(figure), 70)), _md(mention.get("text")),
+            rows.append([_md(shorten(statement(figure), 70)), _md(mention.get("text")),
                          names.title(mention.get("article"), 50), status])
     lines = ["## Attribution gaps", ""]
     if not rows:
@@ -329,7 +256,7 @@ def _gaps(report: Mapping[str, Any], names: _Names) -> list[str]:
 
 
 def _quotes(report: Mapping[str, Any], names: _Names) -> list[str]:
-    quotes = _list(report, "quotes")
+    quotes = entries(report, "quotes")
     if not quotes:
         return ["## Quotes", "", "No quotes found.", ""]
     rows = [[_md(q.get("speaker") or "unknown"), f"“{_md(q.get('text'))}”", names.title(q.get("article"), 50)]
@@ -339,14 +266,14 @@ def _quotes(report: Mapping[str, Any], names: _Names) -> list[str]:
 
 def _graph(report: Mapping[str, Any], names: _Names) -> list[str]:
     graph = report.get("graph") or {}
-    nodes = {_clean(n.get("id")): n for n in graph.get("nodes") or [] if isinstance(n, Mapping)}
+    nodes = {clean_text(n.get("id")): n for n in graph.get("nodes") or [] if isinstance(n, Mapping)}
     edges = [e for e in graph.get("edges") or [] if isinstance(e, Mapping)]
     if not nodes:
         return []
 
     def label(node_id: Any) -> str:
-        node = nodes.get(_clean(node_id), {})
-        return _md(_short(node.get("label") or node_id, 50))
+        node = nodes.get(clean_text(node_id), {})
+        return _md(shorten(node.get("label") or node_id, 50))
 
     rows = [[label(e.get("source")), _md(e.get("kind")), label(e.get("target"))] for e in edges]
     lines = ["## Citation graph", "", f"{len(nodes)} nodes, {len(edges)} edges.", ""]
@@ -354,13 +281,13 @@ def _graph(report: Mapping[str, Any], names: _Names) -> list[str]:
 
 
 def _articles(report: Mapping[str, Any]) -> list[str]:
-    articles = _list(report, "articles")
+    articles = entries(report, "articles")
     if not articles:
         return []
     rows = []
     for a in articles:
         notes = [n for n, on in (("primary", a.get("is_primary")), ("auto-generated", a.get("auto_generated"))) if on]
-        rows.append([_md(a.get("id")), _md(_short(a.get("title") or a.get("url"), 70)), _md(a.get("outlet")),
+        rows.append([_md(a.get("id")), _md(shorten(a.get("title") or a.get("url"), 70)), _md(a.get("outlet")),
                      _md(a.get("published")), _md(a.get("status")) + (f" ({_md(a['reason'])})" if a.get("reason") else ""),
                      _md(a.get("cluster")), ", ".join(notes)])
     return ["## Articles", ""] + _table(["id", "title", "outlet", "published", "status", "cluster", "notes"], rows)
