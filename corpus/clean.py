@@ -324,8 +324,10 @@ def _is_breadcrumb(line: str) -> bool:
     if _HOME_CRUMB.match(line):
         return True
     parts = _NAV_SEP.split(line)
-    # Three or more short, sentence-less segments read as a trail, not prose.
-    return len(parts) >= 3 and all(0 < len(p.split()) <= 8 for p in parts) and line[-1] not in ".!?"
+    # Three or more short, sentence-less segments read as a trail, not prose; the
+    # last crumb is often the page's own headline, so it may be as long as one.
+    return (len(parts) >= 3 and all(0 < len(p.split()) <= 8 for p in parts[:-1])
+            and 0 < len(parts[-1].split()) <= 20 and line[-1] not in ".!?")
 
 
 def _fold(text: str) -> str:

@@ -159,9 +159,10 @@ def _families(groups: Sequence[Sequence[int]], inputs: Sequence[MentionInput], c
         primary_stats = [m.stat for m in members if m.is_primary]
         value = canonical_value(stats, primary_stats)
         unit = stats[0].unit
-        holder = most_common([s.holder for s in stats])
-        measure = most_common([s.measure for s in stats])
-        period = most_common([s.period for s in primary_stats] or [s.period for s in stats])
+        # The primary document words the quantity best; coverage votes when there is none.
+        holder = most_common([s.holder for s in primary_stats]) or most_common([s.holder for s in stats])
+        measure = most_common([s.measure for s in primary_stats]) or most_common([s.measure for s in stats])
+        period = most_common([s.period for s in primary_stats]) or most_common([s.period for s in stats])
         # Direct attributions first, so inferred ones can point at a real chain.
         direct_chains: dict[str, tuple[ChainStep, ...]] = {}
         mentions_by_member: dict[tuple[str, int], Mention] = {}

@@ -335,3 +335,14 @@ def test_benchmark_metric_basics():
     assert half.tp > 0 and half.fp > 0 and half.fn > 0
     scores = aggregate([same, page_counts("a b c d", "")], [True, False], 0.0)
     assert scores.precision == 1.0 and scores.recall == 0.5
+
+
+def test_breadcrumb_title_line_is_dropped_for_the_headline():
+    from corpus.clean import parse_text_file
+
+    text = ("Portside > Local > Ferry operator adds a late boat on summer weekends for island residents\n\n"
+            "Ferry operator adds a late boat on summer weekends for island residents\n\n"
+            + "The operator said the extra sailing would run from June to September. " * 8)
+    page = parse_text_file(text)
+    assert page.title == "Ferry operator adds a late boat on summer weekends for island residents"
+    assert not page.text.startswith("Portside")
