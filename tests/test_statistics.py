@@ -1,0 +1,236 @@
+"""Statistics on the real spaCy pipeline: the seed articles' gold figures, units, roles, and
+what must not count as a statistic."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from extract.statistics import find_amounts, find_statistics
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from extract.models import load_spacy
+
+    return load_spacy()
+
+
+@pytest.fixture(scope="module")
+def seeds(nlp, seeds_dir):
+    """doc id -> (doc, statistics), parsed once for the module."""
+    out = {}
+    for path in sorted(seeds_dir.glob("*.txt")):
+        doc = nlp(path.read_text(encoding="utf-8"))
+        out[path.stem] = (doc, find_statistics(doc))
+    return out
+
+
+def _stats(nlp, text: str):
+    doc = nlp(text)
+    stats = find_statistics(doc)
+    for stat in stats:
+        assert doc.text[stat.start:stat.end] == stat.text
+    return stats
+
+
+def _brief(stats):
+    return [(s.text, s.value, s.unit, s.of) for s in stats]
+
+
+# --- seeds -------------------------------------------------------------------------------
+
+
+def test_offsets_point_at_the_text(seeds) -> None:
+    for doc, stats in seeds.values():
+        for stat in stats:
+            assert doc.text[stat.start:stat.end] == stat.text
+            assert stat.sentence_start <= stat.start < stat.end <= stat.sentence_end
+            assert stat.attribution is None
+
+
+def test_gold_figures_are_found(seeds, seeds_gold) -> None:
+    for figure in seeds_gold["figures"]:
+        values = figure["value"] if isinstance(figure["value"], list) else [figure["value"]]
+        for doc_id in figure["mentions"]:
+            _, stats = seeds[doc_id]
+            for value in values:
+                hits = [s for s in stats if s.unit == figure["unit"] and math.isclose(s.value, value)
+                        and s.of == figure.get("of")]
+                assert hits, f"{figure['id']} = {value} missing in {doc_id}: {_brief(stats)}"
+
+
+@pytest.mark.parametrize("doc_id", ["000_9deefba0caf3c4bd", "001_028a77631eca17e6"])
+def test_download_shares_have_roles_and_comparison(seeds, doc_id: str) -> None:
+    _, stats = seeds[doc_id]
+    china = [s for s in stats if s.value == 17 and s.period is not None]
+    us = [s for s in stats if s.value == 15.8]
+    assert china and us
+    china, us = china[0], us[0]
+    assert "past year" in china.period
+    assert "download" in (china.measure or "")
+    assert any(word in (china.holder or "") for word in ("China", "Chinese"))
+    assert any(word in (us.holder or "") for word in ("American", "US"))
+    assert stats.index(us) in china.compared_with
+    assert stats.index(china) in us.compared_with
+
+
+def test_rankings_name_their_holder(seeds) -> None:
+    _, stats_002 = seeds["002_0e906eb12c0fc9de"]
+    first = [s for s in stats_002 if s.unit == "rank" and s.value == 1]
+    assert [s.holder for s in first] == ["M2"]
+    assert "evaluation" in (first[0].measure or "")
+    _, stats_003 = seeds["003_f763132a9defa5f8"]
+    tops = {s.text: s for s in stats_003 if s.unit == "rank" and s.value == 1}
+    assert set(tops) == {"top spot", "top position"}
+    assert {s.holder for s in tops.values()} <= {"MiniMax", "M2"}
+    ranks = [s for s in stats_003 if s.unit == "rank" and s.value in (2, 9)]
+    assert [s.text for s in ranks] == ["2nd", "9th"]
+    assert all(s.holder == "OpenAI" for s in ranks)
+
+
+def test_top_ten_counts(seeds) -> None:
+    _, stats_003 = seeds["003_f763132a9defa5f8"]
+    eight = next(s for s in stats_003 if s.value == 8)
+    assert (eight.text, eight.unit, eight.of, eight.holder) == ("eight", "count", 10, "Chinese companies")
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "phrase"),
+    [
+        ("000_9deefba0caf3c4bd", "December 22"),
+        ("000_9deefba0caf3c4bd", "August last year"),
+        ("000_9deefba0caf3c4bd", "every six months"),
+        ("000_9deefba0caf3c4bd", "every two weeks"),
+        ("000_9deefba0caf3c4bd", "the first time"),
+        ("000_9deefba0caf3c4bd", "its first 'open-weight' model"),
+        ("000_9deefba0caf3c4bd", "1852208574524496"),
+        ("002_0e906eb12c0fc9de", "December 1"),
+        ("002_0e906eb12c0fc9de", "1990s"),
+        ("002_0e906eb12c0fc9de", "one of the four giants"),
+        ("002_0e906eb12c0fc9de", "Top 10 AI"),
+        ("003_f763132a9defa5f8", "one of the ‘four titans"),
+        ("003_f763132a9defa5f8", "one notable example"),
+    ],
+)
+def test_seed_non_statistics(seeds, doc_id: str, phrase: str) -> None:
+    doc, stats = seeds[doc_id]
+    start = doc.text.find(phrase)
+    assert start >= 0, phrase
+    end = start + len(phrase)
+    overlapping = [s.text for s in stats if s.start < end and start < s.end]
+    assert overlapping == []
+
+
+# --- forms ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The share rose to 17% last year.", [("17%", 17.0, "percent", None)]),
+        ("The share rose to 17 per cent last year.", [("17 per cent", 17.0, "percent", None)]),
+        ("The share rose to 17 percent last year.", [("17 percent", 17.0, "percent", None)]),
+        ("Some seventeen percent of adults use it.", [("seventeen percent", 17.0, "percent", None)]),
+        ("Costs fell 3 percentage points.", [("3 percentage points", 3.0, "percent", None)]),
+        ("The deal is worth $2.2 billion.", [("$2.2 billion", 2.2e9, "money", None)]),
+        ("The chip is 17X faster.", [("17X", 17.0, "multiplier", None)]),
+        ("The chip is 17 times faster.", [("17 times", 17.0, "multiplier", None)]),
+        ("Eight of the top ten firms are Chinese.", [("Eight of the top ten", 8.0, "count", 10.0)]),
+        ("About one in five adults owns one.", [("one in five", 1.0, "ratio", 5.0)]),
+        ("Nine out of ten doctors agree.", [("Nine out of ten", 9.0, "count", 10.0)]),
+        ("More than a third of firms cut jobs.", [("a third", 1 / 3, "ratio", None)]),
+        ("The models ranked 2nd and 9th.", [("2nd", 2.0, "rank", None), ("9th", 9.0, "rank", None)]),
+        ("The models ranked second and ninth.", [("second", 2.0, "rank", None), ("ninth", 9.0, "rank", None)]),
+        ("The M2 model ranks first in the evaluation.", [("first", 1.0, "rank", None)]),
+        ("MiniMax claimed the top spot.", [("top spot", 1.0, "rank", None)]),
+        ("MiniMax secured the top position.", [("top position", 1.0, "rank", None)]),
+        ("Germany is the world's third-largest economy.", [("third", 3.0, "rank", None)]),
+        ("The firm hired 1,200 engineers.", [("1,200", 1200.0, "count", None)]),
+    ],
+)
+def test_statistic_forms(nlp, text: str, expected) -> None:
+    stats = _stats(nlp, text)
+    assert [(t, u, o) for t, _, u, o in _brief(stats)] == [(t, u, o) for t, _, u, o in expected]
+    for stat, (_, value, _, _) in zip(stats, expected):
+        assert math.isclose(stat.value, value, rel_tol=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("About 17% of adults agree.", "about"),
+        ("More than 17% of adults agree.", "more than"),
+        ("Nearly 17% of adults agree.", "nearly"),
+        ("Up to 17% of adults agree.", "up to"),
+    ],
+)
+def test_approximation_cues(nlp, text: str, cue: str) -> None:
+    (stat,) = _stats(nlp, text)
+    assert stat.approx == cue
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On December 22, the outlet published a report.",
+        "The company was founded in 2025.",
+        "OpenAI released its model in August last year.",
+        "In the 1990s, most browsers were closed.",
+        "The chief executive, aged 45, resigned.",
+        "A 45-year-old engineer wrote it.",
+        "They release models every six months.",
+        "The meeting starts at 2 pm.",
+        "This is the first time Chinese firms led.",
+        "He is one of the four giants of the field.",
+        "The Voyager 2 probe and GPT-4 were discussed.",
+        "1. Open models are popular.",
+    ],
+)
+def test_non_statistics(nlp, text: str) -> None:
+    assert _brief(_stats(nlp, text)) == []
+
+
+def test_measure_holder_and_period(nlp) -> None:
+    (stat,) = _stats(nlp, "In the past year, Chinese developers accounted for 17% of open AI model downloads.")
+    assert stat.measure == "share of open AI model downloads"
+    assert stat.holder == "Chinese developers"
+    assert stat.period == "the past year"
+
+
+def test_period_comes_from_the_figure_clause(nlp) -> None:
+    (stat,) = _stats(nlp, "The company, founded in 1998, hired 45 engineers.")
+    assert stat.period is None
+
+
+def test_comparison_in_one_sentence(nlp) -> None:
+    stats = _stats(nlp, "Inflation was 3.2% in March compared with 2.9% in February.")
+    assert [s.compared_with for s in stats] == [(1,), (0,)]
+    assert [s.period for s in stats] == ["March", "February"]
+
+
+def test_comparison_with_the_previous_sentence(nlp) -> None:
+    stats = _stats(nlp, "The share of downloads from China increased to 17%. "
+                        "This figure exceeded the share of American developers, which was 15.8%.")
+    assert [s.compared_with for s in stats] == [(1,), (0,)]
+
+
+def test_find_amounts_keeps_every_number(nlp) -> None:
+    doc = nlp("In 2025 the share rose to 17% and revenue hit €10M.")
+    amounts = [(a.text, a.unit, a.currency) for a in find_amounts(doc)]
+    assert amounts == [("2025", "number", None), ("17%", "percent", None), ("€10M", "money", "EUR")]
+
+
+def test_units_are_from_the_contract(seeds) -> None:
+    from extract.records import UNITS
+
+    for _, stats in seeds.values():
+        assert {s.unit for s in stats} <= set(UNITS)
+
+
+def test_unparsed_doc_is_refused() -> None:
+    import spacy
+
+    with pytest.raises(ValueError, match="tagged and parsed"):
+        find_statistics(spacy.blank("en")("It rose 17%."))
