@@ -244,7 +244,29 @@ def _amounts(doc: "Doc", mentions: Sequence[NumberMention], table: dict[str, lis
             covered_to = amount.end
         amounts.append(_with_approx(doc, amount))
     amounts.extend(_inverted_percents(doc, mentions, context.percent))
+    amounts.extend(_verb_multipliers(doc))
     return sorted(amounts, key=lambda a: a.start)
+
+
+# Verbs that state a multiplier without a number: "sales doubled", "downloads tripled".
+_MULTIPLYING_VERBS = {"double": 2.0, "triple": 3.0, "treble": 3.0, "quadruple": 4.0, "quintuple": 5.0,
+                      "halve": 0.5}
+
+
+def _verb_multipliers(doc: "Doc") -> list[Amount]:
+    """"Demand has doubled since 2020" is a multiplier of 2 on its subject.
+
+    Only finite or participial verb uses count ("doubled", "has tripled"); the
+    adjective in "a double espresso" or the noun in "a triple" is not a figure.
+    """
+    found = []
+    for token in doc:
+        value = _MULTIPLYING_VERBS.get(token.lemma_.lower())
+        if value is None or token.pos_ != "VERB" or token.tag_ not in ("VBD", "VBN", "VBZ", "VBP", "VBG"):
+            continue
+        found.append(Amount(start=token.idx, end=token.idx + len(token.text), text=token.text, value=value,
+                            unit="multiplier", token_start=token.i, token_end=token.i + 1))
+    return found
 
 
 @dataclass(frozen=True)
@@ -534,8 +556,10 @@ def _number_token(doc: "Doc", amount: Amount) -> "Token":
 
 def _in_date(doc: "Doc", amount: Amount) -> bool:
     tokens = doc[amount.token_start:amount.token_end]
-    if any(t.ent_type_ in ("DATE", "TIME") for t in tokens):
+    if any(t.ent_type_ == "DATE" for t in tokens):
         return True
+    if any(t.ent_type_ == "TIME" for t in tokens) and amount.value < _TIME_VOLUME:
+        return True  # "40 million hours" is tagged TIME but is a volume, not a time
     neighbours = [doc[i] for i in (amount.token_start - 1, amount.token_end) if 0 <= i < len(doc)]
     return any(t.lower_.rstrip(".") in _MONTHS and t.is_title for t in neighbours)
 
@@ -607,8 +631,15 @@ def _is_reference_mark(doc: "Doc", amount: Amount) -> bool:
         and (end + 1 >= len(doc) or doc[end + 1].is_punct or doc[end + 1].is_space)
 
 
+# From this many units of time on, a number is a volume ("2.2 billion hours of coverage
+# streamed"), not how long something lasted.
+_TIME_VOLUME = 1000
+
+
 def _is_duration(doc: "Doc", amount: Amount) -> bool:
     """A number counting units of time: "six months", "two-year", "every week"."""
+    if amount.value >= _TIME_VOLUME:
+        return False
     token = _number_token(doc, amount)
     nxt = doc[amount.token_end] if amount.token_end < len(doc) else None
     if nxt is not None and nxt.text == "-" and amount.token_end + 1 < len(doc):
@@ -708,6 +739,19 @@ def _ranks(doc: "Doc", amounts: Sequence[Amount], table: dict[str, list[tuple[in
             if linked in accepted or any(c.i in accepted for c in token.children if c.dep_ == "conj"):
                 accepted.add(token.i)
                 changed = True
+    # A ranking sentence lends its cue to bare ordinals: "took the top spot, with X 2nd
+    # and Y 9th"; "ranked 9th, up from 14th". An ordinal modifying another noun ("the
+    # first time", "second quarter") stays out.
+    ranking = {doc[i].sent.start for i in accepted}
+    ranking |= {doc[start].sent.start for start, _ in table.get("TOP_RANK", [])}
+    for amount in ordinals:
+        token = _number_token(doc, amount)
+        if token.i in accepted or token.sent.start not in ranking:
+            continue
+        modifies = token.dep_ in ("amod", "nummod", "compound") and token.head.pos_ in ("NOUN", "PROPN") \
+            and token.head.lemma_.lower() not in _RANK_NOUNS
+        if not modifies:
+            accepted.add(token.i)
     ranks.extend(a for a in ordinals if _number_token(doc, a).i in accepted)
     taken = {i for a in amounts for i in range(a.token_start, a.token_end)}
     for start, end in table.get("TOP_RANK", []):

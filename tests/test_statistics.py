@@ -234,3 +234,22 @@ def test_unparsed_doc_is_refused() -> None:
 
     with pytest.raises(ValueError, match="tagged and parsed"):
         find_statistics(spacy.blank("en")("It rose 17%."))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Ridership on the night buses doubled after the fare cut.", [("doubled", 2.0, "multiplier")]),
+    ("Complaints about the ferry have tripled since March.", [("tripled", 3.0, "multiplier")]),
+    ("The council halved its road budget.", [("halved", 0.5, "multiplier")]),
+    ("She ordered a double espresso before the meeting.", []),
+    ("Listeners streamed 40 million hours of the podcast last year.", [("40 million", 4e7, "count")]),
+    ("The repairs took three weeks.", []),
+    ("The harbour took first place, with Norport 4th and Eastmouth 7th.",
+     [("first", 1.0, "rank"), ("4th", 4.0, "rank"), ("7th", 7.0, "rank")]),
+    ("The school ranked 12th nationally, up from 20th a year earlier.", [("12th", 12.0, "rank"), ("20th", 20.0, "rank")]),
+    ("It was the first time the school ranked 12th.", [("12th", 12.0, "rank")]),
+])
+def test_verb_multipliers_time_volumes_and_ranking_sentences(nlp, text, expected):
+    found = [(s.text, s.value, s.unit) for s in find_statistics(nlp(text))]
+    for surface, value, unit in expected:
+        assert any(value == v and unit == u and surface in t for t, v, u in found), (surface, found)
+    assert len(found) == len(expected), found
