@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .kb import KnowledgeBase
 
 # Bump when any extractor changes what it produces; stored annotations of another version are redone.
-PIPELINE_VERSION = "1.3"
+PIPELINE_VERSION = "1.4"
 EMBED_KIND_ARTICLE = "article"
 EMBED_KIND_FIGURES = "figure_contexts"
 

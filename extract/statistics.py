@@ -879,6 +879,9 @@ def _governs(noun: "Token", target: "Token") -> bool:
     return target in verb.subtree and target not in noun.subtree
 
 
+_PRONOUN_HOLDERS = frozenset({"it", "they", "he", "she", "this", "that", "these", "those", "we", "i", "you"})
+
+
 def _record(doc: "Doc", amount: Amount, sentence_of: dict[int, "Span"]) -> Statistic:
     token = _number_token(doc, amount)
     sentence = _sentence(token, sentence_of)
@@ -886,6 +889,8 @@ def _record(doc: "Doc", amount: Amount, sentence_of: dict[int, "Span"]) -> Stati
     if unit == "number":
         unit = "count"
     measure, holder = _roles(doc, amount, token, unit)
+    if holder is not None and holder.lower() in _PRONOUN_HOLDERS:
+        holder = None  # "It scored 61": whom "it" means is not ours to guess here
     return Statistic(
         start=amount.start,
         end=amount.end,
