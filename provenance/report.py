@@ -118,7 +118,7 @@ def assemble(corpus: Corpus, clusters: ClusterResult, kb: Any, options: Provenan
     nodes, edges = graph.sorted()
     articles_out = tuple(_article_dict(a, cluster_of.get(a.id)) for a in sorted(corpus.articles.values(),
                                                                                  key=lambda a: a.id))
-    clusters_out = tuple(_cluster_dict(c, copies) for c in clusters.clusters)
+    clusters_out = tuple(_cluster_dict(c, copies, corpus.articles) for c in clusters.clusters)
     quotes = tuple(_quotes(corpus))
     summary = {
         "articles": sum(1 for a in corpus.articles.values() if a.is_article),
@@ -367,14 +367,7 @@ def _is_primary_mention(mention: Mention, members: Sequence[MentionInput]) -> bo
 
 
 def _first_seen(mentions: Sequence[Mention], corpus: Corpus) -> dict[str, Any] | None:
-    dated = [(m.date, m.article, False) for m in mentions if m.date]
-    if not dated:
-        dated = [(corpus.articles[m.article].fetched_at, m.article, True) for m in mentions
-                 if corpus.articles[m.article].fetched_at]
-    if not dated:
-        return None
-    date, article, estimated = min(dated)
-    return {"article": article, "date": date, "estimated": estimated}
+    return _earliest([m.article for m in mentions], corpus.articles)
 
 
 def _statement(value: float, unit: str, of: float | None, holder: str | None, measure: str | None,
@@ -440,7 +433,18 @@ def _exact_copies(articles: Mapping[str, Article], cluster_of: Mapping[str, str]
             if a.status is Status.DUPLICATE and a.duplicate_of in cluster_of}
 
 
-def _cluster_dict(cluster: Any, copies: Mapping[str, str]) -> dict[str, Any]:
+def _earliest(members: Sequence[str], articles: Mapping[str, Article]) -> dict[str, Any] | None:
+    """The first appearance among these articles: publication date, else fetch time marked estimated."""
+    dated = [(articles[m].published, m, False) for m in members if articles[m].published]
+    if not dated:  # no publication date anywhere: fall back to when we fetched, and say so
+        dated = [(articles[m].fetched_at, m, True) for m in members if articles[m].fetched_at]
+    if not dated:
+        return None
+    date, article, estimated = min(dated)
+    return {"article": article, "date": date, "estimated": estimated}
+
+
+def _cluster_dict(cluster: Any, copies: Mapping[str, str], articles: Mapping[str, Article]) -> dict[str, Any]:
     links = [{"source": l.source, "target": l.target, "kind": l.kind, "basis": l.basis,
               "jaccard": round(l.jaccard, 4), "containment": round(l.containment, 4),
               "cosine": None if l.cosine is None else round(l.cosine, 4),
@@ -451,8 +455,9 @@ def _cluster_dict(cluster: Any, copies: Mapping[str, str]) -> dict[str, Any]:
         links.append({"source": copies[dup], "target": dup, "kind": "copy", "basis": "exact_text",
                       "jaccard": 1.0, "containment": 1.0, "cosine": None, "shared_figures": [],
                       "shared_entities": []})
-    return {"id": cluster.id, "articles": sorted([*cluster.articles, *extra]),
-            "representative": cluster.representative, "links": links}
+    members = sorted([*cluster.articles, *extra])
+    return {"id": cluster.id, "articles": members, "representative": cluster.representative,
+            "first_seen": _earliest(members, articles), "links": links}
 
 
 def _quotes(corpus: Corpus) -> list[dict[str, Any]]:

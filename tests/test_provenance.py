@@ -72,7 +72,7 @@ def test_report_follows_the_output_contract(seeds_report: dict) -> None:
     article_keys = {"id", "url", "source_path", "title", "outlet", "published", "language", "status", "cluster",
                     "auto_generated"}
     assert all(article_keys <= set(a) for a in seeds_report["articles"])
-    assert all({"id", "articles", "representative"} <= set(c) for c in seeds_report["clusters"])
+    assert all({"id", "articles", "representative", "first_seen"} <= set(c) for c in seeds_report["clusters"])
     units = {"percent", "count", "rank", "money", "ratio", "multiplier", "quantity"}
     kinds = {"study", "dataset", "leaderboard", "outlet", "organization", "person", "link", None}
     for figure in seeds_report["figures"]:
@@ -211,6 +211,14 @@ def test_demo_conflicts_match_gold(demo_report: dict, demo_gold: dict) -> None:
         want = frozenset(gold["values"].items())
         assert want in found, gold["what"]
     assert len(demo_report["conflicts"]) == len(demo_gold["conflicts"])
+
+
+def test_demo_first_seen_per_cluster_is_the_earliest_date(demo_report: dict) -> None:
+    dates = {a["id"]: a["published"] for a in demo_report["articles"]}
+    for cluster in demo_report["clusters"]:
+        known = [dates[a] for a in cluster["articles"] if dates[a]]
+        if known:
+            assert cluster["first_seen"]["date"] == min(known) and not cluster["first_seen"]["estimated"]
 
 
 def test_demo_auto_generated(demo_report: dict, demo_gold: dict) -> None:
