@@ -10,7 +10,6 @@ storage failure, 130/143 interrupted.
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
 from pathlib import Path

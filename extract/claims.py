@@ -50,7 +50,7 @@ from extract.records import Claim, Entity, Statistic
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.matcher import PhraseMatcher
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
     from spacy.vocab import Vocab
 
 __all__ = ["claim_features", "entities_in", "entity_span", "find_claims", "sentences"]

@@ -32,6 +32,21 @@ def seeds_gold(shared_dir: Path) -> dict:
     return json.loads((shared_dir / "gold" / "seeds.json").read_text(encoding="utf-8"))
 
 
+@pytest.fixture(scope="session")
+def kb():
+    from extract.kb import load_kb
+
+    return load_kb()
+
+
+@pytest.fixture(scope="session")
+def nlp(kb):
+    """The production spaCy pipeline (with the KB components), loaded once per test run."""
+    from extract.entities import kb_pipeline
+
+    return kb_pipeline(kb)
+
+
 @pytest.fixture
 def db_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'test.db'}"

@@ -7,24 +7,13 @@ import pytest
 from corpus.records import Link
 from extract.attribution import attribute_sentences
 from extract.citations import find_citations
-from extract.entities import find_entities, kb_pipeline
-from extract.kb import load_kb
+from extract.entities import find_entities
 from extract.records import SOURCE_KINDS
 
 GOLD_SOURCE_IDS = {
     "MIT and Hugging Face study": "study-economies-open-intelligence",
     "Artificial Analysis": "artificial-analysis",
 }
-
-
-@pytest.fixture(scope="module")
-def kb():
-    return load_kb()
-
-
-@pytest.fixture(scope="module")
-def nlp(kb):
-    return kb_pipeline(kb)
 
 
 def _analyse(nlp, kb, text):

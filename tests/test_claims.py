@@ -9,13 +9,6 @@ from extract.records import CLAIM_TYPES, Entity
 from extract.statistics import find_statistics
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    from extract.models import load_spacy
-
-    return load_spacy()
-
-
 def _entities(doc) -> list[Entity]:
     return [Entity(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents]
 

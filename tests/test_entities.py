@@ -10,22 +10,11 @@ from extract.entities import (
     RULER_NAME,
     add_kb_components,
     find_entities,
-    kb_pipeline,
     referent,
     resolve_name,
     surface_variants,
 )
 from extract.kb import load_kb
-
-
-@pytest.fixture(scope="module")
-def kb():
-    return load_kb()
-
-
-@pytest.fixture(scope="module")
-def nlp(kb):
-    return kb_pipeline(kb)
 
 
 @pytest.fixture(scope="module")

@@ -27,11 +27,6 @@ REQUIRED_IDS = {
 }
 
 
-@pytest.fixture(scope="module")
-def kb():
-    return load_kb()
-
-
 def test_required_ids_and_kinds(kb):
     for entry_id, kind in REQUIRED_IDS.items():
         entry = kb.get(entry_id)

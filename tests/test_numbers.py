@@ -110,13 +110,6 @@ def test_parse_ordinal_rejects(text: str) -> None:
 # --- find_numbers on the real pipeline ---------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    from extract.models import load_spacy
-
-    return load_spacy()
-
-
 def _found(nlp, text: str, **options):
     doc = nlp(text)
     mentions = find_numbers(doc, **options)

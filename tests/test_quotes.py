@@ -4,19 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from extract.entities import find_entities, kb_pipeline
-from extract.kb import load_kb
+from extract.entities import find_entities
 from extract.quotes import find_quotes, quoted_spans
-
-
-@pytest.fixture(scope="module")
-def kb():
-    return load_kb()
-
-
-@pytest.fixture(scope="module")
-def nlp(kb):
-    return kb_pipeline(kb)
 
 
 def _quotes(nlp, kb, text):

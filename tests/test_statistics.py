@@ -11,13 +11,6 @@ from extract.statistics import find_amounts, find_statistics
 
 
 @pytest.fixture(scope="module")
-def nlp():
-    from extract.models import load_spacy
-
-    return load_spacy()
-
-
-@pytest.fixture(scope="module")
 def seeds(nlp, seeds_dir):
     """doc id -> (doc, statistics), parsed once for the module."""
     out = {}
