@@ -330,12 +330,11 @@ def _write(text: str, out: Path | None) -> None:
 def report(ctx: click.Context, fmt: str, out: Path | None, kb_paths: tuple[Path, ...]) -> None:
     """Write the claim-provenance report (terminal, Markdown, HTML or JSON)."""
     from provenance.export import texts_of
-    from provenance.report import ProvenanceOptions, build_report, load_corpus
+    from provenance.report import ProvenanceOptions, analyse
 
     with _store(ctx) as store:
-        result = build_report(store, ProvenanceOptions(kb_paths=kb_paths))
-        texts = texts_of(load_corpus(store)) if fmt == "html" else None
-    _emit_report(result.to_dict(), fmt, out, texts)
+        result, corpus = analyse(store, ProvenanceOptions(kb_paths=kb_paths))
+    _emit_report(result.to_dict(), fmt, out, texts_of(corpus) if fmt == "html" else None)
 
 
 def _emit_report(data: dict, fmt: str, out: Path | None, texts: Any = None) -> None:
@@ -371,13 +370,10 @@ def _emit_report(data: dict, fmt: str, out: Path | None, texts: Any = None) -> N
 def export(ctx: click.Context, fmt: str, out: Path | None, kb_paths: tuple[Path, ...]) -> None:
     """Export annotated articles as JSONL (spaCy/Prodigy/doccano spans) or the citation graph as GraphML."""
     from provenance.export import graphml, jsonl_lines
-    from provenance.report import ProvenanceOptions, assemble, cluster_corpus, load_corpus
-    from extract.kb import load_kb
+    from provenance.report import ProvenanceOptions, analyse
 
-    options = ProvenanceOptions(kb_paths=kb_paths)
     with _store(ctx) as store:
-        corpus = load_corpus(store)
-    result = assemble(corpus, cluster_corpus(corpus, options.cluster), load_kb(kb_paths), options)
+        result, corpus = analyse(store, ProvenanceOptions(kb_paths=kb_paths))
     if fmt == "graphml":
         _write(graphml(result), out)
     else:
@@ -418,19 +414,15 @@ def run(ctx: click.Context, sources: tuple[str, ...], inputs: tuple[str, ...], o
     """
     import json
 
-    from extract.kb import load_kb
     from provenance.export import jsonl_lines, texts_of
     from provenance.render_html import render_html
     from provenance.render_md import render_markdown
-    from provenance.report import ProvenanceOptions, assemble, cluster_corpus, load_corpus
+    from provenance.report import ProvenanceOptions, analyse
 
     with _store(ctx) as store:
         ingested = _run_ingest(ctx, store, sources, inputs, **options)
         extracted = _run_extract(store, False, workers, 32, kb_paths)
-        corpus = load_corpus(store)
-    provenance_options = ProvenanceOptions(kb_paths=kb_paths)
-    result = assemble(corpus, cluster_corpus(corpus, provenance_options.cluster), load_kb(kb_paths),
-                      provenance_options)
+        result, corpus = analyse(store, ProvenanceOptions(kb_paths=kb_paths))
     data = result.to_dict()
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -85,13 +85,18 @@ def cluster_corpus(corpus: Corpus, options: ClusterOptions = ClusterOptions()) -
     return replace(result, clusters=tuple(sorted(result.clusters + tuple(singles), key=lambda c: c.articles)))
 
 
-def build_report(store: Store, options: ProvenanceOptions = ProvenanceOptions()) -> Report:
+def analyse(store: Store, options: ProvenanceOptions = ProvenanceOptions()) -> tuple[Report, Corpus]:
+    """The report and the corpus it was built from (renderers and exports need the texts)."""
     from extract.kb import load_kb
 
     kb = load_kb(tuple(options.kb_paths))
     corpus = load_corpus(store)
     clusters = cluster_corpus(corpus, options.cluster)
-    return assemble(corpus, clusters, kb, options)
+    return assemble(corpus, clusters, kb, options), corpus
+
+
+def build_report(store: Store, options: ProvenanceOptions = ProvenanceOptions()) -> Report:
+    return analyse(store, options)[0]
 
 
 def assemble(corpus: Corpus, clusters: ClusterResult, kb: Any, options: ProvenanceOptions) -> Report:
