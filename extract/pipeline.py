@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .kb import KnowledgeBase
 
 # Bump when any extractor changes what it produces; stored annotations of another version are redone.
-PIPELINE_VERSION = "1.4"
+PIPELINE_VERSION = "1.5"
 EMBED_KIND_ARTICLE = "article"
 EMBED_KIND_FIGURES = "figure_contexts"
 
@@ -214,38 +214,39 @@ def _annotate_batch(batch: Sequence[tuple[Article, str]], kb: "KnowledgeBase", f
 
 
 def _embed(annotated: Sequence[tuple[Article, str, Annotations]]) -> list[tuple[str, str, str, str, bytes]]:
-    """Embed what clustering and figure families need: one vector per article, one per figure context."""
+    """Embed what clustering and figure families need: one vector per article, one per figure context.
+
+    A figure's context is its sentence. Several figures share a sentence and
+    syndicated copies share whole articles, so each distinct sentence is
+    encoded once per batch: the encoder is the most expensive step here.
+    """
+    import numpy as np
+
     from .embed import article_representation, embed_texts, embedding_to_bytes
     from .models import EMBEDDING_PACKAGE
 
-    article_texts = [article_representation(article.title, article.text) for article, _, _ in annotated]
-    article_vectors = embed_texts(article_texts)
-    contexts: list[str] = []
-    owners: list[int] = []
-    for index, (article, _, ann) in enumerate(annotated):
-        for stat in ann.statistics:
-            contexts.append(figure_context(article.text, stat))
-            owners.append(index)
-    context_vectors = embed_texts(contexts) if contexts else None
-    rows: list[tuple[str, str, str, str, bytes]] = []
+    article_vectors = embed_texts([article_representation(a.title, a.text) for a, _, _ in annotated])
+    unique: dict[str, int] = {}
+    rows_of: list[list[int]] = []  # per article: the unique-context row of each statistic
+    for article, _, ann in annotated:
+        rows_of.append([unique.setdefault(figure_context(article.text, stat), len(unique))
+                        for stat in ann.statistics])
+    context_vectors = embed_texts(list(unique)) if unique else None
+    out: list[tuple[str, str, str, str, bytes]] = []
     for index, (article, digest, _) in enumerate(annotated):
-        rows.append((article.id, EMBED_KIND_ARTICLE, EMBEDDING_PACKAGE, digest,
-                     embedding_to_bytes(article_vectors[index])))
-        if context_vectors is not None:
-            mine = [row for row, owner in zip(context_vectors, owners) if owner == index]
-            if mine:
-                import numpy as np
-
-                rows.append((article.id, EMBED_KIND_FIGURES, EMBEDDING_PACKAGE, digest,
-                             embedding_to_bytes(np.vstack(mine))))
-    return rows
+        out.append((article.id, EMBED_KIND_ARTICLE, EMBEDDING_PACKAGE, digest,
+                    embedding_to_bytes(article_vectors[index])))
+        if context_vectors is not None and rows_of[index]:
+            out.append((article.id, EMBED_KIND_FIGURES, EMBEDDING_PACKAGE, digest,
+                        embedding_to_bytes(np.vstack([context_vectors[row] for row in rows_of[index]]))))
+    return out
 
 
 def figure_context(text: str, stat: Statistic) -> str:
-    """What a figure is about, for matching it across articles: its sentence, plus parsed measure/holder."""
-    sentence = text[stat.sentence_start:stat.sentence_end] if stat.sentence_end > stat.sentence_start else stat.text
-    extras = " ".join(x for x in (stat.holder, stat.measure, stat.period) if x)
-    return f"{extras}. {sentence}" if extras else sentence
+    """What a figure is about, for matching it across articles: the sentence that states it."""
+    if stat.sentence_end > stat.sentence_start:
+        return text[stat.sentence_start:stat.sentence_end]
+    return stat.text
 
 
 def load_annotations(store: Store) -> Iterator[tuple[str, str, Annotations]]:
