@@ -43,8 +43,17 @@ class Group(click.Group):
                 raise
             from extract.models import ModelUnavailable
 
-            code = EXIT_ENV if isinstance(exc, (ModelUnavailable, OSError)) else 1
+            code = EXIT_ENV if isinstance(exc, (ModelUnavailable, OSError)) or _is_worker_mismatch(exc) else 1
             _fail(ctx, exc, code, prefix=f"{type(exc).__name__}: ")
+
+
+def _is_worker_mismatch(exc: BaseException) -> bool:
+    # Imported only when it can be the cause: dask is optional and heavy.
+    if "extract.distributed" not in sys.modules:
+        return False
+    from extract.distributed import WorkerVersionMismatch
+
+    return isinstance(exc, WorkerVersionMismatch)
 
 
 def _debug(ctx: click.Context) -> bool:
@@ -227,7 +236,13 @@ def kb_option(func: Any) -> Any:
                         path_type=Path), help="Extra knowledge-base YAML file (repeatable).")(func)
 
 
-def _run_extract(store: Any, force: bool, workers: int, batch_size: int, kb_paths: tuple[Path, ...]) -> Any:
+def scheduler_option(func: Any) -> Any:
+    return click.option("--scheduler", envvar="NEWSTRACE_SCHEDULER", default=None, metavar="ADDRESS",
+                        help="Run annotation on a Dask cluster (tcp://host:8786); local processes without it.")(func)
+
+
+def _run_extract(store: Any, force: bool, workers: int, batch_size: int, kb_paths: tuple[Path, ...],
+                 scheduler: str | None = None) -> Any:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from extract.pipeline import ExtractOptions, extract_corpus
@@ -240,7 +255,12 @@ def _run_extract(store: Any, force: bool, workers: int, batch_size: int, kb_path
         def on_progress(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        summary = extract_corpus(store, options, on_progress=on_progress)
+        if scheduler:
+            from extract.distributed import extract_corpus_distributed
+
+            summary = extract_corpus_distributed(store, options, scheduler, on_progress=on_progress)
+        else:
+            summary = extract_corpus(store, options, on_progress=on_progress)
     for article_id, reason in summary.failures:
         click.echo(f"failed: {article_id}: {_one_line(reason)}", err=True)
     click.echo(f"extract: {summary.annotated} annotated, {summary.skipped} skipped, "
@@ -254,8 +274,10 @@ def _run_extract(store: Any, force: bool, workers: int, batch_size: int, kb_path
               help="Processes for spaCy's nlp.pipe.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True)
 @kb_option
+@scheduler_option
 @click.pass_context
-def extract(ctx: click.Context, force: bool, workers: int, batch_size: int, kb_paths: tuple[Path, ...]) -> None:
+def extract(ctx: click.Context, force: bool, workers: int, batch_size: int, kb_paths: tuple[Path, ...],
+            scheduler: str | None) -> None:
     """Annotate articles: entities, statistics, claims, quotes, attributions.
 
     Incremental: only articles not yet annotated by this pipeline version (or
@@ -265,7 +287,7 @@ def extract(ctx: click.Context, force: bool, workers: int, batch_size: int, kb_p
 
     check_models()
     with _store(ctx) as store:
-        summary = _run_extract(store, force, workers, batch_size, kb_paths)
+        summary = _run_extract(store, force, workers, batch_size, kb_paths, scheduler)
     ctx.exit(summary.exit_code)
 
 
@@ -406,9 +428,10 @@ def import_(ctx: click.Context, file: Path, skip_invalid: bool) -> None:
               show_default=True, help="Folder for report.html, report.md, report.json and export.jsonl.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True)
 @kb_option
+@scheduler_option
 @click.pass_context
 def run(ctx: click.Context, sources: tuple[str, ...], inputs: tuple[str, ...], out: Path, workers: int,
-        kb_paths: tuple[Path, ...], **options: Any) -> None:
+        kb_paths: tuple[Path, ...], scheduler: str | None, **options: Any) -> None:
     """The whole pipeline: ingest SOURCES, extract, cluster, trace and write the reports.
 
     \b
@@ -427,8 +450,8 @@ def run(ctx: click.Context, sources: tuple[str, ...], inputs: tuple[str, ...], o
     check_models()  # a missing model must stop the run before anything is fetched
     with _store(ctx) as store:
         ingested = _run_ingest(ctx, store, sources, inputs, **options)
-        extracted = _run_extract(store, False, workers, 32, kb_paths)
-        result, corpus = analyse(store, ProvenanceOptions(kb_paths=kb_paths))
+        extracted = _run_extract(store, False, workers, 32, kb_paths, scheduler)
+        result, corpus = analyse(store, ProvenanceOptions(kb_paths=kb_paths, scheduler=scheduler))
     data = result.to_dict()
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

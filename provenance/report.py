@@ -34,6 +34,7 @@ class ProvenanceOptions:
     cluster: ClusterOptions = field(default_factory=ClusterOptions)
     families: FamilyOptions = field(default_factory=FamilyOptions)
     kb_paths: tuple[Any, ...] = ()
+    scheduler: str | None = None  # a Dask scheduler address: coverage clustering runs there
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,12 @@ def analyse(store: Store, options: ProvenanceOptions = ProvenanceOptions()) -> t
 
     kb = load_kb(tuple(options.kb_paths))
     corpus = load_corpus(store)
-    clusters = cluster_corpus(corpus, options.cluster)
+    if options.scheduler:
+        from .cluster_dask import cluster_corpus_dask
+
+        clusters = cluster_corpus_dask(corpus, options.scheduler, options.cluster)
+    else:
+        clusters = cluster_corpus(corpus, options.cluster)
     return assemble(corpus, clusters, kb, options), corpus
 
 

@@ -1,0 +1,301 @@
+"""Coverage clusters computed on a Dask cluster, with the same result as `cluster_documents`.
+
+The work of `provenance.cluster` that grows with the corpus runs on the
+workers as `dask.bag` stages joined by task-based shuffles, so no machine
+ever holds all signatures or all candidate pairs:
+
+1. per partition: shingle each article and sketch it (MinHash); emit one
+   bucket key per LSH band and one per indexed sentence, with the article's
+   position;
+2. shuffle by bucket key; every bucket yields the pairs of its members (a
+   sentence only when it is on at most `sentence_max_df` pages), tagged with
+   the generator that proposed them;
+3. shuffle pair requests by article, so each article meets every pair it is
+   in, and pass its prepared form (shingles, unit vector) on to each pair;
+4. shuffle by pair: the two halves meet and the pair is measured exactly
+   with `provenance.cluster`'s own rule.
+
+Band keys are the bytes of the band's hash values, bands as datasketch's
+`MinHashLSH` chooses them for the same threshold and permutations, so two
+articles share a bucket exactly when `MinHashLSH.query` would return one for
+the other: the candidate pairs, and hence the result and its stats, are the
+same as the local run's.
+
+Still on the client, for now: the embedding nearest-neighbour search (one
+exact BLAS scan over all title-and-lead vectors, `n x 384` floats), the
+entity weights (one count per entity) and the connected components over the
+accepted links. The input documents also start on the client, as they do
+for `cluster_documents`.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from extract.distributed import connect
+
+from .cluster import (
+    ClusterDoc,
+    ClusterLink,
+    ClusterOptions,
+    ClusterResult,
+    ClusterStats,
+    _check_unique,
+    _components,
+    _embedding_candidates,
+    _entity_weights,
+    _evaluate,
+    _linkable,
+    _minhash,
+    _prepare,
+    _Prepared,
+    _sentence_keys,
+    cluster_documents,
+)
+from .report import Corpus, figure_key
+
+if TYPE_CHECKING:  # pragma: no cover
+    import dask.bag
+    from distributed import Client
+
+Source = Literal["jaccard", "containment", "embedding"]
+Pair = tuple[int, int]
+
+# Articles per partition. Each partition is one task per stage; a few hundred
+# articles keep the per-task overhead (~1 ms) small against the sketching.
+PARTITION_SIZE = 256
+_BAND = 0
+_SENTENCE = 1
+_NO_SHINGLES = np.zeros(0, dtype=np.uint32)
+
+
+@dataclass(frozen=True)
+class _Request:
+    """Ask article `position` to send its prepared form to `pair`, which `source` proposed."""
+
+    pair: Pair
+    source: Source
+
+
+@dataclass(frozen=True)
+class _Half:
+    """One article's prepared form, on its way to a pair it is in."""
+
+    pair: Pair
+    sources: frozenset[Source]
+    position: int
+    prepared: _Prepared
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What one partition of measured pairs found: pairs per source, distinct pairs, accepted links."""
+
+    sources: tuple[tuple[Source, int], ...]
+    pairs: int
+    links: tuple[ClusterLink, ...]
+
+
+def cluster_documents_dask(docs: Iterable[ClusterDoc], scheduler: "str | Client",
+                           options: ClusterOptions = ClusterOptions(), *,
+                           partition_size: int = PARTITION_SIZE) -> ClusterResult:
+    """Group `docs` into coverage clusters on a Dask cluster; equal to `cluster_documents(docs, options)`.
+
+    Args:
+        docs: the articles; ids must be unique.
+        scheduler: a scheduler address ("tcp://host:8786") or a connected
+            `distributed.Client` (left open for the caller).
+        options: the clusterer's thresholds.
+        partition_size: articles per bag partition.
+    """
+    ordered = sorted(docs, key=lambda d: d.article_id)
+    _check_unique(ordered)
+    if len(ordered) < 2:
+        return cluster_documents(ordered, options)  # no pairs: nothing to distribute
+    # Positions in id order are the indices `cluster_documents` uses, so the
+    # pairs, and the order links are measured in, are the same.
+    light = [_unit_only(doc, options) for doc in ordered]
+    embedding_pairs = _embedding_candidates(light, options)
+    weights = _entity_weights(ordered)
+    with connect(scheduler) as client:
+        outcomes = _measured_pairs(client, ordered, embedding_pairs, weights, options, partition_size)
+    return _result(light, outcomes)
+
+
+def cluster_corpus_dask(corpus: Corpus, scheduler: "str | Client", options: ClusterOptions = ClusterOptions(), *,
+                        partition_size: int = PARTITION_SIZE) -> ClusterResult:
+    """`provenance.report.cluster_corpus` with the coverage clustering on a Dask cluster."""
+    docs, primary = _corpus_docs(corpus)
+    result = cluster_documents_dask(docs, scheduler, options, partition_size=partition_size)
+    singles = [cluster_documents([doc], options).clusters[0] for doc in primary]
+    return replace(result, clusters=tuple(sorted(result.clusters + tuple(singles), key=lambda c: c.articles)))
+
+
+def _corpus_docs(corpus: Corpus) -> tuple[list[ClusterDoc], list[ClusterDoc]]:
+    # Stand-in until provenance.report splits the document building out of
+    # cluster_corpus (or lets it take the clusterer); keep the two in step.
+    docs: list[ClusterDoc] = []
+    primary: list[ClusterDoc] = []
+    for article_id in sorted(corpus.annotations):
+        article, ann = corpus.articles[article_id], corpus.annotations[article_id]
+        (primary if article.is_primary else docs).append(ClusterDoc(
+            article_id=article_id, text=article.text, embedding=corpus.article_vectors.get(article_id),
+            published=article.published,
+            figures=frozenset(figure_key(s) for s in ann.statistics),
+            entities=frozenset(e.kb_id for e in ann.entities if e.kb_id)))
+    return docs, primary
+
+
+def _unit_only(doc: ClusterDoc, options: ClusterOptions) -> _Prepared:
+    # The client needs each article's unit vector (for the neighbour search)
+    # and its doc (for the components), not its shingles: those are the
+    # workers' job. Preparing a text-less copy reuses the one normalisation.
+    unit = _prepare(replace(doc, text=""), options).unit
+    return _Prepared(doc=doc, shingles=_NO_SHINGLES, unit=unit)
+
+
+def _measured_pairs(client: "Client", ordered: Sequence[ClusterDoc], embedding_pairs: set[Pair],
+                    weights: dict[str, float], options: ClusterOptions, partition_size: int) -> list[_Outcome]:
+    import dask
+    import dask.bag as db
+
+    prepared = _scatter_bag(client, list(enumerate(ordered)), partition_size).map(_prepare_at, options)
+    buckets = _shuffle(prepared.map_partitions(_bucket_keys, options))
+    proposals = buckets.map_partitions(_bucket_pairs, options)
+    if embedding_pairs:
+        proposals = db.concat([proposals, db.from_sequence(
+            [(pair, "embedding") for pair in sorted(embedding_pairs)], partition_size=partition_size * 8)])
+
+    at_articles = _shuffle(db.concat([proposals.map_partitions(_requests), prepared]))
+    at_pairs = _shuffle(at_articles.map_partitions(_halves))
+    # One copy of the weights on each worker, not one per task.
+    outcome = at_pairs.map_partitions(_measure, dask.delayed(weights, traverse=False), options)
+    # Unfused, every partition a worker stores is a concrete list: fused bag
+    # tasks may hand lazy iterators between stages, which cannot be pickled
+    # when the next stage runs on another worker.
+    return list(outcome.compute(scheduler=client, optimize_graph=False))
+
+
+def _scatter_bag(client: "Client", items: list[Any], partition_size: int) -> "dask.bag.Bag":
+    import dask
+    import dask.bag as db
+
+    # Scattered straight to the workers: a bag built with from_sequence would
+    # put every article's text into the task graph, through the scheduler.
+    chunks = [items[i:i + partition_size] for i in range(0, len(items), max(1, partition_size))]
+    return db.from_delayed([dask.delayed(future) for future in client.scatter(chunks, hash=False)])
+
+
+def _shuffle(bag: "dask.bag.Bag") -> "dask.bag.Bag":
+    # "tasks": the disk shuffle writes to one machine's local disk and is
+    # wrong on a multi-machine cluster. It keeps the partition count.
+    return bag.groupby(_key, shuffle="tasks")
+
+
+def _key(record: tuple[Any, Any]) -> Any:
+    return record[0]
+
+
+# -- the stages, each a function of one partition ------------------------------------------
+# Each returns a list, never a generator: a bag partition that another worker
+# fetches must be picklable, and map_partitions stores what the function returns.
+
+
+def _prepare_at(item: tuple[int, ClusterDoc], options: ClusterOptions) -> tuple[int, _Prepared]:
+    position, doc = item
+    return position, _prepare(doc, options)
+
+
+def _bucket_keys(part: Iterable[tuple[int, _Prepared]], options: ClusterOptions) -> list[tuple[Any, int]]:
+    ranges = _band_ranges(options.lsh_threshold, options.num_perm)
+    keys: list[tuple[Any, int]] = []
+    for position, p in part:
+        # Same gate as cluster_documents: too few shingles to ever be a copy.
+        if not _linkable(p, options):
+            continue
+        values = _minhash(p.shingles, options).hashvalues
+        keys.extend(((_BAND, band, values[start:end].tobytes()), position) for band, (start, end) in enumerate(ranges))
+        keys.extend(((_SENTENCE, sentence), position)
+                    for sentence in _sentence_keys(p.doc.text, options.sentence_min_words))
+    return keys
+
+
+@functools.lru_cache(maxsize=8)
+def _band_ranges(threshold: float, num_perm: int) -> tuple[tuple[int, int], ...]:
+    # datasketch picks the bands (b x r) that best fit the threshold; taking
+    # them from MinHashLSH itself keeps the buckets exactly the local run's.
+    from datasketch import MinHashLSH
+
+    return tuple(MinHashLSH(threshold=threshold, num_perm=num_perm).hashranges)
+
+
+def _bucket_pairs(groups: Iterable[tuple[Any, list[tuple[Any, int]]]],
+                  options: ClusterOptions) -> list[tuple[Pair, Source]]:
+    pairs: list[tuple[Pair, Source]] = []
+    for key, members in groups:
+        positions = sorted({position for _, position in members})
+        if key[0] == _BAND:
+            pairs.extend((pair, "jaccard") for pair in itertools.combinations(positions, 2))
+        elif 1 < len(positions) <= options.sentence_max_df:
+            # A sentence on very many pages is furniture; see cluster_documents.
+            pairs.extend((pair, "containment") for pair in itertools.combinations(positions, 2))
+    return pairs
+
+
+def _requests(part: Iterable[tuple[Pair, Source]]) -> list[tuple[int, _Request]]:
+    return [(position, _Request(pair, source)) for pair, source in part for position in pair]
+
+
+def _halves(groups: Iterable[tuple[int, list[tuple[int, Any]]]]) -> list[tuple[Pair, _Half]]:
+    """Per article: one half for each distinct pair it is in, carrying every source that proposed the pair."""
+    halves: list[tuple[Pair, _Half]] = []
+    for position, records in groups:
+        prepared = next(value for _, value in records if isinstance(value, _Prepared))
+        sources: dict[Pair, set[Source]] = {}
+        for _, value in records:
+            if isinstance(value, _Request):
+                sources.setdefault(value.pair, set()).add(value.source)
+        halves.extend((pair, _Half(pair, frozenset(found), position, prepared)) for pair, found in sources.items())
+    return halves
+
+
+def _measure(groups: Iterable[tuple[Pair, list[tuple[Pair, _Half]]]], weights: dict[str, float],
+             options: ClusterOptions) -> list[_Outcome]:
+    counts: Counter[Source] = Counter()
+    links: list[ClusterLink] = []
+    pairs = 0
+    for pair, records in groups:
+        halves = {half.position: half for _, half in records}
+        first, second = halves[pair[0]], halves[pair[1]]
+        pairs += 1
+        counts.update(first.sources)
+        if (link := _evaluate(first.prepared, second.prepared, weights, options)) is not None:
+            links.append(link)
+    return [_Outcome(tuple(sorted(counts.items())), pairs, tuple(links))]
+
+
+# -- back on the client --------------------------------------------------------------------
+
+
+def _result(light: Sequence[_Prepared], outcomes: Sequence[_Outcome]) -> ClusterResult:
+    counts: Counter[str] = Counter()
+    for outcome in outcomes:
+        counts.update(dict(outcome.sources))
+    links = sorted((link for o in outcomes for link in o.links), key=lambda link: (link.source, link.target))
+    index = {p.doc.article_id: i for i, p in enumerate(light)}
+    stats = ClusterStats(
+        documents=len(light),
+        jaccard_candidates=counts["jaccard"],
+        containment_candidates=counts["containment"],
+        embedding_candidates=counts["embedding"],
+        pairs_examined=sum(o.pairs for o in outcomes),
+        links=len(links),
+    )
+    return ClusterResult(clusters=_components(light, index, links), stats=stats)

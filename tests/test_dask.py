@@ -1,0 +1,302 @@
+"""extract.distributed and provenance.cluster_dask: a Dask run gives what the local run gives.
+
+One LocalCluster (two worker processes, loopback only) serves the module. The
+demo corpus is ingested into two stores; one is annotated locally, the other
+on the cluster, and the stored annotations, embeddings and clusters are
+compared. A synthetic corpus, large enough for several partitions and every
+candidate generator, checks the clustering shuffle on its own.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("dask.bag", reason="dask is not installed: pip install 'dask[distributed]'")
+distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed: "
+                                                        "pip install 'dask[distributed]'")
+
+from corpus.ingest import IngestOptions, expand_sources, ingest  # noqa: E402
+from corpus.store import Store  # noqa: E402
+from extract.distributed import extract_corpus_distributed  # noqa: E402
+from extract.embed import embeddings_from_bytes  # noqa: E402
+from extract.pipeline import (  # noqa: E402
+    EMBED_KIND_ARTICLE,
+    EMBED_KIND_FIGURES,
+    ExtractOptions,
+    ExtractSummary,
+    extract_corpus,
+    load_annotations,
+)
+from provenance.cluster import ClusterDoc, ClusterOptions, cluster_documents  # noqa: E402
+from provenance.cluster_dask import cluster_corpus_dask, cluster_documents_dask  # noqa: E402
+from provenance.report import cluster_corpus, load_corpus  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO = REPO / "data" / "demo"
+DEMO_KB = (DEMO / "kb.yaml",)
+
+# Worker start-up and model loading fall inside the first test's time.
+pytestmark = pytest.mark.timeout(300)
+
+
+@pytest.fixture(scope="module")
+def client():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster:
+        with distributed.Client(cluster, set_as_default=False) as connected:
+            yield connected
+
+
+@dataclass(frozen=True)
+class DemoRuns:
+    local_db: Path
+    dask_db: Path
+    local: ExtractSummary
+    dask: ExtractSummary
+
+
+def ingest_demo(db: Path) -> None:
+    with Store.open(db) as store:
+        ingest(expand_sources([str(DEMO / "primary")]), store, IngestOptions(primary=True))
+        summary = ingest(expand_sources([str(DEMO)]), store)
+        assert summary.failed == 0, summary.failures
+
+
+@pytest.fixture(scope="module")
+def demo_runs(tmp_path_factory: pytest.TempPathFactory, client) -> DemoRuns:
+    local_db = tmp_path_factory.mktemp("local") / "c.db"
+    dask_db = tmp_path_factory.mktemp("dask") / "c.db"
+    ingest_demo(local_db)
+    ingest_demo(dask_db)
+    with Store.open(local_db) as store:
+        local = extract_corpus(store, ExtractOptions(kb_paths=DEMO_KB))
+    # Small batches, so both workers get some and results come back out of order.
+    with Store.open(dask_db) as store:
+        remote = extract_corpus_distributed(store, ExtractOptions(kb_paths=DEMO_KB, batch_size=3), client)
+    return DemoRuns(local_db, dask_db, local, remote)
+
+
+def ok_articles(db: Path) -> int:
+    with Store.open(db) as store:
+        return sum(1 for _ in store.iter_articles())
+
+
+def annotations_of(db: Path) -> dict[str, tuple[str, dict]]:
+    with Store.open(db) as store:
+        return {aid: (status, ann.to_dict()) for aid, status, ann in load_annotations(store)}
+
+
+def embeddings_of(db: Path, kind: str) -> dict[str, tuple[str, np.ndarray]]:
+    dim = None if kind == EMBED_KIND_ARTICLE else 384
+    with Store.open(db) as store:
+        return {aid: (digest, embeddings_from_bytes(blob, dim)) for aid, digest, blob in store.iter_embeddings(kind)}
+
+
+# -- extraction ------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_distributed_extract_stores_the_same_annotations(demo_runs: DemoRuns) -> None:
+    local, remote = annotations_of(demo_runs.local_db), annotations_of(demo_runs.dask_db)
+    assert len(local) == ok_articles(demo_runs.local_db) >= 11
+    assert sorted(local) == sorted(remote)
+    for article_id in local:
+        assert remote[article_id] == local[article_id], article_id
+
+
+@pytest.mark.slow
+def test_distributed_extract_summary_equals_local(demo_runs: DemoRuns) -> None:
+    assert demo_runs.dask == demo_runs.local
+    assert demo_runs.local.annotated == ok_articles(demo_runs.local_db)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", [EMBED_KIND_ARTICLE, EMBED_KIND_FIGURES])
+def test_distributed_extract_stores_the_same_embeddings(demo_runs: DemoRuns, kind: str) -> None:
+    local, remote = embeddings_of(demo_runs.local_db, kind), embeddings_of(demo_runs.dask_db, kind)
+    assert local and sorted(local) == sorted(remote)
+    for article_id, (digest, vectors) in local.items():
+        remote_digest, remote_vectors = remote[article_id]
+        assert remote_digest == digest
+        assert remote_vectors.shape == vectors.shape
+        # Worker processes run torch on one thread; sums in another order move the last bits.
+        np.testing.assert_allclose(remote_vectors, vectors, atol=1e-3, err_msg=article_id)
+
+
+@pytest.mark.slow
+def test_rerun_on_either_side_finds_nothing_to_do(demo_runs: DemoRuns, client) -> None:
+    options = ExtractOptions(kb_paths=DEMO_KB)
+    with Store.open(demo_runs.local_db) as store:
+        again = extract_corpus_distributed(store, options, client)
+    with Store.open(demo_runs.dask_db) as store:
+        local_again = extract_corpus(store, options)
+    expected = ExtractSummary(unchanged=demo_runs.local.annotated + demo_runs.local.skipped
+                              + demo_runs.local.failed)
+    assert again == expected
+    assert local_again == expected
+
+
+@pytest.mark.slow
+def test_each_worker_process_loads_the_models_at_most_once(demo_runs: DemoRuns, client) -> None:
+    loads = client.run(_model_loads)
+    assert len(loads) == 2
+    # Both workers had batches (11 articles in batches of 3), and each loaded each model once.
+    assert all(spacy == 1 and embedder == 1 for spacy, embedder in loads.values()), loads
+
+
+def _model_loads() -> tuple[int, int]:
+    from extract.models import load_embedder, load_spacy
+
+    return load_spacy.cache_info().misses, load_embedder.cache_info().misses
+
+
+@pytest.mark.slow
+def test_progress_counts_every_article(tmp_path: Path, client) -> None:
+    db = tmp_path / "c.db"
+    ingest_demo(db)
+    seen: list[tuple[int, int]] = []
+    with Store.open(db) as store:
+        summary = extract_corpus_distributed(store, ExtractOptions(kb_paths=DEMO_KB, batch_size=5, embed=False),
+                                             client, on_progress=lambda done, total: seen.append((done, total)))
+    total = summary.annotated + summary.skipped + summary.failed
+    assert seen[0] == (0, total) and seen[-1] == (total, total)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
+# -- clustering ------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_cluster_dask_equals_cluster_corpus_on_the_demo(demo_runs: DemoRuns, client) -> None:
+    with Store.open(demo_runs.dask_db) as store:
+        corpus = load_corpus(store)
+    local = cluster_corpus(corpus)
+    assert any(len(c.articles) > 1 for c in local.clusters)
+    assert cluster_corpus_dask(corpus, client, partition_size=4) == local
+
+
+WORDS = [f"w{n}" for n in range(3000)]
+
+
+def synthetic_docs(seed: int = 7) -> list[ClusterDoc]:
+    """Stories with exact copies, light edits, a story inside a longer page, rewrites and shared furniture."""
+    rng = random.Random(seed)
+    noise = np.random.default_rng(seed)
+    dim = 16
+    docs: list[ClusterDoc] = []
+
+    def sentence() -> str:
+        return " ".join(rng.choice(WORDS) for _ in range(12)) + "."
+
+    furniture = "Subscribe to our newsletter for the latest updates on every story we cover today."
+    for story in range(20):
+        body = " ".join(sentence() for _ in range(15))
+        base = noise.standard_normal(dim)
+        figures = frozenset({f"{story}|count", f"{story + 100}|percent"})
+        variants = [
+            body,
+            body.replace(body.split()[3], "edited", 1),  # a light edit: Jaccard copy
+            " ".join(sentence() for _ in range(30)) + " " + body,  # inside a longer page: containment
+        ]
+        for version, text in enumerate(variants[: 1 + story % 3]):
+            vector = base + noise.normal(0, 0.15, dim)
+            docs.append(ClusterDoc(
+                article_id=f"s{story:02d}-{version}", text=f"{text} {furniture}", embedding=vector,
+                published=f"2025-01-{1 + (story + version) % 28:02d}" if version != 2 else None,
+                figures=figures, entities=frozenset({f"e{story}", "everyone"})))
+        # A rewrite: other words, a nearby vector and the same figures.
+        rewrite = " ".join(sentence() for _ in range(10))
+        docs.append(ClusterDoc(article_id=f"s{story:02d}-r", text=rewrite,
+                               embedding=base + noise.normal(0, 0.2, dim),
+                               published=None, figures=figures, entities=frozenset({f"e{story}"})))
+    for n in range(8):
+        docs.append(ClusterDoc(article_id=f"x{n}", text=sentence() * 3, embedding=None, published=None))
+    return docs
+
+
+def test_cluster_dask_equals_cluster_documents_on_a_synthetic_corpus(client) -> None:
+    docs = synthetic_docs()
+    # A low cap makes the shared newsletter line count as furniture, as it would at scale.
+    options = ClusterOptions(sentence_max_df=5)
+    local = cluster_documents(docs, options)
+    stats = local.stats
+    assert stats.jaccard_candidates and stats.containment_candidates and stats.embedding_candidates
+    assert sum(len(c.articles) > 1 for c in local.clusters) >= 15
+    started = time.monotonic()
+    # Seven partitions: every stage's output crosses between the workers.
+    remote = cluster_documents_dask(list(reversed(docs)), client, options, partition_size=10)
+    assert remote == local, (remote.stats, local.stats)
+    assert time.monotonic() - started < 60
+
+
+@pytest.mark.parametrize("count", [0, 1, 2])
+def test_cluster_dask_handles_tiny_inputs(client, count: int) -> None:
+    docs = synthetic_docs()[:count]
+    assert cluster_documents_dask(docs, client) == cluster_documents(docs)
+
+
+def test_cluster_dask_rejects_duplicate_ids(client) -> None:
+    doc = synthetic_docs()[0]
+    with pytest.raises(ValueError, match="duplicate article ids"):
+        cluster_documents_dask([doc, doc], client)
+
+
+def test_every_stage_returns_a_picklable_partition() -> None:
+    # A stage that returned a generator ran fine while its consumer sat on the
+    # same worker and hung the run when the partition had to move (seen with
+    # three workers); this checks the property itself, whatever the placement.
+    import pickle
+
+    from provenance import cluster_dask as stages
+    from provenance.cluster import _prepare
+
+    options = ClusterOptions(sentence_max_df=5)
+    part = [(i, _prepare(doc, options)) for i, doc in enumerate(sorted(synthetic_docs(), key=lambda d: d.article_id))]
+    keys = stages._bucket_keys(part, options)
+    grouped: dict[object, list] = {}
+    for key, position in keys:
+        grouped.setdefault(key, []).append((key, position))
+    buckets = list(grouped.items())
+    pairs = stages._bucket_pairs(buckets, options)
+    requests = stages._requests(pairs)
+    by_article: dict[int, list] = {i: [(i, p)] for i, p in part}
+    for position, request in requests:
+        by_article[position].append((position, request))
+    halves = stages._halves(sorted(by_article.items()))
+    by_pair: dict[tuple[int, int], list] = {}
+    for pair, half in halves:
+        by_pair.setdefault(pair, []).append((pair, half))
+    outcome = stages._measure(sorted(by_pair.items()), {}, options)
+    for partition in (keys, pairs, requests, halves, outcome):
+        assert isinstance(partition, list) and partition
+        pickle.loads(pickle.dumps(partition))
+
+
+@pytest.mark.slow
+def test_cli_run_with_scheduler_matches_the_local_run(tmp_path: Path, client, seeds_dir: Path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(repo)}
+    reports = {}
+    for name, extra in (("local", []), ("dask", ["--scheduler", client.scheduler.address])):
+        result = subprocess.run([sys.executable, "-m", "cli", "--db", str(tmp_path / f"{name}.db"), "run",
+                                 str(seeds_dir), "--out", str(tmp_path / name), *extra],
+                                capture_output=True, text=True, env=env, cwd=repo, timeout=280)
+        assert result.returncode == 0, result.stderr[-800:]
+        report = json.loads((tmp_path / name / "report.json").read_text(encoding="utf-8"))
+        # Undated seeds fall back to fetch time, which differs between the two runs.
+        for item in report["clusters"] + report["figures"]:
+            item.pop("first_seen")
+        reports[name] = report
+    assert reports["dask"]["clusters"] == reports["local"]["clusters"]
+    assert reports["dask"]["figures"] == reports["local"]["figures"]
