@@ -59,7 +59,7 @@ from .cluster import (
     _sentence_keys,
     cluster_documents,
 )
-from .report import Corpus, figure_key
+from .report import Corpus, cluster_corpus
 
 if TYPE_CHECKING:  # pragma: no cover
     import dask.bag
@@ -132,25 +132,10 @@ def cluster_documents_dask(docs: Iterable[ClusterDoc], scheduler: "str | Client"
 def cluster_corpus_dask(corpus: Corpus, scheduler: "str | Client", options: ClusterOptions = ClusterOptions(), *,
                         partition_size: int = PARTITION_SIZE) -> ClusterResult:
     """`provenance.report.cluster_corpus` with the coverage clustering on a Dask cluster."""
-    docs, primary = _corpus_docs(corpus)
-    result = cluster_documents_dask(docs, scheduler, options, partition_size=partition_size)
-    singles = [cluster_documents([doc], options).clusters[0] for doc in primary]
-    return replace(result, clusters=tuple(sorted(result.clusters + tuple(singles), key=lambda c: c.articles)))
+    def on_dask(docs: list[ClusterDoc], opts: ClusterOptions) -> ClusterResult:
+        return cluster_documents_dask(docs, scheduler, opts, partition_size=partition_size)
 
-
-def _corpus_docs(corpus: Corpus) -> tuple[list[ClusterDoc], list[ClusterDoc]]:
-    # Stand-in until provenance.report splits the document building out of
-    # cluster_corpus (or lets it take the clusterer); keep the two in step.
-    docs: list[ClusterDoc] = []
-    primary: list[ClusterDoc] = []
-    for article_id in sorted(corpus.annotations):
-        article, ann = corpus.articles[article_id], corpus.annotations[article_id]
-        (primary if article.is_primary else docs).append(ClusterDoc(
-            article_id=article_id, text=article.text, embedding=corpus.article_vectors.get(article_id),
-            published=article.published,
-            figures=frozenset(figure_key(s) for s in ann.statistics),
-            entities=frozenset(e.kb_id for e in ann.entities if e.kb_id)))
-    return docs, primary
+    return cluster_corpus(corpus, options, clusterer=on_dask)
 
 
 def _unit_only(doc: ClusterDoc, options: ClusterOptions) -> _Prepared:

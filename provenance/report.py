@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -66,14 +66,10 @@ def figure_key(stat: Statistic) -> str:
     return f"{value:g}|{stat.unit}" + (f"|of{stat.of:g}" if stat.of is not None else "")
 
 
-def cluster_corpus(corpus: Corpus, options: ClusterOptions = ClusterOptions()) -> ClusterResult:
-    """Coverage clusters of the annotated articles.
-
-    Primary documents stay out: they are what coverage traces back to, not
-    coverage, and a study page must not lend its figures to a rewrite as if it
-    were a sibling retelling. Each is its own singleton cluster.
-    """
-    docs, primary = [], []
+def cluster_docs(corpus: Corpus) -> tuple[list[ClusterDoc], list[ClusterDoc]]:
+    """What the clusterer sees of each annotated article: (coverage, primary documents)."""
+    docs: list[ClusterDoc] = []
+    primary: list[ClusterDoc] = []
     for article_id in sorted(corpus.annotations):
         article, ann = corpus.articles[article_id], corpus.annotations[article_id]
         (primary if article.is_primary else docs).append(ClusterDoc(
@@ -81,7 +77,20 @@ def cluster_corpus(corpus: Corpus, options: ClusterOptions = ClusterOptions()) -
             published=article.published,
             figures=frozenset(figure_key(s) for s in ann.statistics),
             entities=frozenset(e.kb_id for e in ann.entities if e.kb_id)))
-    result = cluster_documents(docs, options)
+    return docs, primary
+
+
+def cluster_corpus(corpus: Corpus, options: ClusterOptions = ClusterOptions(), *,
+                   clusterer: Callable[[list[ClusterDoc], ClusterOptions], ClusterResult] = cluster_documents,
+                   ) -> ClusterResult:
+    """Coverage clusters of the annotated articles (`clusterer` may run them elsewhere, e.g. on Dask).
+
+    Primary documents stay out: they are what coverage traces back to, not
+    coverage, and a study page must not lend its figures to a rewrite as if it
+    were a sibling retelling. Each is its own singleton cluster.
+    """
+    docs, primary = cluster_docs(corpus)
+    result = clusterer(docs, options)
     singles = [cluster_documents([doc], options).clusters[0] for doc in primary]
     return replace(result, clusters=tuple(sorted(result.clusters + tuple(singles), key=lambda c: c.articles)))
 
