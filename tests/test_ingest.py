@@ -259,6 +259,12 @@ def _slow_site(http, count: int, delay: float) -> list[str]:
     return urls
 
 
+def _slow_listing(http, tmp_path: Path, count: int, delay: float, name: str = "urls.txt") -> Path:
+    listing = tmp_path / name
+    listing.write_text("\n".join(_slow_site(http, count, delay)), encoding="utf-8")
+    return listing
+
+
 def _background(db: Path, listing: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.Popen([sys.executable, "-m", "cli", "--db", str(db), "ingest", "-i", str(listing), *FAST],
@@ -281,9 +287,7 @@ def _wait_for_rows(db: Path, at_least: int, limit: float = 90) -> int:
 
 @pytest.mark.timeout(240)
 def test_kill_9_mid_batch_then_resume_fetches_only_the_rest(tmp_path: Path, http) -> None:
-    urls = _slow_site(http, 30, 0.1)
-    listing = tmp_path / "urls.txt"
-    listing.write_text("\n".join(urls), encoding="utf-8")
+    listing = _slow_listing(http, tmp_path, 30, 0.1)
     db = tmp_path / "c.db"
     proc = _background(db, listing)
     _wait_for_rows(db, 8)
@@ -304,9 +308,7 @@ def test_kill_9_mid_batch_then_resume_fetches_only_the_rest(tmp_path: Path, http
 
 @pytest.mark.timeout(240)
 def test_sigint_exits_130_and_rerun_resumes(tmp_path: Path, http) -> None:
-    urls = _slow_site(http, 20, 0.1)
-    listing = tmp_path / "urls.txt"
-    listing.write_text("\n".join(urls), encoding="utf-8")
+    listing = _slow_listing(http, tmp_path, 20, 0.1)
     db = tmp_path / "c.db"
     proc = _background(db, listing)
     _wait_for_rows(db, 5)
