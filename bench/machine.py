@@ -71,7 +71,7 @@ def finish(machine: dict[str, Any], repo: Path) -> dict[str, Any]:
     """Close the record: load average at the end, and whether the code changed while we measured."""
     end = git_state(repo)
     return {**machine, "loadavg_end": list(os.getloadavg()), "git_end": end,
-            "code_changed_during_run": end != machine["git"] or _tree_digest(repo) != machine["code_digest"]}
+            "code_changed_during_run": _tree_digest(repo) != machine["code_digest"]}
 
 
 def _tree_digest(repo: Path) -> str:
