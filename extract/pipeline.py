@@ -107,12 +107,18 @@ def annotate_doc(doc: "Doc", *, article_id: str, kb: "KnowledgeBase", links: Seq
     )
 
 
-def _sentence_attribution(sentences: Sequence[tuple[int, int]], by_sentence: Sequence[Attribution | None],
-                          offset: int) -> Attribution | None:
+def sentence_index(sentences: Sequence[tuple[int, int]], offset: int) -> int | None:
+    """Index of the (start, end) sentence span containing `offset`, or None."""
     for index, (start, end) in enumerate(sentences):
         if start <= offset < end:
-            return by_sentence[index] if index < len(by_sentence) else None
+            return index
     return None
+
+
+def _sentence_attribution(sentences: Sequence[tuple[int, int]], by_sentence: Sequence[Attribution | None],
+                          offset: int) -> Attribution | None:
+    index = sentence_index(sentences, offset)
+    return by_sentence[index] if index is not None and index < len(by_sentence) else None
 
 
 def _attach(stat: Statistic, attribution: Attribution | None) -> Statistic:

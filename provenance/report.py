@@ -19,7 +19,7 @@ import numpy as np
 from corpus.records import Article, Status
 from corpus.store import Store, now
 from extract.embed import embedding_from_bytes, embeddings_from_bytes
-from extract.pipeline import EMBED_KIND_ARTICLE, EMBED_KIND_FIGURES, load_annotations
+from extract.pipeline import EMBED_KIND_ARTICLE, EMBED_KIND_FIGURES, load_annotations, sentence_index
 from extract.records import Annotations, Attribution, Statistic
 
 from .cluster import ClusterDoc, ClusterOptions, ClusterResult, cluster_documents
@@ -262,14 +262,14 @@ def _carried(member: MentionInput, corpus: Corpus, cluster_of: Mapping[str, str]
     article_id = member.key[0]
     ann = corpus.annotations[article_id]
     text = corpus.articles[article_id].text
-    here = _sentence_index(ann.sentences, member.stat.start)
+    here = sentence_index(ann.sentences, member.stat.start)
     if here is None:
         return None, ()
     best: Statistic | None = None
     for stat in ann.statistics:
         if stat.attribution is None or stat.start >= member.stat.start:
             continue
-        there = _sentence_index(ann.sentences, stat.start)
+        there = sentence_index(ann.sentences, stat.start)
         if there is None or not 0 < here - there <= CARRY_SENTENCES:
             continue
         if "\n" in text[stat.end:member.stat.start]:
@@ -283,13 +283,6 @@ def _carried(member: MentionInput, corpus: Corpus, cluster_of: Mapping[str, str]
     article = corpus.articles[article_id]
     chain = chain_for(article, ann, to_source_ref(best.attribution), (), kb_names)
     return source, chain[1:]
-
-
-def _sentence_index(sentences: Sequence[tuple[int, int]], offset: int) -> int | None:
-    for index, (start, end) in enumerate(sentences):
-        if start <= offset < end:
-            return index
-    return None
 
 
 def _inferred(member: MentionInput, members: Sequence[MentionInput], cluster_of: Mapping[str, str],
