@@ -11,6 +11,7 @@ for the same event ("December 1" against "December 2").
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -62,6 +63,38 @@ def _sentences(article: Article, ann: Annotations) -> list[_Sentence]:
     return out
 
 
+def _candidates(sentences: Mapping[str, Sequence[_Sentence]]) -> list[tuple[str, _Sentence]]:
+    """Sentences that can take part in a conflict, in (article, position) order.
+
+    A place conflict needs a venue on both sides and a date conflict a dated
+    outlet on both sides; every other sentence is skipped before pairing,
+    which is most of them.
+    """
+    return [(article, sentence) for article in sorted(sentences) for sentence in sentences[article]
+            if sentence.places or (sentence.dates and sentence.outlets)]
+
+
+def _pairs_sharing_a_name(candidates: Sequence[tuple[str, _Sentence]], minimum: int) -> list[tuple[int, int]]:
+    """Index pairs from different articles sharing at least `minimum` names, in article-then-sentence order.
+
+    An inverted index on names proposes the pairs, so sentences that share no
+    name are never compared; the order matches a nested loop over articles so
+    the first sentence seen for an article (the one a conflict quotes) is stable.
+    """
+    by_name: dict[str, list[int]] = defaultdict(list)
+    for index, (_, sentence) in enumerate(candidates):
+        for name in sentence.names:
+            by_name[name].append(index)
+    proposed: set[tuple[int, int]] = set()
+    for posting in by_name.values():
+        for n, p in enumerate(posting):
+            for q in posting[n + 1:]:
+                if candidates[p][0] != candidates[q][0]:
+                    proposed.add((p, q))
+    kept = [(p, q) for p, q in proposed if len(candidates[p][1].names & candidates[q][1].names) >= max(minimum, 1)]
+    return sorted(kept, key=lambda pq: (candidates[pq[0]][0], candidates[pq[1]][0], pq[0], pq[1]))
+
+
 def _overlap(a: _Sentence, b: _Sentence) -> float:
     if not a.words or not b.words:
         return 0.0
@@ -79,34 +112,29 @@ def find_conflicts(cluster_id: str, members: Sequence[str], articles: Mapping[st
     mentioned = {m: {_key(e) for e in annotations[m].entities} for m in sentences}
     merged: dict[tuple[str, frozenset[str]], dict[str, dict]] = {}
     contexts: dict[tuple[str, frozenset[str]], set[str]] = {}
-    ordered = sorted(sentences)
-    for i, left_id in enumerate(ordered):
-        for right_id in ordered[i + 1:]:
-            for left in sentences[left_id]:
-                for right in sentences[right_id]:
-                    shared = left.names & right.names
-                    if len(shared) < options.min_shared_entities:
-                        continue
-                    same_event = bool(left.outlets & right.outlets)  # both report one outlet's publication
-                    if not same_event and _overlap(left, right) < options.min_overlap:
-                        continue
-                    pairs = []
-                    if _overlap(left, right) >= options.min_overlap:
-                        pairs.append(("place", left.places, right.places))
-                    if same_event:
-                        # Only a dated publication can contradict another's date; relative
-                        # periods ("last year") are compared by the figure families instead.
-                        pairs.append(("date", left.dates, right.dates))
-                    for what, a, b in pairs:
-                        found = _differing(a, b, mentioned[left_id], mentioned[right_id])
-                        if found is None:
-                            continue
-                        one, other = found
-                        key = (what, frozenset((_key(one), _key(other))))
-                        values = merged.setdefault(key, {})
-                        values.setdefault(left_id, _value(left, one, articles))
-                        values.setdefault(right_id, _value(right, other, articles))
-                        contexts.setdefault(key, set()).update(shared)
+    candidates = _candidates(sentences)
+    for p, q in _pairs_sharing_a_name(candidates, options.min_shared_entities):
+        (left_id, left), (right_id, right) = candidates[p], candidates[q]
+        shared = left.names & right.names
+        same_event = bool(left.outlets & right.outlets)  # both report one outlet's publication
+        aligned = _overlap(left, right) >= options.min_overlap
+        pairs = []
+        if aligned:
+            pairs.append(("place", left.places, right.places))
+        if same_event:
+            # Only a dated publication can contradict another's date; relative
+            # periods ("last year") are compared by the figure families instead.
+            pairs.append(("date", left.dates, right.dates))
+        for what, a, b in pairs:
+            found = _differing(a, b, mentioned[left_id], mentioned[right_id])
+            if found is None:
+                continue
+            one, other = found
+            key = (what, frozenset((_key(one), _key(other))))
+            values = merged.setdefault(key, {})
+            values.setdefault(left_id, _value(left, one, articles))
+            values.setdefault(right_id, _value(right, other, articles))
+            contexts.setdefault(key, set()).update(shared)
     conflicts = []
     for (what, _), values in sorted(merged.items(), key=lambda kv: (kv[0][0], sorted(kv[0][1]))):
         texts = sorted({v["text"] for v in values.values()})

@@ -1,0 +1,109 @@
+"""Figure families: the block-matrix grouping must give what the pairwise rule gives."""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import defaultdict
+
+import numpy as np
+import pytest
+
+from extract.records import Statistic
+from provenance.figures import FamilyOptions, MentionInput, group_mentions, should_join
+
+
+def _stat(value: float, unit: str = "percent", *, approx: str | None = None, holder: str | None = None,
+          of: float | None = None) -> Statistic:
+    return Statistic(text=f"{value:g}", value=value, unit=unit, start=0, end=1, sentence_start=0, sentence_end=1,
+                     of=of, approx=approx, holder=holder)
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    return (vector / np.linalg.norm(vector)).astype(np.float16).astype(np.float32)
+
+
+def naive_groups(mentions: list[MentionInput], options: FamilyOptions) -> list[list[int]]:
+    """Connected components of should_join over every pair that blocking allows: the definition, slowly.
+
+    Blocking is part of the definition: only mentions with the same unit, `of`
+    and currency whose integer parts differ by at most one are ever compared.
+    """
+    parent = list(range(len(mentions)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for i in range(len(mentions)):
+        for j in range(i + 1, len(mentions)):
+            a, b = mentions[i].stat, mentions[j].stat
+            blocked = (a.unit, a.of, a.currency) != (b.unit, b.of, b.currency) or abs(
+                math.floor(a.value) - math.floor(b.value)) > 1
+            if not blocked and should_join(mentions[i], mentions[j], options):
+                parent[max(find(i), find(j))] = min(find(i), find(j))
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(mentions)):
+        groups[find(i)].append(i)
+    return sorted(groups.values(), key=lambda g: g[0])
+
+
+def _random_mentions(seed: int, count: int) -> list[MentionInput]:
+    rng = random.Random(seed)
+    topics = [np.random.default_rng(seed * 100 + t).normal(size=16) for t in range(4)]
+    values = [17, 17.1, 16.9, 15.86, 15.9, 16, 8, 8.0, 3, 2.5]
+    holders = [None, None, "Chinese developers", "US companies", "developers"]
+    mentions = []
+    for index in range(count):
+        stat = _stat(rng.choice(values), rng.choice(["percent", "percent", "count"]),
+                     approx="about" if rng.random() < 0.2 else None, holder=rng.choice(holders), of=rng.choice([None, None, 10.0]))
+        topic = topics[rng.randrange(len(topics))]
+        noise = np.random.default_rng(seed * 1000 + index).normal(size=16) * rng.choice([0.2, 0.6, 1.2])
+        vector = None if rng.random() < 0.1 else _unit(topic + noise)
+        article = f"a{rng.randrange(count // 3 + 1)}"
+        cluster = rng.choice([None, "c1", "c2", "c3"])
+        mentions.append(MentionInput((article, index), stat, cluster, vector))
+    return mentions
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_block_grouping_equals_the_pairwise_definition(seed: int) -> None:
+    mentions = _random_mentions(seed, 90 + seed * 7)
+    options = FamilyOptions()
+    assert group_mentions(mentions, options) == naive_groups(mentions, options)
+
+
+def test_large_block_crosses_chunks_and_still_agrees(monkeypatch: pytest.MonkeyPatch) -> None:
+    import provenance.figures as figures
+
+    monkeypatch.setattr(figures, "_CHUNK", 7)  # force many row chunks on a modest block
+    mentions = _random_mentions(99, 160)
+    options = FamilyOptions()
+    assert group_mentions(mentions, options) == naive_groups(mentions, options)
+
+
+def test_same_value_in_two_stories_needs_agreeing_contexts() -> None:
+    downloads, voters = _unit(np.eye(16)[0] + 0.1), _unit(np.eye(16)[1] + 0.1)
+    mentions = [MentionInput(("a", 0), _stat(17), "c1", downloads),
+                MentionInput(("b", 0), _stat(17), "c1", _unit(downloads + 0.8 * np.eye(16)[2])),  # reworded, same story
+                MentionInput(("c", 0), _stat(17), "c2", voters)]  # another story: a different 17%
+    assert group_mentions(mentions) == [[0, 1], [2]]
+
+
+def test_rounding_across_an_integer_boundary_joins() -> None:
+    vector = _unit(np.ones(16))
+    mentions = [MentionInput(("a", 0), _stat(15.86), "c1", vector),
+                MentionInput(("b", 0), _stat(16, approx="nearly"), "c1", vector)]
+    assert group_mentions(mentions) == [[0, 1]]
+
+
+def test_holders_from_different_countries_never_join() -> None:
+    vector = _unit(np.ones(16))
+    mentions = [MentionInput(("a", 0), _stat(17, holder="Chinese developers"), "c1", vector),
+                MentionInput(("b", 0), _stat(17, holder="US developers"), "c1", vector)]
+    assert group_mentions(mentions) == [[0], [1]]
+
+
+def test_no_mentions_no_families() -> None:
+    assert group_mentions([]) == []
