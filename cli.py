@@ -238,7 +238,7 @@ def kb_option(func: Any) -> Any:
 
 def scheduler_option(func: Any) -> Any:
     return click.option("--scheduler", envvar="NEWSTRACE_SCHEDULER", default=None, metavar="ADDRESS",
-                        help="Run annotation on a Dask cluster (tcp://host:8786); local processes without it.")(func)
+                        help="Run annotation and coverage clustering on a Dask cluster (tcp://host:8786); local without it.")(func)
 
 
 def _run_extract(store: Any, force: bool, workers: int, batch_size: int, kb_paths: tuple[Path, ...],
@@ -313,20 +313,21 @@ def show(ctx: click.Context, article_id: str) -> None:
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the clusters as JSON.")
 @kb_option
+@scheduler_option
 @click.pass_context
-def cluster(ctx: click.Context, as_json: bool, kb_paths: tuple[Path, ...]) -> None:
+def cluster(ctx: click.Context, as_json: bool, kb_paths: tuple[Path, ...], scheduler: str | None) -> None:
     """Group near-duplicate coverage and say why each pair is linked."""
     import json
 
-    from provenance.report import ProvenanceOptions, build_report
+    from provenance.report import ProvenanceOptions, cluster_view
 
     with _store(ctx) as store:
-        report = build_report(store, ProvenanceOptions(kb_paths=kb_paths)).to_dict()
+        clusters = cluster_view(store, ProvenanceOptions(kb_paths=kb_paths, scheduler=scheduler))
+        titles = {a.id: a.title or a.id for a in store.iter_articles(statuses=None)} if not as_json else {}
     if as_json:
-        click.echo(json.dumps(report["clusters"], indent=2, ensure_ascii=False))
+        click.echo(json.dumps(clusters, indent=2, ensure_ascii=False))
         return
-    titles = {a["id"]: a["title"] or a["id"] for a in report["articles"]}
-    for entry in report["clusters"]:
+    for entry in clusters:
         if len(entry["articles"]) < 2:
             continue
         click.echo(f"{entry['id']} ({len(entry['articles'])} articles)")
@@ -351,14 +352,16 @@ def _write(text: str, out: Path | None) -> None:
               show_default=True)
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout.")
 @kb_option
+@scheduler_option
 @click.pass_context
-def report(ctx: click.Context, fmt: str, out: Path | None, kb_paths: tuple[Path, ...]) -> None:
+def report(ctx: click.Context, fmt: str, out: Path | None, kb_paths: tuple[Path, ...],
+           scheduler: str | None) -> None:
     """Write the claim-provenance report (terminal, Markdown, HTML or JSON)."""
     from provenance.export import texts_of
     from provenance.report import ProvenanceOptions, analyse
 
     with _store(ctx) as store:
-        result, corpus = analyse(store, ProvenanceOptions(kb_paths=kb_paths))
+        result, corpus = analyse(store, ProvenanceOptions(kb_paths=kb_paths, scheduler=scheduler))
     _emit_report(result.to_dict(), fmt, out, texts_of(corpus) if fmt == "html" else None)
 
 

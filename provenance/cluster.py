@@ -51,9 +51,9 @@ import itertools
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cached_property
-from typing import Any, Iterable, Literal, Sequence
+from typing import Any, Iterable, Literal, Mapping, Sequence
 
 import numpy as np
 
@@ -225,6 +225,21 @@ class ClusterResult:
     def _by_article(self) -> dict[str, Cluster]:
         # cached_property writes to the instance dict, which a frozen dataclass allows.
         return {a: c for c in self.clusters for a in c.articles}
+
+
+def result_to_dict(result: ClusterResult) -> dict[str, Any]:
+    """Plain JSON of a clustering, for the results cache; `result_from_dict` reads it back unchanged."""
+    return asdict(result)
+
+
+def result_from_dict(data: Mapping[str, Any]) -> ClusterResult:
+    clusters = tuple(
+        Cluster(id=c["id"], articles=tuple(c["articles"]), representative=c["representative"],
+                links=tuple(ClusterLink(**{**link, "shared_figures": tuple(link["shared_figures"]),
+                                           "shared_entities": tuple(link["shared_entities"])})
+                            for link in c["links"]))
+        for c in data["clusters"])
+    return ClusterResult(clusters=clusters, stats=ClusterStats(**data["stats"]))
 
 
 @dataclass(frozen=True)

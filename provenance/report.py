@@ -9,6 +9,7 @@ primary source, and returns a `Report` whose `to_dict()` is the JSON contract.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -17,16 +18,19 @@ from typing import Any
 import numpy as np
 
 from corpus.records import Article, Status
+from corpus.errors import StoreError
 from corpus.store import Store, now
 from extract.embed import embedding_from_bytes, embeddings_from_bytes
 from extract.pipeline import EMBED_KIND_ARTICLE, EMBED_KIND_FIGURES, load_annotations, sentence_index
 from extract.records import Annotations, Attribution, Statistic
 
-from .cluster import ClusterDoc, ClusterOptions, ClusterResult, cluster_documents
+from .cluster import ClusterDoc, ClusterOptions, ClusterResult, cluster_documents, result_from_dict, result_to_dict
 from .conflicts import find_conflicts
 from .figures import FamilyOptions, MentionInput, canonical_value, drift_reasons, group_mentions, most_common
 from .records import ChainStep, FigureFamily, Mention, PrimarySource, Report, SourceRef
 from .trace import PRIMARY_KINDS, article_node_id, build_graph, chain_for, to_source_ref
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -95,19 +99,64 @@ def cluster_corpus(corpus: Corpus, options: ClusterOptions = ClusterOptions(), *
     return replace(result, clusters=tuple(sorted(result.clusters + tuple(singles), key=lambda c: c.articles)))
 
 
-def analyse(store: Store, options: ProvenanceOptions = ProvenanceOptions()) -> tuple[Report, Corpus]:
-    """The report and the corpus it was built from (renderers and exports need the texts)."""
-    from extract.kb import load_kb
+# Bump when clustering returns something else for the same inputs: cached results are then ignored.
+CLUSTER_CACHE_VERSION = "1"
+CLUSTER_CACHE_NAME = "clusters"
 
-    kb = load_kb(tuple(options.kb_paths))
-    corpus = load_corpus(store)
+
+def clustering_key(corpus: Corpus, options: ClusterOptions) -> str:
+    """A digest of everything clustering reads, so an unchanged corpus reuses its clusters.
+
+    Hashing the texts and vectors themselves (not row timestamps) means a
+    re-extract that produces the same annotations still hits the cache.
+    """
+    digest = hashlib.sha256(f"{CLUSTER_CACHE_VERSION}|{options!r}".encode())
+    docs, primary = cluster_docs(corpus)
+    for kind, group in (("coverage", docs), ("primary", primary)):
+        for doc in group:
+            digest.update(f"\x00{kind}\x00{doc.article_id}\x00{doc.published}\x00".encode())
+            digest.update(hashlib.sha256(doc.text.encode("utf-8")).digest())
+            digest.update(b"" if doc.embedding is None else np.asarray(doc.embedding, dtype=np.float32).tobytes())
+            digest.update("\x01".join(sorted(doc.figures) + ["\x02"] + sorted(doc.entities)).encode())
+    return digest.hexdigest()
+
+
+def clusters_for(store: Store, corpus: Corpus, options: ProvenanceOptions = ProvenanceOptions()) -> ClusterResult:
+    """Coverage clusters, from the results cache when nothing clustering reads has changed."""
+    key = clustering_key(corpus, options.cluster)
+    cached = store.get_result(CLUSTER_CACHE_NAME, key)
+    if cached is not None:
+        return result_from_dict(cached)
     if options.scheduler:
         from .cluster_dask import cluster_corpus_dask
 
         clusters = cluster_corpus_dask(corpus, options.scheduler, options.cluster)
     else:
         clusters = cluster_corpus(corpus, options.cluster)
-    return assemble(corpus, clusters, kb, options), corpus
+    try:
+        store.save_result(CLUSTER_CACHE_NAME, key, result_to_dict(clusters))
+    except StoreError as exc:
+        # A read-only corpus still gets its report; only the next run is slower.
+        logger.warning("clusters not cached: %s", exc)
+    return clusters
+
+
+def analyse(store: Store, options: ProvenanceOptions = ProvenanceOptions()) -> tuple[Report, Corpus]:
+    """The report and the corpus it was built from (renderers and exports need the texts)."""
+    from extract.kb import load_kb
+
+    kb = load_kb(tuple(options.kb_paths))
+    corpus = load_corpus(store)
+    return assemble(corpus, clusters_for(store, corpus, options), kb, options), corpus
+
+
+def cluster_view(store: Store, options: ProvenanceOptions = ProvenanceOptions()) -> list[dict[str, Any]]:
+    """The report's "clusters" entries alone: what `newstrace cluster` prints, without families or traces."""
+    corpus = load_corpus(store)
+    clusters = clusters_for(store, corpus, options)
+    cluster_of = {aid: c.id for c in clusters.clusters for aid in c.articles}
+    copies = _exact_copies(corpus.articles, cluster_of)
+    return [_cluster_dict(c, copies, corpus.articles) for c in clusters.clusters]
 
 
 def build_report(store: Store, options: ProvenanceOptions = ProvenanceOptions()) -> Report:
@@ -173,6 +222,7 @@ def _families(groups: Sequence[Sequence[int]], inputs: Sequence[MentionInput], c
               cluster_of: Mapping[str, str], kb: Any, kb_names: Mapping[str, tuple[str, str | None]],
               graph: Any, copies: Mapping[str, str]) -> list[FigureFamily]:
     families: list[FigureFamily] = []
+    primary_by_kb = _primary_articles_by_kb(corpus, kb)
     for group in groups:
         members = [inputs[i] for i in group]
         stats = [m.stat for m in members]
@@ -185,6 +235,7 @@ def _families(groups: Sequence[Sequence[int]], inputs: Sequence[MentionInput], c
         period = most_common([s.period for s in primary_stats]) or most_common([s.period for s in stats])
         # Direct attributions first, so inferred ones can point at a real chain.
         direct_chains: dict[str, tuple[ChainStep, ...]] = {}
+        donors = _donors(members, cluster_of)
         mentions_by_member: dict[tuple[str, int], Mention] = {}
         for member in members:
             if member.stat.attribution is not None:
@@ -201,12 +252,12 @@ def _families(groups: Sequence[Sequence[int]], inputs: Sequence[MentionInput], c
                 continue
             source, via_chain = _carried(member, corpus, cluster_of, kb_names)
             if source is None:
-                source, via_chain = _inferred(member, members, cluster_of, direct_chains)
+                source, via_chain = _inferred(member, donors, cluster_of, direct_chains)
             mentions_by_member[member.key] = _mention(member, corpus, source, via_chain, kb_names)
         found = list(mentions_by_member.values())
         found += _copy_mentions(found, copies, corpus)
         mentions = tuple(sorted(found, key=lambda m: (m.date or "9999", m.article, m.start)))
-        primary = _primary_source(members, mentions, corpus, kb, kb_names)
+        primary = _primary_source(members, mentions, corpus, kb, kb_names, primary_by_kb)
         flags = _flags(stats, mentions, members, primary, value)
         family_id = "f-" + hashlib.sha1("|".join(f"{a}:{i}" for a, i in sorted(m.key for m in members))
                                         .encode()).hexdigest()[:10]
@@ -285,17 +336,25 @@ def _carried(member: MentionInput, corpus: Corpus, cluster_of: Mapping[str, str]
     return source, chain[1:]
 
 
-def _inferred(member: MentionInput, members: Sequence[MentionInput], cluster_of: Mapping[str, str],
+def _donors(members: Sequence[MentionInput], cluster_of: Mapping[str, str]) -> dict[str, list[MentionInput]]:
+    """Attributed members of a family by coverage cluster, in key order: who can lend a source."""
+    out: dict[str, list[MentionInput]] = defaultdict(list)
+    for member in sorted(members, key=lambda m: m.key):
+        cluster = cluster_of.get(member.key[0])
+        if cluster is not None and member.stat.attribution is not None:
+            out[cluster].append(member)
+    return out
+
+
+def _inferred(member: MentionInput, donors: Mapping[str, Sequence[MentionInput]], cluster_of: Mapping[str, str],
               direct_chains: Mapping[str, tuple[ChainStep, ...]]) -> tuple[SourceRef | None, tuple[ChainStep, ...]]:
     """Borrow the source of the same figure from another article of the same coverage cluster."""
     cluster = cluster_of.get(member.key[0])
     if cluster is None:
         return None, ()
-    candidates = [m for m in members if m.key[0] != member.key[0] and m.stat.attribution is not None
-                  and cluster_of.get(m.key[0]) == cluster]
-    if not candidates:
+    donor = next((m for m in donors.get(cluster, ()) if m.key[0] != member.key[0]), None)
+    if donor is None:
         return None, ()
-    donor = sorted(candidates, key=lambda m: m.key)[0]
     attribution: Attribution = donor.stat.attribution  # type: ignore[assignment]
     source = SourceRef(name=attribution.name, kind=attribution.kind, kb_id=attribution.kb_id,
                        cue="inferred from coverage cluster", inferred=True, via=donor.key[0])
@@ -315,7 +374,8 @@ def _mention(member: MentionInput, corpus: Corpus, source: SourceRef | None, via
 
 
 def _primary_source(members: Sequence[MentionInput], mentions: Sequence[Mention], corpus: Corpus, kb: Any,
-                    kb_names: Mapping[str, tuple[str, str | None]]) -> PrimarySource | None:
+                    kb_names: Mapping[str, tuple[str, str | None]], primary_by_kb: Mapping[str, str],
+                    ) -> PrimarySource | None:
     """An ingested primary document if one states the figure; else the most cited study/dataset/leaderboard.
 
     Inferred sources count too: they are the same source, reached through coverage.
@@ -343,18 +403,20 @@ def _primary_source(members: Sequence[MentionInput], mentions: Sequence[Mention]
     kb_id, name = max(counts, key=lambda k: (counts[k], k[0] is not None, k[1]))
     label, kind = kb_names.get(kb_id, (name, None)) if kb_id else (name, None)
     kind = kind or next((a.kind for a in attributions if (a.kb_id, a.name) == (kb_id, name)), None)
-    in_corpus_article = _primary_article_for(kb_id, corpus, kb)
+    in_corpus_article = primary_by_kb.get(kb_id) if kb_id else None
     return PrimarySource(name=label, kind=kind, kb_id=kb_id, url=_kb_url(kb, kb_id),
                          in_corpus=in_corpus_article is not None, article=in_corpus_article)
 
 
-def _primary_article_for(kb_id: str | None, corpus: Corpus, kb: Any) -> str | None:
-    if not kb_id:
-        return None
+def _primary_articles_by_kb(corpus: Corpus, kb: Any) -> dict[str, str]:
+    """KB id -> the first ingested primary document that is that source (resolved once, not per family)."""
+    out: dict[str, str] = {}
     for article in corpus.articles.values():
-        if article.is_primary and article.is_article and _resolve_id(kb, article.title) == kb_id:
-            return article.id
-    return None
+        if article.is_primary and article.is_article:
+            kb_id = _resolve_id(kb, article.title)
+            if kb_id:
+                out.setdefault(kb_id, article.id)
+    return out
 
 
 def _flags(stats: Sequence[Statistic], mentions: Sequence[Mention], members: Sequence[MentionInput],
@@ -362,7 +424,8 @@ def _flags(stats: Sequence[Statistic], mentions: Sequence[Mention], members: Seq
     flags = []
     if drift_reasons(stats):
         flags.append("drift")
-    if any(m.attribution is None for m in mentions if not _is_primary_mention(m, members)):
+    primary_articles = {m.key[0] for m in members if m.is_primary}
+    if any(m.attribution is None for m in mentions if m.article not in primary_articles):
         flags.append("unattributed")
     if any(m.attribution is not None and m.attribution.inferred for m in mentions):
         flags.append("inferred_attribution")
@@ -373,10 +436,6 @@ def _flags(stats: Sequence[Statistic], mentions: Sequence[Mention], members: Seq
     elif primary is None:
         flags.append("no_primary_source")
     return tuple(flags)
-
-
-def _is_primary_mention(mention: Mention, members: Sequence[MentionInput]) -> bool:
-    return any(m.is_primary and m.key[0] == mention.article for m in members)
 
 
 def _first_seen(mentions: Sequence[Mention], corpus: Corpus) -> dict[str, Any] | None:

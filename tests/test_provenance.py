@@ -50,8 +50,14 @@ def families(report: dict, value: float, unit: str, tolerance: float = 0.06) -> 
 
 
 @pytest.fixture(scope="module")
-def seeds_report(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> dict:
-    return run_pipeline(tmp_path_factory.mktemp("seeds") / "c.db", [str(seeds_dir)])
+def seeds_run(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> tuple[Path, dict]:
+    db = tmp_path_factory.mktemp("seeds") / "c.db"
+    return db, run_pipeline(db, [str(seeds_dir)])
+
+
+@pytest.fixture(scope="module")
+def seeds_report(seeds_run: tuple[Path, dict]) -> dict:
+    return seeds_run[1]
 
 
 @pytest.fixture(scope="module")
@@ -225,3 +231,49 @@ def test_demo_auto_generated(demo_report: dict, demo_gold: dict) -> None:
     names = stems(demo_report)
     got = sorted(names[a["id"]] for a in demo_report["articles"] if a["auto_generated"])
     assert got == sorted(demo_gold["auto_generated"])
+
+
+# -- the clusters cache ---------------------------------------------------------------------
+
+
+def test_unchanged_corpus_reuses_cached_clusters(seeds_run: tuple[Path, dict], monkeypatch: pytest.MonkeyPatch,
+                                                 tmp_path: Path) -> None:
+    import shutil
+
+    import provenance.report as report_module
+
+    db = tmp_path / "copy.db"
+    shutil.copy(seeds_run[0], db)
+
+    def must_not_cluster(*args: object, **kwargs: object) -> None:
+        raise AssertionError("clustered again although nothing changed")
+
+    monkeypatch.setattr(report_module, "cluster_corpus", must_not_cluster)
+    with Store.open(db) as store:
+        again = build_report(store).to_dict()
+    assert again["clusters"] == seeds_run[1]["clusters"]
+    assert [f["id"] for f in again["figures"]] == [f["id"] for f in seeds_run[1]["figures"]]
+
+
+def test_changed_text_or_options_cluster_again(seeds_run: tuple[Path, dict]) -> None:
+    from dataclasses import replace
+
+    from provenance.cluster import ClusterOptions
+    from provenance.report import clustering_key, load_corpus
+
+    with Store.open(seeds_run[0]) as store:
+        corpus = load_corpus(store)
+    key = clustering_key(corpus, ClusterOptions())
+    assert clustering_key(corpus, ClusterOptions()) == key
+    assert clustering_key(corpus, ClusterOptions(rewrite_cosine=0.7)) != key
+    first = sorted(corpus.annotations)[0]
+    edited = replace(corpus, articles={**corpus.articles,
+                                       first: replace(corpus.articles[first], text=corpus.articles[first].text + " More.")})
+    assert clustering_key(edited, ClusterOptions()) != key
+
+
+def test_cluster_view_matches_the_report_clusters(seeds_run: tuple[Path, dict]) -> None:
+    from provenance.report import cluster_view
+
+    with Store.open(seeds_run[0]) as store:
+        assert cluster_view(store) == seeds_run[1]["clusters"]
