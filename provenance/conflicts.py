@@ -10,6 +10,7 @@ for the same event ("December 1" against "December 2").
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -48,30 +49,34 @@ class _Sentence:
 
 
 def _sentences(article: Article, ann: Annotations) -> list[_Sentence]:
+    """The sentences of one article that can take part in a conflict.
+
+    A place conflict needs a venue on both sides and a date conflict a dated
+    outlet on both sides; other sentences are dropped here, before their words
+    are even read, which is most of them.
+    """
+    entities = sorted(ann.entities, key=lambda e: e.start)
+    starts = [e.start for e in entities]
     out = []
     for start, end in ann.sentences:
-        inside = [e for e in ann.entities if start <= e.start < end]
+        inside = entities[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]
+        # Only places where something happens can contradict; a dateline or a
+        # country as the subject ("China has ...") is not a venue.
+        places = tuple(e for e in inside if e.label in PLACE_LABELS and _is_locative(e, article.text))
+        dates = tuple(e for e in inside if e.label in DATE_LABELS and _CALENDAR.search(e.text))
+        outlets = frozenset((e.kb_id or e.text.lower()) for e in inside if e.kind == "outlet")
+        if not places and not (dates and outlets):
+            continue
         words = frozenset(w.lower() for w in _WORD.findall(article.text[start:end]) if w.lower() not in _STOP)
         names = frozenset((e.kb_id or e.text.lower()) for e in inside
                           if e.label not in PLACE_LABELS + DATE_LABELS and e.label not in ("CARDINAL", "PERCENT", "ORDINAL"))
-        # Only places where something happens can contradict; a dateline or a
-        # country as the subject ("China has ...") is not a venue.
-        out.append(_Sentence(article.id, start, end, words, names,
-                             tuple(e for e in inside if e.label in PLACE_LABELS and _is_locative(e, article.text)),
-                             tuple(e for e in inside if e.label in DATE_LABELS and _CALENDAR.search(e.text)),
-                             frozenset((e.kb_id or e.text.lower()) for e in inside if e.kind == "outlet")))
+        out.append(_Sentence(article.id, start, end, words, names, places, dates, outlets))
     return out
 
 
 def _candidates(sentences: Mapping[str, Sequence[_Sentence]]) -> list[tuple[str, _Sentence]]:
-    """Sentences that can take part in a conflict, in (article, position) order.
-
-    A place conflict needs a venue on both sides and a date conflict a dated
-    outlet on both sides; every other sentence is skipped before pairing,
-    which is most of them.
-    """
-    return [(article, sentence) for article in sorted(sentences) for sentence in sentences[article]
-            if sentence.places or (sentence.dates and sentence.outlets)]
+    """Every sentence that can take part in a conflict, in (article, position) order."""
+    return [(article, sentence) for article in sorted(sentences) for sentence in sentences[article]]
 
 
 def _pairs_sharing_a_name(candidates: Sequence[tuple[str, _Sentence]], minimum: int) -> list[tuple[int, int]]:

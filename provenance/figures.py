@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -207,56 +207,113 @@ class _Codes:
 
 
 def _block_joins(mentions: Sequence[MentionInput], members: Sequence[int], upper: Sequence[int], codes: _Codes,
-                 options: FamilyOptions):
-    """Yield (sources, targets) index arrays: enough joins to connect what `should_join` connects."""
+                 options: FamilyOptions) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Yield (sources, targets) index arrays: enough joins to connect what `should_join` connects.
+
+    Mentions with the same value class, the same context vector and the same
+    cluster (copies of one sentence) always join each other (cosine 1), so
+    they are merged into one group first and the matrices run over groups.
+    Between two groups the loosest threshold any pair of their members would
+    get applies, which keeps the result equal to the pairwise rule.
+    """
+    groups = _Groups(mentions, members, upper, codes)
+    yield from groups.internal_joins()
+    compatible = np.array([[values_compatible(a, b, options.approx_tolerance) and not holders_conflict(a, b)
+                            for b in groups.class_stats] for a in groups.class_stats], dtype=bool)
+    count = len(groups.first)
+    sources: list[np.ndarray] = []
+    targets: list[np.ndarray] = []
+    for start in range(0, groups.lower, _CHUNK):
+        stop = min(start + _CHUNK, groups.lower)
+        # Only columns after the row can pair with it: each unordered pair once.
+        cols = slice(start + 1, count)
+        same_cluster = (groups.cluster[start:stop, None] == groups.cluster[None, cols]) & (
+            groups.cluster[start:stop, None] >= 0)
+        same_article = (groups.article[start:stop, None] == groups.article[None, cols]) & (
+            groups.article[start:stop, None] >= 0)
+        threshold = np.where(same_article, np.float32(options.cosine_same_article),
+                             np.where(same_cluster, np.float32(options.cosine_same_cluster),
+                                      np.float32(options.cosine_cross_cluster)))
+        both = groups.has_vector[start:stop, None] & groups.has_vector[None, cols]
+        cosine = groups.vectors[start:stop] @ groups.vectors[cols].T
+        join = np.where(both, cosine >= threshold, same_cluster & ~same_article)
+        join &= compatible[groups.klass[start:stop, None], groups.klass[None, cols]]
+        join &= np.arange(start + 1, count)[None, :] > np.arange(start, stop)[:, None]
+        local_rows, local_cols = np.nonzero(join)
+        sources.append(local_rows + start)
+        targets.append(local_cols + start + 1)
+        if sum(len(x) for x in sources) > 4 * count:
+            # Keep memory linear: fold what is known so far into one star per component.
+            folded = _star(np.concatenate(sources), np.concatenate(targets), count)
+            sources, targets = [folded[0]], [folded[1]]
+    if sources:
+        a, b = _star(np.concatenate(sources), np.concatenate(targets), count)
+        yield groups.first[a], groups.first[b]
+
+
+def _star(sources: np.ndarray, targets: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """The same connectivity over `count` nodes as these edges, as node -> first node of its component."""
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
-    rows = np.asarray(members, dtype=np.int64)
-    cols = np.asarray([*members, *upper], dtype=np.int64)
-    # Value and holder rules depend only on (value, approx, holder countries): decide them per class pair.
-    class_of: dict[tuple, int] = {}
-    class_stats: list[Statistic] = []
-    for index in cols.tolist():
-        stat = mentions[index].stat
-        key = (stat.value, stat.approx, holder_countries(stat.holder))
-        if key not in class_of:
-            class_of[key] = len(class_stats)
-            class_stats.append(stat)
-    col_class = np.array([class_of[(mentions[i].stat.value, mentions[i].stat.approx,
-                                    holder_countries(mentions[i].stat.holder))] for i in cols.tolist()])
-    compatible = np.array([[values_compatible(a, b, options.approx_tolerance) and not holders_conflict(a, b)
-                            for b in class_stats] for a in class_stats], dtype=bool)
-    col_vectors = codes.vectors[cols].astype(np.float32)
-    col_article, col_cluster, col_has = codes.article[cols], codes.cluster[cols], codes.has_vector[cols]
-    col_position = np.arange(len(cols))
-    for start in range(0, len(rows), _CHUNK):
-        stop = min(start + _CHUNK, len(rows))
-        row_class, row_article = col_class[start:stop, None], col_article[start:stop, None]
-        row_cluster, row_has = col_cluster[start:stop, None], col_has[start:stop, None]
-        same_article = row_article == col_article[None, :]
-        same_cluster = (row_cluster == col_cluster[None, :]) & (row_cluster >= 0)
-        threshold = np.where(same_article, options.cosine_same_article,
-                             np.where(same_cluster, options.cosine_same_cluster, options.cosine_cross_cluster))
-        both = row_has & col_has[None, :]
-        cosine = col_vectors[start:stop] @ col_vectors.T
-        join = np.where(both, cosine >= threshold, same_cluster & ~same_article)
-        join &= compatible[row_class, col_class[None, :]]
-        # Each unordered pair inside the block once; every pair with the block above.
-        join &= col_position[None, :] > np.arange(start, stop)[:, None]
-        local_rows, local_cols = np.nonzero(join)
-        if not len(local_rows):
-            continue
-        a, b = rows[start + local_rows], cols[local_cols]
-        # Keep a star per connected component of this chunk instead of every join.
-        nodes, inverse = np.unique(np.concatenate([a, b]), return_inverse=True)
-        half = len(a)
-        chunk_graph = coo_matrix((np.ones(half, dtype=np.int8), (inverse[:half], inverse[half:])),
-                                 shape=(len(nodes), len(nodes)))
-        _, labels = connected_components(chunk_graph, directed=False)
-        first = np.full(labels.max() + 1, len(nodes), dtype=np.int64)
-        np.minimum.at(first, labels, np.arange(len(nodes)))  # the first node of each component
-        yield nodes, nodes[first[labels]]
+    graph = coo_matrix((np.ones(len(sources), dtype=np.int8), (sources, targets)), shape=(count, count))
+    _, labels = connected_components(graph, directed=False)
+    first = np.full(labels.max() + 1, count, dtype=np.int64)
+    np.minimum.at(first, labels, np.arange(count))
+    nodes = np.arange(count)
+    linked = first[labels] != nodes
+    return nodes[linked], first[labels][linked]
+
+
+class _Groups:
+    """A block's mentions merged into groups that certainly join: same class, vector and cluster.
+
+    Groups of the lower block come first (`lower` of them), then those of the
+    block above. Per group: its class, cluster code, the one article all its
+    members come from (-1 when several), its vector, and its first mention.
+    """
+
+    def __init__(self, mentions: Sequence[MentionInput], members: Sequence[int], upper: Sequence[int],
+                 codes: _Codes):
+        class_of: dict[tuple, int] = {}
+        self.class_stats: list[Statistic] = []
+        index_of: dict[tuple, int] = {}
+        self.members: list[list[int]] = []
+        klass: list[int] = []
+        self.lower = 0
+        for part, indices in enumerate((members, upper)):
+            for index in indices:
+                stat = mentions[index].stat
+                key = (stat.value, stat.approx, holder_countries(stat.holder))
+                if key not in class_of:
+                    class_of[key] = len(self.class_stats)
+                    self.class_stats.append(stat)
+                cluster = int(codes.cluster[index])
+                if codes.has_vector[index]:
+                    # Without a cluster only the same article can lower the bar, so the article is part of the key.
+                    group_key = (class_of[key], cluster, codes.vectors[index].tobytes(),
+                                 int(codes.article[index]) if cluster < 0 else -1)
+                else:
+                    group_key = ("no vector", index)
+                if group_key not in index_of:
+                    index_of[group_key] = len(self.members)
+                    self.members.append([])
+                    klass.append(class_of[key])
+                self.members[index_of[group_key]].append(index)
+            if part == 0:
+                self.lower = len(self.members)
+        self.first = np.array([m[0] for m in self.members], dtype=np.int64)
+        self.klass = np.array(klass, dtype=np.int64)
+        self.cluster = codes.cluster[self.first]
+        self.has_vector = codes.has_vector[self.first]
+        self.vectors = codes.vectors[self.first].astype(np.float32)
+        articles = [{int(codes.article[i]) for i in m} for m in self.members]
+        self.article = np.array([next(iter(a)) if len(a) == 1 else -1 for a in articles], dtype=np.int64)
+
+    def internal_joins(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        rest = [(i, m[0]) for m in self.members for i in m[1:]]
+        if rest:
+            yield np.array([r[0] for r in rest], dtype=np.int64), np.array([r[1] for r in rest], dtype=np.int64)
 
 
 # -- family-level facts ---------------------------------------------------------------------

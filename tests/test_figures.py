@@ -49,7 +49,8 @@ def naive_groups(mentions: list[MentionInput], options: FamilyOptions) -> list[l
     return sorted(groups.values(), key=lambda g: g[0])
 
 
-def _random_mentions(seed: int, count: int) -> list[MentionInput]:
+def _random_mentions(seed: int, count: int, copies: float = 0.0) -> list[MentionInput]:
+    """Random mentions; `copies` is the share that reuse an earlier mention's figure and vector exactly."""
     rng = random.Random(seed)
     topics = [np.random.default_rng(seed * 100 + t).normal(size=16) for t in range(4)]
     values = [17, 17.1, 16.9, 15.86, 15.9, 16, 8, 8.0, 3, 2.5]
@@ -63,6 +64,12 @@ def _random_mentions(seed: int, count: int) -> list[MentionInput]:
         vector = None if rng.random() < 0.1 else _unit(topic + noise)
         article = f"a{rng.randrange(count // 3 + 1)}"
         cluster = rng.choice([None, "c1", "c2", "c3"])
+        if mentions and rng.random() < copies:
+            # A copy of an earlier sentence: same figure and context vector, maybe the same article or story.
+            earlier = rng.choice(mentions)
+            stat, vector = earlier.stat, earlier.vector
+            if rng.random() < 0.5:
+                article, cluster = earlier.key[0], earlier.cluster
         mentions.append(MentionInput((article, index), stat, cluster, vector))
     return mentions
 
@@ -74,11 +81,18 @@ def test_block_grouping_equals_the_pairwise_definition(seed: int) -> None:
     assert group_mentions(mentions, options) == naive_groups(mentions, options)
 
 
+@pytest.mark.parametrize("seed", range(8))
+def test_copied_sentences_are_grouped_without_changing_families(seed: int) -> None:
+    mentions = _random_mentions(seed, 120, copies=0.5)
+    options = FamilyOptions()
+    assert group_mentions(mentions, options) == naive_groups(mentions, options)
+
+
 def test_large_block_crosses_chunks_and_still_agrees(monkeypatch: pytest.MonkeyPatch) -> None:
     import provenance.figures as figures
 
     monkeypatch.setattr(figures, "_CHUNK", 7)  # force many row chunks on a modest block
-    mentions = _random_mentions(99, 160)
+    mentions = _random_mentions(99, 160, copies=0.3)
     options = FamilyOptions()
     assert group_mentions(mentions, options) == naive_groups(mentions, options)
 
