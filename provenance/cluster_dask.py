@@ -21,17 +21,25 @@ articles share a bucket exactly when `MinHashLSH.query` would return one for
 the other: the candidate pairs, and hence the result and its stats, are the
 same as the local run's.
 
-Still on the client, for now: the embedding nearest-neighbour search (one
-exact BLAS scan over all title-and-lead vectors, `n x 384` floats), the
-entity weights (one count per entity) and the connected components over the
-accepted links. The input documents also start on the client, as they do
-for `cluster_documents`.
+The embedding candidates (each article's `n_neighbors` nearest title-and-lead
+vectors within `rewrite_cosine`) come from the workers too: the matrix of
+unit vectors goes to every worker once, and each task runs the local
+search, `NearestNeighbors(brute, euclidean)` fitted on the whole matrix, for
+one block of query rows, so every row's neighbours are computed as the
+local run computes them. The pairs join the LSH and sentence proposals
+before step 3.
+
+Still on the client: the unit vectors themselves (`n x 384` floats, the
+matrix the workers search), the entity weights (one count per entity) and
+the connected components over the accepted links. The input documents also
+start on the client, as they do for `cluster_documents`.
 """
 
 from __future__ import annotations
 
 import functools
 import itertools
+import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -49,7 +57,6 @@ from .cluster import (
     ClusterStats,
     _check_unique,
     _components,
-    _embedding_candidates,
     _entity_weights,
     _evaluate,
     _linkable,
@@ -71,6 +78,10 @@ Pair = tuple[int, int]
 # Articles per partition. Each partition is one task per stage; a few hundred
 # articles keep the per-task overhead (~1 ms) small against the sketching.
 PARTITION_SIZE = 256
+# Query rows per neighbour-search task. Each task scans the whole matrix, so
+# blocks are larger than partitions; a multiple of scikit-learn's own chunk
+# of 256 rows, so a block splits into the same chunks the local search uses.
+NEIGHBOUR_BLOCK = 4096
 _BAND = 0
 _SENTENCE = 1
 _NO_SHINGLES = np.zeros(0, dtype=np.uint32)
@@ -122,10 +133,9 @@ def cluster_documents_dask(docs: Iterable[ClusterDoc], scheduler: "str | Client"
     # Positions in id order are the indices `cluster_documents` uses, so the
     # pairs, and the order links are measured in, are the same.
     light = [_unit_only(doc, options) for doc in ordered]
-    embedding_pairs = _embedding_candidates(light, options)
     weights = _entity_weights(ordered)
     with connect(scheduler) as client:
-        outcomes = _measured_pairs(client, ordered, embedding_pairs, weights, options, partition_size)
+        outcomes = _measured_pairs(client, ordered, light, weights, options, partition_size)
     return _result(light, outcomes)
 
 
@@ -146,7 +156,7 @@ def _unit_only(doc: ClusterDoc, options: ClusterOptions) -> _Prepared:
     return _Prepared(doc=doc, shingles=_NO_SHINGLES, unit=unit)
 
 
-def _measured_pairs(client: "Client", ordered: Sequence[ClusterDoc], embedding_pairs: set[Pair],
+def _measured_pairs(client: "Client", ordered: Sequence[ClusterDoc], light: Sequence[_Prepared],
                     weights: dict[str, float], options: ClusterOptions, partition_size: int) -> list[_Outcome]:
     import dask
     import dask.bag as db
@@ -154,9 +164,8 @@ def _measured_pairs(client: "Client", ordered: Sequence[ClusterDoc], embedding_p
     prepared = _scatter_bag(client, list(enumerate(ordered)), partition_size).map(_prepare_at, options)
     buckets = _shuffle(prepared.map_partitions(_bucket_keys, options))
     proposals = buckets.map_partitions(_bucket_pairs, options)
-    if embedding_pairs:
-        proposals = db.concat([proposals, db.from_sequence(
-            [(pair, "embedding") for pair in sorted(embedding_pairs)], partition_size=partition_size * 8)])
+    if (neighbours := _neighbour_bag(client, light, options)) is not None:
+        proposals = db.concat([proposals, neighbours])
 
     at_articles = _shuffle(db.concat([proposals.map_partitions(_requests), prepared]))
     at_pairs = _shuffle(at_articles.map_partitions(_halves))
@@ -176,6 +185,23 @@ def _scatter_bag(client: "Client", items: list[Any], partition_size: int) -> "da
     # put every article's text into the task graph, through the scheduler.
     chunks = [items[i:i + partition_size] for i in range(0, len(items), max(1, partition_size))]
     return db.from_delayed([dask.delayed(future) for future in client.scatter(chunks, hash=False)])
+
+
+def _neighbour_bag(client: "Client", light: Sequence[_Prepared], options: ClusterOptions) -> "dask.bag.Bag | None":
+    """The embedding candidate pairs, searched on the workers one block of query rows per task."""
+    import dask
+    import dask.bag as db
+
+    positions = np.array([i for i, p in enumerate(light) if p.unit is not None], dtype=np.int64)
+    if len(positions) < 2 or options.n_neighbors < 1:
+        return None  # the local rule: no search, no embedding candidates
+    matrix = np.vstack([light[i].unit for i in positions])
+    # Once per worker, not once per task; every task searches all of it.
+    [vectors] = client.scatter([(matrix, positions)], broadcast=True, hash=False)
+    blocks = [(start, min(start + NEIGHBOUR_BLOCK, len(positions)))
+              for start in range(0, len(positions), NEIGHBOUR_BLOCK)]
+    return db.from_sequence(blocks, npartitions=len(blocks)).map_partitions(
+        _neighbour_pairs, dask.delayed(vectors), options)
 
 
 def _shuffle(bag: "dask.bag.Bag") -> "dask.bag.Bag":
@@ -231,6 +257,30 @@ def _bucket_pairs(groups: Iterable[tuple[Any, list[tuple[Any, int]]]],
         elif 1 < len(positions) <= options.sentence_max_df:
             # A sentence on very many pages is furniture; see cluster_documents.
             pairs.extend((pair, "containment") for pair in itertools.combinations(positions, 2))
+    return pairs
+
+
+def _neighbour_pairs(blocks: Iterable[tuple[int, int]], vectors: tuple[np.ndarray, np.ndarray],
+                     options: ClusterOptions) -> list[tuple[Pair, Source]]:
+    """`provenance.cluster`'s embedding candidates whose first-found side is a query row in `blocks`."""
+    from sklearn.neighbors import NearestNeighbors
+
+    matrix, positions = vectors
+    k = min(options.n_neighbors + 1, len(positions))
+    # Fitting a brute-force index only keeps the matrix; the scan is per query block.
+    finder = NearestNeighbors(n_neighbors=k, algorithm="brute", metric="euclidean").fit(matrix)
+    max_distance = math.sqrt(max(0.0, 2.0 - 2.0 * options.rewrite_cosine))
+    pairs: list[tuple[Pair, Source]] = []
+    for start, end in blocks:
+        distances, neighbours = finder.kneighbors(matrix[start:end])
+        for row, (dists, cols) in enumerate(zip(distances, neighbours), start):
+            for dist, col in zip(dists, cols):
+                # The same test as the local search, so the same pairs pass.
+                if col != row and dist <= max_distance + 1e-6:
+                    a, b = int(positions[row]), int(positions[col])
+                    pairs.append(((min(a, b), max(a, b)), "embedding"))
+    # A pair both sides found is proposed twice; `_halves` merges it like any
+    # pair two generators propose, so it is counted and measured once.
     return pairs
 
 

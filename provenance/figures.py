@@ -204,6 +204,12 @@ class _Codes:
         for index, mention in enumerate(mentions):
             if mention.vector is not None:
                 self.vectors[index] = mention.vector
+        # Equal ids for byte-identical vectors (copies of one sentence); a void view hashes whole rows at once.
+        rows = np.ascontiguousarray(self.vectors).view(np.dtype((np.void, self.vectors.itemsize * dim))).ravel()
+        self.vector_id = np.unique(rows, return_inverse=True)[1].ravel()
+        class_codes: dict[tuple, int] = {}
+        self.klass = np.array([class_codes.setdefault(
+            (m.stat.value, m.stat.approx, holder_countries(m.stat.holder)), len(class_codes)) for m in mentions])
 
 
 def _block_joins(mentions: Sequence[MentionInput], members: Sequence[int], upper: Sequence[int], codes: _Codes,
@@ -215,33 +221,29 @@ def _block_joins(mentions: Sequence[MentionInput], members: Sequence[int], upper
     they are merged into one group first and the matrices run over groups.
     Between two groups the loosest threshold any pair of their members would
     get applies, which keeps the result equal to the pairwise rule.
+
+    A block too large for all pairs (a value like "1" stated thousands of
+    times) is grouped against family leaders instead: see `_leader_joins`.
     """
     groups = _Groups(mentions, members, upper, codes)
     yield from groups.internal_joins()
     compatible = np.array([[values_compatible(a, b, options.approx_tolerance) and not holders_conflict(a, b)
                             for b in groups.class_stats] for a in groups.class_stats], dtype=bool)
     count = len(groups.first)
+    if groups.lower * count > _EXACT_PAIRS:
+        a, b = _leader_joins(groups, compatible, options)
+        yield groups.first[a], groups.first[b]
+        return
     sources: list[np.ndarray] = []
     targets: list[np.ndarray] = []
     for start in range(0, groups.lower, _CHUNK):
-        stop = min(start + _CHUNK, groups.lower)
+        rows = np.arange(start, min(start + _CHUNK, groups.lower))
         # Only columns after the row can pair with it: each unordered pair once.
-        cols = slice(start + 1, count)
-        same_cluster = (groups.cluster[start:stop, None] == groups.cluster[None, cols]) & (
-            groups.cluster[start:stop, None] >= 0)
-        same_article = (groups.article[start:stop, None] == groups.article[None, cols]) & (
-            groups.article[start:stop, None] >= 0)
-        threshold = np.where(same_article, np.float32(options.cosine_same_article),
-                             np.where(same_cluster, np.float32(options.cosine_same_cluster),
-                                      np.float32(options.cosine_cross_cluster)))
-        both = groups.has_vector[start:stop, None] & groups.has_vector[None, cols]
-        cosine = groups.vectors[start:stop] @ groups.vectors[cols].T
-        join = np.where(both, cosine >= threshold, same_cluster & ~same_article)
-        join &= compatible[groups.klass[start:stop, None], groups.klass[None, cols]]
-        join &= np.arange(start + 1, count)[None, :] > np.arange(start, stop)[:, None]
+        cols = np.arange(start + 1, count)
+        join = _join_matrix(groups, rows, cols, compatible, options) & (cols[None, :] > rows[:, None])
         local_rows, local_cols = np.nonzero(join)
-        sources.append(local_rows + start)
-        targets.append(local_cols + start + 1)
+        sources.append(rows[local_rows])
+        targets.append(cols[local_cols])
         if sum(len(x) for x in sources) > 4 * count:
             # Keep memory linear: fold what is known so far into one star per component.
             folded = _star(np.concatenate(sources), np.concatenate(targets), count)
@@ -249,6 +251,77 @@ def _block_joins(mentions: Sequence[MentionInput], members: Sequence[int], upper
     if sources:
         a, b = _star(np.concatenate(sources), np.concatenate(targets), count)
         yield groups.first[a], groups.first[b]
+
+
+def _join_matrix(groups: "_Groups", rows: np.ndarray, cols: np.ndarray, compatible: np.ndarray,
+                 options: FamilyOptions) -> np.ndarray:
+    """`should_join` for every (row group, column group) pair, as one boolean matrix."""
+    row_cluster, row_article = groups.cluster[rows, None], groups.article[rows, None]
+    same_cluster = (row_cluster == groups.cluster[None, cols]) & (row_cluster >= 0)
+    same_article = (row_article == groups.article[None, cols]) & (row_article >= 0)
+    threshold = np.where(same_article, np.float32(options.cosine_same_article),
+                         np.where(same_cluster, np.float32(options.cosine_same_cluster),
+                                  np.float32(options.cosine_cross_cluster)))
+    both = groups.has_vector[rows, None] & groups.has_vector[None, cols]
+    cosine = groups.vectors[rows] @ groups.vectors[cols].T
+    join = np.where(both, cosine >= threshold, same_cluster & ~same_article)
+    return join & compatible[groups.klass[rows, None], groups.klass[None, cols]]
+
+
+# Past this many (row, column) pairs a block is grouped against family leaders, not all pairs:
+# about a second of matrix work on 2 cores.
+_EXACT_PAIRS = 20_000_000
+# Families a group is compared with in leader mode, largest first; bounds the work per group.
+_MAX_LEADERS = 4096
+
+
+def _leader_joins(groups: "_Groups", compatible: np.ndarray, options: FamilyOptions) -> tuple[np.ndarray, np.ndarray]:
+    """Joins for a block too large for all pairs: each group against the families found so far.
+
+    Groups are taken in order, a chunk at a time; each is compared with the
+    chunk and with the first group (leader) of every family found so far, the
+    `_MAX_LEADERS` largest when there are more. Every join is a real
+    `should_join` pair, so families are never merged wrongly; a group that
+    matches some member of a family but not its leader can be left out of it,
+    so a very common value may split into more families than all pairs would
+    give. Work is (groups x leaders), not groups squared.
+    """
+    count = len(groups.first)
+    parent = np.arange(count)
+    size = np.ones(count, dtype=np.int64)
+
+    def find(i: int) -> int:
+        root = i
+        while parent[root] != root:
+            root = parent[root]
+        while parent[i] != root:
+            parent[i], i = root, parent[i]
+        return root
+
+    leaders = np.zeros(0, dtype=np.int64)
+    sources: list[int] = []
+    targets: list[int] = []
+    for start in range(0, count, _CHUNK):
+        chunk = np.arange(start, min(start + _CHUNK, count))
+        cols = np.concatenate([leaders, chunk])
+        join = _join_matrix(groups, chunk, cols, compatible, options)
+        join[:, len(leaders):] &= chunk[None, :] > chunk[:, None]
+        rows, positions = np.nonzero(join)
+        # Reduced to a star per component first, so the Python unions below number at most len(cols).
+        star_from, star_to = _star(rows + len(leaders), positions, len(cols))
+        for x, y in zip(cols[star_from].tolist(), cols[star_to].tolist()):
+            a, b = find(x), find(y)
+            if a != b:
+                low, high = min(a, b), max(a, b)
+                parent[high] = low
+                size[low] += size[high]
+                sources.append(high)
+                targets.append(low)
+        roots = np.array(sorted({find(int(i)) for i in np.concatenate([leaders, chunk])}), dtype=np.int64)
+        if len(roots) > _MAX_LEADERS:
+            roots = np.sort(roots[np.argsort(-size[roots], kind="stable")[:_MAX_LEADERS]])
+        leaders = roots
+    return np.array(sources, dtype=np.int64), np.array(targets, dtype=np.int64)
 
 
 def _star(sources: np.ndarray, targets: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
@@ -275,30 +348,29 @@ class _Groups:
 
     def __init__(self, mentions: Sequence[MentionInput], members: Sequence[int], upper: Sequence[int],
                  codes: _Codes):
-        class_of: dict[tuple, int] = {}
+        class_of: dict[int, int] = {}  # corpus-wide class code -> this block's class number
         self.class_stats: list[Statistic] = []
-        index_of: dict[tuple, int] = {}
+        index_of: dict[tuple[int, ...], int] = {}
         self.members: list[list[int]] = []
         klass: list[int] = []
         self.lower = 0
         for part, indices in enumerate((members, upper)):
             for index in indices:
-                stat = mentions[index].stat
-                key = (stat.value, stat.approx, holder_countries(stat.holder))
-                if key not in class_of:
-                    class_of[key] = len(self.class_stats)
-                    self.class_stats.append(stat)
+                code = int(codes.klass[index])
+                if code not in class_of:
+                    class_of[code] = len(self.class_stats)
+                    self.class_stats.append(mentions[index].stat)
                 cluster = int(codes.cluster[index])
                 if codes.has_vector[index]:
                     # Without a cluster only the same article can lower the bar, so the article is part of the key.
-                    group_key = (class_of[key], cluster, codes.vectors[index].tobytes(),
+                    group_key = (code, cluster, int(codes.vector_id[index]),
                                  int(codes.article[index]) if cluster < 0 else -1)
                 else:
-                    group_key = ("no vector", index)
+                    group_key = (-1, index)
                 if group_key not in index_of:
                     index_of[group_key] = len(self.members)
                     self.members.append([])
-                    klass.append(class_of[key])
+                    klass.append(class_of[code])
                 self.members[index_of[group_key]].append(index)
             if part == 0:
                 self.lower = len(self.members)

@@ -223,6 +223,7 @@ def _families(groups: Sequence[Sequence[int]], inputs: Sequence[MentionInput], c
               graph: Any, copies: Mapping[str, str]) -> list[FigureFamily]:
     families: list[FigureFamily] = []
     primary_by_kb = _primary_articles_by_kb(corpus, kb)
+    by_original = _copies_by_original(copies)
     for group in groups:
         members = [inputs[i] for i in group]
         stats = [m.stat for m in members]
@@ -255,7 +256,7 @@ def _families(groups: Sequence[Sequence[int]], inputs: Sequence[MentionInput], c
                 source, via_chain = _inferred(member, donors, cluster_of, direct_chains)
             mentions_by_member[member.key] = _mention(member, corpus, source, via_chain, kb_names)
         found = list(mentions_by_member.values())
-        found += _copy_mentions(found, copies, corpus)
+        found += _copy_mentions(found, by_original, corpus)
         mentions = tuple(sorted(found, key=lambda m: (m.date or "9999", m.article, m.start)))
         primary = _primary_source(members, mentions, corpus, kb, kb_names, primary_by_kb)
         flags = _flags(stats, mentions, members, primary, value)
@@ -274,11 +275,16 @@ def _families(groups: Sequence[Sequence[int]], inputs: Sequence[MentionInput], c
     return families
 
 
-def _copy_mentions(mentions: Sequence[Mention], copies: Mapping[str, str], corpus: Corpus) -> list[Mention]:
-    """Exact copies state every figure their original states; they were stored once, so repeat the mentions."""
+def _copies_by_original(copies: Mapping[str, str]) -> dict[str, list[str]]:
     by_original: dict[str, list[str]] = defaultdict(list)
     for dup, original in sorted(copies.items()):
         by_original[original].append(dup)
+    return by_original
+
+
+def _copy_mentions(mentions: Sequence[Mention], by_original: Mapping[str, Sequence[str]],
+                   corpus: Corpus) -> list[Mention]:
+    """Exact copies state every figure their original states; they were stored once, so repeat the mentions."""
     out = []
     for mention in mentions:
         for dup in by_original.get(mention.article, ()):

@@ -121,3 +121,29 @@ def test_holders_from_different_countries_never_join() -> None:
 
 def test_no_mentions_no_families() -> None:
     assert group_mentions([]) == []
+
+
+def test_leader_mode_never_merges_what_the_rule_keeps_apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    import provenance.figures as figures
+
+    monkeypatch.setattr(figures, "_EXACT_PAIRS", 0)  # every block in leader mode
+    monkeypatch.setattr(figures, "_CHUNK", 16)
+    options = FamilyOptions()
+    for seed in range(6):
+        mentions = _random_mentions(seed, 150, copies=0.3)
+        exact = {i: n for n, family in enumerate(naive_groups(mentions, options)) for i in family}
+        for family in group_mentions(mentions, options):
+            assert len({exact[i] for i in family}) == 1
+
+
+def test_leader_mode_finds_the_families_of_well_separated_stories(monkeypatch: pytest.MonkeyPatch) -> None:
+    import provenance.figures as figures
+
+    monkeypatch.setattr(figures, "_EXACT_PAIRS", 0)
+    monkeypatch.setattr(figures, "_CHUNK", 16)
+    topics = [_unit(np.eye(16)[t] * 3 + 0.1) for t in range(3)]
+    rng = np.random.default_rng(5)
+    mentions = [MentionInput((f"a{i}", 0), _stat(17), f"c{i % 3}",
+                             _unit(topics[i % 3] + rng.normal(size=16) * 0.05)) for i in range(120)]
+    assert group_mentions(mentions) == naive_groups(mentions, FamilyOptions())
+    assert len(group_mentions(mentions)) == 3
