@@ -267,11 +267,15 @@ def cluster_documents(docs: Iterable[ClusterDoc], options: ClusterOptions = Clus
     candidates = sorted(jaccard_pairs | containment_pairs | embedding_pairs)
 
     weights = _entity_weights(ordered)
-    links = [
-        link
-        for i, j in candidates
-        if (link := _evaluate(prepared[i], prepared[j], weights, options)) is not None
-    ]
+    # A pair already joined through earlier links cannot change the clusters,
+    # so it is not measured: inside a story covered 100 times this skips
+    # almost every pair. The links kept are the ones `_components` keeps.
+    joined = _UnionFind(len(prepared))
+    links = []
+    for i, j in candidates:
+        if joined.find(i) != joined.find(j) and (link := _evaluate(prepared[i], prepared[j], weights, options)):
+            joined.union(i, j)
+            links.append(link)
     clusters = _components(prepared, index, links)
     stats = ClusterStats(
         documents=len(prepared),
@@ -505,27 +509,44 @@ def _precedence(doc: ClusterDoc) -> tuple[bool, str, int, str]:
     return (doc.published is None, doc.published or "", -len(doc.text), doc.article_id)
 
 
-def _components(prepared: Sequence[_Prepared], index: dict[str, int], links: Sequence[ClusterLink]) -> tuple[Cluster, ...]:
-    parent = list(range(len(prepared)))
+class _UnionFind:
+    """Disjoint sets over 0..n-1; roots are the lowest index, so they do not depend on the order of unions."""
 
-    def find(x: int) -> int:
+    def __init__(self, count: int):
+        self.parent = list(range(count))
+
+    def find(self, x: int) -> int:
+        parent = self.parent
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-    for link in links:
-        ra, rb = find(index[link.source]), find(index[link.target])
-        if ra != rb:
-            # Attach to the lower index so roots do not depend on link order.
-            parent[max(ra, rb)] = min(ra, rb)
+    def union(self, a: int, b: int) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return False
+        self.parent[max(ra, rb)] = min(ra, rb)
+        return True
+
+
+def _components(prepared: Sequence[_Prepared], index: dict[str, int], links: Sequence[ClusterLink]) -> tuple[Cluster, ...]:
+    """Clusters from links, keeping per cluster only the links that join something new (a spanning forest).
+
+    Links are taken in candidate order (lower index first), so whether they
+    were all measured (Dask) or measured only while still needed (local),
+    the same links are kept.
+    """
+    sets = _UnionFind(len(prepared))
+    ordered = sorted(links, key=lambda l: tuple(sorted((index[l.source], index[l.target]))))
+    kept = [link for link in ordered if sets.union(index[link.source], index[link.target])]
 
     members: dict[int, list[int]] = {}
     for i in range(len(prepared)):
-        members.setdefault(find(i), []).append(i)
+        members.setdefault(sets.find(i), []).append(i)
     links_by_root: dict[int, list[ClusterLink]] = {}
-    for link in links:
-        links_by_root.setdefault(find(index[link.source]), []).append(link)
+    for link in kept:
+        links_by_root.setdefault(sets.find(index[link.source]), []).append(link)
 
     clusters = [_make_cluster([prepared[i].doc for i in group], links_by_root.get(root, [])) for root, group in members.items()]
     return tuple(sorted(clusters, key=lambda c: c.articles))

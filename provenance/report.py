@@ -100,7 +100,7 @@ def cluster_corpus(corpus: Corpus, options: ClusterOptions = ClusterOptions(), *
 
 
 # Bump when clustering returns something else for the same inputs: cached results are then ignored.
-CLUSTER_CACHE_VERSION = "1"
+CLUSTER_CACHE_VERSION = "2"
 CLUSTER_CACHE_NAME = "clusters"
 
 
