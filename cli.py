@@ -339,6 +339,19 @@ def cluster(ctx: click.Context, as_json: bool, kb_paths: tuple[Path, ...], sched
                        f"shared figures {', '.join(link['shared_figures']) or '-'})")
 
 
+def _write_json(data: Any, out: Path | None) -> None:
+    """JSON streamed to the file: a report of 20k articles is hundreds of MB, never held as one string."""
+    import json
+
+    if out is None:
+        _write(json.dumps(data, indent=2, ensure_ascii=False) + "\n", None)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
+
+
 def _write(text: str, out: Path | None) -> None:
     if out is None:
         click.echo(text, nl=not text.endswith("\n"))
@@ -366,10 +379,8 @@ def report(ctx: click.Context, fmt: str, out: Path | None, kb_paths: tuple[Path,
 
 
 def _emit_report(data: dict, fmt: str, out: Path | None, texts: Any = None) -> None:
-    import json
-
     if fmt == "json":
-        _write(json.dumps(data, indent=2, ensure_ascii=False) + "\n", out)
+        _write_json(data, out)
     elif fmt == "md":
         from provenance.render_md import render_markdown
 
@@ -441,8 +452,6 @@ def run(ctx: click.Context, sources: tuple[str, ...], inputs: tuple[str, ...], o
     Example:
       newstrace run --allow-private -i urls.txt --out report/
     """
-    import json
-
     from provenance.export import jsonl_lines, texts_of
     from provenance.render_html import render_html
     from provenance.render_md import render_markdown
@@ -457,7 +466,7 @@ def run(ctx: click.Context, sources: tuple[str, ...], inputs: tuple[str, ...], o
         result, corpus = analyse(store, ProvenanceOptions(kb_paths=kb_paths, scheduler=scheduler))
     data = result.to_dict()
     out.mkdir(parents=True, exist_ok=True)
-    (out / "report.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    _write_json(data, out / "report.json")
     (out / "report.md").write_text(render_markdown(data), encoding="utf-8")
     (out / "report.html").write_text(render_html(data, texts_of(corpus)), encoding="utf-8")
     (out / "export.jsonl").write_text("".join(l + "\n" for l in jsonl_lines(result, corpus)), encoding="utf-8")
