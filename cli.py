@@ -340,16 +340,16 @@ def cluster(ctx: click.Context, as_json: bool, kb_paths: tuple[Path, ...], sched
 
 
 def _write_json(data: Any, out: Path | None) -> None:
-    """JSON streamed to the file: a report of 20k articles is hundreds of MB, never held as one string."""
-    import json
+    """The report as JSON, streamed: a report of 20k articles is hundreds of MB, never held as one string."""
+    from provenance.export import report_json_chunks
 
     if out is None:
-        _write(json.dumps(data, indent=2, ensure_ascii=False) + "\n", None)
+        for chunk in report_json_chunks(data):
+            click.echo(chunk, nl=False)
         return
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as handle:
-        json.dump(data, handle, indent=2, ensure_ascii=False)
-        handle.write("\n")
+        handle.writelines(report_json_chunks(data))
 
 
 def _write(text: str, out: Path | None) -> None:

@@ -248,3 +248,11 @@ class _TagChecker(HTMLParser):
             self.problems.append(f"</{tag}> closes <{self.stack[-1] if self.stack else None}>")
             return
         self.stack.pop()
+
+
+def test_streamed_report_json_parses_back_to_the_same_dict() -> None:
+    from provenance.export import report_json_chunks
+
+    sample = json.loads((Path(__file__).parent / "data" / "sample_report.json").read_text(encoding="utf-8"))
+    for data in (sample, {}, {"empty": [], "nested": {"a": [1, 2]}, "text": "Yeongdeungpo é \u201cq\u201d"}):
+        assert json.loads("".join(report_json_chunks(data))) == data
