@@ -71,16 +71,19 @@ def figure_key(stat: Statistic) -> str:
 
 
 def cluster_docs(corpus: Corpus) -> tuple[list[ClusterDoc], list[ClusterDoc]]:
-    """What the clusterer sees of each annotated article: (coverage, primary documents)."""
+    """What the clusterer sees of each article with text: (coverage, primary documents)."""
     docs: list[ClusterDoc] = []
     primary: list[ClusterDoc] = []
-    for article_id in sorted(corpus.annotations):
-        article, ann = corpus.articles[article_id], corpus.annotations[article_id]
+    # Articles extract skipped (another language, too long) are clustered too, by their text
+    # alone: a Russian wire story and its reprints are still copies of each other.
+    ids = sorted(set(corpus.annotations) | {a.id for a in corpus.articles.values() if a.status is Status.OK and a.text})
+    for article_id in ids:
+        article, ann = corpus.articles[article_id], corpus.annotations.get(article_id)
         (primary if article.is_primary else docs).append(ClusterDoc(
             article_id=article_id, text=article.text, embedding=corpus.article_vectors.get(article_id),
             published=article.published,
-            figures=frozenset(figure_key(s) for s in ann.statistics),
-            entities=frozenset(e.kb_id for e in ann.entities if e.kb_id)))
+            figures=frozenset(figure_key(s) for s in ann.statistics) if ann else frozenset(),
+            entities=frozenset(e.kb_id for e in ann.entities if e.kb_id) if ann else frozenset()))
     return docs, primary
 
 
@@ -100,7 +103,7 @@ def cluster_corpus(corpus: Corpus, options: ClusterOptions = ClusterOptions(), *
 
 
 # Bump when clustering returns something else for the same inputs: cached results are then ignored.
-CLUSTER_CACHE_VERSION = "2"
+CLUSTER_CACHE_VERSION = "3"
 CLUSTER_CACHE_NAME = "clusters"
 
 
