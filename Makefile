@@ -8,7 +8,7 @@ DEMO_OUT ?= data/demo-report
 # The PostgreSQL store tests run when a server answers here; otherwise they skip, saying so.
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install demo test test-fast eval bench bench-extract bench-numbers clean
+.PHONY: install demo test test-fast eval bench bench-extract bench-numbers bench-dask clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -41,6 +41,9 @@ bench-numbers: install
 
 bench: install
 	$(PY) -m bench.pipeline_benchmark
+
+bench-dask: install
+	$(PY) -m bench.dask_benchmark
 
 clean:
 	rm -rf build *.egg-info .pytest_cache $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm $(DEMO_OUT)

