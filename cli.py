@@ -300,7 +300,7 @@ def show(ctx: click.Context, article_id: str) -> None:
     from extract.show import render_article
 
     with _store(ctx) as store:
-        article = store.get_article(article_id)
+        article = store.get_article(article_id, allow_prefix=True)
         if article is None:
             raise UsageError(f"no article {article_id!r}; `newstrace status --json` lists the ids")
         stored = store.get_annotations(article.id)

@@ -17,6 +17,7 @@ import atexit
 import multiprocessing
 import re
 import threading
+import time
 from bisect import bisect_left, bisect_right
 from copy import deepcopy
 from dataclasses import dataclass
@@ -47,8 +48,11 @@ MAX_ANCHORS_CHECKED = 20000
 LIBXML_MAX_DEPTH = 255
 
 # Below this many characters a favor_precision body is checked against the
-# balanced extraction (see _best_body).
-PRECISE_SUSPECT_CHARS = 1000
+# balanced extraction (see _longer_balanced_body). On the extraction benchmark
+# the balanced body won on 6 of 181 pages, all with a precise body under 340
+# characters (empty, a teaser, a reprint notice), and never above; each check
+# costs a second full pass, so the limit stays low.
+PRECISE_SUSPECT_CHARS = 500
 
 # Characters of preceding text used to find an anchor again in another rendering.
 LINK_CONTEXT_CHARS = 40
@@ -81,9 +85,16 @@ class CleanOptions:
     text alone): default 0.953, without comments 0.960, favor_recall 0.959,
     favor_precision 0.964, without tables 0.957. Comments are reader
     chatter, and tables carry figures, so: precision, no comments, tables.
+    `fast` skips trafilatura's second opinion from readability and jusText:
+    with our cleaning F1 0.975 with it, 0.974 without (it fixed one page and
+    broke another), for a quarter less extraction time.
     """
 
     favor_precision: bool = True
+    fast: bool = True
+    # Off where the caller detects the language itself (ingest does, in its
+    # own process, so the extraction worker neither loads nor runs the model).
+    detect_language: bool = True
     favor_recall: bool = False
     include_comments: bool = False
     include_tables: bool = True
@@ -457,6 +468,24 @@ def _remap_links(links: Sequence[Link], spans: list[tuple[int, int]], new_text: 
 # -- HTML ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Anchor:
+    """An <a href> of the page with the text around it, to find it again in the body text."""
+
+    href: str
+    text: str
+    before: str  # up to LINK_CONTEXT_CHARS of text just before the anchor, inside its parent
+    after: str  # the first character after it, or ""
+
+
+@dataclass(frozen=True)
+class _PageMeta:
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    sitename: str | None = None
+
+
 def extract_html(html: str, url: str | None = None, *, options: CleanOptions = CleanOptions()) -> ExtractedPage:
     """Clean article text, metadata and in-body links from one decoded HTML page.
 
@@ -466,36 +495,38 @@ def extract_html(html: str, url: str | None = None, *, options: CleanOptions = C
         raise TypeError("extract_html takes decoded text; decode bytes with the page's charset first")
     from trafilatura import bare_extraction
     from trafilatura.utils import load_html
+    from trafilatura.xml import xmltotxt
 
     tree = load_html(html)
     if tree is None:
         return ExtractedPage(text="", flags=("unparseable",))
     flags = {"parser_depth"} if _depth_limit_hit(tree) else set()
     auto = _page_is_auto_generated(tree)
+    anchors, anchor_texts = _page_anchors(tree, url)
     common: dict[str, Any] = dict(url=url, include_comments=options.include_comments,
                                   include_tables=options.include_tables)
-    # Two passes, because trafilatura loses words next to links when
-    # include_links and favor_precision are combined (a paragraph's text before
-    # an inline link vanishes). The balanced pass with links gives metadata,
-    # anchors and a fallback body; the precise pass without links gives the body.
-    linked = bare_extraction(tree, with_metadata=True, include_links=True,
-                             date_extraction_params=_date_params(url, options), **common)
+    # One trafilatura pass, without links: with include_links, precision mode
+    # drops the words before an inline link (bench/extract_benchmark.py notes),
+    # so the page's own anchors are placed in the text afterwards instead.
     precise = bare_extraction(tree, favor_precision=options.favor_precision,
-                              favor_recall=options.favor_recall, **common)
-    if linked is None and precise is None:
-        return ExtractedPage(text="", flags=tuple(sorted(flags)), auto_generated=auto)
-    title = _clean_meta(linked.title) if linked is not None else None
-    cleaned = _best_body(linked, precise, url, title, options)
-    if _mostly_link_lines(cleaned.text, tree):
+                              favor_recall=options.favor_recall, fast=options.fast, **common)
+    body_text = xmltotxt(precise.body, False) if precise is not None and precise.body is not None else ""
+    # After the extraction: the metadata steps read the same tree, and the
+    # body must not depend on whether they ever change it.
+    meta = _page_metadata(tree, url, options)
+    cleaned = clean_body(body_text, _place_anchors(anchors, body_text), title=meta.title,
+                         drop_boilerplate=options.drop_boilerplate)
+    if len(cleaned.text) < PRECISE_SUSPECT_CHARS:
+        cleaned = _longer_balanced_body(tree, cleaned, url, meta.title, options, common)
+    if _mostly_link_lines(cleaned.text, anchor_texts):
         flags.add("link_list")
-    meta = linked if linked is not None else precise
     return ExtractedPage(
         text=cleaned.text,
-        title=title,
-        author=_clean_meta(meta.author),
-        published=_clean_meta(meta.date),
-        outlet=_clean_meta(meta.sitename) or _hostname(url),
-        language=detect_language(cleaned.text) or _clean_meta(meta.language),
+        title=meta.title,
+        author=meta.author,
+        published=meta.published,
+        outlet=meta.sitename or _hostname(url),
+        language=detect_language(cleaned.text) if options.detect_language else None,
         links=cleaned.links,
         auto_generated=auto,
         flags=tuple(sorted(flags | set(cleaned.flags))),
@@ -503,66 +534,237 @@ def extract_html(html: str, url: str | None = None, *, options: CleanOptions = C
     )
 
 
-def _best_body(linked: Any, precise: Any, url: str | None, title: str | None,
-               options: CleanOptions) -> CleanedBody:
-    """The precise body with links carried over, unless precision picked the wrong block."""
-    from lxml import etree
-    from trafilatura.xml import xmltotxt
+def _longer_balanced_body(tree: Any, chosen: CleanedBody, url: str | None, title: str | None,
+                          options: CleanOptions, common: dict[str, Any]) -> CleanedBody:
+    """The balanced extraction's body when it is much longer than the short precise one.
 
-    linked_text, linked_links = _body_text_and_links(linked.body, url) if linked is not None else ("", [])
-    fallback = clean_body(linked_text, linked_links, title=title, drop_boilerplate=options.drop_boilerplate)
-    if precise is None or precise.body is None:
-        return fallback
-    body = deepcopy(precise.body)
-    etree.strip_tags(body, "ref")
-    precise_text = xmltotxt(body, False)
-    links = _transfer_links(linked_text, linked_links, precise_text)
-    chosen = clean_body(precise_text, links, title=title, drop_boilerplate=options.drop_boilerplate)
-    # Precision mode occasionally settles on a reprint notice or a teaser
-    # block; a much longer balanced body is then the article.
-    if len(chosen.text) < PRECISE_SUSPECT_CHARS and len(fallback.text) > 2 * len(chosen.text):
-        return fallback
-    return chosen
-
-
-def _transfer_links(source: str, links: Sequence[Link], target: str) -> list[Link]:
-    """Find each link of `source` at the same words in `target` (another rendering of the page).
-
-    An anchor is looked up with the text around it, then alone; a bare anchor
-    is accepted only where it occurs exactly once after the previous link, so
-    a link is dropped rather than pinned to the wrong words.
+    Precision mode occasionally settles on a reprint notice or a teaser block;
+    a much longer balanced body is then the article. Only short bodies can be
+    such a case, so only they pay for this second pass.
     """
-    out: list[Link] = []
+    from trafilatura import bare_extraction
+
+    linked = bare_extraction(tree, include_links=True, **common)
+    if linked is None or linked.body is None:
+        return chosen
+    text, links = _body_text_and_links(linked.body, url)
+    fallback = clean_body(text, links, title=title, drop_boilerplate=options.drop_boilerplate)
+    return fallback if len(fallback.text) > 2 * len(chosen.text) else chosen
+
+
+def _page_metadata(tree: Any, url: str | None, options: CleanOptions) -> _PageMeta:
+    """Title, author, first publication date and site name, as trafilatura's metadata step finds them.
+
+    trafilatura's `extract_metadata` also collects categories, tags and a
+    licence and resolves the hostname against the public-suffix list; those
+    cost a third of the step, on every page, and nothing here stores them. So
+    the steps we use are called one by one, falling back to the whole step if
+    a trafilatura release renames them.
+    """
+    try:
+        from htmldate import find_date
+        from trafilatura.metadata import (META_URL, examine_meta, extract_author, extract_meta_json,
+                                          extract_sitename, extract_title, extract_url)
+    except ImportError:
+        return _whole_metadata_step(tree, url, options)
+    found = examine_meta(tree)
+    if found.author and " " not in found.author:
+        # trafilatura's rule: a one-word author in <meta> is a handle or a site name.
+        found.author = None
+    try:
+        found = extract_meta_json(tree, found)
+    except Exception:  # noqa: BLE001 - trafilatura guards its JSON-LD reader the same way
+        pass
+    title = found.title or extract_title(tree)
+    author = found.author or extract_author(tree)
+    page_url = found.url or extract_url(tree, url)
+    published = find_date(tree, **{**_date_params(url, options), "url": page_url})
+    sitename = found.sitename or extract_sitename(tree)
+    if sitename:
+        sitename = sitename.lstrip("@")
+        if sitename and "." not in sitename and not sitename[0].isupper():
+            sitename = sitename.title()
+    elif page_url:
+        match = META_URL.match(page_url)
+        sitename = match[1] if match else None
+    return _PageMeta(*(_meta_value(v) for v in (title, author, published, sitename)))
+
+
+def _whole_metadata_step(tree: Any, url: str | None, options: CleanOptions) -> _PageMeta:
+    from trafilatura.metadata import extract_metadata
+
+    found = extract_metadata(tree, url, _date_params(url, options))
+    return _PageMeta(*(_clean_meta(v) for v in (found.title, found.author, found.date, found.sitename)))
+
+
+def _meta_value(value: str | None) -> str | None:
+    # The same trimming trafilatura applies to its own metadata, so values
+    # match what `extract_metadata` would have returned.
+    from html import unescape
+
+    from trafilatura.utils import line_processing
+
+    if not isinstance(value, str):
+        return None
+    if len(value) > 10000:
+        value = value[:9999] + "…"
+    return _clean_meta(line_processing(unescape(value)))
+
+
+def _page_anchors(tree: Any, url: str | None) -> tuple[list[_Anchor], set[str]]:
+    """The page's links with their context, and the text of every <a> (for the link-list test)."""
+    anchors: list[_Anchor] = []
+    texts: set[str] = set()
+    for element in _limited(tree.iter("a"), MAX_ANCHORS_CHECKED):
+        text = " ".join(element.text_content().split())
+        texts.add(text)
+        href = element.get("href")
+        if text and href:
+            anchors.append(_Anchor(_absolute(href.strip(), url), text, _text_before(element), _char_after(element)))
+    return anchors, texts
+
+
+# Elements that start a new line in trafilatura's text: context never crosses them.
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote body br dd details div dl dt figcaption figure footer form h1 h2 h3 h4 "
+    "h5 h6 header hr html li main nav ol p pre section summary table tbody td tfoot th thead tr ul".split())
+# How far up through inline wrappers (<strong><a>, <span><em><a>) context is looked for.
+MAX_INLINE_LEVELS = 4
+MAX_CONTEXT_SIBLINGS = 8
+
+
+def _text_before(element: Any) -> str:
+    """Whitespace-normalised text just before `element` on its line, at most LINK_CONTEXT_CHARS."""
+    pieces: list[str] = []
+    length = 0
+    node = element
+    for _level in range(MAX_INLINE_LEVELS):
+        sibling = node.getprevious()
+        # Bounded: a parent holding thousands of links must not cost quadratic time.
+        for _ in range(MAX_CONTEXT_SIBLINGS):
+            if sibling is None or length >= LINK_CONTEXT_CHARS:
+                break
+            if isinstance(sibling.tag, str) and sibling.tag in _BLOCK_TAGS:
+                return _context(pieces)
+            piece = (sibling.text_content() if isinstance(sibling.tag, str) else "") + (sibling.tail or "")
+            pieces.append(piece)
+            length += len(piece)
+            sibling = sibling.getprevious()
+        parent = node.getparent()
+        if length >= LINK_CONTEXT_CHARS or sibling is not None or parent is None:
+            break
+        pieces.append(parent.text or "")
+        length += len(parent.text or "")
+        if parent.tag in _BLOCK_TAGS:
+            break
+        node = parent
+    return _context(pieces)
+
+
+def _context(pieces_backwards: list[str]) -> str:
+    raw = "".join(reversed(pieces_backwards))[-4 * LINK_CONTEXT_CHARS:]
+    return re.sub(r"\s+", " ", raw).lstrip()[-LINK_CONTEXT_CHARS:]
+
+
+def _char_after(element: Any) -> str:
+    """The first character after `element` on its line ("" at the end of a block)."""
+    node = element
+    for _level in range(MAX_INLINE_LEVELS):
+        tail = node.tail or ""
+        if tail:
+            return " " if tail[0].isspace() else tail[0]
+        following = node.getnext()
+        if following is not None:
+            if not isinstance(following.tag, str) or following.tag in _BLOCK_TAGS:
+                return ""
+            text = following.text_content()
+            return (" " if text[0].isspace() else text[0]) if text else ""
+        node = node.getparent()
+        if node is None or node.tag in _BLOCK_TAGS:
+            return ""
+    return ""
+
+
+def _place_anchors(anchors: Sequence[_Anchor], text: str) -> list[Link]:
+    """Links at the words of `text` where the page's anchors are, in text order.
+
+    First every anchor that can be found with the words before it, in page
+    order, each search starting after the previous find, so a repeated anchor
+    text ("here") lands on the right occurrence. Then anchors without usable
+    context, only where they cannot be a coincidence (see `_find_alone`) and
+    only where no link is yet. Menu links match nothing, which keeps them out.
+    """
     cursor = 0
-    for link in links:
-        start = _find_anchor(source, link.start, link.end, target, cursor)
+    spans: list[tuple[int, int, str]] = []
+    pending: list[tuple[_Anchor, int]] = []
+    for anchor in anchors:
+        start = _find_with_context(text, anchor, cursor)
+        if start is None:
+            pending.append((anchor, cursor))
+            continue
+        cursor = start + len(anchor.text)
+        spans.append((start, cursor, anchor.href))
+    for anchor, bound in pending:
+        start = _find_alone(text, anchor, bound)
         if start is None:
             continue
-        end = start + (link.end - link.start)
-        out.append(Link(link.href, target[start:end], start, end, link.kind))
-        cursor = end
-    return out
+        end = start + len(anchor.text)
+        if not any(s < end and start < e for s, e, _href in spans):
+            spans.append((start, end, anchor.href))
+    return [Link(href, text[s:e], s, e, "hyperlink") for s, e, href in sorted(spans)]
 
 
-def _find_anchor(source: str, start: int, end: int, target: str, cursor: int) -> int | None:
-    anchor = source[start:end]
-    before = source[max(0, start - LINK_CONTEXT_CHARS):start]
-    line_before = before[before.rfind("\n") + 1:]
-    after = source[end:end + 1]
-    for prefix, suffix in ((before, after), (line_before, after), (before, ""), (line_before, "")):
-        if not prefix:
-            continue
-        found = target.find(prefix + anchor + suffix, cursor)
+def _find_with_context(text: str, anchor: _Anchor, cursor: int) -> int | None:
+    """Where `anchor` is in `text` at or after `cursor`, judged by the words before it."""
+    before = anchor.before
+    if not before.strip():
+        return None
+    stripped = before.rstrip()
+    word = stripped[stripped.rfind(" ") + 1:]
+    # The page's whitespace is not always trafilatura's: try the context with
+    # and without a separating space, then only the last word of it.
+    for prefix, suffix in ((before, anchor.after), (before, ""), (stripped + " ", anchor.after),
+                           (word + " ", anchor.after), (word, anchor.after)):
+        # The context may reach back over the previous link, which lies before the cursor.
+        found = text.find(prefix + anchor.text + suffix, max(0, cursor - len(prefix)))
         if found >= 0:
             return found + len(prefix)
-    for suffix in (after, ""):
-        found = target.find(anchor + suffix, cursor)
-        if found >= 0 and target.find(anchor + suffix, found + 1) < 0:
+    return None
+
+
+# A bare anchor this long, unique in the text or starting a line, is not there by chance.
+MIN_UNIQUE_ANCHOR_CHARS = 12
+# A one-character line ("J", "5") matches an anchor by chance; a word does not.
+MIN_LINE_ANCHOR_CHARS = 2
+
+
+def _find_alone(text: str, anchor: _Anchor, cursor: int) -> int | None:
+    """Where an anchor with no usable context is, if only one place can be meant.
+
+    That is: a whole line or table cell; at the start of one and followed by
+    the same character as on the page, if the anchor text is long; or the
+    only occurrence of a long anchor text.
+    """
+    if len(anchor.text) < MIN_LINE_ANCHOR_CHARS:
+        return None
+    long_text = len(anchor.text) >= MIN_UNIQUE_ANCHOR_CHARS
+    found = text.find(anchor.text, cursor)
+    while found >= 0:
+        end = found + len(anchor.text)
+        starts = found == 0 or text[found - 1] == "\n" or text[max(0, found - 2):found] == "| "
+        rest = text[end:end + 2]
+        whole = rest[:1] in ("", "\n") or rest == " |"
+        if starts and (whole or (long_text and anchor.after and rest[:1] == anchor.after)):
+            return found
+        found = text.find(anchor.text, found + 1)
+    if long_text:
+        found = text.find(anchor.text, cursor)
+        if found >= 0 and text.find(anchor.text, found + 1) < 0:
             return found
     return None
 
 
-def _mostly_link_lines(text: str, tree: Any) -> bool:
+def _mostly_link_lines(text: str, anchor_texts: set[str]) -> bool:
     """True when most of the text is lines that are each the whole text of some link on the page.
 
     trafilatura's fallback extractor returns menus as plain lines without
@@ -571,8 +773,7 @@ def _mostly_link_lines(text: str, tree: Any) -> bool:
     lines = [line for line in text.split("\n") if line]
     if len(lines) < MIN_LINKS_FOR_LINK_LIST:
         return False
-    anchors = {" ".join(a.text_content().split()) for a in _limited(tree.iter("a"), MAX_ANCHORS_CHECKED)}
-    linked_chars = sum(len(line) for line in lines if line in anchors)
+    linked_chars = sum(len(line) for line in lines if line in anchor_texts)
     return _is_link_list(linked_chars, sum(len(line) for line in lines))
 
 
@@ -624,22 +825,48 @@ def _depth_limit_hit(tree: Any) -> bool:
     # The parser's log is reset on every parse, so it speaks about this page.
     if any("depth" in entry.message.lower() for entry in HTML_PARSER.error_log):
         return True
+    return bool(_AT_MAX_DEPTH(tree))
+
+
+def _at_max_depth_xpath() -> Any:
     from lxml import etree
 
-    depth = 0
-    for event, _element in etree.iterwalk(tree, events=("start", "end")):
-        depth += 1 if event == "start" else -1
-        if depth >= LIBXML_MAX_DEPTH:
-            return True
-    return False
+    # One child step per level: libxml2 answers it in a single walk of the
+    # tree, where a Python loop over every element cost five times as much.
+    return etree.XPath("boolean(" + "/*" * LIBXML_MAX_DEPTH + ")")
+
+
+class _LazyXPath:
+    """Compiled on first use, so importing this module does not import lxml."""
+
+    def __init__(self, build: Callable[[], Any]) -> None:
+        self._build = build
+        self._compiled: Any = None
+
+    def __call__(self, tree: Any) -> Any:
+        if self._compiled is None:
+            self._compiled = self._build()
+        return self._compiled(tree)
+
+
+_AT_MAX_DEPTH = _LazyXPath(_at_max_depth_xpath)
 
 
 def _page_is_auto_generated(tree: Any) -> bool:
     # The disclaimer often sits in a footer trafilatura throws away, so look at
     # every visible text node, not only the extracted body.
-    nodes = tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)"
-                       " and not(ancestor::noscript) and not(ancestor::template)]")
-    return is_auto_generated_note(" ".join(str(n) for n in nodes))
+    return is_auto_generated_note(" ".join(_VISIBLE_TEXT(tree)))
+
+
+def _visible_text_xpath() -> Any:
+    from lxml import etree
+
+    # Plain strings: lxml's default "smart" strings carry a parent reference each, which nothing here needs.
+    return etree.XPath("//body//text()[not(ancestor::script) and not(ancestor::style)"
+                       " and not(ancestor::noscript) and not(ancestor::template)]", smart_strings=False)
+
+
+_VISIBLE_TEXT = _LazyXPath(_visible_text_xpath)
 
 
 # Marker pairs for anchor boundaries. They must be printable (trafilatura
@@ -860,11 +1087,12 @@ WORKER_START_TIMEOUT_S = 120.0
 
 
 def _worker_main(conn: Any) -> None:
-    # Load the heavy modules and the language model before announcing
-    # readiness, so a job's deadline measures extraction, not start-up.
+    # Load the heavy modules before announcing readiness, so a job's deadline
+    # measures extraction, not start-up. Not the language model: it takes
+    # longer to load than trafilatura and ingest detects languages itself;
+    # other callers load it with their first job.
     import trafilatura  # noqa: F401
 
-    detect_language("warm up the language model with a short sentence")
     conn.send(("ready", None))
     while True:
         try:
@@ -894,8 +1122,11 @@ class ExtractionWorker:
     """One long-lived extraction process, replaced whenever it dies or overruns.
 
     Calls are serialised: one worker runs one job at a time. Use several
-    workers for parallelism. Programs using it must guard their entry point
-    with `if __name__ == "__main__":`, because "spawn" re-imports the main module.
+    workers for parallelism. A job can be sent with `submit` and collected
+    later, so the caller's own work (reading the next file, storing the last
+    result) overlaps with the extraction. Programs using it must guard their
+    entry point with `if __name__ == "__main__":`, because "spawn" re-imports
+    the main module.
     """
 
     def __init__(self, context: str = "spawn", start_timeout_s: float = WORKER_START_TIMEOUT_S) -> None:
@@ -903,21 +1134,51 @@ class ExtractionWorker:
         self.start_timeout_s = start_timeout_s
         self._process: Any = None
         self._conn: Any = None
+        self._ready = False
+        self._started_at = 0.0
+        self._outstanding: PendingCall | None = None
         self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Begin starting the process without waiting for it, so its imports overlap with the caller's."""
+        with self._lock:
+            if self._process is None or not self._process.is_alive():
+                self._spawn()
 
     def call(self, func: Callable[..., Any], *args: Any, timeout_s: float, **kwargs: Any) -> Any:
         """Run a picklable top-level `func(*args, **kwargs)` in the worker, within `timeout_s` seconds."""
+        return self.submit(func, *args, timeout_s=timeout_s, **kwargs).result()
+
+    def submit(self, func: Callable[..., Any], *args: Any, timeout_s: float, **kwargs: Any) -> "PendingCall":
+        """Send `func(*args, **kwargs)` to the worker; its `timeout_s` counts from now."""
         with self._lock:
+            if self._outstanding is not None:
+                raise RuntimeError("the extraction worker runs one job at a time; collect the last one first")
             conn = self._ensure_started()
             try:
                 conn.send((func, args, kwargs))
-                ready = conn.poll(timeout_s)
+            except (BrokenPipeError, EOFError, OSError) as exc:
+                self._replace()
+                raise ExtractorCrashed(f"extraction worker died: {exc}") from exc
+            pending = PendingCall(self, time.monotonic() + timeout_s, timeout_s)
+            self._outstanding = pending
+            return pending
+
+    def _collect(self, pending: "PendingCall") -> Any:
+        with self._lock:
+            if self._outstanding is not pending:
+                raise RuntimeError("this job was already collected, or its worker was replaced")
+            self._outstanding = None
+            conn = self._conn
+            try:
+                # A result that arrived while the caller was busy is taken even past the deadline.
+                ready = conn.poll(max(0.0, pending.deadline - time.monotonic()))
             except (BrokenPipeError, EOFError, OSError) as exc:
                 self._replace()
                 raise ExtractorCrashed(f"extraction worker died: {exc}") from exc
             if not ready:
                 self._replace()
-                raise ExtractionTimeout(f"extraction took longer than {timeout_s:g} s; worker restarted")
+                raise ExtractionTimeout(f"extraction took longer than {pending.timeout_s:g} s; worker restarted")
             try:
                 status, payload = conn.recv()
             except (EOFError, OSError) as exc:
@@ -933,12 +1194,15 @@ class ExtractionWorker:
 
     def close(self) -> None:
         with self._lock:
-            if self._conn is not None:
+            idle = self._ready and self._outstanding is None
+            if self._conn is not None and idle:
                 try:
                     self._conn.send(None)
                 except (BrokenPipeError, OSError):
                     pass
-            self._stop(grace_s=2.0)
+            self._outstanding = None
+            # A worker still busy with an abandoned job (an interrupted batch) is not waited for.
+            self._stop(grace_s=2.0 if idle else 0.0)
 
     def __enter__(self) -> "ExtractionWorker":
         return self
@@ -946,9 +1210,7 @@ class ExtractionWorker:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _ensure_started(self) -> Any:
-        if self._process is not None and self._process.is_alive():
-            return self._conn
+    def _spawn(self) -> None:
         self._stop(grace_s=0.0)
         ctx = multiprocessing.get_context(self.context)
         parent_conn, child_conn = ctx.Pipe(duplex=True)
@@ -956,16 +1218,25 @@ class ExtractionWorker:
                               name="newstrace-extract")
         process.start()
         child_conn.close()
-        self._process, self._conn = process, parent_conn
-        if not parent_conn.poll(self.start_timeout_s):
+        self._process, self._conn, self._ready = process, parent_conn, False
+        self._started_at = time.monotonic()
+
+    def _ensure_started(self) -> Any:
+        if self._process is None or not self._process.is_alive():
+            self._spawn()
+        if self._ready:
+            return self._conn
+        conn = self._conn
+        if not conn.poll(max(0.0, self._started_at + self.start_timeout_s - time.monotonic())):
             self._stop(grace_s=0.0)
             raise ExtractorCrashed(f"extraction worker did not start within {self.start_timeout_s:g} s")
         try:
-            parent_conn.recv()
+            conn.recv()
         except (EOFError, OSError) as exc:
             code = self._stop(grace_s=0.0)
             raise ExtractorCrashed(f"extraction worker failed to start (exit code {code})") from exc
-        return parent_conn
+        self._ready = True
+        return conn
 
     def _replace(self) -> int | None:
         # The replacement starts lazily on the next call, so a batch that ends
@@ -975,6 +1246,7 @@ class ExtractionWorker:
     def _stop(self, grace_s: float) -> int | None:
         process, conn = self._process, self._conn
         self._process = self._conn = None
+        self._ready = False
         if process is None:
             return None
         process.join(grace_s)
@@ -984,6 +1256,19 @@ class ExtractionWorker:
         if conn is not None:
             conn.close()
         return process.exitcode
+
+
+@dataclass(frozen=True, eq=False)
+class PendingCall:
+    """A job sent to an ExtractionWorker and not yet collected."""
+
+    worker: ExtractionWorker
+    deadline: float  # time.monotonic() by which the result must have arrived
+    timeout_s: float
+
+    def result(self) -> Any:
+        """The job's return value; raises what the job raised, ExtractionTimeout or ExtractorCrashed."""
+        return self.worker._collect(self)
 
 
 _default_worker: ExtractionWorker | None = None
@@ -1008,7 +1293,19 @@ def extract_in_worker(html: str, url: str | None = None, timeout_s: float = DEFA
     Raises ExtractionTimeout or ExtractorCrashed; either way the worker is
     replaced and the next call works, so a batch can record the failure and go on.
     """
-    return (worker or default_worker()).call(_extract_job, html, url, options, timeout_s=timeout_s)
+    result: ExtractedPage = start_extraction(html, url, timeout_s, options=options, worker=worker).result()
+    return result
+
+
+def start_extraction(html: str, url: str | None = None, timeout_s: float = DEFAULT_EXTRACT_TIMEOUT_S,
+                     *, options: CleanOptions = CleanOptions(),
+                     worker: ExtractionWorker | None = None) -> PendingCall:
+    """Send `extract_html` to the worker and return at once; `.result()` gives the ExtractedPage.
+
+    The wall-clock limit counts from this call. Raises ExtractorCrashed if
+    the worker cannot take the job.
+    """
+    return (worker or default_worker()).submit(_extract_job, html, url, options, timeout_s=timeout_s)
 
 
 def _extract_job(html: str, url: str | None, options: CleanOptions) -> ExtractedPage:

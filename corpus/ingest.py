@@ -9,6 +9,7 @@ network or extraction work.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import re
 import sys
@@ -18,9 +19,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
-from .clean import ExtractionTimeout, ExtractorCrashed, extract_in_worker, is_article, parse_text_file
+from .clean import (CleanOptions, ExtractionTimeout, ExtractionWorker, ExtractorCrashed, PendingCall, default_worker,
+                    is_article, parse_text_file, start_extraction)
 from .decode import decode_body
-from .errors import FetchError, UsageError
+from .errors import FetchError, StoreError, UsageError
 from .fetch import Fetcher, FetchOptions
 from .language import detect_language
 from .records import Article, Extracted, IngestSummary, RawResponse, Status
@@ -30,7 +32,9 @@ from .urls import InvalidURL, canonical_url, content_id, looks_like_url, outlet_
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 TEXT_SUFFIXES = (".txt", ".text")
 WARC_SUFFIXES = (".warc", ".warc.gz")
-EXTRACTOR_VERSION = "newstrace-clean/1"
+# /2: one precise trafilatura pass in fast mode, links placed from the page's own anchors.
+EXTRACTOR_VERSION = "newstrace-clean/2"
+_WORKER_CLEAN_OPTIONS = CleanOptions(detect_language=False)
 
 
 @dataclass(frozen=True)
@@ -164,49 +168,93 @@ def ingest(sources: Iterable[Source], store: Store, options: IngestOptions = Ing
     run_id = run_id or uuid.uuid4().hex[:12]
     counts = {"ok": 0, "duplicate": 0, "unchanged": 0, "no_article": 0, "failed": 0}
     failures: list[tuple[str, str, str]] = []
+
+    def report(result: ItemResult) -> None:
+        bucket = result.status if result.status in counts else "failed"
+        counts[bucket] += 1
+        if bucket == "failed":
+            failures.append((result.source.label, result.status, result.reason or ""))
+        if on_item:
+            on_item(result)
+
     with Fetcher(options.fetch) as fetcher:
-        runner = _Runner(store, options, fetcher, run_id)
+        runner = _Runner(store, options, fetcher, run_id, default_worker())
         for source in sources:
             for result in runner.run(source):
-                bucket = result.status if result.status in counts else "failed"
-                counts[bucket] += 1
-                if bucket == "failed":
-                    failures.append((result.source.label, result.status, result.reason or ""))
-                if on_item:
-                    on_item(result)
+                report(result)
+        for result in runner.flush():
+            report(result)
     return IngestSummary(ok=counts["ok"], duplicate=counts["duplicate"], unchanged=counts["unchanged"],
                          no_article=counts["no_article"], failed=counts["failed"], failures=tuple(failures))
 
 
-class _Runner:
-    """Per-run state: the store, options, and the shared fetcher with its host politeness."""
+@dataclass(frozen=True)
+class _Document:
+    """A decoded input on its way to the store, with what its row needs besides the extraction."""
 
-    def __init__(self, store: Store, options: IngestOptions, fetcher: Fetcher, run_id: str):
+    source: Source
+    base: Article
+    text: str
+    url: str | None
+    raw: RawResponse | None
+    body: bytes
+    alias: str | None
+
+
+# The document in flight and its job in the worker (None when the worker could not take it).
+_InFlight = tuple[_Document, "PendingCall | None"]
+
+
+class _Runner:
+    """Per-run state: the store, options, the shared fetcher and the extraction pipeline.
+
+    Local files and WARC records are pipelined: while the worker extracts one
+    document, this process stores the previous one and reads, hashes, looks
+    up and decodes the next. Stores still happen in input order, one
+    committed transaction per document before it is reported, so duplicates,
+    resume after kill -9 and the report order are as without the pipeline.
+    At most one document is in flight; every other path waits for it first.
+    """
+
+    def __init__(self, store: Store, options: IngestOptions, fetcher: Fetcher, run_id: str,
+                 worker: ExtractionWorker):
         self.store = store
         self.options = options
         self.fetcher = fetcher
         self.run_id = run_id
+        self.worker = worker
+        self._pending: _InFlight | None = None
+        self._warm = False
 
     def run(self, source: Source) -> Iterator[ItemResult]:
-        if source.kind == "invalid":
-            reason = source.error or "invalid_input"
-            self.store.log_input(run_id=self.run_id, input_ref=source.label, status="invalid_input", reason=reason)
-            yield ItemResult(source, "invalid_input", reason)
-        elif source.kind == "url":
-            yield self._url(source)
-        elif source.path is not None and _file_kind(source.path) == "warc":
+        if source.kind == "file" and source.path is not None and _file_kind(source.path) == "warc":
             yield from self._warc(source)
+        elif source.kind == "file":
+            yield from self._file(source)
         else:
-            yield self._file(source)
+            # URL aliases of the document in flight are not stored yet, so a
+            # URL is looked up only once nothing is in flight.
+            yield from self.flush()
+            if source.kind == "invalid":
+                yield self._invalid(source, source.error or "invalid_input")
+            else:
+                yield from self._url(source)
+
+    def flush(self) -> Iterator[ItemResult]:
+        """Finish the document in flight, if any."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            yield self._complete(pending[0], self._collect(*pending))
 
     # -- URLs ---------------------------------------------------------------------------
 
-    def _url(self, source: Source) -> ItemResult:
+    def _url(self, source: Source) -> Iterator[ItemResult]:
         canonical = canonical_url(source.ref)
         article_id = url_id(canonical)
         existing = self.store.find_alias(source.ref) or self.store.find_alias(canonical)
         if existing is not None and existing.status is not Status.FAILED_TRANSIENT and not self._upgrade(existing):
-            return ItemResult(source, "unchanged", existing.reason, existing.id)
+            yield ItemResult(source, "unchanged", existing.reason, existing.id)
+            return
         previous_attempts = existing.attempts if existing else 0
         base = Article(id=article_id, url=source.ref, final_url=None, canonical_url=canonical, source_path=None,
                        status=Status.FAILED_TRANSIENT, is_primary=self.options.primary, fetched_at=now(),
@@ -217,31 +265,35 @@ class _Runner:
             failed = replace(base, status=exc.status, reason=exc.reason,
                              attempts=previous_attempts + exc.attempts, redirect_chain=exc.redirect_chain,
                              next_attempt_at=_retry_at(exc) if exc.status is Status.FAILED_TRANSIENT else None)
-            return self._save(source, failed)
+            yield self._save(source, failed)
+            return
         base = replace(base, status=Status.OK, final_url=raw.final_url, redirect_chain=raw.redirect_chain,
                        attempts=previous_attempts + raw.attempts, fetched_at=raw.fetched_at)
-        return self._from_bytes(source, base, raw.body, raw.header("content-type"), "html", raw=raw)
+        yield from self._from_bytes(source, base, raw.body, raw.header("content-type"), "html", raw=raw)
 
     # -- files --------------------------------------------------------------------------
 
-    def _file(self, source: Source) -> ItemResult:
+    def _file(self, source: Source) -> Iterator[ItemResult]:
         assert source.path is not None
         try:
             body = source.path.read_bytes()
         except OSError as exc:
-            reason = f"unreadable: {exc.strerror}"
-            self.store.log_input(run_id=self.run_id, input_ref=source.label, status="invalid_input", reason=reason)
-            return ItemResult(source, "invalid_input", reason)
+            yield from self.flush()
+            yield self._invalid(source, f"unreadable: {exc.strerror}")
+            return
         article_id = content_id(body)
         alias = "file:" + str(source.path)
+        yield from self._settle(article_id)
         existing = self.store.get_article(article_id)
         if existing is not None and existing.id == article_id and not self._upgrade(existing):
-            return ItemResult(source, "unchanged", existing.reason, existing.id)
+            yield from self.flush()
+            yield ItemResult(source, "unchanged", existing.reason, existing.id)
+            return
         base = Article(id=article_id, url=None, final_url=None, canonical_url=None, source_path=str(source.path),
                        status=Status.OK, is_primary=self.options.primary, fetched_at=now(),
                        extractor_version=EXTRACTOR_VERSION)
         kind = _file_kind(source.path) or "html"
-        return self._from_bytes(source, base, body, None, kind, alias=alias)
+        yield from self._from_bytes(source, base, body, None, kind, alias=alias)
 
     def _warc(self, source: Source) -> Iterator[ItemResult]:
         assert source.path is not None
@@ -253,18 +305,23 @@ class _Runner:
                 try:
                     canonical = canonical_url(raw.requested_url)
                 except (InvalidURL, ValueError) as exc:
+                    yield from self.flush()
                     yield self._invalid(record_source, f"invalid_url: {exc}")
                     continue
                 article_id = url_id(canonical)
+                yield from self._settle(article_id)
                 if self.store.get_article(article_id) is not None:
+                    yield from self.flush()
                     yield ItemResult(record_source, "unchanged", None, article_id)
                     continue
                 base = Article(id=article_id, url=raw.requested_url, final_url=raw.final_url,
                                canonical_url=canonical, source_path=str(source.path), status=Status.OK,
                                is_primary=self.options.primary, fetched_at=raw.fetched_at,
                                extractor_version=EXTRACTOR_VERSION)
-                yield self._from_bytes(record_source, base, raw.body, raw.header("content-type"), "html", raw=raw)
+                yield from self._from_bytes(record_source, base, raw.body, raw.header("content-type"), "html",
+                                            raw=raw)
         except (OSError, ValueError) as exc:
+            yield from self.flush()
             yield self._invalid(source, f"bad_warc: {exc}")
 
     def _invalid(self, source: Source, reason: str) -> ItemResult:
@@ -275,38 +332,93 @@ class _Runner:
         """A stored document is redone only to mark it primary when asked now."""
         return self.options.primary and not existing.is_primary and existing.status is Status.OK
 
+    def _settle(self, article_id: str) -> Iterator[ItemResult]:
+        """Store the document in flight first if it is this one, so the lookup sees it (same bytes twice)."""
+        if self._pending is not None and self._pending[0].base.id == article_id:
+            yield from self.flush()
+
     # -- shared tail: decode, extract, decide, store -------------------------------------
 
     def _from_bytes(self, source: Source, base: Article, body: bytes, content_type: str | None, kind: str, *,
-                    raw: RawResponse | None = None, alias: str | None = None) -> ItemResult:
+                    raw: RawResponse | None = None, alias: str | None = None) -> Iterator[ItemResult]:
         decoded = decode_body(body, content_type)
         base = replace(base, encoding=decoded.encoding, encoding_source=decoded.source)
-        if not decoded.text.strip():
-            return self._save(source, replace(base, status=Status.NO_ARTICLE, reason="empty_body"), raw, body, alias)
-        try:
-            extracted = self._extract(decoded.text, base.final_url or base.url, kind)
-        except ExtractionTimeout:
-            return self._save(source, replace(base, status=Status.FAILED_PERMANENT, reason="extraction_timeout"),
-                              raw, body, alias)
-        except ExtractorCrashed:
-            return self._save(source, replace(base, status=Status.FAILED_TRANSIENT, reason="extractor_crash"),
-                              raw, body, alias)
-        article = _with_extracted(base, extracted)
-        missing = is_article(extracted)
-        if missing:
-            article = replace(article, status=Status.NO_ARTICLE, reason=missing)
-        return self._save(source, article, raw, body, alias)
+        document = _Document(source, base, decoded.text, base.final_url or base.url, raw, body, alias)
+        if not decoded.text.strip() or kind == "text":
+            yield from self.flush()
+            if not decoded.text.strip():
+                yield self._save(source, replace(base, status=Status.NO_ARTICLE, reason="empty_body"), raw, body,
+                                 alias)
+            else:
+                yield self._complete(document, parse_text_file(decoded.text))
+            return
+        self._warm_up()
+        # The worker runs one job at a time: take the previous result, hand over
+        # this page, then store the previous document while the page is extracted.
+        previous, self._pending = self._pending, None
+        outcome = self._collect(*previous) if previous is not None else None
+        self._pending = (document, self._submit(document))
+        if previous is not None and outcome is not None:
+            yield self._complete(previous[0], outcome)
 
-    def _extract(self, text: str, url: str | None, kind: str) -> Extracted:
-        if kind == "text":
-            return parse_text_file(text)
+    def _warm_up(self) -> None:
+        """Start the worker and load the language model side by side, once, when the first page needs them.
+
+        Not earlier: a rerun with nothing new must not pay for either.
+        """
+        if self._warm:
+            return
+        self._warm = True
+        self.worker.start()
+        try:
+            detect_language("Load the language model while the extraction worker imports trafilatura.")
+        except OSError as exc:
+            # py3langid unpacks its model into a temporary file first.
+            if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+                raise StoreError("disk full or write error while unpacking the language model; free space and "
+                                 "rerun (committed articles are kept)") from exc
+            raise
+
+    def _submit(self, document: _Document) -> PendingCall | None:
+        try:
+            return self._start(document)
+        except ExtractorCrashed:
+            return None  # retried by _collect
+
+    def _start(self, document: _Document) -> PendingCall:
+        # The language is detected here (_with_extracted), off the worker's
+        # critical path: this process waits for the worker most of the time.
+        return start_extraction(document.text, document.url, self.options.extract_timeout,
+                                options=_WORKER_CLEAN_OPTIONS, worker=self.worker)
+
+    def _collect(self, document: _Document,
+                 call: PendingCall | None) -> Extracted | ExtractionTimeout | ExtractorCrashed:
+        """The extraction of `document`, or the error that ended it, after retrying crashes in a fresh worker."""
         for attempt in range(self.options.crash_retries + 1):
             try:
-                return extract_in_worker(text, url, self.options.extract_timeout)
-            except ExtractorCrashed:
+                if call is None:
+                    call = self._start(document)
+                return call.result()
+            except ExtractionTimeout as exc:
+                return exc
+            except ExtractorCrashed as exc:
                 if attempt == self.options.crash_retries:
-                    raise
+                    return exc
+                call = None
         raise AssertionError("unreachable")
+
+    def _complete(self, document: _Document, outcome: Extracted | ExtractionTimeout | ExtractorCrashed) -> ItemResult:
+        base = document.base
+        if isinstance(outcome, ExtractionTimeout):
+            article = replace(base, status=Status.FAILED_PERMANENT, reason="extraction_timeout")
+        elif isinstance(outcome, ExtractorCrashed):
+            article = replace(base, status=Status.FAILED_TRANSIENT, reason="extractor_crash")
+        else:
+            article = _with_extracted(base, outcome)
+            missing = is_article(outcome)
+            if missing:
+                article = replace(article, status=Status.NO_ARTICLE, reason=missing)
+        return self._save(document.source, article, document.raw, document.body, document.alias)
 
     def _save(self, source: Source, article: Article, raw: RawResponse | None = None,
               body: bytes | None = None, alias: str | None = None) -> ItemResult:

@@ -22,6 +22,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +145,13 @@ results = sa.Table(
 
 _V1_TABLES = (meta_table, articles, raw_responses, links, aliases, ingest_log, annotations)
 _V2_TABLES = (embeddings, results)
+
+# save_article's statements, built once and run with parameters (see _upsert_statement).
+_FIRST_COPY = (sa.select(articles.c.id)
+               .where(articles.c.content_hash == sa.bindparam("content_hash"),
+                      articles.c.status == Status.OK.value, articles.c.id != sa.bindparam("article_id"))
+               .order_by(articles.c.updated_at, articles.c.id).limit(1))
+_DELETE_LINKS = links.delete().where(links.c.article_id == sa.bindparam("article_id"))
 
 
 def now() -> str:
@@ -272,13 +280,7 @@ class Store:
 
     def _upsert(self, conn: Connection, table: sa.Table, row: dict[str, Any], keys: Sequence[str],
                 update: bool = True) -> None:
-        insert = _dialect_insert(conn, table).values(**row)
-        if update:
-            stmt = insert.on_conflict_do_update(
-                index_elements=list(keys), set_={k: v for k, v in row.items() if k not in keys})
-        else:
-            stmt = insert.on_conflict_do_nothing(index_elements=list(keys))
-        conn.execute(stmt)
+        conn.execute(_upsert_statement(conn.dialect.name, table.name, tuple(row), tuple(keys), update), row)
 
     # -- ingest -------------------------------------------------------------------------
 
@@ -298,16 +300,13 @@ class Store:
         """
         with self.write() as conn:
             if article.status is Status.OK and article.content_hash:
-                first = conn.execute(
-                    sa.select(articles.c.id).where(
-                        articles.c.content_hash == article.content_hash,
-                        articles.c.status == Status.OK.value, articles.c.id != article.id,
-                    ).order_by(articles.c.updated_at, articles.c.id).limit(1)).scalar()
+                first = conn.execute(_FIRST_COPY, {"content_hash": article.content_hash,
+                                                   "article_id": article.id}).scalar()
                 if first:
                     article = _as_duplicate(article, first)
             row = _article_row(article)
             self._upsert(conn, articles, row, ["id"])
-            conn.execute(links.delete().where(links.c.article_id == article.id))
+            conn.execute(_DELETE_LINKS, {"article_id": article.id})
             if article.links:
                 conn.execute(links.insert(), [
                     {"article_id": article.id, "seq": i, "href": ln.href, "anchor": ln.text,
@@ -329,7 +328,7 @@ class Store:
             for name in {alias, article.url, article.canonical_url, article.final_url} - {None, ""}:
                 self._upsert(conn, aliases, {"alias": name, "article_id": article.id}, ["alias"])
             if input_ref:
-                conn.execute(ingest_log.insert().values(
+                conn.execute(ingest_log.insert(), dict(
                     run_id=run_id, input=input_ref, status=article.status.value, reason=article.reason,
                     article_id=article.id, at=now()))
             return SaveResult(article.status.value, article.id)
@@ -338,20 +337,26 @@ class Store:
                   article_id: str | None = None) -> None:
         """Record an input that produced no article row (e.g. an invalid URL line)."""
         with self.write() as conn:
-            conn.execute(ingest_log.insert().values(
+            conn.execute(ingest_log.insert(), dict(
                 run_id=run_id, input=input_ref, status=status, reason=reason, article_id=article_id, at=now()))
 
     # -- reading articles ---------------------------------------------------------------
 
-    def get_article(self, article_id: str) -> Article | None:
+    def get_article(self, article_id: str, *, allow_prefix: bool = False) -> Article | None:
+        """The article with this id; with `allow_prefix`, also a unique id prefix (what people type).
+
+        The prefix search scans the table, so ingest's "seen this id?" checks never use it.
+        """
         with self.read() as conn:
             row = conn.execute(sa.select(articles).where(articles.c.id == article_id)).mappings().first()
-            if row is None:
+            if row is None and allow_prefix:
                 row = conn.execute(sa.select(articles).where(articles.c.id.like(f"{article_id}%"))
                                    .limit(2)).mappings().all()
                 if len(row) != 1:
                     return None
                 row = row[0]
+            if row is None:
+                return None
             return _article(row, self._links(conn, row["id"]))
 
     def _links(self, conn: Connection, article_id: str) -> tuple[Link, ...]:
@@ -480,12 +485,21 @@ class Store:
                     for t in metadata.sorted_tables}
 
 
-def _dialect_insert(conn: Connection, table: sa.Table) -> Any:
-    if conn.dialect.name == "postgresql":
+@lru_cache(maxsize=64)
+def _upsert_statement(dialect: str, table_name: str, columns: tuple[str, ...], keys: tuple[str, ...],
+                      update: bool) -> Any:
+    # One statement per shape, executed with the row as parameters: built with
+    # the row's values inlined, SQLAlchemy coerced and cache-keyed every value
+    # on every call, which cost more than the write itself (ingest profile).
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
+    stmt = insert(metadata.tables[table_name])
+    if update:
+        return stmt.on_conflict_do_update(
+            index_elements=list(keys), set_={c: stmt.excluded[c] for c in columns if c not in keys})
+    return stmt.on_conflict_do_nothing(index_elements=list(keys))
 
 
 def _configure_sqlite(engine: Engine) -> None:
