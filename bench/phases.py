@@ -26,6 +26,7 @@ def measure(db: str) -> dict[str, Any]:
     started = time.perf_counter()
     from corpus.store import Store
     from extract.kb import load_kb
+    from provenance.export import report_json_chunks
     from provenance.report import ProvenanceOptions, assemble, cluster_corpus, load_corpus
 
     timings: dict[str, float] = {}
@@ -48,7 +49,8 @@ def measure(db: str) -> dict[str, Any]:
     mark = lap("assemble", mark)
     data = report.to_dict()
     mark = lap("to_dict", mark)
-    text = json.dumps(data, indent=2, ensure_ascii=False)
+    # What `report --format json` writes: the streamed encoding, one list element per line.
+    text = "".join(report_json_chunks(data))
     lap("json_dumps", mark)
     sizes = Counter(len(c.articles) for c in clusters.clusters)
     return {"timings": timings, "cluster_stats": asdict(clusters.stats),
