@@ -133,6 +133,8 @@ def source_options(func: Any) -> Any:
         click.option("--proxy", default=None, help="HTTP proxy URL (environment proxies are ignored)."),
         click.option("--extract-timeout", type=click.FloatRange(min=0.1), default=20.0, show_default=True,
                      help="Seconds allowed to extract one page."),
+        click.option("--extract-workers", type=click.IntRange(min=1), default=None,
+                     help="Extraction worker processes for local files [default: 2, or 1 on one core]."),
     ]
     for decorator in reversed(decorators):
         func = decorator(func)
@@ -141,7 +143,7 @@ def source_options(func: Any) -> Any:
 
 def _ingest_options(primary: bool, allow_private: bool, rate: float, timeout: float, max_bytes: int,
                     respect_robots: bool, user_agent: str | None, proxy: str | None,
-                    extract_timeout: float) -> Any:
+                    extract_timeout: float, extract_workers: int | None) -> Any:
     from corpus.fetch import FetchOptions
     from corpus.ingest import IngestOptions
 
@@ -149,7 +151,9 @@ def _ingest_options(primary: bool, allow_private: bool, rate: float, timeout: fl
                                         allow_private=allow_private, respect_robots=respect_robots, proxy=proxy)
     if user_agent:
         fetch_kwargs["user_agent"] = user_agent
-    return IngestOptions(primary=primary, fetch=FetchOptions(**fetch_kwargs), extract_timeout=extract_timeout)
+    workers = {"extract_workers": extract_workers} if extract_workers else {}
+    return IngestOptions(primary=primary, fetch=FetchOptions(**fetch_kwargs), extract_timeout=extract_timeout,
+                         **workers)
 
 
 def _run_ingest(ctx: click.Context, store: Any, sources: tuple[str, ...], inputs: tuple[str, ...],

@@ -1188,6 +1188,13 @@ class ExtractionWorker:
             raise payload
         return payload
 
+    def _wait_handles(self, pending: "PendingCall") -> tuple[Any, ...] | None:
+        """What becomes readable when `pending` can be collected; None when it can be collected now."""
+        if self._outstanding is not pending or self._process is None or self._conn is None:
+            return None
+        # The sentinel as well as the pipe: a worker that dies mid-job is noticed at once, not at its deadline.
+        return self._conn, self._process.sentinel
+
     @property
     def pid(self) -> int | None:
         return self._process.pid if self._process is not None and self._process.is_alive() else None
@@ -1269,6 +1276,41 @@ class PendingCall:
     def result(self) -> Any:
         """The job's return value; raises what the job raised, ExtractionTimeout or ExtractorCrashed."""
         return self.worker._collect(self)
+
+
+def wait_for_calls(calls: Sequence[PendingCall], timeout_s: float | None = None) -> list[PendingCall]:
+    """The calls whose `result()` will not block: answered, worker gone, or past their deadline.
+
+    Waits until at least one is, or `timeout_s` has passed (then returns an
+    empty list). With several workers this lets the caller take results as
+    they come, so a page that hangs in one worker does not hold up the others.
+    """
+    from multiprocessing.connection import wait
+
+    if not calls:
+        return []
+    until = None if timeout_s is None else time.monotonic() + timeout_s
+    while True:
+        now = time.monotonic()
+        ready: set[PendingCall] = set()
+        by_handle: dict[Any, PendingCall] = {}
+        for call in calls:
+            handles = call.worker._wait_handles(call)
+            if handles is None or call.deadline <= now:
+                ready.add(call)
+                continue
+            for handle in handles:
+                by_handle[handle] = call
+        if by_handle:
+            ready.update(by_handle[handle] for handle in wait(list(by_handle), timeout=0))
+        if ready:
+            return [call for call in calls if call in ready]
+        limit = min(call.deadline for call in calls) - now
+        if until is not None:
+            if until <= now:
+                return []
+            limit = min(limit, until - now)
+        wait(list(by_handle), timeout=max(0.0, limit))
 
 
 _default_worker: ExtractionWorker | None = None

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import os
 import re
 import sys
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
 from .clean import (CleanOptions, ExtractionTimeout, ExtractionWorker, ExtractorCrashed, PendingCall, default_worker,
-                    is_article, parse_text_file, start_extraction)
+                    is_article, parse_text_file, start_extraction, wait_for_calls)
 from .decode import decode_body
 from .errors import FetchError, StoreError, UsageError
 from .fetch import Fetcher, FetchOptions
@@ -35,6 +37,17 @@ WARC_SUFFIXES = (".warc", ".warc.gz")
 # /2: one precise trafilatura pass in fast mode, links placed from the page's own anchors.
 EXTRACTOR_VERSION = "newstrace-clean/2"
 _WORKER_CLEAN_OPTIONS = CleanOptions(detect_language=False)
+# Documents read ahead of the store, across all workers: enough for a free
+# worker to keep going while another one sits on a slow page, few enough
+# (with the byte budget) that memory stays bounded whatever the pages are.
+IN_FLIGHT_PER_WORKER = 8
+IN_FLIGHT_BYTES = 64 * 1024 * 1024
+
+
+def _default_extract_workers() -> int:
+    # Two on a machine with two cores or more: the main process needs a core
+    # too, so more workers would only share the same cores.
+    return min(2, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
@@ -59,6 +72,8 @@ class IngestOptions:
     extract_timeout: float = 20.0
     # Retrying once in a fresh worker separates a flaky crash from a page that always kills the parser.
     crash_retries: int = 1
+    # Extraction processes for local files and WARC records (URLs are fetched and extracted one at a time).
+    extract_workers: int = field(default_factory=_default_extract_workers)
 
 
 @dataclass(frozen=True)
@@ -177,13 +192,19 @@ def ingest(sources: Iterable[Source], store: Store, options: IngestOptions = Ing
         if on_item:
             on_item(result)
 
-    with Fetcher(options.fetch) as fetcher:
-        runner = _Runner(store, options, fetcher, run_id, default_worker())
-        for source in sources:
-            for result in runner.run(source):
+    # The process-wide worker is kept for later callers; the extra ones live as long as this run.
+    extra = [ExtractionWorker() for _ in range(max(1, options.extract_workers) - 1)]
+    try:
+        with Fetcher(options.fetch) as fetcher:
+            runner = _Runner(store, options, fetcher, run_id, [default_worker(), *extra])
+            for source in sources:
+                for result in runner.run(source):
+                    report(result)
+            for result in runner.flush():
                 report(result)
-        for result in runner.flush():
-            report(result)
+    finally:
+        for worker in extra:
+            worker.close()
     return IngestSummary(ok=counts["ok"], duplicate=counts["duplicate"], unchanged=counts["unchanged"],
                          no_article=counts["no_article"], failed=counts["failed"], failures=tuple(failures))
 
@@ -201,30 +222,47 @@ class _Document:
     alias: str | None
 
 
-# The document in flight and its job in the worker (None when the worker could not take it).
-_InFlight = tuple[_Document, "PendingCall | None"]
+class _Slot:
+    """A document in the reorder buffer: its job, then its outcome once collected.
+
+    Mutable on purpose: it lives only inside one _Runner and changes as the
+    job is retried and finished.
+    """
+
+    __slots__ = ("document", "worker", "call", "attempts", "outcome")
+
+    def __init__(self, document: _Document, worker: ExtractionWorker) -> None:
+        self.document = document
+        self.worker = worker
+        self.call: PendingCall | None = None
+        self.attempts = 0
+        self.outcome: Extracted | ExtractionTimeout | ExtractorCrashed | None = None
 
 
 class _Runner:
     """Per-run state: the store, options, the shared fetcher and the extraction pipeline.
 
-    Local files and WARC records are pipelined: while the worker extracts one
-    document, this process stores the previous one and reads, hashes, looks
-    up and decodes the next. Stores still happen in input order, one
-    committed transaction per document before it is reported, so duplicates,
-    resume after kill -9 and the report order are as without the pipeline.
-    At most one document is in flight; every other path waits for it first.
+    Local files and WARC records are pipelined over the workers: each worker
+    extracts one document at a time, results are taken as they come, and
+    meanwhile this process stores finished documents and reads, hashes,
+    looks up and decodes the next ones. A small reorder buffer keeps the
+    stores in input order, one committed transaction per document before it
+    is reported, so duplicates, resume after kill -9 and the report order
+    are as without the pipeline. Every other path drains the buffer first.
     """
 
     def __init__(self, store: Store, options: IngestOptions, fetcher: Fetcher, run_id: str,
-                 worker: ExtractionWorker):
+                 workers: Sequence[ExtractionWorker]):
         self.store = store
         self.options = options
         self.fetcher = fetcher
         self.run_id = run_id
-        self.worker = worker
-        self._pending: _InFlight | None = None
+        self.workers = list(workers)
+        self._buffer: deque[_Slot] = deque()
+        self._buffer_bytes = 0
+        self._max_in_flight = IN_FLIGHT_PER_WORKER * len(self.workers)
         self._warm = False
+        self._started = 0
 
     def run(self, source: Source) -> Iterator[ItemResult]:
         if source.kind == "file" and source.path is not None and _file_kind(source.path) == "warc":
@@ -241,10 +279,11 @@ class _Runner:
                 yield from self._url(source)
 
     def flush(self) -> Iterator[ItemResult]:
-        """Finish the document in flight, if any."""
-        pending, self._pending = self._pending, None
-        if pending is not None:
-            yield self._complete(pending[0], self._collect(*pending))
+        """Finish and store every document in flight, in input order."""
+        while self._buffer:
+            if self._buffer[0].outcome is None:
+                self._harvest(block=True)
+            yield from self._store_finished()
 
     # -- URLs ---------------------------------------------------------------------------
 
@@ -333,8 +372,8 @@ class _Runner:
         return self.options.primary and not existing.is_primary and existing.status is Status.OK
 
     def _settle(self, article_id: str) -> Iterator[ItemResult]:
-        """Store the document in flight first if it is this one, so the lookup sees it (same bytes twice)."""
-        if self._pending is not None and self._pending[0].base.id == article_id:
+        """Store the documents in flight first if this one is among them, so the lookup sees it (same bytes twice)."""
+        if any(slot.document.base.id == article_id for slot in self._buffer):
             yield from self.flush()
 
     # -- shared tail: decode, extract, decide, store -------------------------------------
@@ -352,24 +391,36 @@ class _Runner:
             else:
                 yield self._complete(document, parse_text_file(decoded.text))
             return
-        self._warm_up()
-        # The worker runs one job at a time: take the previous result, hand over
-        # this page, then store the previous document while the page is extracted.
-        previous, self._pending = self._pending, None
-        outcome = self._collect(*previous) if previous is not None else None
-        self._pending = (document, self._submit(document))
-        if previous is not None and outcome is not None:
-            yield self._complete(previous[0], outcome)
+        # Fetched URLs go through one at a time (see run), so they start only one worker.
+        self._warm_up(1 if base.source_path is None else len(self.workers))
+        while True:
+            self._harvest(block=False)
+            worker = self._idle_worker()
+            if worker is not None and self._has_room(len(body)):
+                break
+            if self._buffer[0].outcome is not None:
+                yield from self._store_finished(limit=1)
+            else:
+                self._harvest(block=True)
+        slot = _Slot(document, worker)
+        self._buffer.append(slot)
+        self._buffer_bytes += len(body)
+        self._submit(slot)
+        # With a worker still idle, feeding it the next document comes first; stores can wait.
+        if self._idle_worker() is None:
+            yield from self._store_finished()
 
-    def _warm_up(self) -> None:
-        """Start the worker and load the language model side by side, once, when the first page needs them.
+    def _warm_up(self, workers: int) -> None:
+        """Start `workers` workers and load the language model side by side when the first page needs them.
 
         Not earlier: a rerun with nothing new must not pay for either.
         """
+        for worker in self.workers[self._started:workers]:
+            worker.start()
+        self._started = max(self._started, workers)
         if self._warm:
             return
         self._warm = True
-        self.worker.start()
         try:
             detect_language("Load the language model while the extraction worker imports trafilatura.")
         except OSError as exc:
@@ -379,33 +430,59 @@ class _Runner:
                                  "rerun (committed articles are kept)") from exc
             raise
 
-    def _submit(self, document: _Document) -> PendingCall | None:
-        try:
-            return self._start(document)
-        except ExtractorCrashed:
-            return None  # retried by _collect
+    def _has_room(self, size: int) -> bool:
+        if not self._buffer:
+            return True
+        return len(self._buffer) < self._max_in_flight and self._buffer_bytes + size <= IN_FLIGHT_BYTES
 
-    def _start(self, document: _Document) -> PendingCall:
-        # The language is detected here (_with_extracted), off the worker's
-        # critical path: this process waits for the worker most of the time.
-        return start_extraction(document.text, document.url, self.options.extract_timeout,
-                                options=_WORKER_CLEAN_OPTIONS, worker=self.worker)
+    def _idle_worker(self) -> ExtractionWorker | None:
+        busy = {id(slot.worker) for slot in self._buffer if slot.outcome is None}
+        return next((worker for worker in self.workers[:self._started] if id(worker) not in busy), None)
 
-    def _collect(self, document: _Document,
-                 call: PendingCall | None) -> Extracted | ExtractionTimeout | ExtractorCrashed:
-        """The extraction of `document`, or the error that ended it, after retrying crashes in a fresh worker."""
-        for attempt in range(self.options.crash_retries + 1):
+    def _submit(self, slot: _Slot) -> None:
+        """Hand the slot's document to its worker; a crash there counts as an attempt and is retried."""
+        while slot.outcome is None:
+            slot.attempts += 1
             try:
-                if call is None:
-                    call = self._start(document)
-                return call.result()
-            except ExtractionTimeout as exc:
-                return exc
+                # The language is detected here (_with_extracted), off the
+                # workers' critical path.
+                slot.call = start_extraction(slot.document.text, slot.document.url, self.options.extract_timeout,
+                                             options=_WORKER_CLEAN_OPTIONS, worker=slot.worker)
+                return
             except ExtractorCrashed as exc:
-                if attempt == self.options.crash_retries:
-                    return exc
-                call = None
-        raise AssertionError("unreachable")
+                slot.call = None
+                if slot.attempts > self.options.crash_retries:
+                    slot.outcome = exc
+
+    def _harvest(self, *, block: bool) -> None:
+        """Collect the jobs that have finished (with `block`, wait for at least one)."""
+        running = [slot for slot in self._buffer if slot.outcome is None and slot.call is not None]
+        done = {id(call) for call in wait_for_calls([slot.call for slot in running if slot.call],
+                                                    None if block else 0.0)}
+        for slot in running:
+            if slot.call is None or id(slot.call) not in done:
+                continue
+            try:
+                slot.outcome = slot.call.result()
+            except ExtractionTimeout as exc:
+                # Only this worker was killed; it restarts with its next job.
+                slot.outcome = exc
+            except ExtractorCrashed as exc:
+                if slot.attempts > self.options.crash_retries:
+                    slot.outcome = exc
+                else:
+                    self._submit(slot)
+
+    def _store_finished(self, limit: int | None = None) -> Iterator[ItemResult]:
+        """Store the finished documents at the head of the buffer, in input order."""
+        stored = 0
+        while self._buffer and self._buffer[0].outcome is not None and (limit is None or stored < limit):
+            slot = self._buffer.popleft()
+            self._buffer_bytes -= len(slot.document.body)
+            outcome = slot.outcome
+            assert outcome is not None
+            stored += 1
+            yield self._complete(slot.document, outcome)
 
     def _complete(self, document: _Document, outcome: Extracted | ExtractionTimeout | ExtractorCrashed) -> ItemResult:
         base = document.base

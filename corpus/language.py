@@ -10,8 +10,11 @@ from functools import lru_cache
 from typing import Callable
 
 # langid's scores stabilise after a few hundred characters; classifying a whole
-# 2 MB article costs time and changes nothing.
-PREFIX_CHARS = 2000
+# 2 MB article costs time and changes nothing. 600 rather than 2000: ingest
+# detects every page's language in its main process, and on the 181 extraction
+# benchmark pages and 300 generated ones no detected language changed even at
+# 300 characters, while 600 costs a third of the time of 2000.
+PREFIX_CHARS = 600
 
 # Below this many letters the guess is noise ("Home About" comes out as some
 # random language), so callers get None rather than a confident wrong code.
@@ -37,7 +40,13 @@ def _classifier() -> Callable[[str], tuple[str, float]]:
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language, or None when there is too little text."""
     prefix = text[:PREFIX_CHARS]
-    if sum(1 for ch in prefix if ch.isalpha()) < MIN_LETTERS:
+    letters = 0
+    for ch in prefix:
+        if ch.isalpha():
+            letters += 1
+            if letters == MIN_LETTERS:
+                break
+    else:
         return None
     code, _score = _classifier()(prefix)
     if not code or code == _NO_LANGUAGE:

@@ -370,3 +370,95 @@ def test_expand_sources_classifies_and_dedupes(tmp_path: Path) -> None:
     kinds = [(Path(s.ref).name if s.kind == "file" else s.ref, s.kind) for s in found]
     assert kinds == [("a.html", "file"), ("https://x.test/a", "url"), ("javascript:alert(1)", "invalid")]
     assert isinstance(found[0], Source) and Status.OK.value == "ok"
+
+
+def _ingest_folder(folder: Path, db: Path, **options: object) -> list[tuple]:
+    from corpus.ingest import IngestOptions, ingest
+
+    reported: list[tuple] = []
+    with Store.open(db) as store:
+        ingest(expand_sources([str(folder)]), store, IngestOptions(**options),
+               on_item=lambda r: reported.append((r.source.ref, r.status, r.reason, r.article_id)))
+    return reported
+
+
+def test_two_workers_store_the_same_rows_in_the_same_order_as_one(tmp_path: Path, seeds_dir: Path) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for seed in sorted(seeds_dir.iterdir())[:4]:
+        (folder / f"a-{seed.name}").write_bytes(seed.read_bytes())
+    for number in range(8):
+        (folder / f"b-{number}.html").write_text(article_html(f"Harbour story {number}", paragraphs=3 + number),
+                                                 encoding="utf-8")
+    # The same text in other markup (a duplicate), the same bytes again (unchanged), nothing to extract.
+    (folder / "c-dup.html").write_text(article_html("Harbour story 2", paragraphs=5).replace("<nav>", "<nav id='x'>"),
+                                       encoding="utf-8")
+    (folder / "c-same.html").write_bytes((folder / "b-3.html").read_bytes())
+    (folder / "c-empty.html").write_bytes(b"")
+    (folder / "c-nav.html").write_text("<html><body><nav><a href='/a'>Home</a></nav></body></html>", encoding="utf-8")
+    (folder / "d-last.html").write_text(article_html("Ferry timetable"), encoding="utf-8")
+    one, two = tmp_path / "one.db", tmp_path / "two.db"
+    reported = _ingest_folder(folder, one, extract_workers=1)
+    assert _ingest_folder(folder, two, extract_workers=2) == reported
+    assert [Path(ref).name for ref, *_ in reported] == sorted(p.name for p in folder.iterdir())
+    articles = ("SELECT id, status, reason, duplicate_of, title, language, content_hash, text FROM articles "
+                "ORDER BY id")
+    log = "SELECT input, status, reason, article_id FROM ingest_log ORDER BY id"
+    assert rows(two, articles) == rows(one, articles)
+    assert rows(two, log) == rows(one, log)
+    statuses = [status for _, status, _, _ in reported]
+    assert (statuses.count("duplicate"), statuses.count("unchanged"), statuses.count("no_article")) == (1, 1, 2)
+
+
+@pytest.mark.timeout(120)
+def test_a_hanging_page_in_one_worker_does_not_hold_up_the_other(tmp_path: Path, monkeypatch) -> None:
+    import corpus.ingest as ingest_module
+
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    table = "<table>" + "".join(f"<tr><td>cell {i}</td><td>value {i}</td></tr>" for i in range(120_000)) + "</table>"
+    (folder / "0-heavy.html").write_text(f"<html><body><article>{table}</article></body></html>", encoding="utf-8")
+    for number in range(1, 7):
+        (folder / f"{number}-fine.html").write_text(article_html(f"Harbour story {number}"), encoding="utf-8")
+    submitted: dict[str, float] = {}
+    real = ingest_module.start_extraction
+
+    def recording(html: str, *args: object, **kwargs: object):
+        call = real(html, *args, **kwargs)
+        submitted.setdefault("heavy" if "cell 0" in html else html[html.index("<title>") + 7:][:16], time.monotonic())
+        return call
+
+    monkeypatch.setattr(ingest_module, "start_extraction", recording)
+    db = tmp_path / "c.db"
+    _ingest_folder(folder, db, extract_workers=2, extract_timeout=1.5)
+    # Every fine page went to the free worker while the heavy one was still running.
+    assert len(submitted) == 7
+    assert max(submitted.values()) < submitted["heavy"] + 1.5
+    got = rows(db, "SELECT input, status, reason FROM ingest_log ORDER BY id")
+    assert [Path(i).name for i, _, _ in got] == sorted(p.name for p in folder.iterdir())
+    assert got[0][1:] == ("failed_permanent", "extraction_timeout")
+    assert [s for _, s, _ in got[1:]] == ["ok"] * 6
+
+
+@pytest.mark.timeout(240)
+def test_kill_9_mid_folder_with_two_workers_then_resume_gives_one_row_per_file(tmp_path: Path) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for number in range(200):
+        (folder / f"{number:03d}.html").write_text(article_html(f"Harbour story {number}", paragraphs=12),
+                                                   encoding="utf-8")
+    db = tmp_path / "c.db"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "--db", str(db), "ingest", str(folder)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=REPO)
+    _wait_for_rows(db, 15)
+    proc.kill()
+    proc.wait()
+    assert rows(db, "PRAGMA integrity_check") == [("ok",)]
+    stored = [Path(p).name for p, in rows(db, "SELECT source_path FROM articles ORDER BY rowid")]
+    # Committed in input order: what survived is a prefix of the sorted folder.
+    assert stored == sorted(stored) and stored == [f"{n:03d}.html" for n in range(len(stored))]
+    result = cli(db, "ingest", str(folder))
+    assert result.returncode == 0, result.stderr
+    assert f"{len(stored)} unchanged" in result.stderr
+    assert rows(db, "SELECT count(*), count(DISTINCT source_path) FROM articles WHERE status='ok'") == [(200, 200)]
