@@ -5,11 +5,16 @@ text, the pipeline version or the knowledge base changed (the input hash
 says which), so a rerun on an unchanged corpus does no model work. Texts go
 through `nlp.pipe` in batches; each batch's annotations and embeddings are
 committed in one transaction.
+
+The two models overlap: while spaCy parses batch k+1 on the main thread, a
+second thread encodes batch k's texts (torch releases the GIL), and batch k
+is written once both are done. Only the main thread touches the store.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,6 +26,8 @@ from corpus.store import Store
 from .records import Annotations, Attribution, Claim, Statistic
 
 if TYPE_CHECKING:  # pragma: no cover
+    from concurrent.futures import Future
+
     from spacy.tokens import Doc
 
     from .kb import KnowledgeBase
@@ -150,18 +157,46 @@ def extract_corpus(store: Store, options: ExtractOptions = ExtractOptions(), *,
     if not todo:
         return ExtractSummary(unchanged=unchanged)
 
+    from concurrent.futures import ThreadPoolExecutor
+
     counts = {"annotated": 0, "skipped": 0, "failed": 0}
     failures: list[tuple[str, str]] = []
     done = 0
-    for batch in _batches(todo, options.batch_size):
-        rows, vectors, batch_failures = _annotate_batch(batch, kb, fingerprint, options)
-        store.save_annotations(rows, vectors)
+    cache = VectorCache()
+
+    def finish(batch_size: int, rows: list[AnnotationRow], vectors: "Future[list[VectorRow]] | None",
+               batch_failures: list[tuple[str, str]]) -> None:
+        nonlocal done
+        store.save_annotations(rows, vectors.result() if vectors is not None else [])
         for _, _, _, status, _ in rows:
             counts["annotated" if status == "annotated" else "skipped" if status == "nlp_skipped" else "failed"] += 1
         failures.extend(batch_failures)
-        done += len(batch)
+        done += batch_size
         if on_progress:
             on_progress(done, len(todo))
+
+    # One encoding thread, one batch ahead of the writes: enough to hide the
+    # encoder behind the parser on two cores without holding more than two
+    # batches of documents in memory.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="newstrace-embed") as encoder:
+        waiting: tuple[int, list[AnnotationRow], "Future[list[VectorRow]] | None", list[tuple[str, str]]] | None
+        waiting = None
+        try:
+            batches = list(_batches(todo, options.batch_size))
+            for index, batch in enumerate(batches):
+                rows, annotated, batch_failures = _parse_batch(batch, kb, fingerprint, options)
+                # A core stays with the parser while it has a next batch to parse.
+                spare = 0 if index == len(batches) - 1 else 1
+                vectors = encoder.submit(_embed, annotated, cache, spare) if options.embed and annotated else None
+                if waiting is not None:
+                    finish(*waiting)
+                waiting = (len(batch), rows, vectors, batch_failures)
+            if waiting is not None:
+                finish(*waiting)
+                waiting = None
+        finally:
+            if waiting is not None and waiting[2] is not None:
+                waiting[2].cancel()
     return ExtractSummary(annotated=counts["annotated"], skipped=counts["skipped"], unchanged=unchanged,
                           failed=counts["failed"], failures=tuple(failures))
 
@@ -179,14 +214,27 @@ def _skip_reason(article: Article, options: ExtractOptions) -> str | None:
     return None
 
 
+AnnotationRow = tuple[str, str, str, str, dict[str, Any]]
+VectorRow = tuple[str, str, str, str, bytes]
+
+
 def _annotate_batch(batch: Sequence[tuple[Article, str]], kb: "KnowledgeBase", fingerprint: str,
-                    options: ExtractOptions) -> tuple[list[tuple[str, str, str, str, dict[str, Any]]],
-                                                      list[tuple[str, str, str, str, bytes]],
-                                                      list[tuple[str, str]]]:
+                    options: ExtractOptions, *, cache: "VectorCache | None" = None,
+                    ) -> tuple[list[AnnotationRow], list[VectorRow], list[tuple[str, str]]]:
+    """Parse, annotate and embed one batch: the rows `Store.save_annotations` takes."""
+    rows, annotated, failures = _parse_batch(batch, kb, fingerprint, options)
+    if not (options.embed and annotated):
+        return rows, [], failures
+    return rows, _embed(annotated, cache if cache is not None else VectorCache()), failures
+
+
+def _parse_batch(batch: Sequence[tuple[Article, str]], kb: "KnowledgeBase", fingerprint: str,
+                 options: ExtractOptions) -> tuple[list[AnnotationRow], list[tuple[Article, str, Annotations]],
+                                                   list[tuple[str, str]]]:
     from .entities import kb_pipeline
 
     nlp = kb_pipeline(kb)
-    rows: list[tuple[str, str, str, str, dict[str, Any]]] = []
+    rows: list[AnnotationRow] = []
     failures: list[tuple[str, str]] = []
     runnable: list[tuple[Article, str]] = []
     for article, digest in batch:
@@ -214,37 +262,64 @@ def _annotate_batch(batch: Sequence[tuple[Article, str]], kb: "KnowledgeBase", f
             continue
         rows.append((article.id, fingerprint, digest, "annotated", ann.to_dict()))
         annotated.append((article, digest, ann))
-
-    vectors = _embed(annotated) if options.embed and annotated else []
-    return rows, vectors, failures
+    return rows, annotated, failures
 
 
-def _embed(annotated: Sequence[tuple[Article, str, Annotations]]) -> list[tuple[str, str, str, str, bytes]]:
+class VectorCache:
+    """Storage-form vectors of the texts one run has encoded, so each distinct text is encoded once.
+
+    Syndicated copies share whole leads and figure sentences across batches:
+    on a generated corpus of 300 pages from 55 stories, the batches of 32
+    held 1,046 distinct figure sentences between them but the run only 483.
+    Keys are 16-byte digests, values the 768-byte float16 rows that are
+    stored anyway, so 50,000 entries hold about 45 MB; past that the oldest
+    go first, which costs only a re-encoding. Used by one thread at a time.
+    """
+
+    def __init__(self, limit: int = 50_000) -> None:
+        self.limit = limit
+        self._rows: OrderedDict[bytes, bytes] = OrderedDict()
+
+    def rows(self, texts: Sequence[str], *, spare_cores: int = 0) -> list[bytes]:
+        """The float16 storage row of each text, in order, encoding only those not seen before."""
+        from .embed import embed_texts, embedding_to_bytes
+
+        keys = [hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest() for text in texts]
+        missing = {key: text for key, text in zip(keys, texts) if key not in self._rows}
+        if missing:
+            vectors = embed_texts(list(missing.values()), spare_cores=spare_cores)
+            for key, vector in zip(missing, vectors):
+                self._rows[key] = embedding_to_bytes(vector)
+        out = [self._rows[key] for key in keys]
+        while len(self._rows) > self.limit:
+            self._rows.popitem(last=False)
+        return out
+
+
+def _embed(annotated: Sequence[tuple[Article, str, Annotations]], cache: VectorCache,
+           spare_cores: int = 0) -> list[VectorRow]:
     """Embed what clustering and figure families need: one vector per article, one per figure context.
 
     A figure's context is its sentence. Several figures share a sentence and
-    syndicated copies share whole articles, so each distinct sentence is
-    encoded once per batch: the encoder is the most expensive step here.
+    syndicated copies share whole articles, so the cache encodes each distinct
+    text once per run: the encoder is the most expensive step here.
     """
-    import numpy as np
-
-    from .embed import article_representation, embed_texts, embedding_to_bytes
+    from .embed import article_representation
     from .models import EMBEDDING_PACKAGE
 
-    article_vectors = embed_texts([article_representation(a.title, a.text) for a, _, _ in annotated])
-    unique: dict[str, int] = {}
-    rows_of: list[list[int]] = []  # per article: the unique-context row of each statistic
-    for article, _, ann in annotated:
-        rows_of.append([unique.setdefault(figure_context(article.text, stat), len(unique))
-                        for stat in ann.statistics])
-    context_vectors = embed_texts(list(unique)) if unique else None
-    out: list[tuple[str, str, str, str, bytes]] = []
-    for index, (article, digest, _) in enumerate(annotated):
-        out.append((article.id, EMBED_KIND_ARTICLE, EMBEDDING_PACKAGE, digest,
-                    embedding_to_bytes(article_vectors[index])))
-        if context_vectors is not None and rows_of[index]:
+    leads = cache.rows([article_representation(a.title, a.text) for a, _, _ in annotated], spare_cores=spare_cores)
+    # Apart from the leads: the encoder pads each of its batches to the longest
+    # text in it, and a figure sentence padded to a lead's length costs as much
+    # as the lead.
+    contexts = [[figure_context(article.text, stat) for stat in ann.statistics] for article, _, ann in annotated]
+    flat = [context for per_article in contexts for context in per_article]
+    rows = iter(cache.rows(flat, spare_cores=spare_cores))
+    out: list[VectorRow] = []
+    for (article, digest, _), lead, per_article in zip(annotated, leads, contexts):
+        out.append((article.id, EMBED_KIND_ARTICLE, EMBEDDING_PACKAGE, digest, lead))
+        if per_article:
             out.append((article.id, EMBED_KIND_FIGURES, EMBEDDING_PACKAGE, digest,
-                        embedding_to_bytes(np.vstack([context_vectors[row] for row in rows_of[index]]))))
+                        b"".join(next(rows) for _ in per_article)))
     return out
 
 
