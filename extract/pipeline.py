@@ -13,6 +13,7 @@ is written once both are done. Only the main thread touches the store.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
@@ -115,10 +116,14 @@ def annotate_doc(doc: "Doc", *, article_id: str, kb: "KnowledgeBase", links: Seq
 
 
 def sentence_index(sentences: Sequence[tuple[int, int]], offset: int) -> int | None:
-    """Index of the (start, end) sentence span containing `offset`, or None."""
-    for index, (start, end) in enumerate(sentences):
-        if start <= offset < end:
-            return index
+    """Index of the (start, end) sentence span containing `offset`, or None.
+
+    Sentences are in text order and do not overlap, so a binary search finds
+    the one span that can hold `offset`; provenance asks this once per figure.
+    """
+    index = bisect.bisect_right(sentences, offset, key=lambda span: span[0]) - 1
+    if index >= 0 and sentences[index][0] <= offset < sentences[index][1]:
+        return index
     return None
 
 
