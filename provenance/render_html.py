@@ -1025,6 +1025,7 @@ def _spans_by_article(report: Mapping[str, Any]) -> tuple[dict[str, list[_Span]]
 def _articles_section(report: Mapping[str, Any], index: _Index, texts: Mapping[str, str]) -> str:
     marks, sentences = _spans_by_article(report)
     grouped = {c.get("id") for c in entries(report, "clusters") if len(c.get("articles") or []) > 1}
+    cited: dict[str, list[tuple[int, str, str]]] | None = None  # built on the first article without text
     cards = []
     for article in entries(report, "articles"):
         if _is_failure(article):
@@ -1035,7 +1036,9 @@ def _articles_section(report: Mapping[str, Any], index: _Index, texts: Mapping[s
             painted = _painted_text(text, marks.get(article_id, []), sentences.get(article_id, []))
             body = f'<div class="text">{painted}</div>'
         else:
-            body = _cited_sentences(article_id, report)
+            if cited is None:
+                cited = _cited_index(report)
+            body = _cited_sentences(cited.get(article_id, []))
         cards.append(f'<article class="card art" id="{_e(_article_anchor(article_id))}">'
                      f"{_article_meta(article, grouped)}{body}</article>")
     return ('<section id="articles"><h2>Articles <small>sources of every highlighted figure</small></h2>'
@@ -1065,10 +1068,10 @@ def _article_meta(article: Mapping[str, Any], grouped: set[str]) -> str:
             f'<p class="facts">{" · ".join(facts)}</p><p class="small mono">{_e(article.get("id"))}</p>')
 
 
-def _cited_sentences(article_id: str, report: Mapping[str, Any]) -> str:
+def _cited_sentences(cited: Iterable[tuple[int, str, str]]) -> str:
     """Without the full text, list what the report cites from the article, so every link still lands."""
     items, seen = [], set()
-    for _, anchor, body in sorted(_cited_items(article_id, report), key=lambda item: item[:2]):
+    for _, anchor, body in sorted(cited, key=lambda item: item[:2]):
         if anchor not in seen:
             seen.add(anchor)
             items.append(f'<li id="{_e(anchor)}" class="cited">{body}</li>')
@@ -1077,27 +1080,38 @@ def _cited_sentences(article_id: str, report: Mapping[str, Any]) -> str:
     return f'<p class="small">Full text not included; cited passages:</p><ul class="cited">{"".join(items)}</ul>'
 
 
-def _cited_items(article_id: str, report: Mapping[str, Any]) -> Iterable[tuple[int, str, str]]:
-    """(offset, anchor, html) for every passage of the article that the report cites."""
-    def mine(item: Any) -> bool:
-        return isinstance(item, Mapping) and _clean(item.get("article")) == article_id
+def _cited_index(report: Mapping[str, Any]) -> dict[str, list[tuple[int, str, str]]]:
+    """Article id -> (offset, anchor, html) of every passage the report cites from it, in one pass.
+
+    One pass over the report, not one per article: on a 1,000-page corpus the
+    per-article scan was half the time of writing the HTML.
+    """
+    out: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+
+    def owner(item: Any) -> str | None:
+        return _clean(item.get("article")) if isinstance(item, Mapping) else None
 
     for figure in entries(report, "figures"):
-        for mention in filter(mine, figure.get("mentions") or []):
-            yield _int(mention.get("start")), _anchor("s", article_id, mention.get("start")), _sentence_with_mark(mention)
+        for mention in figure.get("mentions") or []:
+            if (article_id := owner(mention)) is not None:
+                out[article_id].append((_int(mention.get("start")), _anchor("s", article_id, mention.get("start")),
+                                        _sentence_with_mark(mention)))
         source = figure.get("primary_source")
         evidence = source.get("evidence") if isinstance(source, Mapping) else None
-        if mine(evidence):
-            yield _int(evidence.get("start")), _anchor("e", article_id, evidence.get("start")), _e(evidence.get("sentence"))
+        if (article_id := owner(evidence)) is not None:
+            out[article_id].append((_int(evidence.get("start")), _anchor("e", article_id, evidence.get("start")),
+                                    _e(evidence.get("sentence"))))
     for conflict in entries(report, "conflicts"):
-        for value in filter(mine, conflict.get("values") or []):
-            if value.get("start") is not None:
+        for value in conflict.get("values") or []:
+            if (article_id := owner(value)) is not None and value.get("start") is not None:
                 shown = _sentence_with_mark({"sentence": value.get("sentence") or value.get("text"),
                                              "text": value.get("text")})
-                yield _int(value.get("start")), _anchor("c", article_id, value.get("start")), shown
-    for quote in filter(mine, entries(report, "quotes")):
-        yield (_int(quote.get("start")), _anchor("q", article_id, quote.get("start")),
-               f"“{_e(quote.get('text'))}” — {_e(quote.get('speaker') or 'unknown speaker')}")
+                out[article_id].append((_int(value.get("start")), _anchor("c", article_id, value.get("start")), shown))
+    for quote in entries(report, "quotes"):
+        if (article_id := owner(quote)) is not None:
+            out[article_id].append((_int(quote.get("start")), _anchor("q", article_id, quote.get("start")),
+                                    f"“{_e(quote.get('text'))}” — {_e(quote.get('speaker') or 'unknown speaker')}"))
+    return out
 
 
 class _Painter:
