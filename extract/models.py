@@ -71,5 +71,8 @@ def load_embedder() -> Any:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
 
+    # transformers draws a "Loading weights" bar on stderr; ours is the only progress a user should see.
+    transformers_logging.disable_progress_bar()
     return SentenceTransformer(str(embedding_model_path()), device="cpu")
