@@ -559,7 +559,8 @@ def _order(columns: dict[int, list[str]], neighbours: Mapping[str, list[str]]) -
     for sweep in range(8):
         for slot in slots if sweep % 2 == 0 else list(reversed(slots)):
             members = columns[slot]
-            centre = {n: _barycentre(n, neighbours, rank, set(members)) for n in members}
+            inside = set(members)  # once per column: built per node it made large graphs quadratic
+            centre = {n: _barycentre(n, neighbours, rank, inside) for n in members}
             members.sort(key=lambda n: (centre[n], rank[n]))
             _normalise(members, rank)
 
