@@ -270,7 +270,7 @@ def cluster_documents(docs: Iterable[ClusterDoc], options: ClusterOptions = Clus
     # A pair already joined through earlier links cannot change the clusters,
     # so it is not measured: inside a story covered 100 times this skips
     # almost every pair. The links kept are the ones `_components` keeps.
-    joined = _UnionFind(len(prepared))
+    joined = DisjointSets(len(prepared))
     links = []
     for i, j in candidates:
         if joined.find(i) != joined.find(j) and (link := _evaluate(prepared[i], prepared[j], weights, options)):
@@ -509,11 +509,12 @@ def _precedence(doc: ClusterDoc) -> tuple[bool, str, int, str]:
     return (doc.published is None, doc.published or "", -len(doc.text), doc.article_id)
 
 
-class _UnionFind:
-    """Disjoint sets over 0..n-1; roots are the lowest index, so they do not depend on the order of unions."""
+class DisjointSets:
+    """Disjoint sets over 0..n-1 with their sizes; roots are the lowest index, whatever the order of unions."""
 
     def __init__(self, count: int):
         self.parent = list(range(count))
+        self.size = [1] * count
 
     def find(self, x: int) -> int:
         parent = self.parent
@@ -526,7 +527,9 @@ class _UnionFind:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return False
-        self.parent[max(ra, rb)] = min(ra, rb)
+        low, high = min(ra, rb), max(ra, rb)
+        self.parent[high] = low
+        self.size[low] += self.size[high]
         return True
 
 
@@ -537,7 +540,7 @@ def _components(prepared: Sequence[_Prepared], index: dict[str, int], links: Seq
     were all measured (Dask) or measured only while still needed (local),
     the same links are kept.
     """
-    sets = _UnionFind(len(prepared))
+    sets = DisjointSets(len(prepared))
     ordered = sorted(links, key=lambda l: tuple(sorted((index[l.source], index[l.target]))))
     kept = [link for link in ordered if sets.union(index[link.source], index[link.target])]
 

@@ -24,6 +24,8 @@ import numpy as np
 
 from extract.records import Statistic
 
+from .cluster import DisjointSets
+
 
 @dataclass(frozen=True)
 class FamilyOptions:
@@ -287,17 +289,7 @@ def _leader_joins(groups: "_Groups", compatible: np.ndarray, options: FamilyOpti
     give. Work is (groups x leaders), not groups squared.
     """
     count = len(groups.first)
-    parent = np.arange(count)
-    size = np.ones(count, dtype=np.int64)
-
-    def find(i: int) -> int:
-        root = i
-        while parent[root] != root:
-            root = parent[root]
-        while parent[i] != root:
-            parent[i], i = root, parent[i]
-        return root
-
+    sets = DisjointSets(count)
     leaders = np.zeros(0, dtype=np.int64)
     sources: list[int] = []
     targets: list[int] = []
@@ -310,16 +302,13 @@ def _leader_joins(groups: "_Groups", compatible: np.ndarray, options: FamilyOpti
         # Reduced to a star per component first, so the Python unions below number at most len(cols).
         star_from, star_to = _star(rows + len(leaders), positions, len(cols))
         for x, y in zip(cols[star_from].tolist(), cols[star_to].tolist()):
-            a, b = find(x), find(y)
-            if a != b:
-                low, high = min(a, b), max(a, b)
-                parent[high] = low
-                size[low] += size[high]
-                sources.append(high)
-                targets.append(low)
-        roots = np.array(sorted({find(int(i)) for i in np.concatenate([leaders, chunk])}), dtype=np.int64)
+            if sets.union(x, y):
+                sources.append(x)
+                targets.append(y)
+        roots = np.array(sorted({sets.find(i) for i in np.concatenate([leaders, chunk]).tolist()}), dtype=np.int64)
         if len(roots) > _MAX_LEADERS:
-            roots = np.sort(roots[np.argsort(-size[roots], kind="stable")[:_MAX_LEADERS]])
+            sizes = np.array([sets.size[r] for r in roots.tolist()])
+            roots = np.sort(roots[np.argsort(-sizes, kind="stable")[:_MAX_LEADERS]])
         leaders = roots
     return np.array(sources, dtype=np.int64), np.array(targets, dtype=np.int64)
 
