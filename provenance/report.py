@@ -90,7 +90,7 @@ def cluster_docs(corpus: Corpus) -> tuple[list[ClusterDoc], list[ClusterDoc]]:
 def cluster_corpus(corpus: Corpus, options: ClusterOptions = ClusterOptions(), *,
                    clusterer: Callable[[list[ClusterDoc], ClusterOptions], ClusterResult] = cluster_documents,
                    ) -> ClusterResult:
-    """Coverage clusters of the annotated articles (`clusterer` may run them elsewhere, e.g. on Dask).
+    """Coverage clusters of the articles with text (`clusterer` may run them elsewhere, e.g. on Dask).
 
     Primary documents stay out: they are what coverage traces back to, not
     coverage, and a study page must not lend its figures to a rewrite as if it
