@@ -343,17 +343,15 @@ def cluster(ctx: click.Context, as_json: bool, kb_paths: tuple[Path, ...], sched
                        f"shared figures {', '.join(link['shared_figures']) or '-'})")
 
 
-def _write_json(data: Any, out: Path | None) -> None:
-    """The report as JSON, streamed: a report of 20k articles is hundreds of MB, never held as one string."""
-    from provenance.export import report_json_chunks
-
+def _write_chunks(chunks: Any, out: Path | None) -> None:
+    """Streamed output: a JSON report or JSONL export of 20k articles is hundreds of MB, never one string."""
     if out is None:
-        for chunk in report_json_chunks(data):
+        for chunk in chunks:
             click.echo(chunk, nl=False)
         return
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as handle:
-        handle.writelines(report_json_chunks(data))
+        handle.writelines(chunks)
 
 
 def _write(text: str, out: Path | None) -> None:
@@ -384,7 +382,9 @@ def report(ctx: click.Context, fmt: str, out: Path | None, kb_paths: tuple[Path,
 
 def _emit_report(data: dict, fmt: str, out: Path | None, texts: Any = None) -> None:
     if fmt == "json":
-        _write_json(data, out)
+        from provenance.export import report_json_chunks
+
+        _write_chunks(report_json_chunks(data), out)
     elif fmt == "md":
         from provenance.render_md import render_markdown
 
@@ -420,7 +420,7 @@ def export(ctx: click.Context, fmt: str, out: Path | None, kb_paths: tuple[Path,
     if fmt == "graphml":
         _write(graphml(result), out)
     else:
-        _write("".join(line + "\n" for line in jsonl_lines(result, corpus)), out)
+        _write_chunks((line + "\n" for line in jsonl_lines(result, corpus)), out)
 
 
 @cli.command("import")
@@ -456,9 +456,7 @@ def run(ctx: click.Context, sources: tuple[str, ...], inputs: tuple[str, ...], o
     Example:
       newstrace run --allow-private -i urls.txt --out report/
     """
-    from provenance.export import jsonl_lines, texts_of
-    from provenance.render_html import render_html
-    from provenance.render_md import render_markdown
+    from provenance.outputs import write_outputs
     from provenance.report import ProvenanceOptions, analyse
 
     from extract.models import check_models
@@ -468,15 +466,12 @@ def run(ctx: click.Context, sources: tuple[str, ...], inputs: tuple[str, ...], o
         ingested = _run_ingest(ctx, store, sources, inputs, **options)
         extracted = _run_extract(store, False, workers, 32, kb_paths, scheduler)
         result, corpus = analyse(store, ProvenanceOptions(kb_paths=kb_paths, scheduler=scheduler))
-    data = result.to_dict()
-    out.mkdir(parents=True, exist_ok=True)
-    _write_json(data, out / "report.json")
-    (out / "report.md").write_text(render_markdown(data), encoding="utf-8")
-    (out / "report.html").write_text(render_html(data, texts_of(corpus)), encoding="utf-8")
-    (out / "export.jsonl").write_text("".join(l + "\n" for l in jsonl_lines(result, corpus)), encoding="utf-8")
-    s = data["summary"]
+    written = write_outputs(result, corpus, out)
+    s = written.data["summary"]
     click.echo(f"report: {s['articles']} articles, {s['clusters']} coverage clusters, {s['figures']} figure "
                f"families ({s['flagged']} flagged), {s['conflicts']} conflicts", err=True)
+    if written.reused:
+        click.echo(f"unchanged since the last run, not rendered again: {', '.join(written.reused)}", err=True)
     click.echo(f"wrote {out / 'report.html'} (also report.md, report.json, export.jsonl)")
     ctx.exit(max(ingested.exit_code, extracted.exit_code))
 

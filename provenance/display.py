@@ -24,6 +24,9 @@ _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _BREAKS = re.compile(r"[\r\n\t]+")
 _BREAKS_AND_SPACE = re.compile(r"\s*[\r\n\t]+\s*")
+# Anything the three passes below would touch: every ANSI sequence starts with ESC and
+# every break is a control, so most strings (plain prose) skip all three.
+_NEEDS_CLEANING = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 
 # What an analyst reads for each flag code the report uses; an unknown code is shown as it is.
@@ -47,7 +50,10 @@ def clean_text(value: Any, *, keep_newlines: bool = False, keep_spacing: bool = 
     """
     if value is None:
         return ""
-    text = _ANSI.sub("", str(value))
+    text = str(value)
+    if _NEEDS_CLEANING.search(text) is None:
+        return text if keep_spacing else text.strip()
+    text = _ANSI.sub("", text)
     if not keep_newlines:
         text = (_BREAKS if keep_spacing else _BREAKS_AND_SPACE).sub(" ", text)
     text = _CONTROL.sub("", text)

@@ -74,6 +74,63 @@ def test_run_writes_all_reports_and_rerun_is_cheap(seeds_db: tuple[Path, Path], 
 
 
 @pytest.mark.slow
+def test_rerun_into_the_same_folder_keeps_unchanged_views(seeds_db: tuple[Path, Path], seeds_dir: Path,
+                                                          tmp_path: Path) -> None:
+    import shutil
+
+    db, folder = seeds_db
+    out = tmp_path / "report"
+    shutil.copytree(folder / "report", out)
+    html_before = (out / "report.html").read_bytes()
+    (out / "report.md").write_text("edited by hand\n", encoding="utf-8")
+    again = run(db, "run", str(seeds_dir), "--out", str(out))
+    assert again.returncode == 0, again.stderr
+    assert "not rendered again: report.html" in again.stderr
+    assert (out / "report.html").read_bytes() == html_before
+    # A view edited since it was written is rendered again, not trusted (only its timestamp is new).
+    def undated(path: Path) -> list[str]:
+        return [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("Generated ")]
+
+    assert undated(out / "report.md") == undated(folder / "report" / "report.md")
+    assert "report.md" not in again.stderr.split("not rendered again:")[1].splitlines()[0]
+
+
+@pytest.mark.slow
+def test_write_outputs_renders_again_exactly_what_changed(seeds_db: tuple[Path, Path], tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from corpus.store import Store
+    from provenance.export import texts_of
+    from provenance.outputs import MANIFEST, write_outputs
+    from provenance.render_html import render_html
+    from provenance.render_md import render_markdown
+    from provenance.report import analyse
+
+    db, _ = seeds_db
+    with Store.open(db) as store:
+        report, corpus = analyse(store)
+    first = write_outputs(report, corpus, tmp_path)
+    assert first.rendered == ("report.json", "export.jsonl", "report.md", "report.html") and first.reused == ()
+    assert (tmp_path / "report.html").read_text(encoding="utf-8") == render_html(first.data, texts_of(corpus))
+    assert (tmp_path / "report.md").read_text(encoding="utf-8") == render_markdown(first.data)
+
+    assert write_outputs(report, corpus, tmp_path).reused == ("report.md", "report.html")
+
+    # The HTML quotes article texts and the Markdown does not: a text edit re-renders only the HTML.
+    cited = next(aid for aid in sorted(corpus.annotations) if corpus.articles[aid].text)
+    edited = replace(corpus, articles={**corpus.articles, cited: replace(
+        corpus.articles[cited], text=corpus.articles[cited].text + " One more sentence.")})
+    changed = write_outputs(report, edited, tmp_path)
+    assert changed.reused == ("report.md",) and "report.html" in changed.rendered
+    assert (tmp_path / "report.html").read_text(encoding="utf-8") == render_html(changed.data, texts_of(edited))
+
+    (tmp_path / MANIFEST).write_text("{not json", encoding="utf-8")
+    assert write_outputs(report, edited, tmp_path).reused == ()
+    (tmp_path / "report.html").unlink()
+    assert write_outputs(report, edited, tmp_path).reused == ("report.md",)
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["json", "md", "html", "term"])
 def test_report_formats(seeds_db: tuple[Path, Path], fmt: str) -> None:
     db, folder = seeds_db

@@ -256,3 +256,27 @@ def test_streamed_report_json_parses_back_to_the_same_dict() -> None:
     sample = json.loads((Path(__file__).parent / "data" / "sample_report.json").read_text(encoding="utf-8"))
     for data in (sample, {}, {"empty": [], "nested": {"a": [1, 2]}, "text": "Yeongdeungpo é \u201cq\u201d"}):
         assert json.loads("".join(report_json_chunks(data))) == data
+
+
+def _clean_text_in_full(value: str, keep_spacing: bool) -> str:
+    # The three passes of display.clean_text without its shortcut for strings that need none.
+    from provenance import display
+
+    text = display._ANSI.sub("", value)
+    text = (display._BREAKS if keep_spacing else display._BREAKS_AND_SPACE).sub(" ", text)
+    text = display._CONTROL.sub("", text)
+    return text if keep_spacing else text.strip()
+
+
+def test_clean_text_shortcut_changes_nothing() -> None:
+    import random
+
+    from provenance.display import clean_text
+
+    rng = random.Random(7)
+    alphabet = list("ab 17%.,") + ["\x1b[2J", "\x1b]0;t\x07", "\n", "\r\n", "\t", "\x00", "\x85", "\u202e",
+                                   "\u00a0", "é", "中", " \n "]
+    for _ in range(3000):
+        value = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        for keep_spacing in (False, True):
+            assert clean_text(value, keep_spacing=keep_spacing) == _clean_text_in_full(value, keep_spacing), value
