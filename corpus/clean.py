@@ -260,7 +260,9 @@ _GLUED_SUFFIXES = ("click to tweet", "click to share")
 _NO_WORDS = re.compile(r"^[\W_]{0,200}$")
 
 # Self-description of machine-made content. Each alternative starts with a
-# literal word, so scanning a whole page costs one pass.
+# literal word, so scanning a whole page costs one pass. Both patterns are
+# lower case and run on lower-cased text: without IGNORECASE the scan takes
+# half the time, and it runs over every visible text node of every page.
 _AUTO_RE = re.compile(
     r"\bauto[- ]?(?:matically[- ])?(?:generated|aggregated|summari[sz]ed|written|created|produced|curated)\b"
     r"|\b(?:machine|computer|algorithm|bot)[- ](?:generated|summari[sz]ed|written|curated)\b"
@@ -268,12 +270,12 @@ _AUTO_RE = re.compile(
     r"(?:automatically\s|entirely\s|partly\s|partially\s)?(?:by|with|using)\s(?:an?\s|the\s)?"
     r"(?:computer(?: program)?|algorithm|bot|ai\b|artificial intelligence|machine|automated"
     r"|(?:large )?language model|llm)"
-    r"|\bsyndicated feed\b", _I)
+    r"|\bsyndicated feed\b")
 # ...but only when the sentence is about itself, so a story *about* AI-generated
 # images is not mistaken for an AI-generated story.
 _SELF_REF = re.compile(
     r"\b(?:this|the following) (?:story|article|content|summary|post|report|page|text|news|item|piece|brief)\b"
-    r"|\bdisclaimer\b|\b(?:has|have) not been (?:edited|reviewed|verified|checked)\b", _I)
+    r"|\bdisclaimer\b|\b(?:has|have) not been (?:edited|reviewed|verified|checked)\b")
 _SENTENCE_MARKS = (".", "!", "?", "\n")
 _AUTO_WINDOW = 200
 
@@ -347,6 +349,7 @@ def _fold(text: str) -> str:
 
 def is_auto_generated_note(text: str) -> bool:
     """True when the text says of itself that a machine aggregated, wrote or summarised it."""
+    text = text.lower()
     claims = [m.span() for m in _AUTO_RE.finditer(text)]
     if not claims:
         return False

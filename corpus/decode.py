@@ -156,7 +156,7 @@ COHERENCE_SLACK = 0.1
 
 def _detect(body: bytes) -> str | None:
     sample = body[:DETECT_BYTES]
-    if not any(b >= 0x80 for b in sample):
+    if sample.isascii():
         return None  # pure ASCII: every candidate agrees, so let the fallback name it
     if _is_utf8(sample, truncated=len(body) > len(sample)):
         return "utf-8"
