@@ -28,7 +28,7 @@ from .errors import FetchError, StoreError, UsageError
 from .fetch import Fetcher, FetchOptions
 from .language import detect_language
 from .records import Article, Extracted, IngestSummary, RawResponse, Status
-from .store import Store, now
+from .store import ArticleState, Store, now
 from .urls import InvalidURL, canonical_url, content_id, looks_like_url, outlet_from_url, url_id
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
@@ -323,10 +323,10 @@ class _Runner:
         article_id = content_id(body)
         alias = "file:" + str(source.path)
         yield from self._settle(article_id)
-        existing = self.store.get_article(article_id)
-        if existing is not None and existing.id == article_id and not self._upgrade(existing):
+        existing = self.store.article_state(article_id)
+        if existing is not None and not self._upgrade(existing):
             yield from self.flush()
-            yield ItemResult(source, "unchanged", existing.reason, existing.id)
+            yield ItemResult(source, "unchanged", existing.reason, article_id)
             return
         base = Article(id=article_id, url=None, final_url=None, canonical_url=None, source_path=str(source.path),
                        status=Status.OK, is_primary=self.options.primary, fetched_at=now(),
@@ -349,7 +349,7 @@ class _Runner:
                     continue
                 article_id = url_id(canonical)
                 yield from self._settle(article_id)
-                if self.store.get_article(article_id) is not None:
+                if self.store.article_state(article_id) is not None:
                     yield from self.flush()
                     yield ItemResult(record_source, "unchanged", None, article_id)
                     continue
@@ -367,7 +367,7 @@ class _Runner:
         self.store.log_input(run_id=self.run_id, input_ref=source.label, status="invalid_input", reason=reason)
         return ItemResult(source, "invalid_input", reason)
 
-    def _upgrade(self, existing: Article) -> bool:
+    def _upgrade(self, existing: ArticleState) -> bool:
         """A stored document is redone only to mark it primary when asked now."""
         return self.options.primary and not existing.is_primary and existing.status is Status.OK
 

@@ -67,6 +67,18 @@ def test_exact_duplicate_is_linked_not_stored_twice(any_db: str) -> None:
         assert [a.id for a in store.iter_articles()] == ["u1"]
 
 
+def test_article_state_is_the_row_status_without_text(any_db: str) -> None:
+    from corpus.store import ArticleState
+
+    with Store.open(any_db) as store:
+        assert store.article_state("u1") is None
+        store.save_article(make_article("u1", is_primary=True))
+        store.save_article(make_article("u2", status=Status.FAILED_PERMANENT, reason="http_404", text=""))
+        assert store.article_state("u1") == ArticleState(Status.OK, None, True)
+        assert store.article_state("u2") == ArticleState(Status.FAILED_PERMANENT, "http_404", False)
+        assert store.article_state("u") is None  # an id, never a prefix
+
+
 def test_failure_row_is_replaced_by_later_success(any_db: str) -> None:
     with Store.open(any_db) as store:
         store.save_article(make_article(status=Status.FAILED_TRANSIENT, reason="read_timeout", text="", attempts=3))
