@@ -62,8 +62,8 @@ def write_outputs(report: Report, corpus: Corpus, folder: Path) -> WrittenOutput
             reused.append(name)
             files[name] = previous
             continue
-        text = render_md.render_markdown(data) if name == "report.md" else render_html.render_html(data, texts)
-        files[name] = {"key": key, "sha256": _write_hashed(path, (text,))}
+        pieces = render_md.iter_markdown(data) if name == "report.md" else render_html.iter_html(data, texts)
+        files[name] = {"key": key, "sha256": _write_hashed(path, pieces)}
         rendered.append(name)
     _write_manifest(folder, files)
     return WrittenOutputs(folder, data, tuple(rendered), tuple(reused))

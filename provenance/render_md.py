@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from .display import (FLAG_LABELS, clean_text, entries, figure_key_label, format_number, format_value, number_in,
@@ -53,18 +53,43 @@ class _Names:
 
 
 def render_markdown(report: dict) -> str:
+    return "".join(iter_markdown(report))
+
+
+def iter_markdown(report: dict) -> Iterator[str]:
+    """`render_markdown`'s text in pieces (a section, or one figure or cluster), for writing to a file.
+
+    The pieces join to the blocks' lines joined by newlines, with trailing
+    whitespace cut at the very end only: whitespace after a block is held back
+    until a later block shows it is not the end.
+    """
+    pending, first = "", True
+    for block in _blocks(report):
+        if not block:
+            continue
+        text = ("" if first else "\n") + "\n".join(block)
+        first = False
+        body = text.rstrip()
+        if body:
+            yield pending + body
+            pending = text[len(body):]
+        else:
+            pending += text
+    yield "\n"
+
+
+def _blocks(report: dict) -> Iterator[list[str]]:
     names = _Names(report)
-    lines = ["# Claim-provenance report", ""]
-    lines += _summary(report)
-    lines += _figures(report, names)
-    lines += _timeline(report, names)
-    lines += _clusters(report, names)
-    lines += _conflicts(report, names)
-    lines += _gaps(report, names)
-    lines += _quotes(report, names)
-    lines += _graph(report, names)
-    lines += _articles(report)
-    return "\n".join(lines).rstrip() + "\n"
+    yield ["# Claim-provenance report", ""]
+    yield _summary(report)
+    yield from _figures(report, names)
+    yield _timeline(report, names)
+    yield from _clusters(report, names)
+    yield _conflicts(report, names)
+    yield _gaps(report, names)
+    yield _quotes(report, names)
+    yield _graph(report, names)
+    yield _articles(report)
 
 
 def _summary(report: Mapping[str, Any]) -> list[str]:
@@ -88,18 +113,17 @@ def _flags(flags: Any) -> str:
     return ", ".join(f"**{_md(FLAG_LABELS.get(clean_text(f), f))}**" for f in flags or []) or "none"
 
 
-def _figures(report: Mapping[str, Any], names: _Names) -> list[str]:
+def _figures(report: Mapping[str, Any], names: _Names) -> Iterator[list[str]]:
     figures = entries(report, "figures")
-    lines = ["## Figures", ""]
     if not figures:
-        return lines + ["No figures were found.", ""]
+        yield ["## Figures", "", "No figures were found.", ""]
+        return
     rows = [[_md(format_value(f.get("value"), f.get("unit"), f.get("of"))), _md(statement(f)),
              str(len({clean_text(m.get("article")) for m in entries(f, "mentions")})), _flags(f.get("flags"))]
             for f in figures]
-    lines += _table(["value", "statement", "articles", "flags"], rows, "llrl")
+    yield ["## Figures", ""] + _table(["value", "statement", "articles", "flags"], rows, "llrl")
     for figure in figures:
-        lines += _figure(figure, names)
-    return lines
+        yield _figure(figure, names)
 
 
 def _figure(figure: Mapping[str, Any], names: _Names) -> list[str]:
@@ -195,13 +219,13 @@ def _timeline(report: Mapping[str, Any], names: _Names) -> list[str]:
         ["value", "statement", "first seen", "in", "estimated", "last seen"], rows)
 
 
-def _clusters(report: Mapping[str, Any], names: _Names) -> list[str]:
+def _clusters(report: Mapping[str, Any], names: _Names) -> Iterator[list[str]]:
     clusters = [c for c in entries(report, "clusters") if len(c.get("articles") or []) > 1]
-    lines = ["## Coverage clusters", ""]
+    yield ["## Coverage clusters", ""]
     if not clusters:
-        return lines + ["No near-duplicate coverage.", ""]
+        yield ["No near-duplicate coverage.", ""]
     for cluster in clusters:
-        lines += [f"### Cluster {_md(cluster.get('id'))}", ""]
+        lines = [f"### Cluster {_md(cluster.get('id'))}", ""]
         for article_id in cluster.get("articles") or []:
             star = " (representative)" if article_id == cluster.get("representative") else ""
             lines.append(f"- {names.title(article_id, 80)}{star}")
@@ -213,7 +237,7 @@ def _clusters(report: Mapping[str, Any], names: _Names) -> list[str]:
         if rows:
             lines += _table(["newer", "older", "kind", "Jaccard", "containment", "cosine", "shared figures",
                              "shared entities"], rows, "lllrrrll")
-    return lines
+        yield lines
 
 
 def _score(value: Any) -> str:

@@ -280,3 +280,25 @@ def test_clean_text_shortcut_changes_nothing() -> None:
         value = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
         for keep_spacing in (False, True):
             assert clean_text(value, keep_spacing=keep_spacing) == _clean_text_in_full(value, keep_spacing), value
+
+
+def test_markdown_pieces_join_to_the_whole_text() -> None:
+    # iter_markdown holds back trailing whitespace across pieces; the reference is the text built whole.
+    from provenance.render_md import _blocks, iter_markdown
+
+    sample = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    variants = [sample, {**sample, "figures": []}, {**sample, "clusters": [], "articles": []},
+                {**sample, "figures": [], "clusters": [], "conflicts": [], "quotes": [], "articles": []},
+                {"summary": {}}]
+    for report in variants:
+        whole = "\n".join(line for block in _blocks(report) for line in block).rstrip() + "\n"
+        assert "".join(iter_markdown(report)) == whole
+
+
+def test_html_comes_in_pieces_of_a_card_at_most() -> None:
+    from provenance.render_html import iter_html
+
+    sample = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    pieces = list(iter_html(sample, sample["texts"]))
+    # One piece per figure card and per article card at least: no section arrives as one string.
+    assert len(pieces) > len(sample["figures"]) + len(sample["articles"])
