@@ -346,8 +346,12 @@ def cluster(ctx: click.Context, as_json: bool, kb_paths: tuple[Path, ...], sched
 def _write_chunks(chunks: Any, out: Path | None) -> None:
     """Streamed output: a JSON report or JSONL export of 20k articles is hundreds of MB, never one string."""
     if out is None:
+        last = "\n"
         for chunk in chunks:
             click.echo(chunk, nl=False)
+            last = chunk or last
+        if not last.endswith("\n"):
+            click.echo()  # a terminal prompt must not start after "</html>"
         return
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as handle:
@@ -386,13 +390,13 @@ def _emit_report(data: dict, fmt: str, out: Path | None, texts: Any = None) -> N
 
         _write_chunks(report_json_chunks(data), out)
     elif fmt == "md":
-        from provenance.render_md import render_markdown
+        from provenance.render_md import iter_markdown
 
-        _write(render_markdown(data), out)
+        _write_chunks(iter_markdown(data), out)
     elif fmt == "html":
-        from provenance.render_html import render_html
+        from provenance.render_html import iter_html
 
-        _write(render_html(data, texts), out)
+        _write_chunks(iter_html(data, texts), out)
     else:
         from provenance.render_term import render_terminal
 

@@ -4,11 +4,12 @@ An unchanged corpus gives the same report, and on a rerun rendering the HTML
 and Markdown views was most of the time left. So the folder keeps a small
 manifest of what those two views were rendered from (a digest of the report
 JSON without its timestamp, of the texts the HTML quotes and of the
-renderers' own source) and of the files as written; a view is rendered again
-only when one of those changed or its file is missing or was edited since. report.json and
-export.jsonl are always written: they cost little next to the rendering and
-carry everything a downstream tool reads. A view kept from an earlier run
-still shows the time it was rendered, which is the time of the report it shows.
+renderers' own source) and of the files as written; a view is rendered
+again only when one of those changed or its file is missing or was edited
+since. report.json and export.jsonl are always written: they cost little
+next to the rendering and carry everything a downstream tool reads. A view
+kept from an earlier run still shows the time it was rendered, which is the
+time of the report it shows.
 """
 
 from __future__ import annotations
