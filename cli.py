@@ -91,11 +91,28 @@ def cli(ctx: click.Context, db: str, debug: bool) -> None:
     ctx.obj = {"db": db}
     # SIGTERM should end like Ctrl-C: the open transaction rolls back, committed rows stay.
     signal.signal(signal.SIGTERM, _sigterm)
+    signal.signal(signal.SIGINT, _sigint)
 
 
 def _sigterm(signum: int, frame: Any) -> None:
     click.echo("terminated: committed work is kept; rerun the same command to resume", err=True)
     sys.exit(143)
+
+
+_interrupted = False
+
+
+def _sigint(signum: int, frame: Any) -> None:
+    global _interrupted
+    _interrupted = True
+    raise KeyboardInterrupt
+
+
+def _stop_if_interrupted() -> None:
+    # Python prints and drops an exception raised while a finalizer (__del__, a closing
+    # generator) runs, so a Ctrl-C landing there would be lost; the flag is not.
+    if _interrupted:
+        raise KeyboardInterrupt
 
 
 def _store(ctx: click.Context) -> Any:
@@ -172,6 +189,7 @@ def _run_ingest(ctx: click.Context, store: Any, sources: tuple[str, ...], inputs
         task = progress.add_task("", total=len(items))
 
         def on_item(result: Any) -> None:
+            _stop_if_interrupted()
             if result.status not in ("ok", "duplicate", "unchanged", "no_article"):
                 progress.console.print(f"failed: {_one_line(result.source.label)}: "
                                        f"{result.status}({_one_line(result.reason or '')})", markup=False)
@@ -257,6 +275,7 @@ def _run_extract(store: Any, force: bool, workers: int, batch_size: int, kb_path
         task = progress.add_task("", total=None)
 
         def on_progress(done: int, total: int) -> None:
+            _stop_if_interrupted()
             progress.update(task, completed=done, total=total)
 
         if scheduler:
