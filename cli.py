@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import signal
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -362,8 +363,9 @@ def cluster(ctx: click.Context, as_json: bool, kb_paths: tuple[Path, ...], sched
                        f"shared figures {', '.join(link['shared_figures']) or '-'})")
 
 
-def _write_chunks(chunks: Any, out: Path | None) -> None:
-    """Streamed output: a JSON report or JSONL export of 20k articles is hundreds of MB, never one string."""
+def _write_chunks(chunks: Iterable[str], out: Path | None) -> None:
+    """Text to FILE or stdout, piece by piece: a JSON report or JSONL export of 20k articles is hundreds
+    of MB, never held as one string."""
     if out is None:
         last = "\n"
         for chunk in chunks:
@@ -375,14 +377,6 @@ def _write_chunks(chunks: Any, out: Path | None) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as handle:
         handle.writelines(chunks)
-
-
-def _write(text: str, out: Path | None) -> None:
-    if out is None:
-        click.echo(text, nl=not text.endswith("\n"))
-    else:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
 
 
 @cli.command()
@@ -441,7 +435,7 @@ def export(ctx: click.Context, fmt: str, out: Path | None, kb_paths: tuple[Path,
     with _store(ctx) as store:
         result, corpus = analyse(store, ProvenanceOptions(kb_paths=kb_paths))
     if fmt == "graphml":
-        _write(graphml(result), out)
+        _write_chunks((graphml(result),), out)
     else:
         _write_chunks((line + "\n" for line in jsonl_lines(result, corpus)), out)
 

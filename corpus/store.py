@@ -156,7 +156,6 @@ _ARTICLE_STATE = sa.select(articles.c.status, articles.c.reason, articles.c.is_p
     articles.c.id == sa.bindparam("article_id"))
 
 
-
 def now() -> str:
     return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
