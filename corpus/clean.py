@@ -19,6 +19,7 @@ import re
 import threading
 import time
 from bisect import bisect_left, bisect_right
+from collections import deque
 from copy import deepcopy
 from dataclasses import dataclass
 from datetime import date
@@ -75,6 +76,12 @@ class ExtractorCrashed(NewstraceError):
     """The extractor process died (segfault, abort, OOM kill) before answering."""
 
     reason = "extractor_crash"
+
+
+class ExtractionCancelled(NewstraceError):
+    """The job waited behind one that overran or crashed, and never ran: send it again."""
+
+    reason = "extraction_cancelled"
 
 
 @dataclass(frozen=True)
@@ -1124,23 +1131,35 @@ def _picklable(exc: BaseException) -> BaseException:
 class ExtractionWorker:
     """One long-lived extraction process, replaced whenever it dies or overruns.
 
-    Calls are serialised: one worker runs one job at a time. Use several
-    workers for parallelism. A job can be sent with `submit` and collected
-    later, so the caller's own work (reading the next file, storing the last
-    result) overlaps with the extraction. Programs using it must guard their
+    The process runs one job at a time, but up to `depth` jobs can be sent
+    ahead: the next one waits in the pipe, so the worker starts it the moment
+    it answers the last, instead of idling until the caller (busy storing the
+    previous page) gets round to sending more. With `submit` the caller
+    collects answers later, so its own work overlaps with the extraction.
+    Use several workers for parallelism. Programs using it must guard their
     entry point with `if __name__ == "__main__":`, because "spawn" re-imports
     the main module.
     """
 
-    def __init__(self, context: str = "spawn", start_timeout_s: float = WORKER_START_TIMEOUT_S) -> None:
+    def __init__(self, context: str = "spawn", start_timeout_s: float = WORKER_START_TIMEOUT_S,
+                 depth: int = 2) -> None:
+        if depth < 1:
+            raise ValueError("depth must be at least 1")
         self.context = context
         self.start_timeout_s = start_timeout_s
+        self.depth = depth
         self._process: Any = None
         self._conn: Any = None
         self._ready = False
         self._started_at = 0.0
-        self._outstanding: PendingCall | None = None
+        # Sent and not yet answered, oldest first; the process works on the first.
+        self._calls: deque[PendingCall] = deque()
         self._lock = threading.Lock()
+
+    @property
+    def queued(self) -> int:
+        """Jobs sent and not answered yet (the running one included)."""
+        return len(self._calls)
 
     def start(self) -> None:
         """Begin starting the process without waiting for it, so its imports overlap with the caller's."""
@@ -1153,50 +1172,68 @@ class ExtractionWorker:
         return self.submit(func, *args, timeout_s=timeout_s, **kwargs).result()
 
     def submit(self, func: Callable[..., Any], *args: Any, timeout_s: float, **kwargs: Any) -> "PendingCall":
-        """Send `func(*args, **kwargs)` to the worker; its `timeout_s` counts from now."""
+        """Send `func(*args, **kwargs)` to the worker.
+
+        Its `timeout_s` counts from when the worker starts it: from now if
+        nothing is ahead of it, else from when the answer before it is taken.
+        """
         with self._lock:
-            if self._outstanding is not None:
-                raise RuntimeError("the extraction worker runs one job at a time; collect the last one first")
+            if len(self._calls) >= self.depth:
+                raise RuntimeError(f"the extraction worker holds at most {self.depth} jobs; collect one first")
             conn = self._ensure_started()
             try:
                 conn.send((func, args, kwargs))
             except (BrokenPipeError, EOFError, OSError) as exc:
-                self._replace()
+                self._stop(grace_s=0.0, failure=_died)
                 raise ExtractorCrashed(f"extraction worker died: {exc}") from exc
-            pending = PendingCall(self, time.monotonic() + timeout_s, timeout_s)
-            self._outstanding = pending
+            pending = PendingCall(self, timeout_s)
+            if not self._calls:
+                pending.deadline = time.monotonic() + timeout_s
+            self._calls.append(pending)
             return pending
 
-    def _collect(self, pending: "PendingCall") -> Any:
-        with self._lock:
-            if self._outstanding is not pending:
-                raise RuntimeError("this job was already collected, or its worker was replaced")
-            self._outstanding = None
-            conn = self._conn
-            try:
-                # A result that arrived while the caller was busy is taken even past the deadline.
-                ready = conn.poll(max(0.0, pending.deadline - time.monotonic()))
-            except (BrokenPipeError, EOFError, OSError) as exc:
-                self._replace()
-                raise ExtractorCrashed(f"extraction worker died: {exc}") from exc
-            if not ready:
-                self._replace()
-                raise ExtractionTimeout(f"extraction took longer than {pending.timeout_s:g} s; worker restarted")
-            try:
-                status, payload = conn.recv()
-            except (EOFError, OSError) as exc:
-                code = self._replace()
-                raise ExtractorCrashed(f"extraction worker died (exit code {code})") from exc
-        if status == "error":
-            raise payload
-        return payload
+    def _advance(self, *, wait: bool) -> None:
+        """Take the answers that have arrived, oldest first; with `wait`, wait for the oldest one.
 
-    def _wait_handles(self, pending: "PendingCall") -> tuple[Any, ...] | None:
-        """What becomes readable when `pending` can be collected; None when it can be collected now."""
-        if self._outstanding is not pending or self._process is None or self._conn is None:
-            return None
-        # The sentinel as well as the pipe: a worker that dies mid-job is noticed at once, not at its deadline.
+        An overrun or a dead process is settled here too: the job it was
+        running fails, the jobs queued behind it are cancelled (they never ran).
+        """
+        with self._lock:
+            while self._calls:
+                head = self._calls[0]
+                conn = self._conn
+                try:
+                    # An answer that arrived while the caller was busy is taken even past the deadline.
+                    ready = conn.poll(max(0.0, head.deadline - time.monotonic()) if wait else 0.0)
+                except (BrokenPipeError, EOFError, OSError):
+                    self._stop(grace_s=0.0, failure=_died)
+                    return
+                if not ready:
+                    if time.monotonic() >= head.deadline:
+                        self._stop(grace_s=0.0, failure=lambda _code: ExtractionTimeout(
+                            f"extraction took longer than {head.timeout_s:g} s; worker restarted"))
+                    return
+                try:
+                    status, payload = conn.recv()
+                except (EOFError, OSError):
+                    self._stop(grace_s=0.0, failure=_died)
+                    return
+                self._calls.popleft()
+                head._settle(status, payload)
+                if self._calls:
+                    following = self._calls[0]
+                    following.deadline = time.monotonic() + following.timeout_s
+                # Past the first answer, only what is already there.
+                wait = False
+
+    def _wait_handles(self) -> tuple[Any, ...]:
+        """What becomes readable when the oldest job is answered or the process dies."""
+        if self._process is None or self._conn is None:
+            return ()
         return self._conn, self._process.sentinel
+
+    def _next_deadline(self) -> float:
+        return self._calls[0].deadline if self._calls else float("inf")
 
     @property
     def pid(self) -> int | None:
@@ -1204,13 +1241,12 @@ class ExtractionWorker:
 
     def close(self) -> None:
         with self._lock:
-            idle = self._ready and self._outstanding is None
+            idle = self._ready and not self._calls
             if self._conn is not None and idle:
                 try:
                     self._conn.send(None)
                 except (BrokenPipeError, OSError):
                     pass
-            self._outstanding = None
             # A worker still busy with an abandoned job (an interrupted batch) is not waited for.
             self._stop(grace_s=2.0 if idle else 0.0)
 
@@ -1233,6 +1269,8 @@ class ExtractionWorker:
 
     def _ensure_started(self) -> Any:
         if self._process is None or not self._process.is_alive():
+            # A process that died with jobs on board: they are settled before a new one takes its place.
+            self._stop(grace_s=0.0, failure=_died)
             self._spawn()
         if self._ready:
             return self._conn
@@ -1248,41 +1286,75 @@ class ExtractionWorker:
         self._ready = True
         return conn
 
-    def _replace(self) -> int | None:
-        # The replacement starts lazily on the next call, so a batch that ends
-        # on a bad page does not pay for a process it never uses.
-        return self._stop(grace_s=0.0)
+    def _stop(self, grace_s: float, failure: Callable[[int | None], NewstraceError] | None = None) -> int | None:
+        """Stop the process; the job it was running gets `failure(exit code)`, those queued are cancelled.
 
-    def _stop(self, grace_s: float) -> int | None:
+        The replacement starts lazily on the next job, so a batch that ends
+        on a bad page does not pay for a process it never uses.
+        """
         process, conn = self._process, self._conn
         self._process = self._conn = None
         self._ready = False
-        if process is None:
-            return None
-        process.join(grace_s)
-        if process.is_alive():
-            process.kill()
-            process.join(5.0)
-        if conn is not None:
-            conn.close()
-        return process.exitcode
+        code = None
+        if process is not None:
+            process.join(grace_s)
+            if process.is_alive():
+                process.kill()
+                process.join(5.0)
+            if conn is not None:
+                conn.close()
+            code = process.exitcode
+        calls, self._calls = self._calls, deque()
+        for index, call in enumerate(calls):
+            if index == 0 and failure is not None:
+                call._settle("error", failure(code))
+            else:
+                call._settle("error", ExtractionCancelled(
+                    "the job was queued behind one that failed and never ran; send it again"))
+        return code
 
 
-@dataclass(frozen=True, eq=False)
+def _died(code: int | None) -> ExtractorCrashed:
+    return ExtractorCrashed(f"extraction worker died (exit code {code})")
+
+
 class PendingCall:
-    """A job sent to an ExtractionWorker and not yet collected."""
+    """A job sent to an ExtractionWorker; `result()` gives its answer.
 
-    worker: ExtractionWorker
-    deadline: float  # time.monotonic() by which the result must have arrived
-    timeout_s: float
+    A handle, not a record: the worker sets its deadline when the job
+    reaches the front of the queue and its outcome when the answer arrives.
+    """
+
+    __slots__ = ("worker", "timeout_s", "deadline", "_status", "_payload")
+
+    def __init__(self, worker: ExtractionWorker, timeout_s: float) -> None:
+        self.worker = worker
+        self.timeout_s = timeout_s
+        self.deadline = float("inf")  # time.monotonic() by which the answer must have arrived
+        self._status: str | None = None
+        self._payload: Any = None
+
+    def done(self) -> bool:
+        """True when `result()` will not block."""
+        return self._status is not None
 
     def result(self) -> Any:
-        """The job's return value; raises what the job raised, ExtractionTimeout or ExtractorCrashed."""
-        return self.worker._collect(self)
+        """The job's return value; raises what the job raised, ExtractionTimeout, ExtractorCrashed
+        or ExtractionCancelled (queued behind a job that failed: it never ran)."""
+        while self._status is None:
+            if self not in self.worker._calls:
+                raise RuntimeError("this job was never sent, or its worker lost track of it")
+            self.worker._advance(wait=True)
+        if self._status == "error":
+            raise self._payload
+        return self._payload
+
+    def _settle(self, status: str, payload: Any) -> None:
+        self._status, self._payload = status, payload
 
 
 def wait_for_calls(calls: Sequence[PendingCall], timeout_s: float | None = None) -> list[PendingCall]:
-    """The calls whose `result()` will not block: answered, worker gone, or past their deadline.
+    """The calls whose `result()` will not block: answered, worker gone, past their deadline or cancelled.
 
     Waits until at least one is, or `timeout_s` has passed (then returns an
     empty list). With several workers this lets the caller take results as
@@ -1293,27 +1365,23 @@ def wait_for_calls(calls: Sequence[PendingCall], timeout_s: float | None = None)
     if not calls:
         return []
     until = None if timeout_s is None else time.monotonic() + timeout_s
+    workers = list({id(call.worker): call.worker for call in calls}.values())
     while True:
-        now = time.monotonic()
-        ready: set[PendingCall] = set()
-        by_handle: dict[Any, PendingCall] = {}
-        for call in calls:
-            handles = call.worker._wait_handles(call)
-            if handles is None or call.deadline <= now:
-                ready.add(call)
-                continue
-            for handle in handles:
-                by_handle[handle] = call
-        if by_handle:
-            ready.update(by_handle[handle] for handle in wait(list(by_handle), timeout=0))
+        for worker in workers:
+            worker._advance(wait=False)
+        ready = [call for call in calls if call.done()]
         if ready:
-            return [call for call in calls if call in ready]
-        limit = min(call.deadline for call in calls) - now
+            return ready
+        now = time.monotonic()
+        if until is not None and until <= now:
+            return []
+        busy = [worker for worker in workers if worker.queued]
+        if not busy:
+            raise RuntimeError("waiting for jobs no worker holds")
+        limit = min(worker._next_deadline() for worker in busy) - now
         if until is not None:
-            if until <= now:
-                return []
             limit = min(limit, until - now)
-        wait(list(by_handle), timeout=max(0.0, limit))
+        wait([handle for worker in busy for handle in worker._wait_handles()], timeout=max(0.0, limit))
 
 
 _default_worker: ExtractionWorker | None = None

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
-from .clean import (CleanOptions, ExtractionTimeout, ExtractionWorker, ExtractorCrashed, PendingCall, default_worker,
-                    is_article, parse_text_file, start_extraction, wait_for_calls)
+from .clean import (CleanOptions, ExtractionCancelled, ExtractionTimeout, ExtractionWorker, ExtractorCrashed,
+                    PendingCall, default_worker, is_article, parse_text_file, start_extraction, wait_for_calls)
 from .decode import decode_body
 from .errors import FetchError, StoreError, UsageError
 from .fetch import Fetcher, FetchOptions
@@ -243,12 +243,12 @@ class _Runner:
     """Per-run state: the store, options, the shared fetcher and the extraction pipeline.
 
     Local files and WARC records are pipelined over the workers: each worker
-    extracts one document at a time, results are taken as they come, and
-    meanwhile this process stores finished documents and reads, hashes,
-    looks up and decodes the next ones. A small reorder buffer keeps the
-    stores in input order, one committed transaction per document before it
-    is reported, so duplicates, resume after kill -9 and the report order
-    are as without the pipeline. Every other path drains the buffer first.
+    extracts one document at a time with the next one already waiting in its
+    pipe, results are taken as they come, and meanwhile this process stores
+    finished documents and reads, hashes, looks up and decodes the next ones.
+    A small reorder buffer keeps the stores in input order, one committed
+    transaction per document before it is reported, so duplicates, resume
+    after kill -9 and the report order are as without the pipeline. Every other path drains the buffer first.
     """
 
     def __init__(self, store: Store, options: IngestOptions, fetcher: Fetcher, run_id: str,
@@ -395,7 +395,7 @@ class _Runner:
         self._warm_up(1 if base.source_path is None else len(self.workers))
         while True:
             self._harvest(block=False)
-            worker = self._idle_worker()
+            worker = self._free_worker()
             if worker is not None and self._has_room(len(body)):
                 break
             if self._buffer[0].outcome is not None:
@@ -406,8 +406,8 @@ class _Runner:
         self._buffer.append(slot)
         self._buffer_bytes += len(body)
         self._submit(slot)
-        # With a worker still idle, feeding it the next document comes first; stores can wait.
-        if self._idle_worker() is None:
+        # While a worker has room, feeding it the next document comes first; stores can wait.
+        if self._free_worker() is None:
             yield from self._store_finished()
 
     def _warm_up(self, workers: int) -> None:
@@ -435,14 +435,17 @@ class _Runner:
             return True
         return len(self._buffer) < self._max_in_flight and self._buffer_bytes + size <= IN_FLIGHT_BYTES
 
-    def _idle_worker(self) -> ExtractionWorker | None:
-        busy = {id(slot.worker) for slot in self._buffer if slot.outcome is None}
-        return next((worker for worker in self.workers[:self._started] if id(worker) not in busy), None)
+    def _free_worker(self) -> ExtractionWorker | None:
+        """A started worker with room for one more job, the least loaded first (None when all are full)."""
+        free = [worker for worker in self.workers[:self._started] if worker.queued < worker.depth]
+        return min(free, key=lambda worker: worker.queued) if free else None
 
-    def _submit(self, slot: _Slot) -> None:
+    def _submit(self, slot: _Slot, *, attempt: bool = True) -> None:
         """Hand the slot's document to its worker; a crash there counts as an attempt and is retried."""
         while slot.outcome is None:
-            slot.attempts += 1
+            if attempt:
+                slot.attempts += 1
+            attempt = True
             try:
                 # The language is detected here (_with_extracted), off the
                 # workers' critical path.
@@ -467,6 +470,9 @@ class _Runner:
             except ExtractionTimeout as exc:
                 # Only this worker was killed; it restarts with its next job.
                 slot.outcome = exc
+            except ExtractionCancelled:
+                # Queued behind a page that overran or crashed: it never ran, so no attempt is spent.
+                self._submit(slot, attempt=False)
             except ExtractorCrashed as exc:
                 if slot.attempts > self.options.crash_retries:
                     slot.outcome = exc

@@ -10,6 +10,7 @@ import pytest
 
 from corpus.clean import (
     ExtractedPage,
+    ExtractionCancelled,
     ExtractionTimeout,
     ExtractionWorker,
     ExtractorCrashed,
@@ -20,6 +21,7 @@ from corpus.clean import (
     is_article,
     is_auto_generated_note,
     parse_text_file,
+    wait_for_calls,
 )
 from corpus.errors import NewstraceError
 from corpus.language import detect_language
@@ -264,6 +266,7 @@ def test_html_language_detected():
 def test_errors_are_newstrace_errors():
     assert issubclass(ExtractionTimeout, NewstraceError)
     assert issubclass(ExtractorCrashed, NewstraceError)
+    assert issubclass(ExtractionCancelled, NewstraceError)
 
 
 def test_worker_times_out_on_heavy_page_and_recovers():
@@ -287,6 +290,57 @@ def test_worker_crash_is_an_exception_and_worker_is_replaced():
         with pytest.raises(ExtractorCrashed):
             worker.call(os.abort, timeout_s=30)
         assert extract_in_worker(page(*STORY), None, 30, worker=worker).title == "Council passes budget"
+
+
+def test_queued_job_runs_next_and_its_limit_starts_when_it_does():
+    with ExtractionWorker(depth=2) as worker:
+        worker.call(time.sleep, 0, timeout_s=30)  # started and warm
+        first = worker.submit(time.sleep, 1.5, timeout_s=30)
+        # 1.0 s would be long over by the time this job ends if it counted from now.
+        second = worker.submit(extract_html, page(*STORY), timeout_s=1.0)
+        assert worker.queued == 2
+        with pytest.raises(RuntimeError, match="at most 2 jobs"):
+            worker.submit(time.sleep, 0, timeout_s=30)
+        assert second.result().text.split("\n") == STORY
+        assert first.done() and first.result() is None
+        assert worker.queued == 0
+
+
+def test_wait_for_calls_returns_only_answered_jobs_oldest_first():
+    with ExtractionWorker(depth=2) as worker:
+        worker.call(time.sleep, 0, timeout_s=30)
+        quick = worker.submit(time.sleep, 0.2, timeout_s=30)
+        slow = worker.submit(time.sleep, 2.0, timeout_s=30)
+        assert wait_for_calls([quick, slow], timeout_s=0.0) == []
+        assert wait_for_calls([quick, slow]) == [quick]
+        assert not slow.done()
+        assert wait_for_calls([slow]) == [slow]
+
+
+def test_jobs_queued_behind_an_overrun_are_cancelled_not_failed():
+    with ExtractionWorker(depth=2) as worker:
+        hanging = worker.submit(time.sleep, 60, timeout_s=1.0)
+        behind = worker.submit(extract_html, page(*STORY), timeout_s=30)
+        started = time.monotonic()
+        with pytest.raises(ExtractionCancelled):
+            behind.result()
+        assert time.monotonic() - started < 10
+        with pytest.raises(ExtractionTimeout):
+            hanging.result()
+        assert worker.queued == 0 and worker.pid is None
+        assert extract_in_worker(page(*STORY), None, 30, worker=worker).title == "Council passes budget"
+
+
+def test_jobs_queued_behind_a_crash_are_cancelled():
+    with ExtractionWorker(depth=2) as worker:
+        crashing = worker.submit(os.abort, timeout_s=30)
+        behind = worker.submit(time.sleep, 0, timeout_s=30)
+        assert wait_for_calls([crashing, behind]) == [crashing, behind]
+        with pytest.raises(ExtractorCrashed):
+            crashing.result()
+        with pytest.raises(ExtractionCancelled):
+            behind.result()
+        assert worker.call(time.sleep, 0, timeout_s=30) is None
 
 
 # -- regex safety (RELIABILITY D12) -----------------------------------------------------

@@ -440,6 +440,20 @@ def test_a_hanging_page_in_one_worker_does_not_hold_up_the_other(tmp_path: Path,
     assert [s for _, s, _ in got[1:]] == ["ok"] * 6
 
 
+@pytest.mark.timeout(120)
+def test_a_page_queued_behind_a_hanging_one_is_sent_again(tmp_path: Path) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    table = "<table>" + "".join(f"<tr><td>cell {i}</td><td>value {i}</td></tr>" for i in range(120_000)) + "</table>"
+    (folder / "0-heavy.html").write_text(f"<html><body><article>{table}</article></body></html>", encoding="utf-8")
+    (folder / "1-fine.html").write_text(article_html("Harbour story"), encoding="utf-8")
+    db = tmp_path / "c.db"
+    # One worker, so the fine page waits in its pipe behind the heavy one and is cancelled with it.
+    reported = _ingest_folder(folder, db, extract_workers=1, extract_timeout=1.5, crash_retries=0)
+    assert [(Path(ref).name, status, reason) for ref, status, reason, _ in reported] == [
+        ("0-heavy.html", "failed_permanent", "extraction_timeout"), ("1-fine.html", "ok", None)]
+
+
 @pytest.mark.timeout(240)
 def test_kill_9_mid_folder_with_two_workers_then_resume_gives_one_row_per_file(tmp_path: Path) -> None:
     folder = tmp_path / "pages"
