@@ -10,6 +10,7 @@ storage failure, 130/143 interrupted.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from collections.abc import Iterable
@@ -174,6 +175,22 @@ def _ingest_options(primary: bool, allow_private: bool, rate: float, timeout: fl
                          **workers)
 
 
+def _start_extraction_early(sources: tuple[str, ...], workers: int | None) -> None:
+    """Start the extraction workers first when local pages are among the sources.
+
+    Started here, before the store and the ingest machinery are imported,
+    each worker's own start (a new interpreter importing trafilatura) runs
+    beside ours instead of after it: a third of a second off 1,000 pages.
+    A rerun with nothing new pays for them on the other core.
+    """
+    if not any(os.path.isdir(s) or (os.path.isfile(s) and not s.lower().endswith((".txt", ".text")))
+               for s in sources):
+        return
+    from corpus.clean import default_worker_count, start_workers
+
+    start_workers(workers or default_worker_count())
+
+
 def _run_ingest(ctx: click.Context, store: Any, sources: tuple[str, ...], inputs: tuple[str, ...],
                 **options: Any) -> Any:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -214,6 +231,7 @@ def ingest(ctx: click.Context, sources: tuple[str, ...], inputs: tuple[str, ...]
       newstrace ingest --primary data/demo/primary
       newstrace ingest -i urls.txt
     """
+    _start_extraction_early(sources, options["extract_workers"])
     with _store(ctx) as store:
         summary = _run_ingest(ctx, store, sources, inputs, **options)
     ctx.exit(summary.exit_code)
@@ -473,6 +491,7 @@ def run(ctx: click.Context, sources: tuple[str, ...], inputs: tuple[str, ...], o
     Example:
       newstrace run --allow-private -i urls.txt --out report/
     """
+    _start_extraction_early(sources, options["extract_workers"])
     from provenance.outputs import write_outputs
     from provenance.report import ProvenanceOptions, analyse
 

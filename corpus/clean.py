@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import os
 import re
 import threading
 import time
@@ -1396,6 +1397,53 @@ def default_worker() -> ExtractionWorker:
             _default_worker = ExtractionWorker()
             atexit.register(_default_worker.close)
         return _default_worker
+
+
+def default_worker_count() -> int:
+    # Two on a machine with two cores or more: the main process needs a core
+    # too, so more workers would only share the same cores.
+    return min(2, os.cpu_count() or 1)
+
+
+# Workers started ahead by `start_workers` and not yet handed out by `take_workers`.
+_spares: list[ExtractionWorker] = []
+
+
+def start_workers(count: int) -> None:
+    """Start the process-wide worker and `count - 1` more now, without waiting for them.
+
+    For a caller that will extract after slow set-up of its own: each
+    worker's start (a new interpreter importing trafilatura, about a third
+    of a second) then runs beside that set-up. `take_workers` hands them out.
+    """
+    default_worker().start()
+    with _default_lock:
+        if not _spares:
+            atexit.register(_close_spares)
+        while len(_spares) < count - 1:
+            worker = ExtractionWorker()
+            worker.start()
+            _spares.append(worker)
+
+
+def take_workers(count: int) -> list[ExtractionWorker]:
+    """The process-wide worker and `count - 1` more, those `start_workers` started first.
+
+    The extra ones belong to the caller, which closes them when done.
+    """
+    with _default_lock:
+        extra = _spares[:count - 1]
+        del _spares[:count - 1]
+    extra += [ExtractionWorker() for _ in range(count - 1 - len(extra))]
+    return [default_worker(), *extra]
+
+
+def _close_spares() -> None:
+    with _default_lock:
+        spares = _spares[:]
+        _spares.clear()
+    for worker in spares:
+        worker.close()
 
 
 def extract_in_worker(html: str, url: str | None = None, timeout_s: float = DEFAULT_EXTRACT_TIMEOUT_S,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import os
 import re
 import sys
 import uuid
@@ -22,7 +21,8 @@ from pathlib import Path
 from typing import IO
 
 from .clean import (CleanOptions, ExtractionCancelled, ExtractionTimeout, ExtractionWorker, ExtractorCrashed,
-                    PendingCall, default_worker, is_article, parse_text_file, start_extraction, wait_for_calls)
+                    PendingCall, default_worker_count, is_article, parse_text_file, start_extraction, take_workers,
+                    wait_for_calls)
 from .decode import decode_body
 from .errors import FetchError, StoreError, UsageError
 from .fetch import Fetcher, FetchOptions
@@ -42,12 +42,6 @@ _WORKER_CLEAN_OPTIONS = CleanOptions(detect_language=False)
 # (with the byte budget) that memory stays bounded whatever the pages are.
 IN_FLIGHT_PER_WORKER = 8
 IN_FLIGHT_BYTES = 64 * 1024 * 1024
-
-
-def _default_extract_workers() -> int:
-    # Two on a machine with two cores or more: the main process needs a core
-    # too, so more workers would only share the same cores.
-    return min(2, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
@@ -73,7 +67,7 @@ class IngestOptions:
     # Retrying once in a fresh worker separates a flaky crash from a page that always kills the parser.
     crash_retries: int = 1
     # Extraction processes for local files and WARC records (URLs are fetched and extracted one at a time).
-    extract_workers: int = field(default_factory=_default_extract_workers)
+    extract_workers: int = field(default_factory=default_worker_count)
 
 
 @dataclass(frozen=True)
@@ -193,10 +187,11 @@ def ingest(sources: Iterable[Source], store: Store, options: IngestOptions = Ing
             on_item(result)
 
     # The process-wide worker is kept for later callers; the extra ones live as long as this run.
-    extra = [ExtractionWorker() for _ in range(max(1, options.extract_workers) - 1)]
+    workers = take_workers(max(1, options.extract_workers))
+    extra = workers[1:]
     try:
         with Fetcher(options.fetch) as fetcher:
-            runner = _Runner(store, options, fetcher, run_id, [default_worker(), *extra])
+            runner = _Runner(store, options, fetcher, run_id, workers)
             for source in sources:
                 for result in runner.run(source):
                     report(result)

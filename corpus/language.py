@@ -6,8 +6,11 @@ py3langid is small, offline and deterministic, which is what a stored
 
 from __future__ import annotations
 
+import os
+import pickle
 from functools import lru_cache
-from typing import Callable
+from pathlib import Path
+from typing import Any, Callable
 
 # langid's scores stabilise after a few hundred characters; classifying a whole
 # 2 MB article costs time and changes nothing. 600 rather than 2000: ingest
@@ -34,7 +37,62 @@ def _classifier() -> Callable[[str], tuple[str, float]]:
     # happen when the CLI only prints --help.
     import py3langid
 
-    return py3langid.classify
+    identifier = _cached_identifier()
+    return identifier.classify if identifier is not None else py3langid.classify
+
+
+def cache_dir() -> Path:
+    """Where newstrace keeps what it can rebuild: NEWSTRACE_CACHE_DIR, else the user's cache folder."""
+    configured = os.environ.get("NEWSTRACE_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newstrace"
+
+
+def _cached_identifier() -> Any:
+    """py3langid's identifier, unpacked once per py3langid release and kept pickled in the cache folder.
+
+    The packaged model is an xz-compressed archive: unpacking it costs about
+    0.5 s, paid by every ingest before it can store its first page, while
+    the pickle of the unpacked model (69 MB) loads in 0.05 s. None when
+    this py3langid cannot be loaded that way; the caller then uses its
+    module-level classify.
+    """
+    try:
+        from importlib.metadata import version
+
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+        path = cache_dir() / f"py3langid-{version('py3langid')}.pickle"
+    except Exception:  # noqa: BLE001 - another py3langid layout: its own loader still works
+        return None
+    try:
+        with open(path, "rb") as handle:
+            cached = pickle.load(handle)
+        if isinstance(cached, LanguageIdentifier):
+            return cached
+    except Exception:  # noqa: BLE001 - missing, truncated or stale: built again below
+        pass
+    try:
+        identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
+    except AttributeError:
+        return None
+    _write_quietly(path, pickle.dumps(identifier, protocol=pickle.HIGHEST_PROTOCOL))
+    return identifier
+
+
+def _write_quietly(path: Path, data: bytes) -> None:
+    # A cache that cannot be written (read-only home, full disk) only costs the next run its 0.5 s.
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    except OSError:
+        try:
+            partial.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def detect_language(text: str) -> str | None:

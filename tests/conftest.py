@@ -52,6 +52,13 @@ def db_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'test.db'}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cache_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
+    # What newstrace caches (the unpacked language model) goes to a folder of this test
+    # run, not the user's; the CLI runs in subprocesses inherit it through the environment.
+    os.environ["NEWSTRACE_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+
+
 @pytest.fixture(autouse=True)
 def _offline_models(monkeypatch: pytest.MonkeyPatch) -> None:
     # A test must never reach a model hub, even by accident.

@@ -20,7 +20,10 @@ from corpus.clean import (
     extract_in_worker,
     is_article,
     is_auto_generated_note,
+    default_worker,
     parse_text_file,
+    start_workers,
+    take_workers,
     wait_for_calls,
 )
 from corpus.errors import NewstraceError
@@ -248,6 +251,40 @@ def test_non_english_text_gets_a_language(text, code):
     assert parse_text_file(f"Title\n{text}").language == code
 
 
+def test_language_model_is_unpacked_once_then_loaded_from_the_cache(tmp_path, monkeypatch):
+    import corpus.language as language
+    from py3langid.langid import LanguageIdentifier
+
+    german = "Der Stadtrat hat am Dienstag nach langer Debatte den Haushalt für das kommende Jahr beschlossen."
+    monkeypatch.setenv("NEWSTRACE_CACHE_DIR", str(tmp_path / "cache"))
+    language._classifier.cache_clear()
+    try:
+        assert detect_language(german) == "de"
+        [cached] = (tmp_path / "cache").iterdir()
+        assert cached.name.startswith("py3langid-") and cached.suffix == ".pickle"
+
+        def unpacking(*args, **kwargs):
+            raise AssertionError("the cached model should have been used")
+
+        monkeypatch.setattr(LanguageIdentifier, "from_model_file", unpacking)
+        language._classifier.cache_clear()
+        assert detect_language(german) == "de"
+        # A damaged cache file is built again, not trusted.
+        monkeypatch.undo()
+        monkeypatch.setenv("NEWSTRACE_CACHE_DIR", str(tmp_path / "cache"))
+        cached.write_bytes(cached.read_bytes()[:1000])
+        language._classifier.cache_clear()
+        assert detect_language(german) == "de"
+        assert cached.stat().st_size > 1_000_000
+        # Nowhere to write it: the model still loads.
+        monkeypatch.setenv("NEWSTRACE_CACHE_DIR", str(tmp_path / "file-not-folder" / "x"))
+        (tmp_path / "file-not-folder").write_text("")
+        language._classifier.cache_clear()
+        assert detect_language(german) == "de"
+    finally:
+        language._classifier.cache_clear()
+
+
 def test_too_little_text_has_no_language():
     assert detect_language("Home About") is None
 
@@ -341,6 +378,20 @@ def test_jobs_queued_behind_a_crash_are_cancelled():
         with pytest.raises(ExtractionCancelled):
             behind.result()
         assert worker.call(time.sleep, 0, timeout_s=30) is None
+
+
+def test_workers_started_ahead_are_handed_out_first():
+    start_workers(2)
+    workers = take_workers(3)
+    try:
+        assert workers[0] is default_worker()
+        assert workers[1].pid is not None  # started ahead, before anyone asked for it
+        assert workers[2].pid is None  # made on demand; its first job starts it
+        assert extract_in_worker(page(*STORY), None, 30, worker=workers[1]).title == "Council passes budget"
+        assert take_workers(2)[1] not in workers  # handed out once
+    finally:
+        for worker in workers[1:]:
+            worker.close()
 
 
 # -- regex safety (RELIABILITY D12) -----------------------------------------------------
