@@ -16,6 +16,7 @@ from __future__ import annotations
 import atexit
 import multiprocessing
 import os
+import queue
 import re
 import threading
 import time
@@ -1105,11 +1106,14 @@ def _worker_main(conn: Any) -> None:
     import trafilatura  # noqa: F401
 
     conn.send(("ready", None))
+    jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    # Jobs are taken off the pipe the moment they arrive, by a thread of their
+    # own: the parent sends the next page while this process sends its last
+    # answer, and with both bigger than the pipe's buffer each send would
+    # otherwise wait for the other side to read, forever.
+    threading.Thread(target=_receive_jobs, args=(conn, jobs), daemon=True).start()
     while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
+        job = jobs.get()
         if job is None:
             return
         func, args, kwargs = job
@@ -1117,6 +1121,17 @@ def _worker_main(conn: Any) -> None:
             conn.send(("ok", func(*args, **kwargs)))
         except BaseException as exc:  # noqa: BLE001 - every failure must reach the parent
             conn.send(("error", _picklable(exc)))
+
+
+def _receive_jobs(conn: Any, jobs: "queue.SimpleQueue[Any]") -> None:
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            job = None
+        jobs.put(job)
+        if job is None:
+            return
 
 
 def _picklable(exc: BaseException) -> BaseException:

@@ -343,6 +343,18 @@ def test_queued_job_runs_next_and_its_limit_starts_when_it_does():
         assert worker.queued == 0
 
 
+@pytest.mark.timeout(120)
+def test_a_big_queued_page_does_not_wait_forever_behind_a_big_answer():
+    # Both bigger than a pipe's buffer: sending the second page must not wait for
+    # the worker to take it while the worker waits for us to take its answer.
+    big = page(*(STORY * 3000))
+    with ExtractionWorker(depth=2) as worker:
+        first = worker.submit(extract_html, big, timeout_s=60)
+        second = worker.submit(extract_html, big, timeout_s=60)
+        assert len(first.result().text) > 500_000
+        assert second.result().text == first.result().text
+
+
 def test_wait_for_calls_returns_only_answered_jobs_oldest_first():
     with ExtractionWorker(depth=2) as worker:
         worker.call(time.sleep, 0, timeout_s=30)
