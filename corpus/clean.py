@@ -1091,8 +1091,14 @@ def _is_hyperlink_list(extracted: Extracted) -> bool:
 # (adbar/trafilatura#704: no library-mode timeout), and a native crash in a
 # thread takes the whole CLI down with it. A child process can be killed at
 # its deadline and replaced, and its crash is just an exception here.
-# "spawn" rather than fork: the parent may hold open database connections and
-# threads, which must never be duplicated into a child.
+# Not a plain fork: the parent may hold open database connections and
+# threads, which must never be duplicated into a child. "forkserver" forks
+# each worker from a small server process that has imported trafilatura once
+# and holds nothing of ours, so a worker (and each replacement after an
+# overrun) starts ready without importing it again; "spawn", a fresh
+# interpreter per worker, where the platform has no forkserver.
+
+_START_METHOD = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
 
 DEFAULT_EXTRACT_TIMEOUT_S = 20.0
 WORKER_START_TIMEOUT_S = 120.0
@@ -1152,12 +1158,12 @@ class ExtractionWorker:
     it answers the last, instead of idling until the caller (busy storing the
     previous page) gets round to sending more. With `submit` the caller
     collects answers later, so its own work overlaps with the extraction.
-    Use several workers for parallelism. Programs using it must guard their
-    entry point with `if __name__ == "__main__":`, because "spawn" re-imports
-    the main module.
+    Use several workers for parallelism. Programs using it with the "spawn"
+    context must guard their entry point with `if __name__ == "__main__":`,
+    because "spawn" re-imports the main module.
     """
 
-    def __init__(self, context: str = "spawn", start_timeout_s: float = WORKER_START_TIMEOUT_S,
+    def __init__(self, context: str = _START_METHOD, start_timeout_s: float = WORKER_START_TIMEOUT_S,
                  depth: int = 2) -> None:
         if depth < 1:
             raise ValueError("depth must be at least 1")
@@ -1275,6 +1281,9 @@ class ExtractionWorker:
     def _spawn(self) -> None:
         self._stop(grace_s=0.0)
         ctx = multiprocessing.get_context(self.context)
+        if self.context == "forkserver":
+            # Only these: the server must not import the caller's __main__ (the default).
+            ctx.set_forkserver_preload([__name__, "trafilatura"])
         parent_conn, child_conn = ctx.Pipe(duplex=True)
         process = ctx.Process(target=_worker_main, args=(child_conn,), daemon=True,
                               name="newstrace-extract")

@@ -322,8 +322,9 @@ def test_worker_times_out_on_heavy_page_and_recovers():
         assert worker.pid not in (None, first_pid)
 
 
-def test_worker_crash_is_an_exception_and_worker_is_replaced():
-    with ExtractionWorker() as worker:
+@pytest.mark.parametrize("context", ["forkserver", "spawn"])  # the default, and where there is no forkserver
+def test_worker_crash_is_an_exception_and_worker_is_replaced(context):
+    with ExtractionWorker(context=context) as worker:
         with pytest.raises(ExtractorCrashed):
             worker.call(os.abort, timeout_s=30)
         assert extract_in_worker(page(*STORY), None, 30, worker=worker).title == "Council passes budget"
