@@ -8,7 +8,11 @@ Two memory figures, because they answer different questions:
   (ingest's extraction worker, spaCy's n_process) needs this one; it can miss
   a spike shorter than the sampling interval.
 CPU seconds (user + system, children included) are less disturbed than wall
-time when other work shares the machine, so both are recorded.
+time when other work shares the machine, so both are recorded. Ingest's
+extraction workers are forked by multiprocessing's forkserver, which the
+command never waits for; so this process becomes a child subreaper (Linux),
+adopts what the command leaves running when it exits and waits for it too,
+and the workers' CPU time is counted with the command's.
 """
 
 from __future__ import annotations
@@ -58,16 +62,66 @@ def run_measured(label: str, argv: Sequence[str], *, stdout: Path | None = None,
         seconds = time.perf_counter() - started
         killer.cancel()
         proc.returncode = os.waitstatus_to_exitcode(status)
+        orphans_cpu = _reap_orphans(proc.pid)
         sampler.stop()
     finally:
         for handle in (out_handle, err_handle):
             if handle is not subprocess.DEVNULL:
                 handle.close()
     return Measurement(label=label, argv=tuple(argv), seconds=seconds,
-                       cpu_seconds=usage.ru_utime + usage.ru_stime,
+                       cpu_seconds=usage.ru_utime + usage.ru_stime + orphans_cpu,
                        peak_rss_mb=usage.ru_maxrss / 1024.0,  # Linux reports KiB
                        tree_rss_mb=sampler.peak_bytes / 2**20, returncode=proc.returncode,
                        log=str(log) if log else None, timed_out=killer.fired)
+
+
+ORPHAN_WAIT_SECONDS = 10.0
+
+
+def _become_subreaper() -> bool:
+    """Adopt orphaned descendants (Linux prctl PR_SET_CHILD_SUBREAPER), so they can be waited for."""
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+_SUBREAPER = _become_subreaper()
+
+
+def _reap_orphans(session: int) -> float:
+    """CPU seconds of the processes the command left running in its session, once they have exited.
+
+    What is still running after ORPHAN_WAIT_SECONDS is killed with the
+    session, so a stuck process cannot hang the benchmark.
+    """
+    if not _SUBREAPER:
+        return 0.0
+    me = os.getpid()
+    cpu, killed_at = 0.0, None
+    until = time.monotonic() + ORPHAN_WAIT_SECONDS
+    while True:
+        members = [(pid, ppid) for pid, ppid, sid in _processes() if sid == session]
+        if not members or (killed_at is not None and time.monotonic() > killed_at + ORPHAN_WAIT_SECONDS):
+            return cpu
+        for pid, ppid in members:
+            if ppid != me:
+                continue
+            try:
+                done, _status, usage = os.wait4(pid, os.WNOHANG)
+            except ChildProcessError:
+                continue
+            if done:
+                cpu += usage.ru_utime + usage.ru_stime
+        if killed_at is None and time.monotonic() > until:
+            try:
+                os.killpg(session, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            killed_at = time.monotonic()
+        time.sleep(0.02)
 
 
 class _Deadline:
@@ -114,7 +168,7 @@ class _TreeSampler(threading.Thread):
 
 def tree_rss_bytes(root: int) -> int:
     children: dict[int, list[int]] = {}
-    for pid, ppid in _parents():
+    for pid, ppid, _session in _processes():
         children.setdefault(ppid, []).append(pid)
     total, stack = 0, [root]
     while stack:
@@ -124,7 +178,8 @@ def tree_rss_bytes(root: int) -> int:
     return total
 
 
-def _parents() -> list[tuple[int, int]]:
+def _processes() -> list[tuple[int, int, int]]:
+    """(pid, parent pid, session id) of every process."""
     out = []
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -136,7 +191,7 @@ def _parents() -> list[tuple[int, int]]:
             continue  # the process ended between listing and reading
         # The command name may hold spaces and parentheses; fields after the last ')' are fixed.
         fields = stat[stat.rfind(b")") + 2:].split()
-        out.append((int(entry.name), int(fields[1])))
+        out.append((int(entry.name), int(fields[1]), int(fields[3])))
     return out
 
 
