@@ -179,9 +179,10 @@ def _start_extraction_early(sources: tuple[str, ...], workers: int | None) -> No
     """Start the extraction workers first when local pages are among the sources.
 
     Started here, before the store and the ingest machinery are imported,
-    each worker's own start (a new interpreter importing trafilatura) runs
-    beside ours instead of after it: a third of a second off 1,000 pages.
-    A rerun with nothing new pays for them on the other core.
+    the workers' start (the forkserver, a new interpreter importing
+    trafilatura, then the forks) runs beside ours instead of after it: about
+    half a second off 1,000 pages. A rerun with nothing new pays for them on
+    the other core.
     """
     if not any(os.path.isdir(s) or (os.path.isfile(s) and not s.lower().endswith((".txt", ".text")))
                for s in sources):

@@ -1436,8 +1436,8 @@ _spares: list[ExtractionWorker] = []
 def start_workers(count: int) -> None:
     """Start the process-wide worker and `count - 1` more now, without waiting for them.
 
-    For a caller that will extract after slow set-up of its own: each
-    worker's start (a new interpreter importing trafilatura, about a third
+    For a caller that will extract after slow set-up of its own: the
+    workers' start (a new interpreter importing trafilatura, about a third
     of a second) then runs beside that set-up. `take_workers` hands them out.
     """
     default_worker().start()
