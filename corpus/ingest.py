@@ -224,13 +224,13 @@ class _Slot:
     job is retried and finished.
     """
 
-    __slots__ = ("document", "worker", "call", "attempts", "outcome")
+    __slots__ = ("document", "worker", "call", "crashes", "outcome")
 
     def __init__(self, document: _Document, worker: ExtractionWorker) -> None:
         self.document = document
         self.worker = worker
         self.call: PendingCall | None = None
-        self.attempts = 0
+        self.crashes = 0
         self.outcome: Extracted | ExtractionTimeout | ExtractorCrashed | None = None
 
 
@@ -243,7 +243,8 @@ class _Runner:
     finished documents and reads, hashes, looks up and decodes the next ones.
     A small reorder buffer keeps the stores in input order, one committed
     transaction per document before it is reported, so duplicates, resume
-    after kill -9 and the report order are as without the pipeline. Every other path drains the buffer first.
+    after kill -9 and the report order are as without the pipeline. Every
+    other path drains the buffer first.
     """
 
     def __init__(self, store: Store, options: IngestOptions, fetcher: Fetcher, run_id: str,
@@ -435,12 +436,9 @@ class _Runner:
         free = [worker for worker in self.workers[:self._started] if worker.queued < worker.depth]
         return min(free, key=lambda worker: worker.queued) if free else None
 
-    def _submit(self, slot: _Slot, *, attempt: bool = True) -> None:
-        """Hand the slot's document to its worker; a crash there counts as an attempt and is retried."""
+    def _submit(self, slot: _Slot) -> None:
+        """Hand the slot's document to its worker; a crash there is counted and retried."""
         while slot.outcome is None:
-            if attempt:
-                slot.attempts += 1
-            attempt = True
             try:
                 # The language is detected here (_with_extracted), off the
                 # workers' critical path.
@@ -449,8 +447,13 @@ class _Runner:
                 return
             except ExtractorCrashed as exc:
                 slot.call = None
-                if slot.attempts > self.options.crash_retries:
-                    slot.outcome = exc
+                self._count_crash(slot, exc)
+
+    def _count_crash(self, slot: _Slot, exc: ExtractorCrashed) -> None:
+        """One more crash on this document; past `crash_retries` it is the document's outcome."""
+        slot.crashes += 1
+        if slot.crashes > self.options.crash_retries:
+            slot.outcome = exc
 
     def _harvest(self, *, block: bool) -> None:
         """Collect the jobs that have finished (with `block`, wait for at least one)."""
@@ -466,13 +469,11 @@ class _Runner:
                 # Only this worker was killed; it restarts with its next job.
                 slot.outcome = exc
             except ExtractionCancelled:
-                # Queued behind a page that overran or crashed: it never ran, so no attempt is spent.
-                self._submit(slot, attempt=False)
+                # Queued behind a page that overran or crashed: it never ran, so no retry is spent.
+                self._submit(slot)
             except ExtractorCrashed as exc:
-                if slot.attempts > self.options.crash_retries:
-                    slot.outcome = exc
-                else:
-                    self._submit(slot)
+                self._count_crash(slot, exc)
+                self._submit(slot)  # does nothing once the crash became the outcome
 
     def _store_finished(self, limit: int | None = None) -> Iterator[ItemResult]:
         """Store the finished documents at the head of the buffer, in input order."""

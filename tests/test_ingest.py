@@ -455,6 +455,33 @@ def test_a_page_queued_behind_a_hanging_one_is_sent_again(tmp_path: Path) -> Non
         ("0-heavy.html", "failed_permanent", "extraction_timeout"), ("1-fine.html", "ok", None)]
 
 
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("retries", [0, 1])
+def test_a_page_that_kills_its_worker_is_retried_then_recorded_and_the_page_behind_it_is_kept(
+        tmp_path: Path, monkeypatch, retries: int) -> None:
+    import corpus.ingest as ingest_module
+
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "0-crash.html").write_text(article_html("Crashing story"), encoding="utf-8")
+    (folder / "1-fine.html").write_text(article_html("Harbour story"), encoding="utf-8")
+    sent: list[str] = []
+    real = ingest_module.start_extraction
+
+    def crashing(html: str, url: object, timeout_s: float, *, options: object, worker: object):
+        sent.append("crash" if "Crashing story" in html else "fine")
+        if "Crashing story" in html:
+            return worker.submit(os.abort, timeout_s=timeout_s)
+        return real(html, url, timeout_s, options=options, worker=worker)
+
+    monkeypatch.setattr(ingest_module, "start_extraction", crashing)
+    # One worker: the fine page waits behind the crashing one and is cancelled with it each time.
+    reported = _ingest_folder(tmp_path / "pages", tmp_path / "c.db", extract_workers=1, crash_retries=retries)
+    assert sent.count("crash") == 1 + retries
+    assert [(Path(ref).name, status, reason) for ref, status, reason, _ in reported] == [
+        ("0-crash.html", "failed_transient", "extractor_crash"), ("1-fine.html", "ok", None)]
+
+
 @pytest.mark.timeout(240)
 def test_kill_9_mid_folder_with_two_workers_then_resume_gives_one_row_per_file(tmp_path: Path) -> None:
     folder = tmp_path / "pages"
