@@ -1453,20 +1453,31 @@ _spares: list[ExtractionWorker] = []
 
 
 def start_workers(count: int) -> None:
-    """Start the process-wide worker and `count - 1` more now, without waiting for them.
+    """Start the process-wide worker and `count - 1` more, in the background.
 
     For a caller that will extract after slow set-up of its own: the
-    workers' start (a new interpreter importing trafilatura, about a third
-    of a second) then runs beside that set-up. `take_workers` hands them out.
+    workers' start then runs beside that set-up. `take_workers` hands them out.
+    The starting happens on a thread because starting a worker blocks: the
+    forkserver forks it only once it has imported trafilatura, half a second
+    in which the caller can import and open its store instead. Using a worker
+    still starting is safe: its lock makes the user wait for the start.
     """
-    default_worker().start()
+    workers = [default_worker()]
     with _default_lock:
         if not _spares:
             atexit.register(_close_spares)
         while len(_spares) < count - 1:
-            worker = ExtractionWorker()
+            _spares.append(ExtractionWorker())
+        workers += _spares[:count - 1]
+    threading.Thread(target=_start_each, args=(workers,), name="newstrace-start-workers", daemon=True).start()
+
+
+def _start_each(workers: list[ExtractionWorker]) -> None:
+    for worker in workers:
+        try:
             worker.start()
-            _spares.append(worker)
+        except Exception:  # noqa: BLE001 - the worker's first job reports why it cannot start
+            return
 
 
 def take_workers(count: int) -> list[ExtractionWorker]:

@@ -459,14 +459,31 @@ def test_jobs_queued_behind_a_crash_are_cancelled():
         assert worker.call(time.sleep, 0, timeout_s=30) is None
 
 
+def test_a_job_sent_while_its_worker_is_still_starting_waits_for_that_start():
+    start_workers(1)
+    worker = take_workers(1)[0]
+    # No wait: the background start may still hold the worker; the job must
+    # neither fail nor start a second process.
+    assert extract_in_worker(page(*STORY), None, 30, worker=worker).title == "Council passes budget"
+    first = worker.pid
+    assert extract_in_worker(page(*STORY), None, 30, worker=worker).title == "Council passes budget"
+    assert worker.pid == first
+
+
 def test_workers_started_ahead_are_handed_out_first():
     start_workers(2)
     workers = take_workers(3)
     try:
         assert workers[0] is default_worker()
-        assert workers[1].pid is not None  # started ahead, before anyone asked for it
+        # Started ahead on a background thread, before anyone asked for it.
+        deadline = time.monotonic() + 60
+        while workers[1].pid is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        started = workers[1].pid
+        assert started is not None
         assert workers[2].pid is None  # made on demand; its first job starts it
         assert extract_in_worker(page(*STORY), None, 30, worker=workers[1]).title == "Council passes budget"
+        assert workers[1].pid == started  # the job used the process started ahead, not a second one
         assert take_workers(2)[1] not in workers  # handed out once
     finally:
         for worker in workers[1:]:
