@@ -184,8 +184,9 @@ def _start_extraction_early(sources: tuple[str, ...], workers: int | None) -> No
     half a second off 1,000 pages. A rerun with nothing new pays for them on
     the other core.
     """
-    if not any(os.path.isdir(s) or (os.path.isfile(s) and not s.lower().endswith((".txt", ".text")))
-               for s in sources):
+    from corpus.filetypes import file_kind
+
+    if not any(os.path.isdir(s) or (os.path.isfile(s) and file_kind(Path(s)) in ("html", "warc")) for s in sources):
         return
     from corpus.clean import default_worker_count, start_workers
 

