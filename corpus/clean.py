@@ -153,10 +153,11 @@ class _Rule:
     max_len: int
     pattern: re.Pattern[str]
     # Words of which every match contains at least one (compared case-folded).
-    # An unanchored pattern is tried at every position of every line, and five
-    # such rules cost a quarter of bare trafilatura's time on the generated
+    # An unanchored pattern is tried at every position of every line, and seven
+    # such rules cost a fifth of bare trafilatura's time on the generated
     # pages; a substring test rules out nearly all lines first. Each tuple must
-    # cover every alternative of its pattern: tests/test_clean.py checks them.
+    # cover every alternative of its pattern: a new alternative needs a word
+    # here and an example in tests/test_clean.py (_PREFILTERED_EXAMPLES).
     needs: tuple[str, ...] = ()
 
     def matches(self, line: str, folded: str) -> bool:
@@ -300,7 +301,8 @@ _AUTO_RE = re.compile(
     r"|\bsyndicated feed\b")
 # Every _AUTO_RE match contains one of these (the second word of its first two
 # alternatives, the first of the third, the fourth whole). Checked first, they
-# spare the regex scan on nine lines in ten (tests/test_clean.py covers each).
+# spare the regex scan on nine lines in ten. A new alternative needs its word
+# here and an example in tests/test_clean.py.
 _AUTO_WORDS = ("auto", "generated", "summari", "written", "curated", "created", "compiled", "produced",
                "aggregated", "syndicated feed")
 # ...but only when the sentence is about itself, so a story *about* AI-generated
