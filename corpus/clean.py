@@ -1509,6 +1509,20 @@ def _close_spares() -> None:
         worker.close()
 
 
+def close_workers() -> None:
+    """Stop the process-wide worker and those started ahead; a later job starts the worker again.
+
+    For a caller done with extraction that goes on to other work (`newstrace
+    run`): an idle worker still holds an interpreter with trafilatura and
+    whatever heap its pages left, about 100 MB each.
+    """
+    _close_spares()
+    with _default_lock:
+        worker = _default_worker
+    if worker is not None:
+        worker.close()
+
+
 def extract_in_worker(html: str, url: str | None = None, timeout_s: float = DEFAULT_EXTRACT_TIMEOUT_S,
                       *, options: CleanOptions = CleanOptions(),
                       worker: ExtractionWorker | None = None) -> ExtractedPage:

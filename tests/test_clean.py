@@ -15,6 +15,7 @@ from corpus.clean import (
     ExtractionWorker,
     ExtractorCrashed,
     boilerplate_reason,
+    close_workers,
     clean_body,
     extract_html,
     extract_in_worker,
@@ -484,6 +485,25 @@ def test_a_job_sent_while_its_worker_is_still_starting_waits_for_that_start():
     first = worker.pid
     assert extract_in_worker(page(*STORY), None, 30, worker=worker).title == "Council passes budget"
     assert worker.pid == first
+
+
+def test_close_workers_stops_the_processes_and_a_later_job_starts_one_again():
+    start_workers(2)
+    worker, spare = take_workers(2)
+    try:
+        start_workers(2)  # one more started ahead, never handed out
+        assert extract_in_worker(page(*STORY), None, 30, worker=worker).title == "Council passes budget"
+        before = worker.pid
+        assert before is not None
+        close_workers()
+        assert worker.pid is None
+        with pytest.raises(ProcessLookupError):
+            os.kill(before, 0)
+        assert take_workers(2)[1].pid is None  # the one started ahead was closed too
+        assert extract_in_worker(page(*STORY), None, 30, worker=worker).title == "Council passes budget"
+        assert worker.pid not in (None, before)
+    finally:
+        spare.close()
 
 
 def test_workers_started_ahead_are_handed_out_first():
