@@ -73,17 +73,22 @@ def report_json_chunks(data: Mapping[str, Any]) -> Iterator[str]:
     a minute on a 20k-article report; encoding each element separately keeps
     the C encoder, never holds the whole text, and still diffs line by line.
     """
-    yield "{"
+    return (chunk for _key, chunk in report_json_parts(data))
+
+
+def report_json_parts(data: Mapping[str, Any]) -> Iterator[tuple[str | None, str]]:
+    """`report_json_chunks` with the top-level key each chunk belongs to (None for the braces)."""
+    yield None, "{"
     for n, (key, value) in enumerate(data.items()):
-        yield ("," if n else "") + "\n" + json.dumps(key) + ": "
+        yield key, ("," if n else "") + "\n" + json.dumps(key) + ": "
         if isinstance(value, list) and value:
-            yield "[\n" + ",\n".join(json.dumps(item, ensure_ascii=False) for item in value[:1])
+            yield key, "[\n" + ",\n".join(json.dumps(item, ensure_ascii=False) for item in value[:1])
             for item in value[1:]:
-                yield ",\n" + json.dumps(item, ensure_ascii=False)
-            yield "\n]"
+                yield key, ",\n" + json.dumps(item, ensure_ascii=False)
+            yield key, "\n]"
         else:
-            yield json.dumps(value, ensure_ascii=False)
-    yield "\n}\n"
+            yield key, json.dumps(value, ensure_ascii=False)
+    yield None, "\n}\n"
 
 
 def graphml(report: Report) -> str:

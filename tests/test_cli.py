@@ -130,6 +130,23 @@ def test_write_outputs_renders_again_exactly_what_changed(seeds_db: tuple[Path, 
     assert write_outputs(report, edited, tmp_path).reused == ("report.md",)
 
 
+def test_report_json_digest_ignores_only_the_timestamp(tmp_path: Path) -> None:
+    from provenance.export import report_json_chunks
+    from provenance.outputs import _write_report_json
+
+    def digest(data: dict) -> str:
+        value = _write_report_json(tmp_path / "report.json", data)
+        assert (tmp_path / "report.json").read_text(encoding="utf-8") == "".join(report_json_chunks(data))
+        return value
+
+    base = {"schema_version": 1, "summary": {"articles": 2, "generated_at": "2026-11-23T04:00:00Z"},
+            "claims": [{"id": "c1", "text": "17%"}, {"id": "c2", "text": "eight of ten"}]}
+    later = {**base, "summary": {**base["summary"], "generated_at": "2026-11-24T09:30:00Z"}}
+    assert digest(later) == digest(base)
+    assert digest({**base, "summary": {**base["summary"], "articles": 3}}) != digest(base)
+    assert digest({**base, "claims": [base["claims"][0], {"id": "c2", "text": "nine of ten"}]}) != digest(base)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["json", "md", "html", "term"])
 def test_report_formats(seeds_db: tuple[Path, Path], fmt: str) -> None:
