@@ -506,6 +506,9 @@ def run(ctx: click.Context, sources: tuple[str, ...], inputs: tuple[str, ...], o
 
         close_workers()  # their memory is better spent on the models from here on
         extracted = _run_extract(store, False, workers, 32, kb_paths, scheduler)
+        from extract.pipeline import release_models
+
+        release_models()
         result, corpus = analyse(store, ProvenanceOptions(kb_paths=kb_paths, scheduler=scheduler))
     written = write_outputs(result, corpus, out)
     s = written.data["summary"]

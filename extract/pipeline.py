@@ -206,6 +206,32 @@ def extract_corpus(store: Store, options: ExtractOptions = ExtractOptions(), *,
                           failed=counts["failed"], failures=tuple(failures))
 
 
+def release_models() -> None:
+    """Drop the loaded spaCy pipeline and encoder, and the matchers built on the pipeline's vocab.
+
+    For a process that goes on after annotating (`newstrace run`): clustering
+    and the report need neither, and at 20k articles they held ~0.7 GB under
+    the report's own peak. A later annotation loads them again.
+    """
+    import ctypes
+    import gc
+
+    from . import claims, entities, models, statistics
+
+    for cached in (models.load_spacy, models.load_embedder, entities._matchers, entities._tokenizer,
+                   statistics._matchers, claims._phrases):
+        cached.cache_clear()
+    gc.collect()
+    # glibc keeps what torch's threads freed in their own arenas, where the
+    # report (built on the main thread) cannot reuse it: freeing the models
+    # alone lowered the 20k peak by 0.17 GB. Handing the free pages back to
+    # the system is glibc's malloc_trim; elsewhere there is nothing to call.
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (AttributeError, OSError, TypeError):
+        pass
+
+
 def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), max(1, size)):
         yield items[start:start + size]

@@ -110,3 +110,33 @@ def test_kb_file_changes_invalidate_annotations(store: Store, tmp_path: Path) ->
     summary = extract_corpus(store, ExtractOptions(kb_paths=(extra,)))
     assert summary.annotated == 2  # the knowledge base is part of the input
     assert replace(ExtractOptions(), force=True).force
+
+
+def test_release_models_frees_the_pipeline_and_the_encoder() -> None:
+    """`run` drops the models before clustering; nothing else may keep them alive.
+
+    In a fresh interpreter, so the models other tests share are not touched.
+    """
+    import subprocess
+    import sys
+
+    code = """
+import gc, weakref
+from extract import models
+from extract.embed import embed_texts
+from extract.entities import kb_pipeline
+from extract.kb import load_kb
+from extract.pipeline import annotate_doc, release_models
+
+kb = load_kb()
+nlp = kb_pipeline(kb)
+annotate_doc(nlp("Hugging Face said Chinese developers took 17% of downloads in 2025."), article_id="a", kb=kb)
+embed_texts(["Chinese developers took 17% of downloads."])
+refs = [weakref.ref(nlp), weakref.ref(models.load_embedder())]
+del nlp
+release_models()
+assert [ref() for ref in refs] == [None, None], [ref() for ref in refs]
+assert models.load_spacy() is not None  # loads again on demand
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
