@@ -497,18 +497,16 @@ def run(ctx: click.Context, sources: tuple[str, ...], inputs: tuple[str, ...], o
     from provenance.outputs import write_outputs
     from provenance.report import ProvenanceOptions, analyse
 
+    from corpus.clean import close_workers
     from extract.models import check_models
+    from extract.pipeline import release_models
 
     check_models()  # a missing model must stop the run before anything is fetched
     with _store(ctx) as store:
         ingested = _run_ingest(ctx, store, sources, inputs, **options)
-        from corpus.clean import close_workers
-
         close_workers()  # their memory is better spent on the models from here on
         extracted = _run_extract(store, False, workers, 32, kb_paths, scheduler)
-        from extract.pipeline import release_models
-
-        release_models()
+        release_models()  # nor does clustering or the report need the models
         result, corpus = analyse(store, ProvenanceOptions(kb_paths=kb_paths, scheduler=scheduler))
     written = write_outputs(result, corpus, out)
     s = written.data["summary"]

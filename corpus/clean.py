@@ -1473,8 +1473,6 @@ def start_workers(count: int) -> None:
     """
     workers = [default_worker()]
     with _default_lock:
-        if not _spares:
-            atexit.register(_close_spares)
         while len(_spares) < count - 1:
             _spares.append(ExtractionWorker())
         workers += _spares[:count - 1]
@@ -1507,6 +1505,9 @@ def _close_spares() -> None:
         _spares.clear()
     for worker in spares:
         worker.close()
+
+
+atexit.register(_close_spares)
 
 
 def close_workers() -> None:
