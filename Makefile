@@ -8,7 +8,7 @@ DEMO_OUT ?= data/demo-report
 # The PostgreSQL store tests run when a server answers here; otherwise they skip, saying so.
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install demo test test-fast eval bench bench-extract bench-numbers bench-dask clean
+.PHONY: install demo test test-fast eval eval-coverage bench bench-extract bench-numbers bench-dask clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -32,6 +32,11 @@ test-fast: install
 
 eval: install
 	$(PY) -m bench.eval_devset
+
+# Real coverage of four other stories (../shared/coverage), scored against its gold, with and
+# without the shipped knowledge base, beside two peer clustering baselines.
+eval-coverage: install
+	$(PY) -m bench.eval_coverage
 
 bench-extract: install
 	$(PY) -m bench.extract_benchmark
