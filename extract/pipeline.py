@@ -65,7 +65,10 @@ class ExtractSummary:
 
 
 def pipeline_fingerprint(kb: "KnowledgeBase") -> str:
-    return f"{PIPELINE_VERSION}+kb.{kb.fingerprint[:12]}"
+    # The language data (word lists, cue patterns) changes what extract finds as much as the code does.
+    from .langdata import fingerprint as language_data_fingerprint
+
+    return f"{PIPELINE_VERSION}+kb.{kb.fingerprint[:12]}+lang.{language_data_fingerprint()}"
 
 
 def is_current(stored: tuple[str, str, str] | None, digest: str) -> bool:
