@@ -18,6 +18,7 @@ class SourceRef:
     cue: str | None = None
     inferred: bool = False
     via: str | None = None
+    source_id: str | None = None  # the source registry's id (provenance/sources.py), when resolved
 
 
 @dataclass(frozen=True)

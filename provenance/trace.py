@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from corpus.records import Article
 from extract.records import Annotations, Attribution, Citation
 
-from .records import ChainStep, GraphEdge, GraphNode, SourceRef
+from .records import ChainStep, GraphEdge, GraphNode, Mention, SourceRef
 
 PRIMARY_KINDS = ("study", "dataset", "leaderboard")
 # An outlet named in the lead is what the article retells; later mentions are sources of single sentences.
@@ -160,3 +160,20 @@ def chain_for(article: Article, ann: Annotations | None, source: SourceRef | Non
     label = _label(source.kb_id, source.name, kb_names)
     steps.append(ChainStep(source_node_id(source.kb_id, label), label, _kind(source.kb_id, source.kind, kb_names)))
     return tuple(steps)
+
+
+def primary_key(mention: Mention) -> str | None:
+    """The id of the primary source this mention traces to, or None when it traces to nothing.
+
+    The last source step of its chain when the chain goes past the article
+    (that is where tracing ended); else its attribution's registry id, else the
+    attribution's KB node id. Figures code groups estimates per primary source by this key.
+    """
+    # chain[0] is the mention's own article; articles further on are intermediaries, not sources.
+    for step in reversed(mention.chain[1:]):
+        if step.kind not in ("article", "link"):
+            return step.id
+    source = mention.attribution
+    if source is None:
+        return None
+    return source.source_id or source_node_id(source.kb_id, source.name)
