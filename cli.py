@@ -37,6 +37,9 @@ class Group(click.Group):
             _fail(ctx, exc, EXIT_USAGE)
         except StoreError as exc:
             _fail(ctx, exc, EXIT_ENV)
+        except BrokenPipeError:
+            _quiet_pipe()  # `newstrace report | head -1`: the reader has what it wanted (I21)
+            ctx.exit(0)
         except KeyboardInterrupt:
             click.echo("interrupted: committed work is kept; rerun the same command to resume", err=True)
             ctx.exit(130)
@@ -47,6 +50,15 @@ class Group(click.Group):
 
             code = EXIT_ENV if isinstance(exc, (ModelUnavailable, OSError)) or _is_worker_mismatch(exc) else 1
             _fail(ctx, exc, code, prefix=f"{type(exc).__name__}: ")
+
+
+def _quiet_pipe() -> None:
+    # Python flushes stdout again at exit and would print a second BrokenPipeError there.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _is_worker_mismatch(exc: BaseException) -> bool:
@@ -394,9 +406,9 @@ def _write_chunks(chunks: Iterable[str], out: Path | None) -> None:
         if not last.endswith("\n"):
             click.echo()  # a terminal prompt must not start after "</html>"
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", encoding="utf-8") as handle:
-        handle.writelines(chunks)
+    from corpus.atomic import atomic_write
+
+    atomic_write(out, chunks)  # a failed write keeps the previous file (I2)
 
 
 @cli.command()
@@ -412,9 +424,18 @@ def report(ctx: click.Context, fmt: str, out: Path | None, kb_paths: tuple[Path,
     from provenance.export import texts_of
     from provenance.report import ProvenanceOptions, analyse
 
+    _check_out_file(out)
     with _store(ctx) as store:
         result, corpus = analyse(store, ProvenanceOptions(kb_paths=kb_paths, scheduler=scheduler))
     _emit_report(result.to_dict(), fmt, out, texts_of(corpus) if fmt == "html" else None)
+
+
+def _check_out_file(out: Path | None) -> None:
+    """A bad -o must stop the command before the analysis, not after it (I21)."""
+    if out is not None and not (out.exists() and not out.is_file() and not out.is_dir()):
+        from corpus.atomic import check_writable_file
+
+        check_writable_file(out)
 
 
 def _emit_report(data: dict, fmt: str, out: Path | None, texts: Any = None) -> None:
@@ -438,7 +459,9 @@ def _emit_report(data: dict, fmt: str, out: Path | None, texts: Any = None) -> N
         else:
             from rich.console import Console
 
-            with out.open("w", encoding="utf-8") as handle:
+            from corpus.atomic import atomic_open
+
+            with atomic_open(out) as handle:
                 render_terminal(data, Console(file=handle, width=120, color_system=None))
 
 
@@ -452,6 +475,7 @@ def export(ctx: click.Context, fmt: str, out: Path | None, kb_paths: tuple[Path,
     from provenance.export import graphml, jsonl_lines
     from provenance.report import ProvenanceOptions, analyse
 
+    _check_out_file(out)
     with _store(ctx) as store:
         result, corpus = analyse(store, ProvenanceOptions(kb_paths=kb_paths))
     if fmt == "graphml":
@@ -493,6 +517,9 @@ def run(ctx: click.Context, sources: tuple[str, ...], inputs: tuple[str, ...], o
     Example:
       newstrace run --allow-private -i urls.txt --out report/
     """
+    from corpus.atomic import check_writable_folder
+
+    check_writable_folder(out)  # a bad --out is found before ingest, not after extract (I21)
     _start_extraction_early(sources, options["extract_workers"])
     from provenance.outputs import write_outputs
     from provenance.report import ProvenanceOptions, analyse

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from corpus.atomic import atomic_write
 
 from . import display, render_html, render_md
 from .export import jsonl_lines, report_json_parts, texts_of
@@ -43,7 +44,12 @@ class WrittenOutputs:
 
 def write_outputs(report: Report, corpus: Corpus, folder: Path) -> WrittenOutputs:
     """Write the four report files into `folder`, skipping views whose inputs are unchanged."""
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from corpus.atomic import OutputError, describe_write_error
+
+        raise OutputError(describe_write_error(folder, exc)) from exc
     data = report.to_dict()
     report_digest = _write_report_json(folder / "report.json", data)
     _write_hashed(folder / "export.jsonl", (line + "\n" for line in jsonl_lines(report, corpus)))
@@ -92,16 +98,9 @@ def _write_report_json(path: Path, data: Mapping[str, Any]) -> str:
 
 
 def _write_hashed(path: Path, chunks: Iterable[str]) -> str:
-    """Write text chunks to `path` (via a temporary file, so a crash never leaves half a view) and
-    return the sha256 of the bytes written."""
-    digest = hashlib.sha256()
-    partial = path.with_name(path.name + ".partial")
-    with partial.open("w", encoding="utf-8", newline="") as handle:
-        for chunk in chunks:
-            digest.update(chunk.encode("utf-8"))
-            handle.write(chunk)
-    os.replace(partial, path)
-    return digest.hexdigest()
+    """Write text chunks to `path` atomically (corpus.atomic: temp file, fsync, rename, so a crash or a
+    full disk never leaves half a view) and return the sha256 of the bytes written."""
+    return atomic_write(path, chunks)
 
 
 def _file_digest(path: Path) -> str | None:
