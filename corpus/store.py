@@ -226,6 +226,8 @@ class Store:
     def __init__(self, engine: Engine):
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
+        # Set inside `transaction()`: every write and read joins that one transaction.
+        self._joined: Connection | None = None
 
     # -- opening and migrations ---------------------------------------------------------
 
@@ -307,6 +309,9 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """A write transaction: BEGIN IMMEDIATE on SQLite, plain BEGIN elsewhere."""
+        if self._joined is not None:
+            yield self._joined
+            return
         try:
             with self.engine.connect() as conn:
                 conn.info["immediate"] = True
@@ -319,7 +324,23 @@ class Store:
             raise StoreError(_explain(exc)) from exc
 
     @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Run several store calls as ONE transaction: all of them commit, or none (strict import)."""
+        if self._joined is not None:
+            yield
+            return
+        with self.write() as conn:
+            self._joined = conn
+            try:
+                yield
+            finally:
+                self._joined = None
+
+    @contextmanager
     def read(self) -> Iterator[Connection]:
+        if self._joined is not None:
+            yield self._joined  # see this transaction's own writes
+            return
         with self.engine.connect() as conn:
             yield conn
 
