@@ -1,14 +1,16 @@
 """Figure families: mentions across the corpus that report the same quantity.
 
-Two mentions belong together when their units are compatible, their values
-are equal or equal after rounding (17 and 17.1; 15.8 and 15.86; "about 16"
-and 15.86), their holders do not contradict each other, and their contexts
-say the same thing (sentence-embedding cosine). Coverage clusters lower the
+A family is one quantity. Two mentions belong together when their units are
+compatible, their values are equal or equal after rounding (17 and 17.1; 15.8
+and 15.86; "about 16" and 15.86; "93,000" and 93,432), their holders and
+resolved reference periods do not contradict each other, both are forecasts
+or both outcomes, and their contexts say the same thing (sentence-embedding
+cosine). Coverage clusters lower the
 bar: inside one story, a matching number is strong evidence on its own;
 across stories the context must agree, so "17% of downloads" never merges
 with "17% of voters".
 
-Candidate pairs come from blocking on (unit, of, currency, integer part of
+Candidate pairs come from blocking on (unit, of, currency, log-scale bin of
 the value), so the work grows with the number of mentions that share a
 value, not with the square of all mentions.
 """
@@ -55,13 +57,20 @@ class MentionInput:
 
 _APPROX_WORDS = ("about", "around", "roughly", "nearly", "almost", "approximately", "some", "close to", "over",
                  "more than", "less than", "under", "at least", "up to")
+# Fallback holder -> country reading, used until `extract.places.countries_in` (general, KB-backed) is there.
 _DEMONYMS = {
     "chinese": "china", "china": "china", "prc": "china", "beijing": "china",
-    "american": "us", "us": "us", "u.s.": "us", "usa": "us", "united": "us", "america": "us",
+    "american": "us", "us": "us", "u.s.": "us", "usa": "us", "america": "us",
     "korean": "korea", "korea": "korea", "japanese": "japan", "japan": "japan",
     "european": "europe", "europe": "europe", "eu": "europe", "french": "france", "france": "france",
     "german": "germany", "germany": "germany", "british": "uk", "uk": "uk", "indian": "india", "india": "india",
 }
+# Rewrites restate a figure at coarser precision; a round number ("93,000", "1 billion") stands for a
+# more precise one only when the rounding moved it by at most this share (20% is not a rounded 17%).
+ROUND_NUMBER_TOLERANCE = 0.05
+# A one-digit round number ("40%", "20,000") could round many figures and would chain 38% and 42% into one
+# family through "four in ten"; it counts as a rounding only when written with a scale word ("1 billion").
+ROUND_SCALE = 1e6
 
 
 def decimals(value: float) -> int:
@@ -69,17 +78,49 @@ def decimals(value: float) -> int:
     return len(text.split(".")[1]) if "." in text else 0
 
 
+def place(value: float) -> float:
+    """The place value of the last significant digit: 93000 -> 1000, 1e9 -> 1e9, 15.86 -> 0.01, 0 -> 1."""
+    places = decimals(value)
+    if places:
+        return 10.0 ** -places
+    whole = abs(int(round(value)))
+    step = 1.0
+    while whole and whole % 10 == 0:
+        whole //= 10
+        step *= 10
+    return step
+
+
+def _relative(a: float, b: float) -> float:
+    largest = max(abs(a), abs(b))
+    return abs(a - b) / largest if largest else 0.0
+
+
 def values_compatible(a: Statistic, b: Statistic, tolerance: float = 0.05) -> bool:
-    """Equal, or equal once the more precise value is rounded or truncated to the other's precision."""
+    """Equal, or equal once the more precise value is rounded or truncated to the other's precision.
+
+    Precision counts trailing zeros: "93,000" is 93,432 to the thousand and "1 billion" is 1.038 billion
+    to the billion, as long as the rounding stays within `ROUND_NUMBER_TOLERANCE` and the round number keeps
+    two significant digits or a scale word. "about", "nearly" add
+    `tolerance` of slack, but only when the approximate value is the rounder one ("about 16" for 15.86,
+    "almost 40%" for 38%): "about 39%" is not 38%.
+    """
     if a.value == b.value:
         return True
-    coarse, fine = (a, b) if decimals(a.value) <= decimals(b.value) else (b, a)
-    places = decimals(coarse.value)
-    factor = 10 ** places
-    if round(fine.value, places) == coarse.value or math.floor(fine.value * factor) / factor == coarse.value:
-        return True
-    if a.approx or b.approx:
-        return abs(a.value - b.value) <= tolerance * max(abs(a.value), abs(b.value))
+    coarse, fine = (a, b) if place(a.value) >= place(b.value) else (b, a)
+    step = place(coarse.value)
+    if step < 1 or decimals(coarse.value):
+        places = decimals(coarse.value)
+        factor = 10 ** places
+        if round(fine.value, places) == coarse.value or math.floor(fine.value * factor) / factor == coarse.value:
+            return True
+    elif abs(coarse.value) / step >= 10 or abs(coarse.value) >= ROUND_SCALE:
+        rounded = math.floor(fine.value / step + 0.5) * step
+        truncated = math.floor(fine.value / step) * step
+        if coarse.value in (rounded, truncated) and _relative(coarse.value, fine.value) <= ROUND_NUMBER_TOLERANCE:
+            return True
+    if coarse.approx and place(coarse.value) > place(fine.value):
+        return _relative(a.value, b.value) <= tolerance
     return False
 
 
@@ -93,9 +134,23 @@ def units_compatible(a: Statistic, b: Statistic) -> bool:
     return True
 
 
+def _countries_reader():
+    """S1's general place reader when it is installed, else the small demonym table above."""
+    try:
+        from extract.places import countries_in  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    return countries_in
+
+
+_COUNTRIES_IN = _countries_reader()
+
+
 def holder_countries(holder: str | None) -> frozenset[str]:
     if not holder:
         return frozenset()
+    if _COUNTRIES_IN is not None:
+        return frozenset(_COUNTRIES_IN(holder))
     words = holder.lower().replace("-", " ").split()
     return frozenset(_DEMONYMS[w] for w in words if w in _DEMONYMS)
 
@@ -106,8 +161,42 @@ def holders_conflict(a: Statistic, b: Statistic) -> bool:
     return bool(ca and cb and not ca & cb)
 
 
+def period_key(stat: Statistic) -> str | None:
+    """The resolved reference period ("2025", "2025-07", "2025-Q2") extract gives, when it gives one."""
+    return getattr(stat, "period_key", None) or None
+
+
+def is_forecast(stat: Statistic) -> bool:
+    return bool(getattr(stat, "forecast", False))
+
+
+def periods_conflict(a: Statistic, b: Statistic) -> bool:
+    """Two resolved periods that differ are two quantities (this year's growth, next year's forecast)."""
+    pa, pb = period_key(a), period_key(b)
+    return bool(pa and pb and pa != pb)
+
+
+def stats_compatible(a: Statistic, b: Statistic, tolerance: float = 0.05) -> bool:
+    """Everything about the figures themselves that must agree before their contexts are compared."""
+    return (values_compatible(a, b, tolerance) and not holders_conflict(a, b) and not periods_conflict(a, b)
+            and is_forecast(a) == is_forecast(b))
+
+
+# Blocks are bins of log(value) this wide: two values within this ratio of each other are always in the
+# same bin or in neighbouring ones, so comparing a bin with the next one up finds every rounding pair.
+_BIN_RATIO = 1.25
+
+
+def value_bin(value: float) -> int:
+    """The value's log-scale bin; zero has its own, negative values mirror positive ones."""
+    if value == 0:
+        return 0
+    index = int(math.floor(math.log(abs(value)) / math.log(_BIN_RATIO))) + 1_000_000
+    return index if value > 0 else -index
+
+
 def _bucket(stat: Statistic) -> tuple[str, float | None, str | None, int]:
-    return stat.unit, stat.of, stat.currency, int(math.floor(stat.value))
+    return stat.unit, stat.of, stat.currency, value_bin(stat.value)
 
 
 def _cosine(a: np.ndarray | None, b: np.ndarray | None) -> float | None:
@@ -126,9 +215,7 @@ def _pair_threshold(x: MentionInput, y: MentionInput, options: FamilyOptions) ->
 
 def should_join(x: MentionInput, y: MentionInput, options: FamilyOptions) -> bool:
     """The pairwise rule. `group_mentions` applies it a block at a time and must agree with it."""
-    if not units_compatible(x.stat, y.stat) or not values_compatible(x.stat, y.stat, options.approx_tolerance):
-        return False
-    if holders_conflict(x.stat, y.stat):
+    if not units_compatible(x.stat, y.stat) or not stats_compatible(x.stat, y.stat, options.approx_tolerance):
         return False
     cosine = _cosine(x.vector, y.vector)
     if cosine is None:
@@ -147,7 +234,7 @@ def group_mentions(mentions: Sequence[MentionInput], options: FamilyOptions = Fa
     """Families as lists of indices into `mentions`, deterministic for a given input order.
 
     The families are the connected components of `should_join`. Only mentions
-    in the same block (unit, of, currency, integer part) or the next one up can
+    in the same block (unit, of, currency, value bin) or the next one up can
     join, and inside a block the rule runs as matrix operations: value and
     holder compatibility once per pair of distinct (value, approx, holder)
     classes, the context rule as one cosine matrix product per chunk of rows.
@@ -167,9 +254,9 @@ def group_mentions(mentions: Sequence[MentionInput], options: FamilyOptions = Fa
     codes = _Codes(mentions)
     sources: list[np.ndarray] = []
     targets: list[np.ndarray] = []
-    for (unit, of, currency, whole), members in blocks.items():
-        # The next block up catches 16 vs 15.86 (rounding up across an integer boundary).
-        upper = blocks.get((unit, of, currency, whole + 1), [])
+    for (unit, of, currency, bin_), members in blocks.items():
+        # The next bin up catches 16 vs 15.86 and 93,432 vs "more than 93,000" across a bin boundary.
+        upper = blocks.get((unit, of, currency, bin_ + 1 if bin_ > 0 else bin_ - 1), []) if bin_ else []
         if len(members) * (len(members) + len(upper)) <= _SMALL_BLOCK:
             pairs = [(i, j) for n, i in enumerate(members) for j in (*members[n + 1:], *upper)
                      if should_join(mentions[i], mentions[j], options)]
@@ -211,7 +298,8 @@ class _Codes:
         self.vector_id = np.unique(rows, return_inverse=True)[1].ravel()
         class_codes: dict[tuple, int] = {}
         self.klass = np.array([class_codes.setdefault(
-            (m.stat.value, m.stat.approx, holder_countries(m.stat.holder)), len(class_codes)) for m in mentions])
+            (m.stat.value, m.stat.approx, holder_countries(m.stat.holder), period_key(m.stat), is_forecast(m.stat)),
+            len(class_codes)) for m in mentions])
 
 
 def _block_joins(mentions: Sequence[MentionInput], members: Sequence[int], upper: Sequence[int], codes: _Codes,
@@ -229,8 +317,8 @@ def _block_joins(mentions: Sequence[MentionInput], members: Sequence[int], upper
     """
     groups = _Groups(mentions, members, upper, codes)
     yield from groups.internal_joins()
-    compatible = np.array([[values_compatible(a, b, options.approx_tolerance) and not holders_conflict(a, b)
-                            for b in groups.class_stats] for a in groups.class_stats], dtype=bool)
+    compatible = np.array([[stats_compatible(a, b, options.approx_tolerance) for b in groups.class_stats]
+                           for a in groups.class_stats], dtype=bool)
     count = len(groups.first)
     if groups.lower * count > _EXACT_PAIRS:
         a, b = _leader_joins(groups, compatible, options)

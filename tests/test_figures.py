@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from extract.records import Statistic
-from provenance.figures import FamilyOptions, MentionInput, group_mentions, should_join
+from provenance.figures import FamilyOptions, MentionInput, group_mentions, should_join, value_bin
 
 
 def _stat(value: float, unit: str = "percent", *, approx: str | None = None, holder: str | None = None,
@@ -27,7 +27,7 @@ def naive_groups(mentions: list[MentionInput], options: FamilyOptions) -> list[l
     """Connected components of should_join over every pair that blocking allows: the definition, slowly.
 
     Blocking is part of the definition: only mentions with the same unit, `of`
-    and currency whose integer parts differ by at most one are ever compared.
+    and currency whose log-scale value bins differ by at most one are ever compared.
     """
     parent = list(range(len(mentions)))
 
@@ -40,7 +40,7 @@ def naive_groups(mentions: list[MentionInput], options: FamilyOptions) -> list[l
         for j in range(i + 1, len(mentions)):
             a, b = mentions[i].stat, mentions[j].stat
             blocked = (a.unit, a.of, a.currency) != (b.unit, b.of, b.currency) or abs(
-                math.floor(a.value) - math.floor(b.value)) > 1
+                value_bin(a.value) - value_bin(b.value)) > 1 or (a.value > 0) != (b.value > 0)
             if not blocked and should_join(mentions[i], mentions[j], options):
                 parent[max(find(i), find(j))] = min(find(i), find(j))
     groups: dict[int, list[int]] = defaultdict(list)
