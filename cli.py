@@ -84,7 +84,9 @@ def _fail(ctx: click.Context, exc: BaseException, code: int, prefix: str = "") -
 
 def _one_line(text: str) -> str:
     # Scraped strings can carry terminal escapes; never replay them to the user's terminal.
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    from corpus.terminal import one_line
+
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in one_line(text)).split())
 
 
 @click.group(cls=Group, context_settings=CONTEXT_SETTINGS)
@@ -217,7 +219,7 @@ def _run_ingest(ctx: click.Context, store: Any, sources: tuple[str, ...], inputs
     items = list(expand_sources(sources, inputs))
     console = _stderr_console()
     with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TextColumn("{task.description}"), console=console, transient=True) as progress:
+                  TextColumn("{task.description}", markup=False), console=console, transient=True) as progress:
         task = progress.add_task("", total=len(items))
 
         def on_item(result: Any) -> None:
@@ -268,17 +270,22 @@ def status(ctx: click.Context, as_json: bool) -> None:
     from rich.table import Table
 
     console = _console()
+    from corpus.terminal import plain
+
+    # Every cell is a Text: a stored URL or reason is data, never rich markup (I7, I10).
     table = Table("status", "articles", title="corpus")
     for name, number in sorted(counts.items()):
-        table.add_row(name, str(number))
+        table.add_row(plain(name, single_line=True), plain(number))
     console.print(table)
     if failures or invalid:
         problems = Table("id", "input", "status", "reason", "attempts", title="failures")
         for row in failures:
-            problems.add_row(row["id"], _one_line(row["url"] or row["source_path"] or ""), row["status"],
-                             _one_line(row["reason"] or ""), str(row["attempts"]))
+            problems.add_row(*(plain(cell, single_line=True) for cell in (
+                row["id"], row["url"] or row["source_path"] or "", row["status"], row["reason"] or "",
+                row["attempts"])))
         for row in invalid:
-            problems.add_row("-", _one_line(row["input"]), "invalid_input", _one_line(row["reason"] or ""), "0")
+            problems.add_row(*(plain(cell, single_line=True) for cell in (
+                "-", row["input"], "invalid_input", row["reason"] or "", "0")))
         console.print(problems)
 
 
@@ -318,7 +325,7 @@ def _run_extract(store: Any, force: bool, workers: int, batch_size: int, kb_path
         else:
             summary = extract_corpus(store, options, on_progress=on_progress)
     for article_id, reason in summary.failures:
-        click.echo(f"failed: {article_id}: {_one_line(reason)}", err=True)
+        click.echo(f"failed: {_one_line(article_id)}: {_one_line(reason)}", err=True)
     click.echo(f"extract: {summary.annotated} annotated, {summary.skipped} skipped, "
                f"{summary.unchanged} unchanged, {summary.failed} failed", err=True)
     return summary
@@ -386,13 +393,13 @@ def cluster(ctx: click.Context, as_json: bool, kb_paths: tuple[Path, ...], sched
     for entry in clusters:
         if len(entry["articles"]) < 2:
             continue
-        click.echo(f"{entry['id']} ({len(entry['articles'])} articles)")
+        click.echo(f"{_one_line(entry['id'])} ({len(entry['articles'])} articles)")
         for member in entry["articles"]:
-            click.echo(f"  {member}  {_one_line(titles.get(member, ''))[:80]}")
+            click.echo(f"  {_one_line(member)}  {_one_line(titles.get(member, ''))[:80]}")
         for link in entry["links"]:
-            click.echo(f"    {link['source']} -> {link['target']}: {link['kind']} "
+            click.echo(f"    {_one_line(link['source'])} -> {_one_line(link['target'])}: {link['kind']} "
                        f"(jaccard {link['jaccard']}, containment {link['containment']}, cosine {link['cosine']}, "
-                       f"shared figures {', '.join(link['shared_figures']) or '-'})")
+                       f"shared figures {_one_line(', '.join(link['shared_figures'])) or '-'})")
 
 
 def _write_chunks(chunks: Iterable[str], out: Path | None) -> None:
@@ -495,7 +502,7 @@ def import_(ctx: click.Context, file: Path, skip_invalid: bool) -> None:
     with _store(ctx) as store:
         result = import_jsonl(file, store, skip_invalid=skip_invalid)
     for problem in result.rejected:
-        click.echo(f"rejected: {problem}", err=True)
+        click.echo(f"rejected: {_one_line(problem)}", err=True)
     click.echo(f"import: {result.imported} imported, {result.unchanged} unchanged, "
                f"{len(result.rejected)} rejected", err=True)
     ctx.exit(EXIT_PARTIAL if result.rejected else 0)

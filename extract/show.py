@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from corpus.records import Article
+from corpus.terminal import plain
 
 from .records import Annotations
 
@@ -12,9 +13,10 @@ STYLES = {"statistic": "bold black on yellow", "entity": "underline cyan", "quot
           "source": "bold magenta"}
 
 
-def _clean(text: str) -> str:
-    # Scraped text may carry terminal escapes; show them as spaces, never execute them.
-    return "".join(ch if ch.isprintable() or ch == "\n" else " " for ch in text)
+def _clean(text: Any) -> Any:
+    # Scraped or imported text as a rich Text: never parsed as markup, escapes shown as spaces (I7, I8).
+    # One character in, one out, so annotation offsets still fit.
+    return plain(text)
 
 
 def render_article(article: Article, data: dict[str, Any] | None, console: Any) -> None:
@@ -23,16 +25,17 @@ def render_article(article: Article, data: dict[str, Any] | None, console: Any) 
     from rich.text import Text
 
     header = Text()
-    header.append(_clean(article.title or "(no title)"), style="bold")
-    header.append(f"\n{article.id}  {article.outlet or ''}  {article.published or 'no date'}  "
-                  f"{article.language or ''}  status={article.status.value}")
+    header.append_text(plain(article.title or "(no title)", "bold", single_line=True))
+    header.append("\n")
+    header.append_text(plain(f"{article.id}  {article.outlet or ''}  {article.published or 'no date'}  "
+                             f"{article.language or ''}  status={article.status.value}", single_line=True))
     if article.auto_generated:
         header.append("  auto-generated", style="red")
     if article.is_primary:
         header.append("  primary source", style="green")
     console.print(Panel(header))
 
-    body = Text(_clean(article.text))
+    body = _clean(article.text)
     ann = Annotations.from_dict(data) if data else None
     if ann is not None and not ann.skipped:
         for entity in ann.entities:
@@ -48,7 +51,7 @@ def render_article(article: Article, data: dict[str, Any] | None, console: Any) 
         console.print("not annotated yet: run `newstrace extract`", style="yellow")
         return
     if ann.skipped:
-        console.print(f"annotation skipped: {ann.skipped}", style="yellow")
+        console.print(plain(f"annotation skipped: {ann.skipped}", "yellow"))
         return
     legend = Text("legend: ")
     for name, style in STYLES.items():
@@ -58,7 +61,7 @@ def render_article(article: Article, data: dict[str, Any] | None, console: Any) 
     table = Table("figure", "value", "unit", "holder", "measure", "period", "source", title="statistics")
     for stat in ann.statistics:
         source = stat.attribution.name if stat.attribution else "-"
-        table.add_row(*(_clean(str(x)) if x is not None else "" for x in (
+        table.add_row(*(_clean(x) for x in (
             stat.text, f"{stat.value:g}" + (f" of {stat.of:g}" if stat.of is not None else ""), stat.unit,
             stat.holder, stat.measure, stat.period, source)))
     console.print(table)
@@ -70,5 +73,5 @@ def render_article(article: Article, data: dict[str, Any] | None, console: Any) 
     if ann.citations:
         cites = Table("kind", "name", title="citations")
         for citation in ann.citations:
-            cites.add_row(citation.kind, _clean(citation.name))
+            cites.add_row(_clean(citation.kind), _clean(citation.name))
         console.print(cites)

@@ -17,6 +17,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from corpus.terminal import plain
+
 from .display import (clean_text, entries, figure_key_label, format_number, format_value, shorten, statement,
                       values_differ)
 
@@ -30,8 +32,9 @@ FLAG_STYLES = {
 
 
 def _t(value: Any, style: str = "", limit: int | None = None) -> Text:
-    """Scraped text, cleaned, as a Text (so never parsed as markup)."""
-    return Text(clean_text(value) if limit is None else shorten(value, limit), style=style)
+    """Scraped text, cleaned, as a Text (so never parsed as markup): corpus.terminal.plain, the one way
+    data reaches the terminal."""
+    return plain(clean_text(value) if limit is None else shorten(value, limit), style)
 
 
 def _flags(flags: Any) -> Text:
@@ -40,7 +43,7 @@ def _flags(flags: Any) -> Text:
         label, style = FLAG_STYLES.get(clean_text(flag), (clean_text(flag), "bold"))
         if out:
             out.append(" ")
-        out.append(f" {label} ", style=f"reverse {style}")
+        out.append_text(plain(f" {label} ", f"reverse {style}"))
     return out or Text("no flags", style="green")
 
 

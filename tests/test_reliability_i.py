@@ -1,0 +1,376 @@
+"""RELIABILITY.md section I: inputs that used to cost data, each a test named by its row id.
+
+Every test asserts the status or message the row expects AND that nothing else was lost (the
+previous file, the valid lines or records around the bad one, the store as it was). Sentences are
+written for these tests, across domains; servers are loopback only (tests/net_fixtures.py).
+"""
+
+from __future__ import annotations
+
+import errno
+import gzip
+import io
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import cli as cli_module
+from corpus.store import Store
+from corpus.ingest import text_hash
+from extract.records import Annotations, Attribution, Entity, Statistic
+
+REPO = Path(__file__).resolve().parent.parent
+
+HEALTH = ("The regional health authority said 42% of clinics reported staff shortages in the winter survey, "
+          "up from 30% a year earlier. Officials blamed retirements and long commutes.")
+ENERGY = ("Grid operators expect demand to rise by 8% next summer as heat pumps spread, according to the "
+          "national energy regulator, which published its outlook on Tuesday.")
+LABOUR = ("Union members voted 61% in favour of the wage offer, ending a dispute that had closed three "
+          "warehouses for a fortnight, the union's general secretary said.")
+
+
+def invoke(db: Path, *args: str, input: str | None = None):
+    """Run the CLI in-process (fast); stdout and stderr separately."""
+    # Wide enough that table cells are not wrapped mid-word, so printed strings can be found whole.
+    return CliRunner(env={"COLUMNS": "400"}).invoke(cli_module.cli, ["--db", str(db), *args], input=input,
+                                                    catch_exceptions=False)
+
+
+def run(db: Path, *args: str, timeout: float = 120, **kwargs) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop("NEWSTRACE_DB", None)
+    return subprocess.run([sys.executable, "-m", "cli", "--db", str(db), *args], capture_output=True, text=True,
+                          timeout=timeout, env=env, cwd=REPO, **kwargs)
+
+
+def line(article_id: str, text: str, **extra) -> str:
+    return json.dumps({"id": article_id, "text": text, "status": "ok", **extra}, ensure_ascii=False)
+
+
+def write_lines(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def stored(db: Path) -> dict[str, tuple[str, str]]:
+    """id -> (status, text) for every stored article."""
+    with Store.open(db) as store:
+        return {a.id: (a.status.value, a.text) for a in store.iter_articles(statuses=None)}
+
+
+def seed(db: Path, tmp_path: Path) -> dict[str, tuple[str, str]]:
+    """A store holding one good article, to check that a refused import leaves it as it was."""
+    result = invoke(db, "import", str(write_lines(tmp_path / "seed.jsonl", [line("s1", LABOUR)])))
+    assert result.exit_code == 0, result.output
+    before = stored(db)
+    assert before == {"s1": ("ok", LABOUR)}
+    return before
+
+
+def annotations_with(article_id: str, text: str, **stat) -> dict:
+    start = text.index("42%")
+    fields = dict(start=start, end=start + 3, text="42%", value=42.0, unit="percent", holder="clinics",
+                  attribution=Attribution(name="regional health authority", kind="organization", cue="said",
+                                          start=4, end=29))
+    fields.update(stat)
+    ann = Annotations(article_id=article_id, pipeline_version="test/1", language="en",
+                      entities=(Entity(start=4, end=29, text=text[4:29], label="ORG"),),
+                      statistics=(Statistic(**fields),))
+    return json.loads(json.dumps(ann.to_dict()))
+
+
+# -- I1 I4 I5 I11 I17: import ------------------------------------------------------------------
+
+
+def test_I1_import_recomputes_hash(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    # Line 2 carries line 1's hash but a different text: trusted, it was stored as a duplicate of line 1
+    # and its own text thrown away.
+    path = write_lines(tmp_path / "in.jsonl", [line("a1", HEALTH, content_hash=text_hash(HEALTH)),
+                                               line("a2", ENERGY, content_hash=text_hash(HEALTH))])
+    result = invoke(db, "import", str(path))
+    assert result.exit_code == 2
+    assert "line 2: content_hash" in result.stderr and "does not match the text" in result.stderr
+    assert stored(db) == {}
+    # Without the wrong field both lines are kept, each with its own text and a hash computed from it.
+    path = write_lines(tmp_path / "ok.jsonl", [line("a1", HEALTH, content_hash=text_hash(HEALTH)),
+                                               line("a2", ENERGY)])
+    assert invoke(db, "import", str(path)).exit_code == 0
+    assert stored(db) == {"a1": ("ok", HEALTH), "a2": ("ok", ENERGY)}
+    with Store.open(db) as store:
+        assert store.get_article("a2").content_hash == text_hash(ENERGY)
+
+
+@pytest.mark.parametrize("field", ["title", "outlet", "entity"])
+def test_I4_strict_import_is_one_transaction(tmp_path: Path, field: str) -> None:
+    db = tmp_path / "c.db"
+    before = seed(db, tmp_path)
+    last = {"id": "b3", "text": HEALTH, "status": "ok"}
+    if field == "entity":
+        ann = annotations_with("b3", HEALTH)
+        ann["entities"][0]["text"] = "health \ud800"  # a lone surrogate deep inside the annotations
+        last["annotations"] = ann
+    else:
+        last[field] = "Clinic \udfff survey"
+    # json.dumps escapes the surrogate as \udfff, which json.loads turns back into one.
+    path = write_lines(tmp_path / "in.jsonl", [line("b1", HEALTH.replace("42%", "43%")), line("b2", ENERGY),
+                                               json.dumps(last)])
+    result = invoke(db, "import", str(path))
+    assert result.exit_code == 2, result.output
+    assert "line 3:" in result.stderr and "lone surrogate" in result.stderr
+    assert stored(db) == before  # nothing of lines 1 and 2 was committed
+
+
+def test_I4_nul_in_title_follows_d8(tmp_path: Path) -> None:
+    """NUL in metadata is stripped like every control character (D8), so the row copies to PostgreSQL;
+    NUL in the text is refused (stripping it would move every annotation offset)."""
+    db = tmp_path / "c.db"
+    before = seed(db, tmp_path)
+    refused = invoke(db, "import", str(write_lines(tmp_path / "a.jsonl", [line("n1", ENERGY),
+                                                                         line("n2", "Grid\x00 load")])))
+    assert refused.exit_code == 2 and "line 2: text contains NUL" in refused.stderr
+    assert stored(db) == before
+    ok = invoke(db, "import", str(write_lines(tmp_path / "b.jsonl", [line("n1", ENERGY, title="Grid\x00 outlook")])))
+    assert ok.exit_code == 0
+    with Store.open(db) as store:
+        assert store.get_article("n1").title == "Grid outlook" and store.get_article("n1").text == ENERGY
+    assert stored(db) == {**before, "n1": ("ok", ENERGY)}
+
+
+def test_I4_database_failure_mid_import_commits_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Even a failure validation cannot foresee (the driver raising on line 3) leaves the store unchanged."""
+    db = tmp_path / "c.db"
+    before = seed(db, tmp_path)
+    path = write_lines(tmp_path / "in.jsonl", [line("c1", HEALTH), line("c2", ENERGY), line("c3", HEALTH + " More.")])
+    original = Store.save_article
+    calls = []
+
+    def failing(self, article, **kwargs):
+        calls.append(article.id)
+        if article.id == "c3":
+            raise RuntimeError("driver failed")
+        return original(self, article, **kwargs)
+
+    monkeypatch.setattr(Store, "save_article", failing)
+    from provenance.jsonl_import import import_jsonl
+
+    with Store.open(db) as store, pytest.raises(RuntimeError):
+        import_jsonl(path, store)
+    assert calls == ["c1", "c2", "c3"]
+    assert stored(db) == before
+
+
+def test_I5_duplicate_ids_in_one_import(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    before = seed(db, tmp_path)
+    path = write_lines(tmp_path / "in.jsonl", [line("d1", HEALTH), line("d2", LABOUR + " Talks resume."),
+                                               line("d1", ENERGY)])
+    result = invoke(db, "import", str(path))
+    assert result.exit_code == 2
+    assert "line 3: id 'd1' was already given on line 1" in result.stderr
+    assert stored(db) == before
+    skipped = invoke(db, "import", str(path), "--skip-invalid")
+    assert skipped.exit_code == 1 and "rejected: line 3:" in skipped.stderr
+    # The first line with the id wins; the later one is reported, never silently applied.
+    assert stored(db) == {**before, "d1": ("ok", HEALTH), "d2": ("ok", LABOUR + " Talks resume.")}
+
+
+def test_I11_import_refuses_string_value(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    before = seed(db, tmp_path)
+    good = line("e1", ENERGY)
+    bad = line("e2", HEALTH, annotations=annotations_with("e2", HEALTH, value="42"))
+    result = invoke(db, "import", str(write_lines(tmp_path / "in.jsonl", [good, bad])))
+    assert result.exit_code == 2
+    assert "line 2: annotations.statistics[0].value must be a number, not a string" in result.stderr
+    assert stored(db) == before
+    # The same line with a numeric value imports, and every report format still works on the corpus.
+    fixed = line("e2", HEALTH, annotations=annotations_with("e2", HEALTH))
+    assert invoke(db, "import", str(write_lines(tmp_path / "ok.jsonl", [good, fixed]))).exit_code == 0
+    exported = tmp_path / "e.jsonl"
+    assert invoke(db, "export", "-o", str(exported)).exit_code == 0
+    assert {json.loads(l)["id"] for l in exported.read_text().splitlines()} == {"s1", "e1", "e2"}
+
+
+@pytest.mark.parametrize("extra, where", [
+    ({"links": 5}, "field 'links' must be a list"),
+    ({"spans": [1]}, "spans[0] must be an object"),
+    ({"links": [{"href": "https://stats.example.org/t1", "start": [1]}]}, "links[0].start must be an integer"),
+    ({"annotations": {"article_id": "f2", "pipeline_version": "x", "entities": [{"start": 0}]}},
+     "annotations.entities[0].end is missing"),
+    ({"annotations": {"article_id": "f2", "pipeline_version": "x", "sentences": [[0, "9"]]}},
+     "annotations.sentences[0][1] must be an integer"),
+    ({"is_primary": "yes"}, "field 'is_primary' must be true, false or null"),
+])
+def test_I17_import_schema_checked(tmp_path: Path, extra: dict, where: str) -> None:
+    db = tmp_path / "c.db"
+    before = seed(db, tmp_path)
+    path = write_lines(tmp_path / "in.jsonl", [line("f1", ENERGY), line("f2", HEALTH, **extra)])
+    result = invoke(db, "import", str(path))
+    assert result.exit_code == 2
+    assert f"line 2: {where}" in result.stderr
+    assert stored(db) == before
+    skipped = invoke(db, "import", str(path), "--skip-invalid")
+    assert skipped.exit_code == 1 and "1 imported" in skipped.stderr
+    assert stored(db) == {**before, "f1": ("ok", ENERGY)}
+
+
+# -- I8 I7 I10: plain text in the terminal -----------------------------------------------------
+
+
+def test_I8_control_characters_stripped_at_import(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    escapes = {"outlet": "Daily\x1b]0;pwned\x07 Post", "published": "2024-03-01\x1b[2J",
+               "language": "e\x1bn", "title": "Wage \x9b31m deal"}
+    path = write_lines(tmp_path / "in.jsonl", [line("g\x1b[2J1", LABOUR, **escapes)])
+    assert invoke(db, "import", str(path)).exit_code == 0
+    with Store.open(db) as store:
+        [article] = list(store.iter_articles(statuses=None))
+    assert article.id == "g[2J1" and article.text == LABOUR
+    assert (article.outlet, article.published, article.language, article.title) == (
+        "Daily]0;pwned Post", "2024-03-01[2J", "en", "Wage 31m deal")
+    shown = invoke(db, "show", article.id)
+    assert shown.exit_code == 0
+    assert "\x1b" not in shown.stdout and "\x9b" not in shown.stdout and "\x07" not in shown.stdout
+    assert "Wage" in shown.stdout and "Union members voted" in shown.stdout
+
+
+def test_I7_scraped_markup_printed_as_text(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    text = HEALTH + " [blink]Hidden[/blink] note [link=https://evil.example]here[/link]."
+    ann = annotations_with("h1", text, holder="[link=https://evil.example]clinics[/link]",
+                           measure="[on black][black]secret[/black][/on black]")
+    ann["quotes"] = []
+    path = write_lines(tmp_path / "in.jsonl", [line("h1", text, title="[bold red]Clinics[/bold red] [/x]",
+                                                    annotations=ann)])
+    assert invoke(db, "import", str(path)).exit_code == 0
+    shown = invoke(db, "show", "h1")
+    assert shown.exit_code == 0, shown.output
+    out = shown.stdout
+    # Every markup-looking piece is there literally: nothing was interpreted, hidden or linked.
+    for literal in ("[bold red]Clinics[/bold red] [/x]", "[blink]Hidden[/blink]", "[link=https://evil.example]",
+                    "[black]secret", "42%"):
+        assert literal in out, literal
+    assert "\x1b]8;" not in out
+
+
+def test_I10_markup_in_url_does_not_crash(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    urls = ["http://127.0.0.1:9/reports/[/x]", "http://127.0.0.1:9/q?[/]=1"]
+    # Blocked (loopback without --allow-private): no connect is made, but the URL is stored and printed.
+    result = invoke(db, "ingest", *urls)
+    assert result.exit_code == 1, result.output
+    assert "MarkupError" not in result.output and "blocked(non_public_address)" in result.stderr
+    status = invoke(db, "status")
+    assert status.exit_code == 0, status.output
+    flat = status.stdout.replace("\n", " ")
+    assert "[/x]" in flat and "blocked" in flat
+    data = json.loads(invoke(db, "status", "--json").stdout)
+    assert data["counts"] == {"blocked": 2}
+
+
+# -- I2 I21: writing files -----------------------------------------------------------------------
+
+
+def _limit_file_size(limit: int):
+    def apply() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of a kill, like a full disk
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+@pytest.mark.parametrize("command", [["export"], ["report", "--format", "md"], ["report", "--format", "term"]])
+def test_I2_failed_write_keeps_old_file(tmp_path: Path, command: list[str]) -> None:
+    db = tmp_path / "c.db"
+    big = " ".join([HEALTH, ENERGY, LABOUR] * 40)
+    assert invoke(db, "import", str(write_lines(tmp_path / "in.jsonl", [line("i1", big)]))).exit_code == 0
+    target = tmp_path / "out" / "previous.txt"
+    target.parent.mkdir()
+    target.write_text("the previous good report\n", encoding="utf-8")
+    size = db.stat().st_size
+    result = run(db, *command, "-o", str(target), preexec_fn=_limit_file_size(max(size, 4096) + 4096))
+    if command == ["export"]:
+        assert result.returncode == 3, result.stderr
+        assert "disk full or file too large while writing" in result.stderr and "old file is kept" in result.stderr
+    else:
+        # A report smaller than the limit is written whole; either way the file is old or new, never half.
+        assert result.returncode in (0, 3), result.stderr
+    content = target.read_text(encoding="utf-8")
+    assert content == "the previous good report\n" or (result.returncode == 0 and content.strip())
+    assert [p.name for p in target.parent.iterdir()] == ["previous.txt"]  # no temporary file left
+    assert stored(db) == {"i1": ("ok", big)}
+
+
+def test_I2_atomic_write_keeps_old_file_on_any_failure(tmp_path: Path) -> None:
+    from corpus.atomic import OutputError, atomic_write
+
+    target = tmp_path / "report.md"
+    target.write_text("old\n", encoding="utf-8")
+
+    def chunks():
+        yield "new first half\n"
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with pytest.raises(OutputError, match="disk full"):
+        atomic_write(target, chunks())
+    assert target.read_text() == "old\n" and os.listdir(tmp_path) == ["report.md"]
+    with pytest.raises(ValueError):
+        atomic_write(target, (piece if piece else (_ for _ in ()).throw(ValueError("renderer bug"))
+                              for piece in ("a", "")))
+    assert target.read_text() == "old\n" and os.listdir(tmp_path) == ["report.md"]
+    atomic_write(target, ["new ", "report\n"])
+    assert target.read_text() == "new report\n" and os.listdir(tmp_path) == ["report.md"]
+
+
+def test_I21_bad_out_checked_before_any_work(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    page = tmp_path / "pages" / "story.txt"
+    page.parent.mkdir()
+    page.write_text("Clinics short of staff\n\n" + HEALTH + "\n", encoding="utf-8")
+    result = run(db, "run", str(page), "--out", "/dev/full")
+    assert result.returncode == 3
+    assert result.stderr.startswith("Error: output folder /dev/full is not a folder")
+    assert stored(db) == {}  # nothing was ingested before the check
+    exported = run(db, "export", "-o", str(page.parent))
+    assert exported.returncode == 2 and "is a directory" in exported.stderr
+    assert page.read_text(encoding="utf-8").startswith("Clinics")
+
+
+def test_I21_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    assert invoke(db, "import", str(write_lines(tmp_path / "in.jsonl", [line("j1", HEALTH)]))).exit_code == 0
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    reader, writer = os.pipe()
+    os.close(reader)  # like `| head -1` that already exited
+    proc = subprocess.run([sys.executable, "-m", "cli", "--db", str(db), "export"], stdout=writer,
+                          stderr=subprocess.PIPE, text=True, env=env, cwd=REPO, timeout=120)
+    os.close(writer)
+    assert proc.returncode == 0, proc.stderr
+    assert "BrokenPipeError" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_I21_disk_full_during_run_leaves_no_partial_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from corpus import atomic
+    from provenance import outputs
+
+    folder = tmp_path / "report"
+    folder.mkdir()
+    (folder / "report.json").write_text("{}\n")
+    real_replace = os.replace
+
+    def full_disk(src, dst):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(atomic.os, "replace", full_disk)
+    with pytest.raises(atomic.OutputError, match="disk full"):
+        atomic.atomic_write(folder / "report.json", ['{"a": 1}\n'])
+    monkeypatch.setattr(atomic.os, "replace", real_replace)
+    assert sorted(os.listdir(folder)) == ["report.json"] and (folder / "report.json").read_text() == "{}\n"
+    assert outputs.atomic_write is atomic.atomic_write  # the run folder goes through the same helper
