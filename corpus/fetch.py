@@ -66,7 +66,13 @@ _NEVER_PUBLIC = tuple(
                 "224.0.0.0/4", "240.0.0.0/4", "::/127", "100::/64", "2001:db8::/32",
                 "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8")
 )
+# IPv6 ranges that carry an IPv4 address in their low 32 bits: NAT64's well-known prefix (RFC 6052) and
+# IPv4-compatible addresses (::a.b.c.d, deprecated by RFC 4291 but still routed to a.b.c.d by some stacks).
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+# Never globally reachable whatever it embeds (IANA special-purpose registry), though some Python
+# versions call it global: the local-use NAT64 prefix of RFC 8215.
+_NEVER_PUBLIC_V6 = (ipaddress.ip_network("64:ff9b:1::/48"),)
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 _MIME_TOKEN = re.compile(r"[a-z0-9!#$&^_.+-]{1,64}/[a-z0-9!#$&^_.+-]{1,64}")
 _BINARY_MAGIC = (
@@ -80,23 +86,38 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def public_address_policy(ip: IPAddress, port: int) -> bool:
-    """Production policy: only globally routable unicast addresses."""
-    ip = _unwrap(ip)
+    """Production policy: only globally routable unicast addresses, and an IPv6 address only when every
+    IPv4 address it carries (mapped, compatible, 6to4, Teredo, NAT64) is one too (I9)."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip in _IPV4_COMPATIBLE and ip.ipv4_mapped is None:
+            return False  # ::a.b.c.d, and :: and ::1: not a routable IPv6 address in any case
+        if any(ip in net for net in _NEVER_PUBLIC_V6):
+            return False
+        embedded = embedded_ipv4(ip)
+        if embedded:
+            return all(_public_unicast(v4) for v4 in embedded)
+    return _public_unicast(ip)
+
+
+def _public_unicast(ip: IPAddress) -> bool:
     if ip.is_multicast or not ip.is_global:
         return False
     return not any(ip.version == net.version and ip in net for net in _NEVER_PUBLIC)
 
 
-def _unwrap(ip: IPAddress) -> IPAddress:
-    """See through IPv6 forms that carry an IPv4 address (::ffff:, 6to4, NAT64)."""
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped is not None:
-            return ip.ipv4_mapped
-        if ip.sixtofour is not None:
-            return ip.sixtofour
-        if ip in _NAT64:
-            return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-    return ip
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """Every IPv4 address an IPv6 address carries, by the `ipaddress` properties (and the NAT64 and
+    IPv4-compatible prefixes it has no property for): a connect to one of these may reach that IPv4 host."""
+    found: list[ipaddress.IPv4Address] = []
+    if ip.ipv4_mapped is not None:
+        found.append(ip.ipv4_mapped)
+    if ip.sixtofour is not None:
+        found.append(ip.sixtofour)
+    if ip.teredo is not None:
+        found.extend(ip.teredo)  # (server, client): the client is where the packets go
+    if ip in _NAT64 or ip in _IPV4_COMPATIBLE:
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return found
 
 
 def _allow_all(ip: IPAddress, port: int) -> bool:

@@ -374,3 +374,56 @@ def test_I21_disk_full_during_run_leaves_no_partial_files(tmp_path: Path, monkey
     monkeypatch.setattr(atomic.os, "replace", real_replace)
     assert sorted(os.listdir(folder)) == ["report.json"] and (folder / "report.json").read_text() == "{}\n"
     assert outputs.atomic_write is atomic.atomic_write  # the run folder goes through the same helper
+
+
+# -- I9: address vetting sees every embedded IPv4 ------------------------------------------------
+
+
+EMBEDDED_LOOPBACK = [
+    "::127.0.0.1",  # IPv4-compatible
+    "::ffff:127.0.0.1",  # IPv4-mapped
+    "2002:7f00:1::1",  # 6to4 of 127.0.0.1
+    "2001:0:4136:e378:8000:63bf:80ff:fffe",  # Teredo, client 127.0.0.1
+    "64:ff9b::7f00:1",  # NAT64 well-known prefix
+    "64:ff9b:1::7f00:1",  # NAT64 local-use prefix
+    "64:ff9b::a9fe:a9fe",  # NAT64 of 169.254.169.254 (cloud metadata)
+    "2002:a00:1::1",  # 6to4 of 10.0.0.1
+]
+
+
+@pytest.mark.parametrize("address", EMBEDDED_LOOPBACK)
+def test_I9_embedded_ipv4_forms_are_blocked(http, fake_dns, no_egress, address: str) -> None:
+    from corpus.errors import BlockedError
+    from corpus.fetch import Fetcher, FetchOptions
+
+    urls = [f"http://[{address}]:{http.port}/admin"]
+    fake_dns.add("wrapped.test", [address])
+    urls.append(f"http://wrapped.test:{http.port}/admin")
+    with Fetcher(FetchOptions(timeout=3.0, retries=0, rate=0.0, respect_robots=False)) as fetcher:
+        for url in urls:
+            with pytest.raises(BlockedError) as info:
+                fetcher.fetch(url)
+            assert info.value.reason == "non_public_address", url
+    assert http.log == [] and no_egress.attempts == []
+
+
+def test_I9_public_addresses_still_pass() -> None:
+    """The policy must not refuse what is public: a check that blocks everything would pass the test above."""
+    import ipaddress
+
+    from corpus.fetch import embedded_ipv4, public_address_policy
+
+    for public in ("8.8.8.8", "2001:4860:4860::8888", "2a00:1450:4001:80b::200e", "64:ff9b::808:808",
+                   "2002:808:808::1", "::ffff:8.8.8.8"):
+        assert public_address_policy(ipaddress.ip_address(public), 443), public
+    for address in EMBEDDED_LOOPBACK:
+        assert not public_address_policy(ipaddress.ip_address(address), 443), address
+    assert embedded_ipv4(ipaddress.ip_address("2002:7f00:1::1")) == [ipaddress.ip_address("127.0.0.1")]
+
+
+def test_I9_ingest_records_blocked_row(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    result = invoke(db, "ingest", "http://[::127.0.0.1]:9/", "http://[64:ff9b::7f00:1]:9/")
+    assert result.exit_code == 1
+    assert result.stderr.count("blocked(non_public_address)") == 2
+    assert json.loads(invoke(db, "status", "--json").stdout)["counts"] == {"blocked": 2}
