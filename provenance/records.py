@@ -26,6 +26,25 @@ class ChainStep:
     id: str  # graph node id
     label: str
     kind: str
+    # Where a source step's identity comes from: "kb" (a knowledge-base entry), "primary_document" (an
+    # ingested --primary document), "corpus" (a source found in the corpus only). None on article steps.
+    origin: str | None = None
+    via: str | None = None  # the article whose own attribution gives this step (a chain past an outlet)
+
+
+@dataclass(frozen=True)
+class SourceEntity:
+    """One source in the corpus-wide registry (provenance/sources.py), however articles name it."""
+
+    id: str  # "kb:<kb id>" or "name:<slug>"; the graph node id of the source
+    name: str
+    kind: str | None
+    aliases: tuple[str, ...] = ()  # other names seen in the corpus
+    kb_id: str | None = None
+    origin: str = "corpus"  # kb | corpus
+    publisher: str | None = None  # entity id of the publisher, for works
+    articles: tuple[str, ...] = ()
+    mentions: int = 0
 
 
 @dataclass(frozen=True)
@@ -64,6 +83,10 @@ class PrimarySource:
     in_corpus: bool = False
     article: str | None = None
     evidence: dict[str, Any] | None = None  # {"article", "sentence", "start", "end"}
+    source_id: str | None = None  # the registry id
+    # Where coverage disagrees on the origin: each candidate with the articles that back it,
+    # [{"source_id", "name", "kind", "articles"}], the chosen one first.
+    candidates: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -152,12 +175,22 @@ def _mention_dict(m: Mention) -> dict[str, Any]:
     attribution = None
     if m.attribution is not None:
         attribution = {"name": m.attribution.name, "kb_id": m.attribution.kb_id, "kind": m.attribution.kind,
-                       "cue": m.attribution.cue, "inferred": m.attribution.inferred, "via": m.attribution.via}
+                       "cue": m.attribution.cue, "inferred": m.attribution.inferred, "via": m.attribution.via,
+                       "source_id": m.attribution.source_id}
     return {
         "article": m.article, "text": m.text, "value": m.value, "unit": m.unit, "of": m.of,
         "approx": m.approx, "sentence": m.sentence, "start": m.start, "end": m.end,
         "sentence_start": m.sentence_start, "sentence_end": m.sentence_end,
         "measure": m.measure, "holder": m.holder, "period": m.period,
         "outlet": m.outlet, "date": m.date, "attribution": attribution,
-        "hops": m.hops, "chain": [{"id": step.id, "label": step.label, "kind": step.kind} for step in m.chain], "copy_of": m.copy_of,
+        "hops": m.hops, "chain": [_step_dict(step) for step in m.chain], "copy_of": m.copy_of,
     }
+
+
+def _step_dict(step: ChainStep) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": step.id, "label": step.label, "kind": step.kind}
+    if step.origin is not None:
+        out["origin"] = step.origin
+    if step.via is not None:
+        out["via"] = step.via
+    return out

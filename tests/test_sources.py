@@ -1,0 +1,193 @@
+"""The corpus-wide source registry (provenance/sources.py), on sentences written for these tests."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from extract.kb import Entry, KnowledgeBase
+from extract.records import Annotations, Attribution, Citation, Entity, Statistic
+from provenance import sources
+from provenance.sources import build_registry, find_acronyms, find_appositives, names_something, normalise_phrase
+
+
+def _annotate(article_id: str, text: str, attributed: list[tuple[str, str]], *,
+              entities: list[tuple[str, str]] = (), citations: list[tuple[str, str]] = ()) -> Annotations:
+    """Annotations with one statistic per (figure, source phrase), both found verbatim in `text`."""
+    stats = []
+    for figure, phrase in attributed:
+        f = text.index(figure)
+        p = text.index(phrase)
+        stats.append(Statistic(start=f, end=f + len(figure), text=figure, value=float(re.sub(r"[^\d.]", "", figure)),
+                               unit="percent" if "%" in figure else "count",
+                               attribution=Attribution(name=phrase, kind="organization", cue="said",
+                                                       start=p, end=p + len(phrase))))
+    ents = tuple(Entity(text.index(t), text.index(t) + len(t), t, label) for t, label in entities)
+    cites = tuple(Citation(name=t, kind=kind, start=text.index(t), end=text.index(t) + len(t))
+                  for t, kind in citations)
+    sentences = tuple((m.start(), m.end()) for m in re.finditer(r"[^.]+\.?", text))
+    return Annotations(article_id, "test", language="en", sentences=sentences, statistics=tuple(stats),
+                       entities=ents, citations=cites)
+
+
+def _kb(*entries: Entry) -> KnowledgeBase:
+    """A KB of exactly these entries (not the shipped one), so what the corpus yields is judged alone."""
+    return KnowledgeBase(entries=entries)
+
+
+def _empty_kb(tmp_path=None) -> KnowledgeBase:
+    return _kb(Entry(id="acme-dairy", name="Acme Dairy Cooperative", kind="organization"))
+
+
+def _bag_encoder(names):
+    """A deterministic stand-in for MiniLM: bag of lower-cased words, L2-normalised."""
+    vocab = sorted({w for n in names for w in re.findall(r"\w+", n.lower())})
+    rows = np.zeros((len(names), max(1, len(vocab))), dtype=np.float32)
+    for i, n in enumerate(names):
+        for w in re.findall(r"\w+", n.lower()):
+            rows[i, vocab.index(w)] += 1
+    return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-9)
+
+
+def test_normalise_phrase_drops_determiners_modifiers_possessives_and_open_brackets() -> None:
+    assert normalise_phrase("the latest Quarterly Grain Outlook's") == "Quarterly Grain Outlook"
+    assert normalise_phrase("the new report by the Northern Fisheries Service (NFS") == \
+        "report by the Northern Fisheries Service"
+    assert normalise_phrase("Statistics Norway.") == "Statistics Norway"
+
+
+@pytest.mark.parametrize("phrase,initial", [("56", False), ("/data", False), ("the researchers", False),
+                                            ("42% of households", False), ("the report", False),
+                                            ("March's", False), ("a regional analysis", False),
+                                            ("Total retail turnover", True)])
+def test_phrases_that_name_nothing_are_not_sources(phrase: str, initial: bool) -> None:
+    assert not names_something(normalise_phrase(phrase), sentence_initial=initial)
+
+
+@pytest.mark.parametrize("phrase", ["the Office for National Statistics", "Eurostat", "the UN weather agency",
+                                    "the 2031 Census of Agriculture"])
+def test_phrases_that_name_a_body_or_work_are_sources(phrase: str) -> None:
+    assert names_something(normalise_phrase(phrase))
+
+
+def test_acronym_defined_in_one_article_applies_corpus_wide(tmp_path) -> None:
+    a = _annotate("a1", "The Bureau of Labor Statistics (BLS) said wages rose 3.1% in May.",
+                  [("3.1%", "The Bureau of Labor Statistics (BLS)")])
+    b = _annotate("b1", "Hourly pay climbed 3.1%, the BLS said on Friday.", [("3.1%", "the BLS")])
+    texts = {"a1": "The Bureau of Labor Statistics (BLS) said wages rose 3.1% in May.",
+             "b1": "Hourly pay climbed 3.1%, the BLS said on Friday."}
+    registry = build_registry({"a1": a, "b1": b}, _empty_kb(tmp_path), texts, encoder=_bag_encoder)
+    long = registry.lookup("Bureau of Labor Statistics")
+    assert long is not None and long is registry.lookup("the BLS")
+    assert long.name == "Bureau of Labor Statistics" and long.origin == "corpus" and long.kb_id is None
+    assert long.articles == ("a1", "b1") and long.mentions == 2 and "BLS" in long.aliases
+
+
+def test_acronyms_from_extract_are_read_from_annotations_extra(tmp_path) -> None:
+    a = _annotate("a1", "Grid demand fell 2% last winter, according to the Nordic Grid Council.",
+                  [("2%", "the Nordic Grid Council")])
+    a = Annotations(**{**a.__dict__, "extra": {"acronyms": [{"short": "NGC", "long": "Nordic Grid Council"}]}})
+    b = _annotate("b1", "The NGC expects demand to recover by 4% next year.", [("4%", "The NGC")])
+    registry = build_registry({"a1": a, "b1": b}, _empty_kb(tmp_path), {}, encoder=_bag_encoder)
+    assert registry.lookup("NGC") is registry.lookup("Nordic Grid Council") is not None
+
+
+def test_one_body_named_three_ways_in_three_articles_is_one_entity(tmp_path) -> None:
+    texts = {
+        "c1": "Global temperatures were 1.4% above the baseline, the World Meteorological Organization (WMO), "
+              "the UN weather agency, said.",
+        "c2": "Sea ice shrank by 7% in a decade, according to the WMO.",
+        "c3": "Glaciers lost 5% of their mass, the UN weather agency reported on Tuesday.",
+    }
+    anns = {
+        "c1": _annotate("c1", texts["c1"], [("1.4%", "the World Meteorological Organization (WMO)")],
+                        entities=[("World Meteorological Organization", "ORG")]),
+        "c2": _annotate("c2", texts["c2"], [("7%", "the WMO")]),
+        "c3": _annotate("c3", texts["c3"], [("5%", "the UN weather agency")]),
+    }
+    registry = build_registry(anns, _empty_kb(tmp_path), texts, encoder=_bag_encoder)
+    entity = registry.lookup("World Meteorological Organization")
+    assert entity is not None
+    assert registry.lookup("the WMO") is entity and registry.lookup("the UN weather agency") is entity
+    assert entity.articles == ("c1", "c2", "c3") and entity.mentions == 3
+    assert len(registry.entities) == 1
+
+
+def test_similarly_named_bodies_stay_apart(tmp_path) -> None:
+    texts = {
+        "d1": "Payrolls grew 1.2%, the Bureau of Labor Statistics said.",
+        "d2": "Output rose 2.4%, the Bureau of Economic Analysis said.",
+        "d3": "Rents rose 6%, according to the National Housing Council.",
+        "d4": "Sales fell 3%, according to the National Retail Council.",
+    }
+    anns = {
+        "d1": _annotate("d1", texts["d1"], [("1.2%", "the Bureau of Labor Statistics")]),
+        "d2": _annotate("d2", texts["d2"], [("2.4%", "the Bureau of Economic Analysis")]),
+        "d3": _annotate("d3", texts["d3"], [("6%", "the National Housing Council")]),
+        "d4": _annotate("d4", texts["d4"], [("3%", "the National Retail Council")]),
+    }
+    # An encoder that calls every pair of names identical: only the word guard can keep them apart.
+    same = lambda names: np.ones((len(names), 1), dtype=np.float32)  # noqa: E731
+    registry = build_registry(anns, _empty_kb(tmp_path), texts, encoder=same)
+    assert len(registry.entities) == 4
+    assert registry.lookup("Bureau of Labor Statistics") is not registry.lookup("Bureau of Economic Analysis")
+
+
+def test_reordered_names_and_near_spellings_join(tmp_path) -> None:
+    texts = {
+        "e1": "Jobless claims rose 4%, the Labor Department said.",
+        "e2": "Claims rose 4%, the Department of Labor said.",
+        "e3": "Vaccination reached 81%, the Pan-Atlantic Health Foundation said.",
+        "e4": "Coverage reached 81%, according to the Pan-Atlantic Heath Foundation.",
+    }
+    anns = {k: _annotate(k, t, [(re.search(r"\d+%", t).group(0),
+                                 re.search(r"the (Labor Department|Department of Labor|Pan-Atlantic Hea\w+ Foundation)",
+                                           t).group(0))]) for k, t in texts.items()}
+    registry = build_registry(anns, _empty_kb(tmp_path), texts, encoder=_bag_encoder)
+    assert registry.lookup("Labor Department") is registry.lookup("Department of Labor") is not None
+    assert registry.lookup("Pan-Atlantic Health Foundation") is registry.lookup("Pan-Atlantic Heath Foundation")
+    assert len(registry.entities) == 2
+
+
+def test_agency_is_not_its_namesake_news_agency(tmp_path) -> None:
+    """One shared word is how different bodies of one family are named: never a subset merge."""
+    texts = {"g1": "Trust fell to 40%, the Harwick Institute said, Harwick reported.",
+             "g2": "Trust fell to 40%, Harwick reported."}
+    anns = {"g1": _annotate("g1", texts["g1"], [("40%", "the Harwick Institute")]),
+            "g2": _annotate("g2", texts["g2"], [("40%", "Harwick")])}
+    registry = build_registry(anns, _empty_kb(tmp_path), texts, encoder=lambda n: np.ones((len(n), 1)))
+    assert registry.lookup("Harwick") is not registry.lookup("Harwick Institute")
+
+
+def test_unresolved_phrases_never_become_entities(tmp_path) -> None:
+    text = "Some 56 said prices rose 9%, the researchers said, and 12% came from /data files."
+    ann = _annotate("h1", text, [("9%", "the researchers"), ("12%", "/data")])
+    registry = build_registry({"h1": ann}, _empty_kb(tmp_path), {"h1": text}, encoder=_bag_encoder)
+    assert registry.entities == ()
+    assert registry.lookup("the researchers") is None
+
+
+def test_kb_names_resolve_to_the_kb_entry(tmp_path) -> None:
+    kb = _kb(Entry(id="norges-bank", name="Norges Bank", kind="organization", aliases=("Norway's central bank",)))
+    texts = {"k1": "Inflation eased to 3%, Norway's central bank said.",
+             "k2": "Inflation eased to 3%, Norges Bank said."}
+    anns = {"k1": _annotate("k1", texts["k1"], [("3%", "Norway's central bank")]),
+            "k2": _annotate("k2", texts["k2"], [("3%", "Norges Bank")])}
+    registry = build_registry(anns, kb, texts, encoder=_bag_encoder)
+    entity = registry.lookup("Norway's central bank")
+    assert entity is not None and entity.id == "kb:norges-bank" and entity.origin == "kb"
+    assert entity is registry.lookup("Norges Bank") and entity.articles == ("k1", "k2")
+
+
+def test_find_acronyms_checks_the_initials() -> None:
+    found = find_acronyms("Data from the Energy Information Administration (EIA) and the harvest board (HB) show.")
+    assert found == [{"short": "EIA", "long": "Energy Information Administration"}]
+
+
+def test_find_appositives_needs_a_determiner_and_a_body_noun() -> None:
+    text = "Veltra Statistics, the national statistics office, said. Mira Holt, a keen runner, said."
+    names = [(0, len("Veltra Statistics"), "Veltra Statistics"),
+             (text.index("Mira Holt"), text.index("Mira Holt") + 9, "Mira Holt")]
+    assert find_appositives(text, names) == [("national statistics office", "Veltra Statistics")]
