@@ -31,7 +31,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-from .errors import StoreError
+from .errors import StoreError, redact
 from .records import Article, Link, RawResponse, Status
 
 SCHEMA_VERSION = 2
@@ -245,7 +245,7 @@ class Store:
         try:
             engine = sa.create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
         except (sa.exc.ArgumentError, ImportError) as exc:
-            raise StoreError(f"cannot use database {url!r}: {exc}; pass a file path or postgresql://user@host/db") from exc
+            raise StoreError(redact(f"cannot use database {url!r}: {exc}; pass a file path or postgresql://user@host/db")) from exc
         if engine.dialect.name == "sqlite":
             _configure_sqlite(engine)
         store = cls(engine)
@@ -257,7 +257,7 @@ class Store:
         except sa.exc.OperationalError as exc:
             raise StoreError(_explain(exc)) from exc
         except sa.exc.DatabaseError as exc:
-            raise StoreError(f"database {url} is unreadable ({exc.orig}); restore it from a backup or pass another --db") from exc
+            raise StoreError(redact(f"database {url} is unreadable ({exc.orig}); restore it from a backup or pass another --db")) from exc
         return store
 
     def close(self) -> None:
@@ -606,7 +606,11 @@ def _explain(exc: sa.exc.OperationalError) -> str:
         return "database is read-only; pass a writable --db path"
     if "unable to open" in text:
         return "cannot open the database file; check the --db path"
-    return f"database error: {text}"
+    missing = re.search(r'database "([^"]{1,100})" does not exist', text)
+    if missing:
+        # The server's bare FATAL names no fix (I22).
+        return f"database {missing[1]} does not exist: createdb {missing[1]} (or pass another --db)"
+    return redact(f"database error: {text}")
 
 
 def _as_duplicate(article: Article, first_id: str) -> Article:
