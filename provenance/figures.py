@@ -42,6 +42,15 @@ class FamilyOptions:
     cosine_same_article: float = 0.55
     # "about", "nearly", "almost" allow this relative slack on top of rounding.
     approx_tolerance: float = 0.05
+    # A loose value match (a round number, "about") needs contexts at least this alike, even in one story.
+    cosine_loose: float = 0.50
+    # Family merging (`merge_families`). A retelling in the same story that misstates the figure by a
+    # little (74,000 for 73,000; 890 million for 880 million) is drift of that figure, not a new quantity.
+    restated_tolerance: float = 0.02
+    cosine_restated: float = 0.50
+    # Two named sources publishing their own estimates of one quantity for one period (48% and 51%)
+    # differ by more than rounding; past this share they are taken as different quantities.
+    rival_tolerance: float = 0.25
 
 
 @dataclass(frozen=True)
@@ -96,32 +105,42 @@ def _relative(a: float, b: float) -> float:
     return abs(a - b) / largest if largest else 0.0
 
 
-def values_compatible(a: Statistic, b: Statistic, tolerance: float = 0.05) -> bool:
-    """Equal, or equal once the more precise value is rounded or truncated to the other's precision.
+EXACT, LOOSE = 1, 2  # how two values match: equal or decimal rounding; a round number or "about"
+
+
+def value_match(a: Statistic, b: Statistic, tolerance: float = 0.05) -> int:
+    """0 when the values are two figures; EXACT when equal or equal after decimal rounding (17 and 17.1,
+    15.86 and "about 16"); LOOSE when one is a round number or an approximation of the other.
 
     Precision counts trailing zeros: "93,000" is 93,432 to the thousand and "1 billion" is 1.038 billion
     to the billion, as long as the rounding stays within `ROUND_NUMBER_TOLERANCE` and the round number keeps
-    two significant digits or a scale word. "about", "nearly" add
-    `tolerance` of slack, but only when the approximate value is the rounder one ("about 16" for 15.86,
-    "almost 40%" for 38%): "about 39%" is not 38%.
+    two significant digits or a scale word. "about", "nearly" add `tolerance` of slack, but only when the
+    approximate value is the rounder one ("almost 40%" for 38%): "about 39%" is not 38%. A loose match is
+    weaker evidence (the healthcare sector's 73,300 jobs are not the 73,000 total), so callers ask more
+    of the contexts.
     """
     if a.value == b.value:
-        return True
+        return EXACT
     coarse, fine = (a, b) if place(a.value) >= place(b.value) else (b, a)
     step = place(coarse.value)
     if step < 1 or decimals(coarse.value):
         places = decimals(coarse.value)
         factor = 10 ** places
         if round(fine.value, places) == coarse.value or math.floor(fine.value * factor) / factor == coarse.value:
-            return True
+            return EXACT
     elif abs(coarse.value) / step >= 10 or abs(coarse.value) >= ROUND_SCALE:
         rounded = math.floor(fine.value / step + 0.5) * step
         truncated = math.floor(fine.value / step) * step
         if coarse.value in (rounded, truncated) and _relative(coarse.value, fine.value) <= ROUND_NUMBER_TOLERANCE:
-            return True
-    if coarse.approx and place(coarse.value) > place(fine.value):
-        return _relative(a.value, b.value) <= tolerance
-    return False
+            return LOOSE
+    if coarse.approx and place(coarse.value) > place(fine.value) and _relative(a.value, b.value) <= tolerance:
+        return LOOSE
+    return 0
+
+
+def values_compatible(a: Statistic, b: Statistic, tolerance: float = 0.05) -> bool:
+    """The values may be one figure (see `value_match`)."""
+    return value_match(a, b, tolerance) > 0
 
 
 def units_compatible(a: Statistic, b: Statistic) -> bool:
@@ -176,10 +195,45 @@ def periods_conflict(a: Statistic, b: Statistic) -> bool:
     return bool(pa and pb and pa != pb)
 
 
+def source_identity(stat: Statistic) -> str | None:
+    """Who the article itself says states this figure, when that reads as a source's name.
+
+    Inferred attributions are not the article's own word; a "name" with digits or no capital letter
+    ("38% of respondents", "a global analysis") is an extraction slip, not a body that publishes figures.
+    """
+    attribution = stat.attribution
+    if attribution is None or attribution.inferred:
+        return None
+    if attribution.kb_id:
+        return f"kb:{attribution.kb_id}"
+    if not looks_like_source_name(attribution.name):
+        return None
+    name = " ".join(attribution.name.split()).lower()
+    return "name:" + (name[4:] if name.startswith("the ") else name)
+
+
+def looks_like_source_name(name: str | None) -> bool:
+    """A body's or person's name has a capital letter and no digits ("38% of respondents" is not one)."""
+    text = " ".join((name or "").split())
+    return bool(text) and not any(c.isdigit() for c in text) and any(c.isupper() for c in text)
+
+
+def sources_apart(a: Statistic, b: Statistic) -> bool:
+    """Two different named sources stating different values: each its own estimate, not one figure retold."""
+    sa, sb = source_identity(a), source_identity(b)
+    return bool(sa and sb and sa != sb and a.value != b.value)
+
+
+def stats_match(a: Statistic, b: Statistic, tolerance: float = 0.05) -> int:
+    """`value_match`, or 0 when anything else about the figures themselves contradicts."""
+    if holders_conflict(a, b) or periods_conflict(a, b) or is_forecast(a) != is_forecast(b):
+        return 0
+    return value_match(a, b, tolerance)
+
+
 def stats_compatible(a: Statistic, b: Statistic, tolerance: float = 0.05) -> bool:
     """Everything about the figures themselves that must agree before their contexts are compared."""
-    return (values_compatible(a, b, tolerance) and not holders_conflict(a, b) and not periods_conflict(a, b)
-            and is_forecast(a) == is_forecast(b))
+    return stats_match(a, b, tolerance) > 0
 
 
 # Blocks are bins of log(value) this wide: two values within this ratio of each other are always in the
@@ -199,6 +253,14 @@ def _bucket(stat: Statistic) -> tuple[str, float | None, str | None, int]:
     return stat.unit, stat.of, stat.currency, value_bin(stat.value)
 
 
+def _one_sentence_two_values(x: MentionInput, y: MentionInput) -> bool:
+    """The very same sentence with two different values holds two figures ("73,000 jobs, 73,300 of them in
+    health care"): a copy keeps its numbers, and a rewrite that rounds one rewords the sentence too."""
+    if x.stat.value == y.stat.value or x.vector is None or y.vector is None:
+        return False
+    return bool(np.array_equal(np.asarray(x.vector, dtype=np.float16), np.asarray(y.vector, dtype=np.float16)))
+
+
 def _cosine(a: np.ndarray | None, b: np.ndarray | None) -> float | None:
     if a is None or b is None:
         return None
@@ -215,13 +277,15 @@ def _pair_threshold(x: MentionInput, y: MentionInput, options: FamilyOptions) ->
 
 def should_join(x: MentionInput, y: MentionInput, options: FamilyOptions) -> bool:
     """The pairwise rule. `group_mentions` applies it a block at a time and must agree with it."""
-    if not units_compatible(x.stat, y.stat) or not stats_compatible(x.stat, y.stat, options.approx_tolerance):
+    match = stats_match(x.stat, y.stat, options.approx_tolerance) if units_compatible(x.stat, y.stat) else 0
+    if not match or sources_apart(x.stat, y.stat) or _one_sentence_two_values(x, y):
         return False
     cosine = _cosine(x.vector, y.vector)
     if cosine is None:
-        # Without embeddings only the coverage cluster can vouch for a match.
-        return x.cluster is not None and x.cluster == y.cluster and x.key[0] != y.key[0]
-    return cosine >= _pair_threshold(x, y, options)
+        # Without embeddings only the coverage cluster can vouch for a match, and only an exact one.
+        return match == EXACT and x.cluster is not None and x.cluster == y.cluster and x.key[0] != y.key[0]
+    threshold = _pair_threshold(x, y, options)
+    return cosine >= (threshold if match == EXACT else max(threshold, options.cosine_loose))
 
 
 # Rows of a block's cosine matrix computed at once: bounds memory to _CHUNK x block floats.
@@ -296,6 +360,12 @@ class _Codes:
         # Equal ids for byte-identical vectors (copies of one sentence); a void view hashes whole rows at once.
         rows = np.ascontiguousarray(self.vectors).view(np.dtype((np.void, self.vectors.itemsize * dim))).ravel()
         self.vector_id = np.unique(rows, return_inverse=True)[1].ravel()
+        # Named sources as codes (-1: none) and the values, for the `sources_apart` veto as array operations.
+        source_codes: dict[str, int] = {}
+        self.source = np.array([-1 if (sid := source_identity(m.stat)) is None
+                                else source_codes.setdefault(sid, len(source_codes)) for m in mentions],
+                               dtype=np.int64)
+        self.value = np.array([m.stat.value for m in mentions], dtype=np.float64)
         class_codes: dict[tuple, int] = {}
         self.klass = np.array([class_codes.setdefault(
             (m.stat.value, m.stat.approx, holder_countries(m.stat.holder), period_key(m.stat), is_forecast(m.stat)),
@@ -317,8 +387,8 @@ def _block_joins(mentions: Sequence[MentionInput], members: Sequence[int], upper
     """
     groups = _Groups(mentions, members, upper, codes)
     yield from groups.internal_joins()
-    compatible = np.array([[stats_compatible(a, b, options.approx_tolerance) for b in groups.class_stats]
-                           for a in groups.class_stats], dtype=bool)
+    compatible = np.array([[stats_match(a, b, options.approx_tolerance) for b in groups.class_stats]
+                           for a in groups.class_stats], dtype=np.int8)
     count = len(groups.first)
     if groups.lower * count > _EXACT_PAIRS:
         a, b = _leader_joins(groups, compatible, options)
@@ -352,10 +422,17 @@ def _join_matrix(groups: "_Groups", rows: np.ndarray, cols: np.ndarray, compatib
     threshold = np.where(same_article, np.float32(options.cosine_same_article),
                          np.where(same_cluster, np.float32(options.cosine_same_cluster),
                                   np.float32(options.cosine_cross_cluster)))
+    match = compatible[groups.klass[rows, None], groups.klass[None, cols]]
+    loose = match == LOOSE
+    threshold = np.where(loose, np.maximum(threshold, np.float32(options.cosine_loose)), threshold)
     both = groups.has_vector[rows, None] & groups.has_vector[None, cols]
     cosine = groups.vectors[rows] @ groups.vectors[cols].T
-    join = np.where(both, cosine >= threshold, same_cluster & ~same_article)
-    return join & compatible[groups.klass[rows, None], groups.klass[None, cols]]
+    join = np.where(both, cosine >= threshold, same_cluster & ~same_article & ~loose)
+    row_source = groups.source[rows, None]
+    other_value = groups.value[rows, None] != groups.value[None, cols]
+    apart = (row_source != groups.source[None, cols]) & (row_source >= 0) & (groups.source[None, cols] >= 0)
+    one_sentence = both & (groups.vector_id[rows, None] == groups.vector_id[None, cols])
+    return join & ~((apart | one_sentence) & other_value) & (match > 0)
 
 
 # Past this many (row, column) pairs a block is grouped against family leaders, not all pairs:
@@ -441,7 +518,7 @@ class _Groups:
                 if codes.has_vector[index]:
                     # Without a cluster only the same article can lower the bar, so the article is part of the key.
                     group_key = (code, cluster, int(codes.vector_id[index]),
-                                 int(codes.article[index]) if cluster < 0 else -1)
+                                 int(codes.article[index]) if cluster < 0 else -1, int(codes.source[index]))
                 else:
                     group_key = (-1, index)
                 if group_key not in index_of:
@@ -455,6 +532,9 @@ class _Groups:
         self.klass = np.array(klass, dtype=np.int64)
         self.cluster = codes.cluster[self.first]
         self.has_vector = codes.has_vector[self.first]
+        self.source = codes.source[self.first]
+        self.value = codes.value[self.first]
+        self.vector_id = codes.vector_id[self.first]
         self.vectors = codes.vectors[self.first].astype(np.float32)
         articles = [{int(codes.article[i]) for i in m} for m in self.members]
         self.article = np.array([next(iter(a)) if len(a) == 1 else -1 for a in articles], dtype=np.int64)
@@ -463,6 +543,99 @@ class _Groups:
         rest = [(i, m[0]) for m in self.members for i in m[1:]]
         if rest:
             yield np.array([r[0] for r in rest], dtype=np.int64), np.array([r[1] for r in rest], dtype=np.int64)
+
+
+# -- merging families of one quantity ---------------------------------------------------------
+
+# Past this many families in one value bin, merging is skipped for the bin (each pair is checked in Python).
+_MAX_MERGE_BLOCK = 2000
+
+
+@dataclass(frozen=True)
+class _Summary:
+    key: tuple[str, float | None, str | None]
+    value: float
+    forecast: bool
+    periods: frozenset[str]
+    countries: frozenset[str]
+    sources: frozenset[str]
+    clusters: frozenset[str]
+    articles: frozenset[str]
+    centroid: np.ndarray | None
+
+
+def _summary(group: Sequence[int], mentions: Sequence[MentionInput]) -> _Summary:
+    stats = [mentions[i].stat for i in group]
+    vectors = [mentions[i].vector for i in group if mentions[i].vector is not None]
+    centroid = None
+    if vectors:
+        mean = np.mean(np.asarray(vectors, dtype=np.float32), axis=0)
+        norm = float(np.linalg.norm(mean))
+        centroid = mean / norm if norm else None
+    counts: dict[float, int] = defaultdict(int)
+    for stat in stats:
+        counts[stat.value] += 1
+    return _Summary(
+        key=(stats[0].unit, stats[0].of, stats[0].currency),
+        value=max(counts, key=lambda v: (counts[v], decimals(v), -v)),
+        forecast=is_forecast(stats[0]),
+        periods=frozenset(p for s in stats if (p := period_key(s))),
+        countries=frozenset(c for s in stats for c in holder_countries(s.holder)),
+        sources=frozenset(x for s in stats if (x := source_identity(s))),
+        clusters=frozenset(c for i in group if (c := mentions[i].cluster) is not None),
+        articles=frozenset(mentions[i].key[0] for i in group),
+        centroid=centroid)
+
+
+def families_join(a: _Summary, b: _Summary, options: FamilyOptions) -> bool:
+    """Two families are one quantity stated differently: a restatement in one story, or rival estimates.
+
+    Restated: the same coverage cluster, a value within `restated_tolerance`, contexts
+    that agree. Rival estimates: each family names its own sources and they share none, both give the
+    same resolved period, the values are within `rival_tolerance` and the contexts clearly agree.
+    Nothing merges across a holder, period or forecast/outcome difference.
+    """
+    if a.key != b.key or a.forecast != b.forecast or a.centroid is None or b.centroid is None:
+        return False
+    if (a.periods and b.periods and not a.periods & b.periods) or (
+            a.countries and b.countries and not a.countries & b.countries):
+        return False
+    cosine = float(np.dot(a.centroid, b.centroid))
+    gap = _relative(a.value, b.value)
+    if a.clusters & b.clusters and gap <= options.restated_tolerance and cosine >= options.cosine_restated:
+        return True
+    return bool(a.sources and b.sources and not a.sources & b.sources and a.periods and a.periods == b.periods
+                and gap <= options.rival_tolerance and cosine >= options.cosine_cross_cluster)
+
+
+def merge_families(groups: Sequence[Sequence[int]], mentions: Sequence[MentionInput],
+                   options: FamilyOptions = FamilyOptions()) -> list[list[int]]:
+    """`group_mentions`' families, with families of one quantity (see `families_join`) merged.
+
+    The first pass joins copies and roundings of one figure; this one joins what a figure-by-figure
+    rule cannot: a value misstated in a retelling (drift), and two bodies' own estimates of one
+    quantity (kept as separate estimates inside the family). Families are blocked by unit and value
+    bin like mentions, so only families within a bin of each other are compared.
+    """
+    if len(groups) < 2:
+        return [list(g) for g in groups]
+    summaries = [_summary(g, mentions) for g in groups]
+    blocks: dict[tuple, list[int]] = defaultdict(list)
+    for index, summary in enumerate(summaries):
+        blocks[(*summary.key, value_bin(summary.value))].append(index)
+    sets = DisjointSets(len(groups))
+    for (*key, bin_), members in blocks.items():
+        upper = blocks.get((*key, bin_ + 1 if bin_ > 0 else bin_ - 1), []) if bin_ else []
+        if len(members) + len(upper) > _MAX_MERGE_BLOCK:
+            continue
+        for n, i in enumerate(members):
+            for j in (*members[n + 1:], *upper):
+                if families_join(summaries[i], summaries[j], options):
+                    sets.union(i, j)
+    merged: dict[int, list[int]] = defaultdict(list)
+    for index, group in enumerate(groups):
+        merged[sets.find(index)].extend(group)
+    return sorted((sorted(g) for g in merged.values()), key=lambda g: g[0])
 
 
 # -- family-level facts ---------------------------------------------------------------------

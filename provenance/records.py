@@ -68,6 +68,10 @@ class Mention:
     attribution: SourceRef | None = None
     chain: tuple[ChainStep, ...] = ()
     copy_of: str | None = None  # set on an exact copy: offsets then index the original's text
+    # Per-mention findings: "drift" (differs from the estimate it traces to), "ambiguous_source" (its
+    # value matches two sources' estimates, so it is left open), "traced_by_value" (no source named;
+    # traced to the one estimate its value and story match).
+    flags: tuple[str, ...] = ()
 
     @property
     def hops(self) -> int | None:
@@ -90,6 +94,18 @@ class PrimarySource:
 
 
 @dataclass(frozen=True)
+class Estimate:
+    """One primary source's own value for a family's quantity, and the mentions that trace to it."""
+
+    source_id: str  # `trace.primary_key` of its mentions
+    name: str
+    value: float
+    mentions: tuple[int, ...] = ()  # indices into the family's mentions
+    articles: tuple[str, ...] = ()
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
 class FigureFamily:
     id: str
     value: float
@@ -104,6 +120,7 @@ class FigureFamily:
     variants: tuple[str, ...] = ()
     flags: tuple[str, ...] = ()
     statement: str = ""
+    estimates: tuple[Estimate, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -168,6 +185,8 @@ def _family_dict(family: FigureFamily) -> dict[str, Any]:
         "first_seen": family.first_seen,
         "variants": list(family.variants),
         "flags": list(family.flags),
+        "estimates": [{"source_id": e.source_id, "name": e.name, "kind": e.kind, "value": e.value,
+                       "mentions": list(e.mentions), "articles": list(e.articles)} for e in family.estimates],
     }
 
 
@@ -184,6 +203,7 @@ def _mention_dict(m: Mention) -> dict[str, Any]:
         "measure": m.measure, "holder": m.holder, "period": m.period,
         "outlet": m.outlet, "date": m.date, "attribution": attribution,
         "hops": m.hops, "chain": [_step_dict(step) for step in m.chain], "copy_of": m.copy_of,
+        "flags": list(m.flags),
     }
 
 

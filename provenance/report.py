@@ -26,7 +26,8 @@ from extract.records import Annotations, Attribution, Statistic
 
 from .cluster import ClusterDoc, ClusterOptions, ClusterResult, cluster_documents, result_from_dict, result_to_dict
 from .conflicts import find_conflicts
-from .figures import FamilyOptions, MentionInput, canonical_value, drift_reasons, group_mentions, most_common
+from .estimates import trace_estimates
+from .figures import FamilyOptions, MentionInput, canonical_value, group_mentions, merge_families, most_common
 from .records import ChainStep, FigureFamily, Mention, PrimarySource, Report, SourceRef
 from .trace import PRIMARY_KINDS, article_node_id, build_graph, chain_for, to_source_ref
 
@@ -179,8 +180,8 @@ def assemble(corpus: Corpus, clusters: ClusterResult, kb: Any, options: Provenan
                         cluster_links, canonical_index, kb_names)
 
     inputs = _mention_inputs(corpus, cluster_of)
-    groups = group_mentions(inputs, options.families)
-    families = _families(groups, inputs, corpus, cluster_of, kb, kb_names, graph, copies)
+    groups = merge_families(group_mentions(inputs, options.families), inputs, options.families)
+    families = _families(groups, inputs, corpus, cluster_of, kb, kb_names, graph, copies, options.families)
 
     conflicts = []
     for cluster in clusters.clusters:
@@ -223,7 +224,7 @@ def _mention_inputs(corpus: Corpus, cluster_of: Mapping[str, str]) -> list[Menti
 
 def _families(groups: Sequence[Sequence[int]], inputs: Sequence[MentionInput], corpus: Corpus,
               cluster_of: Mapping[str, str], kb: Any, kb_names: Mapping[str, tuple[str, str | None]],
-              graph: Any, copies: Mapping[str, str]) -> list[FigureFamily]:
+              graph: Any, copies: Mapping[str, str], options: FamilyOptions = FamilyOptions()) -> list[FigureFamily]:
     families: list[FigureFamily] = []
     primary_by_kb = _primary_articles_by_kb(corpus, kb)
     by_original = _copies_by_original(copies)
@@ -261,15 +262,20 @@ def _families(groups: Sequence[Sequence[int]], inputs: Sequence[MentionInput], c
         found = list(mentions_by_member.values())
         found += _copy_mentions(found, by_original, corpus)
         mentions = tuple(sorted(found, key=lambda m: (m.date or "9999", m.article, m.start)))
+        vector_of = {(m.key[0], m.stat.start): m.vector for m in members if m.vector is not None}
+        vectors = {i: v for i, m in enumerate(mentions)
+                   if (v := vector_of.get((m.copy_of or m.article, m.start))) is not None}
+        estimates, mentions, estimate_flags = trace_estimates(
+            mentions, vectors, {i: cluster_of.get(m.article) for i, m in enumerate(mentions)}, options)
         primary = _primary_source(members, mentions, corpus, kb, kb_names, primary_by_kb)
-        flags = _flags(stats, mentions, members, primary, value)
+        flags = _flags(stats, mentions, members, primary, value, estimate_flags)
         family_id = "f-" + hashlib.sha1("|".join(f"{a}:{i}" for a, i in sorted(m.key for m in members))
                                         .encode()).hexdigest()[:10]
         families.append(FigureFamily(
             id=family_id, value=value, unit=unit, of=stats[0].of, measure=measure, holder=holder, period=period,
             mentions=mentions, primary_source=primary, first_seen=_first_seen(mentions, corpus),
             variants=tuple(dict.fromkeys(m.text for m in mentions)), flags=flags,
-            statement=_statement(value, unit, stats[0].of, holder, measure, period)))
+            statement=_statement(value, unit, stats[0].of, holder, measure, period), estimates=estimates))
         # The primary document names the figure's origin: draw that edge too.
         if primary and primary.in_corpus and primary.article and primary.kb_id:
             graph.edge(article_node_id(primary.article),
@@ -429,10 +435,9 @@ def _primary_articles_by_kb(corpus: Corpus, kb: Any) -> dict[str, str]:
 
 
 def _flags(stats: Sequence[Statistic], mentions: Sequence[Mention], members: Sequence[MentionInput],
-           primary: PrimarySource | None, value: float) -> tuple[str, ...]:
-    flags = []
-    if drift_reasons(stats):
-        flags.append("drift")
+           primary: PrimarySource | None, value: float, estimate_flags: Sequence[str] = ()) -> tuple[str, ...]:
+    # drift and sources_differ come from the estimates: a retelling against its own source's value.
+    flags = list(estimate_flags)
     primary_articles = {m.key[0] for m in members if m.is_primary}
     if any(m.attribution is None for m in mentions if m.article not in primary_articles):
         flags.append("unattributed")
@@ -503,7 +508,8 @@ def _article_dict(article: Article, cluster: str | None) -> dict[str, Any]:
     return {
         "id": article.id, "url": article.url, "final_url": article.final_url, "source_path": article.source_path,
         "title": article.title, "outlet": article.outlet, "author": article.author,
-        "published": article.published, "language": article.language, "status": article.status.value,
+        "published": article.published, "date_source": article.date_source,
+        "date_estimated": bool(article.date_estimated), "language": article.language, "status": article.status.value,
         "reason": article.reason, "cluster": cluster, "auto_generated": article.auto_generated,
         "is_primary": article.is_primary,
     }

@@ -9,14 +9,15 @@ from collections import defaultdict
 import numpy as np
 import pytest
 
-from extract.records import Statistic
+from extract.records import Attribution, Statistic
 from provenance.figures import FamilyOptions, MentionInput, group_mentions, should_join, value_bin
 
 
 def _stat(value: float, unit: str = "percent", *, approx: str | None = None, holder: str | None = None,
-          of: float | None = None) -> Statistic:
+          of: float | None = None, source: str | None = None) -> Statistic:
+    attribution = Attribution(name=source, kind="organization", cue="said", start=0, end=1) if source else None
     return Statistic(text=f"{value:g}", value=value, unit=unit, start=0, end=1, sentence_start=0, sentence_end=1,
-                     of=of, approx=approx, holder=holder)
+                     of=of, approx=approx, holder=holder, attribution=attribution)
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:
@@ -58,7 +59,8 @@ def _random_mentions(seed: int, count: int, copies: float = 0.0) -> list[Mention
     mentions = []
     for index in range(count):
         stat = _stat(rng.choice(values), rng.choice(["percent", "percent", "count"]),
-                     approx="about" if rng.random() < 0.2 else None, holder=rng.choice(holders), of=rng.choice([None, None, 10.0]))
+                     approx="about" if rng.random() < 0.2 else None, holder=rng.choice(holders), of=rng.choice([None, None, 10.0]),
+                     source=rng.choice([None, None, "Harbour Board", "Port Authority"]))
         topic = topics[rng.randrange(len(topics))]
         noise = np.random.default_rng(seed * 1000 + index).normal(size=16) * rng.choice([0.2, 0.6, 1.2])
         vector = None if rng.random() < 0.1 else _unit(topic + noise)
@@ -107,8 +109,9 @@ def test_same_value_in_two_stories_needs_agreeing_contexts() -> None:
 
 def test_rounding_across_an_integer_boundary_joins() -> None:
     vector = _unit(np.ones(16))
+    # A rewrite that rounds the figure rewords its sentence too: a near, not identical, context.
     mentions = [MentionInput(("a", 0), _stat(15.86), "c1", vector),
-                MentionInput(("b", 0), _stat(16, approx="nearly"), "c1", vector)]
+                MentionInput(("b", 0), _stat(16, approx="nearly"), "c1", _unit(np.ones(16) + 0.3 * np.eye(16)[0]))]
     assert group_mentions(mentions) == [[0, 1]]
 
 

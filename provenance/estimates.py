@@ -1,0 +1,168 @@
+"""Estimates per primary source inside a figure family, and the drift / sources_differ findings.
+
+A family is one quantity. Several bodies may publish their own value for it
+(48% and 51%); each is an `Estimate`: the value that source states, with the
+mentions that trace to it. Drift is then measured against the estimate a
+mention traces to, not against the family as a whole: a retelling of 48%
+written as "nearly half" drifts, a second body's 51% does not; two estimates
+that disagree are `sources_differ`.
+
+A mention whose article names the source (or that is the source's own
+document) belongs to that source's estimate. A mention with no source named,
+or whose source was only inferred, is traced by its value and its story: to
+the one estimate whose value it matches and that is stated in its coverage
+cluster or in a sentence that says the same thing; when two estimates match it
+is left open (`ambiguous_source`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from .figures import FamilyOptions, decimals, holder_countries, looks_like_source_name, values_compatible
+from .records import Estimate, Mention, SourceRef
+from .trace import primary_key
+
+PRIMARY_CUE = "primary document"
+DRIFT = "drift"
+AMBIGUOUS = "ambiguous_source"
+TRACED_BY_VALUE = "traced_by_value"
+SOURCES_DIFFER = "sources_differ"
+
+
+def _states_own_source(mention: Mention) -> bool:
+    """The article itself names the source (or is its document): not inherited, not a misread name."""
+    source = mention.attribution
+    if source is None or source.inferred:
+        return False
+    return source.cue == PRIMARY_CUE or bool(source.kb_id) or looks_like_source_name(source.name)
+
+
+def _estimate_value(members: Sequence[Mention]) -> float:
+    """What the source itself states when its document is here; else what its retellings most often say."""
+    own = [m for m in members if m.attribution is not None and m.attribution.cue == PRIMARY_CUE]
+    pool = own or members
+    counts: dict[float, int] = defaultdict(int)
+    for mention in pool:
+        counts[mention.value] += 1
+    return max(counts, key=lambda v: (counts[v], decimals(v), -v))
+
+
+def _source_name(members: Sequence[Mention]) -> tuple[str, str | None]:
+    """A KB-resolved name when any member has one, else the name stated first; and its kind."""
+    refs = [m.attribution for m in members if m.attribution is not None]
+    best = next((r for r in refs if r.kb_id), refs[0] if refs else None)
+    if best is None:
+        step = members[0].chain[-1] if members[0].chain else None
+        return (step.label if step else "unknown"), (step.kind if step else None)
+    return best.name, best.kind
+
+
+def trace_estimates(mentions: Sequence[Mention], vectors: Mapping[int, np.ndarray],
+                    clusters: Mapping[int, str | None], options: FamilyOptions = FamilyOptions(),
+                    ) -> tuple[tuple[Estimate, ...], tuple[Mention, ...], tuple[str, ...]]:
+    """(estimates, the mentions with their flags and traced attributions, family flags this adds).
+
+    `vectors` and `clusters` give each mention's context vector and coverage cluster by its index.
+    """
+    keys = [primary_key(m) for m in mentions]
+    grouped: dict[str, list[int]] = defaultdict(list)
+    for index, (mention, key) in enumerate(zip(mentions, keys)):
+        if key is not None and _states_own_source(mention):
+            grouped[key].append(index)
+    order = sorted(grouped, key=lambda k: grouped[k][0])
+    values = {k: _estimate_value([mentions[i] for i in grouped[k]]) for k in order}
+    assigned: dict[int, str] = {i: k for k in order for i in grouped[k]}
+    flags: dict[int, list[str]] = defaultdict(list)
+    out = list(mentions)
+
+    for index, mention in enumerate(mentions):
+        if index in assigned or not order:
+            continue
+        candidates = [k for k in order if _value_matches(mention, values[k])
+                      and _context_matches(index, grouped[k], vectors, clusters, options)]
+        # A source stating exactly this value is a better match than one it rounds.
+        candidates = [k for k in candidates if values[k] == mention.value] or candidates
+        hint = keys[index] if mention.attribution is not None else None
+        if hint in candidates or (hint in values and not candidates):
+            # The inherited source states this value (or nothing else does): keep it.
+            assigned[index] = hint  # type: ignore[assignment]
+        elif len(candidates) == 1:
+            chosen = candidates[0]
+            assigned[index] = chosen
+            donor = mentions[grouped[chosen][0]]
+            if mention.attribution is None:
+                flags[index].append(TRACED_BY_VALUE)
+            out[index] = replace(mention, attribution=_traced_ref(donor), chain=mention.chain[:1] + donor.chain[1:])
+        elif len(candidates) > 1:
+            flags[index].append(AMBIGUOUS)
+        elif len(order) == 1 and mention.attribution is None:
+            # One source in the family and nothing says otherwise: a retelling of it, perhaps misstated.
+            assigned[index] = order[0]
+
+    members_of: dict[str, list[int]] = defaultdict(list)
+    for index, key in sorted(assigned.items()):
+        members_of[key].append(index)
+    estimates = []
+    for key in order:
+        indices = members_of[key]
+        name, kind = _source_name([mentions[i] for i in grouped[key]])
+        value = values[key]
+        countries = holder_countries(next((mentions[i].holder for i in grouped[key]
+                                           if holder_countries(mentions[i].holder)), None))
+        for i in indices:
+            held = holder_countries(mentions[i].holder)
+            if mentions[i].value != value or mentions[i].unit != mentions[grouped[key][0]].unit or (
+                    countries and held and not countries & held):
+                flags[i].append(DRIFT)
+        estimates.append(Estimate(source_id=key, name=name, kind=kind, value=value, mentions=tuple(indices),
+                                  articles=tuple(dict.fromkeys(mentions[i].article for i in indices))))
+    for index, found in flags.items():
+        out[index] = replace(out[index], flags=tuple(dict.fromkeys((*out[index].flags, *found))))
+    family_flags = []
+    if any(DRIFT in m.flags for m in out):
+        family_flags.append(DRIFT)
+    if any(not _estimates_agree(grouped[a.source_id], grouped[b.source_id], out)
+           for n, a in enumerate(estimates) for b in estimates[n + 1:]):
+        family_flags.append(SOURCES_DIFFER)
+    return tuple(estimates), tuple(out), tuple(family_flags)
+
+
+class _Value:
+    """The two fields `values_compatible` reads, for a bare number."""
+
+    def __init__(self, value: float, approx: str | None = None):
+        self.value, self.approx = value, approx
+
+
+def _value_matches(mention: Mention, value: float) -> bool:
+    return values_compatible(mention, _Value(value))  # type: ignore[arg-type]
+
+
+def _estimates_agree(a: Sequence[int], b: Sequence[int], mentions: Sequence[Mention]) -> bool:
+    """One source's value is the other's rounded or approximated, as mentions naming each state it
+    ("nearly 20,000" for 19,000); retellings traced by value do not count."""
+    return any(values_compatible(mentions[i], mentions[j]) for i in a for j in b)  # type: ignore[arg-type]
+
+
+def _context_matches(index: int, members: Sequence[int], vectors: Mapping[int, np.ndarray],
+                     clusters: Mapping[int, str | None], options: FamilyOptions) -> bool:
+    """The estimate is stated in the mention's own story, or in a sentence that clearly says the same."""
+    cluster = clusters.get(index)
+    if cluster is not None and any(clusters.get(i) == cluster for i in members):
+        return True
+    vector = vectors.get(index)
+    if vector is None:
+        return False
+    return any(vectors.get(i) is not None and float(np.dot(vector, vectors[i])) >= options.cosine_cross_cluster
+               for i in members)
+
+
+def _traced_ref(donor: Mention) -> SourceRef:
+    source = donor.attribution
+    assert source is not None
+    return replace(source, cue="traced by value", inferred=True, via=donor.article)
