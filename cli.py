@@ -78,7 +78,9 @@ def _debug(ctx: click.Context) -> bool:
 def _fail(ctx: click.Context, exc: BaseException, code: int, prefix: str = "") -> None:
     if _debug(ctx):
         raise exc
-    click.echo(f"Error: {prefix}{_one_line(str(exc))}", err=True)
+    from corpus.errors import redact
+
+    click.echo(f"Error: {prefix}{_one_line(redact(str(exc)))}", err=True)  # a --db password never echoed (I20)
     ctx.exit(code)
 
 

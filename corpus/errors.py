@@ -7,7 +7,17 @@ not raised out of a batch: ingest turns them into failure rows.
 
 from __future__ import annotations
 
+import re
+
 from .records import Status
+
+# `scheme://user:password@` anywhere in a message; the password part is what must never be shown.
+_CREDENTIALS = re.compile(r"""(?P<scheme>\b[A-Za-z][A-Za-z0-9+.\-]{0,30}://)(?P<user>[^\s/@:]*):(?P<password>[^\s/'"]*)@""")
+
+
+def redact(text: str) -> str:
+    """`text` with every URL password replaced by `***` (a --db URL in an error message, I20)."""
+    return _CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['user']}:***@", text)
 
 
 class NewstraceError(Exception):

@@ -30,10 +30,14 @@ from .filetypes import file_kind
 from .language import detect_language
 from .records import Article, Extracted, IngestSummary, RawResponse, Status
 from .store import ArticleState, Store, now
-from .urls import InvalidURL, canonical_url, content_id, looks_like_url, outlet_from_url, url_id
+from .urls import (InvalidURL, canonical_url, content_id, looks_like_url, outlet_from_url, strip_userinfo,
+                   url_id)
 
 # /2: one precise trafilatura pass in fast mode, links placed from the page's own anchors.
-EXTRACTOR_VERSION = "newstrace-clean/2"
+# /3: dates with their source and estimated flag (corpus/dates.py); no year read from the body as the date.
+# Documents an older extractor stored are redone on their next ingest (`_stale`), fetched pages from
+# their stored response.
+EXTRACTOR_VERSION = "newstrace-clean/3"
 _WORKER_CLEAN_OPTIONS = CleanOptions(detect_language=False)
 # Documents read ahead of the store, across all workers: enough for a free
 # worker to keep going while another one sits on a slow page, few enough
@@ -127,6 +131,7 @@ class _nullcontext:
 
 def _classify(ref: str, line: int | None) -> Iterator[Source]:
     if looks_like_url(ref):
+        ref = strip_userinfo(ref)  # credentials are kept nowhere: not in a row, an alias, the log or an export
         try:
             canonical_url(ref)
         except (InvalidURL, ValueError) as exc:
@@ -277,6 +282,13 @@ class _Runner:
         if existing is not None and existing.status is not Status.FAILED_TRANSIENT and not self._upgrade(existing):
             yield ItemResult(source, "unchanged", existing.reason, existing.id)
             return
+        if existing is not None and self._stale(existing):
+            raw = self.store.raw_response(existing.id)
+            if raw is not None:
+                base = replace(existing, extractor_version=EXTRACTOR_VERSION, status=Status.OK, reason=None,
+                               duplicate_of=None, is_primary=existing.is_primary or self.options.primary)
+                yield from self._from_bytes(source, base, raw.body, raw.header("content-type"), "html", raw=raw)
+                return
         previous_attempts = existing.attempts if existing else 0
         base = Article(id=article_id, url=source.ref, final_url=None, canonical_url=canonical, source_path=None,
                        status=Status.FAILED_TRANSIENT, is_primary=self.options.primary, fetched_at=now(),
@@ -285,10 +297,13 @@ class _Runner:
             raw = self.fetcher.fetch(source.ref)
         except FetchError as exc:
             failed = replace(base, status=exc.status, reason=exc.reason,
-                             attempts=previous_attempts + exc.attempts, redirect_chain=exc.redirect_chain,
+                             attempts=previous_attempts + exc.attempts,
+                             redirect_chain=tuple(strip_userinfo(hop) for hop in exc.redirect_chain),
                              next_attempt_at=_retry_at(exc) if exc.status is Status.FAILED_TRANSIENT else None)
             yield self._save(source, failed)
             return
+        raw = replace(raw, requested_url=strip_userinfo(raw.requested_url), final_url=strip_userinfo(raw.final_url),
+                      redirect_chain=tuple(strip_userinfo(hop) for hop in raw.redirect_chain))
         base = replace(base, status=Status.OK, final_url=raw.final_url, redirect_chain=raw.redirect_chain,
                        attempts=previous_attempts + raw.attempts, fetched_at=raw.fetched_at)
         yield from self._from_bytes(source, base, raw.body, raw.header("content-type"), "html", raw=raw)
@@ -332,7 +347,8 @@ class _Runner:
                     continue
                 article_id = url_id(canonical)
                 yield from self._settle(article_id)
-                if self.store.article_state(article_id) is not None:
+                state = self.store.article_state(article_id)
+                if state is not None and not self._stale(state):
                     yield from self.flush()
                     yield ItemResult(record_source, "unchanged", None, article_id)
                     continue
@@ -351,8 +367,14 @@ class _Runner:
         return ItemResult(source, "invalid_input", reason)
 
     def _upgrade(self, existing: ArticleState) -> bool:
-        """A stored document is redone only to mark it primary when asked now."""
-        return self.options.primary and not existing.is_primary and existing.status is Status.OK
+        """A stored document is redone to mark it primary when asked now, or when an older extractor stored it."""
+        return (self.options.primary and not existing.is_primary and existing.status is Status.OK) or self._stale(existing)
+
+    @staticmethod
+    def _stale(existing: "ArticleState | Article") -> bool:
+        """Extracted by an older extractor: redone so it carries what this one records (e.g. date sources)."""
+        version = getattr(existing, "extractor_version", None) or ""
+        return existing.status in (Status.OK, Status.DUPLICATE) and not version.startswith(EXTRACTOR_VERSION)
 
     def _settle(self, article_id: str) -> Iterator[ItemResult]:
         """Store the documents in flight first if this one is among them, so the lookup sees it (same bytes twice)."""
@@ -497,6 +519,7 @@ class _Runner:
 def _with_extracted(base: Article, ex: Extracted) -> Article:
     language = ex.language or detect_language(ex.text)
     return replace(base, title=ex.title, author=ex.author, published=ex.published,
+                   date_source=ex.date_source, date_estimated=ex.date_estimated,
                    outlet=ex.outlet or outlet_from_url(base.final_url or base.url), language=language,
                    text=ex.text, links=ex.links, auto_generated=ex.auto_generated,
                    content_hash=text_hash(ex.text) if ex.text else None)

@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import courlan
 
-from .errors import UsageError
+from .errors import UsageError, redact
 
 MAX_URL_LENGTH = 4096
 # Query parameters that identify a campaign or a click, never a document.
@@ -82,3 +82,15 @@ def outlet_from_url(url: str | None) -> str | None:
         return None
     host = urlsplit(url).hostname or ""
     return host[4:] if host.startswith("www.") else host or None
+
+
+def strip_userinfo(url: str) -> str:
+    """`url` without `user:password@`: credentials in a source URL are never stored or exported (I20)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return redact(url)
+    if "@" not in parts.netloc:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))

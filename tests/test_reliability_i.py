@@ -427,3 +427,59 @@ def test_I9_ingest_records_blocked_row(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.count("blocked(non_public_address)") == 2
     assert json.loads(invoke(db, "status", "--json").stdout)["counts"] == {"blocked": 2}
+
+
+# -- I20: secrets --------------------------------------------------------------------------------
+
+FAST = ["--allow-private", "--ignore-robots", "--rate", "0", "--timeout", "5", "--extract-timeout", "10"]
+
+
+def page_html(title: str, sentences: list[str]) -> str:
+    body = "".join(f"<p>{s}</p>" for s in sentences)
+    return (f"<!doctype html><html><head><title>{title}</title></head><body><nav><a href='/'>Home</a></nav>"
+            f"<article><h1>{title}</h1>{body}</article><footer>Grid Weekly</footer></body></html>")
+
+
+ENERGY_PAGE = page_html("Grid operators brace for a hot summer", [
+    ENERGY, "Battery storage on the network doubled over two years, the regulator's report said.",
+    "Engineers at the northern substations described longer maintenance windows and new forecasting tools.",
+    "Consumer groups asked for clearer tariffs as smart meters reach more households in rural districts.",
+    "The regulator will publish a second outlook in the autumn, after the first heat wave of the season."])
+
+
+def test_I20_db_password_never_echoed(tmp_path: Path) -> None:
+    for url in ("mysql://analyst:hunter2-secret@127.0.0.1/corpus", "postgresql://analyst:hunter2-secret@127.0.0.1:1/x"):
+        result = run(url, "status")
+        assert result.returncode == 3, result.stderr
+        assert "hunter2-secret" not in result.stderr, result.stderr
+        assert "analyst:***@" in result.stderr or "mysql" not in url
+        assert result.stderr.startswith("Error: ") and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_I20_userinfo_stripped_before_storing(tmp_path: Path, http) -> None:
+    db = tmp_path / "c.db"
+    http.expect_request("/grid").respond_with_data(ENERGY_PAGE, content_type="text/html")
+    plain_url = http.url_for("/grid")
+    secret_url = plain_url.replace("http://", "http://reader:s3cret-pass@")
+    result = run(db, "ingest", *FAST, secret_url)
+    assert result.returncode == 0, result.stderr
+    assert "s3cret-pass" not in result.stdout + result.stderr
+    with Store.open(db) as store:
+        [article] = list(store.iter_articles())
+        assert article.url == plain_url and "Battery storage" in article.text
+        assert store.find_alias(plain_url).id == article.id
+    exported = run(db, "export")
+    assert plain_url in exported.stdout and "s3cret" not in exported.stdout and "reader@" not in exported.stdout
+    # Kept nowhere: not in any table, index or log of the database file.
+    for path in tmp_path.glob("c.db*"):
+        assert b"s3cret-pass" not in path.read_bytes(), path
+    status = run(db, "status", "--json")
+    assert "s3cret" not in status.stdout
+
+
+@pytest.mark.postgres
+def test_I22_missing_postgres_database_names_createdb(pg_base_url: str) -> None:
+    base = pg_base_url.rsplit("/", 1)[0]
+    result = run(f"{base}/newstrace_no_such_db_i22", "status")
+    assert result.returncode == 3
+    assert "database newstrace_no_such_db_i22 does not exist: createdb newstrace_no_such_db_i22" in result.stderr
