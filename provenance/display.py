@@ -37,6 +37,9 @@ FLAG_LABELS = {
     "primary_mismatch": "primary mismatch",
     "no_primary_source": "no primary source",
     "contradiction": "contradiction",
+    "sources_differ": "sources differ",
+    "ambiguous_source": "ambiguous source",
+    "traced_by_value": "traced by value",
 }
 
 
@@ -75,14 +78,73 @@ def format_number(value: Any, *, keep_spacing: bool = False) -> str:
     return f"{value:,}" if isinstance(value, int) else f"{value:.6g}"
 
 
-def format_value(value: Any, unit: Any, of: Any = None, *, keep_spacing: bool = False) -> str:
-    """A family's value the way an analyst would say it: 17%, 8 of 10, #2, 3×; a list joined by commas."""
+# Large values are shown as a reader writes them ("2.2 billion", "17 million"), never as 2.2e+09.
+_SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
+# Currency codes (as extract stores them) shown as the sign readers know; other codes are written out.
+_CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "KRW": "₩"}
+
+
+def format_amount(value: Any, *, keep_spacing: bool = False) -> str:
+    """`format_number`, with values of a million and more in scale words: 879 million, 1.038 billion."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        for size, word in _SCALES:
+            if abs(value) >= size:
+                scaled = float(f"{value / size:.4g}")
+                return f"{format_number(scaled)} {word}"
+    return format_number(value, keep_spacing=keep_spacing)
+
+
+def format_value(value: Any, unit: Any, of: Any = None, *, keep_spacing: bool = False,
+                 currency: Any = None) -> str:
+    """A family's value the way an analyst would say it: 17%, 8 of 10, #2, 3×, $2.2 billion; a list joined by commas."""
     if isinstance(value, (list, tuple)):
-        return ", ".join(format_value(v, unit, of, keep_spacing=keep_spacing) for v in value)
-    shown = format_number(value, keep_spacing=keep_spacing)
+        return ", ".join(format_value(v, unit, of, keep_spacing=keep_spacing, currency=currency) for v in value)
+    shown = format_amount(value, keep_spacing=keep_spacing)
     if of is not None:
         return f"{shown} of {format_number(of, keep_spacing=keep_spacing)}"
+    if str(unit) == "money" and currency:
+        code = clean_text(currency)
+        sign = _CURRENCY_SIGNS.get(code)
+        return f"{sign}{shown}" if sign else f"{code} {shown}"
     return {"percent": f"{shown}%", "rank": f"#{shown}", "multiplier": f"{shown}×"}.get(str(unit), shown)
+
+
+def _usable(phrase: Any, *others: Any) -> str:
+    """A holder or measure worth printing: words, no digits (a misread number), not a repeat of another part."""
+    text = clean_text(phrase)
+    if not text or any(c.isdigit() for c in text) or not any(c.isalpha() for c in text):
+        return ""
+    lowered = text.lower()
+    if any(lowered == clean_text(o).lower() or lowered in clean_text(o).lower().split() for o in others if o):
+        return ""
+    return text
+
+
+def _possessive(holder: str) -> str:
+    if holder.endswith(("'s", "’s")):
+        return holder
+    return holder + ("'" if holder.endswith("s") else "'s")
+
+
+def statement_label(value: Any, unit: Any, of: Any = None, holder: Any = None, measure: Any = None,
+                    period: Any = None, currency: Any = None, *, keep_spacing: bool = False) -> str:
+    """The family as an analyst writes it: "US developers' share of downloads: 15.8% (year to August 2025)".
+
+    Holder and measure read as one noun phrase before the value; a part that is only a number, a repeat of
+    the period or of the other part is left out rather than printed as "May: 19,000 jobs (May)".
+    """
+    shown = format_value(value, unit, of, keep_spacing=keep_spacing, currency=currency)
+    period_text = clean_text(period, keep_spacing=keep_spacing)
+    measure_text = _usable(measure, period_text)
+    holder_text = _usable(holder, period_text, measure_text)
+    if holder_text and measure_text:
+        subject = f"{_possessive(holder_text)} {measure_text}"
+    else:
+        subject = holder_text or measure_text
+    if unit == "rank" and subject:
+        shown = f"ranked {shown}"
+    label = f"{subject[:1].upper()}{subject[1:]}: {shown}" if subject else shown
+    return f"{label} ({period_text})" if period_text else label
 
 
 def number_in(value: Any) -> float | None:
@@ -115,6 +177,25 @@ def values_differ(a: Any, b: Any) -> bool:
     return x is not None and y is not None and not _close(x, y)
 
 
+def mention_drifted(figure: Mapping[str, Any], mention: Mapping[str, Any]) -> bool:
+    """The mention differs from the estimate of the source it traces to (its "drift" flag).
+
+    Reports from before per-mention flags have none: there a value unlike the family's counts.
+    """
+    if "flags" in mention:
+        return "drift" in (mention.get("flags") or ())
+    return values_differ(mention.get("value", mention.get("text")), figure.get("value"))
+
+
+def estimates_line(figure: Mapping[str, Any]) -> str:
+    """Each primary source's own value, when the family has more than one: "BLS 73,000 · LSEG 74,000"."""
+    items = entries(figure, "estimates")
+    if len(items) < 2:
+        return ""
+    return " · ".join(f"{clean_text(e.get('name')) or 'unnamed'} "
+                      f"{format_value(e.get('value'), figure.get('unit'), figure.get('of'))}" for e in items)
+
+
 def entries(container: Mapping[str, Any], key: str) -> list[dict]:
     """The mappings listed under `container[key]`; a missing key or a malformed item is skipped, not an error."""
     return [item for item in container.get(key) or [] if isinstance(item, Mapping)]
@@ -135,12 +216,8 @@ def figure_key_label(key: Any) -> str:
 
 
 def statement(figure: Mapping[str, Any], *, keep_spacing: bool = False) -> str:
-    """The figure's own statement, or one built from its parts: "holder: value measure (period)"."""
+    """The figure's own statement, or one built from its parts (see `statement_label`)."""
     if figure.get("statement"):
         return clean_text(figure["statement"], keep_spacing=keep_spacing)
-    holder, period = figure.get("holder"), figure.get("period")
-    parts = [f"{clean_text(holder, keep_spacing=keep_spacing)}:" if holder else "",
-             format_value(figure.get("value"), figure.get("unit"), figure.get("of"), keep_spacing=keep_spacing),
-             clean_text(figure.get("measure"), keep_spacing=keep_spacing),
-             f"({clean_text(period, keep_spacing=keep_spacing)})" if period else ""]
-    return " ".join(p for p in parts if p)
+    return statement_label(figure.get("value"), figure.get("unit"), figure.get("of"), figure.get("holder"),
+                           figure.get("measure"), figure.get("period"), keep_spacing=keep_spacing)

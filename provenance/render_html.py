@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .display import (FLAG_LABELS, clean_text, entries, format_number, format_value, number_in, shorten,
-                      statement, values_match)
+                      statement, values_match, mention_drifted, estimates_line)
 
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_.:-]")
 
@@ -303,6 +303,9 @@ def _figure_card(figure: Mapping[str, Any], index: _Index, texts: Mapping[str, s
     facts = " · ".join(f"<span><i>{label}</i> {_e(figure.get(key))}</span>"
                        for key, label in (("measure", "measure"), ("holder", "holder"), ("period", "period"),
                                           ("unit", "unit")) if figure.get(key))
+    estimates = estimates_line(figure)
+    if estimates:
+        facts += f"{' · ' if facts else ''}<span><i>estimates by source</i> {_e(estimates)}</span>"
     return (
         f'<article class="card figure {_flag_class(figure)}" id="{_e(_figure_anchor(figure))}">'
         f'<div class="fig-head"><div class="bigvalue">'
@@ -424,8 +427,9 @@ def _stated(figure: Mapping[str, Any], mention: Mapping[str, Any], primary_value
     target = _anchor("s", mention.get("article"), mention.get("start"))
     value = mention.get("value", mention.get("text"))
     notes = []
-    if number_in(value) is not None and not values_match(value, figure.get("value")):
-        notes.append('<span class="badge flag flag-drift" title="differs from the family value">drift</span>')
+    if mention_drifted(figure, mention):
+        notes.append('<span class="badge flag flag-drift" title="differs from the value of the source it traces to">'
+                     'drift</span>')
     if primary_value is not None and not article.get("is_primary") and number_in(value) is not None \
             and not values_match(value, primary_value):
         notes.append('<span class="badge flag flag-primary_mismatch" title="differs from the primary document">'

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from .display import (FLAG_LABELS, clean_text, entries, figure_key_label, format_number, format_value, number_in,
-                      shorten, statement, values_differ)
+                      shorten, statement, values_differ, mention_drifted, estimates_line)
 
 # Characters that would open emphasis, code, links or end a table cell.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
@@ -135,6 +135,9 @@ def _figure(figure: Mapping[str, Any], names: _Names) -> list[str]:
              (("measure", "measure"), ("holder", "holder"), ("period", "period"), ("unit", "unit")) if figure.get(key)]
     if facts:
         lines.append("- " + " · ".join(facts))
+    estimates = estimates_line(figure)
+    if estimates:
+        lines.append(f"- Estimates by source: {_md(estimates)}")
     lines += _primary(figure.get("primary_source"))
     lines.append(f"- First seen: {_first_seen(figure.get('first_seen'), names)}")
     lines.append("")
@@ -183,7 +186,7 @@ def _first_seen(seen: Any, names: _Names) -> str:
 def _mention_row(figure: Mapping[str, Any], mention: Mapping[str, Any], names: _Names) -> list[str]:
     article = names.get(mention.get("article"))
     stated = _md(mention.get("text") or format_number(mention.get("value")))
-    if values_differ(mention.get("value", mention.get("text")), figure.get("value")):
+    if mention_drifted(figure, mention):
         stated = f"**{stated}** (drift)"
     attribution = mention.get("attribution")
     if isinstance(attribution, Mapping):

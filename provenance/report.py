@@ -26,6 +26,7 @@ from extract.records import Annotations, Attribution, Statistic
 
 from .cluster import ClusterDoc, ClusterOptions, ClusterResult, cluster_documents, result_from_dict, result_to_dict
 from .conflicts import find_conflicts
+from .display import statement_label
 from .estimates import trace_estimates
 from .figures import FamilyOptions, MentionInput, canonical_value, group_mentions, merge_families, most_common
 from .records import ChainStep, FigureFamily, Mention, PrimarySource, Report, SourceRef
@@ -275,7 +276,8 @@ def _families(groups: Sequence[Sequence[int]], inputs: Sequence[MentionInput], c
             id=family_id, value=value, unit=unit, of=stats[0].of, measure=measure, holder=holder, period=period,
             mentions=mentions, primary_source=primary, first_seen=_first_seen(mentions, corpus),
             variants=tuple(dict.fromkeys(m.text for m in mentions)), flags=flags,
-            statement=_statement(value, unit, stats[0].of, holder, measure, period), estimates=estimates))
+            statement=_statement(value, unit, stats[0].of, holder, measure, period, stats[0].currency),
+            estimates=estimates))
         # The primary document names the figure's origin: draw that edge too.
         if primary and primary.in_corpus and primary.article and primary.kb_id:
             graph.edge(article_node_id(primary.article),
@@ -457,18 +459,9 @@ def _first_seen(mentions: Sequence[Mention], corpus: Corpus) -> dict[str, Any] |
 
 
 def _statement(value: float, unit: str, of: float | None, holder: str | None, measure: str | None,
-               period: str | None) -> str:
-    shown = f"{value:g}"
-    if unit == "percent":
-        shown += "%"
-    elif unit == "rank":
-        shown = f"rank {shown}"
-    elif of is not None:
-        shown += f" of {of:g}"
-    elif unit not in ("count", "quantity"):
-        shown += f" ({unit})"
-    parts = [f"{holder}:" if holder else "", shown, measure or "", f"({period})" if period else ""]
-    return " ".join(p for p in parts if p)
+               period: str | None, currency: str | None = None) -> str:
+    """The label every view shows: "US developers' share of downloads: 15.8% (year to August 2025)"."""
+    return statement_label(value, unit, of, holder, measure, period, currency)
 
 
 # -- small views ----------------------------------------------------------------------------
