@@ -1,0 +1,867 @@
+"""Numbers and amounts as written in French, German, Spanish, Korean and Chinese news text.
+
+The English reader (extract/numbers.py, extract/statistics.py) works on a parsed spaCy doc and
+English words. Pages in other languages have no parser here (no spaCy pipeline for spaCy 3.8 installs
+from the package index for German or Spanish), so this module reads raw text, with every word it knows
+taken from `extract/lang/<lang>/numbers.yaml` and `amounts.yaml` through `extract.langdata`:
+
+- `find_numbers_intl(text, lang)` finds number mentions: digits with the language's decimal mark and
+  thousands separators ("3,7", "1.200", "15 000", "1 038", "12,34,567.89"), scale words and
+  abbreviations ("1.000 millones", "17 Millionen", "3 Mrd."), spelled-out numbers ("vingt et un",
+  "dreihundertfünfundzwanzig", "cuatrocientos cincuenta y dos mil"), digit ordinals ("3e", "2º") and,
+  for Korean and Chinese, digits with 만/억/万/亿 and Chinese numerals ("一千二百", "三点五");
+- `find_amounts_intl(text, lang)` gives each number its unit: percent ("%", "Prozent", "por ciento",
+  "pour cent", "百分之"), money (currency words and signs), multiplier, quantity (measure units),
+  rank (Korean and Chinese rank counters) or count, and the approximation words before it.
+- `parse_number_intl(text, lang)` reads one number phrase, or None when the text is not one number.
+
+Rules are general: a lone decimal mark between digits is a decimal, groups after a thousands separator
+have three digits (so "423 0000" is two numbers), two spelled numbers join only in falling order of
+magnitude ("vingt deux" is 22, "deux trois" is two numbers), and a bare scale word counts only up to a
+thousand ("mil personas"; "Millionen Menschen" alone is no figure).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from . import langdata
+
+__all__ = ["IntlAmount", "IntlNumber", "find_amounts_intl", "find_numbers_intl", "parse_number_intl",
+           "supported_languages"]
+
+NUMBER_DATA = "numbers"
+AMOUNT_DATA = "amounts"
+APPROX_DATA = "approx"
+
+
+def supported_languages() -> tuple[str, ...]:
+    """Languages other than English with number data: the ones this reader (and extract) handles."""
+    return tuple(code for code in langdata.languages() if code != "en" and langdata.has(code, NUMBER_DATA))
+
+
+@dataclass(frozen=True)
+class IntlNumber:
+    """One number as written; `text == source[start:end]`."""
+
+    start: int
+    end: int
+    text: str
+    value: float
+    kind: str = "cardinal"  # cardinal | fraction | ordinal
+    digits: bool = True  # written with digits (not only words)
+    scaled: bool = False  # a scale word or abbreviation is part of it ("17 Millionen")
+    article: bool = False  # a lone word that is as often an article ("un", "eine")
+
+
+@dataclass(frozen=True)
+class IntlAmount:
+    start: int
+    end: int
+    text: str
+    value: float
+    unit: str  # one of extract.records.UNITS
+    number: IntlNumber
+    currency: str | None = None
+    approx: str | None = None
+    unit_text: str | None = None  # the words that gave the unit ("por ciento", "Euro", "개")
+
+
+# --- language data ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Locale:
+    lang: str
+    decimal: str
+    cjk: bool
+    words: dict[str, tuple[str, float]]  # lower-case word -> (kind, value)
+    pieces: tuple[str, ...]  # compound pieces, longest first (German "dreihundertfünf...")
+    scale_abbreviations: dict[str, float]
+    ordinal_suffixes: tuple[str, ...]
+    max_words: int
+    percent: tuple[str, ...]
+    percent_prefix: tuple[str, ...]
+    currency: dict[str, str | None]
+    multiplier: tuple[str, ...]
+    measure: tuple[str, ...]
+    counters: tuple[str, ...]
+    rank: tuple[str, ...]
+    approx: tuple[str, ...]
+    units_first: bool = False
+    cjk_digits: dict[str, int] = field(default_factory=dict)
+    small_multipliers: dict[str, int] = field(default_factory=dict)
+    large_multipliers: dict[str, int] = field(default_factory=dict)
+    list_marks: tuple[str, ...] = ()
+
+
+def _lower_map(data: dict | None, kind: str, out: dict[str, tuple[str, float]]) -> None:
+    for word, value in (data or {}).items():
+        if value is not None:
+            out.setdefault(str(word).lower(), (kind, float(value)))
+
+
+@functools.lru_cache(maxsize=None)
+def _locale(lang: str) -> _Locale:
+    if not langdata.has(lang, NUMBER_DATA):
+        raise ValueError(f"no number data for language {lang!r} (extract/lang/{lang}/{NUMBER_DATA}.yaml)")
+    data = langdata.table(lang, NUMBER_DATA)
+    amounts = langdata.table(lang, AMOUNT_DATA) if langdata.has(lang, AMOUNT_DATA) else {}
+    words: dict[str, tuple[str, float]] = {}
+    _lower_map(data.get("scales"), "scale", words)
+    _lower_map(data.get("hundreds"), "hundred", words)
+    _lower_map(data.get("units"), "unit", words)
+    _lower_map(data.get("dozens"), "dozen", words)
+    _lower_map(data.get("fraction_words"), "fraction", words)
+    _lower_map(data.get("ordinals"), "ordinal", words)
+    for word in data.get("connectors", []):
+        words.setdefault(word.lower(), ("connector", 0.0))
+    for word in data.get("decimal_words", []):
+        words.setdefault(word.lower(), ("point", 0.0))
+    for word in data.get("and_a_half", []):
+        words.setdefault(word.lower(), ("half", 0.5))
+    # Percent phrases are words, not numbers: "cent" in "pour cent" must not read as 100.
+    for word in amounts.get("percent", []) or []:
+        if " " in str(word) or "-" in str(word):
+            words.setdefault(str(word).lower(), ("other", 0.0))
+    for word in data.get("article_ones", []):
+        if word.lower() in words and words[word.lower()][0] == "unit":
+            words[word.lower()] = ("article", 1.0)
+    pieces = tuple(sorted((w for w, (k, _) in words.items() if " " not in w and k != "ordinal"),
+                          key=len, reverse=True))
+    def strings(name: str, source: dict = amounts) -> tuple[str, ...]:
+        return tuple(str(w) for w in source.get(name, []) or [])
+    return _Locale(
+        lang=lang,
+        decimal=str(data.get("decimal", ".")),
+        cjk=data.get("script") == "cjk",
+        words=words,
+        pieces=pieces,
+        scale_abbreviations={str(k): float(v) for k, v in (data.get("scale_abbreviations") or {}).items()},
+        ordinal_suffixes=tuple(sorted(strings("ordinal_suffixes", data), key=len, reverse=True)),
+        max_words=max((w.count(" ") + 1 for w in words), default=1),
+        percent=tuple(sorted(strings("percent"), key=len, reverse=True)),
+        percent_prefix=strings("percent_prefix"),
+        currency={str(k): v for k, v in (amounts.get("currency") or {}).items()},
+        multiplier=strings("multiplier"),
+        measure=strings("measure"),
+        counters=tuple(sorted(strings("counters"), key=len, reverse=True)),
+        rank=strings("rank"),
+        approx=tuple(sorted(langdata.words(lang, APPROX_DATA), key=len, reverse=True))
+        if langdata.has(lang, APPROX_DATA) else (),
+        units_first=bool(data.get("units_first", False)),
+        cjk_digits={str(k): int(v) for k, v in (data.get("digits") or {}).items()},
+        small_multipliers={str(k): int(v) for k, v in (data.get("small_multipliers") or {}).items()},
+        large_multipliers={str(k): int(v) for k, v in (data.get("large_multipliers") or {}).items()},
+        list_marks=strings("list_marks", data),
+    )
+
+
+# --- digits -------------------------------------------------------------------------------------
+
+_SPACES = "\u00a0\u202f\u2009\u2007 "
+_DIGIT_RUN = re.compile(r"(?<![\w.,])[-−]?\d+(?:[.,'’" + _SPACES + r"]\d+)*")
+_TOKEN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+|\S")
+
+
+def _digits_numbers(raw: str, start: int, decimal: str) -> list[tuple[int, int, float]]:
+    """Read one run of digits and separators as one or more numbers: (start, end, value)."""
+    parts = re.split(r"([.,'’" + _SPACES + r"])", raw)
+    groups, seps = parts[0::2], parts[1::2]
+    sign = -1.0 if groups[0][:1] in "-−" else 1.0
+    if sign < 0:
+        groups[0] = groups[0][1:]
+    group_mark = "." if decimal == "," else ","
+    # Which separator, if any, is the decimal mark: the last one, when it is the language's mark and
+    # appears once, or the other mark after grouping with this one ("1,234,567.89" in a comma locale).
+    decimal_at = None
+    if seps:
+        last = seps[-1]
+        if last == decimal and seps.count(decimal) == 1:
+            decimal_at = len(seps) - 1
+        elif last == group_mark and seps.count(group_mark) == 1 and decimal in seps[:-1]:
+            decimal_at = len(seps) - 1
+        elif last == group_mark and seps.count(group_mark) == 1 and len(groups[-1]) != 3 \
+                and all(s not in _SPACES for s in seps):
+            decimal_at = len(seps) - 1  # "2.5" in a comma locale: a decimal point, not a group
+    integer_groups = groups[:decimal_at + 1] if decimal_at is not None else groups
+    integer_seps = seps[:decimal_at] if decimal_at is not None else seps
+    # Group separators must be used consistently, groups after the first of three digits
+    # (or two, Indian style, before a final three).
+    valid = len(integer_groups[0]) <= 3 or not integer_seps
+    if integer_seps and len({s in _SPACES for s in integer_seps}) > 1:
+        valid = False
+    for i, g in enumerate(integer_groups[1:], 1):
+        last_group = i == len(integer_groups) - 1
+        if not (len(g) == 3 or (len(g) == 2 and not last_group and integer_seps[0] == ",")):
+            valid = False
+    if valid:
+        text_int = "".join(integer_groups)
+        value = float(text_int) if text_int else 0.0
+        if decimal_at is not None:
+            frac = groups[decimal_at + 1]
+            value += float("0." + frac)
+        return [(start, start + len(raw), sign * value)]
+    # Not one number: split at the first separator and read the pieces on their own
+    # ("423 0000", "2022 1 000", "192.168.1.2").
+    out: list[tuple[int, int, float]] = []
+    offset = start
+    head = parts[0]
+    cut = len(head)
+    rest = raw[cut:]
+    first = _digits_numbers(head, offset, decimal) if head.strip("-−") else []
+    out.extend(first)
+    if rest:
+        sep = rest[0]
+        tail_start = offset + cut + 1
+        tail = rest[1:]
+        # "2,5 3,4": keep the decimal reading of the leading pair when it forms one.
+        if sep == decimal and len(parts) >= 3 and out:
+            pass
+        out.extend(_digits_numbers(tail, tail_start, decimal))
+    return _merge_decimal_pairs(out, raw, start, decimal)
+
+
+def _merge_decimal_pairs(out: list[tuple[int, int, float]], raw: str, start: int,
+                         decimal: str) -> list[tuple[int, int, float]]:
+    # "4,1 auf 4,2" never reaches here; a run like "2,5 3,4" does: rejoin digit pairs split
+    # at the decimal mark.
+    merged: list[tuple[int, int, float]] = []
+    i = 0
+    while i < len(out):
+        s, e, v = out[i]
+        if i + 1 < len(out) and raw[e - start:e - start + 1] == decimal and out[i + 1][0] == e + 1 \
+                and "." not in f"{v:g}" and out[i + 1][2] >= 0:
+            frac_text = raw[out[i + 1][0] - start:out[i + 1][1] - start]
+            if frac_text.isdigit():
+                merged.append((s, out[i + 1][1], v + float("0." + frac_text)))
+                i += 2
+                continue
+        merged.append((s, e, v))
+        i += 1
+    return merged
+
+
+# --- words --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Atom:
+    start: int
+    end: int
+    kind: str  # digit | unit | article | hundred | scale | connector | point | half | dozen | fraction |
+    # ordinal | abbr | other
+    value: float = 0.0
+    text: str = ""
+
+
+def _split_compound(word: str, loc: _Locale) -> list[tuple[str, float]] | None:
+    """A compound number word cut into known pieces, or None ("fünfundzwanzig" -> fünf, und, zwanzig)."""
+    lower = word.lower()
+    if lower in loc.words:
+        return [loc.words[lower]]
+    if "-" in lower:
+        parts = lower.split("-")
+        out: list[tuple[str, float]] = []
+        i = 0
+        while i < len(parts):
+            joined = "-".join(parts[i:i + 2])
+            if i + 1 < len(parts) and joined in loc.words:
+                out.append(loc.words[joined])
+                i += 2
+            elif parts[i] in loc.words:
+                out.append(loc.words[parts[i]])
+                i += 1
+            else:
+                return None
+        return out
+    if len(lower) < 6:
+        return None
+    return _segment(lower, loc)
+
+
+@functools.lru_cache(maxsize=4096)
+def _segment_cached(lower: str, lang: str) -> tuple[tuple[str, float], ...] | None:
+    loc = _locale(lang)
+    best: list[tuple[str, float]] | None = None
+
+    def walk(pos: int, acc: list[tuple[str, float]]) -> bool:
+        nonlocal best
+        if pos == len(lower):
+            best = list(acc)
+            return True
+        for piece in loc.pieces:
+            if lower.startswith(piece, pos):
+                acc.append(loc.words[piece])
+                if walk(pos + len(piece), acc):
+                    return True
+                acc.pop()
+        return False
+
+    walk(0, [])
+    if best is None or len(best) < 2:
+        return None
+    return tuple(best)
+
+
+def _segment(lower: str, loc: _Locale) -> list[tuple[str, float]] | None:
+    found = _segment_cached(lower, loc.lang)
+    return list(found) if found else None
+
+
+def _atoms(text: str, loc: _Locale) -> list[_Atom]:
+    """Cut text into atoms: digit numbers, number words, and everything else as `other`."""
+    atoms: list[_Atom] = []
+    digit_spans: list[tuple[int, int, float]] = []
+    for m in _DIGIT_RUN.finditer(text):
+        digit_spans.extend(_digits_numbers(m.group(0), m.start(), loc.decimal))
+    digit_spans.sort()
+    di = 0
+    pos = 0
+    tokens = list(_TOKEN.finditer(text))
+    ti = 0
+    while ti < len(tokens):
+        tok = tokens[ti]
+        while di < len(digit_spans) and digit_spans[di][1] <= tok.start():
+            di += 1
+        if di < len(digit_spans) and digit_spans[di][0] <= tok.start() < digit_spans[di][1]:
+            s, e, v = digit_spans[di]
+            atoms.append(_Atom(s, e, "digit", v, text[s:e]))
+            while ti < len(tokens) and tokens[ti].start() < e:
+                ti += 1
+            di += 1
+            continue
+        if di < len(digit_spans) and tok.start() < digit_spans[di][0] < tok.end():
+            # a sign or letter glued before digits ("-5" handled by the run); fall through as other
+            pass
+        word = tok.group(0)
+        # Multi-word entries first ("pour cent" is not here; "quatre vingt", "mil millones" are).
+        matched = False
+        if word[:1].isalpha():
+            for n in range(loc.max_words, 1, -1):
+                if ti + n - 1 < len(tokens):
+                    span = tokens[ti:ti + n]
+                    if all(t.group(0)[:1].isalpha() for t in span) and \
+                            all(text[a.end():b.start()].isspace() for a, b in zip(span, span[1:])):
+                        phrase = " ".join(t.group(0).lower() for t in span)
+                        if phrase in loc.words:
+                            kind, value = loc.words[phrase]
+                            atoms.append(_Atom(span[0].start(), span[-1].end(), kind, value,
+                                               text[span[0].start():span[-1].end()]))
+                            ti += n
+                            matched = True
+                            break
+        if matched:
+            continue
+        abbr = _scale_abbreviation(text, tok, loc)
+        if abbr is not None:
+            atoms.append(abbr)
+            ti += 1
+            continue
+        pieces = _split_compound(word, loc) if word[:1].isalpha() else None
+        if pieces:
+            if len(pieces) == 1:
+                kind, value = pieces[0]
+                atoms.append(_Atom(tok.start(), tok.end(), kind, value, word))
+            else:
+                # A compound is read as one unit: its pieces share the word's span.
+                for kind, value in pieces:
+                    atoms.append(_Atom(tok.start(), tok.end(), "article" if kind == "article" else kind,
+                                       value, word))
+                atoms[-1] = _Atom(tok.start(), tok.end(), atoms[-1].kind, atoms[-1].value, word + "\x00")
+        else:
+            atoms.append(_Atom(tok.start(), tok.end(), "other", 0.0, word))
+        ti += 1
+        pos = tok.end()
+    return atoms
+
+
+def _scale_abbreviation(text: str, tok: re.Match[str], loc: _Locale) -> _Atom | None:
+    word = tok.group(0)
+    dotted = word + "." if text[tok.end():tok.end() + 1] == "." else None
+    for candidate in (dotted, word):
+        if candidate and candidate in loc.scale_abbreviations:
+            return _Atom(tok.start(), tok.start() + len(candidate), "abbr", loc.scale_abbreviations[candidate],
+                         candidate)
+    return None
+
+
+def _joinable(text: str, a: _Atom, b: _Atom) -> bool:
+    """Only spaces (or a hyphen) between two atoms of one number; atoms of one compound touch."""
+    if a.start == b.start:
+        return True
+    gap = text[a.end:b.start]
+    return gap.strip(" \u00a0\u202f\t-") == "" and "\n" not in gap and len(gap) <= 3
+
+
+@dataclass
+class _Run:
+    total: float = 0.0
+    current: float = 0.0
+    last: float = 0.0  # the last value added to `current`
+    max_scale: float = 0.0
+    digits: bool = False
+    scaled: bool = False
+    words: int = 0
+    fraction_digits: int = 0
+    connector: bool = False
+    started: bool = False
+    only_article: bool = True
+
+    @property
+    def value(self) -> float:
+        return self.total + self.current
+
+
+def _read_words(atoms: Sequence[_Atom], i: int, text: str, loc: _Locale) -> tuple[int, _Run] | None:
+    """Read the longest number starting at atoms[i]; returns (index after it, state)."""
+    run = _Run()
+    j = i
+    end_ok = i  # index after the last atom that leaves a complete number
+    best: _Run | None = None
+    point = False
+    while j < len(atoms):
+        atom = atoms[j]
+        if j > i and not _joinable(text, atoms[j - 1], atom):
+            break
+        kind = atom.kind
+        if point:
+            # digits or words after a decimal word ("zwei Komma drei", "coma veintidos")
+            if kind == "digit" and not run.fraction_digits:
+                frac = atom.text.replace(" ", "")
+                if frac.isdigit():
+                    run.current += float("0." + frac)
+                    run.fraction_digits = len(frac)
+                    j += 1
+                    end_ok, best = j, _copy(run)
+                    continue
+            if kind in ("unit", "article", "hundred", "scale", "connector"):
+                sub = _read_words(atoms, j, text, loc)
+                if sub is not None:
+                    k, fraction = sub
+                    digits = len(f"{int(fraction.value)}")
+                    run.current += fraction.value / 10 ** digits
+                    run.fraction_digits = digits
+                    j = k
+                    end_ok, best = j, _copy(run)
+            break
+        if kind == "digit":
+            if run.started and (run.current or not run.max_scale or run.digits and run.current):
+                break
+            if run.started and run.words and not run.max_scale:
+                break
+            run.current = atom.value
+            run.last = atom.value
+            run.digits = True
+            run.started = True
+            run.only_article = False
+        elif kind in ("unit", "article"):
+            value = atom.value
+            if run.started and run.current:
+                if run.connector and loc.units_first and run.last < 10 and value >= 20 and value % 10 == 0:
+                    pass  # "fünf und zwanzig"
+                elif run.last % 10 == 0 and value < run.last and (value < 10 or run.last >= 100
+                                                                    or run.last % 20 == 0 or loc.lang != "fr"
+                                                                    and value < 10):
+                    pass  # "vingt deux", "cent vingt", "doscientos treinta", "soixante douze"
+                elif loc.units_first and run.last < 10 and value >= 20 and value % 10 == 0 \
+                        and atom.start == atoms[j - 1].start:
+                    pass  # compound without "und" is rare but harmless ("einundzwanzig" has it)
+                else:
+                    break
+            elif run.started and run.digits and not run.max_scale:
+                break
+            elif run.started and run.max_scale and value >= run.max_scale:
+                break
+            run.current += value
+            run.last = value
+            run.words += 1
+            run.started = True
+            if kind != "article":
+                run.only_article = False
+            run.connector = False
+        elif kind == "hundred":
+            if run.current >= 100 and run.current % 100 == 0:
+                break
+            run.current = (run.current or 1) * atom.value
+            run.last = atom.value
+            run.words += 1
+            run.started = True
+            run.only_article = False
+            run.connector = False
+        elif kind == "scale":
+            if not run.started and atom.value > 1000 and " " not in atom.text:
+                break  # "millones de personas" alone is no number ("mil millones" is)
+            if run.started and run.max_scale and atom.value < run.max_scale and not run.current:
+                break
+            base = run.current if run.current else 1.0
+            if run.max_scale and atom.value > run.max_scale:
+                run.total = (run.total + base) * atom.value  # "mil millones", "tausend Milliarden"
+            else:
+                run.total += base * atom.value
+            run.current = 0.0
+            run.last = atom.value
+            run.max_scale = max(run.max_scale, atom.value)
+            run.words += 1
+            run.scaled = True
+            run.started = True
+            run.only_article = False
+            run.connector = False
+        elif kind == "abbr":
+            if not (run.started and run.digits):
+                break
+            run.total = (run.total + (run.current or 1)) * atom.value
+            run.current = 0.0
+            run.max_scale = atom.value
+            run.scaled = True
+            j += 1
+            end_ok, best = j, _copy(run)
+            break
+        elif kind == "connector":
+            if not run.started or not run.current or run.connector:
+                break
+            run.connector = True
+            j += 1
+            continue
+        elif kind == "point":
+            if not run.started:
+                break
+            point = True
+            j += 1
+            continue
+        elif kind == "half":
+            if not run.started:
+                break
+            run.current += 0.5
+            run.only_article = False
+            j += 1
+            end_ok, best = j, _copy(run)
+            continue
+        elif kind == "dozen":
+            if not run.started:
+                if atom.value and j + 1 <= len(atoms):
+                    break
+            run.current = (run.current or 1) * atom.value
+            run.only_article = False
+            j += 1
+            end_ok, best = j, _copy(run)
+            break
+        elif kind == "fraction":
+            if not run.started or not run.value:
+                break
+            run.current = run.value / atom.value
+            run.total = 0.0
+            run.only_article = False
+            j += 1
+            end_ok, best = j, _copy(run)
+            break
+        else:
+            break
+        j += 1
+        if not run.connector:
+            end_ok, best = j, _copy(run)
+    if best is None:
+        return None
+    # A compound word must be read whole: never stop inside one.
+    while end_ok > i and end_ok < len(atoms) and atoms[end_ok].start == atoms[end_ok - 1].start:
+        return None
+    return end_ok, best
+
+
+def _copy(run: _Run) -> _Run:
+    return _Run(**run.__dict__)
+
+
+def find_numbers_intl(text: str, lang: str) -> list[IntlNumber]:
+    """Every number mention in `text` (a text in language `lang`), in text order."""
+    loc = _locale(lang)
+    if loc.cjk:
+        return _cjk_numbers(text, loc)
+    atoms = _atoms(text, loc)
+    out: list[IntlNumber] = []
+    i = 0
+    while i < len(atoms):
+        atom = atoms[i]
+        if atom.kind in ("digit", "unit", "article", "hundred", "scale", "dozen"):
+            read = _read_words(atoms, i, text, loc)
+            if read is not None:
+                j, run = read
+                start, end = atoms[i].start, atoms[j - 1].end
+                value = run.value
+                # "1,5 fois", "3e": digit ordinals
+                ordinal = _digit_ordinal(text, end, loc) if run.digits and not run.scaled and j == i + 1 \
+                    and float(value).is_integer() else None
+                if ordinal is not None:
+                    out.append(IntlNumber(start, ordinal, text[start:ordinal], value, "ordinal", True))
+                else:
+                    kind = "fraction" if any(a.kind == "fraction" for a in atoms[i:j]) else "cardinal"
+                    out.append(IntlNumber(start, end, text[start:end], value, kind, run.digits, run.scaled,
+                                          article=run.only_article and not run.digits))
+                i = j
+                continue
+        if atom.kind == "ordinal" and atom.value:
+            out.append(IntlNumber(atom.start, atom.end, atom.text.rstrip("\x00"), atom.value, "ordinal", False))
+        i += 1
+    return out
+
+
+def _digit_ordinal(text: str, end: int, loc: _Locale) -> int | None:
+    for suffix in loc.ordinal_suffixes:
+        if text.startswith(suffix, end):
+            after = end + len(suffix)
+            if after >= len(text) or not text[after].isalnum():
+                return after
+    return None
+
+
+def parse_number_intl(text: str, lang: str) -> float | None:
+    """The value of `text` when it is exactly one number phrase, else None."""
+    stripped = text.strip()
+    found = find_numbers_intl(stripped, lang)
+    if len(found) == 1 and found[0].start == 0 and found[0].end == len(stripped):
+        return found[0].value
+    return None
+
+
+# --- Korean and Chinese -------------------------------------------------------------------------
+
+
+def _cjk_numbers(text: str, loc: _Locale) -> list[IntlNumber]:
+    normal = unicodedata.normalize("NFKC", text) if any("\uff10" <= c <= "\uff19" for c in text) else text
+    if len(normal) != len(text):  # NFKC changed lengths: keep offsets, read full-width digits only
+        normal = "".join(chr(ord(c) - 0xFEE0) if "\uff10" <= c <= "\uff19" else c for c in text)
+    chars = set(loc.cjk_digits) | set(loc.small_multipliers) | set(loc.large_multipliers)
+    decimal_words = {w for w, (k, _) in loc.words.items() if k == "point"}
+    out: list[IntlNumber] = []
+    i = 0
+    n = len(normal)
+    while i < n:
+        c = normal[i]
+        prefix = next((p for p in loc.percent_prefix if normal.startswith(p, i)), None)
+        if prefix:
+            i += len(prefix)  # "百分之十七": the percent word is not a number
+            continue
+        if not (c.isdigit() and c.isascii() or c in chars):
+            i += 1
+            continue
+        if c.isascii() and i > 0 and (normal[i - 1].isascii() and normal[i - 1].isalnum() or normal[i - 1] in ".,"):
+            i += 1
+            continue
+        start = i
+        total = section = 0.0
+        number: float | None = None
+        has_digit = has_mult = False
+        cjk_digit_count = 0
+        frac = ""
+        j = i
+        while j < n:
+            ch = normal[j]
+            if ch.isascii() and ch.isdigit():
+                m = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?").match(normal, j)
+                assert m is not None
+                if number is not None:
+                    break
+                number = float(m.group(0).replace(",", ""))
+                has_digit = True
+                j = m.end()
+                continue
+            if ch in loc.cjk_digits:
+                d = loc.cjk_digits[ch]
+                number = d if number is None else number * 10 + d
+                cjk_digit_count += 1
+                j += 1
+                continue
+            if ch in loc.small_multipliers:
+                section += (number if number is not None else 1) * loc.small_multipliers[ch]
+                number = None
+                has_mult = True
+                j += 1
+                continue
+            if ch in loc.large_multipliers:
+                value = loc.large_multipliers[ch]
+                base = section + (number or 0)
+                if not base and total:
+                    total *= value
+                else:
+                    total += (base or 1) * value
+                section, number = 0.0, None
+                has_mult = True
+                j += 1
+                continue
+            if ch in decimal_words and number is not None and j + 1 < n and normal[j + 1] in loc.cjk_digits:
+                k = j + 1
+                while k < n and normal[k] in loc.cjk_digits:
+                    frac += str(loc.cjk_digits[normal[k]])
+                    k += 1
+                j = k
+                break
+            if ch == " " and has_digit and j + 1 < n and normal[j + 1] in loc.large_multipliers:
+                j += 1  # "3 억"
+                continue
+            if ch == " " and has_mult and normal[j - 1] in loc.large_multipliers and j + 1 < n \
+                    and (normal[j + 1].isascii() and normal[j + 1].isdigit() or normal[j + 1] in loc.cjk_digits):
+                j += 1  # "3억 5천만": the parts of one number are spaced after each large multiplier
+                continue
+            break
+        value = total + section + (number or 0)
+        if frac:
+            value += float("0." + frac)
+            cjk_digit_count += len(frac)
+        # Lone Sino-Korean syllables and single Chinese digits are words as often as numbers: a run
+        # without Arabic digits counts when it has a multiplier, or (Chinese) two digits or more.
+        keep = has_digit or has_mult and (loc.lang != "ko" or cjk_digit_count or j - start >= 2) \
+            or cjk_digit_count >= 2 and loc.lang != "ko" \
+            or cjk_digit_count == 1 and loc.lang != "ko" and _followed_by_unit(normal, j, loc)
+        while j > start and normal[j - 1] == " ":
+            j -= 1
+        if keep and j > start:
+            out.append(IntlNumber(start, j, text[start:j], value, "cardinal", has_digit, has_mult and has_digit))
+        i = max(j, i + 1)
+    return out
+
+
+def _followed_by_unit(text: str, end: int, loc: _Locale) -> bool:
+    rest = text[end:end + 4]
+    return any(rest.startswith(w) for w in (*loc.counters, *loc.percent, *loc.rank, *loc.currency, *loc.measure))
+
+
+# --- amounts ------------------------------------------------------------------------------------
+
+_CURRENCY_SIGNS = {"€": "EUR", "$": "USD", "US$": "USD", "£": "GBP", "¥": "JPY", "₩": "KRW", "CHF": "CHF",
+                   "EUR": "EUR", "USD": "USD", "GBP": "GBP", "Fr.": "CHF", "R$": "BRL", "MXN": "MXN"}
+
+
+def find_amounts_intl(text: str, lang: str) -> list[IntlAmount]:
+    """Numbers with their units, approximation words and currencies, in text order."""
+    loc = _locale(lang)
+    numbers = find_numbers_intl(text, lang)
+    amounts: list[IntlAmount] = []
+    for k, number in enumerate(numbers):
+        if number.kind == "ordinal":
+            amounts.append(IntlAmount(number.start, number.end, number.text, number.value, "rank", number))
+            continue
+        amount = _unit_after(text, number, loc) or _unit_before(text, number, loc)
+        if amount is None:
+            amount = IntlAmount(number.start, number.end, number.text, number.value, "count", number)
+        approx = _approx_before(text, amount.start, loc)
+        if approx:
+            amount = IntlAmount(amount.start, amount.end, amount.text, amount.value, amount.unit, number,
+                                amount.currency, approx, amount.unit_text)
+        amounts.append(amount)
+    return _shared_units(text, _shared_counters(text, amounts, loc), loc)
+
+
+def _shared_units(text: str, amounts: list[IntlAmount], loc: _Locale) -> list[IntlAmount]:
+    """"von 4,1 auf 4,2 %", "entre 3 et 5 %": a bare number linked to a percent takes its unit."""
+    links = {w.lower() for w in langdata.words(loc.lang, "unit_links")} if langdata.has(loc.lang, "unit_links") \
+        else set()
+    out = list(amounts)
+    for k in range(len(out) - 2, -1, -1):
+        a, b = out[k], out[k + 1]
+        if a.unit != "count" or a.unit_text or b.unit not in ("percent", "money") or not a.number.digits:
+            continue
+        between = text[a.end:b.start].strip(_SPACES).lower()
+        if between in links or between in ("-", "–", "/"):
+            out[k] = IntlAmount(a.start, a.end, a.text, a.value, b.unit, a.number, b.currency, a.approx)
+    return out
+
+
+def _starts_word(text: str, pos: int, word: str, *, glued: bool = False) -> bool:
+    if not text[pos:pos + len(word)].lower() == word.lower():
+        return False
+    after = pos + len(word)
+    if glued or not word[-1:].isalnum():
+        return True
+    return after >= len(text) or not text[after].isalnum()
+
+
+def _unit_after(text: str, number: IntlNumber, loc: _Locale) -> IntlAmount | None:
+    pos = number.end
+    glued = loc.cjk
+    while pos < len(text) and text[pos] in _SPACES:
+        pos += 1
+    spaced = pos > number.end
+
+    def make(unit: str, end: int, currency: str | None = None) -> IntlAmount:
+        return IntlAmount(number.start, end, text[number.start:end], number.value, unit, number, currency,
+                          unit_text=text[pos:end])
+
+    if text.startswith("%", pos) or text.startswith("％", pos):
+        return make("percent", pos + 1)
+    for word in loc.percent:
+        if _starts_word(text, pos, word, glued=glued):
+            return make("percent", pos + len(word))
+    # Money: a currency word may follow a scale word ("17 Millionen Euro", "3 Mrd. Dollar").
+    for word, code in sorted(loc.currency.items(), key=lambda kv: -len(kv[0])):
+        if _starts_word(text, pos, word, glued=glued):
+            return make("money", pos + len(word), code)
+    for sign, code in _CURRENCY_SIGNS.items():
+        if text.startswith(sign, pos) and (not sign[-1].isalpha() or _starts_word(text, pos, sign)):
+            return make("money", pos + len(sign), code)
+    for word in loc.multiplier:
+        if _starts_word(text, pos, word, glued=glued or not spaced and loc.lang == "de"):
+            return make("multiplier", pos + len(word))
+    for word in loc.rank:
+        if loc.cjk and _starts_word(text, pos, word, glued=True):
+            return make("rank", pos + len(word))
+    for word in loc.counters:
+        if _starts_word(text, pos, word, glued=True):
+            return make("count", pos + len(word))
+    for word in loc.measure:
+        if _starts_word(text, pos, word, glued=glued):
+            return make("quantity", pos + len(word))
+    return None
+
+
+def _unit_before(text: str, number: IntlNumber, loc: _Locale) -> IntlAmount | None:
+    before = text[max(0, number.start - 6):number.start].rstrip(_SPACES)
+    for word in loc.percent_prefix:
+        if before.endswith(word):
+            start = number.start - (len(text[:number.start]) - len(text[:number.start].rstrip(_SPACES))) - len(word)
+            return IntlAmount(start, number.end, text[start:number.end], number.value, "percent", number,
+                              unit_text=word)
+    for sign, code in sorted(_CURRENCY_SIGNS.items(), key=lambda kv: -len(kv[0])):
+        if before.endswith(sign) and (len(before) == len(sign) or not before[-len(sign) - 1].isalpha()):
+            gap = len(text[:number.start]) - len(text[:number.start].rstrip(_SPACES))
+            start = number.start - gap - len(sign)
+            return IntlAmount(start, number.end, text[start:number.end], number.value, "money", number, code,
+                              unit_text=sign)
+    return None
+
+
+def _approx_before(text: str, start: int, loc: _Locale) -> str | None:
+    head = text[max(0, start - 40):start]
+    stripped = head.rstrip(_SPACES)
+    if not stripped or (stripped == head and not loc.cjk):
+        return None
+    lower = stripped.lower()
+    for word in loc.approx:
+        w = word.lower()
+        if lower.endswith(w) and (len(lower) == len(w) or not lower[-len(w) - 1].isalnum() or loc.cjk):
+            if w[-1:].isalnum() or w.endswith((".", "'", "’")):
+                return stripped[-len(w):]
+    # CJK approximations touch the number ("约17%").
+    if loc.cjk:
+        for word in loc.approx:
+            if head.endswith(word):
+                return word
+    return None
+
+
+def _shared_counters(text: str, amounts: list[IntlAmount], loc: _Locale) -> list[IntlAmount]:
+    """"2·9위": numbers joined by a list mark share the unit of the last one."""
+    if not loc.list_marks:
+        return amounts
+    out = list(amounts)
+    for k in range(len(out) - 2, -1, -1):
+        a, b = out[k], out[k + 1]
+        between = text[a.end:b.start]
+        if a.unit == "count" and a.unit_text is None and between in loc.list_marks and b.unit != "count" \
+                or a.unit == "count" and a.unit_text is None and between in loc.list_marks and b.unit_text:
+            out[k] = IntlAmount(a.start, a.end, a.text, a.value, b.unit, a.number, b.currency, a.approx, b.unit_text)
+    return out
+
