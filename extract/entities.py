@@ -188,7 +188,8 @@ def surface_variants(name: str) -> Iterator[str]:
     seen = {name}
     yield name
     for variant in (
-        " ".join(w[:1].upper() + w[1:].lower() for w in words),
+        # Acronyms keep their capitals: "WHO" as "Who" would tag every question.
+        " ".join(w if sum(c.isupper() for c in w) > 1 else w[:1].upper() + w[1:].lower() for w in words),
         name.upper() if len(name) > 3 else name,
         "".join(words) if 1 < len(words) <= 3 and all(w[:1].isupper() for w in words) else name,
     ):

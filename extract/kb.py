@@ -25,6 +25,15 @@ import yaml
 from corpus.errors import UsageError
 
 DEFAULT_KB_PATH = Path(__file__).with_name("kb") / "sources.yaml"
+# The shipped base is every YAML file in extract/kb/, read in name order (one
+# file per family of bodies keeps each reviewable); sources.yaml documents the format.
+BUILTIN_KB_DIR = DEFAULT_KB_PATH.parent
+
+
+def builtin_kb_paths() -> tuple[Path, ...]:
+    """The shipped knowledge-base files, sources.yaml first, then the rest by name."""
+    rest = sorted(p for p in BUILTIN_KB_DIR.glob("*.yaml") if p != DEFAULT_KB_PATH)
+    return (DEFAULT_KB_PATH, *rest)
 
 KINDS = ("study", "dataset", "leaderboard", "outlet", "organization", "person", "model", "place")
 _LABEL_FOR_KIND = {
@@ -108,10 +117,29 @@ def name_key(name: str) -> str:
     """Normalise a name for exact lookup: case, accents, spacing, punctuation, "the", "'s"."""
     text = unicodedata.normalize("NFKD", name)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold().strip()
-    text = re.sub(r"^the\s+", "", text)
+    # A leading article in English, French, German or Spanish ("the WHO", "l'OMS",
+    # "la OMS", "die WHO"): both sides of a lookup drop it alike.
+    text = re.sub(r"^(?:the|la|le|les|el|los|las|die|der|das)\s+|^l['’]\s*", "", text)
     text = re.sub(r"['’]s$", "", text)
     text = text.replace("&", "and")
     return re.sub(r"[\W_]+", "", text)
+
+
+# An acronym alias ("WHO", "BAD", "DOE") shares its key with a word or a name
+# ("who", "Bad", "Jane Doe"). A key that only acronyms give resolves only from
+# text that is written as an acronym: two capitals or more, no lower-case run.
+ACRONYM_MAX_LENGTH = 6
+
+
+def is_acronym(name: str) -> bool:
+    """Whether `name` is written as an acronym: "WHO", "U.N.", "AfDB", not "Who" or "Fed"."""
+    core = re.sub(r"^(?:the|la|le|les|el|los|las|die|der|das)\s+|^l['’]|['’]s$", "", name.strip(),
+                  flags=re.IGNORECASE)
+    letters = [ch for ch in core if ch.isalpha()]
+    if not letters or len(letters) > ACRONYM_MAX_LENGTH or " " in core.strip():
+        return False
+    upper = sum(ch.isupper() for ch in letters)
+    return upper >= 2 and upper * 2 >= len(letters)
 
 
 def _digits(key: str) -> str:
@@ -134,10 +162,12 @@ class KnowledgeBase:
     entries: tuple[Entry, ...]
     never_entities: frozenset[str] = frozenset()
     paths: tuple[str, ...] = ()
+    builtin: bool = True  # whether the shipped entries are in (part of the fingerprint)
     # Indices are derived data: computed once in __post_init__, which has to
     # use object.__setattr__ because the dataclass is frozen.
     _by_id: dict[str, Entry] = field(init=False, repr=False)
     _strong: dict[str, tuple[str, str | None]] = field(init=False, repr=False)
+    _acronym_only: frozenset[str] = field(init=False, repr=False)
     _weak: dict[str, str] = field(init=False, repr=False)
     _fuzzy: dict[str, str] = field(init=False, repr=False)
     _domains: dict[str, str] = field(init=False, repr=False)
@@ -148,12 +178,15 @@ class KnowledgeBase:
         weak: dict[str, str] = {}
         fuzzy: dict[str, str] = {}
         domains: dict[str, str] = {}
+        acronym_keys: set[str] = set()
+        spelled_keys: set[str] = set()
         for entry in self.entries:
             for wrong, what in entry.errors:
                 strong[name_key(wrong)] = (entry.id, f"{what} for {entry.name}")
             for name in (entry.name, *entry.aliases):
                 key = name_key(name)
                 strong[key] = (entry.id, None)
+                (acronym_keys if is_acronym(name) else spelled_keys).add(key)
                 if len(key) >= FUZZY_MIN_LENGTH:
                     fuzzy[key] = entry.id
             for name in entry.weak_aliases:
@@ -161,8 +194,21 @@ class KnowledgeBase:
             for url in (entry.url, *entry.domains):
                 if url:
                     domains[_host(url)] = entry.id
+        # A work's home page usually sits on its publisher's or host's site
+        # (a study on arxiv.org): it names that host only when nothing else does.
+        for entry in self.entries:
+            if entry.kind in ("study", "dataset", "leaderboard") and entry.publishers:
+                for url in (entry.url, *entry.domains):
+                    host = _host(url) if url else ""
+                    if host and domains.get(host) == entry.id:
+                        owner = next((e.id for e in self.entries if e.id != entry.id and e.kind not in
+                                      ("study", "dataset", "leaderboard") and host in
+                                      {_host(u) for u in (e.url, *e.domains) if u}), None)
+                        if owner is not None:
+                            domains[host] = owner
         object.__setattr__(self, "_by_id", by_id)
         object.__setattr__(self, "_strong", strong)
+        object.__setattr__(self, "_acronym_only", frozenset(acronym_keys - spelled_keys))
         object.__setattr__(self, "_weak", weak)
         object.__setattr__(self, "_fuzzy", fuzzy)
         object.__setattr__(self, "_domains", domains)
@@ -182,7 +228,9 @@ class KnowledgeBase:
     @functools.cached_property
     def fingerprint(self) -> str:
         """Stable hash of the content, to tell whether a pipeline's ruler is current."""
-        payload = repr((self.entries, sorted(self.never_entities)))
+        # `builtin` is hashed too: an empty KB without the shipped entries must
+        # not look current to annotations made with them (nor the reverse).
+        payload = repr((self.entries, sorted(self.never_entities), self.builtin))
         return hashlib.sha1(payload.encode("utf-8")).hexdigest()[:16]
 
     def resolve(self, name: str, *, context: Collection[str] | None = None) -> Match | None:
@@ -200,7 +248,7 @@ class KnowledgeBase:
         key = name_key(name)
         if not key:
             return None
-        if key in self._strong:
+        if key in self._strong and not (key in self._acronym_only and not is_acronym(name)):
             entry_id, note = self._strong[key]
             return Match(self._by_id[entry_id], name, "alias", 100.0, note)
         weak_id = self._weak.get(key)
@@ -276,12 +324,14 @@ class KnowledgeBase:
 # --- loading --------------------------------------------------------------------
 
 
-def load_kb(extra_paths: Sequence[Path | str] = ()) -> KnowledgeBase:
+def load_kb(extra_paths: Sequence[Path | str] = (), *, builtin: bool = True) -> KnowledgeBase:
     """Load the shipped knowledge base, with user files merged over it in order.
 
     Args:
         extra_paths: user YAML files in the shipped format. Entries with a
             known id extend or override it; new ids are added.
+        builtin: False leaves out every shipped entry (`--no-builtin-kb`), so
+            only the user files, and what the corpus itself yields, name sources.
 
     Returns:
         The merged knowledge base. The default (no extra files) is cached.
@@ -289,17 +339,18 @@ def load_kb(extra_paths: Sequence[Path | str] = ()) -> KnowledgeBase:
     Raises:
         KBError: a file is missing, is not valid YAML, or breaks the format.
     """
-    if not extra_paths:
+    if builtin and not extra_paths:
         return _default_kb()
-    return _build((DEFAULT_KB_PATH, *(Path(p) for p in extra_paths)))
+    shipped = builtin_kb_paths() if builtin else ()
+    return _build((*shipped, *(Path(p) for p in extra_paths)), builtin=builtin)
 
 
 @functools.lru_cache(maxsize=1)
 def _default_kb() -> KnowledgeBase:
-    return _build((DEFAULT_KB_PATH,))
+    return _build(builtin_kb_paths())
 
 
-def _build(paths: Sequence[Path]) -> KnowledgeBase:
+def _build(paths: Sequence[Path], *, builtin: bool = True) -> KnowledgeBase:
     merged: dict[str, dict[str, Any]] = {}
     origin: dict[str, Path] = {}
     never: set[str] = set()
@@ -317,7 +368,7 @@ def _build(paths: Sequence[Path]) -> KnowledgeBase:
     entries = tuple(_make_entry(origin[i], data) for i, data in merged.items())
     _check_references(entries, origin)
     _check_alias_clashes(entries, origin)
-    return KnowledgeBase(entries, frozenset(never), tuple(str(p) for p in paths))
+    return KnowledgeBase(entries, frozenset(never), tuple(str(p) for p in paths), builtin)
 
 
 def _one_line(text: str) -> str:

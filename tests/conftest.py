@@ -34,9 +34,11 @@ def seeds_gold(shared_dir: Path) -> dict:
 
 @pytest.fixture(scope="session")
 def kb():
+    """The shipped KB plus the demo's own cast (data/demo/kb.yaml): the example
+    articles' people, models and one-off outlets are not shipped."""
     from extract.kb import load_kb
 
-    return load_kb()
+    return load_kb([Path(__file__).resolve().parents[1] / "data" / "demo" / "kb.yaml"])
 
 
 @pytest.fixture(scope="session")
