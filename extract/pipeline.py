@@ -76,16 +76,25 @@ def is_current(stored: tuple[str, str, str] | None, digest: str) -> bool:
     return stored is not None and stored[1] == digest and stored[2] != "nlp_failed"
 
 
+def reference_date(article: Article) -> str | None:
+    """The date relative periods of the article's figures are resolved against: its publication
+    date, unless that date is only an estimate (then "this year" stays unresolved)."""
+    if getattr(article, "date_estimated", False):
+        return None
+    return article.published
+
+
 def input_hash(article: Article, fingerprint: str) -> str:
     digest = hashlib.sha256()
-    for part in (fingerprint, article.title or "", article.text):
+    # the reference date is an input: "this year" in the text resolves against it
+    for part in (fingerprint, article.title or "", article.text, reference_date(article) or ""):
         digest.update(part.encode("utf-8"))
         digest.update(b"\x00")
     return digest.hexdigest()
 
 
 def annotate_doc(doc: "Doc", *, article_id: str, kb: "KnowledgeBase", links: Sequence[Any] = (),
-                 version: str = PIPELINE_VERSION) -> Annotations:
+                 version: str = PIPELINE_VERSION, published: str | None = None) -> Annotations:
     """Run every extractor over one parsed document and tie the pieces together."""
     from .attribution import attribute_sentences
     from .citations import find_citations
@@ -102,7 +111,7 @@ def annotate_doc(doc: "Doc", *, article_id: str, kb: "KnowledgeBase", links: Seq
     quotes = find_quotes(doc, names, kb)
     by_sentence = attribute_sentences(doc, names, kb, quotes=quotes)
     statistics = [_attach(stat, _sentence_attribution(sentences, by_sentence, stat.start))
-                  for stat in find_statistics(doc)]
+                  for stat in find_statistics(doc, published=published)]
     claims = [_attach_claim(claim, _sentence_attribution(sentences, by_sentence, claim.start))
               for claim in find_claims(doc, statistics, entities)]
     return Annotations(
@@ -287,7 +296,8 @@ def _parse_batch(batch: Sequence[tuple[Article, str]], kb: "KnowledgeBase", fing
         pipe_kwargs["n_process"] = options.workers
     for (article, digest), doc in zip(runnable, nlp.pipe(texts, **pipe_kwargs)):
         try:
-            ann = annotate_doc(doc, article_id=article.id, kb=kb, links=article.links, version=fingerprint)
+            ann = annotate_doc(doc, article_id=article.id, kb=kb, links=article.links, version=fingerprint,
+                               published=reference_date(article))
         except Exception as exc:  # noqa: BLE001 - one bad document must not sink the batch
             reason = f"nlp_failed({type(exc).__name__}: {exc})"[:500]
             failures.append((article.id, reason))

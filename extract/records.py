@@ -66,6 +66,13 @@ class Statistic:
     sentence_end: int = 0
     compared_with: tuple[int, ...] = ()  # indices of other statistics in the same comparison
     attribution: Attribution | None = None
+    # The reference period normalised, so figures of one quantity for different periods never
+    # merge: "2025", "2025-07", "2025-Q3", "2024/2025" (a season or split year), "FY2024",
+    # "1990-2022" (a span), "1990s", or None when the period is unknown or relative to a date
+    # that is itself an estimate.
+    period_key: str | None = None
+    forecast: bool = False  # a projection, target or forecast ("is expected to", "by 2050"), not an outcome
+    scale: str | None = None  # the scale word as stated ("billion", "million"), for display as written
 
 
 @dataclass(frozen=True)

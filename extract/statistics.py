@@ -35,15 +35,20 @@ The stages, each a small function over the doc:
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from extract.claims import entities_in, entity_span, sentences
+from extract.langdata import DEFAULT_LANGUAGE, table
 from extract.numbers import NumberMention, find_numbers, parse_number, parse_ordinal, text_between
+from extract.periods import parse_reference, period_key
 from extract.records import Statistic
 
 if TYPE_CHECKING:  # pragma: no cover
+    import datetime as dt
+
     from spacy.matcher import Matcher, PhraseMatcher
     from spacy.tokens import Doc, Span, Token
     from spacy.vocab import Vocab
@@ -122,6 +127,14 @@ _MEASURE_NOUNS = {
     "stake", "majority", "minority", "half", "score", "index", "turnover", "volume", "market",
 }
 _ACTOR_LABELS = {"GPE", "NORP", "ORG", "PERSON", "PRODUCT", "FAC", "LOC"}
+
+
+@functools.lru_cache(maxsize=4)
+def _words(name: str, lang: str = DEFAULT_LANGUAGE) -> frozenset[str]:
+    """A word list of `extract/lang/<lang>/stat_nonstatistics.yaml` or `stat_forecast.yaml`, as a set."""
+    source = "stat_forecast" if name.startswith("forecast_") else "stat_nonstatistics"
+    key = name.removeprefix("forecast_")
+    return frozenset(str(w).lower() for w in table(lang, source)[key])
 _EXAMPLE_PREPS = {"including", "like", "such", "incl", "incl."}
 _NAME_LABELS = {"PRODUCT", "WORK_OF_ART", "LAW", "EVENT", "FAC"}
 
@@ -157,7 +170,9 @@ def _matchers(vocab: "Vocab") -> tuple["Matcher", "PhraseMatcher", "PhraseMatche
         [{"LOWER": "number"}, {"LOWER": "one"}],
     ])
     matcher.add("NUMBER_SIGN", [
-        [{"LOWER": {"IN": ["no", "nr"]}}, {"ORTH": ".", "OP": "?"}, {"LIKE_NUM": True}],
+        # "No. 1", "No 1"; "no one" is a pronoun, so a bare "no" needs digits
+        [{"LOWER": {"IN": ["no", "nr"]}}, {"ORTH": "."}, {"LIKE_NUM": True}],
+        [{"LOWER": {"IN": ["no", "nr"]}}, {"IS_DIGIT": True}],
         [{"LOWER": {"IN": ["no.", "nr."]}}, {"LIKE_NUM": True}],
         [{"ORTH": "#"}, {"LIKE_NUM": True}],
     ])
@@ -316,7 +331,8 @@ def _suffix_unit(context: _Context, base: Amount, mention: NumberMention) -> Amo
                             end_char=whole_token)
     if suffix.lower() in ("am", "pm"):
         return replace(base, unit="time")
-    if suffix.lower() in _MEASURE_UNITS:
+    if suffix.lower() in _MEASURE_UNITS or suffix.lower() in _words("measure_units") \
+            or suffix.lower() in _words("kitchen_units"):
         return _span_amount(doc, base, mention.token_start, mention.token_end, unit="quantity", end_char=whole_token)
     return base  # `_is_statistic` decides what a decade or a name is
 
@@ -415,7 +431,9 @@ _UNIT_READERS = (_currency_before, _suffix_unit, _clock_time, _currency_after, _
                  _share_of, _one_in_five, _of_group, _measure_unit)
 
 
-def _has_scale(doc: "Doc", mention: NumberMention) -> bool:
+def _has_scale(doc: "Doc", mention: NumberMention | None) -> bool:
+    if mention is None:
+        return False
     return any(t.lower_ in ("million", "billion", "trillion", "m", "bn", "mn")
                for t in doc[mention.token_start:mention.token_end])
 
@@ -466,7 +484,8 @@ def _is_frequency(doc: "Doc", end: int) -> bool:
 
 
 def _is_measure_unit(token: "Token") -> bool:
-    return token.lower_ in _MEASURE_UNITS or token.lemma_.lower() in _MEASURE_UNITS
+    extra = _words("measure_units") | _words("kitchen_units")
+    return token.lower_ in _MEASURE_UNITS or token.lemma_.lower() in _MEASURE_UNITS or token.lower_ in extra
 
 
 def _inverted_percents(doc: "Doc", mentions: Sequence[NumberMention], percent: dict[int, int]) -> list[Amount]:
@@ -541,6 +560,157 @@ def _is_statistic(doc: "Doc", amount: Amount, *, top_numbers: set[int]) -> bool:
             return False  # phone numbers, ids, "01.01.2019"
     if any(t.like_url or t.like_email for t in tokens):
         return False
+    return not _is_description(doc, amount, top_numbers=top_numbers)
+
+
+def _is_description(doc: "Doc", amount: Amount, *, top_numbers: set[int] = frozenset()) -> bool:
+    """Numbers that describe rather than measure (issue 14): the kinds are general shapes,
+    their words are language data (`stat_nonstatistics.yaml`)."""
+    if _is_phone_number(doc, amount) or _is_page_furniture(doc, amount):
+        return True
+    if amount.of is not None and _is_identifier(doc, amount):
+        return True  # "Photo 3 of 12", "Page 2 of 5"
+    if amount.unit == "ratio" and _is_fraction_of_time(doc, amount):
+        return True  # "half a year", "half an hour"
+    if amount.unit == "quantity" and _is_kitchen_measure(doc, amount):
+        return True  # "1 cup", "2 tbsp": a recipe, not the world
+    if amount.unit == "multiplier" and _is_model_name(doc, amount):
+        return True  # "777x jets"
+    if amount.unit in ("number", "quantity") and amount.of is None:
+        if _is_listicle(doc, amount) or _is_spec(doc, amount):
+            return True
+    if amount.unit != "number" or amount.of is not None:
+        return False
+    sentence = doc[amount.token_start].sent
+    if any(sentence.start <= i < sentence.end for i in top_numbers):
+        return False  # "eight ... made the top ten": a count out of a ranking (`_counts_in_top`)
+    return _is_small_description(doc, amount)
+
+
+_PHONE = re.compile(
+    r"(?:\+\d{1,3}(?:[\s.-]\(?\d{1,4}\)?){2,4})"  # "+44 20 7946 0958"
+    r"|(?:\(\d{2,4}\)\s?\d{3,4}[\s.-]\d{3,4})"  # "(202) 555-0100"
+    r"|(?:\b\d{2,4}[.-]\d{3,4}[.-]\d{3,4}\b)")  # "555-123-4567", "020.7946.0958"
+
+
+def _is_phone_number(doc: "Doc", amount: Amount) -> bool:
+    window_start = max(0, amount.start - 24)
+    window = doc.text[window_start:amount.end + 24]
+    for match in _PHONE.finditer(window):
+        start, end = window_start + match.start(), window_start + match.end()
+        if start <= amount.start and amount.end <= end + 1 and "," not in match.group(0):
+            return True
+    return False
+
+
+def _line_of(doc: "Doc", amount: Amount) -> str:
+    text = doc.text
+    start = text.rfind("\n", 0, amount.start) + 1
+    end = text.find("\n", amount.end)
+    return text[start:end if end >= 0 else len(text)]
+
+
+def _is_page_furniture(doc: "Doc", amount: Amount) -> bool:
+    """Counters of the page ("2 comments", "1.2K shares", "5 min read") on a short line, and
+    deal banners ("30% Off ...", "$10 off")."""
+    after = doc[amount.token_end] if amount.token_end < len(doc) else None
+    if after is None:
+        return False
+    if after.lower_ == "off" and amount.unit in ("percent", "money"):
+        verb = _governing_verb(doc[amount.token_start])
+        if after.text[0].isupper() or verb is None or verb.lemma_.lower() in ("get", "save", "take", "enjoy", "score"):
+            return True
+    if after.lower_ in _words("furniture_nouns") or after.lemma_.lower() in _words("furniture_nouns"):
+        line = _line_of(doc, amount)
+        words = [w for w in line.split() if any(c.isalnum() for c in w)]
+        return len(words) <= 6
+    return False
+
+
+def _is_fraction_of_time(doc: "Doc", amount: Amount) -> bool:
+    following = list(doc[amount.token_end:amount.token_end + 2])
+    if following and following[0].lower_ in ("a", "an", "of"):
+        following = following[1:]
+    return bool(following) and following[0].lemma_.lower() in _TIME_UNITS
+
+
+def _is_kitchen_measure(doc: "Doc", amount: Amount) -> bool:
+    mention = amount.number
+    if mention is not None and mention.suffix and mention.suffix.lower() in _words("kitchen_units"):
+        return True
+    unit = doc[amount.token_end - 1]
+    return unit.lower_ in _words("kitchen_units") or unit.lemma_.lower() in _words("kitchen_units")
+
+
+def _is_model_name(doc: "Doc", amount: Amount) -> bool:
+    """"777x", "the 737X": three digits and more glued to an x name a model; "100x faster" is a figure."""
+    mention = amount.number
+    if mention is None or mention.suffix not in ("x", "X") or not mention.text[:-1].isdigit() or amount.value < 100:
+        return False
+    after = doc[amount.token_end] if amount.token_end < len(doc) else None
+    return after is None or after.tag_ not in ("JJR", "RBR") and after.lower_ not in ("more", "less", "faster", "as")
+
+
+def _is_listicle(doc: "Doc", amount: Amount) -> bool:
+    """"the 10 best deals", "7 ways to save": the items of a list, not a count of the world."""
+    after = [t for t in doc[amount.token_end:amount.token_end + 3]]
+    if after and (after[0].tag_ == "JJS" or after[0].lower_ in ("most", "biggest", "best", "worst", "top")):
+        return True
+    if after and after[0].pos_ == "ADJ" and len(after) > 1:
+        after = after[1:]
+    return bool(after) and after[0].lower_ in _words("listicle_nouns") and amount.value < 1000
+
+
+def _counted_noun(doc: "Doc", amount: Amount) -> "Token":
+    token = _number_token(doc, amount)
+    return token.head if token.dep_ in ("nummod", "compound", "amod", "quantmod") and token.head != token else token
+
+
+def _is_spec(doc: "Doc", amount: Amount) -> bool:
+    """A specification without a measure: "a 70B model", "a 12-inch laptop", "a two-class layout".
+
+    The number qualifies one singular thing after an indefinite article; what it counts is a
+    property of the thing, not a quantity of the world. "A 3,000 job decline" (a noun of
+    change) and "a 17% stake" (a unit of its own) stay figures.
+    """
+    start = amount.token_start - (len(amount.approx.split()) if amount.approx else 0)
+    before = doc[start - 1] if start > 0 else None
+    if before is None or before.lower_ not in ("a", "an"):
+        return False
+    noun = _counted_noun(doc, amount)
+    for _ in range(3):
+        if noun.i >= amount.token_end or noun.head == noun:
+            break
+        noun = noun.head  # "a 5G phone": "G" is part of the amount, the phone is what it qualifies
+    chain = [noun, noun.head] if noun.dep_ == "compound" else [noun]
+    if noun.i < amount.token_end or noun.tag_ not in ("NN", "NNP"):
+        return False
+    if any(t.lower_ in _words("change_nouns") or t.lemma_.lower() in _words("change_nouns") for t in chain):
+        return False
+    return not any(t.lemma_.lower() in _MEASURE_NOUNS for t in chain)
+
+
+# Below this, a bare count needs a reason to be a figure (see `_is_small_description`).
+_SMALL_COUNT = 10
+
+
+def _is_small_description(doc: "Doc", amount: Amount) -> bool:
+    """"two groups", "3 items", "2 countries", "the two of you": a small bare count is
+    description unless it tallies people or harm, or is the figure a verb of change reports
+    ("deaths rose to 7", "the firm cut 3 plants")."""
+    if abs(amount.value) >= _SMALL_COUNT or amount.value != int(amount.value) or _has_scale(doc, amount.number):
+        return False
+    noun = _counted_noun(doc, amount)
+    tallies = _words("tally_nouns")
+    if noun.lower_ in tallies or noun.lemma_.lower() in tallies:
+        return False
+    token = _number_token(doc, amount)
+    for owner in (token.head, noun.head, noun):
+        if owner.pos_ in ("VERB", "AUX") and owner.lemma_.lower() in _words("change_verbs"):
+            return False
+        if owner.dep_ == "pobj" and owner.head.head.lemma_.lower() in _words("change_verbs") \
+                and owner.head.lower_ in ("to", "by", "from"):
+            return False
     return True
 
 
@@ -675,10 +845,8 @@ def _is_identifier(doc: "Doc", amount: Amount) -> bool:
     if prev.text == "-" and amount.token_start >= 2 and doc[amount.token_start - 2].is_alpha \
             and not doc[amount.token_start - 2].whitespace_ and not prev.whitespace_:
         return True  # "COVID-19", "GPT-4"
-    if prev.lower_ in ("version", "v", "no", "no.", "nr", "page", "p.", "chapter", "article", "section", "vol",
-                       "volume", "room", "route", "level", "phase", "gen", "generation", "series", "model",
-                       "episode", "season", "part", "act", "clause", "grade", "class", "flight", "line"):
-        return True
+    if prev.lower_ in _words("name_words"):
+        return True  # "Route 66", "Page 2", "Photo 3 of 12"
     named = prev.pos_ == "PROPN" or (prev.is_title and prev.pos_ == "NOUN")
     if named and prev.ent_type_ not in ("GPE", "NORP", "DATE"):
         # a number right after a name, attached to it rather than counting a noun
@@ -800,11 +968,15 @@ def _has_rank_cue(doc: "Doc", token: "Token") -> bool:
 # --- stage 4: roles --------------------------------------------------------------------
 
 
-def find_statistics(doc: "Doc") -> list[Statistic]:
+def find_statistics(doc: "Doc", *, published: str | None = None) -> list[Statistic]:
     """Every statistic in `doc`, in text order.
 
     Args:
         doc: a parsed spaCy `Doc` (tagger, parser and NER are used).
+        published: the article's publication date (ISO), against which relative periods
+            ("this year", "last month", "in July") are resolved into `period_key`. Pass None
+            when the date is unknown or only an estimate: such periods then keep their text
+            in `period` and get no key.
 
     Returns:
         `Statistic` records anchored by character offsets (`doc.text[s.start:s.end] ==
@@ -824,7 +996,17 @@ def find_statistics(doc: "Doc") -> list[Statistic]:
     kept = _counts_in_top(doc, kept, top, sentence_of)
     kept = sorted(_dedupe(kept), key=lambda a: (a.start, a.end))
     records = [_record(doc, amount, sentence_of) for amount in kept]
-    return _link_comparisons(doc, records, sentence_of)
+    reference = parse_reference(published)
+    return [_keyed(r, reference) for r in _link_comparisons(doc, records, sentence_of)]
+
+
+def _keyed(record: Statistic, reference: "dt.date | None") -> Statistic:
+    """The period key, and a period after the publication year makes the figure a forecast."""
+    key = period_key(record.period, reference=reference, forecast=record.forecast)
+    forecast = record.forecast
+    if reference is not None and key is not None and key[:4].isdigit() and int(key[:4]) > reference.year:
+        forecast = True
+    return replace(record, period_key=key, forecast=forecast)
 
 
 def _sentence_index(doc: "Doc") -> dict[int, "Span"]:
@@ -891,6 +1073,10 @@ def _record(doc: "Doc", amount: Amount, sentence_of: dict[int, "Span"]) -> Stati
     measure, holder = _roles(doc, amount, token, unit)
     if holder is not None and holder.lower() in _PRONOUN_HOLDERS:
         holder = None  # "It scored 61": whom "it" means is not ours to guess here
+    if holder is not None and _is_document(holder):
+        holder = None  # "the report", "a study": the source of the figure, not whom it is about
+    anchor = _anchor(doc, amount, token)
+    period = _period(amount, sentence, anchor)
     return Statistic(
         start=amount.start,
         end=amount.end,
@@ -902,10 +1088,72 @@ def _record(doc: "Doc", amount: Amount, sentence_of: dict[int, "Span"]) -> Stati
         approx=amount.approx,
         measure=measure,
         holder=holder,
-        period=_period(amount, sentence, _anchor(doc, amount, token)),
+        period=period,
         sentence_start=sentence.start_char,
         sentence_end=sentence.end_char,
+        forecast=_is_forecast(doc, anchor, sentence, period),
+        scale=_scale_word(amount),
     )
+
+
+def _is_document(phrase: str) -> bool:
+    words = phrase.lower().replace("’", "'").split()
+    return bool(words) and (words[-1] in _words("document_nouns") or words[0] in _words("document_nouns")
+                            and len(words) <= 3)
+
+
+_SCALE_WORDS = {"thousand": "thousand", "k": "thousand", "million": "million", "m": "million", "mn": "million",
+                "mm": "million", "mln": "million", "billion": "billion", "bn": "billion", "b": "billion",
+                "bln": "billion", "trillion": "trillion", "tn": "trillion", "trn": "trillion", "t": "trillion"}
+
+
+def _scale_word(amount: Amount) -> str | None:
+    """The scale as stated ("$2.2bn" -> "billion"), so the report shows "2.2 billion", not 2.2e9."""
+    mention = amount.number
+    if mention is None or abs(mention.value) < 1000:
+        return None
+    for word in reversed(re.findall(r"[A-Za-z]+", mention.text)):
+        found = _SCALE_WORDS.get(word.lower().rstrip("s") if len(word) > 3 else word.lower())
+        if found is not None:
+            return found
+    return None
+
+
+def _is_forecast(doc: "Doc", anchor: "Token", sentence: "Span", period: str | None) -> bool:
+    """A projection, target or forecast: the figure's clause is governed by a verb of
+    expectation ("is expected to reach"), has a future auxiliary ("will grow"), names a
+    projection ("a forecast of 2.4%"), or puts a deadline on it ("by 2050") in a clause that is
+    not in the past tense. Words are language data (`stat_forecast.yaml`)."""
+    verbs, auxiliaries = _words("forecast_verbs"), _words("forecast_auxiliaries")
+    nouns = _words("forecast_nouns")
+    verb = _governing_verb(anchor)
+    chain: list["Token"] = []
+    current = anchor
+    for _ in range(8):
+        chain.append(current)
+        if current.head == current or (current.pos_ in ("VERB", "AUX") and current.dep_ in ("ccomp", "ROOT")
+                                       and current is not verb):
+            break
+        current = current.head
+    for token in chain:
+        if token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in verbs and token.tag_ != "VBD":
+            return True
+        if token.pos_ == "NOUN" and token.lower_ in nouns:
+            return True
+        if token.pos_ in ("VERB", "AUX") and any(c.dep_ == "aux" and c.lower_ in auxiliaries for c in token.children):
+            return True
+        if token.pos_ in ("VERB", "AUX") and token.lemma_.lower() == "set" and any(
+                c.dep_ == "xcomp" for c in token.children):
+            return True  # "is set to reach"
+    for token in anchor.children:
+        if token.dep_ == "prep" and token.lower_ == "of" and token.head.lower_ in nouns:
+            return True
+    if period is not None:
+        at = sentence.text.find(period)
+        before = sentence.text[:at].split()[-1:] if at > 0 else []
+        if before and before[0].lower() in _words("forecast_deadline_prepositions"):
+            return verb is not None and verb.tag_ not in ("VBD", "VBN")  # "by 2030 ... will", not "By 2018, ... remained"
+    return False
 
 
 def _anchor(doc: "Doc", amount: Amount, token: "Token") -> "Token":
@@ -927,6 +1175,13 @@ def _roles(doc: "Doc", amount: Amount, token: "Token", unit: str) -> tuple[str |
     # the amount and its approximation cue ("an estimated 25 million") are not the measure
     cue_length = len(amount.approx.split()) if amount.approx else 0
     own = set(range(max(0, amount.token_start - cue_length), amount.token_end))
+    if anchor.dep_ == "conj" and anchor.head.pos_ == "NOUN" and anchor.head.i not in own \
+            and _is_measure_noun(anchor.head):
+        # "growth of 2.1% this year and 2.4% next year": the second figure is of the same measure
+        noun = anchor.head
+        holder_token = _holder_in(noun, exclude=own) or _clause_subject(noun)
+        measure = _phrase(noun, exclude=own | _subtree_ids(holder_token))
+        return measure, _phrase(holder_token, exclude=own) if holder_token is not None else None
     # "15.8% share held by US entities", "17% stake": the amount modifies a noun
     if anchor.dep_ in ("nummod", "compound", "amod", "quantmod") and anchor.head.pos_ in ("NOUN", "PROPN") \
             and anchor.head.i not in own:
@@ -1128,6 +1383,8 @@ def _is_measure_noun(token: "Token") -> bool:
 
 
 def _names_people(token: "Token") -> bool:
+    if token.lemma_.lower() in _words("actor_nouns") or token.lower_ in _words("actor_nouns"):
+        return True
     return token.lemma_.lower() in {
         "developer", "company", "firm", "people", "user", "country", "nation", "government", "researcher",
         "worker", "adult", "child", "consumer", "household", "voter", "respondent", "business", "entity",
@@ -1175,10 +1432,9 @@ def _entity_text(token: "Token") -> str:
 
 
 def _verb_measure(verb: "Token | None") -> str | None:
-    if verb is None:
-        return None
-    particle = next((c.text for c in verb.children if c.dep_ in ("prt",)), "")
-    return f"{verb.lemma_} {particle}".strip() if verb.pos_ == "VERB" else None
+    """What a verb alone says is measured: nothing an analyst would write ("account", "say",
+    "wait" are not measures), so the measure stays unknown and the family keys on the rest."""
+    return None
 
 
 def _subtree_ids(token: "Token | None") -> set[int]:
@@ -1239,6 +1495,11 @@ def _collect(token: "Token", keep: list["Token"], *, exclude: set[int], root: "T
         return
     if token != root and token.dep_ == "advmod" and token.head == root:
         return  # "only two models"
+    if token != root and token.ent_type_ == "DATE":
+        return  # the period is a field of its own: "revenue in the second quarter" -> "revenue"
+    if token != root and token.dep_ == "conj" and any(
+            t.like_num or t.ent_type_ in ("PERCENT", "MONEY", "CARDINAL", "QUANTITY") for t in token.subtree):
+        return  # "growth of 2.1% this year and 2.4% next year": the other figure is not the measure
     if token.dep_ == "prep" and token.lower_ not in ("of", "for", "from", "in", "on", "among", "by", "to", "with"):
         return
     keep.append(token)
@@ -1273,9 +1534,35 @@ def _period(amount: Amount, sentence: "Span", anchor: "Token") -> str | None:
         owner = _governing_verb(ent.root)
         if chain and owner is not None and owner.i not in chain:
             continue
-        distance = min(abs(ent.start - amount.token_start), abs(ent.end - amount.token_end))
+        # the gap between the two spans; on a tie the date after the figure wins ("from 13.8%
+        # in 1990 to 28.3% in 2022": 28.3% is of 2022), as English puts "in <period>" after it
+        after = ent.start >= amount.token_end
+        gap = ent.start - amount.token_end if after else amount.token_start - ent.end
+        distance = 2 * max(gap, 0) + (0 if after else 1)
         if _is_point_date(ent):
-            distance += 50  # "On December 22" dates the report, not the figure
+            distance += 100  # "On December 22" dates the report, not the figure
+        if best is None or distance < best[0]:
+            best = (distance, text)
+    if best is None:
+        return _period_token(amount, sentence)
+    return best[1]
+
+
+_PERIOD_TOKEN = re.compile(r"^(?:[qh][1-4]|fy\d{2,4}|[qh][1-4]\d{2,4})$", re.IGNORECASE)
+
+
+def _period_token(amount: Amount, sentence: "Span") -> str | None:
+    """"Q3", "H1", "FY24": period codes the tagger rarely calls dates; the nearest one, with a
+    year right after it ("Q3 2025")."""
+    best: tuple[int, str] | None = None
+    for token in sentence:
+        if not _PERIOD_TOKEN.match(token.text) or (token.lower_[0] == "h" and token.lower_[1] not in "12"):
+            continue
+        text = token.text
+        nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
+        if nxt is not None and nxt.text.isdigit() and len(nxt.text) == 4:
+            text = f"{text} {nxt.text}"
+        distance = min(abs(token.i - amount.token_start), abs(token.i - amount.token_end))
         if best is None or distance < best[0]:
             best = (distance, text)
     return best[1] if best is not None else None

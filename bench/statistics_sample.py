@@ -1,0 +1,131 @@
+"""Precision of what extract calls a statistic, on a seeded random sample labelled by hand.
+
+    python -m bench.statistics_sample draw  [--n 200] [--seed 14] [--out FILE]
+    python -m bench.statistics_sample score [--labels tests/data/statistics_sample.jsonl]
+    python -m bench.statistics_sample dump  [--limit N]
+
+`draw` runs `find_statistics` over the coverage corpus (../shared/coverage/articles, the
+txt files: header lines, a blank line, paragraphs; lines in [brackets] are collector notes)
+and the gold text of the article-extraction benchmark pages, draws N statistics at random
+(seeded) and writes one JSON line each: the statistic's fields, where its sentence is (file,
+offset, a short hash of the sentence) and empty label fields, plus the sentence itself in a
+separate `_sentence` field that is for reading while labelling and is stripped before the
+labels are committed (no text of ../shared is stored in the project).
+
+`score` reads the labelled lines and prints precision for "is a statistic" (label
+`is_stat`) and "all fields right" (`is_stat` and every one of `value_ok`, `unit_ok`,
+`measure_ok`, `holder_ok`, `period_ok`). A field that is None in the record is right when
+the sentence does not state it either (the labeller's call).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+COVERAGE = SHARED / "coverage" / "articles"
+BENCHMARK = SHARED / "benchmarks" / "article-extraction-benchmark" / "ground-truth.json"
+LABELS = ROOT / "tests" / "data" / "statistics_sample.jsonl"
+LABEL_FIELDS = ("is_stat", "value_ok", "unit_ok", "measure_ok", "holder_ok", "period_ok")
+RECORD_FIELDS = ("text", "value", "unit", "scale", "measure", "holder", "period", "period_key", "forecast")
+
+
+def coverage_text(path: Path) -> str:
+    """The body of a coverage txt file: after the header block, without [collector notes]."""
+    raw = path.read_text(encoding="utf-8")
+    _, _, body = raw.partition("\n\n")
+    lines = [line for line in body.splitlines() if not (line.strip().startswith("[") and line.strip().endswith("]"))]
+    return "\n".join(lines).strip()
+
+
+def documents() -> Iterator[tuple[str, str]]:
+    """(name, text) of every page in the sample's population, in a fixed order."""
+    for path in sorted(COVERAGE.glob("*.txt")):
+        yield f"coverage/{path.name}", coverage_text(path)
+    gold = json.loads(BENCHMARK.read_text(encoding="utf-8"))
+    for key in sorted(gold):
+        body = gold[key].get("articleBody") or ""
+        if body.strip():
+            yield f"benchmark/{key[:12]}", body
+
+
+def extracted() -> Iterator[dict]:
+    from extract.entities import kb_pipeline
+    from extract.kb import load_kb
+    from extract.statistics import find_statistics
+
+    nlp = kb_pipeline(load_kb())
+    names, texts = zip(*documents())
+    for name, doc in zip(names, nlp.pipe(texts, batch_size=16)):
+        for stat in find_statistics(doc):
+            sentence = doc.text[stat.sentence_start:stat.sentence_end]
+            row = {"doc": name, "offset": stat.start,
+                   "sentence_sha1": hashlib.sha1(sentence.encode("utf-8")).hexdigest()[:10]}
+            row.update({f: getattr(stat, f, None) for f in RECORD_FIELDS})
+            row["_sentence"] = " ".join(sentence.split())
+            yield row
+
+
+def draw(n: int, seed: int, out: Path) -> None:
+    rows = list(extracted())
+    sample = random.Random(seed).sample(rows, min(n, len(rows)))
+    sample.sort(key=lambda r: (r["doc"], r["offset"]))
+    with out.open("w", encoding="utf-8") as handle:
+        for row in sample:
+            row.update({f: None for f in LABEL_FIELDS})
+            row["note"] = ""
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    print(f"{len(rows)} statistics on the pages; {len(sample)} drawn (seed {seed}) -> {out}")
+
+
+def score(path: Path) -> dict[str, float]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    unlabelled = [r for r in rows if r.get("is_stat") is None]
+    if unlabelled:
+        raise SystemExit(f"{path}: {len(unlabelled)} of {len(rows)} lines have no is_stat label")
+    stats = sum(1 for r in rows if r["is_stat"])
+    all_right = sum(1 for r in rows if r["is_stat"] and all(r.get(f) for f in LABEL_FIELDS))
+    result = {"n": len(rows), "is_statistic": stats / len(rows), "all_fields_right": all_right / len(rows)}
+    for field in LABEL_FIELDS[1:]:
+        among = [r for r in rows if r["is_stat"]]
+        result[field] = sum(1 for r in among if r.get(field)) / len(among) if among else 0.0
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_draw = sub.add_parser("draw")
+    p_draw.add_argument("--n", type=int, default=200)
+    p_draw.add_argument("--seed", type=int, default=14)
+    p_draw.add_argument("--out", type=Path, default=Path("/tmp/statistics_sample.jsonl"))
+    p_score = sub.add_parser("score")
+    p_score.add_argument("--labels", type=Path, default=LABELS)
+    p_dump = sub.add_parser("dump")
+    p_dump.add_argument("--limit", type=int, default=0)
+    args = parser.parse_args(argv)
+    if args.command == "draw":
+        draw(args.n, args.seed, args.out)
+    elif args.command == "score":
+        result = score(args.labels)
+        print(f"n={result['n']}  is a statistic: {result['is_statistic']:.3f} (target >= 0.9)  "
+              f"all fields right: {result['all_fields_right']:.3f} (target >= 0.85)")
+        print("  among statistics: " + "  ".join(f"{f} {result[f]:.3f}" for f in LABEL_FIELDS[1:]))
+    else:
+        for count, row in enumerate(extracted()):
+            if args.limit and count >= args.limit:
+                break
+            print(json.dumps({k: v for k, v in row.items() if k not in ("offset", "sentence_sha1")},
+                             ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
