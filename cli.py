@@ -296,8 +296,17 @@ def status(ctx: click.Context, as_json: bool) -> None:
 
 
 def kb_option(func: Any) -> Any:
-    return click.option("--kb", "kb_paths", multiple=True, type=click.Path(exists=True, dir_okay=False,
-                        path_type=Path), help="Extra knowledge-base YAML file (repeatable).")(func)
+    # --no-builtin-kb rides in kb_paths as extract.kb.NO_BUILTIN, so every stage's load_kb sees it.
+    def with_builtin(ctx: click.Context, _param: Any, paths: tuple[Path, ...]) -> tuple[Any, ...]:
+        from extract.kb import NO_BUILTIN
+
+        return (*paths, NO_BUILTIN) if ctx.meta.get("newstrace_no_builtin_kb") else paths
+
+    func = click.option("--kb", "kb_paths", multiple=True, type=click.Path(exists=True, dir_okay=False,
+                        path_type=Path), callback=with_builtin, help="Extra knowledge-base YAML file (repeatable).")(func)
+    return click.option("--no-builtin-kb", is_flag=True, is_eager=True, expose_value=False,
+                        callback=lambda ctx, _p, on: ctx.meta.__setitem__("newstrace_no_builtin_kb", on),
+                        help="Leave out the shipped knowledge base: only --kb files and sources found in the corpus.")(func)
 
 
 def scheduler_option(func: Any) -> Any:

@@ -324,6 +324,12 @@ class KnowledgeBase:
 # --- loading --------------------------------------------------------------------
 
 
+# A reserved item in a list of KB paths: "leave the shipped entries out". It
+# lets `--no-builtin-kb` travel inside the `kb_paths` every stage already
+# passes to `load_kb`, instead of a second option threaded through each one.
+NO_BUILTIN = "builtin:none"
+
+
 def load_kb(extra_paths: Sequence[Path | str] = (), *, builtin: bool = True) -> KnowledgeBase:
     """Load the shipped knowledge base, with user files merged over it in order.
 
@@ -332,6 +338,7 @@ def load_kb(extra_paths: Sequence[Path | str] = (), *, builtin: bool = True) -> 
             known id extend or override it; new ids are added.
         builtin: False leaves out every shipped entry (`--no-builtin-kb`), so
             only the user files, and what the corpus itself yields, name sources.
+            `NO_BUILTIN` among `extra_paths` means the same.
 
     Returns:
         The merged knowledge base. The default (no extra files) is cached.
@@ -339,6 +346,9 @@ def load_kb(extra_paths: Sequence[Path | str] = (), *, builtin: bool = True) -> 
     Raises:
         KBError: a file is missing, is not valid YAML, or breaks the format.
     """
+    if any(str(p) == NO_BUILTIN for p in extra_paths):
+        builtin = False
+        extra_paths = [p for p in extra_paths if str(p) != NO_BUILTIN]
     if builtin and not extra_paths:
         return _default_kb()
     shipped = builtin_kb_paths() if builtin else ()
