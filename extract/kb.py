@@ -375,6 +375,13 @@ def _build(paths: Sequence[Path], *, builtin: bool = True) -> KnowledgeBase:
                 merged[entry["id"]] = entry
             # Errors about an entry name the last file that touched it.
             origin[entry["id"]] = path
+    if not builtin:
+        # Without the shipped entries a user file may point at ids it did not
+        # define (a person's employer "mit"); the link is dropped, the entry kept.
+        for data in merged.values():
+            if data["parent"] is not None and data["parent"] not in merged:
+                data["parent"] = None
+            data["publishers"] = [p for p in data["publishers"] if p in merged]
     entries = tuple(_make_entry(origin[i], data) for i, data in merged.items())
     _check_references(entries, origin)
     _check_alias_clashes(entries, origin)

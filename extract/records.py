@@ -19,6 +19,8 @@ T = TypeVar("T")
 UNITS = ("percent", "count", "rank", "money", "ratio", "multiplier", "quantity")
 # Kinds a source may have (attribution.kind in the output contract).
 SOURCE_KINDS = ("study", "dataset", "leaderboard", "outlet", "organization", "person", "link")
+# Kinds of work an attribution may name (Attribution.work), from the head noun of its phrase.
+WORK_KINDS = ("study", "report", "survey", "index", "ranking", "dataset", "press_release", "forecast", "article")
 CLAIM_TYPES = ("statistic", "ranking", "comparison", "event", "prediction", "opinion")
 
 
@@ -47,6 +49,12 @@ class Attribution:
     kb_id: str | None = None
     inferred: bool = False
     via: str | None = None  # article id the attribution was inherited from
+    # Added for sources found in the corpus (issue 13); defaults keep old stored JSON loading.
+    raw: str | None = None  # the phrase exactly as written ("the Fund's economists")
+    speaker: str | None = None  # the person or group, when the source is their organisation
+    work: str | None = None  # one of WORK_KINDS, when the phrase names a work ("the latest outlook")
+    publisher: str | None = None  # the organisation the work or speaker resolves to (normalised name)
+    resolved: bool = True  # False: the phrase names nothing resolvable; never shown as a source
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,10 @@ def test_no_builtin_kb_has_only_the_user_files(tmp_path):
     assert [e.id for e in alone] == ["acme-lab"]
     assert alone.resolve("International Monetary Fund") is None
     assert load_kb([user]).resolve("International Monetary Fund").id == "imf"
+    # A user file that points at shipped ids still loads without them; the links are dropped.
+    demo = load_kb([Path(__file__).resolve().parents[1] / "data" / "demo" / "kb.yaml"], builtin=False)
+    assert demo.get("feedzop") is not None and demo.get("mit") is None
+    assert demo.get("yann-lecun").parent is None
     empty = load_kb(builtin=False)
     assert len(empty) == 0
     # The fingerprint tells the three apart, so stored annotations are redone.
