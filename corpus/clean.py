@@ -28,6 +28,7 @@ from datetime import date
 from typing import Any, Callable, Iterator, Sequence
 from urllib.parse import urljoin, urlsplit
 
+from .dates import FoundDate, body_date, htmldate_date, structured_date
 from .errors import NewstraceError
 from .language import detect_language
 from .records import Extracted, Link
@@ -524,6 +525,10 @@ class _PageMeta:
     author: str | None = None
     published: str | None = None
     sitename: str | None = None
+    # Where `published` came from (corpus/dates.py); `urls` are read for a path date when the page states none.
+    date_source: str | None = None
+    date_estimated: bool = False
+    urls: tuple[str, ...] = ()
 
 
 def extract_html(html: str, url: str | None = None, *, options: CleanOptions = CleanOptions()) -> ExtractedPage:
@@ -560,11 +565,14 @@ def extract_html(html: str, url: str | None = None, *, options: CleanOptions = C
         cleaned = _longer_balanced_body(tree, cleaned, url, meta.title, options, common)
     if _mostly_link_lines(cleaned.text, anchor_texts):
         flags.add("link_list")
+    dated = _dated(meta, cleaned.text)
     return ExtractedPage(
         text=cleaned.text,
         title=meta.title,
         author=meta.author,
-        published=meta.published,
+        published=dated.date,
+        date_source=dated.source,
+        date_estimated=dated.estimated,
         outlet=meta.sitename or _hostname(url),
         language=detect_language(cleaned.text) if options.detect_language else None,
         links=cleaned.links,
@@ -602,7 +610,6 @@ def _page_metadata(tree: Any, url: str | None, options: CleanOptions) -> _PageMe
     a trafilatura release renames them.
     """
     try:
-        from htmldate import find_date
         from trafilatura.metadata import (META_URL, examine_meta, extract_author, extract_meta_json,
                                           extract_sitename, extract_title, extract_url)
     except ImportError:
@@ -618,7 +625,7 @@ def _page_metadata(tree: Any, url: str | None, options: CleanOptions) -> _PageMe
     title = found.title or extract_title(tree)
     author = found.author or extract_author(tree)
     page_url = found.url or extract_url(tree, url)
-    published = find_date(tree, **{**_date_params(url, options), "url": page_url})
+    dated = _structured_date(tree, (page_url, url))
     sitename = found.sitename or extract_sitename(tree)
     if sitename:
         sitename = sitename.lstrip("@")
@@ -627,14 +634,37 @@ def _page_metadata(tree: Any, url: str | None, options: CleanOptions) -> _PageMe
     elif page_url:
         match = META_URL.match(page_url)
         sitename = match[1] if match else None
-    return _PageMeta(*(_meta_value(v) for v in (title, author, published, sitename)))
+    return _PageMeta(*(_meta_value(v) for v in (title, author, dated.date, sitename)),
+                     date_source=dated.source, date_estimated=dated.estimated,
+                     urls=tuple(u for u in (page_url, url) if u))
 
 
 def _whole_metadata_step(tree: Any, url: str | None, options: CleanOptions) -> _PageMeta:
     from trafilatura.metadata import extract_metadata
 
     found = extract_metadata(tree, url, _date_params(url, options))
-    return _PageMeta(*(_clean_meta(v) for v in (found.title, found.author, found.date, found.sitename)))
+    # trafilatura's own date is htmldate's (with the URL and without the text
+    # search, see _date_params); ours is used instead so it carries its source.
+    dated = _structured_date(tree, (found.url, url))
+    return _PageMeta(*(_clean_meta(v) for v in (found.title, found.author, dated.date, found.sitename)),
+                     date_source=dated.source, date_estimated=dated.estimated,
+                     urls=tuple(u for u in (found.url, url) if u))
+
+
+def _structured_date(tree: Any, urls: tuple[str | None, ...]) -> FoundDate:
+    """What the page's metadata says of its first publication (corpus/dates.py; never the body text).
+
+    A URL path date htmldate returns comes back as an estimate; `_dated` may still prefer a dateline.
+    """
+    found = structured_date(tree)
+    return found if found.date else htmldate_date(tree, urls)
+
+
+def _dated(meta: _PageMeta, body: str) -> FoundDate:
+    """The metadata date, else a dateline, URL or text date from the cleaned body (estimates marked so)."""
+    if meta.published and not meta.date_estimated:
+        return FoundDate(meta.published, meta.date_source or "metadata")
+    return body_date(body, meta.urls)
 
 
 def _meta_value(value: str | None) -> str | None:
@@ -833,9 +863,12 @@ def _limited(items: Iterator[Any], limit: int) -> Iterator[Any]:
 def _date_params(url: str | None, options: CleanOptions) -> dict[str, Any]:
     # original_date: the first publication is what provenance needs, not the
     # last "updated" stamp.
+    # extensive_search stays off whatever the options say: it reads dates out
+    # of the body, and a year the text mentions ("in 1999") became the page's
+    # 1999-01-01 (RELIABILITY.md I19). Body dates are corpus/dates.py's estimates.
     params: dict[str, Any] = {
         "original_date": True,
-        "extensive_search": options.extensive_date_search,
+        "extensive_search": False,
         "outputformat": "%Y-%m-%d",
         "max_date": date.today().isoformat(),
     }
@@ -1036,9 +1069,14 @@ def parse_text_file(text: str) -> ExtractedPage:
     lines, origins = _split_origin_lines(text.split("\n"))
     skipped, title, rest = _take_title(lines)
     cleaned = clean_body("\n".join(rest), title=title)
+    # A text file has no metadata: its date is a dateline or stamp, or an estimate from the text.
+    dated = body_date(cleaned.text)
     return ExtractedPage(
         text=cleaned.text,
         title=title,
+        published=dated.date,
+        date_source=dated.source,
+        date_estimated=dated.estimated,
         language=detect_language(cleaned.text),
         links=tuple(origins),
         auto_generated=auto,

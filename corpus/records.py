@@ -82,6 +82,10 @@ class Extracted:
     auto_generated: bool = False
     encoding: str | None = None
     encoding_source: str | None = None
+    # Where `published` came from: metadata | json-ld | dateline | url | text | None (corpus/dates.py),
+    # and whether it is only an estimate (never used to order articles).
+    date_source: str | None = None
+    date_estimated: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,10 +117,17 @@ class Article:
     extractor_version: str | None = None
     attempts: int = 0
     next_attempt_at: str | None = None
+    date_source: str | None = None  # see Extracted
+    date_estimated: bool = False
 
     @property
     def is_article(self) -> bool:
         return self.status is Status.OK
+
+    @property
+    def ordering_date(self) -> str | None:
+        """The publication date to order articles by: None when it is only an estimate."""
+        return None if self.date_estimated else self.published
 
 
 @dataclass(frozen=True)

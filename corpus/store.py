@@ -34,7 +34,7 @@ from sqlalchemy.engine import Connection, Engine
 from .errors import StoreError, redact
 from .records import Article, Link, RawResponse, Status
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DEFAULT_DB = "newstrace.db"
 BUSY_TIMEOUT_MS = 30_000
 
@@ -73,6 +73,9 @@ articles = sa.Table(
     sa.Column("attempts", sa.Integer, nullable=False, default=0),
     sa.Column("next_attempt_at", sa.String(32)),
     sa.Column("updated_at", sa.String(32), nullable=False),
+    # v3: where `published` came from (corpus/dates.py) and whether it is only an estimate.
+    sa.Column("date_source", sa.String(16)),
+    sa.Column("date_estimated", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
 )
 
 raw_responses = sa.Table(
@@ -147,6 +150,36 @@ results = sa.Table(
 _V1_TABLES = (meta_table, articles, raw_responses, links, aliases, ingest_log, annotations)
 _V2_TABLES = (embeddings, results)
 
+
+@dataclass(frozen=True)
+class _AddColumn:
+    """A migration step that adds one column of `table` to a database made before it existed.
+
+    A database created at a later version already has the column (its table
+    is created from the current definition), so the step checks first.
+    """
+
+    table: sa.Table
+    column: str
+
+    def create(self, conn: Connection, checkfirst: bool = True) -> None:
+        present = {c["name"] for c in sa.inspect(conn).get_columns(self.table.name)}
+        if checkfirst and self.column in present:
+            return
+        column = self.table.c[self.column]
+        ddl = column.type.compile(dialect=conn.dialect)
+        default = None
+        if column.server_default is not None:
+            arg = column.server_default.arg
+            default = str(arg.compile(dialect=conn.dialect)) if hasattr(arg, "compile") else f"'{arg}'"
+        nullable = "" if column.nullable or default is None else " NOT NULL"
+        clause = f" DEFAULT {default}" if default is not None else ""
+        conn.exec_driver_sql(f'ALTER TABLE {self.table.name} ADD COLUMN "{self.column}" {ddl}{clause}{nullable}')
+
+
+# A step is a tuple of tables to create and columns to add (each has `create(conn, checkfirst=True)`).
+_V3_STEPS = (_AddColumn(articles, "date_source"), _AddColumn(articles, "date_estimated"))
+
 # save_article's statements. Ingest stores one page per transaction, and
 # through SQLAlchemy's statement machinery (cache lookup, parameter
 # processing, result set-up) seven statements cost twice what SQLite spends
@@ -186,7 +219,8 @@ def _driver_sql(dialect: str, name: str) -> str:
     return _NAMED_PLACEHOLDER.sub(r"%(\1)s", sql) if dialect == "postgresql" else sql
 
 
-_ARTICLE_STATE = sa.select(articles.c.status, articles.c.reason, articles.c.is_primary).where(
+_ARTICLE_STATE = sa.select(articles.c.status, articles.c.reason, articles.c.is_primary,
+                           articles.c.extractor_version).where(
     articles.c.id == sa.bindparam("article_id"))
 
 
@@ -218,6 +252,7 @@ class ArticleState:
     status: Status
     reason: str | None
     is_primary: bool
+    extractor_version: str | None = None  # ingest re-extracts what an older extractor stored
 
 
 class Store:
@@ -284,7 +319,7 @@ class Store:
 
     def migrate(self) -> int:
         """Bring the schema to SCHEMA_VERSION in one transaction (DDL is transactional on both backends)."""
-        steps = {1: _V1_TABLES, 2: _V2_TABLES}
+        steps = {1: _V1_TABLES, 2: _V2_TABLES, 3: _V3_STEPS}
         with self.write() as conn:
             if not self.is_sqlite:
                 # Concurrent first runs on PostgreSQL must not both create the tables.
@@ -434,7 +469,7 @@ class Store:
         """
         with self.read() as conn:
             row = conn.execute(_ARTICLE_STATE, {"article_id": article_id}).first()
-        return None if row is None else ArticleState(Status(row[0]), row[1], bool(row[2]))
+        return None if row is None else ArticleState(Status(row[0]), row[1], bool(row[2]), row[3])
 
     def _links(self, conn: Connection, article_id: str) -> tuple[Link, ...]:
         rows = conn.execute(sa.select(links).where(links.c.article_id == article_id).order_by(links.c.seq))
@@ -462,6 +497,17 @@ class Store:
             if len(rows) < batch_size:
                 return
             last = rows[-1]["id"]
+
+    def raw_response(self, article_id: str) -> RawResponse | None:
+        """The stored response of a fetched page, so a newer extractor can redo it without fetching again."""
+        with self.read() as conn:
+            row = conn.execute(sa.select(raw_responses).where(raw_responses.c.article_id == article_id)).mappings().first()
+        if row is None or row["requested_url"] is None:
+            return None
+        return RawResponse(requested_url=row["requested_url"], final_url=row["final_url"] or row["requested_url"],
+                           status=row["http_status"] or 200,
+                           headers=tuple(tuple(h) for h in json.loads(row["headers"] or "[]")),
+                           body=row["body"], peer_address=row["peer_address"], fetched_at=row["fetched_at"] or "")
 
     def raw_body(self, article_id: str) -> bytes | None:
         with self.read() as conn:
@@ -630,6 +676,7 @@ def _article_row(a: Article) -> dict[str, Any]:
         "encoding": a.encoding, "encoding_source": a.encoding_source,
         "redirect_chain": json.dumps(list(a.redirect_chain)), "extractor_version": a.extractor_version,
         "attempts": a.attempts, "next_attempt_at": a.next_attempt_at, "updated_at": now(),
+        "date_source": a.date_source, "date_estimated": a.date_estimated,
     }
 
 
@@ -645,6 +692,7 @@ def _article(row: Any, article_links: tuple[Link, ...]) -> Article:
         redirect_chain=tuple(json.loads(row["redirect_chain"] or "[]")),
         extractor_version=row["extractor_version"], attempts=row["attempts"] or 0,
         next_attempt_at=row["next_attempt_at"],
+        date_source=row.get("date_source"), date_estimated=bool(row.get("date_estimated") or False),
     )
 
 

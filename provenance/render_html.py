@@ -883,7 +883,7 @@ def _cluster_card(cluster: Mapping[str, Any], index: _Index) -> str:
         for a in cluster.get("articles") or [])
     links = [l for l in cluster.get("links") or [] if isinstance(l, Mapping)]
     rows = "".join(_link_row(l, index) for l in links)
-    table = ('<table class="links"><thead><tr><th>newer</th><th></th><th>older</th><th>kind</th><th>Jaccard</th>'
+    table = ('<table class="links"><thead><tr><th>older</th><th></th><th>newer</th><th>kind</th><th>Jaccard</th>'
              '<th>containment</th><th>cosine</th><th>shared figures</th><th>shared entities</th></tr></thead>'
              f"<tbody>{rows}</tbody></table>") if links else '<p class="small">No pairwise evidence recorded.</p>'
     return (f'<div class="card cluster" id="{_e(_cluster_anchor(cluster.get("id")))}">'

@@ -238,7 +238,8 @@ def _clusters(report: Mapping[str, Any], names: _Names) -> Iterator[list[str]]:
                  ", ".join(_md(figure_key_label(f)) for f in l.get("shared_figures") or []),
                  ", ".join(_md(e) for e in l.get("shared_entities") or [])] for l in entries(cluster, "links")]
         if rows:
-            lines += _table(["newer", "older", "kind", "Jaccard", "containment", "cosine", "shared figures",
+            # A link's source came first (provenance/cluster.py `_precedence`): the older column.
+            lines += _table(["older", "newer", "kind", "Jaccard", "containment", "cosine", "shared figures",
                              "shared entities"], rows, "lllrrrll")
         yield lines
 

@@ -161,7 +161,8 @@ def _clusters_table(report: Mapping[str, Any], titles: Mapping[str, Mapping[str,
         return None
     table = Table(title=Text("Coverage clusters", style="bold"), title_justify="left", box=box.SIMPLE_HEAVY,
                   expand=True)
-    for name in ("cluster", "newer", "older", "kind", "Jaccard", "contain.", "cosine", "shared figures"):
+    # A link's source came first (provenance/cluster.py `_precedence`): older, then newer.
+    for name in ("cluster", "older", "newer", "kind", "Jaccard", "contain.", "cosine", "shared figures"):
         table.add_column(name, justify="right" if name in ("Jaccard", "contain.", "cosine") else "left")
     for cluster in clusters:
         links = entries(cluster, "links") or [{}]

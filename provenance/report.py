@@ -83,7 +83,7 @@ def cluster_docs(corpus: Corpus) -> tuple[list[ClusterDoc], list[ClusterDoc]]:
         article, ann = corpus.articles[article_id], corpus.annotations.get(article_id)
         (primary if article.is_primary else docs).append(ClusterDoc(
             article_id=article_id, text=article.text, embedding=corpus.article_vectors.get(article_id),
-            published=article.published,
+            published=article.ordering_date,  # an estimated date never orders a link
             figures=frozenset(figure_key(s) for s in ann.statistics) if ann else frozenset(),
             entities=frozenset(e.kb_id for e in ann.entities if e.kb_id) if ann else frozenset()))
     return docs, primary
@@ -486,13 +486,19 @@ def _kb_url(kb: Any, kb_id: str | None) -> str | None:
 
 
 def _oriented_links(clusters: ClusterResult, articles: Mapping[str, Article]) -> list[tuple[str, str, str]]:
-    """Cluster links as (newer, older, copy_of|rewrite_of); undated articles count as newest."""
+    """Cluster links as (newer, older, copy_of|rewrite_of); undated articles count as newest.
+
+    Only a stated publication date orders: an estimate (a URL or text date) counts as undated,
+    and so does an article whose date is missing; between two such the clusterer's own
+    orientation (`link.source` first: the longer text, then the id) is kept.
+    """
     out = [(a.id, a.duplicate_of, "copy_of") for a in articles.values()
            if a.status is Status.DUPLICATE and a.duplicate_of in articles]
     for cluster in clusters.clusters:
         for link in cluster.links:
             a, b = articles[link.source], articles[link.target]
-            older, newer = sorted((a, b), key=lambda x: (x.published or "9999", x.id))
+            # sorted() is stable: equal keys keep (source, target), the clusterer's precedence.
+            older, newer = sorted((a, b), key=lambda x: (x.ordering_date is None, x.ordering_date or ""))
             out.append((newer.id, older.id, "copy_of" if link.kind == "copy" else "rewrite_of"))
     return out
 
@@ -514,8 +520,11 @@ def _exact_copies(articles: Mapping[str, Article], cluster_of: Mapping[str, str]
 
 
 def _earliest(members: Sequence[str], articles: Mapping[str, Article]) -> dict[str, Any] | None:
-    """The first appearance among these articles: publication date, else fetch time marked estimated."""
-    dated = [(articles[m].published, m, False) for m in members if articles[m].published]
+    """The first appearance among these articles: stated publication date, else fetch time marked estimated.
+
+    Estimated dates (from a URL path or the text) never decide what came first.
+    """
+    dated = [(articles[m].ordering_date, m, False) for m in members if articles[m].ordering_date]
     if not dated:  # no publication date anywhere: fall back to when we fetched, and say so
         dated = [(articles[m].fetched_at, m, True) for m in members if articles[m].fetched_at]
     if not dated:

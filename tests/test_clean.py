@@ -583,3 +583,40 @@ def test_breadcrumb_title_line_is_dropped_for_the_headline():
     page = parse_text_file(text)
     assert page.title == "Ferry operator adds a late boat on summer weekends for island residents"
     assert not page.text.startswith("Portside")
+
+
+# -- dates (corpus/dates.py through extract_html and parse_text_file) ------------------------------
+
+_UNDATED_PAGE = ("<html><head><title>Reservoir levels</title></head><body><article><h1>Reservoir levels</h1>"
+                 "<p>The reservoirs that supply the valley were built in 1999 and have never been this low, the "
+                 "water board said, after the driest spring on record left them at a third of capacity.</p>"
+                 "<p>Engineers said the dams, completed in 1999, would be inspected before the autumn rains, "
+                 "and that hosepipe bans were likely across the region for the rest of the summer.</p>"
+                 "<p>Farmers have been asked to report their abstraction weekly.</p></article></body></html>")
+
+
+def test_I19_undated_page_mentioning_a_year_gets_no_publication_date() -> None:
+    page = extract_html(_UNDATED_PAGE, "https://water.example.org/news/reservoir-levels")
+    assert page.published is None or page.date_estimated
+    assert page.published != "1999-01-01"
+
+
+def test_page_metadata_date_carries_its_source() -> None:
+    html = _UNDATED_PAGE.replace("</title>", '</title><meta property="article:published_time" '
+                                 'content="2025-05-06T09:00:00Z">')
+    page = extract_html(html, "https://water.example.org/news/reservoir-levels")
+    assert (page.published, page.date_source, page.date_estimated) == ("2025-05-06", "metadata", False)
+
+
+def test_url_path_date_is_kept_as_an_estimate() -> None:
+    page = extract_html(_UNDATED_PAGE, "https://water.example.org/2025/05/06/reservoir-levels/")
+    assert (page.published, page.date_source, page.date_estimated) == ("2025-05-06", "url", True)
+
+
+def test_text_file_dateline_is_its_date_and_body_dates_are_estimates() -> None:
+    dated = parse_text_file("Clinics cut waiting times\n\nLEEDS, 4 March 2025 - Waiting times at walk-in clinics "
+                            "fell by a fifth over the winter, the health trust said.\nMore staff were hired.")
+    assert (dated.published, dated.date_source, dated.date_estimated) == ("2025-03-04", "dateline", False)
+    estimated = parse_text_file("Clinics cut waiting times\n\nWaiting times fell after the trust's review of "
+                                "2 December 2024, the trust said.\nMore staff were hired in 2023.")
+    assert (estimated.published, estimated.date_source, estimated.date_estimated) == ("2024-12-02", "text", True)

@@ -1,0 +1,135 @@
+"""Publication dates with their provenance (corpus/dates.py): each rule on pages and sentences written here."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from corpus.dates import (body_date, dateline_date, iso_date, page_date, parse_date_text, structured_date,
+                          text_date, url_date)
+
+TODAY = date(2026, 6, 30)
+
+
+def _tree(html: str):
+    from lxml import html as lxml_html
+
+    return lxml_html.fromstring(html)
+
+
+def _page(head: str = "", body: str = "<p>Text.</p>") -> str:
+    return f"<html><head><title>t</title>{head}</head><body><article>{body}</article></body></html>"
+
+
+def test_meta_published_time_is_metadata_not_estimated() -> None:
+    tree = _tree(_page('<meta property="article:published_time" content="2025-02-11T07:30:00Z">'
+                       '<meta property="article:modified_time" content="2025-03-01T07:30:00Z">'))
+    found = structured_date(tree, today=TODAY)
+    assert (found.date, found.source, found.estimated) == ("2025-02-11", "metadata", False)
+
+
+def test_jsonld_date_published() -> None:
+    head = ('<script type="application/ld+json">{"@context": "https://schema.org", "@graph": ['
+            '{"@type": "WebSite", "name": "x"}, {"@type": "NewsArticle", "datePublished": "2023-09-04T10:00:00+02:00",'
+            ' "dateModified": "2023-09-05T10:00:00+02:00"}]}</script>')
+    found = structured_date(_tree(_page(head)), today=TODAY)
+    assert (found.date, found.source) == ("2023-09-04", "json-ld")
+
+
+def test_time_element_marked_published() -> None:
+    body = '<p>Clinic waiting lists fell.</p><time itemprop="datePublished" datetime="2024-11-20">20 Nov</time>'
+    found = structured_date(_tree(_page(body=body)), today=TODAY)
+    assert (found.date, found.source) == ("2024-11-20", "metadata")
+
+
+def test_I19_year_in_body_is_not_the_publication_date() -> None:
+    """An undated page that mentions a year gets no date, and never that year's 1 January."""
+    body = ("<p>Wind farms built in 1999 are reaching the end of their design life, the operators' association "
+            "said, and most of them will be repowered rather than removed.</p>"
+            "<p>Turbines installed in 2020 are three times as tall.</p>")
+    page = _page(body=body)
+    found = page_date(_tree(page), ["https://energy.example.org/news/repowering-old-wind-farms"],
+                      "Wind farms built in 1999 are reaching the end of their design life.\n"
+                      "Turbines installed in 2020 are three times as tall.", today=TODAY)
+    assert found.date is None and found.source is None
+    assert not (found.date or "").endswith("-01-01")
+
+
+def test_I19_quoted_document_date_is_only_an_estimate() -> None:
+    body = "The regulator's notice of 12 March 2024 set a new ceiling on overdraft fees.\nBanks have a year to comply."
+    found = body_date(body, today=TODAY)
+    assert found.date == "2024-03-12" and found.source == "text" and found.estimated
+    assert found.ordering_date is None
+
+
+def test_dateline_with_agency_and_no_year_is_an_estimate_with_the_texts_year() -> None:
+    body = "WASHINGTON, Aug. 1 (Reuters) - Hiring slowed sharply in July, the Labor Department said on Friday.\n" \
+           "Payrolls rose by 60,000 in July 2025."
+    found = dateline_date(body, today=TODAY)
+    assert (found.date, found.source, found.estimated) == ("2025-08-01", "dateline", True)
+
+
+def test_dateline_with_year_is_the_date() -> None:
+    body = "Geneva, 10 January 2025 - The agency said measles cases tripled across the region last year."
+    found = dateline_date(body, today=TODAY)
+    assert (found.date, found.source, found.estimated) == ("2025-01-10", "dateline", False)
+
+
+def test_published_stamp_line_is_a_dateline() -> None:
+    body = "Published: 3 May 2024\nThe survey of 2,000 households found that energy bills doubled."
+    assert dateline_date(body, today=TODAY).date == "2024-05-03"
+
+
+def test_sentence_with_comma_and_date_in_the_middle_is_not_a_dateline() -> None:
+    # The shape of a dateline (words, a comma, a date, a dash), but "March 2024" has no day: no date.
+    body = "Prices rose, March 2024 figures show - a sign the cooling is over.\nAnalysts disagree."
+    assert dateline_date(body, today=TODAY).date is None
+
+
+def test_url_path_date_is_an_estimate() -> None:
+    found = url_date("https://news.example.com/health/2024/03/01/clinic-waits-fall/", today=TODAY)
+    assert (found.date, found.source, found.estimated) == ("2024-03-01", "url", True)
+    assert url_date("https://example.com/a/20240423/ev-sales.htm", today=TODAY).date == "2024-04-23"
+    assert url_date("https://example.com/2025/01/payrolls-beat/", today=TODAY).date == "2025-01-01"
+    assert url_date("https://example.com/story/200230.html", today=TODAY).date is None
+
+
+def test_metadata_wins_over_url_and_text() -> None:
+    page = _page('<meta name="dc.date" content="2022-06-15">')
+    found = page_date(_tree(page), ["https://example.com/2021/11/03/x"], "Published on 1 July 2020.", today=TODAY)
+    assert (found.date, found.source, found.estimated) == ("2022-06-15", "metadata", False)
+
+
+def test_future_dates_are_not_publication_dates() -> None:
+    assert iso_date("2031-01-01", TODAY) is None
+    found = text_date("The treaty takes effect on 1 January 2030.", today=TODAY)
+    assert found.date is None
+
+
+@pytest.mark.parametrize("a, b", [("Nov. 3", "November 3"), ("3 novembre", "November 3"),
+                                  ("15 de junio", "June 15"), ("3 Nov 2024", "November 3, 2024")])
+def test_parse_date_text_reads_spellings_alike(a: str, b: str) -> None:
+    assert parse_date_text(a, today=TODAY) == parse_date_text(b, today=TODAY) is not None
+
+
+def test_parse_date_text_says_whether_the_year_was_given() -> None:
+    assert parse_date_text("June 14", today=TODAY) == ("2026-06-14", False)
+    assert parse_date_text("June 14, 2022", today=TODAY) == ("2022-06-14", True)
+
+
+def test_text_date_needs_day_month_and_year() -> None:
+    # A decade, a bare year and a percentage next to a year are no dates.
+    body = "Since the 1990s the share has grown; by the end of 2024, a 20% rise was recorded."
+    assert text_date(body, today=TODAY).date is None
+    assert text_date("The vote of 4 July 2023 and the ruling of July 9, 2024.", today=TODAY).date == "2024-07-09"
+    assert text_date("Der Bericht vom 12. März 2024 zeigt einen Anstieg.", today=TODAY).date == "2024-03-12"
+
+
+def test_htmldate_canonical_url_date_is_an_estimate() -> None:
+    from corpus.dates import htmldate_date
+
+    page = _page('<link rel="canonical" href="https://news.example.com/2024/05/17/heat-pump-sales-fall/">')
+    found = htmldate_date(_tree(page), today=TODAY)
+    assert found.date in (None, "2024-05-17") and (found.date is None or found.estimated)
+    assert page_date(_tree(page), [], "Heat pump sales fell.", today=TODAY).estimated
