@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import os
 import re
+import stat
 import sys
 import uuid
 from collections import deque
@@ -44,6 +46,10 @@ _WORKER_CLEAN_OPTIONS = CleanOptions(detect_language=False)
 # (with the byte budget) that memory stays bounded whatever the pages are.
 IN_FLIGHT_PER_WORKER = 8
 IN_FLIGHT_BYTES = 64 * 1024 * 1024
+# An input-list line longer than this is no URL (4096 at most) and no path: a failure row, not a read
+# without end. Past MAX_SKIPPED_LINE characters with no line break the list is not a list at all.
+MAX_INPUT_LINE = 8192
+MAX_SKIPPED_LINE = 16 * 2**20
 
 
 @dataclass(frozen=True)
@@ -108,14 +114,53 @@ def expand_sources(sources: Sequence[str], input_files: Sequence[str | IO[str]] 
                 handle = sys.stdin
             else:
                 try:
+                    mode = os.stat(item).st_mode
+                    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISDIR(mode):
+                        # /dev/zero never ends and never has a line; a folder is not a list. One row, and
+                        # the other sources go on.
+                        yield Source(item, "invalid", error="not_a_regular_file: an input list must be a text "
+                                     "file (or a pipe) with one URL or path per line")
+                        continue
                     handle = open(item, encoding="utf-8-sig", errors="replace")
                 except OSError as exc:
                     raise UsageError(f"cannot read input list {item}: {exc.strerror}; check the -i path") from exc
         else:
             handle = item
         with handle if handle is not sys.stdin else _nullcontext(handle):
-            for number, text in enumerate(handle, start=1):
+            for number, text, problem in _bounded_lines(handle):
+                if problem is not None:
+                    yield Source(_list_name(item), "invalid", line=number, error=problem)
+                    continue
                 yield from emit(text, number)
+
+
+def _list_name(item: str | IO[str]) -> str:
+    return item if isinstance(item, str) else getattr(item, "name", "input list")
+
+
+def _bounded_lines(handle: IO[str]) -> Iterator[tuple[int, str, str | None]]:
+    """(number, line, problem) from an input list, each line read with a cap: an over-long line (an
+    HTML file given to -i, a stream with no newline) comes with a problem, is skipped to its end, and
+    the list goes on (I12, I16). A line still going past MAX_SKIPPED_LINE characters ends the list:
+    nothing would ever follow it."""
+    number = 0
+    while True:
+        text = handle.readline(MAX_INPUT_LINE + 1)
+        if not text:
+            return
+        number += 1
+        if len(text) <= MAX_INPUT_LINE or text.endswith("\n"):
+            yield number, text, None
+            continue
+        skipped = len(text)
+        while text and not text.endswith("\n") and skipped <= MAX_SKIPPED_LINE:
+            text = handle.readline(1 << 16)
+            skipped += len(text)
+        if skipped > MAX_SKIPPED_LINE:
+            yield number, "", (f"invalid_input: no line break in the first {MAX_SKIPPED_LINE} characters; "
+                               "stopped reading this list (is it a text file with one URL or path per line?)")
+            return
+        yield number, "", f"invalid_input: line longer than {MAX_INPUT_LINE} characters"
 
 
 class _nullcontext:
@@ -139,11 +184,32 @@ def _classify(ref: str, line: int | None) -> Iterator[Source]:
             return
         yield Source(ref, "url", line=line)
         return
+    try:
+        yield from _classify_path(ref, line)
+    except (OSError, ValueError) as exc:
+        # ENAMETOOLONG (a line of HTML given to -i), a NUL in the name, a folder we may not list: one row,
+        # and the batch goes on (I12).
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        shown = ref if len(ref) <= 200 else ref[:200] + "..."
+        yield Source(shown, "invalid", line=line, error=f"invalid_input: {reason}")
+
+
+def _classify_path(ref: str, line: int | None) -> Iterator[Source]:
     path = Path(ref).expanduser()
     if path.is_dir():
-        for child in sorted(p for p in path.rglob("*") if p.is_file()):
-            if file_kind(child) is not None and not any(part.startswith(".") for part in child.relative_to(path).parts):
+        for child in sorted(path.rglob("*")):
+            if file_kind(child) is None or any(part.startswith(".") for part in child.relative_to(path).parts):
+                continue
+            problem = _not_readable(child)
+            if problem:
+                # A row for every skipped path: a dangling link or a FIFO must not vanish (I22).
+                yield Source(str(child), "invalid", line=line, error=problem)
+            elif not child.is_dir():
                 yield Source(str(child), "file", path=child.resolve(), line=line)
+        return
+    problem = _not_readable(path)
+    if problem and problem != "not_found":
+        yield Source(ref, "invalid", line=line, error=problem)
         return
     if path.is_file():
         if file_kind(path) is None:
@@ -152,10 +218,44 @@ def _classify(ref: str, line: int | None) -> Iterator[Source]:
             return
         yield Source(ref, "file", path=path.resolve(), line=line)
         return
+    if len(ref) > 255 and not looks_like_url(ref):
+        yield Source(ref[:200] + "...", "invalid", line=line,
+                     error="invalid_input: longer than a file name can be and not a URL")
+        return
     if re.match(r"^[\w.-]+\.[a-z]{2,}(/|$)", ref):
         yield Source(ref, "invalid", line=line, error="invalid_url: no scheme; write https://" + ref)
         return
     yield Source(ref, "invalid", line=line, error="not_found: no such file or folder")
+
+
+def _not_readable(path: Path) -> str | None:
+    """Why ingest cannot read `path` as a file or folder (None when it can, or it is a folder)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "dangling_symlink: the link points to nothing" if path.is_symlink() else "not_found"
+    if stat.S_ISDIR(mode) or stat.S_ISREG(mode):
+        return None
+    return "not_a_regular_file: a FIFO, socket or device is never read (it may never end)"
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def read_capped(path: Path, limit: int) -> bytes:
+    """The file's bytes, refused past `limit` (--max-bytes, the cap a URL's body has): a 200 MB file
+    must not become a 200 MB blob in the store and a gigabyte of memory (I22). Opened without
+    following into a FIFO's endless wait: only regular files are read."""
+    # O_NONBLOCK: opening a FIFO that replaced the file since it was listed must not wait for a writer.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise _TooLarge("not_a_regular_file: a FIFO, socket or device is never read")
+        body = handle.read(limit + 1)
+    if len(body) > limit:
+        raise _TooLarge(f"too_large: the file is over --max-bytes ({limit} bytes)")
+    return body
 
 
 def text_hash(text: str) -> str:
@@ -313,10 +413,14 @@ class _Runner:
     def _file(self, source: Source) -> Iterator[ItemResult]:
         assert source.path is not None
         try:
-            body = source.path.read_bytes()
+            body = read_capped(source.path, self.options.fetch.max_bytes)
         except OSError as exc:
             yield from self.flush()
             yield self._invalid(source, f"unreadable: {exc.strerror}")
+            return
+        except _TooLarge as exc:
+            yield from self.flush()
+            yield self._invalid(source, str(exc))
             return
         article_id = content_id(body)
         alias = "file:" + str(source.path)
