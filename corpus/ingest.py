@@ -438,10 +438,24 @@ class _Runner:
 
     def _warc(self, source: Source) -> Iterator[ItemResult]:
         assert source.path is not None
-        from .warc import iter_warc_responses
+        from .warc import WarcDamage, iter_warc
 
         try:
-            for raw in iter_warc_responses(source.path):
+            for item in iter_warc(source.path):
+                if isinstance(item, WarcDamage):
+                    # The file cannot be read past here; what came before is stored, the batch goes on.
+                    yield from self.flush()
+                    yield self._invalid(source, f"bad_warc: {item.reason}")
+                    continue
+                where = f"{source.path} record {item.number}"
+                if item.response is None:
+                    yield from self.flush()
+                    shown = strip_userinfo(item.target_uri) if item.target_uri else where
+                    yield self._invalid(Source(f"{shown} ({where})", "invalid", line=source.line),
+                                        item.reason or "invalid_input")
+                    continue
+                raw = replace(item.response, requested_url=strip_userinfo(item.response.requested_url),
+                              final_url=strip_userinfo(item.response.final_url))
                 record_source = Source(raw.requested_url, "url", line=source.line)
                 try:
                     canonical = canonical_url(raw.requested_url)

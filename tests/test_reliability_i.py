@@ -8,6 +8,7 @@ written for these tests, across domains; servers are loopback only (tests/net_fi
 from __future__ import annotations
 
 import errno
+import zlib
 import gzip
 import io
 import json
@@ -483,3 +484,139 @@ def test_I22_missing_postgres_database_names_createdb(pg_base_url: str) -> None:
     result = run(f"{base}/newstrace_no_such_db_i22", "status")
     assert result.returncode == 3
     assert "database newstrace_no_such_db_i22 does not exist: createdb newstrace_no_such_db_i22" in result.stderr
+
+
+# -- I6 I13 I14: WARC record by record, bounded ----------------------------------------------------
+
+SURVEY_PAGES = {
+    "https://labour.test/strike-vote": page_html("Warehouse staff accept wage offer", [
+        LABOUR, "Shift managers said the three sites would reopen on Monday with extra staff on loan.",
+        "The agreement raises the base hourly rate and adds a night premium, according to the union.",
+        "Employers said the deal would cost about four million over two years across the region.",
+        "A national survey of logistics workers is due next month from the statistics office."]),
+    "https://energy.test/summer-outlook": ENERGY_PAGE,
+    "https://health.test/clinic-staff": page_html("Clinics short of staff", [
+        HEALTH, "Rural districts were hit hardest, with some practices closing two days a week.",
+        "The authority plans a recruitment drive aimed at nurses returning from career breaks.",
+        "Patients' groups asked for evening appointments to cut waiting times at the larger clinics.",
+        "A follow-up survey will be published after the spring, the authority's director said."]),
+}
+
+
+from corpus.warc import MAX_RECORD_BYTES, iter_warc  # noqa: E402
+
+
+def warc_record(uri: str, body: bytes, *, kind: str = "response", http: bool = True,
+                length: str | None = None) -> bytes:
+    block = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: "
+             + str(len(body)).encode() + b"\r\n\r\n" + body) if http else body
+    head = (f"WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Target-URI: {uri}\r\nWARC-Date: 2024-05-01T10:00:00Z\r\n"
+            f"WARC-Record-ID: <urn:uuid:{abs(hash(uri)):032x}>\r\nContent-Type: application/http; msgtype=response\r\n"
+            f"Content-Length: {length if length is not None else len(block)}\r\n\r\n").encode()
+    return head + block + b"\r\n\r\n"
+
+
+def good_records(uris: list[str]) -> list[bytes]:
+    return [warc_record(uri, SURVEY_PAGES[uri].encode()) for uri in uris]
+
+
+def stored_urls(db: Path) -> dict[str, str]:
+    with Store.open(db) as store:
+        return {a.url: a.status.value for a in store.iter_articles(statuses=None)}
+
+
+def invalid_rows(db: Path) -> list[str]:
+    return [row["reason"] for row in json.loads(invoke(db, "status", "--json").stdout)["invalid_inputs"]]
+
+
+def test_I6_every_warc_record_ends_as_a_row(tmp_path: Path) -> None:
+    uris = list(SURVEY_PAGES)
+    records = [good_records(uris[:1])[0],
+               warc_record("dns:labour.test", b"20240501100000\nlabour.test. 300 IN A 192.0.2.7\n", http=False),
+               warc_record("https://big.test/huge", b"x" * (MAX_RECORD_BYTES + 10)),  # over the record cap
+               good_records(uris[1:2])[0],
+               warc_record("urn:x-archive:note", b"<p>not http</p>"),
+               good_records(uris[2:3])[0]]
+    path = tmp_path / "crawl.warc"
+    path.write_bytes(b"".join(records))
+    items = list(iter_warc(path))
+    reasons = {item.target_uri: item.reason for item in items}
+    assert [item.number for item in items] == [1, 2, 3, 4, 5, 6]
+    assert reasons["dns:labour.test"].startswith("not_http")
+    assert reasons["https://big.test/huge"].startswith("too_large")
+    assert reasons["urn:x-archive:note"] is None  # an HTTP response, refused later as a URL
+    db = tmp_path / "c.db"
+    result = run(db, "ingest", str(path))
+    assert result.returncode == 1, result.stderr
+    assert "3 ok" in result.stderr
+    assert {url: status for url, status in stored_urls(db).items()} == {uri: "ok" for uri in uris}
+    reasons_stored = invalid_rows(db)
+    assert any(r.startswith("not_http") for r in reasons_stored)
+    assert any(r.startswith("invalid_url") for r in reasons_stored)
+
+
+def test_I6_truncated_record_keeps_the_ones_before(tmp_path: Path) -> None:
+    uris = list(SURVEY_PAGES)
+    records = good_records(uris[:2])
+    last = warc_record(uris[2], SURVEY_PAGES[uris[2]].encode(), length="999999")  # claims more than the file
+    path = tmp_path / "cut.warc.gz"
+    path.write_bytes(b"".join(gzip.compress(r) for r in records + [last]))
+    db = tmp_path / "c.db"
+    result = run(db, "ingest", str(path))
+    assert result.returncode == 1
+    assert stored_urls(db) == {uris[0]: "ok", uris[1]: "ok"}
+    assert any("record 3: truncated" in r for r in invalid_rows(db))
+
+
+@pytest.mark.parametrize("damage", ["not_gzip", "length_abc", "length_negative", "garbage"])
+def test_I13_corrupt_warc_is_a_row_and_batch_goes_on(tmp_path: Path, damage: str) -> None:
+    uris = list(SURVEY_PAGES)
+    first = good_records(uris[:1])[0]
+    bad = {
+        "not_gzip": b"\x1f\x8b\x08\x00" + os.urandom(200),
+        "length_abc": warc_record("https://labour.test/x", b"<p>x</p>", length="abc"),
+        "length_negative": warc_record("https://labour.test/y", b"<p>y</p>", length="-5"),
+        "garbage": os.urandom(300).replace(b"\n", b" "),
+    }[damage]
+    broken = tmp_path / ("broken.warc.gz" if damage == "not_gzip" else "broken.warc")
+    broken.write_bytes(bad if damage in ("not_gzip", "garbage") else first + bad)
+    after = tmp_path / "later.warc"
+    after.write_bytes(b"".join(good_records(uris[1:])))
+    db = tmp_path / "c.db"
+    result = run(db, "ingest", str(broken), str(after))
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and "ArchiveLoadFailed" not in result.stderr
+    expected = {uris[1]: "ok", uris[2]: "ok"} | ({uris[0]: "ok"} if damage.startswith("length") else {})
+    assert stored_urls(db) == expected
+    assert any(r.startswith("bad_warc:") for r in invalid_rows(db))
+
+
+def test_I14_warc_bomb_and_endless_header_line_are_bounded(tmp_path: Path) -> None:
+    uris = list(SURVEY_PAGES)
+    bomb = tmp_path / "bomb.warc.gz"
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    with bomb.open("wb") as handle:
+        handle.write(compressor.compress(good_records(uris[:1])[0] + b"WARC/1.0\r\nWARC-Type: response\r\nX: "))
+        zeros = b"0" * (1 << 20)
+        for _ in range(256):  # 256 MB of header line with no end, about 250 KB on disk
+            handle.write(compressor.compress(zeros))
+        handle.write(compressor.flush())
+    assert bomb.stat().st_size < 2 * 2**20
+    header = tmp_path / "header.warc"
+    with header.open("wb") as handle:
+        handle.write(warc_record(uris[1], SURVEY_PAGES[uris[1]].encode()).replace(
+            b"\r\n\r\n<!doctype", b"\r\nX-Junk: " + b"a" * (8 << 20) + b"\r\n\r\n<!doctype", 1))
+    db = tmp_path / "c.db"
+    code = ("import resource, sys, cli; sys.argv = ['newstrace'] + sys.argv[1:]; cli.main()")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    proc = subprocess.run([sys.executable, "-c", code, "--db", str(db), "ingest", str(bomb), str(header)],
+                          capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    assert proc.returncode == 1, proc.stderr
+    assert len(proc.stderr) < 4000 and "Traceback" not in proc.stderr
+    assert peak_kb < max(before, 600 * 1024)  # well under the gigabytes it took (ru_maxrss is in KiB)
+    assert stored_urls(db) == {uris[0]: "ok"}
+    reasons = invalid_rows(db)
+    assert any("header line is longer than" in r for r in reasons), reasons
+    assert any("bad_http_headers" in r for r in reasons), reasons
