@@ -94,10 +94,19 @@ def trace_estimates(mentions: Sequence[Mention], vectors: Mapping[int, np.ndarra
         elif len(candidates) == 1:
             chosen = candidates[0]
             assigned[index] = chosen
-            donor = mentions[grouped[chosen][0]]
-            if mention.attribution is None:
+            # Inside one coverage cluster the trace is an inference like any other and becomes the
+            # attribution; matched by sentence alone it stays a trace (the article names nobody), and an
+            # inherited source whose value this is not (another body's) is dropped rather than kept.
+            same_story = [i for i in grouped[chosen] if clusters.get(index) is not None
+                          and clusters.get(i) == clusters.get(index)]
+            if same_story:
+                donor = mentions[same_story[0]]
+                out[index] = replace(mention, attribution=_traced_ref(donor),
+                                     chain=mention.chain[:1] + donor.chain[1:])
+            else:
                 flags[index].append(TRACED_BY_VALUE)
-            out[index] = replace(mention, attribution=_traced_ref(donor), chain=mention.chain[:1] + donor.chain[1:])
+                if mention.attribution is not None:
+                    out[index] = replace(mention, attribution=None, chain=mention.chain[:1])
         elif len(candidates) > 1:
             flags[index].append(AMBIGUOUS)
         elif len(order) == 1 and mention.attribution is None:

@@ -18,6 +18,7 @@ value, not with the square of all mentions.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -185,14 +186,49 @@ def period_key(stat: Statistic) -> str | None:
     return getattr(stat, "period_key", None) or None
 
 
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+
+
+def period_hint(stat: Statistic) -> str | None:
+    """`period_key`, else the one calendar year the period phrase names ("in 2025"): enough for rival
+    estimates to show they are about one period. Never used to keep mentions apart (phrases misread)."""
+    key = period_key(stat)
+    if key:
+        return key
+    years = set(_YEAR.findall(stat.period or ""))
+    return years.pop() if len(years) == 1 else None
+
+
 def is_forecast(stat: Statistic) -> bool:
     return bool(getattr(stat, "forecast", False))
+
+
+_GRAINS = (("span", re.compile(r"^\d{4}-\d{4}$")), ("month", re.compile(r"^\d{4}-\d{2}$")),
+           ("quarter", re.compile(r"-Q\d$")), ("half", re.compile(r"-H\d$")), ("fiscal", re.compile(r"^FY")),
+           ("split", re.compile(r"/")), ("decade", re.compile(r"s$")), ("year", re.compile(r"^\d{4}$")))
+
+
+def period_grain(key: str) -> str:
+    """What kind of period a key names: year, month, quarter, half, fiscal, split, span or decade."""
+    return next((name for name, pattern in _GRAINS if pattern.search(key)), "other")
+
+
+def period_keys_conflict(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> bool:
+    """Keys of one grain that share nothing are two periods (2025 vs 2026; July vs June).
+
+    Keys of different grains are not compared: "the 12 months to August 2025" resolves to a month and
+    "last year" to a year, yet a retelling uses both for one period.
+    """
+    for grain in {period_grain(k) for k in a} & {period_grain(k) for k in b}:
+        if not {k for k in a if period_grain(k) == grain} & {k for k in b if period_grain(k) == grain}:
+            return True
+    return False
 
 
 def periods_conflict(a: Statistic, b: Statistic) -> bool:
     """Two resolved periods that differ are two quantities (this year's growth, next year's forecast)."""
     pa, pb = period_key(a), period_key(b)
-    return bool(pa and pb and pa != pb)
+    return bool(pa and pb and period_keys_conflict({pa}, {pb}))
 
 
 def source_identity(stat: Statistic) -> str | None:
@@ -213,14 +249,27 @@ def source_identity(stat: Statistic) -> str | None:
 
 
 def looks_like_source_name(name: str | None) -> bool:
-    """A body's or person's name has a capital letter and no digits ("38% of respondents" is not one)."""
-    text = " ".join((name or "").split())
+    """A body's or person's name has a capital letter past a leading "The" and no digits: "38% of
+    respondents" and "The industry group" are not names."""
+    words = (name or "").split()
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    text = " ".join(words)
     return bool(text) and not any(c.isdigit() for c in text) and any(c.isupper() for c in text)
 
 
+def resolved_source(stat: Statistic) -> str | None:
+    """The knowledge-base id of the source the article itself names: the only identity safe for a veto
+    (one body goes by many names: "MIT and Hugging Face", "Massachusetts Institute of Technology")."""
+    attribution = stat.attribution
+    if attribution is None or attribution.inferred or not attribution.kb_id:
+        return None
+    return f"kb:{attribution.kb_id}"
+
+
 def sources_apart(a: Statistic, b: Statistic) -> bool:
-    """Two different named sources stating different values: each its own estimate, not one figure retold."""
-    sa, sb = source_identity(a), source_identity(b)
+    """Two different known sources stating different values: each its own estimate, not one figure retold."""
+    sa, sb = resolved_source(a), resolved_source(b)
     return bool(sa and sb and sa != sb and a.value != b.value)
 
 
@@ -362,7 +411,7 @@ class _Codes:
         self.vector_id = np.unique(rows, return_inverse=True)[1].ravel()
         # Named sources as codes (-1: none) and the values, for the `sources_apart` veto as array operations.
         source_codes: dict[str, int] = {}
-        self.source = np.array([-1 if (sid := source_identity(m.stat)) is None
+        self.source = np.array([-1 if (sid := resolved_source(m.stat)) is None
                                 else source_codes.setdefault(sid, len(source_codes)) for m in mentions],
                                dtype=np.int64)
         self.value = np.array([m.stat.value for m in mentions], dtype=np.float64)
@@ -557,6 +606,7 @@ class _Summary:
     value: float
     forecast: bool
     periods: frozenset[str]
+    period_hints: frozenset[str]
     countries: frozenset[str]
     sources: frozenset[str]
     clusters: frozenset[str]
@@ -580,6 +630,7 @@ def _summary(group: Sequence[int], mentions: Sequence[MentionInput]) -> _Summary
         value=max(counts, key=lambda v: (counts[v], decimals(v), -v)),
         forecast=is_forecast(stats[0]),
         periods=frozenset(p for s in stats if (p := period_key(s))),
+        period_hints=frozenset(p for s in stats if (p := period_hint(s))),
         countries=frozenset(c for s in stats for c in holder_countries(s.holder)),
         sources=frozenset(x for s in stats if (x := source_identity(s))),
         clusters=frozenset(c for i in group if (c := mentions[i].cluster) is not None),
@@ -597,15 +648,16 @@ def families_join(a: _Summary, b: _Summary, options: FamilyOptions) -> bool:
     """
     if a.key != b.key or a.forecast != b.forecast or a.centroid is None or b.centroid is None:
         return False
-    if (a.periods and b.periods and not a.periods & b.periods) or (
+    if period_keys_conflict(a.periods, b.periods) or (
             a.countries and b.countries and not a.countries & b.countries):
         return False
     cosine = float(np.dot(a.centroid, b.centroid))
     gap = _relative(a.value, b.value)
     if a.clusters & b.clusters and gap <= options.restated_tolerance and cosine >= options.cosine_restated:
         return True
-    return bool(a.sources and b.sources and not a.sources & b.sources and a.periods and a.periods == b.periods
-                and gap <= options.rival_tolerance and cosine >= options.cosine_cross_cluster)
+    return bool(a.sources and b.sources and not a.sources & b.sources and len(a.period_hints) == 1
+                and a.period_hints == b.period_hints and gap <= options.rival_tolerance
+                and cosine >= options.cosine_cross_cluster)
 
 
 def merge_families(groups: Sequence[Sequence[int]], mentions: Sequence[MentionInput],
