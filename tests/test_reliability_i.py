@@ -620,3 +620,79 @@ def test_I14_warc_bomb_and_endless_header_line_are_bounded(tmp_path: Path) -> No
     reasons = invalid_rows(db)
     assert any("header line is longer than" in r for r in reasons), reasons
     assert any("bad_http_headers" in r for r in reasons), reasons
+
+
+# -- I12 I16 I22: input lists and local paths ------------------------------------------------------
+
+
+def story_file(folder: Path, name: str, body: str) -> Path:
+    path = folder / name
+    path.write_text(f"{body.split('.')[0][:40]}\n\n{body}\n\n{body}\n", encoding="utf-8")
+    return path
+
+
+def test_I12_long_non_url_line_is_a_row(tmp_path: Path) -> None:
+    first = story_file(tmp_path, "first.txt", HEALTH)
+    last = story_file(tmp_path, "last.txt", ENERGY)
+    listing = tmp_path / "list.txt"
+    html_line = "<html><body>" + "<p>" + LABOUR * 3 + "</p>" * 2 + "</body></html>"
+    assert len(html_line) > 255
+    listing.write_text("\n".join([str(first), html_line, str(last)]) + "\n", encoding="utf-8")
+    db = tmp_path / "c.db"
+    result = run(db, "ingest", "-i", str(listing))
+    assert result.returncode == 1, result.stderr
+    assert "(line 2)" in result.stderr and "invalid_input" in result.stderr
+    texts = [text for status, text in stored(db).values() if status == "ok"]
+    assert len(texts) == 2 and any(HEALTH in t for t in texts) and any(ENERGY in t for t in texts)
+    assert any(r.startswith("invalid_input") for r in invalid_rows(db))
+
+
+def test_I16_endless_input_line_is_capped(tmp_path: Path) -> None:
+    from corpus.ingest import MAX_INPUT_LINE, expand_sources
+
+    before = story_file(tmp_path, "before.txt", LABOUR)
+    after = story_file(tmp_path, "after.txt", ENERGY)
+    stream = io.StringIO(f"{before}\n" + "z" * (MAX_INPUT_LINE * 50) + f"\n{after}\n")
+    sources = list(expand_sources([], [stream]))
+    assert [s.kind for s in sources] == ["file", "invalid", "file"]
+    assert sources[1].line == 2 and "line longer than" in sources[1].error
+    # A stream that never breaks its line ends the list with one row instead of reading forever.
+
+    class Endless(io.TextIOBase):
+        read_chars = 0
+
+        def readline(self, size: int = -1) -> str:
+            Endless.read_chars += size
+            return "0" * size
+
+    rows = list(expand_sources([str(before)], [Endless()]))
+    assert [s.kind for s in rows] == ["file", "invalid"] and "stopped reading" in rows[1].error
+    assert Endless.read_chars < 40 * 2**20
+    db = tmp_path / "c.db"
+    result = run(db, "ingest", "-i", "/dev/zero", str(after))
+    assert result.returncode == 1 and "not_a_regular_file" in result.stderr
+    assert [status for status, _ in stored(db).values()] == ["ok"]
+
+
+def test_I22_special_files_and_big_files_are_rows(tmp_path: Path) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    story_file(folder, "a-good.txt", LABOUR)
+    os.mkfifo(folder / "b-pipe.txt")
+    (folder / "c-dangling.html").symlink_to(folder / "nowhere.html")
+    big = folder / "d-big.txt"
+    big.write_text("Big file\n\n" + (HEALTH + "\n") * 20000, encoding="utf-8")  # about 3 MB
+    story_file(folder, "e-good.txt", ENERGY)
+    db = tmp_path / "c.db"
+    result = run(db, "ingest", "--max-bytes", str(2**20), str(folder), "/dev/zero", str(folder / "b-pipe.txt"),
+                 timeout=60)
+    assert result.returncode == 1, result.stderr
+    err = result.stderr
+    assert err.count("not_a_regular_file") >= 2 and "dangling_symlink" in err and "too_large" in err
+    assert "invalid_url: no scheme" not in err
+    texts = [text for status, text in stored(db).values() if status == "ok"]
+    assert len(stored(db)) == 2 and any(LABOUR in t for t in texts) and any(ENERGY in t for t in texts)
+    reasons = invalid_rows(db)
+    assert any(r.startswith("too_large") for r in reasons) and any(r.startswith("dangling_symlink") for r in reasons)
+    with Store.open(db) as store:
+        assert all(len(store.raw_body(a) or b"") < 2**20 for a in stored(db))
