@@ -531,6 +531,24 @@ class _PageMeta:
     urls: tuple[str, ...] = ()
 
 
+# A numeric reference to a C0 control or DEL (`&#8;`, `&#x1b;`): lxml refuses the element holding it
+# and trafilatura then finds no body at all, so one stray reference cost the whole article (I3).
+_CONTROL_REFERENCE = re.compile(r"&#(?:[xX]0{0,6}(?P<hex>[0-9a-fA-F]{1,2})|0{0,7}(?P<dec>[0-9]{1,3}));?")
+
+
+def drop_control_references(html: str) -> str:
+    """`html` without numeric references to control characters (tab, LF and CR kept; NUL is left to
+    the parser, which turns it into U+FFFD as WHATWG says)."""
+    if "&#" not in html:
+        return html
+
+    def replace(match: re.Match[str]) -> str:
+        code = int(match["hex"], 16) if match["hex"] else int(match["dec"])
+        return "" if 0 < code < 32 and code not in (9, 10, 13) or code == 127 else match[0]
+
+    return _CONTROL_REFERENCE.sub(replace, html)
+
+
 def extract_html(html: str, url: str | None = None, *, options: CleanOptions = CleanOptions()) -> ExtractedPage:
     """Clean article text, metadata and in-body links from one decoded HTML page.
 
@@ -542,7 +560,7 @@ def extract_html(html: str, url: str | None = None, *, options: CleanOptions = C
     from trafilatura.utils import load_html
     from trafilatura.xml import xmltotxt
 
-    tree = load_html(html)
+    tree = load_html(drop_control_references(html))
     if tree is None:
         return ExtractedPage(text="", flags=("unparseable",))
     flags = {"parser_depth"} if _depth_limit_hit(tree) else set()
