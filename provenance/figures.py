@@ -124,7 +124,7 @@ def value_match(a: Statistic, b: Statistic, tolerance: float = 0.05) -> int:
         return EXACT
     coarse, fine = (a, b) if place(a.value) >= place(b.value) else (b, a)
     step = place(coarse.value)
-    if step < 1 or decimals(coarse.value):
+    if step <= 1:
         places = decimals(coarse.value)
         factor = 10 ** places
         if round(fine.value, places) == coarse.value or math.floor(fine.value * factor) / factor == coarse.value:

@@ -150,3 +150,135 @@ def test_leader_mode_finds_the_families_of_well_separated_stories(monkeypatch: p
                              _unit(topics[i % 3] + rng.normal(size=16) * 0.05)) for i in range(120)]
     assert group_mentions(mentions) == naive_groups(mentions, FamilyOptions())
     assert len(group_mentions(mentions)) == 3
+
+
+# -- one quantity per family: periods, forecasts, rounding, sentences ----------------------------------
+
+
+def _fig(value: float, *, period_key: str | None = None, forecast: bool = False, approx: str | None = None,
+         holder: str | None = None, source: str | None = None, kb_id: str | None = None, period: str | None = None,
+         unit: str = "percent") -> Statistic:
+    attribution = None
+    if source:
+        attribution = Attribution(name=source, kind="organization", cue="said", start=0, end=1, kb_id=kb_id)
+    return Statistic(text=f"{value:g}", value=value, unit=unit, start=0, end=1, sentence_start=0, sentence_end=1,
+                     approx=approx, holder=holder, period=period, period_key=period_key, forecast=forecast,
+                     attribution=attribution)
+
+
+def _pair(a: Statistic, b: Statistic, vector_b: np.ndarray | None = None, cluster_b: str = "c1") -> list[list[int]]:
+    """Two mentions in one story with near (reworded) contexts, grouped."""
+    base = np.ones(16)
+    return group_mentions([MentionInput(("a", 0), a, "c1", _unit(base)),
+                           MentionInput(("b", 0), b, cluster_b,
+                                        _unit(base + 0.3 * np.eye(16)[1]) if vector_b is None else vector_b)])
+
+
+def test_this_years_growth_and_next_years_forecast_are_two_families() -> None:
+    # "Output grew 2.1% this year and is forecast to grow 2.1% next year": same number, two quantities.
+    assert _pair(_fig(2.1, period_key="2025"), _fig(2.1, period_key="2026", forecast=True)) == [[0], [1]]
+    assert _pair(_fig(2.1, period_key="2025"), _fig(2.1, period_key="2026")) == [[0], [1]]
+
+
+def test_forecast_and_outcome_of_one_year_are_two_families() -> None:
+    # A 2024 sales forecast of 17 million and the 2024 outturn of 17.1 million (which rounds to 17).
+    assert _pair(_fig(17e6, period_key="2024", forecast=True, unit="count"),
+                 _fig(17.1e6, period_key="2024", unit="count")) == [[0], [1]]
+
+
+def test_rolling_and_calendar_wordings_of_one_period_still_join() -> None:
+    # "the year to August 2025" resolves to a month key, "last year" to a year: different grains, not compared.
+    assert _pair(_fig(15.9, period_key="2025-08"), _fig(15.86, period_key="2024")) == [[0, 1]]
+    assert _pair(_fig(6.1, period_key="2025-07"), _fig(6.1, period_key="2025-06")) == [[0], [1]]
+
+
+def test_round_numbers_stand_for_precise_ones_within_five_percent() -> None:
+    from provenance.figures import EXACT, LOOSE, value_match
+
+    assert value_match(_fig(93000, unit="count"), _fig(93432, unit="count")) == LOOSE  # "more than 93,000"
+    assert value_match(_fig(1e9, unit="count"), _fig(1.038e9, unit="count")) == LOOSE  # "1 billion"
+    assert value_match(_fig(160e6, unit="count"), _fig(159e6, unit="count")) == LOOSE
+    assert value_match(_fig(16), _fig(15.86)) == EXACT
+    assert not value_match(_fig(20), _fig(17))  # a one-digit round number is not a rounding of 17
+    assert not value_match(_fig(40), _fig(42))
+    assert not value_match(_fig(1e9, unit="count"), _fig(1.4e9, unit="count"))  # 40% off is not rounding
+
+
+def test_approximation_slack_only_for_the_rounder_value() -> None:
+    from provenance.figures import values_compatible
+
+    assert values_compatible(_fig(40, approx="almost"), _fig(38))  # "almost 40%" for 38%
+    assert not values_compatible(_fig(39, approx="about"), _fig(38))  # "about 39%" is another figure
+
+
+def test_a_loose_match_needs_closer_contexts_than_an_exact_one() -> None:
+    # In one story a reworded sentence (cosine ~0.4) carries an exact figure, not a round-number one.
+    base = _unit(np.ones(16))
+    far = _unit(np.ones(16) + 20 * np.eye(16)[0])
+    cosine = float(np.dot(base, far))
+    assert 0.30 <= cosine < 0.50
+    assert _pair(_fig(73000, unit="count"), _fig(73000, unit="count"), far) == [[0, 1]]
+    assert _pair(_fig(73000, unit="count"), _fig(73300, unit="count"), far) == [[0], [1]]
+
+
+def test_one_sentence_with_two_values_holds_two_figures() -> None:
+    # "Employers added 73,000 jobs, 73,300 of them in health care": copies keep both numbers, so one
+    # sentence text never makes them one figure, even across the copies.
+    same = _unit(np.ones(16))
+    mentions = [MentionInput(("a", 0), _fig(73000, unit="count"), "c1", same),
+                MentionInput(("a", 1), _fig(73300, unit="count"), "c1", same),
+                MentionInput(("b", 0), _fig(73000, unit="count"), "c1", same),
+                MentionInput(("b", 1), _fig(73300, unit="count"), "c1", same)]
+    assert group_mentions(mentions) == naive_groups(mentions, FamilyOptions()) == [[0, 2], [1, 3]]
+
+
+def test_known_sources_with_different_values_are_separate_estimates() -> None:
+    a = _fig(17, source="Port Authority", kb_id="port-authority")
+    b = _fig(17.1, source="Harbour Board", kb_id="harbour-board")
+    assert _pair(a, b) == [[0], [1]]
+    # Names without KB ids are not a safe veto: one body goes by several names.
+    assert _pair(_fig(17, source="Port Authority"), _fig(17.1, source="the port authority")) == [[0, 1]]
+
+
+def test_merge_families_joins_a_misstated_retelling_in_one_story() -> None:
+    from provenance.figures import merge_families
+
+    base = np.ones(16)
+    mentions = [MentionInput(("a", 0), _fig(73000, unit="count"), "c1", _unit(base)),
+                MentionInput(("b", 0), _fig(73000, unit="count"), "c1", _unit(base + 0.2 * np.eye(16)[3])),
+                MentionInput(("c", 0), _fig(74000, unit="count"), "c1", _unit(base + 0.2 * np.eye(16)[4])),
+                # the same near value in another story is another figure
+                MentionInput(("d", 0), _fig(74000, unit="count"), "c2", _unit(base + 0.2 * np.eye(16)[5]))]
+    groups = group_mentions(mentions)
+    assert groups == [[0, 1], [2, 3]] or groups == [[0, 1], [2], [3]]
+    merged = merge_families(group_mentions(mentions[:3]), mentions[:3])
+    assert merged == [[0, 1, 2]]
+    # Another story's 74,000 alone does not join the 73,000 family (no shared cluster, no rival sources).
+    assert merge_families([[0, 1], [3]], mentions) == [[0, 1], [3]]
+
+
+def test_merge_families_joins_rival_estimates_of_one_year_only() -> None:
+    from provenance.figures import merge_families
+
+    base = np.ones(16)
+    office = MentionInput(("a", 0), _fig(48, source="Valdor Statistics Office", period="in 2025"), "c1",
+                          _unit(base))
+    federation = MentionInput(("b", 0), _fig(51, source="Valdor Heating Federation", period="in 2025"), "c2",
+                              _unit(base + 0.3 * np.eye(16)[2]))
+    assert merge_families([[0], [1]], [office, federation]) == [[0, 1]]
+    other_year = MentionInput(("b", 0), _fig(51, source="Valdor Heating Federation", period="in 2026"), "c2",
+                              federation.vector)
+    assert merge_families([[0], [1]], [office, other_year]) == [[0], [1]]
+    unnamed = MentionInput(("b", 0), _fig(51, period="in 2025"), "c2", federation.vector)
+    assert merge_families([[0], [1]], [office, unnamed]) == [[0], [1]]
+    far_apart = MentionInput(("b", 0), _fig(70, source="Valdor Heating Federation", period="in 2025"), "c2",
+                             federation.vector)
+    assert merge_families([[0], [1]], [office, far_apart]) == [[0], [1]]
+
+
+def test_holder_countries_read_united_kingdom_as_not_us() -> None:
+    from provenance.figures import holder_countries
+
+    assert "us" not in holder_countries("United Kingdom developers")
+    assert holder_countries("US developers") and not holder_countries("US developers") & holder_countries(
+        "Chinese developers")
