@@ -37,13 +37,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from .entities import PERSON_NOUNS, OUTLET_NOUNS, Referent, entity_at, referent
 from .kb import KnowledgeBase
 from .quotes import SPEECH_VERBS, find_quotes, leading_name, subject_of, verb_phrase
 from .records import SOURCE_KINDS, Attribution, Entity, Quote
+from .resolve import article_resolver
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span, Token
@@ -96,6 +97,7 @@ def attribute_sentences(
     *,
     quotes: Sequence[Quote] | None = None,
     carry_window: int = CARRY_WINDOW,
+    acronyms: Sequence[dict[str, str]] | None = None,
 ) -> list[Attribution | None]:
     """One attribution (or None) per sentence of `doc.sents`.
 
@@ -106,6 +108,7 @@ def attribute_sentences(
         quotes: `find_quotes(doc, entities, kb)`; computed when not given.
         carry_window: how many sentences back an anaphor may reach outside
             its own paragraph.
+        acronyms: `extract.resolve.find_acronyms(doc.text)`; computed when not given.
 
     Returns:
         A list as long as `list(doc.sents)`.
@@ -115,13 +118,19 @@ def attribute_sentences(
     text = doc.text  # builds a new string on every access: read it once
     sentences = list(doc.sents)
     paragraphs = _paragraph_numbers(text, sentences)
+    resolver = article_resolver(doc, entities, kb, acronyms)
     results: list[Attribution | None] = []
     for i, sent in enumerate(sentences):
         found = _explicit(sent, entities, kb)
+        if isinstance(found, Attribution):
+            # Resolved before anything is carried, so a carried source is the resolved one
+            # and a phrase that names nothing ("42% of people said") is dropped here.
+            found = resolver.resolve(found)
         if found is None and _starts_paragraph(text, sent):
             found = _headline(sent, entities)
         if found is None:
             found = _from_quote(sent, sentences, results, quotes, kb)
+            found = resolver.resolve(found) if found is not None else None
         if found is None or isinstance(found, _Anaphor):
             anaphor = found if isinstance(found, _Anaphor) else _anaphor(sent)
             found = _carry(anaphor, i, results, paragraphs, carry_window) if anaphor else None
@@ -517,8 +526,7 @@ def _carry(
             continue  # headline labels are too vague to inherit
         if anaphor.kinds is not None and previous.kind not in anaphor.kinds and previous.kind is not None:
             continue
-        return Attribution(previous.name, previous.kind, anaphor.cue, previous.start, previous.end,
-                           previous.kb_id)
+        return replace(previous, cue=anaphor.cue)
     return None
 
 

@@ -101,6 +101,7 @@ def annotate_doc(doc: "Doc", *, article_id: str, kb: "KnowledgeBase", links: Seq
     from .claims import find_claims
     from .entities import NAME_LABELS, find_entities
     from .quotes import find_quotes
+    from .resolve import find_acronyms
     from .statistics import find_statistics
 
     sentences = tuple((s.start_char, s.end_char) for s in doc.sents)
@@ -109,7 +110,8 @@ def annotate_doc(doc: "Doc", *, article_id: str, kb: "KnowledgeBase", links: Seq
     entities = find_entities(doc, kb, labels=NAME_LABELS | {"DATE"})
     names = [e for e in entities if e.label != "DATE"]
     quotes = find_quotes(doc, names, kb)
-    by_sentence = attribute_sentences(doc, names, kb, quotes=quotes)
+    acronyms = find_acronyms(doc.text)
+    by_sentence = attribute_sentences(doc, names, kb, quotes=quotes, acronyms=acronyms)
     statistics = [_attach(stat, _sentence_attribution(sentences, by_sentence, stat.start))
                   for stat in find_statistics(doc, published=published)]
     claims = [_attach_claim(claim, _sentence_attribution(sentences, by_sentence, claim.start))
@@ -124,6 +126,8 @@ def annotate_doc(doc: "Doc", *, article_id: str, kb: "KnowledgeBase", links: Seq
         claims=tuple(claims),
         quotes=tuple(quotes),
         citations=tuple(find_citations(doc, names, kb, links, attributions=by_sentence)),
+        # Acronyms the article defines ("Bureau of Labor Statistics (BLS)"), for the corpus-wide registry.
+        extra={"acronyms": acronyms} if acronyms else {},
     )
 
 
