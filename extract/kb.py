@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from corpus import safe_yaml
 from corpus.errors import UsageError
 
 DEFAULT_KB_PATH = Path(__file__).with_name("kb") / "sources.yaml"
@@ -394,15 +395,20 @@ def _one_line(text: str) -> str:
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        text = path.read_text(encoding="utf-8")
+        # Size, nesting and aliases capped (corpus.safe_yaml): a 540-byte alias bomb took all memory (I15).
+        text = safe_yaml.read_text(path)
     except FileNotFoundError:
         raise KBError(f"{path}: knowledge-base file not found; check the path") from None
+    except safe_yaml.YAMLLimit as exc:
+        raise KBError(f"{path}: {exc}; split it or pass a smaller file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise KBError(
             f"{path}: cannot read knowledge-base file ({_one_line(exc)}); save it as UTF-8 text"
         ) from None
     try:
-        document = yaml.safe_load(text)
+        document = safe_yaml.load(text)
+    except safe_yaml.YAMLLimit as exc:
+        raise KBError(f"{path}: {exc}; {_FORMAT_HINT}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
