@@ -30,7 +30,15 @@ from .display import statement_label
 from .estimates import trace_estimates
 from .figures import FamilyOptions, MentionInput, canonical_value, group_mentions, merge_families, most_common
 from .records import ChainStep, FigureFamily, Mention, PrimarySource, Report, SourceRef
-from .trace import PRIMARY_KINDS, article_node_id, build_graph, chain_for, to_source_ref
+from .sources import build_registry
+from .trace import Tracer, article_node_id, build_graph, chain_for, to_source_ref
+# Source inference lives in trace.py (issue 17); the old names stay for the family builder below.
+from .trace import carried as _carried
+from .trace import donors as _donors
+from .trace import inferred as _inferred
+from .trace import kb_names as _kb_names
+from .trace import primary_articles_by_kb as _primary_articles_by_kb
+from .trace import self_source as _self_source
 
 logger = logging.getLogger(__name__)
 
@@ -180,9 +188,13 @@ def assemble(corpus: Corpus, clusters: ClusterResult, kb: Any, options: Provenan
                         corpus.annotations,
                         cluster_links, canonical_index, kb_names)
 
+    registry = build_registry(corpus.annotations, kb, {aid: corpus.articles[aid].text for aid in corpus.annotations
+                                                       if aid in corpus.articles})
+    tracer = Tracer.build(corpus, kb, registry, cluster_of, graph)
     inputs = _mention_inputs(corpus, cluster_of)
     groups = merge_families(group_mentions(inputs, options.families), inputs, options.families)
-    families = _families(groups, inputs, corpus, cluster_of, kb, kb_names, graph, copies, options.families)
+    families = _families(groups, inputs, corpus, cluster_of, kb, kb_names, graph, copies, options.families,
+                         tracer=tracer)
 
     conflicts = []
     for cluster in clusters.clusters:
@@ -225,7 +237,8 @@ def _mention_inputs(corpus: Corpus, cluster_of: Mapping[str, str]) -> list[Menti
 
 def _families(groups: Sequence[Sequence[int]], inputs: Sequence[MentionInput], corpus: Corpus,
               cluster_of: Mapping[str, str], kb: Any, kb_names: Mapping[str, tuple[str, str | None]],
-              graph: Any, copies: Mapping[str, str], options: FamilyOptions = FamilyOptions()) -> list[FigureFamily]:
+              graph: Any, copies: Mapping[str, str], options: FamilyOptions = FamilyOptions(),
+              tracer: Tracer | None = None) -> list[FigureFamily]:
     families: list[FigureFamily] = []
     primary_by_kb = _primary_articles_by_kb(corpus, kb)
     by_original = _copies_by_original(copies)
@@ -258,17 +271,19 @@ def _families(groups: Sequence[Sequence[int]], inputs: Sequence[MentionInput], c
                 continue
             source, via_chain = _carried(member, corpus, cluster_of, kb_names)
             if source is None:
-                source, via_chain = _inferred(member, donors, cluster_of, direct_chains)
+                source, via_chain = _inferred(member, donors, cluster_of, direct_chains, corpus.articles)
             mentions_by_member[member.key] = _mention(member, corpus, source, via_chain, kb_names)
         found = list(mentions_by_member.values())
         found += _copy_mentions(found, by_original, corpus)
         mentions = tuple(sorted(found, key=lambda m: (m.date or "9999", m.article, m.start)))
+        if tracer is not None:  # registry sources, inference rules, chains on to the primary source
+            mentions = tracer.trace(mentions, members)
         vector_of = {(m.key[0], m.stat.start): m.vector for m in members if m.vector is not None}
         vectors = {i: v for i, m in enumerate(mentions)
                    if (v := vector_of.get((m.copy_of or m.article, m.start))) is not None}
         estimates, mentions, estimate_flags = trace_estimates(
             mentions, vectors, {i: cluster_of.get(m.article) for i, m in enumerate(mentions)}, options)
-        primary = _primary_source(members, mentions, corpus, kb, kb_names, primary_by_kb)
+        primary = tracer.primary_source(members, mentions) if tracer is not None else None
         flags = _flags(stats, mentions, members, primary, value, estimate_flags)
         family_id = "f-" + hashlib.sha1("|".join(f"{a}:{i}" for a, i in sorted(m.key for m in members))
                                         .encode()).hexdigest()[:10]
@@ -306,78 +321,6 @@ def _copy_mentions(mentions: Sequence[Mention], by_original: Mapping[str, Sequen
     return out
 
 
-def _self_source(member: MentionInput, corpus: Corpus, kb: Any,
-                 kb_names: Mapping[str, tuple[str, str | None]]) -> SourceRef:
-    article = corpus.articles[member.key[0]]
-    kb_id = _resolve_id(kb, article.title)
-    name, kind = kb_names.get(kb_id, (None, None)) if kb_id else (None, None)
-    return SourceRef(name=name or article.title or article.id, kind=kind or "study", kb_id=kb_id,
-                     cue="primary document")
-
-
-# How far back, in sentences of the same paragraph, a figure may borrow the source of an attributed one.
-CARRY_SENTENCES = 2
-
-
-def _carried(member: MentionInput, corpus: Corpus, cluster_of: Mapping[str, str],
-             kb_names: Mapping[str, tuple[str, str | None]]) -> tuple[SourceRef | None, tuple[ChainStep, ...]]:
-    """Borrow the source of an attributed figure a sentence or two earlier in the same paragraph.
-
-    Reporting often names the source once and lists several figures from it
-    ("In this evaluation, eight ... The only two non-Chinese models (ranked
-    second and ninth) ..."). The source is marked inferred, via this same article.
-    """
-    article_id = member.key[0]
-    ann = corpus.annotations[article_id]
-    text = corpus.articles[article_id].text
-    here = sentence_index(ann.sentences, member.stat.start)
-    if here is None:
-        return None, ()
-    best: Statistic | None = None
-    for stat in ann.statistics:
-        if stat.attribution is None or stat.start >= member.stat.start:
-            continue
-        there = sentence_index(ann.sentences, stat.start)
-        if there is None or not 0 < here - there <= CARRY_SENTENCES:
-            continue
-        if "\n" in text[stat.end:member.stat.start]:
-            continue  # a new paragraph starts a new topic
-        if best is None or stat.start > best.start:
-            best = stat
-    if best is None or best.attribution is None:
-        return None, ()
-    source = SourceRef(name=best.attribution.name, kind=best.attribution.kind, kb_id=best.attribution.kb_id,
-                       cue="carried over from an earlier sentence", inferred=True, via=article_id)
-    article = corpus.articles[article_id]
-    chain = chain_for(article, ann, to_source_ref(best.attribution), (), kb_names)
-    return source, chain[1:]
-
-
-def _donors(members: Sequence[MentionInput], cluster_of: Mapping[str, str]) -> dict[str, list[MentionInput]]:
-    """Attributed members of a family by coverage cluster, in key order: who can lend a source."""
-    out: dict[str, list[MentionInput]] = defaultdict(list)
-    for member in sorted(members, key=lambda m: m.key):
-        cluster = cluster_of.get(member.key[0])
-        if cluster is not None and member.stat.attribution is not None:
-            out[cluster].append(member)
-    return out
-
-
-def _inferred(member: MentionInput, donors: Mapping[str, Sequence[MentionInput]], cluster_of: Mapping[str, str],
-              direct_chains: Mapping[str, tuple[ChainStep, ...]]) -> tuple[SourceRef | None, tuple[ChainStep, ...]]:
-    """Borrow the source of the same figure from another article of the same coverage cluster."""
-    cluster = cluster_of.get(member.key[0])
-    if cluster is None:
-        return None, ()
-    donor = next((m for m in donors.get(cluster, ()) if m.key[0] != member.key[0]), None)
-    if donor is None:
-        return None, ()
-    attribution: Attribution = donor.stat.attribution  # type: ignore[assignment]
-    source = SourceRef(name=attribution.name, kind=attribution.kind, kb_id=attribution.kb_id,
-                       cue="inferred from coverage cluster", inferred=True, via=donor.key[0])
-    return source, direct_chains.get(donor.key[0], ())
-
-
 def _mention(member: MentionInput, corpus: Corpus, source: SourceRef | None, via_chain: Sequence[ChainStep],
              kb_names: Mapping[str, tuple[str, str | None]]) -> Mention:
     article = corpus.articles[member.key[0]]
@@ -388,52 +331,6 @@ def _mention(member: MentionInput, corpus: Corpus, source: SourceRef | None, via
         sentence=article.text[stat.sentence_start:stat.sentence_end], sentence_start=stat.sentence_start,
         sentence_end=stat.sentence_end, of=stat.of, approx=stat.approx, measure=stat.measure, holder=stat.holder,
         period=stat.period, outlet=article.outlet, date=article.published, attribution=source, chain=chain)
-
-
-def _primary_source(members: Sequence[MentionInput], mentions: Sequence[Mention], corpus: Corpus, kb: Any,
-                    kb_names: Mapping[str, tuple[str, str | None]], primary_by_kb: Mapping[str, str],
-                    ) -> PrimarySource | None:
-    """An ingested primary document if one states the figure; else the most cited study/dataset/leaderboard.
-
-    Inferred sources count too: they are the same source, reached through coverage.
-    """
-    attributions = [m.attribution for m in mentions if m.attribution is not None]
-    for member in sorted(members, key=lambda m: m.key):
-        if member.is_primary:
-            article = corpus.articles[member.key[0]]
-            kb_id = _resolve_id(kb, article.title)
-            stat = member.stat
-            return PrimarySource(
-                name=kb_names.get(kb_id, (article.title or article.id, None))[0] if kb_id else (article.title or article.id),
-                kind=(kb_names.get(kb_id, (None, None))[1] if kb_id else None) or "study",
-                kb_id=kb_id, url=article.url or _kb_url(kb, kb_id), in_corpus=True, article=article.id,
-                evidence={"article": article.id, "sentence": article.text[stat.sentence_start:stat.sentence_end],
-                          "start": stat.sentence_start, "end": stat.sentence_end})
-    if not attributions:
-        return None
-    ranked = sorted(attributions, key=lambda a: (a.kind not in PRIMARY_KINDS, a.kb_id is None))
-    best_kind_first = ranked[0]
-    counts: dict[tuple[str | None, str], int] = defaultdict(int)
-    for a in attributions:
-        if (a.kind in PRIMARY_KINDS) == (best_kind_first.kind in PRIMARY_KINDS):
-            counts[(a.kb_id, a.name)] += 1
-    kb_id, name = max(counts, key=lambda k: (counts[k], k[0] is not None, k[1]))
-    label, kind = kb_names.get(kb_id, (name, None)) if kb_id else (name, None)
-    kind = kind or next((a.kind for a in attributions if (a.kb_id, a.name) == (kb_id, name)), None)
-    in_corpus_article = primary_by_kb.get(kb_id) if kb_id else None
-    return PrimarySource(name=label, kind=kind, kb_id=kb_id, url=_kb_url(kb, kb_id),
-                         in_corpus=in_corpus_article is not None, article=in_corpus_article)
-
-
-def _primary_articles_by_kb(corpus: Corpus, kb: Any) -> dict[str, str]:
-    """KB id -> the first ingested primary document that is that source (resolved once, not per family)."""
-    out: dict[str, str] = {}
-    for article in corpus.articles.values():
-        if article.is_primary and article.is_article:
-            kb_id = _resolve_id(kb, article.title)
-            if kb_id:
-                out.setdefault(kb_id, article.id)
-    return out
 
 
 def _flags(stats: Sequence[Statistic], mentions: Sequence[Mention], members: Sequence[MentionInput],
@@ -465,24 +362,6 @@ def _statement(value: float, unit: str, of: float | None, holder: str | None, me
 
 
 # -- small views ----------------------------------------------------------------------------
-
-
-def _kb_names(kb: Any) -> dict[str, tuple[str, str | None]]:
-    return {entry.id: (entry.name, entry.kind) for entry in kb}
-
-
-def _resolve_id(kb: Any, name: str | None) -> str | None:
-    if not name:
-        return None
-    match = kb.resolve(name)
-    return match.entry.id if match is not None else None
-
-
-def _kb_url(kb: Any, kb_id: str | None) -> str | None:
-    if not kb_id:
-        return None
-    entry = kb.get(kb_id)
-    return getattr(entry, "url", None) if entry is not None else None
 
 
 def _oriented_links(clusters: ClusterResult, articles: Mapping[str, Article]) -> list[tuple[str, str, str]]:

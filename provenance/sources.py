@@ -160,6 +160,29 @@ def work_kind(name: str, words: PhraseWords | None = None) -> str | None:
     return best[1] if best else None
 
 
+_WORK_BY = re.compile(r"^(?P<head>[\w\s-]{2,40}?)\s+(?:by|from|of|at|conducted by|published by|released by)\s+"
+                      r"(?P<publisher>.+)$")
+
+
+def split_work(name: str, words: PhraseWords | None = None) -> tuple[str | None, str | None]:
+    """("study", "Coastal Health Institute") for "study by the Coastal Health Institute"; else (None, None).
+
+    Only when the words before "by" are a work's head noun with no name of their own (no
+    capital): "the Global Outlook by the Fund" keeps its title.
+    """
+    words = words or phrase_words()
+    match = _WORK_BY.match(name)
+    if not match:
+        return None, None
+    head = match.group("head").strip()
+    if any(t[:1].isupper() for t in head.split()) or work_kind(head, words) is None:
+        return None, None
+    publisher = normalise_phrase(match.group("publisher"), words)
+    if not names_something(publisher, words):
+        return None, None
+    return head, publisher
+
+
 def names_something(name: str, words: PhraseWords | None = None, *, sentence_initial: bool = False) -> bool:
     """Whether a normalised phrase can name a source at all.
 
@@ -474,6 +497,12 @@ def build_registry(annotations: Mapping[str, Annotations], kb: KnowledgeBase,
 
     for phrase in phrases:
         name = normalise_phrase(phrase.raw, words)
+        head, publisher = split_work(name, words)
+        if head is not None and publisher is not None and phrase.publisher is None:
+            # "a study by the Coastal Health Institute": a work with no name of its own is its publisher's.
+            phrase = SourcePhrase(phrase.article, publisher, "organization", phrase.kb_id, None, None, False,
+                                  phrase.language)
+            name = publisher
         if phrase.kb_id is None and not names_something(name, words, sentence_initial=phrase.sentence_initial):
             node_of_phrase.append(None)
             continue

@@ -14,13 +14,18 @@ and its chain then runs through that article.
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
 
 from corpus.records import Article
-from extract.records import Annotations, Attribution, Citation
+from extract.kb import KnowledgeBase
+from extract.records import Annotations, Attribution, Citation, Statistic
 
-from .records import ChainStep, GraphEdge, GraphNode, Mention, SourceRef
+from .figures import MentionInput
+from .records import ChainStep, GraphEdge, GraphNode, Mention, PrimarySource, SourceEntity, SourceRef
+from .sources import SourceRegistry, names_something, normalise_phrase
 
 PRIMARY_KINDS = ("study", "dataset", "leaderboard")
 # An outlet named in the lead is what the article retells; later mentions are sources of single sentences.
@@ -177,3 +182,443 @@ def primary_key(mention: Mention) -> str | None:
     if source is None:
         return None
     return source.source_id or source_node_id(source.kb_id, source.name)
+
+
+# -- source inference and the chain to the primary source ----------------------------------------
+#
+# Moved here from report.py (issue 17): report.py assembles, this module decides where a figure comes
+# from. The rules: a mention keeps the source its own article names; else it borrows one from an earlier
+# sentence of its paragraph, or from the one source its article names at all; else from another article
+# of its coverage cluster that states the same figure, never a later-dated one (undated and estimated
+# dates order as unknown: allowed, but a dated earlier donor goes first). A source that is an outlet ("the FT reported") is followed on to what that
+# outlet's own coverage, or its story's, cites for the figure.
+
+PRIMARY_CUE = "primary document"
+# Kinds that are the work a figure was published in; an outlet is only who retold it.
+WORK_KINDS = PRIMARY_KINDS + ("report", "survey", "index", "ranking", "forecast", "press_release")
+
+
+class CorpusView(Protocol):
+    articles: Mapping[str, Article]
+    annotations: Mapping[str, Annotations]
+
+
+def kb_names(kb: KnowledgeBase) -> dict[str, tuple[str, str | None]]:
+    return {entry.id: (entry.name, entry.kind) for entry in kb}
+
+
+def resolve_id(kb: KnowledgeBase, name: str | None) -> str | None:
+    if not name:
+        return None
+    match = kb.resolve(name)
+    return match.entry.id if match is not None else None
+
+
+def kb_url(kb: KnowledgeBase, kb_id: str | None) -> str | None:
+    if not kb_id:
+        return None
+    entry = kb.get(kb_id)
+    return getattr(entry, "url", None) if entry is not None else None
+
+
+def self_source(member: MentionInput, corpus: CorpusView, kb: KnowledgeBase,
+                names: Mapping[str, tuple[str, str | None]]) -> SourceRef:
+    """A primary document is the source of its own figures."""
+    article = corpus.articles[member.key[0]]
+    kb_id = resolve_id(kb, article.title)
+    name, kind = names.get(kb_id, (None, None)) if kb_id else (None, None)
+    return SourceRef(name=name or article.title or article.id, kind=kind or "study", kb_id=kb_id, cue=PRIMARY_CUE)
+
+
+# How far back, in sentences of the same paragraph, a figure may borrow the source of an attributed one.
+CARRY_SENTENCES = 2
+
+
+def carried(member: MentionInput, corpus: CorpusView, cluster_of: Mapping[str, str],
+            names: Mapping[str, tuple[str, str | None]]) -> tuple[SourceRef | None, tuple[ChainStep, ...]]:
+    """Borrow the source of an attributed figure a sentence or two earlier in the same paragraph.
+
+    Reporting often names the source once and lists several figures from it. The source is
+    marked inferred with no `via`: it comes from this article's own words, not from another article.
+    """
+    from extract.pipeline import sentence_index
+
+    article_id = member.key[0]
+    ann = corpus.annotations[article_id]
+    text = corpus.articles[article_id].text
+    here = sentence_index(ann.sentences, member.stat.start)
+    if here is None:
+        return None, ()
+    best: Statistic | None = None
+    for stat in ann.statistics:
+        if stat.attribution is None or stat.start >= member.stat.start:
+            continue
+        if getattr(stat.attribution, "resolved", True) is False:
+            continue
+        there = sentence_index(ann.sentences, stat.start)
+        if there is None or not 0 < here - there <= CARRY_SENTENCES:
+            continue
+        if "\n" in text[stat.end:member.stat.start]:
+            continue  # a new paragraph starts a new topic
+        if best is None or stat.start > best.start:
+            best = stat
+    if best is None or best.attribution is None:
+        return None, ()
+    source = SourceRef(name=best.attribution.name, kind=best.attribution.kind, kb_id=best.attribution.kb_id,
+                       cue="carried over from an earlier sentence", inferred=True, via=None)
+    article = corpus.articles[article_id]
+    chain = chain_for(article, ann, to_source_ref(best.attribution), (), names)
+    return source, chain[1:]
+
+
+def donors(members: Sequence[MentionInput], cluster_of: Mapping[str, str]) -> dict[str, list[MentionInput]]:
+    """Attributed members of a family by coverage cluster, in key order: who can lend a source."""
+    out: dict[str, list[MentionInput]] = defaultdict(list)
+    for member in sorted(members, key=lambda m: m.key):
+        cluster = cluster_of.get(member.key[0])
+        if cluster is not None and member.stat.attribution is not None \
+                and getattr(member.stat.attribution, "resolved", True) is not False:
+            out[cluster].append(member)
+    return out
+
+
+def ordering_date(article: Article | None) -> str | None:
+    """The date an article may be ordered by: a stated publication date, never an estimate."""
+    if article is None or getattr(article, "date_estimated", False):
+        return None
+    return article.published or None
+
+
+def is_later(candidate: Article | None, than: Article | None) -> bool:
+    """Whether `candidate` is known to be published after `than` (unknown dates are never later)."""
+    a, b = ordering_date(candidate), ordering_date(than)
+    return bool(a and b and a[:10] > b[:10])
+
+
+def inferred(member: MentionInput, donor_map: Mapping[str, Sequence[MentionInput]], cluster_of: Mapping[str, str],
+             direct_chains: Mapping[str, tuple[ChainStep, ...]], articles: Mapping[str, Article] | None = None,
+             ) -> tuple[SourceRef | None, tuple[ChainStep, ...]]:
+    """Borrow the source of the same figure from another, not later, article of the same coverage cluster."""
+    cluster = cluster_of.get(member.key[0])
+    if cluster is None:
+        return None, ()
+    me = articles.get(member.key[0]) if articles else None
+    pool = [m for m in donor_map.get(cluster, ()) if m.key[0] != member.key[0]
+            and not (articles and is_later(articles.get(m.key[0]), me))]
+    # A donor known to be earlier goes before one whose order is unknown.
+    pool.sort(key=lambda m: (ordering_date(articles.get(m.key[0])) is None if articles else False, m.key))
+    donor = pool[0] if pool else None
+    if donor is None:
+        return None, ()
+    attribution: Attribution = donor.stat.attribution  # type: ignore[assignment]
+    source = SourceRef(name=attribution.name, kind=attribution.kind, kb_id=attribution.kb_id,
+                       cue="inferred from coverage cluster", inferred=True, via=donor.key[0])
+    return source, direct_chains.get(donor.key[0], ())
+
+
+def primary_articles_by_kb(corpus: CorpusView, kb: KnowledgeBase) -> dict[str, str]:
+    """KB id -> the first ingested primary document that is that source (resolved once, not per family)."""
+    out: dict[str, str] = {}
+    for article in sorted(corpus.articles.values(), key=lambda a: a.id):
+        if article.is_primary and article.is_article:
+            kb_id = resolve_id(kb, article.title)
+            if kb_id:
+                out.setdefault(kb_id, article.id)
+    return out
+
+
+@dataclass
+class Tracer:
+    """Resolves every mention's source through the registry and builds its chain to the primary source.
+
+    Built once per report (`Tracer.build`); `trace` runs per figure family, `primary_source` after it.
+    """
+
+    articles: Mapping[str, Article]
+    annotations: Mapping[str, Annotations]
+    kb: KnowledgeBase
+    registry: SourceRegistry
+    cluster_of: Mapping[str, str]
+    names: Mapping[str, tuple[str, str | None]] = field(default_factory=dict)
+    graph: GraphBuilder | None = None
+    primary_docs: dict[str, str] = field(default_factory=dict)  # entity id -> primary document article id
+    doc_source: dict[str, str] = field(default_factory=dict)  # primary document article id -> entity id
+    article_source: dict[str, str] = field(default_factory=dict)  # article id -> its one named source
+    outlet_of: dict[str, str] = field(default_factory=dict)  # article id -> entity id of its outlet
+
+    @classmethod
+    def build(cls, corpus: CorpusView, kb: KnowledgeBase, registry: SourceRegistry, cluster_of: Mapping[str, str],
+              graph: GraphBuilder | None = None) -> "Tracer":
+        tracer = cls(corpus.articles, corpus.annotations, kb, registry, cluster_of, kb_names(kb), graph)
+        for article_id in sorted(corpus.articles):
+            article = corpus.articles[article_id]
+            if article.outlet:
+                entity = registry.lookup(article.outlet, resolve_id(kb, article.outlet))
+                if entity is not None:
+                    tracer.outlet_of[article_id] = entity.id
+            ann = corpus.annotations.get(article_id)
+            named = tracer._named_sources(ann) if ann is not None else []
+            others = [e for e in named if not tracer._is_outlet(e)]
+            if len(set(others)) == 1:
+                tracer.article_source[article_id] = others[0]
+            if article.is_primary and article.is_article:
+                entity = tracer._doc_entity(article, named)
+                if entity is not None:
+                    tracer.doc_source[article_id] = entity
+                    tracer.primary_docs.setdefault(entity, article_id)
+        return tracer
+
+    # -- lookups -------------------------------------------------------------------------------
+
+    def _named_sources(self, ann: Annotations) -> list[str]:
+        found = [s.attribution for s in ann.statistics if s.attribution is not None]
+        found += [c.attribution for c in ann.claims if c.attribution is not None]
+        out = []
+        for attribution in found:
+            if attribution.inferred:
+                continue
+            entity = self.registry.resolve(attribution)
+            if entity is not None:
+                out.append(entity.id)
+        return out
+
+    def _doc_entity(self, article: Article, named: Sequence[str]) -> str | None:
+        """Which source an ingested primary document is: its title's KB entry, else what it names most."""
+        kb_id = resolve_id(self.kb, article.title)
+        entity = self.registry.lookup(None, kb_id) if kb_id else None
+        if entity is not None:
+            return entity.id
+        if kb_id:
+            return f"kb:{kb_id}"
+        if named:
+            counts = Counter(e for e in named if not self._is_outlet(e))
+            if counts:
+                return max(counts, key=lambda e: (counts[e], e))
+        return None
+
+    def _is_outlet(self, entity_id: str | None) -> bool:
+        entity = self.registry.get(entity_id)
+        return entity is not None and entity.kind == "outlet"
+
+    def entity_of(self, source: SourceRef | None) -> SourceEntity | None:
+        if source is None:
+            return None
+        if source.source_id:
+            found = self.registry.get(source.source_id)
+            if found is not None:
+                return found
+        return self.registry.lookup(source.name, source.kb_id)
+
+    def _names_nothing(self, source: SourceRef) -> bool:
+        """A phrase extract took for a source that names nothing ("38", "/data", "the researchers")."""
+        if source.kb_id or source.cue == PRIMARY_CUE:
+            return False
+        return self.entity_of(source) is None and not names_something(normalise_phrase(source.name))
+
+    # -- per family ----------------------------------------------------------------------------
+
+    def trace(self, mentions: Sequence[Mention], members: Sequence[MentionInput] = ()) -> tuple[Mention, ...]:
+        """The family's mentions with registry sources, the inference rules applied, chains to the primary."""
+        primary_articles = {m.key[0] for m in members if m.is_primary} | {
+            m.article for m in mentions if m.attribution is not None and m.attribution.cue == PRIMARY_CUE}
+        own: dict[int, SourceEntity] = {}
+        sources: list[SourceRef | None] = []
+        for index, mention in enumerate(mentions):
+            source = mention.attribution
+            if source is not None and self._names_nothing(source):
+                source = None
+            if source is not None and source.inferred:
+                if source.via == mention.article:
+                    source = replace(source, via=None)  # the article's own words: never "via itself"
+                elif source.via and (source.via == mention.article or is_later(
+                        self.articles.get(source.via), self.articles.get(mention.article))):
+                    source = None  # a later article cannot be where an earlier one took its figure
+            sources.append(source)
+            entity = self.entity_of(source) if source is not None and not source.inferred else None
+            if entity is not None and mention.copy_of is None:
+                own[index] = entity
+        out: list[Mention] = []
+        for index, mention in enumerate(mentions):
+            source = sources[index]
+            via_article: str | None = source.via if source is not None and source.inferred else None
+            if source is None and mention.article not in primary_articles and mention.copy_of is None:
+                source, via_article = self._infer(index, mentions, own)
+            if source is None and mention.article in primary_articles:
+                entity_id = self.doc_source.get(mention.article)
+                entity = self.registry.get(entity_id)
+                if entity is not None:
+                    source = SourceRef(entity.name, entity.kind, entity.kb_id, PRIMARY_CUE, source_id=entity.id)
+            entity = self.entity_of(source)
+            if source is not None and entity is not None:
+                source = replace(source, source_id=entity.id)
+            chain = self._chain(mention, source, entity, via_article, mentions, own)
+            out.append(replace(mention, attribution=source, chain=chain))
+        return tuple(out)
+
+    def _infer(self, index: int, mentions: Sequence[Mention], own: Mapping[int, SourceEntity],
+               ) -> tuple[SourceRef | None, str | None]:
+        mention = mentions[index]
+        me = self.articles.get(mention.article)
+        # 1. The one source the article names anywhere: its figures come from it.
+        entity = self.registry.get(self.article_source.get(mention.article))
+        if entity is not None:
+            return SourceRef(entity.name, entity.kind, entity.kb_id, "the source the article names", True, None,
+                             entity.id), None
+        # 2. Another article of the same coverage cluster stating the same figure, not a later one.
+        cluster = self.cluster_of.get(mention.article)
+        if cluster is not None:
+            pool = [i for i, e in own.items() if mentions[i].article != mention.article
+                    and self.cluster_of.get(mentions[i].article) == cluster and not self._is_outlet(e.id)
+                    and not is_later(self.articles.get(mentions[i].article), me)]
+            pool.sort(key=lambda i: (ordering_date(self.articles.get(mentions[i].article)) is None,
+                                     ordering_date(self.articles.get(mentions[i].article)) or "",
+                                     mentions[i].article, mentions[i].start))
+            if pool:
+                donor = pool[0]
+                e = own[donor]
+                return SourceRef(e.name, e.kind, e.kb_id, "inferred from coverage cluster", True,
+                                 mentions[donor].article, e.id), mentions[donor].article
+        # A figure whose value an ingested primary document also states is not traced to it on the value
+        # alone here: a roundup that names no source stays unattributed (figures' estimates may trace it).
+        return None, None
+
+    def _step(self, entity: SourceEntity | None, source: SourceRef, via: str | None) -> ChainStep:
+        if entity is None:
+            label = _label(source.kb_id, source.name, self.names)
+            return ChainStep(source_node_id(source.kb_id, label), label, _kind(source.kb_id, source.kind, self.names),
+                             origin="kb" if source.kb_id else "corpus", via=via)
+        if entity.id in self.primary_docs:
+            origin = "primary_document"
+            via = via or self.primary_docs[entity.id]
+        else:
+            origin = entity.origin
+        kind = entity.kind or source.kind or "organization"
+        return ChainStep(entity.id, entity.name, kind, origin=origin, via=via)
+
+    def _chain(self, mention: Mention, source: SourceRef | None, entity: SourceEntity | None, via_article: str | None,
+               mentions: Sequence[Mention], own: Mapping[int, SourceEntity]) -> tuple[ChainStep, ...]:
+        if mention.copy_of is not None and mention.chain:
+            # An exact copy: its own step, then whatever its original's chain is.
+            original = next((m for m in mentions if m.article == mention.copy_of and m.start == mention.start), None)
+            start = mention.chain[:1]
+            if original is not None:
+                rest = self._chain(original, source, entity, via_article, mentions, own)
+                return start + rest
+            return mention.chain
+        article = self.articles[mention.article]
+        start = ChainStep(article_node_id(article.id), article.title or article.id,
+                          "primary" if article.is_primary else "article")
+        if source is None:
+            return (start,)
+        steps = [start]
+        ann = self.annotations.get(article.id)
+        if via_article and via_article != article.id:
+            via = self.articles.get(via_article)
+            steps.append(ChainStep(article_node_id(via_article), (via.title if via else None) or via_article,
+                                   "primary" if via is not None and via.is_primary else "article"))
+        elif ann is not None:
+            for citation in lead_outlets(ann):
+                outlet = self.registry.lookup(citation.name, citation.kb_id)
+                if outlet is not None and entity is not None and outlet.id == entity.id:
+                    continue
+                if citation.kb_id and citation.kb_id == source.kb_id:
+                    continue
+                label = outlet.name if outlet is not None else _label(citation.kb_id, citation.name, self.names)
+                steps.append(ChainStep(outlet.id if outlet is not None else source_node_id(citation.kb_id, label),
+                                       label, _kind(citation.kb_id, citation.kind, self.names),
+                                       origin=(outlet.origin if outlet is not None else None)))
+        steps.append(self._step(entity, source, None))
+        if entity is not None and entity.kind == "outlet":
+            steps.extend(self._past_outlet(mention, entity, mentions, own))
+        self._draw(steps)
+        return tuple(steps)
+
+    def _past_outlet(self, mention: Mention, outlet: SourceEntity, mentions: Sequence[Mention],
+                     own: Mapping[int, SourceEntity]) -> list[ChainStep]:
+        """What the named outlet cites for this figure: its own coverage first, then the story's."""
+        me = self.articles.get(mention.article)
+        cluster = self.cluster_of.get(mention.article)
+
+        def ok(i: int) -> bool:
+            other = mentions[i]
+            return other.article != mention.article and not self._is_outlet(own[i].id) and \
+                not is_later(self.articles.get(other.article), me)
+
+        by_outlet = [i for i in own if ok(i) and self.outlet_of.get(mentions[i].article) == outlet.id]
+        in_story = [i for i in own if ok(i) and cluster is not None
+                    and self.cluster_of.get(mentions[i].article) == cluster]
+        pool = by_outlet or in_story
+        if not pool:
+            return []
+        counts = Counter(own[i].id for i in pool)
+        best = max(counts, key=lambda e: (counts[e], e))
+        donor = min((i for i in pool if own[i].id == best), key=lambda i: (mentions[i].article, mentions[i].start))
+        donor_article = self.articles.get(mentions[donor].article)
+        entity = own[donor]
+        source = SourceRef(entity.name, entity.kind, entity.kb_id, source_id=entity.id)
+        return [ChainStep(article_node_id(mentions[donor].article),
+                          (donor_article.title if donor_article else None) or mentions[donor].article, "article"),
+                self._step(entity, source, mentions[donor].article)]
+
+    def _draw(self, steps: Sequence[ChainStep]) -> None:
+        """Source steps become graph nodes, named by the article before them."""
+        if self.graph is None:
+            return
+        for before, step in zip(steps, steps[1:]):
+            if step.kind in ("article", "primary"):
+                continue
+            self.graph.node(step.id, step.kind, step.label)
+            if before.kind in ("article", "primary") and before.id in self.graph.nodes:
+                self.graph.edge(before.id, step.id, "names_source")
+
+    def primary_source(self, members: Sequence[MentionInput], mentions: Sequence[Mention]) -> PrimarySource | None:
+        """An ingested primary document if one states the figure; else where the mentions' chains end.
+
+        Works (studies, reports, data sets) rank before bodies and bodies before outlets; among
+        equals, the source more articles trace to. Every candidate is kept with its articles.
+        """
+        backers: dict[str, set[str]] = defaultdict(set)
+        labels: dict[str, tuple[str, str | None, str | None]] = {}
+        for mention in mentions:
+            if not mention.chain or len(mention.chain) < 2:
+                continue
+            last = mention.chain[-1]
+            if last.kind in ("article", "primary", "link"):
+                continue
+            backers[last.id].add(mention.article)
+            entity = self.registry.get(last.id)
+            labels.setdefault(last.id, (last.label, last.kind, entity.kb_id if entity else
+                                        (last.id[3:] if last.id.startswith("kb:") else None)))
+
+        def rank(entity_id: str) -> tuple[Any, ...]:
+            kind = labels[entity_id][1]
+            return (kind in WORK_KINDS, kind != "outlet", len(backers[entity_id]), labels[entity_id][2] is not None,
+                    entity_id)
+
+        ordered = sorted(backers, key=rank, reverse=True)
+        candidates = tuple({"source_id": e, "name": labels[e][0], "kind": labels[e][1],
+                            "articles": sorted(backers[e])} for e in ordered) if len(ordered) > 1 else ()
+        for member in sorted(members, key=lambda m: m.key):
+            if member.is_primary:
+                article = self.articles[member.key[0]]
+                entity = self.registry.get(self.doc_source.get(article.id))
+                kb_id = entity.kb_id if entity is not None else resolve_id(self.kb, article.title)
+                stat = member.stat
+                name = entity.name if entity is not None else (
+                    self.names.get(kb_id, (article.title or article.id, None))[0] if kb_id else (article.title or article.id))
+                kind = (entity.kind if entity is not None else None) or \
+                    (self.names.get(kb_id, (None, None))[1] if kb_id else None) or "study"
+                return PrimarySource(
+                    name=name, kind=kind, kb_id=kb_id, url=article.url or kb_url(self.kb, kb_id), in_corpus=True,
+                    article=article.id,
+                    evidence={"article": article.id, "sentence": article.text[stat.sentence_start:stat.sentence_end],
+                              "start": stat.sentence_start, "end": stat.sentence_end},
+                    source_id=entity.id if entity is not None else None, candidates=candidates)
+        if not ordered:
+            return None
+        best = ordered[0]
+        name, kind, kb_id = labels[best]
+        article_id = self.primary_docs.get(best)
+        return PrimarySource(name=name, kind=kind, kb_id=kb_id, url=kb_url(self.kb, kb_id),
+                             in_corpus=article_id is not None, article=article_id, source_id=best,
+                             candidates=candidates)
