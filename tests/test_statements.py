@@ -1,0 +1,54 @@
+"""Family statements and values as an analyst would write them (provenance/display.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from provenance.display import estimates_line, format_amount, format_value, mention_drifted, statement, statement_label
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    (2.2e9, "2.2 billion"), (17e6, "17 million"), (879e6, "879 million"), (1.038e9, "1.038 billion"),
+    (3.4e12, "3.4 trillion"), (73000.0, "73,000"), (4.2, "4.2"), (-2.5e6, "-2.5 million"),
+])
+def test_large_values_are_written_with_scale_words(value: float, shown: str) -> None:
+    assert format_amount(value) == shown
+    assert "e+" not in format_value(value, "count")
+
+
+def test_statement_reads_holder_measure_value_period() -> None:
+    assert statement_label(15.8, "percent", None, "US developers", "share of open-model downloads",
+                           "year to August 2025") == "US developers' share of open-model downloads: 15.8% (year to August 2025)"
+    assert statement_label(4.1, "percent", None, None, "unemployment rate", "June") == "Unemployment rate: 4.1% (June)"
+    assert statement_label(2.5e9, "count", None, "adults", "overweight", "2022") == "Adults' overweight: 2.5 billion (2022)"
+    assert statement_label(12.4, "money", None, "Nurse's", "hourly wage", None, "EUR") == "Nurse's hourly wage: €12.4"
+    assert statement_label(3, "rank", None, "Lakeside Hospital", "in the regional ranking", None) == \
+        "Lakeside Hospital's in the regional ranking: ranked #3"
+
+
+def test_statement_drops_parts_that_are_numbers_or_repeats() -> None:
+    # A holder that is the period again, or a misread number, is left out rather than printed.
+    assert statement_label(19000, "count", None, "May", "jobs", "May") == "Jobs: 19,000 (May)"
+    assert statement_label(38, "percent", None, "38 % of respondents", "avoid the news", None) == "Avoid the news: 38%"
+    assert statement_label(61, "count", None, None, None, None) == "61"
+
+
+def test_view_statement_falls_back_to_the_parts_of_old_reports() -> None:
+    figure = {"value": 1.5e6, "unit": "count", "holder": "Farmers", "measure": "hectares planted", "period": "2024"}
+    assert statement(figure) == "Farmers' hectares planted: 1.5 million (2024)"
+    assert statement({**figure, "statement": "Given label"}) == "Given label"
+
+
+def test_drift_mark_comes_from_the_mention_flag_when_the_report_has_flags() -> None:
+    figure = {"value": 48, "unit": "percent"}
+    # A second body's own 51% is not drift, though it differs from the family's value.
+    assert not mention_drifted(figure, {"value": 51, "flags": []})
+    assert mention_drifted(figure, {"value": 48.4, "flags": ["drift"]})
+    assert mention_drifted(figure, {"value": 51})  # older reports: differing from the family is drift
+
+
+def test_estimates_line_lists_each_source_when_there_are_several() -> None:
+    figure = {"unit": "percent", "estimates": [{"name": "Statistics Office", "value": 48},
+                                               {"name": "Heating Federation", "value": 51}]}
+    assert estimates_line(figure) == "Statistics Office 48% · Heating Federation 51%"
+    assert estimates_line({**figure, "estimates": figure["estimates"][:1]}) == ""
