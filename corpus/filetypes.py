@@ -23,3 +23,26 @@ def file_kind(path: Path) -> str | None:
     if name.endswith(TEXT_SUFFIXES):
         return "text"
     return None
+
+
+# What a text or HTML file never starts with: archive, image, document and executable signatures.
+_BINARY_MAGIC = (b"\x1f\x8b", b"%PDF-", b"\x89PNG\r\n\x1a\n", b"PK\x03\x04", b"GIF87a", b"GIF89a", b"\xff\xd8\xff",
+                 b"\x28\xb5\x2f\xfd", b"BZh", b"\xfd7zXZ\x00", b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07", b"\x7fELF",
+                 b"OggS", b"ID3", b"wOFF", b"wOF2", b"\xd0\xcf\x11\xe0")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+SNIFF_BYTES = 8192
+# Text has almost no C0 control bytes besides tab, LF, FF and CR; random or compressed bytes have
+# about one in nine. Two in a hundred is far from both.
+_MAX_CONTROL_SHARE = 0.02
+_TEXT_CONTROLS = frozenset(b"\t\n\x0c\r\x1b")
+
+
+def looks_binary(body: bytes) -> bool:
+    """True when `body` is no text document whatever its name says (a `.txt` of random bytes, I18)."""
+    head = body[:SNIFF_BYTES]
+    if not head or head.startswith(_UTF16_BOMS):
+        return False  # UTF-16 text is full of NULs
+    if head.startswith(_BINARY_MAGIC) or b"\x00" in head:
+        return True
+    controls = sum(1 for byte in head if byte < 0x20 and byte not in _TEXT_CONTROLS)
+    return controls > _MAX_CONTROL_SHARE * len(head)

@@ -28,7 +28,7 @@ from .clean import (CleanOptions, ExtractionCancelled, ExtractionTimeout, Extrac
 from .decode import decode_body
 from .errors import FetchError, StoreError, UsageError
 from .fetch import Fetcher, FetchOptions
-from .filetypes import file_kind
+from .filetypes import file_kind, looks_binary
 from .language import detect_language
 from .records import Article, Extracted, IngestSummary, RawResponse, Status
 from .store import ArticleState, Store, now
@@ -503,6 +503,11 @@ class _Runner:
 
     def _from_bytes(self, source: Source, base: Article, body: bytes, content_type: str | None, kind: str, *,
                     raw: RawResponse | None = None, alias: str | None = None) -> Iterator[ItemResult]:
+        if looks_binary(body):
+            # Never decoded into mojibake and sent to NLP; the bytes are kept, as for every no_article (I18).
+            yield from self.flush()
+            yield self._save(source, replace(base, status=Status.NO_ARTICLE, reason="binary"), raw, body, alias)
+            return
         decoded = decode_body(body, content_type)
         base = replace(base, encoding=decoded.encoding, encoding_source=decoded.source)
         document = _Document(source, base, decoded.text, base.final_url or base.url, raw, body, alias)

@@ -696,3 +696,67 @@ def test_I22_special_files_and_big_files_are_rows(tmp_path: Path) -> None:
     assert any(r.startswith("too_large") for r in reasons) and any(r.startswith("dangling_symlink") for r in reasons)
     with Store.open(db) as store:
         assert all(len(store.raw_body(a) or b"") < 2**20 for a in stored(db))
+
+
+# -- I3 I18 I15: pages and knowledge-base files ----------------------------------------------------
+
+
+@pytest.mark.parametrize("reference", ["&#8;", "&#27;", "&#7;", "&#1;", "&#x1B;", "&#x000b;"])
+def test_I3_control_character_reference_keeps_article(reference: str) -> None:
+    from corpus.clean import extract_html
+
+    paragraphs = "".join(
+        f"<p>Paragraph {n}: the transport ministry said rail ridership rose 14% in the first quarter as "
+        f"commuters returned to offices across the region.</p>" for n in range(5))
+    html = (f"<html><head><title>Rail ridership rises</title></head><body><article>"
+            f"<h1>Rail ridership{reference} rises</h1><p>Commuter{reference} numbers are back, operators say.</p>"
+            f"{paragraphs}</article></body></html>")
+    page = extract_html(html, "https://rail.test/ridership")
+    assert "Commuter numbers are back, operators say." in page.text
+    assert all(f"Paragraph {n}:" in page.text for n in range(5))  # nothing else lost
+    assert not any(ord(ch) < 32 and ch not in "\n\t" for ch in page.text + (page.title or ""))
+
+
+def test_I18_binary_txt_is_no_article(tmp_path: Path) -> None:
+    import random
+
+    noise = tmp_path / "notes.txt"
+    noise.write_bytes(random.Random(18).randbytes(20000).replace(b"\x00", b"\x01"))  # even without a NUL
+    story = story_file(tmp_path, "story.txt", HEALTH)
+    db = tmp_path / "c.db"
+    result = run(db, "ingest", str(noise), str(story))
+    assert result.returncode == 0, result.stderr
+    rows = stored(db)
+    assert sorted(status for status, _ in rows.values()) == ["no_article", "ok"]
+    with Store.open(db) as store:
+        reasons = {a.source_path: (a.status.value, a.reason) for a in store.iter_articles(statuses=None)}
+    assert reasons[str(noise)] == ("no_article", "binary")
+    assert any(HEALTH in text for _, text in rows.values())
+
+
+def test_I15_kb_yaml_bomb_and_deep_nesting_refused(tmp_path: Path) -> None:
+    from extract.kb import KBError, load_kb
+
+    levels = ["a: &a [" + ",".join(['"lol"'] * 9) + "]"]
+    for previous, name in zip("abcdefgh", "bcdefghi"):
+        levels.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text("\n".join(levels) + "\nentries: [*i]\n", encoding="utf-8")
+    assert bomb.stat().st_size < 700
+    with pytest.raises(KBError) as info:
+        load_kb([bomb])
+    assert str(bomb) in str(info.value) and "line 2:" in str(info.value) and "aliases" in str(info.value)
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("entries:\n  - " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    with pytest.raises(KBError) as info:
+        load_kb([deep])
+    assert str(deep) in str(info.value) and "line 2:" in str(info.value) and "nested deeper" in str(info.value)
+    # The same CLI path: one line naming the file, exit 2, not a RecursionError.
+    result = run(tmp_path / "c.db", "report", "--kb", str(deep))
+    assert result.returncode == 2 and str(deep) in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    # An ordinary file with an anchor-free entry still loads.
+    fine = tmp_path / "fine.yaml"
+    fine.write_text("entries:\n  - id: harbour-board\n    name: Harbour Board\n    kind: organization\n",
+                    encoding="utf-8")
+    assert load_kb([fine], builtin=False).entries
