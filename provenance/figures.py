@@ -692,33 +692,6 @@ def merge_families(groups: Sequence[Sequence[int]], mentions: Sequence[MentionIn
 
 # -- family-level facts ---------------------------------------------------------------------
 
-_PERIOD_SAME = {
-    "the past year": "past year", "past year": "past year", "the last year": "past year", "last year": "past year",
-    "the previous year": "past year", "the past 12 months": "past year", "the last 12 months": "past year",
-}
-
-
-def normalise_period(period: str | None) -> str | None:
-    if not period:
-        return None
-    text = " ".join(period.lower().split())
-    return _PERIOD_SAME.get(text, text)
-
-
-def drift_reasons(stats: Sequence[Statistic]) -> list[str]:
-    reasons = []
-    if len({s.value for s in stats}) > 1:
-        reasons.append("value")
-    if len({s.unit for s in stats}) > 1:
-        reasons.append("unit")
-    periods = {normalise_period(s.period) for s in stats} - {None}
-    if len(periods) > 1:
-        reasons.append("period")
-    holders = [holder_countries(s.holder) for s in stats if holder_countries(s.holder)]
-    if holders and len(set(holders)) > 1:
-        reasons.append("holder")
-    return reasons
-
 
 def canonical_value(stats: Sequence[Statistic], primary: Sequence[Statistic]) -> float:
     """The primary document's value when there is one; else the most stated, then the most precise."""
