@@ -760,3 +760,88 @@ def test_I15_kb_yaml_bomb_and_deep_nesting_refused(tmp_path: Path) -> None:
     fine.write_text("entries:\n  - id: harbour-board\n    name: Harbour Board\n    kind: organization\n",
                     encoding="utf-8")
     assert load_kb([fine], builtin=False).entries
+
+
+# -- fuzz: import either refuses the file with `line N:` and changes nothing, or stores every line ---
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_TEXT = st.text(alphabet=st.characters(codec=None, min_codepoint=0, max_codepoint=0x10FFFF), max_size=40)
+_FIELD_VALUES = st.one_of(st.none(), _TEXT, st.integers(-3, 3), st.booleans(), st.lists(st.integers(0, 3), max_size=2))
+
+
+@st.composite
+def jsonl_lines(draw) -> list[str]:
+    lines = []
+    for _ in range(draw(st.integers(1, 5))):
+        kind = draw(st.sampled_from(["article", "article", "article", "mutated", "garbage"]))
+        if kind == "garbage":
+            lines.append(draw(st.text(max_size=30).filter(lambda t: "\n" not in t and "\r" not in t)))
+            continue
+        data = {"id": draw(st.sampled_from(["p1", "p2", "p3", "p\x1b4"])),
+                "text": draw(st.sampled_from([HEALTH, ENERGY, LABOUR, ""])) + draw(_TEXT),
+                "status": "ok"}
+        for name in draw(st.sets(st.sampled_from(["title", "outlet", "published", "language", "url"]), max_size=3)):
+            data[name] = draw(_TEXT)
+        if kind == "mutated":
+            name = draw(st.sampled_from(["id", "text", "title", "links", "spans", "content_hash", "is_primary",
+                                         "annotations", "status"]))
+            data[name] = draw(_FIELD_VALUES)
+        lines.append(json.dumps(data))  # ensure_ascii: lone surrogates travel as \\udxxx escapes
+    return lines
+
+
+@settings(max_examples=30, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(lines=jsonl_lines())
+def test_import_fuzz_refuses_whole_file_or_stores_every_line(tmp_path_factory, lines: list[str]) -> None:
+    from provenance.jsonl_import import InvalidJSONL, import_jsonl
+
+    folder = tmp_path_factory.mktemp("fuzz")
+    path = write_lines(folder / "in.jsonl", lines)
+    with Store.open(folder / "c.db") as store:
+        store.save_article(_seed_article())
+        before = _snapshot(store)
+        try:
+            import_jsonl(path, store)
+        except InvalidJSONL as exc:
+            FUZZ_OUTCOMES["refused"] += 1
+            assert exc.problems and all(p.startswith("line ") and ":" in p for p in exc.problems), exc.problems
+            assert _snapshot(store) == before  # refused: the store is exactly as it was
+            return
+        after = _snapshot(store)
+    FUZZ_OUTCOMES["stored"] += 1
+    given_lines = [json.loads(text) for text in lines]
+    seen_texts = {text_hash(LABOUR)}
+    for data in given_lines:
+        article_id = "".join(ch for ch in data["id"] if not (ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F))
+        status, text = after[article_id]
+        if status == "duplicate":
+            # Same text as an article stored before it: the first copy holds it, nothing is lost.
+            assert text_hash(data["text"]) in seen_texts
+        else:
+            assert (status, text) == ("ok", data["text"])
+        seen_texts.add(text_hash(data["text"]))
+    assert set(after) == set(before) | {"".join(ch for ch in d["id"] if ch != "\x1b") for d in given_lines}
+
+
+FUZZ_OUTCOMES = {"refused": 0, "stored": 0}
+
+
+def test_import_fuzz_saw_both_outcomes() -> None:
+    """The fuzz run above must exercise both branches, or its property says little."""
+    if FUZZ_OUTCOMES == {"refused": 0, "stored": 0}:
+        pytest.skip("run together with the fuzz test")
+    assert FUZZ_OUTCOMES["refused"] > 0 and FUZZ_OUTCOMES["stored"] > 0, FUZZ_OUTCOMES
+
+
+def _snapshot(store: Store) -> dict[str, tuple[str, str]]:
+    return {a.id: (a.status.value, a.text) for a in store.iter_articles(statuses=None)}
+
+
+def _seed_article():
+    from corpus.records import Article, Status
+
+    return Article(id="s0", url=None, final_url=None, canonical_url=None, source_path=None, status=Status.OK,
+                   text=LABOUR, content_hash=text_hash(LABOUR))
