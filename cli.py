@@ -41,7 +41,8 @@ class Group(click.Group):
             _quiet_pipe()  # `newstrace report | head -1`: the reader has what it wanted (I21)
             ctx.exit(0)
         except KeyboardInterrupt:
-            click.echo("interrupted: committed work is kept; rerun the same command to resume", err=True)
+            click.echo(f"interrupted{_progress_note()}: committed work is kept; rerun the same command to resume",
+                       err=True)
             ctx.exit(130)
         except Exception as exc:  # noqa: BLE001 - the last line of defence for a CLI
             if _debug(ctx):
@@ -113,8 +114,19 @@ def cli(ctx: click.Context, db: str, debug: bool) -> None:
 
 
 def _sigterm(signum: int, frame: Any) -> None:
-    click.echo("terminated: committed work is kept; rerun the same command to resume", err=True)
+    click.echo(f"terminated{_progress_note()}: committed work is kept; rerun the same command to resume", err=True)
     sys.exit(143)
+
+
+# Inputs handled and listed by the ingest in progress, for the interrupted message.
+_ingest_progress = {"done": 0, "total": 0}
+
+
+def _progress_note() -> str:
+    done, total = _ingest_progress["done"], _ingest_progress["total"]
+    if not total:
+        return ""
+    return f" after {done} of {total} inputs ({total - done} pending)"
 
 
 _interrupted = False
@@ -219,12 +231,14 @@ def _run_ingest(ctx: click.Context, store: Any, sources: tuple[str, ...], inputs
     if not sources and not inputs:
         raise UsageError("nothing to ingest; give URLs, files or folders, or -i FILE (one per line)")
     items = list(expand_sources(sources, inputs))
+    _ingest_progress.update(done=0, total=len(items))
     console = _stderr_console()
     with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TextColumn("{task.description}", markup=False), console=console, transient=True) as progress:
         task = progress.add_task("", total=len(items))
 
         def on_item(result: Any) -> None:
+            _ingest_progress["done"] += 1
             _stop_if_interrupted()
             if result.status not in ("ok", "duplicate", "unchanged", "no_article"):
                 progress.console.print(f"failed: {_one_line(result.source.label)}: "
