@@ -100,18 +100,21 @@ def graphml(report: Report) -> str:
            '  <key id="ekind" for="edge" attr.name="kind" attr.type="string"/>',
            '  <graph id="citations" edgedefault="directed">']
     for node in report.nodes:
-        out.append(f"    <node id={quoteattr(node.id)}><data key=\"kind\">{escape(node.kind)}</data>"
+        out.append(f"    <node id={quoteattr(_xml_text(node.id))}><data key=\"kind\">{escape(node.kind)}</data>"
                    f"<data key=\"label\">{escape(_xml_text(node.label))}</data></node>")
     for number, edge in enumerate(report.edges):
-        out.append(f"    <edge id=\"e{number}\" source={quoteattr(edge.source)} target={quoteattr(edge.target)}>"
+        out.append(f"    <edge id=\"e{number}\" source={quoteattr(_xml_text(edge.source))} "
+                   f"target={quoteattr(_xml_text(edge.target))}>"
                    f"<data key=\"ekind\">{escape(edge.kind)}</data></edge>")
     out += ["  </graph>", "</graphml>", ""]
     return "\n".join(out)
 
 
 def _xml_text(text: str) -> str:
-    # XML 1.0 forbids most control characters; scraped titles can contain them.
-    return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20)
+    # XML 1.0 allows only #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]: scraped titles
+    # can hold controls, and a U+FFFE or U+FFFF made a file no XML parser reads.
+    return "".join(ch for ch in text if ch in "\t\n\r" or 0x20 <= ord(ch) <= 0xD7FF
+                   or 0xE000 <= ord(ch) <= 0xFFFD or ord(ch) >= 0x10000)
 
 
 def texts_of(corpus: Corpus) -> Mapping[str, str]:

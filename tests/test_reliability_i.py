@@ -845,3 +845,55 @@ def _seed_article():
 
     return Article(id="s0", url=None, final_url=None, canonical_url=None, source_path=None, status=Status.OK,
                    text=LABOUR, content_hash=text_hash(LABOUR))
+
+
+# -- "Smaller": GraphML characters, the interrupted message -----------------------------------------
+
+
+def test_I_smaller_graphml_with_noncharacters_parses(tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    db = tmp_path / "c.db"
+    title = "Grid \ufffe outlook \uffff for summer \x0b"
+    assert invoke(db, "import", str(write_lines(tmp_path / "in.jsonl", [
+        line("x1", ENERGY, title=title, url="https://energy.test/outlook"),
+        line("x2", LABOUR, title="Wage deal", url="https://labour.test/deal")]))).exit_code == 0
+    out = tmp_path / "graph.graphml"
+    result = invoke(db, "export", "--format", "graphml", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    root = ET.fromstring(out.read_bytes())  # raised "not well-formed" before
+    labels = [d.text or "" for d in root.iter("{http://graphml.graphdrawing.org/xmlns}data")]
+    assert not any(ch in label for label in labels for ch in "\ufffe\uffff\x0b")
+
+
+def test_I_smaller_interrupted_message_counts_inputs(tmp_path: Path, http) -> None:
+    import time
+
+    def slow(request):
+        time.sleep(0.6)
+        from werkzeug import Response
+
+        return Response(ENERGY_PAGE, content_type="text/html")
+
+    urls = []
+    for n in range(6):
+        http.expect_request(f"/slow/{n}").respond_with_handler(slow)
+        urls.append(http.url_for(f"/slow/{n}"))
+    listing = write_lines(tmp_path / "urls.txt", urls)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "--db", str(tmp_path / "c.db"), "ingest", "-i",
+                             str(listing), *FAST], stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                            env=env, cwd=REPO)
+    deadline = time.monotonic() + 60
+    while len(http.log) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    import re
+
+    found = re.search(r"interrupted after (\d+) of 6 inputs \((\d+) pending\)", err)
+    assert found, err
+    done, pending = int(found[1]), int(found[2])
+    assert done + pending == 6 and 1 <= done < 6
+    assert len(stored(tmp_path / "c.db")) >= done  # what was reported done is committed
