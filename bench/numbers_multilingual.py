@@ -15,7 +15,8 @@ these numbers mean the same. Two things differ from the English loader, because 
   when it is not found the item matches on value alone (`numbers_benchmark._overlaps` allows that).
 
 What is compared: Percent -> our `find_amounts_intl` amounts with unit percent; Number -> our
-`find_numbers_intl` cardinals and fractions; Ordinal -> our ordinals. Skipped: results of another type
+`find_numbers_intl` cardinals and fractions, minus digits glued to a unit ("180ml": a quantity in
+the spec, as in the English benchmark); Ordinal -> our ordinals. Skipped: results of another type
 (in a NumberModel case, say, a percentage), results with no numeric value, and ordinal results marked
 relative ("next", "last").
 """
@@ -90,7 +91,8 @@ def predictor(kind: str, lang: str) -> Callable[[str], list[Item]]:
                              for a in find_amounts_intl(text, lang) if a.unit == "percent"]
     if kind == "number":
         return lambda text: [Item(n.start, n.end, n.value, "number")
-                             for n in find_numbers_intl(text, lang) if n.kind in ("cardinal", "fraction")]
+                             for n in find_numbers_intl(text, lang)
+                             if n.kind in ("cardinal", "fraction") and n.suffix is None]
     return lambda text: [Item(n.start, n.end, n.value, "ordinal")
                          for n in find_numbers_intl(text, lang) if n.kind == "ordinal"]
 

@@ -140,7 +140,9 @@ def _doc(text: str, sentences: Sequence[tuple[int, int]], lang: str) -> "Doc":
 
 
 def _kb_scan(text: str, kb: "KnowledgeBase", taken: Sequence[Entity]) -> list[Entity]:
-    """KB names in scripts written without spaces (Korean, Chinese), found as substrings."""
+    """KB names the token matcher cannot see, found as substrings: names in scripts written without
+    spaces (Korean, Chinese), and names with an elision ("Agence internationale de l'énergie"), which
+    the page's tokenizer splits where the KB's English rules do not."""
     from .entities import _resolved  # one way to turn a KB match into an Entity
     from .kb import Match
 
@@ -148,7 +150,7 @@ def _kb_scan(text: str, kb: "KnowledgeBase", taken: Sequence[Entity]) -> list[En
     spans = [(e.start, e.end) for e in taken]
     for entry in kb:
         for name in entry.strong_names():
-            if not _CJK.search(name):
+            if not (_CJK.search(name) or "'" in name or "’" in name):
                 continue
             for m in re.finditer(re.escape(name), text):
                 if any(s < m.end() and m.start() < e for s, e in spans):
@@ -208,7 +210,8 @@ def _acronyms(text: str, kb: "KnowledgeBase", taken: Sequence[Entity]) -> list[E
             if by_acronym.kb_id is not None:
                 entity = replace(by_acronym, text=name)
             else:
-                entity = replace(entity, kind="organization")
+                # the long form is the name the acronym stands for wherever it is used later
+                entity = replace(entity, kind="organization", canonical=name)
         if not any(s < end and start < e for s, e in spans):
             out.append(entity)
             spans.append((start, end))

@@ -56,6 +56,7 @@ class IntlNumber:
     digits: bool = True  # written with digits (not only words)
     scaled: bool = False  # a scale word or abbreviation is part of it ("17 Millionen")
     article: bool = False  # a lone word that is as often an article ("un", "eine")
+    suffix: str | None = None  # letters glued after the digits ("180ml", "29km"): a quantity, not a number
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,9 @@ class _Locale:
     small_multipliers: dict[str, int] = field(default_factory=dict)
     large_multipliers: dict[str, int] = field(default_factory=dict)
     list_marks: tuple[str, ...] = ()
+    ordinal_endings: tuple[str, ...] = ()
+    ordinal_stems: dict[str, str] = field(default_factory=dict)
+    negative_words: tuple[str, ...] = ()
 
 
 def _lower_map(data: dict | None, kind: str, out: dict[str, tuple[str, float]]) -> None:
@@ -122,6 +126,8 @@ def _locale(lang: str) -> _Locale:
         words.setdefault(word.lower(), ("connector", 0.0))
     for word in data.get("decimal_words", []):
         words.setdefault(word.lower(), ("point", 0.0))
+    for word in data.get("over_words", []):
+        words.setdefault(word.lower(), ("over", 0.0))
     for word in data.get("and_a_half", []):
         words.setdefault(word.lower(), ("half", 0.5))
     # Percent phrases are words, not numbers: "cent" in "pour cent" must not read as 100.
@@ -158,6 +164,9 @@ def _locale(lang: str) -> _Locale:
         small_multipliers={str(k): int(v) for k, v in (data.get("small_multipliers") or {}).items()},
         large_multipliers={str(k): int(v) for k, v in (data.get("large_multipliers") or {}).items()},
         list_marks=strings("list_marks", data),
+        ordinal_endings=tuple(sorted(strings("ordinal_endings", data), key=len, reverse=True)),
+        ordinal_stems={str(k): str(v) for k, v in (data.get("ordinal_stems") or {}).items()},
+        negative_words=tuple(w.lower() for w in strings("negative_words", data)),
     )
 
 
@@ -374,10 +383,33 @@ def _atoms(text: str, loc: _Locale) -> list[_Atom]:
                                        value, word))
                 atoms[-1] = _Atom(tok.start(), tok.end(), atoms[-1].kind, atoms[-1].value, word + "\x00")
         else:
-            atoms.append(_Atom(tok.start(), tok.end(), "other", 0.0, word))
+            derived = _derived_ordinal(word.lower(), loc.lang) if word[:1].isalpha() else None
+            if derived is not None:
+                atoms.append(_Atom(tok.start(), tok.end(), "ordinal", derived, word))
+            else:
+                atoms.append(_Atom(tok.start(), tok.end(), "other", 0.0, word))
         ti += 1
         pos = tok.end()
     return atoms
+
+
+@functools.lru_cache(maxsize=4096)
+def _derived_ordinal(word: str, lang: str) -> float | None:
+    """An ordinal made from a cardinal and an ending ("vingt-cinquième", "veinticincoavo"), or None."""
+    loc = _locale(lang)
+    for ending in loc.ordinal_endings:
+        if word.endswith(ending) and len(word) > len(ending) + 1:
+            base = word[:-len(ending)]
+            for stem, replacement in loc.ordinal_stems.items():
+                if base.endswith(stem):
+                    base = base[:-len(stem)] + replacement
+                    break
+            for candidate in (base, base + "e", base + "a", base + "o"):
+                found = _western_numbers(candidate, loc)
+                if len(found) == 1 and found[0].start == 0 and found[0].end == len(candidate) \
+                        and found[0].kind == "cardinal":
+                    return found[0].value
+    return None
 
 
 def _scale_abbreviation(text: str, tok: re.Match[str], loc: _Locale) -> _Atom | None:
@@ -400,7 +432,9 @@ def _joinable(text: str, a: _Atom, b: _Atom) -> bool:
 
 @dataclass
 class _Run:
-    total: float = 0.0
+    # (value, scale) parts already closed by a scale word; a larger scale later multiplies every part
+    # below it ("doscientos veintiocho mil millones" = 228,000 x 10^6).
+    parts: list[tuple[float, float]] = field(default_factory=list)
     current: float = 0.0
     last: float = 0.0  # the last value added to `current`
     max_scale: float = 0.0
@@ -411,6 +445,10 @@ class _Run:
     connector: bool = False
     started: bool = False
     only_article: bool = True
+
+    @property
+    def total(self) -> float:
+        return sum(v for v, _ in self.parts)
 
     @property
     def value(self) -> float:
@@ -496,13 +534,12 @@ def _read_words(atoms: Sequence[_Atom], i: int, text: str, loc: _Locale) -> tupl
         elif kind == "scale":
             if not run.started and atom.value > 1000 and " " not in atom.text:
                 break  # "millones de personas" alone is no number ("mil millones" is)
-            if run.started and run.max_scale and atom.value < run.max_scale and not run.current:
-                break
-            base = run.current if run.current else 1.0
-            if run.max_scale and atom.value > run.max_scale:
-                run.total = (run.total + base) * atom.value  # "mil millones", "tausend Milliarden"
-            else:
-                run.total += base * atom.value
+            below = [v for v, scale in run.parts if scale < atom.value]
+            if run.started and not run.current and not below:
+                break  # "Millionen Millionen", "mil mil"
+            base = run.current + sum(below) if (run.current or below) else 1.0
+            run.parts = [(v, scale) for v, scale in run.parts if scale >= atom.value]
+            run.parts.append((base * atom.value, atom.value))  # "mil millones", "tausend Milliarden"
             run.current = 0.0
             run.last = atom.value
             run.max_scale = max(run.max_scale, atom.value)
@@ -514,7 +551,9 @@ def _read_words(atoms: Sequence[_Atom], i: int, text: str, loc: _Locale) -> tupl
         elif kind == "abbr":
             if not (run.started and run.digits):
                 break
-            run.total = (run.total + (run.current or 1)) * atom.value
+            base = run.current + sum(v for v, scale in run.parts if scale < atom.value) or 1.0
+            run.parts = [(v, scale) for v, scale in run.parts if scale >= atom.value]
+            run.parts.append((base * atom.value, atom.value))
             run.current = 0.0
             run.max_scale = atom.value
             run.scaled = True
@@ -554,7 +593,7 @@ def _read_words(atoms: Sequence[_Atom], i: int, text: str, loc: _Locale) -> tupl
             if not run.started or not run.value:
                 break
             run.current = run.value / atom.value
-            run.total = 0.0
+            run.parts = []
             run.only_article = False
             j += 1
             end_ok, best = j, _copy(run)
@@ -573,14 +612,22 @@ def _read_words(atoms: Sequence[_Atom], i: int, text: str, loc: _Locale) -> tupl
 
 
 def _copy(run: _Run) -> _Run:
-    return _Run(**run.__dict__)
+    return _Run(**{**run.__dict__, "parts": list(run.parts)})
 
 
 def find_numbers_intl(text: str, lang: str) -> list[IntlNumber]:
     """Every number mention in `text` (a text in language `lang`), in text order."""
     loc = _locale(lang)
-    if loc.cjk:
-        return _cjk_numbers(text, loc)
+    urls = [(m.start(), m.end()) for m in _URL.finditer(text)]
+    found = _cjk_numbers(text, loc) if loc.cjk else _western_numbers(text, loc)
+    # Digits inside a web address ("?q=30%25") are no numbers of the text.
+    return [n for n in found if not any(s <= n.start < e for s, e in urls)] if urls else found
+
+
+_URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+")
+
+
+def _western_numbers(text: str, loc: _Locale) -> list[IntlNumber]:
     atoms = _atoms(text, loc)
     out: list[IntlNumber] = []
     i = 0
@@ -592,21 +639,58 @@ def find_numbers_intl(text: str, lang: str) -> list[IntlNumber]:
                 j, run = read
                 start, end = atoms[i].start, atoms[j - 1].end
                 value = run.value
+                kind = "fraction" if any(a.kind == "fraction" for a in atoms[i:j]) else "cardinal"
+                # "un sur trois", "1 sobre 3": a share; "trois cinquièmes": an ordinal denominator
+                fraction = _fraction_after(atoms, j, text, loc, value)
+                if fraction is not None:
+                    j, value = fraction
+                    end, kind = atoms[j - 1].end, "fraction"
                 # "1,5 fois", "3e": digit ordinals
                 ordinal = _digit_ordinal(text, end, loc) if run.digits and not run.scaled and j == i + 1 \
-                    and float(value).is_integer() else None
+                    and float(value).is_integer() and kind == "cardinal" else None
+                start, value = _negative(text, start, value, loc)
                 if ordinal is not None:
                     out.append(IntlNumber(start, ordinal, text[start:ordinal], value, "ordinal", True))
                 else:
-                    kind = "fraction" if any(a.kind == "fraction" for a in atoms[i:j]) else "cardinal"
+                    glued = re.match(r"[^\W\d_]+", text[end:]) if run.digits and atoms[j - 1].kind == "digit" else None
                     out.append(IntlNumber(start, end, text[start:end], value, kind, run.digits, run.scaled,
-                                          article=run.only_article and not run.digits))
+                                          article=run.only_article and not run.digits and kind == "cardinal",
+                                          suffix=glued.group(0) if glued else None))
                 i = j
                 continue
         if atom.kind == "ordinal" and atom.value:
             out.append(IntlNumber(atom.start, atom.end, atom.text.rstrip("\x00"), atom.value, "ordinal", False))
         i += 1
     return out
+
+
+def _fraction_after(atoms: Sequence[_Atom], j: int, text: str, loc: _Locale,
+                    value: float) -> tuple[int, float] | None:
+    if j >= len(atoms) or not _joinable(text, atoms[j - 1], atoms[j]):
+        return None
+    nxt = atoms[j]
+    if nxt.kind == "ordinal" and nxt.value >= 3 and nxt.start != atoms[j - 1].start:
+        return j + 1, value / nxt.value
+    if nxt.kind == "over" and j + 1 < len(atoms) and _joinable(text, nxt, atoms[j + 1]):
+        read = _read_words(atoms, j + 1, text, loc)
+        if read is not None and read[1].value:
+            return read[0], value / read[1].value
+    if nxt.kind == "connector" and j + 2 < len(atoms) and _joinable(text, nxt, atoms[j + 1]):
+        # "trois et un cinquième": a whole number and a fraction
+        read = _read_words(atoms, j + 1, text, loc)
+        if read is not None and read[0] < len(atoms) and atoms[read[0]].kind == "ordinal" \
+                and atoms[read[0]].value >= 3 and _joinable(text, atoms[read[0] - 1], atoms[read[0]]):
+            return read[0] + 1, value + read[1].value / atoms[read[0]].value
+    return None
+
+
+def _negative(text: str, start: int, value: float, loc: _Locale) -> tuple[int, float]:
+    head = text[max(0, start - 12):start].rstrip(_SPACES)
+    for word in loc.negative_words:
+        if head.lower().endswith(word) and (len(head) == len(word) or not head[-len(word) - 1].isalnum()) \
+                and len(text[:start]) - len(text[:start].rstrip(_SPACES)) <= 2:
+            return start - (len(text[:start]) - len(head)) - len(word), -value
+    return start, value
 
 
 def _digit_ordinal(text: str, end: int, loc: _Locale) -> int | None:
@@ -745,6 +829,8 @@ def find_amounts_intl(text: str, lang: str) -> list[IntlAmount]:
             amounts.append(IntlAmount(number.start, number.end, number.text, number.value, "rank", number))
             continue
         amount = _unit_after(text, number, loc) or _unit_before(text, number, loc)
+        if amount is not None and number.article and amount.unit == "percent":
+            amount = None  # "un porcentaje del 25%": the article is no number
         if amount is None:
             amount = IntlAmount(number.start, number.end, number.text, number.value, "count", number)
         approx = _approx_before(text, amount.start, loc)

@@ -1,0 +1,197 @@
+"""Figures, sources and sentences in French, German, Spanish, Korean and Chinese (sentences written here)."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.numbers_intl import find_amounts_intl, find_numbers_intl, parse_number_intl
+
+
+def amounts(text: str, lang: str) -> list[tuple[str, float, str]]:
+    return [(a.text, a.value, a.unit) for a in find_amounts_intl(text, lang)]
+
+
+# --- numbers ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang,text,value", [
+    ("fr", "3,7", 3.7),
+    ("fr", "15 000", 15000),
+    ("fr", "15\u202f000", 15000),
+    ("fr", "1 038 millions", 1_038_000_000),
+    ("fr", "2,5 milliards", 2_500_000_000),
+    ("fr", "vingt et un", 21),
+    ("fr", "soixante-douze", 72),
+    ("fr", "quatre-vingt-dix-sept", 97),
+    ("fr", "deux cent dix", 210),
+    ("de", "1.200", 1200),
+    ("de", "4,2", 4.2),
+    ("de", "3 Mrd.", 3_000_000_000),
+    ("de", "12 Mio.", 12_000_000),
+    ("de", "eine Milliarde", 1_000_000_000),
+    ("de", "dreihundertfünfundzwanzig", 325),
+    ("de", "eintausendzweihundert", 1200),
+    ("de", "dreieinhalb Millionen", 3_500_000),
+    ("de", "zwei Komma fünf", 2.5),
+    ("es", "93.000", 93000),
+    ("es", "1.000 millones", 1_000_000_000),
+    ("es", "mil millones", 1_000_000_000),
+    ("es", "dos mil millones", 2_000_000_000),
+    ("es", "cuatrocientos cincuenta y dos mil trescientos cuarenta y siete", 452347),
+    ("es", "treinta y cinco", 35),
+    ("ko", "3만", 30000),
+    ("ko", "1.5억", 150_000_000),
+    ("ko", "3억 5천만", 350_000_000),
+    ("zh", "一千二百", 1200),
+    ("zh", "三点五", 3.5),
+    ("zh", "1.5亿", 150_000_000),
+])
+def test_number_forms(lang, text, value):
+    assert parse_number_intl(text, lang) == pytest.approx(value)
+
+
+def test_separators_split_what_is_not_one_number():
+    # groups after a thousands separator have three digits: "423 0000" is two numbers
+    assert [n.value for n in find_numbers_intl("Codes 423 0000", "fr")] == [423, 0]
+    # two spelled numbers in rising order are two numbers
+    assert [n.value for n in find_numbers_intl("deux trois", "fr")] == [2, 3]
+
+
+def test_decimal_comma_and_point_grouping_by_locale():
+    assert parse_number_intl("1.234.567,5", "es") == pytest.approx(1234567.5)
+    assert parse_number_intl("1,234,567.5", "zh") == pytest.approx(1234567.5)
+    # a comma locale reads "0,5" as a half, a point locale reads "0.5" so
+    assert parse_number_intl("0,5", "de") == pytest.approx(0.5)
+
+
+def test_bare_scale_word_is_no_number():
+    assert find_numbers_intl("Millionen Menschen sind betroffen", "de") == []
+
+
+# --- amounts ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang,text,expected", [
+    ("fr", "Le taux atteint 0,5 % cette année.", ("0,5 %", 0.5, "percent")),
+    ("fr", "Les ventes progressent de 12 pour cent.", ("12 pour cent", 12, "percent")),
+    ("de", "Die Quote sank auf 3,1 Prozent.", ("3,1 Prozent", 3.1, "percent")),
+    ("de", "zehn Prozent der Befragten", ("zehn Prozent", 10, "percent")),
+    ("es", "El paro bajó al 11,2 por ciento.", ("11,2 por ciento", 11.2, "percent")),
+    ("ko", "응답자의 17%가 찬성했다.", ("17%", 17, "percent")),
+    ("ko", "17.1퍼센트", ("17.1퍼센트", 17.1, "percent")),
+    ("zh", "百分之十七的受访者", ("百分之十七", 17, "percent")),
+])
+def test_percent_forms(lang, text, expected):
+    assert expected in amounts(text, lang)
+
+
+def test_money_count_and_approximation():
+    found = find_amounts_intl("Die Regierung stellt rund 3 Mrd. Euro bereit.", "de")
+    money = [a for a in found if a.unit == "money"]
+    assert money and money[0].value == 3e9 and money[0].currency == "EUR" and money[0].approx == "rund"
+    found = find_amounts_intl("Près de 15 000 logements ont été construits.", "fr")
+    assert [(a.value, a.unit, a.approx) for a in found] == [(15000, "count", "Près de")]
+    found = find_amounts_intl("casi 880 millones de hogares", "es")
+    assert [(a.value, a.approx) for a in found] == [(880e6, "casi")]
+
+
+def test_shared_unit_in_a_range():
+    found = find_amounts_intl("Die Inflation stieg von 2,1 auf 2,4 %.", "de")
+    assert [(a.value, a.unit) for a in found] == [(2.1, "percent"), (2.4, "percent")]
+
+
+def test_korean_counters_and_shared_rank():
+    assert ("8개", 8, "count") in amounts("8개 기관이 참여했다", "ko")
+    ranks = [(a.value, a.unit) for a in find_amounts_intl("2·9위를 기록했다", "ko")]
+    assert ranks == [(2, "rank"), (9, "rank")]
+
+
+def test_sino_korean_syllables_alone_are_words():
+    # 이 ("this") and 일 ("work") are number syllables only with a multiplier
+    assert find_numbers_intl("이 일은 중요하다", "ko") == []
+
+
+# --- sentences, figures and sources through the page path -------------------------------------------
+
+@pytest.fixture(scope="module")
+def kb():
+    from extract.kb import load_kb
+
+    return load_kb(())
+
+
+def annotate(text: str, lang: str, kb):
+    from extract.multilingual import annotate_text
+
+    return annotate_text(text, lang=lang, article_id="t", kb=kb, version="test")
+
+
+def test_german_dateline_day_is_no_figure_and_no_sentence_break(kb):
+    text = "Genf, 10. Januar. Die Weltgesundheitsorganisation meldete 4.500 neue Fälle."
+    ann = annotate(text, "de", kb)
+    assert [s.value for s in ann.statistics] == [4500]
+    assert text[ann.sentences[0][0]:ann.sentences[0][1]].startswith("Genf, 10. Januar")
+
+
+def test_years_and_dates_are_not_figures(kb):
+    ann = annotate("París, 3 de julio de 2024. El paro afectó a 2.300 personas en 2023.", "es", kb)
+    assert [s.value for s in ann.statistics] == [2300]
+    assert ann.statistics[0].period == "en 2023"
+
+
+@pytest.mark.parametrize("lang,text,cue,kb_id", [
+    ("fr", "Selon l'Organisation mondiale de la santé, 2,5 milliards d'adultes sont en surpoids.", "Selon", "who"),
+    ("fr", "D'après l'Agence internationale de l'énergie, la demande progresse de 3 %.", "D'après", "iea"),
+    ("de", "Laut der Internationalen Energieagentur steigt der Absatz um 20 Prozent.", "Laut", "iea"),
+    ("de", "Der Weltgesundheitsorganisation zufolge sind 40 Millionen Kinder betroffen.", "zufolge", "who"),
+    ("es", "Según el Fondo Monetario Internacional, la economía crecerá un 2,4% el próximo año.", "Según", "imf"),
+    ("es", "De acuerdo con la Organización Mundial de la Salud, 1.200 hospitales cerraron.", "De acuerdo con",
+     "who"),
+    ("es", "La inflación bajó al 3,1%, informó el Fondo Monetario Internacional.", "informó", "imf"),
+    ("fr", "Le chômage a reculé à 7,3 %, a indiqué l'Insee jeudi.", "a indiqué", "insee"),
+])
+def test_reporting_cues_attribute_figures(kb, lang, text, cue, kb_id):
+    ann = annotate(text, lang, kb)
+    figures = [s for s in ann.statistics if s.attribution is not None]
+    assert figures, ann.statistics
+    assert figures[0].attribution.cue == cue
+    assert figures[0].attribution.kb_id == kb_id
+
+
+def test_acronym_defined_in_text_names_the_source(kb):
+    text = ("Un informe del Consejo Nacional de Productores Lecheros (CNPL) cifra las pérdidas en 45 millones. "
+            "El CNPL estimó que 300 granjas cerraron.")
+    ann = annotate(text, "es", kb)
+    names = {e.text for e in ann.entities}
+    assert "Consejo Nacional de Productores Lecheros" in names and "CNPL" in names
+    last = ann.statistics[-1]
+    assert last.value == 300 and last.attribution is not None and last.attribution.cue == "estimó"
+    assert "Consejo Nacional" in last.attribution.name
+
+
+def test_paragraph_carries_its_source_to_the_next_sentence(kb):
+    text = ("Laut der Internationalen Energieagentur wächst der Markt kräftig. "
+            "Demnach werden 17 Millionen Autos verkauft.")
+    ann = annotate(text, "de", kb)
+    stat = ann.statistics[0]
+    assert stat.value == 17e6 and stat.attribution is not None
+    assert stat.attribution.kb_id == "iea" and stat.attribution.inferred
+
+
+def test_figure_records_measure_period_and_approx(kb):
+    ann = annotate("Im Jahr 2024 wurden rund 73.000 Wohnungen gebaut.", "de", kb)
+    stat = ann.statistics[0]
+    assert (stat.value, stat.unit, stat.approx, stat.measure, stat.period) == \
+        (73000, "count", "rund", "Wohnungen", "Im Jahr 2024")
+    assert ann.language == "de"
+    text = "Im Jahr 2024 wurden rund 73.000 Wohnungen gebaut."
+    assert text[stat.start:stat.end] == stat.text
+
+
+def test_extract_no_longer_skips_supported_languages():
+    from corpus.records import Article, Status
+    from extract.pipeline import ExtractOptions, _skip_reason
+
+    options = ExtractOptions()
+    for lang, skipped in (("es", False), ("fr", False), ("de", False), ("ru", True)):
+        article = Article(id="a", url="https://example.org/a", final_url=None, canonical_url=None,
+                          source_path=None, status=Status.OK, language=lang, text="Hola.")
+        assert (_skip_reason(article, options) is not None) is skipped, lang
