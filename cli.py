@@ -427,6 +427,46 @@ def cluster(ctx: click.Context, as_json: bool, kb_paths: tuple[Path, ...], sched
                        f"shared figures {_one_line(', '.join(link['shared_figures'])) or '-'})")
 
 
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["term", "json", "yaml"]), default="term", show_default=True,
+              help="yaml writes a knowledge-base file that --kb reads back.")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout.")
+@kb_option
+@click.pass_context
+def sources(ctx: click.Context, fmt: str, out: Path | None, kb_paths: tuple[Path, ...]) -> None:
+    """List the corpus's source registry: every source, however articles name it."""
+    import json
+
+    from provenance.sources import registry_to_kb_yaml, sources_of_store
+
+    _check_out_file(out)
+    with _store(ctx) as store:
+        registry = sources_of_store(store, kb_paths)
+    if fmt == "yaml":
+        _write_chunks((registry_to_kb_yaml(registry),), out)
+    elif fmt == "json":
+        _write_chunks((json.dumps(registry.to_dicts(), indent=2, ensure_ascii=False) + "\n",), out)
+    else:
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table("source", "kind", "aliases seen", "articles", "mentions", "from")
+        for entity in registry.entities:
+            # Names come from the pages: plain Text, never rich markup.
+            table.add_row(Text(entity.name), Text(entity.kind or "-"), Text(", ".join(entity.aliases) or "-"),
+                          Text(str(len(entity.articles))), Text(str(entity.mentions)),
+                          Text(f"kb ({entity.kb_id})" if entity.kb_id else "corpus"))
+        if out is None:
+            _console().print(table)
+        else:
+            from rich.console import Console
+
+            from corpus.atomic import atomic_open
+
+            with atomic_open(out) as handle:
+                Console(file=handle, width=160, color_system=None).print(table)
+
+
 def _write_chunks(chunks: Iterable[str], out: Path | None) -> None:
     """Text to FILE or stdout, piece by piece: a JSON report or JSONL export of 20k articles is hundreds
     of MB, never held as one string."""

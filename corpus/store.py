@@ -34,7 +34,7 @@ from sqlalchemy.engine import Connection, Engine
 from .errors import StoreError, redact
 from .records import Article, Link, RawResponse, Status
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 DEFAULT_DB = "newstrace.db"
 BUSY_TIMEOUT_MS = 30_000
 
@@ -147,6 +147,27 @@ results = sa.Table(
     sa.Column("updated_at", sa.String(32), nullable=False),
 )
 
+# The corpus-wide source registry (provenance/sources.py), rebuilt whole on every report: one row per
+# source entity, and every name it was seen under. Plain dicts in and out (the store imports no records).
+sources_table = sa.Table(
+    "sources", metadata,
+    sa.Column("id", sa.String(128), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("kind", sa.String(32)),
+    sa.Column("kb_id", sa.String(128)),
+    sa.Column("origin", sa.String(16), nullable=False),
+    sa.Column("publisher", sa.String(128)),
+    sa.Column("articles", sa.Text, nullable=False),  # JSON list of article ids
+    sa.Column("mentions", sa.Integer, nullable=False),
+    sa.Column("updated_at", sa.String(32), nullable=False),
+)
+
+source_aliases = sa.Table(
+    "source_aliases", metadata,
+    sa.Column("source_id", sa.String(128), primary_key=True),
+    sa.Column("alias", sa.Text, primary_key=True),
+)
+
 _V1_TABLES = (meta_table, articles, raw_responses, links, aliases, ingest_log, annotations)
 _V2_TABLES = (embeddings, results)
 
@@ -179,6 +200,7 @@ class _AddColumn:
 
 # A step is a tuple of tables to create and columns to add (each has `create(conn, checkfirst=True)`).
 _V3_STEPS = (_AddColumn(articles, "date_source"), _AddColumn(articles, "date_estimated"))
+_V4_TABLES = (sources_table, source_aliases)
 
 # save_article's statements. Ingest stores one page per transaction, and
 # through SQLAlchemy's statement machinery (cache lookup, parameter
@@ -319,7 +341,7 @@ class Store:
 
     def migrate(self) -> int:
         """Bring the schema to SCHEMA_VERSION in one transaction (DDL is transactional on both backends)."""
-        steps = {1: _V1_TABLES, 2: _V2_TABLES, 3: _V3_STEPS}
+        steps = {1: _V1_TABLES, 2: _V2_TABLES, 3: _V3_STEPS, 4: _V4_TABLES}
         with self.write() as conn:
             if not self.is_sqlite:
                 # Concurrent first runs on PostgreSQL must not both create the tables.
@@ -595,6 +617,38 @@ class Store:
             row = conn.execute(sa.select(results.c.data).where(
                 results.c.name == name, results.c.input_hash == input_hash)).scalar()
         return json.loads(row) if row is not None else None
+
+    def replace_sources(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Store the source registry, replacing the previous one, in one transaction.
+
+        Each row: id, name, kind, kb_id, origin, publisher, articles (list), mentions, aliases (list).
+        """
+        stamp = now()
+        with self.write() as conn:
+            conn.execute(source_aliases.delete())
+            conn.execute(sources_table.delete())
+            if rows:
+                conn.execute(sources_table.insert(), [
+                    {"id": r["id"], "name": r["name"], "kind": r.get("kind"), "kb_id": r.get("kb_id"),
+                     "origin": r.get("origin") or "corpus", "publisher": r.get("publisher"),
+                     "articles": json.dumps(list(r.get("articles") or ())), "mentions": int(r.get("mentions") or 0),
+                     "updated_at": stamp} for r in rows])
+                alias_rows = [{"source_id": r["id"], "alias": a} for r in rows for a in dict.fromkeys(r.get("aliases") or ())]
+                if alias_rows:
+                    conn.execute(source_aliases.insert(), alias_rows)
+
+    def iter_sources(self) -> list[dict[str, Any]]:
+        """The stored source registry, most mentioned first, each row with its aliases."""
+        with self.read() as conn:
+            rows = conn.execute(sa.select(sources_table)).mappings().all()
+            alias_rows = conn.execute(sa.select(source_aliases).order_by(source_aliases.c.alias)).mappings().all()
+        by_source: dict[str, list[str]] = {}
+        for row in alias_rows:
+            by_source.setdefault(row["source_id"], []).append(row["alias"])
+        out = [{"id": r["id"], "name": r["name"], "kind": r["kind"], "kb_id": r["kb_id"], "origin": r["origin"],
+                "publisher": r["publisher"], "articles": json.loads(r["articles"]), "mentions": r["mentions"],
+                "aliases": by_source.get(r["id"], [])} for r in rows]
+        return sorted(out, key=lambda r: (-r["mentions"], r["name"].casefold(), r["id"]))
 
     def save_result(self, name: str, input_hash: str, data: Any) -> None:
         with self.write() as conn:

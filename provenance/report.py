@@ -30,7 +30,7 @@ from .display import statement_label
 from .estimates import trace_estimates
 from .figures import FamilyOptions, MentionInput, canonical_value, group_mentions, merge_families, most_common
 from .records import ChainStep, FigureFamily, Mention, PrimarySource, Report, SourceRef
-from .sources import build_registry
+from .sources import SourceRegistry, build_registry, corpus_registry
 from .trace import Tracer, article_node_id, build_graph, chain_for, to_source_ref
 # Source inference lives in trace.py (issue 17); the old names stay for the family builder below.
 from .trace import carried as _carried
@@ -160,7 +160,12 @@ def analyse(store: Store, options: ProvenanceOptions = ProvenanceOptions()) -> t
 
     kb = load_kb(tuple(options.kb_paths))
     corpus = load_corpus(store)
-    return assemble(corpus, clusters_for(store, corpus, options), kb, options), corpus
+    registry = corpus_registry(corpus.annotations, kb, _texts(corpus), store)  # kept in the store's sources table
+    return assemble(corpus, clusters_for(store, corpus, options), kb, options, registry), corpus
+
+
+def _texts(corpus: Corpus) -> dict[str, str]:
+    return {aid: corpus.articles[aid].text for aid in corpus.annotations if aid in corpus.articles}
 
 
 def cluster_view(store: Store, options: ProvenanceOptions = ProvenanceOptions()) -> list[dict[str, Any]]:
@@ -176,7 +181,8 @@ def build_report(store: Store, options: ProvenanceOptions = ProvenanceOptions())
     return analyse(store, options)[0]
 
 
-def assemble(corpus: Corpus, clusters: ClusterResult, kb: Any, options: ProvenanceOptions) -> Report:
+def assemble(corpus: Corpus, clusters: ClusterResult, kb: Any, options: ProvenanceOptions,
+             registry: SourceRegistry | None = None) -> Report:
     cluster_of = {aid: c.id for c in clusters.clusters for aid in c.articles}
     # Exact duplicates were stored once (no text); they still belong to their original's story.
     copies = _exact_copies(corpus.articles, cluster_of)
@@ -188,8 +194,8 @@ def assemble(corpus: Corpus, clusters: ClusterResult, kb: Any, options: Provenan
                         corpus.annotations,
                         cluster_links, canonical_index, kb_names)
 
-    registry = build_registry(corpus.annotations, kb, {aid: corpus.articles[aid].text for aid in corpus.annotations
-                                                       if aid in corpus.articles})
+    if registry is None:
+        registry = build_registry(corpus.annotations, kb, _texts(corpus))
     tracer = Tracer.build(corpus, kb, registry, cluster_of, graph)
     inputs = _mention_inputs(corpus, cluster_of)
     groups = merge_families(group_mentions(inputs, options.families), inputs, options.families)

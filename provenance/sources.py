@@ -58,6 +58,8 @@ _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 _PATHLIKE = re.compile(r"(^[/\\.#@])|(://)|(\.(com|org|net|html?|php)\b)", re.I)
 
 Encoder = Callable[[Sequence[str]], np.ndarray]
+NOT_BODY_LABELS = ("GPE", "LOC", "NORP", "DATE", "TIME", "CARDINAL", "PERCENT", "MONEY", "QUANTITY", "ORDINAL")
+WORK_ENTRY_KINDS = ("study", "dataset", "leaderboard")
 
 
 @dataclass(frozen=True)
@@ -206,7 +208,9 @@ def names_something(name: str, words: PhraseWords | None = None, *, sentence_ini
     if all(t in words.generic_heads or t in words.time_words or t.rstrip("s") in words.time_words
            or _YEAR.match(t) for t in meaningful):
         return False
-    proper = [t for i, t in enumerate(tokens) if t[:1].isupper() and not (i == 0 and sentence_initial)]
+    # A sentence's first word is capitalised anyway; an acronym or an inner capital ("HTO", "StatCan") still names.
+    proper = [t for i, t in enumerate(tokens) if t[:1].isupper() and not (
+        i == 0 and sentence_initial and not is_acronym(t) and not any(c.isupper() for c in t[1:]))]
     proper = [t for t in proper if _fold(t).strip("'’.") not in words.time_words]
     return bool(proper)
 
@@ -386,8 +390,13 @@ def phrases_of(article_id: str, ann: Annotations) -> list[SourcePhrase]:
     out: list[SourcePhrase] = []
     seen: set[tuple[int, str]] = set()
 
+    # spaCy's non-body labels: a phrase that is one of these is a place, a date or a number, never a source.
+    not_bodies = [(e.start, e.end) for e in ann.entities if e.label in NOT_BODY_LABELS and not e.kb_id]
+
     def add(record: Any, kind: str | None) -> None:
         if getattr(record, "inferred", False) or getattr(record, "resolved", True) is False:
+            return
+        if not record.kb_id and any(s <= record.start and record.end <= e for s, e in not_bodies):
             return
         raw = getattr(record, "raw", None) or record.name
         if (record.start, raw) in seen:
@@ -405,6 +414,16 @@ def phrases_of(article_id: str, ann: Annotations) -> list[SourcePhrase]:
     for citation in ann.citations:
         if citation.kind not in ("hyperlink", "origin_link"):
             add(citation, citation.kind)
+    return out
+
+
+def named_works(ann: Annotations, kb: KnowledgeBase) -> list[str]:
+    """KB ids of the works (studies, data sets, leaderboards) an article names anywhere in its text."""
+    out = []
+    for entity in ann.entities:
+        entry = kb.get(entity.kb_id) if entity.kb_id else None
+        if entry is not None and entry.kind in WORK_ENTRY_KINDS and entry.id not in out:
+            out.append(entry.id)
     return out
 
 
@@ -441,6 +460,13 @@ def build_registry(annotations: Mapping[str, Annotations], kb: KnowledgeBase,
     texts = texts or {}
     words = phrase_words()
     phrases = [p for aid in sorted(annotations) for p in phrases_of(aid, annotations[aid])]
+    # Works an article names without attributing a figure to them are sources it relies on all the same.
+    for aid in sorted(annotations):
+        for kb_id in named_works(annotations[aid], kb):
+            entry = kb.get(kb_id)
+            if entry is not None:
+                phrases.append(SourcePhrase(aid, entry.name, entry.kind, kb_id, None, None, False,
+                                            annotations[aid].language))
 
     # Corpus-wide name knowledge: acronyms and appositive descriptions from every article.
     acronyms: dict[str, str] = {}  # short form key -> long form (first definition wins; clashes drop)
@@ -679,3 +705,78 @@ def _default_encoder(names: Sequence[str]) -> np.ndarray:
     from extract.embed import embed_texts
 
     return embed_texts(list(names))
+
+
+# -- stored and exported forms ------------------------------------------------------------------
+
+# Registry kinds the KB format has no word for, mapped to the KB kind that behaves the same.
+_KB_KIND = {"report": "study", "survey": "study", "forecast": "study", "press_release": "study", "article": "study",
+            "index": "leaderboard", "ranking": "leaderboard"}
+
+
+def registry_rows(registry: SourceRegistry) -> list[dict[str, Any]]:
+    """The registry as the store's plain rows (`Store.replace_sources`)."""
+    return registry.to_dicts()
+
+
+def registry_from_rows(rows: Iterable[Mapping[str, Any]]) -> SourceRegistry:
+    return registry_from_entities([entity_from_dict(r) for r in rows])
+
+
+def corpus_registry(annotations: Mapping[str, Annotations], kb: KnowledgeBase, texts: Mapping[str, str],
+                    store: Any | None = None, *, encoder: Encoder | None = None) -> SourceRegistry:
+    """Build the registry of a corpus and, given a store, keep it there (a read-only store only logs)."""
+    registry = build_registry(annotations, kb, texts, encoder=encoder)
+    if store is not None:
+        from corpus.errors import StoreError
+
+        try:
+            store.replace_sources(registry_rows(registry))
+        except StoreError as exc:
+            import logging
+
+            logging.getLogger(__name__).warning("source registry not stored: %s", exc)
+    return registry
+
+
+def kb_entry_id(entity: SourceEntity) -> str:
+    return entity.kb_id or entity.id.split(":", 1)[-1]
+
+
+def registry_to_kb_yaml(registry: SourceRegistry) -> str:
+    """The registry as a KB file (`--kb` reads it back): an analyst corrects it once and reuses it.
+
+    KB entities keep their KB id, so the file only adds the aliases the corpus used for them;
+    corpus entities become new entries. Counts go into `notes`, which the KB ignores.
+    """
+    import yaml
+
+    ids = {e.id: kb_entry_id(e) for e in registry.entities}
+    entries = []
+    for entity in registry.entities:
+        entry: dict[str, Any] = {"id": ids[entity.id], "name": entity.name,
+                                 "kind": _KB_KIND.get(entity.kind or "", entity.kind or "organization")}
+        if entry["kind"] not in ("study", "dataset", "leaderboard", "outlet", "organization", "person", "model",
+                                 "place"):
+            entry["kind"] = "organization"
+        aliases = [a for a in entity.aliases if name_key(a) and name_key(a) != name_key(entity.name)]
+        if aliases:
+            entry["aliases"] = aliases
+        if entity.publisher and entity.publisher in ids:
+            entry["publisher"] = [ids[entity.publisher]]
+        entry["notes"] = (f"{entity.origin}: {entity.mentions} mention(s) in {len(entity.articles)} article(s)")
+        entries.append(entry)
+    header = ("# Source registry written by `newstrace sources --format yaml`: correct it, then pass it\n"
+              "# back with --kb. Entries with a shipped id only add the aliases this corpus used.\n")
+    return header + yaml.safe_dump({"version": 1, "entries": entries}, sort_keys=False, allow_unicode=True)
+
+
+def sources_of_store(store: Any, kb_paths: Sequence[Any] = ()) -> SourceRegistry:
+    """`newstrace sources`: the registry of the stored corpus, rebuilt from its annotations and kept in the store."""
+    from extract.kb import load_kb
+    from extract.pipeline import load_annotations
+
+    kb = load_kb(tuple(kb_paths))
+    annotations = {aid: ann for aid, status, ann in load_annotations(store) if status == "annotated"}
+    texts = {a.id: a.text for a in store.iter_articles(statuses=None) if a.id in annotations}
+    return corpus_registry(annotations, kb, texts, store)

@@ -25,7 +25,7 @@ from extract.records import Annotations, Attribution, Citation, Statistic
 
 from .figures import MentionInput
 from .records import ChainStep, GraphEdge, GraphNode, Mention, PrimarySource, SourceEntity, SourceRef
-from .sources import SourceRegistry, names_something, normalise_phrase
+from .sources import SourceRegistry, named_works
 
 PRIMARY_KINDS = ("study", "dataset", "leaderboard")
 # An outlet named in the lead is what the article retells; later mentions are sources of single sentences.
@@ -358,9 +358,9 @@ class Tracer:
                     tracer.outlet_of[article_id] = entity.id
             ann = corpus.annotations.get(article_id)
             named = tracer._named_sources(ann) if ann is not None else []
-            others = [e for e in named if not tracer._is_outlet(e)]
-            if len(set(others)) == 1:
-                tracer.article_source[article_id] = others[0]
+            own_source = tracer._article_source(ann, named) if ann is not None else None
+            if own_source is not None:
+                tracer.article_source[article_id] = own_source
             if article.is_primary and article.is_article:
                 entity = tracer._doc_entity(article, named)
                 if entity is not None:
@@ -381,6 +381,29 @@ class Tracer:
             if entity is not None:
                 out.append(entity.id)
         return out
+
+    def _article_source(self, ann: Annotations, named: Sequence[str]) -> str | None:
+        """The one source an article relies on, if there is one: what its figures without a source come from.
+
+        The one work it names (a study, a data set), else the one body its attributions name; people
+        (quoted politicians, commentators) and outlets only when nothing else is named.
+        """
+        works = []
+        for kb_id in named_works(ann, self.kb):
+            entity = self.registry.lookup(None, kb_id)
+            if entity is not None and entity.id not in works:
+                works.append(entity.id)
+        if len(works) == 1:
+            return works[0]
+        if works:
+            return None
+        for tier in (lambda e: e.kind not in ("person", "outlet"), lambda e: e.kind == "person"):
+            found = {e for e in named if (entity := self.registry.get(e)) is not None and tier(entity)}
+            if len(found) == 1:
+                return found.pop()
+            if found:
+                return None
+        return None
 
     def _doc_entity(self, article: Article, named: Sequence[str]) -> str | None:
         """Which source an ingested primary document is: its title's KB entry, else what it names most."""
@@ -413,7 +436,8 @@ class Tracer:
         """A phrase extract took for a source that names nothing ("38", "/data", "the researchers")."""
         if source.kb_id or source.cue == PRIMARY_CUE:
             return False
-        return self.entity_of(source) is None and not names_something(normalise_phrase(source.name))
+        # The registry saw every phrase of the corpus: one it made no entity of names nothing.
+        return self.entity_of(source) is None
 
     # -- per family ----------------------------------------------------------------------------
 

@@ -191,3 +191,51 @@ def test_find_appositives_needs_a_determiner_and_a_body_noun() -> None:
     names = [(0, len("Veltra Statistics"), "Veltra Statistics"),
              (text.index("Mira Holt"), text.index("Mira Holt") + 9, "Mira Holt")]
     assert find_appositives(text, names) == [("national statistics office", "Veltra Statistics")]
+
+
+def test_registry_written_as_yaml_is_read_back_by_kb(tmp_path) -> None:
+    from extract.kb import load_kb
+    from provenance.sources import registry_to_kb_yaml
+
+    texts = {
+        "r1": "Wheat stocks fell 11%, the Prairie Grain Commission (PGC) said.",
+        "r2": "Stocks of wheat fell 11%, the PGC said, citing a survey by the Prairie Grain Commission.",
+        "r3": "Barley prices rose 2%, according to the Upland Farm Ledger.",
+    }
+    anns = {
+        "r1": _annotate("r1", texts["r1"], [("11%", "the Prairie Grain Commission (PGC)")]),
+        "r2": _annotate("r2", texts["r2"], [("11%", "the PGC")]),
+        "r3": _annotate("r3", texts["r3"], [("2%", "the Upland Farm Ledger")]),
+    }
+    registry = build_registry(anns, _empty_kb(), texts, encoder=_bag_encoder)
+    path = tmp_path / "sources.yaml"
+    path.write_text(registry_to_kb_yaml(registry), encoding="utf-8")
+    kb = load_kb([path], builtin=False)  # the file alone is a valid KB
+    for entity in registry.entities:
+        for name in (entity.name, *entity.aliases):
+            match = kb.resolve(name)
+            assert match is not None and match.entry.name == entity.name, name
+    # Read back, the same corpus resolves to the KB entries, one each, with the same articles.
+    again = build_registry(anns, kb, texts, encoder=_bag_encoder)
+    assert sorted((e.name, e.articles) for e in again.entities) == sorted((e.name, e.articles) for e in registry.entities)
+    assert all(e.origin == "kb" for e in again.entities)
+
+
+def test_store_keeps_the_registry_and_replaces_it_whole(tmp_path) -> None:
+    from corpus.store import SCHEMA_VERSION, Store
+    from provenance.sources import registry_from_rows, registry_rows
+
+    texts = {"s1": "Exports rose 4%, the Harbourside Trade Office (HTO) said.",
+             "s2": "The HTO put the rise at 4%."}
+    anns = {"s1": _annotate("s1", texts["s1"], [("4%", "the Harbourside Trade Office (HTO)")]),
+            "s2": _annotate("s2", texts["s2"], [("4%", "The HTO")])}
+    registry = build_registry(anns, _empty_kb(), texts, encoder=_bag_encoder)
+    store = Store.open(tmp_path / "n.db")
+    assert store.schema_version() == SCHEMA_VERSION
+    store.replace_sources(registry_rows(registry))
+    store.replace_sources(registry_rows(registry))  # twice: no duplicate rows
+    back = registry_from_rows(store.iter_sources())
+    assert back.entities == registry.entities
+    assert back.lookup("HTO") is not None and back.lookup("HTO").name == "Harbourside Trade Office"
+    store.replace_sources([])
+    assert store.iter_sources() == []
