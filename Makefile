@@ -8,7 +8,7 @@ DEMO_OUT ?= data/demo-report
 # The PostgreSQL store tests run when a server answers here; otherwise they skip, saying so.
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install demo test test-fast eval eval-coverage bench bench-extract bench-numbers bench-dask clean
+.PHONY: install demo test test-fast eval eval-coverage bench bench-extract bench-numbers bench-numbers-intl bench-dask clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -43,6 +43,9 @@ bench-extract: install
 
 bench-numbers: install
 	$(PY) -m bench.numbers_benchmark
+
+bench-numbers-intl: install
+	$(PY) -m bench.numbers_multilingual
 
 bench: install
 	$(PY) -m bench.pipeline_benchmark
