@@ -44,7 +44,7 @@ from .entities import PERSON_NOUNS, OUTLET_NOUNS, Referent, entity_at, referent
 from .kb import KnowledgeBase
 from .quotes import SPEECH_VERBS, find_quotes, leading_name, subject_of, verb_phrase
 from .records import SOURCE_KINDS, Attribution, Entity, Quote
-from .resolve import article_resolver
+from .resolve import article_resolver, work_kind
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span, Token
@@ -374,8 +374,10 @@ def _work(
               if start <= e.start and e.end <= end and e.label not in ("GPE", "NORP", "LOC")]
     ids = list(dict.fromkeys(e.kb_id for e in inside if e.kb_id))
     work = kb.works_by(ids, kinds, exact=exact) if ids else None
+    noun_kind = work_kind(head.lower_) or work_kind(head.lemma_.lower())  # "report" -> report, "poll" -> survey
     if work is not None:
-        return Attribution(work.name, source_kind(work.kind), cue, start, end, work.id)
+        return Attribution(work.name, source_kind(work.kind), cue, start, end, work.id, raw=phrase.text,
+                           work=noun_kind)
     if exact:
         return None
     # The parser can stretch the phrase over an appositive ("the ranking released by
@@ -391,8 +393,9 @@ def _work(
         entry = kb.get(publisher.kb_id)
         own_kind = entry.kind if entry else None
         kind = own_kind if own_kind in ("study", "dataset", "leaderboard", "outlet") else kinds[0]
-        return Attribution(publisher.canonical or publisher.text, kind, cue, publisher.start,
-                           publisher.end, publisher.kb_id)
+        name = publisher.canonical or publisher.text
+        return Attribution(name, kind, cue, publisher.start, publisher.end, publisher.kb_id, raw=phrase.text,
+                           work=noun_kind, publisher=name)
     if inside:
         return Attribution(phrase.text, kinds[0], cue, start, end)
     if _is_described(head):

@@ -99,7 +99,8 @@ def normalise_phrase(raw: str) -> str:
 
 # --- acronyms --------------------------------------------------------------------------
 
-_FUNCTION_WORDS = frozenset("of for and the on in de du des la le les del y et und für der die das to at".split())
+_FUNCTION_WORDS = frozenset(("of for and the on in to at de du des la le les et pour sur en au aux del y para por con "
+                             "und für der die das von vom zur zum im am").split())
 _LONG_THEN_SHORT = re.compile(r"\(\s*([A-Z][A-Za-z0-9&.\-]{1,11})\s*[)\],;]")
 _SHORT_THEN_LONG = re.compile(r"\b([A-Z][A-Za-z&.\-]{1,10})\s*\(\s*([A-Z][^()]{3,90}?)\s*\)")
 _WORD = re.compile(r"[^\W\d_][\w'’&.-]*")
@@ -156,6 +157,12 @@ def _long_form(before: str, short: str, *, anchored: bool = False) -> str | None
     return None
 
 
+def _base(ch: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", ch)[0]
+
+
 def _spell(tokens: Sequence[re.Match[str]], letters: str) -> int:
     """How many tokens spell `letters` by their initials, function words optional (0 if they do not)."""
 
@@ -163,12 +170,12 @@ def _spell(tokens: Sequence[re.Match[str]], letters: str) -> int:
     def go(i: int, j: int) -> bool:
         if i == len(tokens):
             return j == len(letters)
-        word = tokens[i].group()
-        lower = word.lower()
+        # French elision: "l'Emploi" gives its E, "d'Études" its É.
+        lower = re.sub(r"^[ld]['’]", "", tokens[i].group().lower())
         if lower in _FUNCTION_WORDS and go(i + 1, j):
             return True
         # "Co-operation" may give one letter or two ("OECD": Co-operation -> C).
-        return j < len(letters) and lower[0] == letters[j] and go(i + 1, j + 1)
+        return j < len(letters) and bool(lower) and _base(lower[0]) == letters[j] and go(i + 1, j + 1)
 
     return len(tokens) if tokens and go(0, 0) else 0
 
@@ -241,6 +248,8 @@ class _Resolver:
         entry = self.kb.get(a.kb_id)
         if entry is None:
             return a
+        if a.work is not None:
+            return a  # a work already tied to its publisher where it was found ("a report by the IEA")
         if entry.kind in _KB_WORK_KIND:
             publishers = [p.name for p in (self.kb.get(i) for i in entry.publishers) if p]
             head = _head_work(span) if span is not None else None

@@ -280,3 +280,131 @@ def test_described_sources(nlp, kb, text, name, kind):
 def test_topic_nouns_are_not_sources(nlp, kb):
     _, _, attributions = _analyse(nlp, kb, "Prices showed little change in March.")
     assert attributions == [None]
+
+
+# --- resolution inside one article (extract/resolve.py), on sentences written for these tests ------------------
+
+
+def _last(nlp, kb, text):
+    """The attribution of the last sentence of `text`."""
+    return _analyse(nlp, kb, text)[2][-1]
+
+
+PHRASES = [
+    ("the Bureau's", "Bureau"),
+    ("The World Health Organization (WHO", "World Health Organization"),
+    ("the new report by the Example Research Service (ERS", "report by the Example Research Service"),
+    ("the latest outlook.", "outlook"),
+    ("a new survey,", "survey"),
+    ("“the harbour board”", "harbour board"),
+    ("the Statistics Office (SO).", "Statistics Office"),
+]
+
+
+@pytest.mark.parametrize(("raw", "name"), PHRASES)
+def test_normalise_phrase(raw, name):
+    from extract.resolve import normalise_phrase
+
+    assert normalise_phrase(raw) == name
+
+
+def test_acronyms_defined_in_the_text():
+    from extract.resolve import find_acronyms
+
+    text = ("The Office of Coastal Surveys (OCS) counted 41 storms. Economists at ZRI (Zeller Research "
+            "Institute) agreed. Turnout (61%) was low; the Agence pour l'Emploi Rural (AER) said.")
+    assert sorted((a["short"], a["long"]) for a in find_acronyms(text)) == [
+        ("AER", "Agence pour l'Emploi Rural"), ("OCS", "Office of Coastal Surveys"),
+        ("ZRI", "Zeller Research Institute"),
+    ]
+    # Brackets that spell nothing define nothing.
+    assert find_acronyms("Sales (UP 4%) rose. The fund (ABC) fell. Output in 2024 (Q3) grew.") == []
+
+
+def test_acronym_used_later_in_the_article(nlp, kb):
+    text = ("The Office of Coastal Surveys (OCS) published its storm count on Monday. "
+            "OCS said 41 storms reached the coast last year.")
+    found = _last(nlp, kb, text)
+    assert found.name == "Office of Coastal Surveys" and found.raw == "OCS"
+
+
+def test_acronym_of_a_kb_body_resolves_to_it(nlp, kb):
+    text = "Inflation eased, the Bureau of Labor Statistics (BLS) said. The BLS said prices rose 2.7% over the year."
+    found = _last(nlp, kb, text)
+    assert found.kb_id == "bls"
+
+
+@pytest.mark.parametrize(("text", "org", "speaker_word"), [
+    # labour statistics: a possessive pointing back at the bureau
+    ("The Bureau of Labor Statistics released the figures on Friday. "
+     "The Bureau's economists said payrolls grew by 150,000 in March.", "bls", "economists"),
+    # health research: researchers at a named university
+    ("Researchers at Stanford University found that 31% of teenagers sleep less than seven hours.",
+     "stanford", "Researchers"),
+    # finance: the Fund's economists
+    ("The International Monetary Fund met in Washington. The Fund's economists said debt would reach 93% of GDP.",
+     "imf", "economists"),
+])
+def test_groups_point_to_their_organisation(nlp, kb, text, org, speaker_word):
+    found = _last(nlp, kb, text)
+    assert found.kb_id == org and found.kind == "organization"
+    assert speaker_word in found.speaker
+
+
+def test_agency_scientists_point_to_the_agency_named_before(nlp, kb):
+    # climate: an agency the KB does not know, named once, then pointed to by its head word
+    text = ("The Norwegian Polar Agency tracks sea ice every summer. "
+            "Agency scientists said the ice shrank by 12% last summer.")
+    found = _last(nlp, kb, text)
+    assert found.name == "Norwegian Polar Agency" and found.speaker == "Agency scientists"
+
+
+def test_person_with_an_appositive_points_to_the_organisation(nlp, kb):
+    # central banking: "Jane Roe, the bank's chief economist"
+    text = ("The Central Bank of Ireland published its quarterly bulletin. "
+            "Jane Roe, the bank's chief economist, said inflation would ease to 2.4%.")
+    found = _last(nlp, kb, text)
+    assert (found.kb_id, found.speaker) == ("central-bank-ireland", "Jane Roe")
+    # Without a bank named before, the person stays the source.
+    alone = _last(nlp, kb, "Jane Roe, the bank's chief economist, said inflation would ease to 2.4%.")
+    assert alone.name == "Jane Roe" and alone.kind == "person"
+
+
+@pytest.mark.parametrize(("text", "name", "work", "publisher"), [
+    # energy: the work is the IEA's, named with it
+    ("Electric car sales rose 25% last year, according to a new report by the International Energy Agency.",
+     "International Energy Agency", "report", "International Energy Agency"),
+    # AI research: two publishers
+    ("A study by Stanford University and the University of Oxford showed that naps rose 40% in a year.",
+     "Stanford University and University of Oxford study", "study", "Stanford University and University of Oxford"),
+    # public finance: a possessive pointing back at the Fund
+    ("The International Monetary Fund met in Washington. The Fund's flagship report said growth would slow to 2.9%.",
+     "International Monetary Fund", "report", "International Monetary Fund"),
+    # agriculture: an open bracket left by a truncated page
+    ("According to the new report by the Example Research Service (ERS, farm incomes fell 8% in 2024.",
+     "Example Research Service", "report", "Example Research Service"),
+    # polling: a survey by a polling house
+    ("A survey by Ipsos found that 58% of adults trust their doctor.", "Ipsos", "survey", "Ipsos"),
+])
+def test_works_point_to_their_publishers(nlp, kb, text, name, work, publisher):
+    found = _last(nlp, kb, text)
+    assert (found.name, found.work, found.publisher) == (name, work, publisher)
+    assert found.kind in SOURCE_KINDS
+
+
+@pytest.mark.parametrize("text", [
+    "42% of people said they avoid the news.",  # respondents, not a source
+    "The majority said the news was too negative.",
+    "Only 38% of those surveyed said they trusted it.",
+    "The researchers said the results held at the 95% level.",  # bare, nothing to resolve to
+    "The report said exports fell 3%.",
+    "The agency said the ice shrank by 12%.",  # no agency named before
+])
+def test_non_sources_give_no_attribution(nlp, kb, text):
+    assert _last(nlp, kb, text) is None
+
+
+def test_un_descriptions_resolve_to_the_agency(nlp, kb):
+    # weather and climate: the body's stock description is an alias in the KB
+    found = _last(nlp, kb, "The UN weather agency said the past decade was the warmest on record.")
+    assert found.kb_id == "wmo" and found.raw.endswith("UN weather agency")
