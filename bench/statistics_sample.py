@@ -24,6 +24,7 @@ import argparse
 import hashlib
 import json
 import random
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,23 +38,36 @@ LABEL_FIELDS = ("is_stat", "value_ok", "unit_ok", "measure_ok", "holder_ok", "pe
 RECORD_FIELDS = ("text", "value", "unit", "scale", "measure", "holder", "period", "period_key", "forecast")
 
 
-def coverage_text(path: Path) -> str:
-    """The body of a coverage txt file: after the header block, without [collector notes]."""
+def coverage_page(path: Path) -> tuple[str, str | None]:
+    """(body, ISO date or None) of a coverage txt file: the body after the header block,
+    without [collector notes]; the date when the header states one."""
     raw = path.read_text(encoding="utf-8")
-    _, _, body = raw.partition("\n\n")
+    header, _, body = raw.partition("\n\n")
+    date = None
+    for line in header.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() == "date" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            date = value.strip()
     lines = [line for line in body.splitlines() if not (line.strip().startswith("[") and line.strip().endswith("]"))]
-    return "\n".join(lines).strip()
+    return "\n".join(lines).strip(), date
 
 
-def documents() -> Iterator[tuple[str, str]]:
-    """(name, text) of every page in the sample's population, in a fixed order."""
+def documents() -> Iterator[tuple[str, str, str | None]]:
+    """(name, text, publication date) of every English page of the sample's population, in a
+    fixed order; pages in other languages are skipped, as `newstrace extract` skips them."""
+    from corpus.language import detect_language
+
+    pages: list[tuple[str, str, str | None]] = []
     for path in sorted(COVERAGE.glob("*.txt")):
-        yield f"coverage/{path.name}", coverage_text(path)
+        pages.append((f"coverage/{path.name}", *coverage_page(path)))
     gold = json.loads(BENCHMARK.read_text(encoding="utf-8"))
     for key in sorted(gold):
         body = gold[key].get("articleBody") or ""
         if body.strip():
-            yield f"benchmark/{key[:12]}", body
+            pages.append((f"benchmark/{key[:12]}", body, None))
+    for name, text, date in pages:
+        if detect_language(text) in ("en", None):
+            yield name, text, date
 
 
 def extracted() -> Iterator[dict]:
@@ -62,9 +76,9 @@ def extracted() -> Iterator[dict]:
     from extract.statistics import find_statistics
 
     nlp = kb_pipeline(load_kb())
-    names, texts = zip(*documents())
-    for name, doc in zip(names, nlp.pipe(texts, batch_size=16)):
-        for stat in find_statistics(doc):
+    names, texts, dates = zip(*documents())
+    for name, date, doc in zip(names, dates, nlp.pipe(texts, batch_size=16)):
+        for stat in find_statistics(doc, published=date):
             sentence = doc.text[stat.sentence_start:stat.sentence_end]
             row = {"doc": name, "offset": stat.start,
                    "sentence_sha1": hashlib.sha1(sentence.encode("utf-8")).hexdigest()[:10]}

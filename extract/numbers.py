@@ -508,6 +508,9 @@ def _on_and(state: _State, atom: _Atom) -> bool | None:
 def _on_comma(state: _State, atom: _Atom) -> bool | None:
     if state.stage != "scale" or state.pending_and:
         return None  # only "three million, two hundred": never lists
+    before = state.atoms[:state.i]
+    if before[-1].abbr or any(a.kind == "point" or (a.kind == "num" and a.value != int(a.value)) for a in before):
+        return None  # "$2.2bn, and 1.4 million ...", "2.5 million, 300": a decimal or abbreviated scale ends the number
     state.pending_comma = True
     return True
 

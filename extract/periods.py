@@ -80,6 +80,8 @@ def period_key(text: str | None, *, reference: dt.date | None = None, forecast: 
         return None
     data = _data(lang)
     t = " ".join(text.lower().replace("’", "'").split())
+    if re.search(r"\bMay\b", text):
+        t = re.sub(r"\bmay\b", "in may", t, count=1)  # a capital "May" is the month, not the verb
     if re.search(r"\b(since|past|recent|ago|over the)\b", t) and not re.search(r"\ba year ago\b", t):
         return None  # open or rolling periods: "since 2020", "the past 12 months"
     for phrase, (grain, offset) in data["relative"]:
@@ -133,14 +135,14 @@ def _fiscal(t: str, data: dict, reference: dt.date | None, forecast: bool) -> st
 
 def _quarter(t: str, data: dict, reference: dt.date | None, forecast: bool) -> str | None:
     match = data["quarter_re"].search(t)
-    if match is not None:
+    after = data["quarter_after_re"].search(t)  # "2024 Q4", "2024-Q4"
+    if after is not None:
+        year, number = int(after.group(1)), int(after.group(2))
+    elif match is not None:
         number = int(match.group(1)) if match.group(1) else data["ordinals"][match.group(2)]
         year = int(match.group(3)) if match.group(3) else None
     else:
-        after = data["quarter_after_re"].search(t)
-        if after is None:
-            return None
-        year, number = int(after.group(1)), int(after.group(2))
+        return None
     if year is None:
         found = _year_for(3 * number - 2, 3 * number, reference, forecast)
         if found is None:

@@ -673,6 +673,10 @@ def _is_spec(doc: "Doc", amount: Amount) -> bool:
     property of the thing, not a quantity of the world. "A 3,000 job decline" (a noun of
     change) and "a 17% stake" (a unit of its own) stay figures.
     """
+    mention = amount.number
+    scaled_suffix = mention is not None and bool(re.search(r"\d[A-Za-z]+$", mention.text))
+    if amount.unit == "number" and abs(amount.value) >= 1000 and not scaled_suffix:
+        return False  # "a 258,000-job overstatement", "a 1,200-bed hospital": sizes that are figures
     start = amount.token_start - (len(amount.approx.split()) if amount.approx else 0)
     before = doc[start - 1] if start > 0 else None
     if before is None or before.lower_ not in ("a", "an"):
@@ -1077,6 +1081,10 @@ def _record(doc: "Doc", amount: Amount, sentence_of: dict[int, "Span"]) -> Stati
         holder = None  # "the report", "a study": the source of the figure, not whom it is about
     anchor = _anchor(doc, amount, token)
     period = _period(amount, sentence, anchor)
+    if holder is not None and _is_period_phrase(holder):
+        # "May's job gains", "2024's sales": a possessive date is the period, not a holder
+        period = period or holder.removesuffix("'s").removesuffix("’s").strip()
+        holder = None
     return Statistic(
         start=amount.start,
         end=amount.end,
@@ -1094,6 +1102,14 @@ def _record(doc: "Doc", amount: Amount, sentence_of: dict[int, "Span"]) -> Stati
         forecast=_is_forecast(doc, anchor, sentence, period),
         scale=_scale_word(amount),
     )
+
+
+def _is_period_phrase(phrase: str) -> bool:
+    import datetime
+
+    bare = phrase.removesuffix("'s").removesuffix("’s").strip()
+    # any reference date resolves a month name; only whether the phrase names a period matters
+    return period_key(f"in {bare}", reference=datetime.date(2000, 1, 1)) is not None
 
 
 def _is_document(phrase: str) -> bool:

@@ -246,3 +246,126 @@ def test_verb_multipliers_time_volumes_and_ranking_sentences(nlp, text, expected
     for surface, value, unit in expected:
         assert any(value == v and unit == u and surface in t for t, v, u in found), (surface, found)
     assert len(found) == len(expected), found
+
+
+# --- issue 14: what is not a statistic, periods, forecasts, scale ---------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "The trial lasted half a year and the appeal took three weeks.",       # durations
+    "Add 2 cups of flour, 1 tsp of salt and 1 scoop of protein powder.",   # recipe measures
+    "The kit contains 3 items, and the class was split into 2 groups.",    # list counts
+    "The firm operates in 2 countries and is run by 2 families.",          # description
+    "The lab released a 70B model and the carrier launched a 5G phone.",   # specs without a measure
+    "Windows 11 and COP28 came up, as did Route 66, the F-35 and Covid-19.",  # numbers in names
+    "For bookings call 555-123-4567 or (212) 555-0199.",                  # phone numbers
+    "Page 2 of 5",                                                         # page furniture
+    "2 comments",
+    "5 min read",
+    "Photo 3 of 12",
+    "30% Off Winter Boots",
+    "The 10 best budget phones of the season.",                           # listicle counts
+    "No one expected the vote to pass.",                                  # "no one" is not "No. 1"
+    "She joined the board in 2019 and left on March 3.",                   # years and dates
+])
+def test_what_is_not_a_statistic(nlp, text) -> None:
+    assert _stats(nlp, text) == []
+
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("Three people died and dozens were hurt when the bridge collapsed.", 3, "count"),  # a small tally of people
+    ("Hospital admissions rose to 7 on Tuesday, up from 4.", 7, "count"),              # a figure of change
+    ("The new turbine is 3 times more efficient than the old one.", 3, "multiplier"),
+    ("Tuition rose 4% this year.", 4, "percent"),
+    ("A 3,000 job decline hit local government.", 3000, "count"),                     # a noun of change
+])
+def test_small_and_modifier_figures_that_are_statistics(nlp, text, value, unit) -> None:
+    stats = _stats(nlp, text)
+    assert any(math.isclose(s.value, value) and s.unit == unit for s in stats), _brief(stats)
+
+
+def _by_value(stats, value):
+    found = [s for s in stats if math.isclose(s.value, value)]
+    assert found, _brief(stats)
+    return found[0]
+
+
+def test_two_periods_in_one_sentence_give_two_keys(nlp) -> None:
+    doc = nlp("The central bank expects growth of 2.1% this year and 2.4% next year.")
+    stats = find_statistics(doc, published="2025-10-02")
+    this_year, next_year = _by_value(stats, 2.1), _by_value(stats, 2.4)
+    assert (this_year.period_key, next_year.period_key) == ("2025", "2026")
+    assert this_year.forecast and next_year.forecast
+    assert this_year.measure == next_year.measure == "growth"
+
+
+@pytest.mark.parametrize("text, value, key", [
+    ("Wind farms generated 31% of the country's electricity in 2024.", 31, "2024"),
+    ("The unemployment rate rose to 4.3% in July.", 4.3, "2025-07"),
+    ("Home prices fell 1.2% in March 2025, the survey found.", 1.2, "2025-03"),
+    ("Retail sales fell 0.8% last month.", 0.8, "2025-08"),
+    ("Revenue in the second quarter rose 8% to $2.2 billion.", 8, "2025-Q2"),
+    ("Operating profit jumped 15% in Q3.", 15, "2025-Q3"),
+    ("In fiscal 2024 the ministry spent $4.1 billion on roads.", 4.1e9, "FY2024"),
+    ("Vaccination rates among children fell from 86% in 2019 to 81% in 2023.", 81, "2023"),
+    ("Vaccination rates among children fell from 86% in 2019 to 81% in 2023.", 86, "2019"),
+    ("Membership grew 6% last year.", 6, "2024"),
+    ("Exports were 3% lower than a year earlier.", 3, "2024"),
+])
+def test_period_forms_are_keyed(nlp, text, value, key) -> None:
+    stats = find_statistics(nlp(text), published="2025-09-15")
+    assert _by_value(stats, value).period_key == key
+
+
+def test_relative_periods_stay_unkeyed_without_a_trusted_date(nlp) -> None:
+    stat = _by_value(find_statistics(nlp("Membership grew 6% last year.")), 6)
+    assert stat.period == "last year" and stat.period_key is None
+
+
+@pytest.mark.parametrize("text, value, forecast", [
+    ("Solar capacity will reach 500 GW by 2030.", 500, True),
+    ("Analysts expect inflation to ease to 2.5% next year.", 2.5, True),
+    ("Global emissions must fall 45% by 2035 under the plan, while they rose 1% in 2024.", 45, True),
+    ("Global emissions must fall 45% by 2035 under the plan, while they rose 1% in 2024.", 1, False),
+    ("The agency's forecast of 3.1% growth was cut.", 3.1, True),
+    ("Inflation eased to 2.9% in August.", 2.9, False),
+    ("The economy added a stronger-than-expected 147,000 jobs in June.", 147000, False),
+    ("An estimated 25 million people lack clean water.", 25e6, False),
+])
+def test_forecasts_are_kept_apart_from_outcomes(nlp, text, value, forecast) -> None:
+    stats = find_statistics(nlp(text), published="2025-09-15")
+    assert _by_value(stats, value).forecast is forecast
+
+
+def test_large_values_keep_their_scale_as_stated(nlp) -> None:
+    stats = _stats(nlp, "The fund raised $2.2bn, and 1.4 million households signed up, up from 900,000.")
+    assert _by_value(stats, 2.2e9).scale == "billion"
+    assert _by_value(stats, 1.4e6).scale == "million"
+    assert _by_value(stats, 900000).scale is None
+    assert _by_value(stats, 2.2e9).text == "$2.2bn"
+
+
+@pytest.mark.parametrize("text, value, measure, holder", [
+    ("Nonfarm payrolls rose by 147,000 in June.", 147000, "Nonfarm payrolls", None),
+    ("About 56% of US adults say they have used a chatbot.", 56, "share of US adults", None),
+    ("US developers accounted for 15.8% of open-model downloads.", 15.8, "share of open-model downloads",
+     "US developers"),
+    ("The obesity rate among adults reached 28% in 2022.", 28, "obesity rate among adults", None),
+])
+def test_measures_and_holders_read_as_phrases(nlp, text, value, measure, holder) -> None:
+    stat = _by_value(_stats(nlp, text), value)
+    assert (stat.measure, stat.holder) == (measure, holder)
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Workers at the plant account for 12% of the town's jobs.", None),
+    ("The agency spent $4.1 billion on roads.", None),
+])
+def test_a_verb_or_an_actor_is_never_the_measure(nlp, text, value) -> None:
+    for stat in _stats(nlp, text):
+        assert stat.measure not in ("account", "spend", "agency", "wait")
+
+
+def test_a_report_is_not_the_holder(nlp) -> None:
+    stat = _by_value(_stats(nlp, "The report found that 38% of renters paid more than a third of their income."), 38)
+    assert stat.holder is None or "report" not in stat.holder.lower()

@@ -1,0 +1,78 @@
+"""Reference periods normalised to keys (extract.periods), on phrases we write."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from extract.periods import parse_reference, period_key
+
+SEPT_2025 = dt.date(2025, 9, 15)
+
+
+@pytest.mark.parametrize("text, key", [
+    ("in 2024", "2024"),
+    ("2023's", "2023"),
+    ("July 2025", "2025-07"),
+    ("the third quarter of 2024", "2024-Q3"),
+    ("Q1 2026", "2026-Q1"),
+    ("2024 Q4", "2024-Q4"),
+    ("H1 2025", "2025-H1"),
+    ("fiscal 2024", "FY2024"),
+    ("FY23", "FY2023"),
+    ("fiscal 2024-25", "FY2024/2025"),
+    ("the 2024-25 season", "2024/2025"),
+    ("2024/2025", "2024/2025"),
+    ("from 1990 to 2022", "1990-2022"),
+    ("between 2020 and 2050", "2020-2050"),
+    ("2020-2050", "2020-2050"),
+    ("the 1990s", "1990s"),
+])
+def test_absolute_periods_need_no_reference(text, key) -> None:
+    assert period_key(text) == key
+    assert period_key(text, reference=SEPT_2025) == key
+
+
+@pytest.mark.parametrize("text, key", [
+    ("this year", "2025"),
+    ("next year", "2026"),
+    ("last year", "2024"),
+    ("a year earlier", "2024"),
+    ("last month", "2025-08"),
+    ("this month", "2025-09"),
+    ("last quarter", "2025-Q2"),
+    ("in July", "2025-07"),
+    ("in December", "2024-12"),  # the latest December begun by mid-September 2025
+    ("the second quarter", "2025-Q2"),
+    ("Q3", "2025-Q3"),
+    ("the first half", "2025-H1"),
+])
+def test_relative_periods_resolve_against_the_reference(text, key) -> None:
+    assert period_key(text, reference=SEPT_2025) == key
+    assert period_key(text) is None  # no (trusted) publication date: no key, the text stays
+
+
+def test_a_forecast_month_without_a_year_is_the_next_one() -> None:
+    assert period_key("in December", reference=SEPT_2025, forecast=True) == "2025-12"
+    assert period_key("the second quarter", reference=SEPT_2025, forecast=True) == "2026-Q2"
+
+
+def test_year_end_rolls_over_months_and_quarters() -> None:
+    january = dt.date(2026, 1, 10)
+    assert period_key("last month", reference=january) == "2025-12"
+    assert period_key("last quarter", reference=january) == "2025-Q4"
+    assert period_key("the fourth quarter", reference=january) == "2025-Q4"
+
+
+@pytest.mark.parametrize("text", ["the past year", "since 2020", "the past 12 months", "December 22", "recent years",
+                                  "today", "weekly", ""])
+def test_open_rolling_and_point_dates_have_no_key(text) -> None:
+    assert period_key(text, reference=SEPT_2025) is None
+
+
+def test_reference_dates_parse_from_iso_dates_and_datetimes() -> None:
+    assert parse_reference("2025-09-15") == SEPT_2025
+    assert parse_reference("2025-09-15T08:30:00+00:00") == SEPT_2025
+    assert parse_reference("September 2025") is None
+    assert parse_reference(None) is None
