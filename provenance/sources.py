@@ -288,6 +288,29 @@ def find_appositives(text: str, names: Iterable[tuple[int, int, str]],
     return out
 
 
+_BETWEEN_TITLE = re.compile(r"^[’']?s?\s*((?:[A-Za-z][\w-]*\s+){0,4})$")
+_AFTER_COMMA = re.compile(r"^\s*,\s*(?:the |a |an )?((?:[\w-]+\s+){0,5}?)(?:of|at|for|from|with)\s+(?:the\s+)?$", re.I)
+
+
+def find_affiliations(text: str, persons: Sequence[tuple[int, int, str]],
+                      bodies: Sequence[tuple[int, int, str]]) -> list[tuple[str, str]]:
+    """(person, body) pairs from how news introduces a speaker: "ORG chief economist NAME" or
+    "NAME, director of the ORG". A person quoted for a figure speaks for that body."""
+    out: list[tuple[str, str]] = []
+    for p_start, p_end, person in persons:
+        if len(person.split()) < 2:
+            continue  # a full name only: a surname alone is resolved within its article
+        for b_start, b_end, body in bodies:
+            if b_end <= p_start and p_start - b_end <= 40 and _BETWEEN_TITLE.match(text[b_end:p_start].strip() + " "
+                                                                                if text[b_end:p_start].strip() else ""):
+                out.append((person, body))
+                break
+            if b_start >= p_end and b_start - p_end <= 70 and _AFTER_COMMA.match(text[p_end:b_start]):
+                out.append((person, body))
+                break
+    return out
+
+
 # -- the registry -------------------------------------------------------------------------------
 
 
@@ -303,6 +326,7 @@ class SourcePhrase:
     work: str | None = None
     sentence_initial: bool = False
     language: str | None = None
+    written: str = ""  # the record's name as extract gave it (what a mention's SourceRef carries)
 
 
 @dataclass(frozen=True)
@@ -312,6 +336,9 @@ class SourceRegistry:
     entities: tuple[SourceEntity, ...] = ()
     by_key: Mapping[str, str] = field(default_factory=dict)  # name_key of a phrase -> entity id
     by_kb: Mapping[str, str] = field(default_factory=dict)  # KB id -> entity id
+    # (article id, phrase as written) -> entity id: how each place in the corpus was resolved, which
+    # may differ from the phrase alone ("Nielsen" after "Rasmus Kleis Nielsen" is that person's body).
+    by_phrase: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
     def get(self, entity_id: str | None) -> SourceEntity | None:
         if not entity_id:
@@ -326,8 +353,11 @@ class SourceRegistry:
             object.__setattr__(self, "_index_cache", cached)
         return cached
 
-    def lookup(self, name: str | None, kb_id: str | None = None) -> SourceEntity | None:
-        """The entity a phrase (with its KB id, if extract found one) names, or None."""
+    def lookup(self, name: str | None, kb_id: str | None = None, *, article: str | None = None,
+               ) -> SourceEntity | None:
+        """The entity a phrase (with its KB id, if extract found one; in `article`, if known) names, or None."""
+        if article is not None and name and (article, name) in self.by_phrase:
+            return self.get(self.by_phrase[(article, name)])
         if kb_id and kb_id in self.by_kb:
             return self.get(self.by_kb[kb_id])
         if not name:
@@ -337,11 +367,11 @@ class SourceRegistry:
                 return self.get(self.by_key[key])
         return None
 
-    def resolve(self, attribution: Attribution | None) -> SourceEntity | None:
+    def resolve(self, attribution: Attribution | None, article: str | None = None) -> SourceEntity | None:
         if attribution is None or getattr(attribution, "resolved", True) is False:
             return None
         publisher = getattr(attribution, "publisher", None)
-        entity = self.lookup(attribution.name, attribution.kb_id)
+        entity = self.lookup(attribution.name, attribution.kb_id, article=article)
         if entity is None and publisher:
             entity = self.lookup(publisher)
         return entity
@@ -393,17 +423,28 @@ def phrases_of(article_id: str, ann: Annotations) -> list[SourcePhrase]:
     # spaCy's non-body labels: a phrase that is one of these is a place, a date or a number, never a source.
     not_bodies = [(e.start, e.end) for e in ann.entities if e.label in NOT_BODY_LABELS and not e.kb_id]
 
+    # "Okafor said" after "Ada Okafor": the surname is the person named in full earlier, whatever else it
+    # could name (a KB company of that name).
+    full_names: dict[str, set[str]] = defaultdict(set)
+    for e in ann.entities:
+        if e.label == "PERSON" and len(e.text.split()) >= 2:
+            full_names[_fold(e.text.split()[-1]).strip("'’")].add(e.text)
+
     def add(record: Any, kind: str | None) -> None:
         if getattr(record, "inferred", False) or getattr(record, "resolved", True) is False:
             return
         if not record.kb_id and any(s <= record.start and record.end <= e for s, e in not_bodies):
             return
         raw = getattr(record, "raw", None) or record.name
+        kb_id = record.kb_id
+        folded = _fold(raw).strip("'’ ")
+        if " " not in folded and len(full_names.get(folded, ())) == 1:
+            raw, kb_id, kind = next(iter(full_names[folded])), None, "person"
         if (record.start, raw) in seen:
             return
         seen.add((record.start, raw))
-        out.append(SourcePhrase(article_id, raw, kind, record.kb_id, getattr(record, "publisher", None),
-                                getattr(record, "work", None), record.start in starts, ann.language))
+        out.append(SourcePhrase(article_id, raw, kind, kb_id, getattr(record, "publisher", None),
+                                getattr(record, "work", None), record.start in starts, ann.language, record.name))
 
     for stat in ann.statistics:
         if stat.attribution is not None:
@@ -472,6 +513,7 @@ def build_registry(annotations: Mapping[str, Annotations], kb: KnowledgeBase,
     acronyms: dict[str, str] = {}  # short form key -> long form (first definition wins; clashes drop)
     clashed: set[str] = set()
     described: dict[str, str] = {}
+    affiliation: dict[str, str] = {}  # person name key -> the body they speak for
     for aid in sorted(annotations):
         ann = annotations[aid]
         defined = ann.extra.get("acronyms") if isinstance(ann.extra, dict) else None
@@ -491,6 +533,10 @@ def build_registry(annotations: Mapping[str, Annotations], kb: KnowledgeBase,
                       and c.start >= 0]
             for description, name in find_appositives(texts[aid], named, words):
                 described.setdefault(name_key(description), normalise_phrase(name, words))
+            persons = [(e.start, e.end, e.text) for e in ann.entities if e.label == "PERSON"]
+            bodies = [(e.start, e.end, e.text) for e in ann.entities if e.label == "ORG"]
+            for person, body in find_affiliations(texts[aid], persons, bodies):
+                affiliation.setdefault(name_key(person), normalise_phrase(body, words))
     for key in clashed:
         acronyms.pop(key, None)  # one short form, two bodies: it names neither for sure
 
@@ -507,7 +553,20 @@ def build_registry(annotations: Mapping[str, Annotations], kb: KnowledgeBase,
             return kb_entity_id(entry.parent)
         return kb_entity_id(kb_id)
 
+    def speaks_for(name: str) -> str | None:
+        """The body a person named so speaks for ("Dr Ada Okafor" is "Ada Okafor" with a title)."""
+        key = name_key(name)
+        body = affiliation.get(key)
+        if body is None:
+            body = next((b for person, b in affiliation.items()
+                         if key.endswith(person) and len(key) - len(person) <= 6), None)
+        return body if body is not None and name_key(body) != key else None
+
     def node_for(name: str, kb_id: str | None) -> str | None:
+        body = speaks_for(name)
+        if body is not None:
+            # A person speaks for their organisation: the organisation is the source, the person the speaker.
+            return node_for(body, None)
         if kb_id and kb.get(kb_id) is not None:
             entry = kb.get(kb_id)
             if entry is not None and entry.kind in ("place", "model"):
@@ -527,7 +586,7 @@ def build_registry(annotations: Mapping[str, Annotations], kb: KnowledgeBase,
         if head is not None and publisher is not None and phrase.publisher is None:
             # "a study by the Coastal Health Institute": a work with no name of its own is its publisher's.
             phrase = SourcePhrase(phrase.article, publisher, "organization", phrase.kb_id, None, None, False,
-                                  phrase.language)
+                                  phrase.language, phrase.written)
             name = publisher
         if phrase.kb_id is None and not names_something(name, words, sentence_initial=phrase.sentence_initial):
             node_of_phrase.append(None)
@@ -537,7 +596,11 @@ def build_registry(annotations: Mapping[str, Annotations], kb: KnowledgeBase,
         if node is None:
             continue
         union.find(node)
-        display[node][name] += 1
+        body = speaks_for(name)
+        if body is None:
+            display[node][name] += 1
+        else:  # a person who speaks for a body is not one of its names
+            display[node][body] += 0
         kinds[node][phrase.work or work_kind(name, words) or phrase.kind or "organization"] += 1
         if phrase.publisher:
             pub = node_for(normalise_phrase(phrase.publisher, words), None)
@@ -623,7 +686,11 @@ def build_registry(annotations: Mapping[str, Annotations], kb: KnowledgeBase,
         target = node_for(long, None)
         if target and target in union.parent:
             by_key.setdefault(key, id_of_root[union.find(target)])
-    return SourceRegistry(registry.entities, by_key, registry.by_kb)
+    by_phrase = {}
+    for phrase, node in zip(phrases, node_of_phrase):
+        if node is not None:
+            by_phrase[(phrase.article, phrase.written)] = id_of_root[union.find(node)]
+    return SourceRegistry(registry.entities, by_key, registry.by_kb, by_phrase)
 
 
 def _with(entity: SourceEntity, **changes: Any) -> SourceEntity:

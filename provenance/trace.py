@@ -345,6 +345,7 @@ class Tracer:
     doc_source: dict[str, str] = field(default_factory=dict)  # primary document article id -> entity id
     article_source: dict[str, str] = field(default_factory=dict)  # article id -> its one named source
     outlet_of: dict[str, str] = field(default_factory=dict)  # article id -> entity id of its outlet
+    self_published: dict[str, str] = field(default_factory=dict)  # article id -> the source that published it
 
     @classmethod
     def build(cls, corpus: CorpusView, kb: KnowledgeBase, registry: SourceRegistry, cluster_of: Mapping[str, str],
@@ -356,6 +357,9 @@ class Tracer:
                 entity = registry.lookup(article.outlet, resolve_id(kb, article.outlet))
                 if entity is not None:
                     tracer.outlet_of[article_id] = entity.id
+                    if entity.kind != "outlet":
+                        # The page is published by a body that coverage cites as a source: its own release.
+                        tracer.self_published[article_id] = entity.id
             ann = corpus.annotations.get(article_id)
             named = tracer._named_sources(ann) if ann is not None else []
             own_source = tracer._article_source(ann, named) if ann is not None else None
@@ -377,7 +381,7 @@ class Tracer:
         for attribution in found:
             if attribution.inferred:
                 continue
-            entity = self.registry.resolve(attribution)
+            entity = self.registry.resolve(attribution, ann.article_id)
             if entity is not None:
                 out.append(entity.id)
         return out
@@ -423,21 +427,23 @@ class Tracer:
         entity = self.registry.get(entity_id)
         return entity is not None and entity.kind == "outlet"
 
-    def entity_of(self, source: SourceRef | None) -> SourceEntity | None:
+    def entity_of(self, source: SourceRef | None, article: str | None = None) -> SourceEntity | None:
+        """The registry entity of a source; `article` is where it was named (the source's own `via` wins)."""
         if source is None:
             return None
         if source.source_id:
             found = self.registry.get(source.source_id)
             if found is not None:
                 return found
-        return self.registry.lookup(source.name, source.kb_id)
+        where = source.via if source.inferred and source.via else article
+        return self.registry.lookup(source.name, source.kb_id, article=where)
 
-    def _names_nothing(self, source: SourceRef) -> bool:
+    def _names_nothing(self, source: SourceRef, article: str | None) -> bool:
         """A phrase extract took for a source that names nothing ("38", "/data", "the researchers")."""
         if source.kb_id or source.cue == PRIMARY_CUE:
             return False
         # The registry saw every phrase of the corpus: one it made no entity of names nothing.
-        return self.entity_of(source) is None
+        return self.entity_of(source, article) is None
 
     # -- per family ----------------------------------------------------------------------------
 
@@ -449,7 +455,7 @@ class Tracer:
         sources: list[SourceRef | None] = []
         for index, mention in enumerate(mentions):
             source = mention.attribution
-            if source is not None and self._names_nothing(source):
+            if source is not None and self._names_nothing(source, mention.article):
                 source = None
             if source is not None and source.inferred:
                 if source.via == mention.article:
@@ -458,7 +464,7 @@ class Tracer:
                         self.articles.get(source.via), self.articles.get(mention.article))):
                     source = None  # a later article cannot be where an earlier one took its figure
             sources.append(source)
-            entity = self.entity_of(source) if source is not None and not source.inferred else None
+            entity = self.entity_of(source, mention.article) if source is not None and not source.inferred else None
             if entity is not None and mention.copy_of is None:
                 own[index] = entity
         out: list[Mention] = []
@@ -472,7 +478,7 @@ class Tracer:
                 entity = self.registry.get(entity_id)
                 if entity is not None:
                     source = SourceRef(entity.name, entity.kind, entity.kb_id, PRIMARY_CUE, source_id=entity.id)
-            entity = self.entity_of(source)
+            entity = self.entity_of(source, mention.copy_of or mention.article)
             if source is not None and entity is not None:
                 source = replace(source, source_id=entity.id)
             chain = self._chain(mention, source, entity, via_article, mentions, own)
@@ -483,6 +489,11 @@ class Tracer:
                ) -> tuple[SourceRef | None, str | None]:
         mention = mentions[index]
         me = self.articles.get(mention.article)
+        # 0. A page the source itself published (a statistics office's release): the figures are its own.
+        entity = self.registry.get(self.self_published.get(mention.article))
+        if entity is not None:
+            return SourceRef(entity.name, entity.kind, entity.kb_id, "published by the source itself", False, None,
+                             entity.id), None
         # 1. The one source the article names anywhere: its figures come from it.
         entity = self.registry.get(self.article_source.get(mention.article))
         if entity is not None:

@@ -239,3 +239,30 @@ def test_store_keeps_the_registry_and_replaces_it_whole(tmp_path) -> None:
     assert back.lookup("HTO") is not None and back.lookup("HTO").name == "Harbourside Trade Office"
     store.replace_sources([])
     assert store.iter_sources() == []
+
+
+def test_people_speak_for_their_organisation_corpus_wide() -> None:
+    texts = {
+        "p1": "Tariff revenue rose 14%, said Westmark Customs Authority director Ilse Varga on Monday.",
+        "p2": "Ilse Varga said the backlog had grown by 9%.",
+        "p3": "Dr Tomas Reyes, chief economist at the Andean Credit Bank, put growth at 2.5%. Reyes said 2%.",
+    }
+    anns = {
+        "p1": _annotate("p1", texts["p1"], [("14%", "Ilse Varga")],
+                        entities=[("Westmark Customs Authority", "ORG"), ("Ilse Varga", "PERSON")]),
+        "p2": _annotate("p2", texts["p2"], [("9%", "Ilse Varga")], entities=[("Ilse Varga", "PERSON")]),
+        "p3": _annotate("p3", texts["p3"], [("2.5%", "Dr Tomas Reyes"), ("2%", "Reyes")],
+                        entities=[("Tomas Reyes", "PERSON"), ("Andean Credit Bank", "ORG")]),
+    }
+    # A KB company that shares the surname must not take the person's figures.
+    kb = _kb(Entry(id="reyes-foods", name="Reyes", kind="organization"))
+    anns["p3"] = Annotations(**{**anns["p3"].__dict__, "statistics": tuple(
+        s if s.text != "2%" else Statistic(**{**s.__dict__, "attribution": Attribution(
+            **{**s.attribution.__dict__, "kb_id": "reyes-foods"})}) for s in anns["p3"].statistics)})
+    registry = build_registry(anns, kb, texts, encoder=_bag_encoder)
+    body = registry.lookup("Westmark Customs Authority")
+    assert body is not None and registry.lookup("Ilse Varga") is body  # named with her title once, then alone
+    assert body.articles == ("p1", "p2") and "Ilse Varga" not in body.aliases
+    bank = registry.lookup("Andean Credit Bank")
+    assert bank is not None and registry.lookup("Reyes", "reyes-foods", article="p3") is bank
+    assert registry.lookup("Reyes", "reyes-foods") is None  # elsewhere the KB company stays itself (unseen here)
