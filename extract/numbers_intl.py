@@ -101,6 +101,11 @@ class _Locale:
     ordinal_endings: tuple[str, ...] = ()
     ordinal_stems: dict[str, str] = field(default_factory=dict)
     negative_words: tuple[str, ...] = ()
+    tenths_percent: tuple[str, ...] = ()
+    discount_percent: tuple[str, ...] = ()
+    approx_infix: tuple[str, ...] = ()
+    spaced_numerals: bool = False
+    elided_units: bool = False
 
 
 def _lower_map(data: dict | None, kind: str, out: dict[str, tuple[str, float]]) -> None:
@@ -167,6 +172,11 @@ def _locale(lang: str) -> _Locale:
         ordinal_endings=tuple(sorted(strings("ordinal_endings", data), key=len, reverse=True)),
         ordinal_stems={str(k): str(v) for k, v in (data.get("ordinal_stems") or {}).items()},
         negative_words=tuple(w.lower() for w in strings("negative_words", data)),
+        tenths_percent=strings("tenths_percent"),
+        discount_percent=strings("discount_percent"),
+        approx_infix=strings("approx_infix", data),
+        spaced_numerals=bool(data.get("spaced_numerals", False)),
+        elided_units=bool(data.get("elided_units", False)),
     )
 
 
@@ -371,8 +381,12 @@ def _atoms(text: str, loc: _Locale) -> list[_Atom]:
             atoms.append(abbr)
             ti += 1
             continue
-        pieces = _split_compound(word, loc) if word[:1].isalpha() else None
-        if pieces:
+        lower = word.lower()
+        derived = _derived_ordinal(lower, loc.lang) if word[:1].isalpha() and lower not in loc.words else None
+        pieces = _split_compound(word, loc) if word[:1].isalpha() and derived is None else None
+        if derived is not None:
+            atoms.append(_Atom(tok.start(), tok.end(), "ordinal", derived, word))  # "vingt-cinquième"
+        elif pieces:
             if len(pieces) == 1:
                 kind, value = pieces[0]
                 atoms.append(_Atom(tok.start(), tok.end(), kind, value, word))
@@ -383,11 +397,7 @@ def _atoms(text: str, loc: _Locale) -> list[_Atom]:
                                        value, word))
                 atoms[-1] = _Atom(tok.start(), tok.end(), atoms[-1].kind, atoms[-1].value, word + "\x00")
         else:
-            derived = _derived_ordinal(word.lower(), loc.lang) if word[:1].isalpha() else None
-            if derived is not None:
-                atoms.append(_Atom(tok.start(), tok.end(), "ordinal", derived, word))
-            else:
-                atoms.append(_Atom(tok.start(), tok.end(), "other", 0.0, word))
+            atoms.append(_Atom(tok.start(), tok.end(), "other", 0.0, word))
         ti += 1
         pos = tok.end()
     return atoms
@@ -481,9 +491,17 @@ def _read_words(atoms: Sequence[_Atom], i: int, text: str, loc: _Locale) -> tupl
                 sub = _read_words(atoms, j, text, loc)
                 if sub is not None:
                     k, fraction = sub
-                    digits = len(f"{int(fraction.value)}")
-                    run.current += fraction.value / 10 ** digits
-                    run.fraction_digits = digits
+                    mixed = _fraction_after(atoms, k, text, loc, fraction.value)
+                    if mixed is not None:  # "veinte con tres quintos" = 20 + 3/5
+                        run.current += mixed[1]
+                        k = mixed[0]
+                    elif any(a.kind == "fraction" for a in atoms[j:k]):  # "uno con un cuarto"
+                        run.current += fraction.value
+                    else:
+                        text_digits = "".join(a.text for a in atoms[j:k] if a.kind == "digit")
+                        digits = len(text_digits) if text_digits.isdigit() else len(f"{int(fraction.value)}")
+                        run.current += fraction.value / 10 ** digits
+                        run.fraction_digits = digits
                     j = k
                     end_ok, best = j, _copy(run)
             break
@@ -741,6 +759,8 @@ def _cjk_numbers(text: str, loc: _Locale) -> list[IntlNumber]:
         has_digit = has_mult = False
         cjk_digit_count = 0
         frac = ""
+        last_multiplier = 0  # the multiplier just before a trailing digit ("二百五" = 250)
+        digit_after_multiplier = False
         j = i
         while j < n:
             ch = normal[j]
@@ -754,13 +774,18 @@ def _cjk_numbers(text: str, loc: _Locale) -> list[IntlNumber]:
                 j = m.end()
                 continue
             if ch in loc.cjk_digits:
+                if j > start and normal[j - 1].isascii() and normal[j - 1].isdigit():
+                    break  # "4일" is the 4th day: a Sino digit does not continue Arabic digits
                 d = loc.cjk_digits[ch]
+                digit_after_multiplier = number is None and j > start and (
+                    normal[j - 1] in loc.small_multipliers or normal[j - 1] in loc.large_multipliers)
                 number = d if number is None else number * 10 + d
                 cjk_digit_count += 1
                 j += 1
                 continue
             if ch in loc.small_multipliers:
                 section += (number if number is not None else 1) * loc.small_multipliers[ch]
+                last_multiplier = loc.small_multipliers[ch]
                 number = None
                 has_mult = True
                 j += 1
@@ -773,8 +798,17 @@ def _cjk_numbers(text: str, loc: _Locale) -> list[IntlNumber]:
                 else:
                     total += (base or 1) * value
                 section, number = 0.0, None
+                last_multiplier = value
                 has_mult = True
                 j += 1
+                continue
+            if ch in loc.approx_infix and (number is not None or section) and j + 1 < n \
+                    and normal[j + 1] in loc.large_multipliers:
+                j += 1  # "十多万", "500余万": more than the round number; read as the round number
+                continue
+            if ch == " " and loc.spaced_numerals and j + 1 < n and j > start and normal[j + 1] in chars \
+                    and normal[j - 1] in chars:
+                j += 1  # "一百 五 十 二": numerals spaced out
                 continue
             if ch in decimal_words and number is not None and j + 1 < n and normal[j + 1] in loc.cjk_digits:
                 k = j + 1
@@ -791,6 +825,9 @@ def _cjk_numbers(text: str, loc: _Locale) -> list[IntlNumber]:
                 j += 1  # "3억 5천만": the parts of one number are spaced after each large multiplier
                 continue
             break
+        if number is not None and loc.elided_units and digit_after_multiplier and last_multiplier >= 100 and number < 10 \
+                and not frac and not (j < n and normal[j] in loc.small_multipliers):
+            number *= last_multiplier / 10  # "二百五" = 250, "一万三" = 13,000: the next unit down
         value = total + section + (number or 0)
         if frac:
             value += float("0." + frac)
@@ -803,14 +840,25 @@ def _cjk_numbers(text: str, loc: _Locale) -> list[IntlNumber]:
         while j > start and normal[j - 1] == " ":
             j -= 1
         if keep and j > start:
+            start, value = _cjk_negative(normal, start, value, loc)
             out.append(IntlNumber(start, j, text[start:j], value, "cardinal", has_digit, has_mult and has_digit))
         i = max(j, i + 1)
     return out
 
 
+def _cjk_negative(text: str, start: int, value: float, loc: _Locale) -> tuple[int, float]:
+    if start and text[start - 1] in "-−" and (start < 2 or not text[start - 2].isalnum()):
+        return start - 1, -value
+    for word in loc.negative_words:
+        if text[:start].endswith(word):
+            return start - len(word), -value
+    return start, value
+
+
 def _followed_by_unit(text: str, end: int, loc: _Locale) -> bool:
     rest = text[end:end + 4]
-    return any(rest.startswith(w) for w in (*loc.counters, *loc.percent, *loc.rank, *loc.currency, *loc.measure))
+    return any(rest.startswith(w) for w in (*loc.counters, *loc.percent, *loc.rank, *loc.currency, *loc.measure,
+                                            *loc.tenths_percent, *loc.discount_percent))
 
 
 # --- amounts ------------------------------------------------------------------------------------
@@ -878,6 +926,16 @@ def _unit_after(text: str, number: IntlNumber, loc: _Locale) -> IntlAmount | Non
 
     if text.startswith("%", pos) or text.startswith("％", pos):
         return make("percent", pos + 1)
+    # Chinese tenths ("七成" = 70%) and discounts ("75折" = 75% of the price, "7折" = 70%).
+    for word in loc.tenths_percent:
+        if text.startswith(word, pos) and 0 < number.value <= 10:
+            return IntlAmount(number.start, pos + len(word), text[number.start:pos + len(word)],
+                              number.value * 10, "percent", number, unit_text=word)
+    for word in loc.discount_percent:
+        if text.startswith(word, pos) and 0 < number.value < 100:
+            value = number.value * 10 if number.value < 10 else number.value
+            return IntlAmount(number.start, pos + len(word), text[number.start:pos + len(word)], value,
+                              "percent", number, unit_text=word)
     for word in loc.percent:
         if _starts_word(text, pos, word, glued=glued):
             return make("percent", pos + len(word))

@@ -195,3 +195,40 @@ def test_extract_no_longer_skips_supported_languages():
         article = Article(id="a", url="https://example.org/a", final_url=None, canonical_url=None,
                           source_path=None, status=Status.OK, language=lang, text="Hola.")
         assert (_skip_reason(article, options) is not None) is skipped, lang
+
+
+# --- fractions, negatives, Chinese shares -----------------------------------------------------------
+
+@pytest.mark.parametrize("lang,text,value", [
+    ("fr", "un sur trois", 1 / 3),
+    ("fr", "trois cinquièmes", 0.6),
+    ("fr", "moins 4", -4),
+    ("es", "uno sobre 4", 0.25),
+    ("es", "veinte con tres quintos", 20.6),
+    ("es", "tres billones doscientos mil millones", 3_200_000_000_000),
+    ("zh", "二百五", 250),
+    ("zh", "一万三", 13000),
+    ("zh", "十多万", 100000),
+    ("ko", "마이너스3", -3),
+])
+def test_fraction_and_sign_forms(lang, text, value):
+    assert parse_number_intl(text, lang) == pytest.approx(value)
+
+
+def test_derived_ordinals_are_ordinals_not_cardinals():
+    found = find_numbers_intl("le vingt-cinquième rapport", "fr")
+    assert [(n.value, n.kind) for n in found] == [(25, "ordinal")]
+
+
+def test_chinese_tenths_and_discounts_are_percent():
+    assert ("七成", 70, "percent") in amounts("七成受访者支持", "zh")
+    assert ("75折", 75, "percent") in amounts("全场75折", "zh")
+
+
+def test_digits_in_web_addresses_are_no_numbers():
+    assert find_numbers_intl("voir https://exemple.org/a?q=30%25 pour 12 %", "fr")[0].value == 12
+
+
+def test_glued_unit_is_a_quantity_suffix():
+    number = find_numbers_intl("une bouteille de 180ml", "fr")[-1]
+    assert number.value == 180 and number.suffix == "ml"
