@@ -63,6 +63,10 @@ class MentionInput:
     cluster: str | None
     vector: np.ndarray | None
     is_primary: bool = False
+    # The article's language and the KB sources it names (figures' attributions, organisations, studies):
+    # across languages the context encoder is no evidence, a shared named source and an equal value are.
+    language: str | None = None
+    sources: frozenset[str] = frozenset()
 
 
 _APPROX_WORDS = ("about", "around", "roughly", "nearly", "almost", "approximately", "some", "close to", "over",
@@ -324,8 +328,30 @@ def _pair_threshold(x: MentionInput, y: MentionInput, options: FamilyOptions) ->
     return options.cosine_cross_cluster
 
 
+def _languages_differ(x: MentionInput, y: MentionInput) -> bool:
+    return bool(x.language and y.language and x.language != y.language)
+
+
+def cross_language_join(x: MentionInput, y: MentionInput, options: FamilyOptions) -> bool:
+    """Mentions in two languages: values that match (equal or rounded), no holder or period contradiction,
+    a source a mention is credited to named by the other article too, and both articles naming one KB source ("17 millions, selon l'AIE" and "17 million, the IEA said").
+
+    The sentence encoder reads one language, so its cosine across languages is no evidence either way.
+    Forecast cues are read per language and not in every one, so forecast/outcome is not compared here.
+    """
+    a, b = x.stat, y.stat
+    # A figure the article credits to a known body joins only an article that names that body too.
+    own = [(s, other) for s, other in ((resolved_source(a), y), (resolved_source(b), x)) if s]
+    if any(s.removeprefix("kb:") not in other.sources for s, other in own):
+        return False
+    return (bool(x.sources & y.sources) and units_compatible(a, b) and value_match(a, b, options.approx_tolerance) > 0
+            and not holders_conflict(a, b) and not periods_conflict(a, b) and not sources_apart(a, b))
+
+
 def should_join(x: MentionInput, y: MentionInput, options: FamilyOptions) -> bool:
     """The pairwise rule. `group_mentions` applies it a block at a time and must agree with it."""
+    if _languages_differ(x, y):
+        return cross_language_join(x, y, options)
     match = stats_match(x.stat, y.stat, options.approx_tolerance) if units_compatible(x.stat, y.stat) else 0
     if not match or sources_apart(x.stat, y.stat) or _one_sentence_two_values(x, y):
         return False
@@ -380,6 +406,9 @@ def group_mentions(mentions: Sequence[MentionInput], options: FamilyOptions = Fa
         for a, b in _block_joins(mentions, members, upper, codes, options):
             sources.append(a)
             targets.append(b)
+    for a, b in _cross_language_pairs(mentions, options):
+        sources.append(a)
+        targets.append(b)
     i = np.concatenate(sources) if sources else np.zeros(0, dtype=np.int64)
     j = np.concatenate(targets) if targets else np.zeros(0, dtype=np.int64)
     graph = coo_matrix((np.ones(len(i), dtype=np.int8), (i, j)), shape=(count, count))
@@ -388,6 +417,41 @@ def group_mentions(mentions: Sequence[MentionInput], options: FamilyOptions = Fa
     for index, label in enumerate(labels.tolist()):
         groups[label].append(index)
     return sorted(groups.values(), key=lambda g: g[0])
+
+
+# Candidates a mention is checked against in another language, per shared source: bounds the work of
+# a value stated thousands of times; a mention then joins through the first compatible one.
+_MAX_CROSS_LANGUAGE = 64
+
+
+def _cross_language_pairs(mentions: Sequence[MentionInput], options: FamilyOptions,
+                          ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Joins between languages (`cross_language_join`), found through an index on (unit, value, source).
+
+    Each mention is compared with up to `_MAX_CROSS_LANGUAGE` mentions of other languages that share
+    its value and a source; with several candidates it keeps every compatible one it meets, so the
+    components equal the pairwise rule's unless a value and source pair is stated more often than that.
+    """
+    index: dict[tuple, list[int]] = defaultdict(list)
+    for position, mention in enumerate(mentions):
+        if mention.language and mention.sources:
+            stat = mention.stat
+            for source in sorted(mention.sources):
+                index[(stat.unit, stat.of, stat.currency, value_bin(stat.value), source)].append(position)
+    pairs: set[tuple[int, int]] = set()
+    for (unit, of, currency, bin_, source), members in index.items():
+        # The next bin up, as in `group_mentions`: a rounding may cross a bin boundary.
+        upper = index.get((unit, of, currency, bin_ + 1 if bin_ > 0 else bin_ - 1, source), []) if bin_ else []
+        if len({mentions[i].language for i in (*members, *upper)}) < 2:
+            continue
+        for n, i in enumerate(members):
+            others = [j for j in (*members[n + 1:], *upper) if mentions[j].language != mentions[i].language]
+            for j in others[:_MAX_CROSS_LANGUAGE]:
+                if (min(i, j), max(i, j)) not in pairs and cross_language_join(mentions[i], mentions[j], options):
+                    pairs.add((min(i, j), max(i, j)))
+    if pairs:
+        ordered = sorted(pairs)
+        yield np.array([p[0] for p in ordered], dtype=np.int64), np.array([p[1] for p in ordered], dtype=np.int64)
 
 
 class _Codes:
@@ -415,6 +479,9 @@ class _Codes:
                                 else source_codes.setdefault(sid, len(source_codes)) for m in mentions],
                                dtype=np.int64)
         self.value = np.array([m.stat.value for m in mentions], dtype=np.float64)
+        language_codes: dict[str, int] = {}
+        self.language = np.array([-1 if not m.language else language_codes.setdefault(m.language, len(language_codes))
+                                  for m in mentions], dtype=np.int64)
         class_codes: dict[tuple, int] = {}
         self.klass = np.array([class_codes.setdefault(
             (m.stat.value, m.stat.approx, holder_countries(m.stat.holder), period_key(m.stat), is_forecast(m.stat)),
@@ -481,7 +548,11 @@ def _join_matrix(groups: "_Groups", rows: np.ndarray, cols: np.ndarray, compatib
     other_value = groups.value[rows, None] != groups.value[None, cols]
     apart = (row_source != groups.source[None, cols]) & (row_source >= 0) & (groups.source[None, cols] >= 0)
     one_sentence = both & (groups.vector_id[rows, None] == groups.vector_id[None, cols])
-    return join & ~((apart | one_sentence) & other_value) & (match > 0)
+    row_language = groups.language[rows, None]
+    # Across languages the cosine is no evidence: those joins come from `_cross_language_pairs`.
+    languages_differ = (row_language != groups.language[None, cols]) & (row_language >= 0) & (
+        groups.language[None, cols] >= 0)
+    return join & ~((apart | one_sentence) & other_value) & ~languages_differ & (match > 0)
 
 
 # Past this many (row, column) pairs a block is grouped against family leaders, not all pairs:
@@ -567,7 +638,8 @@ class _Groups:
                 if codes.has_vector[index]:
                     # Without a cluster only the same article can lower the bar, so the article is part of the key.
                     group_key = (code, cluster, int(codes.vector_id[index]),
-                                 int(codes.article[index]) if cluster < 0 else -1, int(codes.source[index]))
+                                 int(codes.article[index]) if cluster < 0 else -1, int(codes.source[index]),
+                                 int(codes.language[index]))
                 else:
                     group_key = (-1, index)
                 if group_key not in index_of:
@@ -584,6 +656,7 @@ class _Groups:
         self.source = codes.source[self.first]
         self.value = codes.value[self.first]
         self.vector_id = codes.vector_id[self.first]
+        self.language = codes.language[self.first]
         self.vectors = codes.vectors[self.first].astype(np.float32)
         articles = [{int(codes.article[i]) for i in m} for m in self.members]
         self.article = np.array([next(iter(a)) if len(a) == 1 else -1 for a in articles], dtype=np.int64)
@@ -609,6 +682,7 @@ class _Summary:
     period_hints: frozenset[str]
     countries: frozenset[str]
     sources: frozenset[str]
+    resolved: frozenset[str]
     clusters: frozenset[str]
     articles: frozenset[str]
     centroid: np.ndarray | None
@@ -628,7 +702,9 @@ def _summary(group: Sequence[int], mentions: Sequence[MentionInput]) -> _Summary
     return _Summary(
         key=(stats[0].unit, stats[0].of, stats[0].currency),
         value=max(counts, key=lambda v: (counts[v], decimals(v), -v)),
-        forecast=is_forecast(stats[0]),
+        # Forecast cues are not read in every language: one mention read as a forecast makes the family one.
+        forecast=any(is_forecast(s) for s in stats),
+        resolved=frozenset(x for s in stats if (x := resolved_source(s))),
         periods=frozenset(p for s in stats if (p := period_key(s))),
         period_hints=frozenset(p for s in stats if (p := period_hint(s))),
         countries=frozenset(c for s in stats for c in holder_countries(s.holder)),
@@ -641,7 +717,7 @@ def _summary(group: Sequence[int], mentions: Sequence[MentionInput]) -> _Summary
 def families_join(a: _Summary, b: _Summary, options: FamilyOptions) -> bool:
     """Two families are one quantity stated differently: a restatement in one story, or rival estimates.
 
-    Restated: the same coverage cluster, a value within `restated_tolerance`, contexts
+    Restated: the same coverage cluster, no two different known (KB) sources, a value within `restated_tolerance`, contexts
     that agree. Rival estimates: each family names its own sources and they share none, both give the
     same resolved period, the values are within `rival_tolerance` and the contexts clearly agree.
     Nothing merges across a holder, period or forecast/outcome difference.
@@ -653,7 +729,9 @@ def families_join(a: _Summary, b: _Summary, options: FamilyOptions) -> bool:
         return False
     cosine = float(np.dot(a.centroid, b.centroid))
     gap = _relative(a.value, b.value)
-    if a.clusters & b.clusters and gap <= options.restated_tolerance and cosine >= options.cosine_restated:
+    known_apart = bool(a.resolved and b.resolved and not a.resolved & b.resolved)
+    if (a.clusters & b.clusters and gap <= options.restated_tolerance and cosine >= options.cosine_restated
+            and not known_apart):
         return True
     return bool(a.sources and b.sources and not a.sources & b.sources and len(a.period_hints) == 1
                 and a.period_hints == b.period_hints and gap <= options.rival_tolerance

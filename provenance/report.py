@@ -229,15 +229,28 @@ def assemble(corpus: Corpus, clusters: ClusterResult, kb: Any, options: Provenan
 # -- mentions and families ------------------------------------------------------------------
 
 
+# Entity kinds that publish or carry figures: an article naming one shares a source with another that does.
+_SOURCE_ENTITY_KINDS = ("study", "dataset", "leaderboard", "organization", "outlet")
+
+
+def _article_sources(ann: Annotations) -> frozenset[str]:
+    """KB ids of the bodies an article attributes figures to or names as organisations and studies."""
+    ids = {s.attribution.kb_id for s in ann.statistics if s.attribution is not None and s.attribution.kb_id}
+    ids |= {e.kb_id for e in ann.entities if e.kb_id and e.kind in _SOURCE_ENTITY_KINDS}
+    return frozenset(ids)
+
+
 def _mention_inputs(corpus: Corpus, cluster_of: Mapping[str, str]) -> list[MentionInput]:
     inputs: list[MentionInput] = []
     for article_id in sorted(corpus.annotations):
         ann = corpus.annotations[article_id]
         vectors = corpus.figure_vectors.get(article_id)
+        sources = _article_sources(ann)
+        language = ann.language or corpus.articles[article_id].language
         for index, stat in enumerate(ann.statistics):
             vector = vectors[index] if vectors is not None and index < len(vectors) else None
             inputs.append(MentionInput((article_id, index), stat, cluster_of.get(article_id), vector,
-                                       corpus.articles[article_id].is_primary))
+                                       corpus.articles[article_id].is_primary, language, sources))
     return inputs
 
 

@@ -282,3 +282,28 @@ def test_holder_countries_read_united_kingdom_as_not_us() -> None:
     assert "us" not in holder_countries("United Kingdom developers")
     assert holder_countries("US developers") and not holder_countries("US developers") & holder_countries(
         "Chinese developers")
+
+
+def test_across_languages_a_shared_source_and_value_join_not_the_context() -> None:
+    # "17 millions de voitures, selon l'AIE" and "17 million cars, the IEA said": the English encoder's cosine
+    # across languages is low, so it is not used; the value and the source both articles name are.
+    fr = MentionInput(("fr", 0), _fig(17e6, unit="count", period_key="2024"), "c2", _unit(np.eye(16)[0]),
+                      language="fr", sources=frozenset({"energy-agency"}))
+    en = MentionInput(("en", 0), _fig(17e6, unit="count", period_key="2024", source="Energy Agency",
+                                      kb_id="energy-agency"), "c1", _unit(np.eye(16)[1]),
+                      language="en", sources=frozenset({"energy-agency"}))
+    assert group_mentions([fr, en]) == [[0, 1]] == naive_groups([fr, en], FamilyOptions())
+    # Another body's count, or no shared source, or another year: apart.
+    other = MentionInput(("en", 0), _fig(17e6, unit="count", period_key="2024", source="Car Makers Group",
+                                         kb_id="car-makers"), "c1", en.vector, language="en",
+                         sources=frozenset({"car-makers", "energy-agency"}))
+    assert group_mentions([fr, other]) == [[0], [1]]
+    unnamed = MentionInput(("en", 0), _fig(17e6, unit="count"), "c1", en.vector, language="en",
+                           sources=frozenset({"car-makers"}))
+    assert group_mentions([fr, unnamed]) == [[0], [1]]
+    next_year = MentionInput(("en", 0), _fig(17e6, unit="count", period_key="2025"), "c1", en.vector,
+                             language="en", sources=frozenset({"energy-agency"}))
+    assert group_mentions([fr, next_year]) == [[0], [1]]
+    # In one language, the same pair with unrelated contexts in two stories stays apart (cosine rules).
+    en_too = MentionInput(("fr", 0), fr.stat, "c2", fr.vector, language="en", sources=fr.sources)
+    assert group_mentions([en_too, en]) == [[0], [1]]
