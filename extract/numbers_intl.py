@@ -278,6 +278,36 @@ class _Atom:
     text: str = ""
 
 
+_SCIENTIFIC = re.compile(r"(?<![\w.,])([-−]?\d+(?:[.,]\d+)?)[eE]([-+]?\d+)(?![\w])")
+_SLASH = re.compile(r"(?<![\w/.,])([-−]?\d{1,3})/(\d{1,3})(?![\w/]|[.,]\d)")
+_POWER = re.compile(r"(?<![\w.,])([-−]?\d+(?:[.,]\d+)?)\^([-+]?\d+)(?![\w])")
+_LEADING_DECIMAL = re.compile(r"(?<![\w.,])([.,])(\d+)(?![\w.,])")
+
+
+def _special_digits(text: str, loc: _Locale) -> list[tuple[int, int, float]]:
+    """Digit forms the separator rules do not cover: "1,5e6", "1,1^23", "3/4", ",25" (a leading decimal mark)."""
+    out: list[tuple[int, int, float]] = []
+    for m in _SCIENTIFIC.finditer(text):
+        mantissa = m.group(1).replace("−", "-").replace(loc.decimal, ".")
+        try:
+            out.append((m.start(), m.end(), float(mantissa) * 10 ** int(m.group(2))))
+        except (ValueError, OverflowError):
+            continue
+    for m in _POWER.finditer(text):  # "1,1^23": a power, as calculators and spreadsheets write it
+        base = float(m.group(1).replace("−", "-").replace(loc.decimal, "."))
+        try:
+            out.append((m.start(), m.end(), base ** int(m.group(2))))
+        except (OverflowError, ZeroDivisionError):
+            continue
+    for m in _SLASH.finditer(text):
+        if int(m.group(2)):
+            out.append((m.start(), m.end(), float(m.group(1).replace("−", "-")) / int(m.group(2))))
+    for m in _LEADING_DECIMAL.finditer(text):
+        if m.group(1) == loc.decimal:
+            out.append((m.start(), m.end(), float("0." + m.group(2))))
+    return out
+
+
 def _split_compound(word: str, loc: _Locale) -> list[tuple[str, float]] | None:
     """A compound number word cut into known pieces, or None ("fünfundzwanzig" -> fünf, und, zwanzig)."""
     lower = word.lower()
@@ -336,8 +366,11 @@ def _atoms(text: str, loc: _Locale) -> list[_Atom]:
     """Cut text into atoms: digit numbers, number words, and everything else as `other`."""
     atoms: list[_Atom] = []
     digit_spans: list[tuple[int, int, float]] = []
+    special = _special_digits(text, loc)
+    digit_spans.extend(special)
     for m in _DIGIT_RUN.finditer(text):
-        digit_spans.extend(_digits_numbers(m.group(0), m.start(), loc.decimal))
+        if not any(s <= m.start() < e for s, e, _ in special):
+            digit_spans.extend(_digits_numbers(m.group(0), m.start(), loc.decimal))
     digit_spans.sort()
     di = 0
     pos = 0
@@ -657,7 +690,8 @@ def _western_numbers(text: str, loc: _Locale) -> list[IntlNumber]:
                 j, run = read
                 start, end = atoms[i].start, atoms[j - 1].end
                 value = run.value
-                kind = "fraction" if any(a.kind == "fraction" for a in atoms[i:j]) else "cardinal"
+                kind = "fraction" if any(a.kind == "fraction" or a.kind == "digit" and "/" in a.text
+                                         for a in atoms[i:j]) else "cardinal"
                 # "un sur trois", "1 sobre 3": a share; "trois cinquièmes": an ordinal denominator
                 fraction = _fraction_after(atoms, j, text, loc, value)
                 if fraction is not None:
