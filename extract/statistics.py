@@ -679,8 +679,10 @@ def _is_spec(doc: "Doc", amount: Amount) -> bool:
         return False  # "a 258,000-job overstatement", "a 1,200-bed hospital": sizes that are figures
     start = amount.token_start - (len(amount.approx.split()) if amount.approx else 0)
     before = doc[start - 1] if start > 0 else None
-    if before is None or before.lower_ not in ("a", "an"):
-        return False
+    # "a 70B model"; for a measurement also "the 16-inch laptop", "its 5,000 mAh battery"
+    articles = ("a", "an") if amount.unit == "number" else ("a", "an", "the", "its", "their", "his", "her", "our")
+    if before is None or before.lower_ not in articles:
+        return _is_model_number(doc, amount)
     noun = _counted_noun(doc, amount)
     for _ in range(3):
         if noun.i >= amount.token_end or noun.head == noun:
@@ -692,6 +694,23 @@ def _is_spec(doc: "Doc", amount: Amount) -> bool:
     if any(t.lower_ in _words("change_nouns") or t.lemma_.lower() in _words("change_nouns") for t in chain):
         return False
     return not any(t.lemma_.lower() in _MEASURE_NOUNS for t in chain)
+
+
+def _is_model_number(doc: "Doc", amount: Amount) -> bool:
+    """"the 777 program", "five 787 Dreamliner sales": a whole number right before a singular
+    noun it modifies cannot count that noun, so it names a model or a series."""
+    mention = amount.number
+    if amount.unit != "number" or mention is None or not mention.text.isdigit() or amount.value <= 1 \
+            or _looks_like_year(mention):
+        return False
+    token = _number_token(doc, amount)
+    nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
+    if nxt is None or nxt.tag_ not in ("NN", "NNP") or not token.whitespace_ or token.head.i < token.i:
+        return False
+    chain = [nxt, nxt.head] if nxt.dep_ == "compound" else [nxt]
+    if any(t.lemma_.lower() in _words("change_nouns") or t.lemma_.lower() in _MEASURE_NOUNS for t in chain):
+        return False  # "a 3,000 job decline"
+    return nxt.lemma_.lower() not in _TIME_UNITS and not _is_measure_unit(nxt)
 
 
 # Below this, a bare count needs a reason to be a figure (see `_is_small_description`).
@@ -1114,8 +1133,9 @@ def _is_period_phrase(phrase: str) -> bool:
 
 def _is_document(phrase: str) -> bool:
     words = phrase.lower().replace("’", "'").split()
-    return bool(words) and (words[-1] in _words("document_nouns") or words[0] in _words("document_nouns")
-                            and len(words) <= 3)
+    # "the report", "a small study in 50 adults": a document opens or closes the phrase
+    return bool(words) and (words[-1] in _words("document_nouns") or any(w in _words("document_nouns")
+                                                                         for w in words[:2]))
 
 
 _SCALE_WORDS = {"thousand": "thousand", "k": "thousand", "million": "million", "m": "million", "mn": "million",
@@ -1594,7 +1614,8 @@ _DATE_WORDS = _MONTHS | {
 
 
 def _has_date_word(ent: "Span") -> bool:
-    return any(t.lower_ in _DATE_WORDS or (t.text.isdigit() and len(t.text) == 4) or t.text.endswith("s")
+    return any(t.lower_ in _DATE_WORDS or (t.text.isdigit() and len(t.text) == 4 and 1000 <= int(t.text) <= 2100)
+               or t.text.endswith("s")
                and t.text[:-1].isdigit() for t in ent)
 
 
