@@ -246,6 +246,8 @@ def _is_date_or_code(text: str, amount: IntlAmount, lang: str, months: set[str])
     before, after = text[max(0, n.start - 12):n.start], text[n.end:n.end + 16]
     if amount.unit == "count" and n.digits and not n.scaled and re.fullmatch(r"(1[89]|20)\d\d", raw):
         return True  # a year
+    if "/" in raw and amount.unit != "percent":
+        return True  # "24/7", "3/4" (a date in most of Europe): too ambiguous to count as a figure
     if re.match(r"[.:/h]\d", after) or re.search(r"\d[.:/]$", before):
         return True  # "10.01.2024", "14:30", "14h30", "3/4" parts of dates and times
     if amount.unit in ("count", "rank"):

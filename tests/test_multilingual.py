@@ -131,6 +131,11 @@ def test_german_dateline_day_is_no_figure_and_no_sentence_break(kb):
     assert text[ann.sentences[0][0]:ann.sentences[0][1]].startswith("Genf, 10. Januar")
 
 
+def test_slash_forms_are_no_figures_but_percent_shares_are(kb):
+    ann = annotate("Le service fonctionne 24/7 et couvre 3/4 % des foyers, soit 1 200 familles.", "fr", kb)
+    assert [(s.value, s.unit) for s in ann.statistics] == [(0.75, "percent"), (1200, "count")]
+
+
 def test_years_and_dates_are_not_figures(kb):
     ann = annotate("París, 3 de julio de 2024. El paro afectó a 2.300 personas en 2023.", "es", kb)
     assert [s.value for s in ann.statistics] == [2300]
