@@ -162,6 +162,9 @@ def work_kind(name: str, words: PhraseWords | None = None) -> str | None:
     return best[1] if best else None
 
 
+# "the Global Outlook released by the Fund last week": the work's name, and who published it.
+_WORK_RELEASED_BY = re.compile(r"^(?P<work>.+?)\s+(?:released|published|issued|compiled|produced|conducted|carried out)"
+                               r"\s+by\s+(?P<publisher>.+?)(?:\s+(?:last|this|earlier|on|in|at)\b.*)?$")
 _WORK_BY = re.compile(r"^(?P<head>[\w\s-]{2,40}?)\s+(?:by|from|of|at|conducted by|published by|released by)\s+"
                       r"(?P<publisher>.+)$")
 
@@ -582,6 +585,12 @@ def build_registry(annotations: Mapping[str, Annotations], kb: KnowledgeBase,
 
     for phrase in phrases:
         name = normalise_phrase(phrase.raw, words)
+        released = _WORK_RELEASED_BY.match(name)
+        if released and phrase.publisher is None and names_something(released.group("work"), words):
+            name = normalise_phrase(released.group("work"), words)
+            phrase = SourcePhrase(phrase.article, name, phrase.kind, phrase.kb_id,
+                                  normalise_phrase(released.group("publisher"), words), phrase.work,
+                                  phrase.sentence_initial, phrase.language, phrase.written)
         head, publisher = split_work(name, words)
         if head is not None and publisher is not None and phrase.publisher is None:
             # "a study by the Coastal Health Institute": a work with no name of its own is its publisher's.

@@ -85,8 +85,12 @@ class GraphBuilder:
 
 def build_graph(articles: Mapping[str, Article], annotations: Mapping[str, Annotations],
                 cluster_links: Iterable[tuple[str, str, str]], canonical_index: Mapping[str, str],
-                kb_names: Mapping[str, tuple[str, str | None]]) -> GraphBuilder:
+                kb_names: Mapping[str, tuple[str, str | None]], registry: SourceRegistry | None = None,
+                ) -> GraphBuilder:
     """Build the citation graph.
+
+    With the source `registry`, a named source is its registry entity (one node however it is
+    named), and a phrase the registry found to name nothing ("38", "the researchers") is no node.
 
     `cluster_links` holds (newer, older, kind) with kind copy_of/rewrite_of;
     `canonical_index` maps canonical URLs to article ids, so a hyperlink to an
@@ -111,9 +115,21 @@ def build_graph(articles: Mapping[str, Article], annotations: Mapping[str, Annot
         for citation in ann.citations:
             if citation.kind in ("hyperlink", "origin_link"):
                 continue  # already drawn from the article's links
+            entity = registry.lookup(citation.name, citation.kb_id, article=article_id) if registry else None
+            if entity is not None:
+                graph.edge(me, graph.node(entity.id, entity.kind or "organization", entity.name), "names_source")
+                continue
             graph.edge(me, graph.source(citation.kb_id, _label(citation.kb_id, citation.name, kb_names),
                                         _kind(citation.kb_id, citation.kind, kb_names)), "names_source")
         for attribution in _attributions(ann):
+            if registry is not None:
+                entity = registry.resolve(attribution, article_id)
+                if entity is not None:
+                    graph.edge(me, graph.node(entity.id, entity.kind or "organization", entity.name), "names_source")
+                elif attribution.kb_id:
+                    graph.edge(me, graph.source(attribution.kb_id, _label(attribution.kb_id, attribution.name, kb_names),
+                                                _kind(attribution.kb_id, attribution.kind, kb_names)), "names_source")
+                continue
             graph.edge(me, graph.source(attribution.kb_id, _label(attribution.kb_id, attribution.name, kb_names),
                                         _kind(attribution.kb_id, attribution.kind, kb_names)), "names_source")
         for quote in ann.quotes:
@@ -582,7 +598,11 @@ class Tracer:
         by_outlet = [i for i in own if ok(i) and self.outlet_of.get(mentions[i].article) == outlet.id]
         in_story = [i for i in own if ok(i) and cluster is not None
                     and self.cluster_of.get(mentions[i].article) == cluster]
-        pool = by_outlet or in_story
+        # Failing both, the figure's other retellings, if they all trace to one source: that is what it retold.
+        in_family = [i for i in own if ok(i)]
+        if len({own[i].id for i in in_family}) != 1:
+            in_family = []
+        pool = by_outlet or in_story or in_family
         if not pool:
             return []
         counts = Counter(own[i].id for i in pool)

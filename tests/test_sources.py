@@ -266,3 +266,13 @@ def test_people_speak_for_their_organisation_corpus_wide() -> None:
     bank = registry.lookup("Andean Credit Bank")
     assert bank is not None and registry.lookup("Reyes", "reyes-foods", article="p3") is bank
     assert registry.lookup("Reyes", "reyes-foods") is None  # elsewhere the KB company stays itself (unseen here)
+
+
+def test_a_named_work_released_by_a_body_links_to_its_publisher() -> None:
+    text = "Output will rise 3%, the Northern Harvest Review released by the Fjordland Farm Agency last week said."
+    ann = _annotate("w1", text, [("3%", "the Northern Harvest Review released by the Fjordland Farm Agency last week")])
+    registry = build_registry({"w1": ann}, _empty_kb(), {"w1": text}, encoder=_bag_encoder)
+    work = registry.lookup("Northern Harvest Review")
+    publisher = registry.lookup("Fjordland Farm Agency")
+    assert work is not None and publisher is not None and work is not publisher
+    assert work.publisher == publisher.id and work.kind == "report"

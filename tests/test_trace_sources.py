@@ -185,3 +185,17 @@ def test_phrases_naming_nothing_are_not_kept_as_sources() -> None:
     _add(corpus, "n1", "Some 56 said turnout rose 3%.", "3%", "56", published="2031-06-01")
     traced, _, _ = _trace(corpus, {})
     assert traced["n1"].attribution is None
+
+
+def test_outlet_outside_the_story_follows_the_figure_only_when_its_retellings_agree() -> None:
+    corpus = _Corpus()
+    _add(corpus, "q1", "Rail ridership rose 7%, the Transit Research Board said.", "7%", "the Transit Research Board",
+         published="2031-08-01")
+    _add(corpus, "q2", "Ridership rose 7%, the Lakeshore Gazette reported.", "7%", "the Lakeshore Gazette",
+         published="2031-08-03", kind="outlet")
+    traced, _, _ = _trace(corpus, {"q1": "c1", "q2": "c2"})
+    assert traced["q2"].chain[-1].label == "Transit Research Board"
+    _add(corpus, "q3", "Ridership rose 7%, according to the Metro Fare Council.", "7%", "the Metro Fare Council",
+         published="2031-08-02")
+    traced, _, _ = _trace(corpus, {"q1": "c1", "q2": "c2", "q3": "c3"})
+    assert traced["q2"].chain[-1].kind == "outlet"  # two bodies, no story in common: no guess
