@@ -190,12 +190,12 @@ def assemble(corpus: Corpus, clusters: ClusterResult, kb: Any, options: Provenan
     kb_names = _kb_names(kb)
     cluster_links = _oriented_links(clusters, corpus.articles)
     canonical_index = {a.canonical_url: a.id for a in corpus.articles.values() if a.canonical_url and a.is_article}
-    graph = build_graph({k: v for k, v in corpus.articles.items() if v.status in (Status.OK, Status.DUPLICATE)},
-                        corpus.annotations,
-                        cluster_links, canonical_index, kb_names)
-
     if registry is None:
         registry = build_registry(corpus.annotations, kb, _texts(corpus))
+    graph = build_graph({k: v for k, v in corpus.articles.items() if v.status in (Status.OK, Status.DUPLICATE)},
+                        corpus.annotations,
+                        cluster_links, canonical_index, kb_names, registry)
+
     tracer = Tracer.build(corpus, kb, registry, cluster_of, graph)
     inputs = _mention_inputs(corpus, cluster_of)
     groups = merge_families(group_mentions(inputs, options.families), inputs, options.families)
