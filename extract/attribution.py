@@ -5,25 +5,28 @@ Cues are tried in this order, the first that names a source wins:
 1. "according to X" (also when X is "the study", which then resolves through
    the discourse rule in step 5);
 2. a reporting verb and its subject from the dependency parse: "X reported",
-   "X analyzed that", "X pointed out", "X published an article stating"
-   (the verb of a clause hanging off the object climbs to the main verb's
+   "X analyzed that", "X pointed out", "X released a report saying" (the
+   verb of a clause hanging off the object climbs to the main verb's
    subject), and the passive "it was reported by X". The verb must report
    something: a that-clause, a colon or quote, "as X reported", or for
    verbs like "show"/"find" an object ("declined to comment" reports
    nothing);
-3. a headline or lead label: "Korean Media: ..." at the start of a paragraph;
+3. a lead label: "Reuters: ..." at the start of a paragraph, when it names an
+   organisation or person or ends in an outlet noun ("Regional press: ...");
 4. a sentence inside a direct quotation takes the quote's speaker;
 5. discourse carry-over: a sentence that opens on an anaphor ("In this
    evaluation", "This figure", "The study also found", "It said") inherits
    the most recent attribution before it, if that one lies in the same
-   paragraph or at most `carry_window` (8) sentences back. Eight covers a
-   ranking described over a heading and two short paragraphs, as in the
-   seed articles, without reaching into an unrelated section.
+   paragraph or at most `carry_window` (8) sentences back: about three news
+   paragraphs, enough for a release described over a heading and a few short
+   paragraphs, short of an unrelated section.
 
-A work named by its publishers ("a study jointly released by MIT and
-HuggingFace") resolves to the KB work with those publishers (the
-Economies of Open Intelligence study); "data released by Artificial Analysis"
-resolves to the publisher when the KB lists no separate work.
+A work named by its publishers ("a study jointly released by two
+universities") resolves to the KB work with exactly those publishers, if the
+KB has one; "data released by X" resolves to the publisher when the KB lists
+no separate work. Every attribution then goes through `extract.resolve`
+(normalised names, acronyms, groups to their organisation, works to their
+publishers, non-sources dropped).
 
 `Attribution.name` is the KB canonical name when resolved, otherwise the
 words of the text. `start`/`end` point at the source's name; for carried
@@ -42,6 +45,7 @@ from typing import TYPE_CHECKING
 
 from .entities import PERSON_NOUNS, OUTLET_NOUNS, Referent, entity_at, referent
 from .kb import KnowledgeBase
+from .langdata import table
 from .quotes import SPEECH_VERBS, find_quotes, leading_name, subject_of, verb_phrase
 from .records import SOURCE_KINDS, Attribution, Entity, Quote
 from .resolve import article_resolver, work_kind
@@ -49,44 +53,36 @@ from .resolve import article_resolver, work_kind
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span, Token
 
+# Cue words are language data (extract/lang/en/attribution_cues.yaml; its header says what each list is).
+_CUES = table("en", "attribution_cues")
 # Verbs that attribute content to their subject. Speech verbs that answer or
 # narrate ("asked", "responded", "continued") introduce quotes but not claims.
-REPORTING_VERBS = (SPEECH_VERBS - {"ask", "answer", "reply", "respond", "continue", "describe"}) | frozenset(
-    "show find reveal indicate publish analyze analyse highlight estimate calculate rank "
-    "believe think expect express forecast project measure document detail disclose "
-    "cite conclude".split()
-)
+REPORTING_VERBS = (SPEECH_VERBS - frozenset(_CUES["not_claims"])) | frozenset(_CUES["reporting"])
 # Reporting verbs whose direct object is the reported content ("the study
 # showed a 17% share"); the others need a clause ("said that ...", "said: ").
-OBJECT_VERBS = frozenset(
-    "show find reveal indicate highlight publish estimate calculate rank document detail "
-    "disclose cite forecast project measure express predict confirm announce report".split()
-)
+OBJECT_VERBS = frozenset(_CUES["object_verbs"])
 
 # Nouns for documents and results, with the KB kinds they can refer to.
-WORK_NOUNS: dict[str, tuple[str, ...]] = {
-    **dict.fromkeys(("study", "paper", "research", "analysis", "article"), ("study",)),
-    **dict.fromkeys(("report",), ("study", "dataset")),
-    **dict.fromkeys(("survey", "data", "datum", "dataset", "statistics", "poll", "census"),
-                    ("dataset", "study")),
-    **dict.fromkeys(("ranking", "leaderboard", "index", "benchmark", "list", "evaluation", "assessment",
-                     "rating", "test"), ("leaderboard", "study")),
-}
+WORK_NOUNS: dict[str, tuple[str, ...]] = {str(k): tuple(v) for k, v in _CUES["work_noun_kinds"].items()}
 # Nouns that point back to a figure or finding already attributed. With
 # "the"/"its" only documents and findings do ("The study also found"); "the
 # number of firms" or "the share of downloads" is new information, so those
 # nouns need a demonstrative ("This figure", "these numbers").
-ANAPHOR_NOUNS = frozenset(
-    "figure figures number numbers result results finding findings estimate estimates "
-    "statistic statistics percentage share chart".split()
-) | frozenset(WORK_NOUNS)
-_DEFINITE_ANAPHORS = frozenset({"result", "results", "finding", "findings"}) | frozenset(WORK_NOUNS)
-RESEARCHER_NOUNS = frozenset({"researcher", "scientist", "author", "team"})
+ANAPHOR_NOUNS = frozenset(_CUES["anaphor_nouns"]) | frozenset(WORK_NOUNS)
+_DEFINITE_ANAPHORS = frozenset(_CUES["definite_anaphors"]) | frozenset(WORK_NOUNS)
+RESEARCHER_NOUNS = frozenset(_CUES["researcher_nouns"])
 _DEMONSTRATIVES = frozenset({"this", "that", "these", "those", "such", "same"})
 _DEFINITES = frozenset({"the", "its", "their"})
 _PRONOUN_SUBJECTS = frozenset({"it", "they"})
+# How far back an anaphor ("This figure", "The study also found") may reach
+# outside its own paragraph. News paragraphs run one to three sentences, so
+# eight sentences span about three paragraphs: enough for a release described
+# over a heading and a few short paragraphs, short of the next section's
+# subject. Inside one paragraph there is no limit.
 CARRY_WINDOW = 8
-# "Korean Media: ...": a short label before a colon at the start of a paragraph.
+# A lead label: a short name before a colon at the start of a paragraph
+# ("Reuters: ...", "Regional press: ..."). It counts only when it holds a named
+# organisation or person, or ends in an outlet noun.
 _HEADLINE = re.compile(r"\s*([^\W\d][^:\n]{1,38}?)\s*:\s+\S")
 
 
@@ -162,8 +158,7 @@ def _explicit(sent: "Span", entities: Sequence[Entity], kb: KnowledgeBase) -> At
 
 
 # Documents that make their author the source of the whole sentence: "In a report, the fund cut ...".
-_FRAMING_NOUNS = frozenset({"report", "statement", "study", "survey", "filing", "note", "letter", "release",
-                            "interview", "post", "paper", "briefing", "presentation"})
+_FRAMING_NOUNS = frozenset(_CUES["framing_nouns"])
 
 
 def _in_a_document(sent: "Span", entities: Sequence[Entity], kb: KnowledgeBase) -> Attribution | None:
@@ -218,7 +213,7 @@ def _from_verb(
     if not _carries_content(verb):
         return None  # "declined to comment", "reported for work": nothing is attributed
     top, subject = _clause_subject(verb)
-    # "published an article stating" is the cue; a long stretch is not.
+    # "released a report saying" is the cue; a long stretch is not.
     close = top.i != verb.i and abs(verb.i - top.i) <= 4
     cue = verb.doc[min(top.i, verb.i):max(top.i, verb.i) + 1].text if close else verb_phrase(verb)
     if subject is None:
@@ -249,7 +244,7 @@ def _carries_content(verb: "Token") -> bool:
 def _clause_subject(verb: "Token") -> tuple["Token", "Token | None"]:
     """The verb whose subject counts, and that subject.
 
-    "X published an article stating that ...": `stating` hangs off the object
+    "X released a report saying that ...": `saying` hangs off the object
     of `published`, so the source is the subject of `published`; ", adding
     that ..." takes the subject of the verb it trails.
     """
@@ -257,7 +252,7 @@ def _clause_subject(verb: "Token") -> tuple["Token", "Token | None"]:
     for _ in range(3):
         subject = subject_of(current)
         if subject is not None:
-            # With two subjects ("A study by MIT and the platform HuggingFace
+            # With two subjects ("A study by Yale and the institute IFS
             # showed"), a document noun is the real head; the name after it
             # is a split-off piece of its phrase.
             works = [c for c in current.children if c.dep_ == "nsubj" and _work_kinds(c)]
@@ -289,13 +284,13 @@ def _source_of(
     work = _work_kinds(head)
     if work is not None and entity_at(entities, head.idx, head.idx + len(head)) is None:
         return _work(head, work, cue, entities, kb)
-    # "The MIT and Hugging Face study showed": the parser makes the first
+    # "The Yale and Oxford study showed": the parser makes the first
     # name the subject and the document noun its conjunct.
     conjunct_works = [c for c in head.conjuncts if _work_kinds(c)]
     if conjunct_works:
         return _work(head, _work_kinds(conjunct_works[0]) or ("study",), cue, entities, kb)
     if lemma in RESEARCHER_NOUNS:
-        # "Researchers at MIT and Hugging Face found": their study, if the KB
+        # "Researchers at Yale and Oxford found": their study, if the KB
         # has exactly one by those institutions; otherwise the people.
         work_source = _work(head, ("study",), cue, entities, kb, exact=True)
         if isinstance(work_source, Attribution) and work_source.kind == "study" and work_source.kb_id:
@@ -309,10 +304,7 @@ def _source_of(
 
 
 # Heads that are what a figure is about, not who states it ("prices showed").
-_TOPIC_NOUNS = frozenset(
-    "price prices rate rates number numbers sale sales output growth value cost costs revenue profit "
-    "demand supply level levels use figure amount total".split()
-)
+_TOPIC_NOUNS = frozenset(_CUES["topic_nouns"])
 _MAX_DESCRIPTION_TOKENS = 8
 
 
@@ -381,7 +373,7 @@ def _work(
     if exact:
         return None
     # The parser can stretch the phrase over an appositive ("the ranking released by
-    # Artificial Analysis, the M2 model of ..."): a named work inside it is the source.
+    # the Zeller Institute, the index of ..."): a named work inside it is the source.
     named_works = [e for e in inside if _kb_kind(kb, e.kb_id) in WORK_KINDS]
     if named_works:
         first = named_works[0]
@@ -412,7 +404,7 @@ def _is_described(head: "Token") -> bool:
 
 
 # Adjectives that point back rather than describe: "the latest figures" still needs a source named earlier.
-_LATEST_WORDS = frozenset({"latest", "new", "same", "recent", "previous", "above", "following", "official"})
+_LATEST_WORDS = frozenset(_CUES["latest_words"])
 
 
 WORK_KINDS = ("study", "dataset", "leaderboard")

@@ -12,7 +12,7 @@ Left out (not claims):
 
 - questions (the sentence ends with "?");
 - headers: a whole line with no final punctuation, or a line in title case
-  ("China Leads Global Open AI Model Race", "Korean Media: China Surpasses ...!");
+  ("Jobless Claims Fall To Four-Month Low", "Energy Outlook: Solar Overtakes Coal ...!");
 - boilerplate: disclaimers, "Read more", "Leave a Reply", breadcrumbs ("Home / ..."),
   "Original: <link>", "This article represents the views of the author", and the like;
 - fragments of fewer than four words, and sentences that match no claim type below.
@@ -24,7 +24,7 @@ Types, first match wins:
 | `ranking` | a rank statistic, or a ranking verb ("ranks", "topped") |
 | `comparison` | statistics the text compares, or a comparison cue ("surpassed", "than") |
 | `statistic` | any other statistic |
-| `prediction` | future or forecast cues ("will", "expected to", "forecast", "may ... in the long run") |
+| `prediction` | future or forecast cues ("will", "expected to", "forecast", "in the coming years") |
 | `opinion` | stance cues ("believe", "should", "is seen as", "argue") |
 | `event` | a named actor or a date with a verb: "OpenAI released its first open-weight model in August" |
 
@@ -46,6 +46,7 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from extract.langdata import table
 from extract.records import Claim, Entity, Statistic
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -71,37 +72,17 @@ _WEIGHTS = {
     "long": -0.2,
 }
 
-_BOILERPLATE = (
-    "disclaimer", "read more", "leave a reply", "leave a comment", "home /", "original:", "source:",
-    "statement:", "copyright", "all rights reserved", "subscribe", "sign up", "follow us", "click here",
-    "share this", "related:", "advertisement", "auto-aggregated", "auto-summarised", "auto-summarized",
-    "has not been edited", "represents the views of the author", "views of the author", "editor's note",
-    "photo:", "image:", "credit:", "this story has been", "newsletter", "cookie", "terms of use",
-    "privacy policy",
-)
+# The cue phrases are language data (extract/lang/en/claim_cues.yaml).
+_CUES = table("en", "claim_cues")
+_BOILERPLATE = tuple(_CUES["boilerplate"])
 # These give a sentence away wherever they sit in it; the rest only at its start.
-_BOILERPLATE_ANYWHERE = ("auto-aggregated", "auto-summarised", "auto-summarized", "has not been edited",
-                         "represents the views of the author")
-_ATTRIBUTION_CUES = (
-    "according to", "study", "survey", "report", "reported", "reports", "data", "showed", "shows",
-    "show", "found", "finds", "analysis", "analyzed", "analysed", "said", "says", "stated", "told",
-    "published", "released", "estimates", "estimated", "figures", "research", "poll", "census",
-    "pointed out", "explained",
-)
-_HEDGES = ("may", "might", "could", "possibly", "reportedly", "seems", "seem", "appears", "appear",
-           "likely", "perhaps", "allegedly", "rumoured", "rumored", "believed to", "suggests", "suggest")
-_OPINION_CUES = ("believe", "believes", "think", "thinks", "feel", "argue", "argues", "should", "must",
-                 "is seen as", "are seen as", "in my view", "in our view", "opinion", "reluctant",
-                 "significant advantage", "ought to", "it is clear", "unfortunately", "fortunately")
-_PREDICTION_CUES = ("will", "expected to", "is expected", "are expected", "forecast", "forecasts",
-                    "predict", "predicts", "predicted", "projected", "is set to", "are set to", "going to",
-                    "in the long run", "in the future", "by 2030", "outlook", "likely to")
-_COMPARISON_CUES = ("than", "surpass", "surpassed", "surpasses", "surpassing", "exceed", "exceeded",
-                    "exceeds", "outperform", "outperformed", "overtake", "overtook", "overtaken", "compared",
-                    "versus", "vs", "outpace", "outpaced", "ahead of", "behind", "contrasts", "in contrast",
-                    "more widely", "fewer", "larger", "smaller", "higher", "lower", "lead", "leads", "leader")
-_RANKING_CUES = ("rank", "ranks", "ranked", "ranking", "rankings", "topped", "tops", "top spot", "top position",
-                 "top ten", "top 10", "first place", "leaderboard")
+_BOILERPLATE_ANYWHERE = tuple(_CUES["boilerplate_anywhere"])
+_ATTRIBUTION_CUES = tuple(_CUES["attribution"])
+_HEDGES = tuple(_CUES["hedge"])
+_OPINION_CUES = tuple(_CUES["opinion"])
+_PREDICTION_CUES = tuple(_CUES["prediction"])
+_COMPARISON_CUES = tuple(_CUES["comparison"])
+_RANKING_CUES = tuple(_CUES["ranking"])
 _FIRST_PERSON = {"i", "me", "my", "we", "us", "our", "ours", "mine"}
 _MODALS = {"would", "should", "could", "might", "may", "must", "can"}
 _ACTOR_LABELS = {"ORG", "PERSON", "GPE", "NORP", "PRODUCT", "FAC", "LOC", "EVENT", "LAW", "WORK_OF_ART"}
@@ -307,7 +288,7 @@ def _claim_type(sentence: "Span", stats: Sequence[Statistic], entities: Sequence
 
 
 def _future(sentence: "Span") -> bool:
-    """"will", "'ll", forecasting verbs, or a forecast phrase ("is expected to", "in the long run")."""
+    """"will", "'ll", forecasting verbs, or a forecast phrase ("is expected to", "over the next")."""
     for token in sentence:
         if token.lower_ in ("will", "'ll") and token.tag_ == "MD":
             return True

@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from .kb import KnowledgeBase, Match
+from .langdata import table
 from .records import Entity
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -49,30 +50,17 @@ NAME_LABELS = frozenset(
 )
 
 # Heads of noun phrases that describe a person or an outlet without naming
-# one: "an expert from MIT", "South Korean media".
-PERSON_NOUNS = frozenset(
-    "expert experts professor analyst analysts researcher researchers official officials "
-    "spokesperson spokesman spokeswoman economist economists scientist scientists executive "
-    "executives director founder ceo engineer source sources observer observers insider "
-    "insiders commentator commentators scholar scholars".split()
-)
-OUTLET_NOUNS = frozenset(
-    "media outlet outlets newspaper newspapers daily press broadcaster magazine paper "
-    "tabloid wire newswire".split()
-)
+# one: "an expert from MIT", "South Korean media" (language data:
+# extract/lang/en/source_nouns.yaml).
+_NOUNS = table("en", "source_nouns")
+PERSON_NOUNS = frozenset(_NOUNS["person"])
+OUTLET_NOUNS = frozenset(_NOUNS["outlet"])
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 # Definite descriptions that point back to the last organisation named:
 # "the think tank said", "the company reported".
-ORG_ANAPHORS = frozenset(
-    "company firm startup tank group agency institute university lab laboratory "
-    "organization organisation platform developer maker giant".split()
-)
+ORG_ANAPHORS = frozenset(_NOUNS["org_anaphor"])
 # Last words of newspaper names, to call an unknown ORG an outlet.
-MASTHEAD_WORDS = frozenset(
-    "times post herald journal news daily tribune gazette telegraph guardian ilbo shimbun "
-    "economy economist chronicle observer express mail mirror standard reporter review "
-    "insider wire today week weekly".split()
-)
+MASTHEAD_WORDS = frozenset(_NOUNS["masthead"])
 
 
 @dataclass(frozen=True)
@@ -189,7 +177,7 @@ def surface_variants(name: str) -> Iterator[str]:
     yield name
     for variant in (
         # Acronyms keep their capitals: "WHO" as "Who" would tag every question.
-        " ".join(w if sum(c.isupper() for c in w) > 1 else w[:1].upper() + w[1:].lower() for w in words),
+        " ".join(w if w.isupper() and len(w) > 1 else w[:1].upper() + w[1:].lower() for w in words),
         name.upper() if len(name) > 3 else name,
         "".join(words) if 1 < len(words) <= 3 and all(w[:1].isupper() for w in words) else name,
     ):

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .entities import Referent, referent
+from .langdata import words
 from .kb import KnowledgeBase
 from .records import Entity, Quote
 
@@ -38,12 +39,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span, Token
 
 # Lemmas of verbs that introduce speech. "point" counts only as "point out".
-SPEECH_VERBS = frozenset(
-    "say state tell add explain remark note point stress emphasize emphasise argue claim "
-    "comment declare warn write insist ask answer reply respond observe suggest conclude "
-    "acknowledge admit announce report predict caution contend maintain assert recall "
-    "describe continue urge complain confirm reiterate".split()
-)
+SPEECH_VERBS = frozenset(words("en", "speech_verbs"))  # extract/lang/en/speech_verbs.yaml
 MIN_UNATTRIBUTED_WORDS = 5
 # How many tokens may separate a speech verb from the quote it introduces
 # ("stated at an international conference held in Seoul, Yeongdeungpo, that").

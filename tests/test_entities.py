@@ -204,3 +204,43 @@ def test_seed_001_headline_open_ai_is_not_openai(seed_entities):
         if entity.kb_id == "openai":
             assert entity.text == "OpenAI"
     assert {e.kb_id for e in _by_text(entities, "R1")} == {"deepseek-r1"}
+
+
+# --- countries (extract/places.py, language data in extract/lang/en/countries.yaml) ----------------------------
+
+
+@pytest.mark.parametrize(("text", "codes"), [
+    ("United Kingdom developers", {"GB"}),  # not the US: a ten-country table once read it so
+    ("UK households", {"GB"}),
+    ("British and French carmakers", {"GB", "FR"}),
+    ("U.S. workers", {"US"}),
+    ("US-based insurers", {"US"}),
+    ("Americans under 30", {"US"}),
+    ("South Korean exporters", {"KR"}),
+    ("Papua New Guinea's farmers", {"PG"}),  # the longest name wins over "Guinea"
+    ("Côte d'Ivoire cocoa growers", {"CI"}),
+    ("Türkiye and Brazil", {"TR", "BR"}),
+    ("the Netherlands", {"NL"}),
+])
+def test_countries_in(text, codes):
+    from extract.places import countries_in
+
+    assert countries_in(text) == frozenset(codes)
+
+
+@pytest.mark.parametrize("text", [
+    "let us know", "car owners", "Latin American growth", "New Mexico residents", "the Indian Ocean",
+    "turkey prices", "developers", "", None,
+])
+def test_phrases_that_name_no_country(text):
+    from extract.places import countries_in
+
+    assert countries_in(text) == frozenset()
+
+
+def test_country_table_is_full():
+    from extract.places import country_names
+
+    names = country_names()
+    assert len(names) >= 190
+    assert names["GB"] == "United Kingdom" and names["DE"] == "Germany"
