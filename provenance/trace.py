@@ -373,9 +373,14 @@ class Tracer:
                 entity = registry.lookup(article.outlet, resolve_id(kb, article.outlet))
                 if entity is not None:
                     tracer.outlet_of[article_id] = entity.id
-                    if entity.kind != "outlet":
-                        # The page is published by a body that coverage cites as a source: its own release.
-                        tracer.self_published[article_id] = entity.id
+        for article_id, entity_id in tracer.outlet_of.items():
+            entity = registry.get(entity_id)
+            # The page is published by a body other coverage cites as a source: its own release.
+            if entity is not None and entity.kind != "outlet" and \
+                    any(tracer.outlet_of.get(a) != entity_id for a in entity.articles):
+                tracer.self_published[article_id] = entity_id
+        for article_id in sorted(corpus.articles):
+            article = corpus.articles[article_id]
             ann = corpus.annotations.get(article_id)
             named = tracer._named_sources(ann) if ann is not None else []
             own_source = tracer._article_source(ann, named) if ann is not None else None
@@ -417,6 +422,10 @@ class Tracer:
             return works[0]
         if works:
             return None
+        mine = self.outlet_of.get(ann.article_id)
+        if mine is not None and (me := self.registry.get(mine)) is not None and \
+                all(self.outlet_of.get(a) == mine for a in me.articles):
+            named = [e for e in named if e != mine]  # the page speaking of itself
         for tier in (lambda e: e.kind not in ("person", "outlet"), lambda e: e.kind == "person"):
             found = {e for e in named if (entity := self.registry.get(e)) is not None and tier(entity)}
             if len(found) == 1:
@@ -479,8 +488,14 @@ class Tracer:
                 elif source.via and (source.via == mention.article or is_later(
                         self.articles.get(source.via), self.articles.get(mention.article))):
                     source = None  # a later article cannot be where an earlier one took its figure
+            if source is not None and self._self_reference(source, mention.article):
+                source = None
+            if source is None and mention.article not in primary_articles and mention.copy_of is None:
+                source = self._from_article(mention.article)
             sources.append(source)
-            entity = self.entity_of(source, mention.article) if source is not None and not source.inferred else None
+            # What the article says itself (named, carried, its one source) can be lent to its story.
+            lends = source is not None and (not source.inferred or source.via is None)
+            entity = self.entity_of(source, mention.article) if lends else None
             if entity is not None and mention.copy_of is None:
                 own[index] = entity
         out: list[Mention] = []
@@ -505,17 +520,7 @@ class Tracer:
                ) -> tuple[SourceRef | None, str | None]:
         mention = mentions[index]
         me = self.articles.get(mention.article)
-        # 0. A page the source itself published (a statistics office's release): the figures are its own.
-        entity = self.registry.get(self.self_published.get(mention.article))
-        if entity is not None:
-            return SourceRef(entity.name, entity.kind, entity.kb_id, "published by the source itself", False, None,
-                             entity.id), None
-        # 1. The one source the article names anywhere: its figures come from it.
-        entity = self.registry.get(self.article_source.get(mention.article))
-        if entity is not None:
-            return SourceRef(entity.name, entity.kind, entity.kb_id, "the source the article names", True, None,
-                             entity.id), None
-        # 2. Another article of the same coverage cluster stating the same figure, not a later one.
+        # Another article of the same coverage cluster stating the same figure, not a later one.
         cluster = self.cluster_of.get(mention.article)
         if cluster is not None:
             pool = [i for i, e in own.items() if mentions[i].article != mention.article
@@ -532,6 +537,28 @@ class Tracer:
         # A figure whose value an ingested primary document also states is not traced to it on the value
         # alone here: a roundup that names no source stays unattributed (figures' estimates may trace it).
         return None, None
+
+    def _from_article(self, article_id: str) -> SourceRef | None:
+        """A source for an unsourced figure from its own article: the page's publisher, or its one named source."""
+        # A page the source itself published (a statistics office's release): the figures are its own.
+        entity = self.registry.get(self.self_published.get(article_id))
+        if entity is not None:
+            return SourceRef(entity.name, entity.kind, entity.kb_id, "published by the source itself", False, None,
+                             entity.id)
+        # The one source the article names anywhere: its figures come from it.
+        entity = self.registry.get(self.article_source.get(article_id))
+        if entity is not None:
+            return SourceRef(entity.name, entity.kind, entity.kb_id, "the source the article names", True, None,
+                             entity.id)
+        return None
+
+    def _self_reference(self, source: SourceRef, article_id: str) -> bool:
+        """"EcoPolitic reported" on EcoPolitic's own page, when no other page cites EcoPolitic: the page
+        speaking of itself, not a source. A body's own release (cited elsewhere too) stays its source."""
+        entity = self.entity_of(source, article_id)
+        if entity is None or self.outlet_of.get(article_id) != entity.id:
+            return False
+        return all(self.outlet_of.get(a) == entity.id for a in entity.articles)
 
     def _step(self, entity: SourceEntity | None, source: SourceRef, via: str | None) -> ChainStep:
         if entity is None:

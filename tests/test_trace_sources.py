@@ -199,3 +199,26 @@ def test_outlet_outside_the_story_follows_the_figure_only_when_its_retellings_ag
          published="2031-08-02")
     traced, _, _ = _trace(corpus, {"q1": "c1", "q2": "c2", "q3": "c3"})
     assert traced["q2"].chain[-1].kind == "outlet"  # two bodies, no story in common: no guess
+
+
+def test_a_page_naming_its_own_outlet_is_not_citing_a_source() -> None:
+    corpus = _Corpus()
+    _add(corpus, "z1", "Bread prices rose 5%, the Westhaven Bakers Guild said.", "5%", "the Westhaven Bakers Guild",
+         published="2031-09-01")
+    _add(corpus, "z2", "Bread prices rose 5%, Kestrel Daily has learned.", "5%", "Kestrel Daily",
+         published="2031-09-02", outlet="Kestrel Daily")
+    traced, _, _ = _trace(corpus, {"z1": "c1", "z2": "c1"})
+    source = traced["z2"].attribution
+    assert source is not None and source.name == "Westhaven Bakers Guild" and source.via == "z1"
+
+
+def test_a_body_publishing_its_own_figures_is_their_source() -> None:
+    corpus = _Corpus()
+    _add(corpus, "y1", "Tourist arrivals grew 8%, the Isle Statistics Office said.", "8%",
+         "the Isle Statistics Office", published="2031-10-02")
+    _add(corpus, "y2", "Arrivals grew by 8% in the third quarter.", "8%", None, published="2031-10-01",
+         outlet="Isle Statistics Office")
+    traced, _, _ = _trace(corpus, {"y1": "c1", "y2": "c2"})
+    source = traced["y2"].attribution
+    assert source is not None and source.name == "Isle Statistics Office" and not source.inferred
+    assert source.cue == "published by the source itself"
