@@ -109,6 +109,9 @@ def trace_estimates(mentions: Sequence[Mention], vectors: Mapping[int, np.ndarra
                     out[index] = replace(mention, attribution=None, chain=mention.chain[:1])
         elif len(candidates) > 1:
             flags[index].append(AMBIGUOUS)
+            if len({values[k] for k in candidates}) == 1 and values[candidates[0]] != mention.value:
+                # Whichever of them it retells, they agree on a value this mention does not state.
+                flags[index].append(DRIFT)
         elif len(order) == 1 and mention.attribution is None:
             # One source in the family and nothing says otherwise: a retelling of it, perhaps misstated.
             assigned[index] = order[0]

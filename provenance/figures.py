@@ -717,8 +717,9 @@ def _summary(group: Sequence[int], mentions: Sequence[MentionInput]) -> _Summary
 def families_join(a: _Summary, b: _Summary, options: FamilyOptions) -> bool:
     """Two families are one quantity stated differently: a restatement in one story, or rival estimates.
 
-    Restated: the same coverage cluster, no two different known (KB) sources, a value within `restated_tolerance`, contexts
-    that agree. Rival estimates: each family names its own sources and they share none, both give the
+    Restated: the same coverage cluster (or, with contexts that clearly agree, a known source in
+    common), no two different known (KB) sources, a value within `restated_tolerance`, contexts that
+    agree. Rival estimates: each family names its own sources and they share none, both give the
     same resolved period, the values are within `rival_tolerance` and the contexts clearly agree.
     Nothing merges across a holder, period or forecast/outcome difference.
     """
@@ -730,8 +731,10 @@ def families_join(a: _Summary, b: _Summary, options: FamilyOptions) -> bool:
     cosine = float(np.dot(a.centroid, b.centroid))
     gap = _relative(a.value, b.value)
     known_apart = bool(a.resolved and b.resolved and not a.resolved & b.resolved)
-    if (a.clusters & b.clusters and gap <= options.restated_tolerance and cosine >= options.cosine_restated
-            and not known_apart):
+    if gap <= options.restated_tolerance and not known_apart and (
+            (a.clusters & b.clusters and cosine >= options.cosine_restated)
+            # another story retelling one known source's figure: contexts must clearly agree
+            or (a.resolved & b.resolved and cosine >= options.cosine_cross_cluster)):
         return True
     return bool(a.sources and b.sources and not a.sources & b.sources and len(a.period_hints) == 1
                 and a.period_hints == b.period_hints and gap <= options.rival_tolerance

@@ -119,3 +119,12 @@ def test_holder_of_another_country_is_drift() -> None:
                 _mention("b", 7.5, "7.5%", office, holder="French workers")]
     _, out, flags = trace_estimates(mentions, {}, {0: "c1", 1: "c1"})
     assert DRIFT in flags and DRIFT in out[1].flags
+
+
+def test_open_between_agreeing_sources_a_different_value_still_drifts() -> None:
+    journal, agency = _source("Medical Journal"), _source("Health Agency")
+    mentions = [_mention("a", 1e9, "1 billion", journal), _mention("b", 1e9, "1 billion", agency),
+                _mention("c", 1.038e9, "1,038 million")]
+    _, out, flags = trace_estimates(mentions, {i: LABOUR for i in range(3)}, {0: "c1", 1: "c1", 2: "c1"})
+    assert AMBIGUOUS in out[2].flags and DRIFT in out[2].flags and DRIFT in flags
+    assert out[2].attribution is None

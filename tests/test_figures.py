@@ -307,3 +307,17 @@ def test_across_languages_a_shared_source_and_value_join_not_the_context() -> No
     # In one language, the same pair with unrelated contexts in two stories stays apart (cosine rules).
     en_too = MentionInput(("fr", 0), fr.stat, "c2", fr.vector, language="en", sources=fr.sources)
     assert group_mentions([en_too, en]) == [[0], [1]]
+
+
+def test_merge_families_joins_a_misstatement_of_one_known_source_in_another_story() -> None:
+    from provenance.figures import merge_families
+
+    base = np.ones(16)
+    agency = dict(source="Transport Agency", kb_id="transport-agency")
+    mentions = [MentionInput(("a", 0), _fig(7300, unit="count", **agency), "c1", _unit(base)),
+                MentionInput(("b", 0), _fig(7400, unit="count", **agency), "c2", _unit(base + 0.2 * np.eye(16)[3]))]
+    assert merge_families([[0], [1]], mentions) == [[0, 1]]
+    # Two different known bodies a little apart in two stories are two estimates only with one period.
+    board = dict(source="Rail Board", kb_id="rail-board")
+    mentions[1] = MentionInput(("b", 0), _fig(7400, unit="count", **board), "c2", mentions[1].vector)
+    assert merge_families([[0], [1]], mentions) == [[0], [1]]
