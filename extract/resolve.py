@@ -231,8 +231,11 @@ class _Resolver:
     def resolve(self, a: Attribution) -> Attribution | None:
         raw = self.text[a.start:a.end] if 0 <= a.start < a.end <= len(self.text) else a.name
         a = replace(a, raw=a.raw or raw)
-        if a.kind == "link" or a.inferred:
+        if a.inferred:
             return a
+        if a.kind == "link":
+            # A link is a source only when it names a site: "/data" or "#notes" names nothing.
+            return a if re.search(r"[\w-]+\.[a-z]{2,}", a.name, re.IGNORECASE) else None
         span = self.doc.char_span(a.start, a.end, alignment_mode="expand") if a.start >= 0 else None
         if a.kb_id is not None:
             return self._known(a, span)
