@@ -39,7 +39,7 @@ __all__ = ["annotate_text", "find_sentences", "handles", "statistics_in", "suppo
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
-_CARRY_WINDOW = 4
+_CARRY_WINDOW = 6
 _STAT_FIELDS = {f.name for f in fields(Statistic)}
 
 
@@ -336,6 +336,10 @@ def statistics_in(text: str, lang: str, sentences: Sequence[tuple[int, int]] | N
 # --- attribution --------------------------------------------------------------------------------
 
 
+_CAPITALISED = re.compile(r"(?<![\w])([A-ZÄÖÜÉÁÍÓÚ][\w’'-]+(?:\s+(?:de\s+|del\s+|von\s+|van\s+)?"
+                          r"[A-ZÄÖÜÉÁÍÓÚ][\w’'-]+)+)")
+
+
 @dataclass(frozen=True)
 class _Name:
     start: int
@@ -351,10 +355,25 @@ def _names(text: str, entities: Sequence[Entity], lang: str) -> list[_Name]:
     names = [_Name(e.start, e.end, e.canonical or e.text, source_kind(e.kind) or
                    ("person" if e.label == "PERSON" else "organization" if e.label == "ORG" else None), e.kb_id)
              for e in entities if e.label not in ("DATE", "GPE", "LOC") or e.kb_id]
+    # A KB outlet inside a longer capitalised name is part of another body's name
+    # ("Instituto de Reuters", "Reuters-Institut"): the longer name is the source.
+    runs = [m for m in _CAPITALISED.finditer(text)] if lang != "de" else []
+    for m in runs:
+        inner = [n for n in names if m.start() <= n.start and n.end <= m.end() and (n.start, n.end) != m.span()]
+        if inner and all(n.kind == "outlet" for n in inner):
+            names = [n for n in names if n not in inner]
+            names.append(_Name(m.start(), m.end(), m.group(1), "organization", None))
     taken = [(n.start, n.end) for n in names]
+    # German names bodies with compound nouns ("das Arbeitsministerium", "die Statistikbehörde").
+    suffixes = tuple(w.lower() for w in _words(lang, "cues", "body_suffixes"))
+    if suffixes:
+        for m in re.finditer(r"(?<![\w-])([A-ZÄÖÜ][\wäöüß-]+)", text):
+            if m.group(1).lower().endswith(suffixes) and not any(s < m.end() and m.start() < e for s, e in taken):
+                names.append(_Name(m.start(), m.end(), m.group(1), "organization", None))
+                taken.append(m.span())
     # Capitalised runs the KB does not know ("Francesco Branca", "Statistisches Bundesamt"): two or more
     # capitalised words, not the first word of a sentence alone.
-    for m in re.finditer(r"(?<![\w])([A-ZÄÖÜÉÁÍÓÚ][\w’'-]+(?:\s+(?:de\s+|del\s+|von\s+|van\s+)?[A-ZÄÖÜÉÁÍÓÚ][\w’'-]+)+)", text):
+    for m in _CAPITALISED.finditer(text):
         if lang == "de":
             continue  # German capitalises every noun: a run of capitals is no name
         if any(s < m.end() and m.start() < e for s, e in taken):
@@ -387,18 +406,22 @@ def attribute(text: str, lang: str, sentences: Sequence[tuple[int, int]],
     before = _words(lang, "cues", "before")
     after = _words(lang, "cues", "after")
     verbs = _words(lang, "cues", "verbs")
-    carry = _words(lang, "cues", "carry")
     results: list[Attribution | None] = []
-    paragraphs = [text.count("\n", 0, s) for s, _ in sentences]
+    explicit_work: list[bool] = []
     for index, (s, e) in enumerate(sentences):
         body = text[s:e]
         inside = [n for n in names if s <= n.start and n.end <= e]
         found: Attribution | None = None
+        bare_work = False  # a work named only by its noun ("el estudio"): the source named before, if any
         for cs, ce, cue in sorted(_cue_spans(body, before), key=lambda c: c[0]):
             following = [n for n in inside if n.start >= s + ce and n.start - (s + ce) <= 40]
             if following:
                 n = following[0]
                 found = Attribution(n.name, n.kind, cue, n.start, n.end, n.kb_id)
+                break
+            work = _work_source(body[ce:], s + ce, lang)
+            if work is not None and work.start - (s + ce) <= 12:
+                found, bare_work = Attribution(work.name, work.kind, cue, work.start, work.end, None), True
                 break
         if found is None:
             for cs, ce, cue in _cue_spans(body, after):
@@ -412,22 +435,22 @@ def attribute(text: str, lang: str, sentences: Sequence[tuple[int, int]],
                 if not inside:
                     work = _work_source(body, s, lang)
                     if work is not None and abs(work.start - (s + cs)) <= 40:
-                        found = Attribution(work.name, work.kind, cue, work.start, work.end, None)
+                        found, bare_work = Attribution(work.name, work.kind, cue, work.start, work.end, None), True
                         break
                     continue
                 n = min(inside, key=lambda n: min(abs(n.start - (s + ce)), abs((s + cs) - n.end)))
                 found = Attribution(n.name, n.kind, cue, n.start, n.end, n.kb_id)
                 break
-        if found is None and index > 0:
-            points_back = bool(_cue_spans(body, carry))
+        if (found is None or bare_work) and index > 0:
+            # News paragraphs are a sentence or two: the last source named within a few sentences
+            # still speaks, unless another is named (then that one is found above).
             for j in range(index - 1, max(-1, index - 1 - _CARRY_WINDOW), -1):
                 previous = results[j]
-                if paragraphs[j] != paragraphs[index] and not points_back:
+                if previous is not None and previous.kb_id or previous is not None and not explicit_work[j]:
+                    found = Attribution(previous.name, previous.kind, found.cue if found else previous.cue,
+                                        previous.start, previous.end, previous.kb_id, inferred=True)
                     break
-                if previous is not None:
-                    found = Attribution(previous.name, previous.kind, previous.cue, previous.start, previous.end,
-                                        previous.kb_id, inferred=True)
-                    break
+        explicit_work.append(bare_work and found is not None and not found.inferred)
         results.append(found)
     return results
 

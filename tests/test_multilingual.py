@@ -237,3 +237,23 @@ def test_digits_in_web_addresses_are_no_numbers():
 def test_glued_unit_is_a_quantity_suffix():
     number = find_numbers_intl("une bouteille de 180ml", "fr")[-1]
     assert number.value == 180 and number.suffix == "ml"
+
+
+def test_german_body_noun_is_the_source_of_a_reporting_verb(kb):
+    ann = annotate("Die Zahl der Insolvenzen stieg um 8 Prozent, wie das Justizministerium mitteilte.", "de", kb)
+    stat = ann.statistics[0]
+    assert stat.attribution is not None and stat.attribution.name == "Justizministerium"
+
+
+def test_outlet_inside_a_longer_name_gives_the_longer_name(kb):
+    ann = annotate("Según la Fundación Bloomberg Filantropías, 300 ciudades redujeron sus emisiones.", "es", kb)
+    stat = ann.statistics[0]
+    assert stat.attribution is not None
+    assert stat.attribution.name == "Fundación Bloomberg Filantropías" and stat.attribution.kb_id is None
+
+
+def test_a_bare_study_noun_takes_the_source_named_before(kb):
+    text = ("La Organización Mundial de la Salud publicó nuevos datos sobre la malaria.\n"
+            "El informe calcula que 600.000 personas murieron en 2023.")
+    stat = annotate(text, "es", kb).statistics[0]
+    assert stat.attribution is not None and stat.attribution.kb_id == "who" and stat.attribution.inferred
