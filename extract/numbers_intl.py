@@ -26,7 +26,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from . import langdata
@@ -235,13 +235,7 @@ def _digits_numbers(raw: str, start: int, decimal: str) -> list[tuple[int, int, 
     first = _digits_numbers(head, offset, decimal) if head.strip("-−") else []
     out.extend(first)
     if rest:
-        sep = rest[0]
-        tail_start = offset + cut + 1
-        tail = rest[1:]
-        # "2,5 3,4": keep the decimal reading of the leading pair when it forms one.
-        if sep == decimal and len(parts) >= 3 and out:
-            pass
-        out.extend(_digits_numbers(tail, tail_start, decimal))
+        out.extend(_digits_numbers(rest[1:], offset + cut + 1, decimal))
     return _merge_decimal_pairs(out, raw, start, decimal)
 
 
@@ -373,7 +367,6 @@ def _atoms(text: str, loc: _Locale) -> list[_Atom]:
             digit_spans.extend(_digits_numbers(m.group(0), m.start(), loc.decimal))
     digit_spans.sort()
     di = 0
-    pos = 0
     tokens = list(_TOKEN.finditer(text))
     ti = 0
     while ti < len(tokens):
@@ -387,9 +380,6 @@ def _atoms(text: str, loc: _Locale) -> list[_Atom]:
                 ti += 1
             di += 1
             continue
-        if di < len(digit_spans) and tok.start() < digit_spans[di][0] < tok.end():
-            # a sign or letter glued before digits ("-5" handled by the run); fall through as other
-            pass
         word = tok.group(0)
         # Multi-word entries first ("pour cent" is not here; "quatre vingt", "mil millones" are).
         matched = False
@@ -432,7 +422,6 @@ def _atoms(text: str, loc: _Locale) -> list[_Atom]:
         else:
             atoms.append(_Atom(tok.start(), tok.end(), "other", 0.0, word))
         ti += 1
-        pos = tok.end()
     return atoms
 
 
@@ -539,8 +528,8 @@ def _read_words(atoms: Sequence[_Atom], i: int, text: str, loc: _Locale) -> tupl
                     end_ok, best = j, _copy(run)
             break
         if kind == "digit":
-            if run.started and (run.current or not run.max_scale or run.digits and run.current):
-                break
+            if run.started and (run.current or not run.max_scale):
+                break  # "2 3" is two numbers; digits may follow only a scale ("4 mille 3 cents")
             if run.started and run.words and not run.max_scale:
                 break
             run.current = atom.value
@@ -633,8 +622,7 @@ def _read_words(atoms: Sequence[_Atom], i: int, text: str, loc: _Locale) -> tupl
             continue
         elif kind == "dozen":
             if not run.started:
-                if atom.value and j + 1 <= len(atoms):
-                    break
+                break
             run.current = (run.current or 1) * atom.value
             run.only_article = False
             j += 1
@@ -657,7 +645,7 @@ def _read_words(atoms: Sequence[_Atom], i: int, text: str, loc: _Locale) -> tupl
     if best is None:
         return None
     # A compound word must be read whole: never stop inside one.
-    while end_ok > i and end_ok < len(atoms) and atoms[end_ok].start == atoms[end_ok - 1].start:
+    if end_ok > i and end_ok < len(atoms) and atoms[end_ok].start == atoms[end_ok - 1].start:
         return None
     return end_ok, best
 
