@@ -35,6 +35,23 @@ corpus, so that OpenAI and Google, which every article on the theme names,
 count for little). Only a cosine too high for a mere shared theme is taken
 on its own.
 
+Stories, not topics: coverage of one release and coverage of the next edition
+share their words, their source and their phrasing (a monthly statistics
+report is written from a template), so textual evidence alone joins them. The
+facts keep them apart (`_story_conflict`): two groups of articles are not
+joined when they name different editions of one series ("Digital News Report
+2022" / "2023", "the July jobs report" / "the June jobs report"), when their
+stated publication dates lie further apart than `max_date_gap_days`, or when
+their lead figures disagree for different periods (73,000 for July against
+147,000 for June, and neither states the other's figure). The check is made
+between the two clusters a link would join, not only between its two
+articles, so a chain through an undated page cannot join what the dated ones
+keep apart. Agreement is recorded too: every link carries `reasons`, the
+evidence for it (shared figures with their period, the same edition, close
+dates) and any against that was not decisive; links the facts refused are
+kept in `ClusterResult.separated` with the reason. Estimated dates take no
+part (`ClusterDoc.published` is a stated date or None).
+
 Orientation: `source` is the article that comes first by `_precedence`:
 earliest `published` (ISO 8601 strings compare as text; undated articles
 come after dated ones), then the longer text (the fuller version is more
@@ -51,7 +68,8 @@ import itertools
 import math
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
 from functools import cached_property
 from typing import Any, Iterable, Literal, Mapping, Sequence
 
@@ -83,6 +101,12 @@ class ClusterDoc:
     published: str | None
     figures: frozenset[str] = frozenset()
     entities: frozenset[str] = frozenset()
+    # Story evidence (see the module docstring). `facts`: (figure key, period key) of the figures whose
+    # reference period is known; `lead_facts`: those of the title and opening sentences, what the story
+    # is about; `editions`: (series, edition) the text names most (provenance/editions.py).
+    facts: frozenset[tuple[str, str]] = frozenset()
+    lead_facts: frozenset[tuple[str, str]] = frozenset()
+    editions: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -134,6 +158,17 @@ class ClusterOptions:
     min_shared_entities: shared entities needed as well, so two articles that
         each name one or two entities cannot link on those alone.
     seed: MinHash permutation seed; fixed so runs are reproducible.
+    spun_min_figures, spun_figure_share: a copy spun with synonyms ("individuals
+        underneath 25" for "people under 25") keeps none of its shingles and
+        little of its embedding, but every figure: six figures in common, half
+        of the smaller article's, are not a coincidence of theme (same-theme
+        stories on the coverage corpus share at most four). Such pairs are
+        proposed by an index of figures and linked as rewrites ("figures").
+    max_date_gap_days: stated publication dates further apart than this are
+        different stories. Wire copies, syndications and rewrites of one
+        release appear within days; a month and a half leaves room for late
+        reprints and weekly digests, and is shorter than the interval of the
+        monthly, quarterly and yearly releases that retell the same series.
     """
 
     shingle_size: int = 5
@@ -151,6 +186,9 @@ class ClusterOptions:
     entity_overlap: float = 0.5
     min_shared_entities: int = 3
     seed: int = 1
+    max_date_gap_days: int = 45
+    spun_min_figures: int = 6
+    spun_figure_share: float = 0.5
 
     def __post_init__(self) -> None:
         if not 1 <= self.shingle_size <= len(_POSITION_MULTIPLIERS):
@@ -182,6 +220,8 @@ class ClusterLink:
     shared_entities: tuple[str, ...]
     basis: str = ""
     entity_overlap: float = 0.0
+    # Evidence from the facts, for and against ("for: 73000|count in 2025-07 in both", "against: ...").
+    reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -208,6 +248,7 @@ class ClusterStats:
     embedding_candidates: int
     pairs_examined: int
     links: int
+    figure_candidates: int = 0  # pairs proposed by their shared figures (spun copies)
 
 
 @dataclass(frozen=True)
@@ -216,6 +257,8 @@ class ClusterResult:
 
     clusters: tuple[Cluster, ...]
     stats: ClusterStats
+    # Links the words accepted and the facts refused, each with its "against: ..." reason.
+    separated: tuple[ClusterLink, ...] = ()
 
     def cluster_of(self, article_id: str) -> Cluster:
         """The cluster holding `article_id`; KeyError for an id that was not clustered."""
@@ -235,11 +278,16 @@ def result_to_dict(result: ClusterResult) -> dict[str, Any]:
 def result_from_dict(data: Mapping[str, Any]) -> ClusterResult:
     clusters = tuple(
         Cluster(id=c["id"], articles=tuple(c["articles"]), representative=c["representative"],
-                links=tuple(ClusterLink(**{**link, "shared_figures": tuple(link["shared_figures"]),
-                                           "shared_entities": tuple(link["shared_entities"])})
-                            for link in c["links"]))
+                links=tuple(_link_from_dict(link) for link in c["links"]))
         for c in data["clusters"])
-    return ClusterResult(clusters=clusters, stats=ClusterStats(**data["stats"]))
+    separated = tuple(_link_from_dict(link) for link in data.get("separated", ()))
+    return ClusterResult(clusters=clusters, stats=ClusterStats(**data["stats"]), separated=separated)
+
+
+def _link_from_dict(link: Mapping[str, Any]) -> ClusterLink:
+    return ClusterLink(**{**link, "shared_figures": tuple(link["shared_figures"]),
+                          "shared_entities": tuple(link["shared_entities"]),
+                          "reasons": tuple(link.get("reasons", ()))})
 
 
 @dataclass(frozen=True)
@@ -264,28 +312,25 @@ def cluster_documents(docs: Iterable[ClusterDoc], options: ClusterOptions = Clus
     jaccard_pairs = _jaccard_candidates(sketches, options)
     containment_pairs = _containment_candidates(prepared, options)
     embedding_pairs = _embedding_candidates(prepared, options)
-    candidates = sorted(jaccard_pairs | containment_pairs | embedding_pairs)
+    figure_pairs = figure_candidates([p.doc for p in prepared], options)
+    candidates = sorted(jaccard_pairs | containment_pairs | embedding_pairs | figure_pairs)
 
     weights = _entity_weights(ordered)
-    # A pair already joined through earlier links cannot change the clusters,
-    # so it is not measured: inside a story covered 100 times this skips
-    # almost every pair. The links kept are the ones `_components` keeps.
-    joined = DisjointSets(len(prepared))
-    links = []
-    for i, j in candidates:
-        if joined.find(i) != joined.find(j) and (link := _evaluate(prepared[i], prepared[j], weights, options)):
-            joined.union(i, j)
-            links.append(link)
-    clusters = _components(prepared, index, links)
+    # Every candidate is measured: the story check (`_components`) joins the
+    # strongest links first, so which weaker ones it refuses depends on all
+    # of them. Candidates stay linear in n (see the module docstring).
+    links = [link for i, j in candidates if (link := _evaluate(prepared[i], prepared[j], weights, options))]
+    clusters, separated = _components(prepared, index, links, options)
     stats = ClusterStats(
         documents=len(prepared),
         jaccard_candidates=len(jaccard_pairs),
         containment_candidates=len(containment_pairs),
         embedding_candidates=len(embedding_pairs),
         pairs_examined=len(candidates),
-        links=len(links),
+        links=sum(len(c.links) for c in clusters),
+        figure_candidates=len(figure_pairs),
     )
-    return ClusterResult(clusters=clusters, stats=stats)
+    return ClusterResult(clusters=clusters, stats=stats, separated=separated)
 
 
 def candidate_pairs_count(result: ClusterResult) -> int:
@@ -426,6 +471,21 @@ def _embedding_candidates(prepared: Sequence[_Prepared], options: ClusterOptions
     return pairs
 
 
+def figure_candidates(docs: Sequence[ClusterDoc], options: ClusterOptions) -> set[tuple[int, int]]:
+    """Index pairs sharing at least `spun_min_figures` figure keys (figures on more than
+    `sentence_max_df` articles propose nothing, as boilerplate sentences do not)."""
+    postings: dict[str, list[int]] = {}
+    for i, doc in enumerate(docs):
+        if len(doc.figures) >= options.spun_min_figures:
+            for key in doc.figures:
+                postings.setdefault(key, []).append(i)
+    shared: Counter[tuple[int, int]] = Counter()
+    for members in postings.values():
+        if 1 < len(members) <= options.sentence_max_df:
+            shared.update(itertools.combinations(members, 2))
+    return {pair for pair, n in shared.items() if n >= options.spun_min_figures}
+
+
 def _entity_weights(docs: Sequence[ClusterDoc]) -> dict[str, float]:
     """Smoothed IDF of each entity over the input (never zero, so a two-article run still counts)."""
     df = Counter(e for d in docs for e in d.entities)
@@ -444,11 +504,17 @@ def _evaluate(a: _Prepared, b: _Prepared, weights: dict[str, float], options: Cl
     entities = tuple(sorted(a.doc.entities & b.doc.entities))
     overlap = _weighted_jaccard(a.doc.entities, b.doc.entities, weights)
 
+    fewer = min(len(a.doc.figures), len(b.doc.figures))
+    spun = (len(figures) >= options.spun_min_figures and fewer > 0
+            and len(figures) / fewer >= options.spun_figure_share)
     decision = _decide(shared, jaccard, containment, cosine, len(figures), len(entities), overlap, options)
+    if decision is None and spun:
+        decision = ("rewrite", "figures")
     if decision is None:
         return None
     kind, basis = decision
     source, target = sorted((a.doc, b.doc), key=_precedence)
+    reasons = _pair_evidence(a.doc, b.doc, options)
     return ClusterLink(
         source=source.article_id,
         target=target.article_id,
@@ -460,6 +526,7 @@ def _evaluate(a: _Prepared, b: _Prepared, weights: dict[str, float], options: Cl
         shared_entities=entities,
         basis=basis,
         entity_overlap=round(overlap, 4),
+        reasons=reasons,
     )
 
 
@@ -533,16 +600,30 @@ class DisjointSets:
         return True
 
 
-def _components(prepared: Sequence[_Prepared], index: dict[str, int], links: Sequence[ClusterLink]) -> tuple[Cluster, ...]:
-    """Clusters from links, keeping per cluster only the links that join something new (a spanning forest).
+def _components(prepared: Sequence[_Prepared], index: dict[str, int], links: Sequence[ClusterLink],
+                options: ClusterOptions = ClusterOptions()) -> tuple[tuple[Cluster, ...], tuple[ClusterLink, ...]]:
+    """Clusters from links, keeping per cluster only the links that join something new (a spanning forest),
+    and the links the facts refused (`_story_conflict` between the two clusters they would join).
 
-    Links are taken in candidate order (lower index first), so whether they
-    were all measured (Dask) or measured only while still needed (local),
-    the same links are kept.
+    Links are taken strongest first (copies, then by cosine; ties in index
+    order), so the core of each story forms before a weaker link can join an
+    article to another edition: a group's facts are those of its members, and
+    an article that names no edition takes on the edition of whatever it
+    joined first. The order depends only on the links, so the local and the
+    Dask run keep the same links and refuse the same ones.
     """
-    sets = DisjointSets(len(prepared))
-    ordered = sorted(links, key=lambda l: tuple(sorted((index[l.source], index[l.target]))))
-    kept = [link for link in ordered if sets.union(index[link.source], index[link.target])]
+    sets = _StorySets(prepared, options)
+    ordered = sorted(links, key=lambda l: _strength(l, index))
+    kept, separated = [], []
+    for link in ordered:
+        i, j = index[link.source], index[link.target]
+        if sets.find(i) == sets.find(j):
+            continue
+        against = sets.join(i, j)
+        if against is None:
+            kept.append(link)
+        else:
+            separated.append(replace(link, reasons=(*link.reasons, f"kept apart: {against}")))
 
     members: dict[int, list[int]] = {}
     for i in range(len(prepared)):
@@ -552,7 +633,21 @@ def _components(prepared: Sequence[_Prepared], index: dict[str, int], links: Seq
         links_by_root.setdefault(sets.find(index[link.source]), []).append(link)
 
     clusters = [_make_cluster([prepared[i].doc for i in group], links_by_root.get(root, [])) for root, group in members.items()]
-    return tuple(sorted(clusters, key=lambda c: c.articles))
+    return tuple(sorted(clusters, key=lambda c: c.articles)), tuple(separated)
+
+
+def _strength(link: ClusterLink, index: dict[str, int]) -> tuple[Any, ...]:
+    """Sort key, strongest link first: copies by Jaccard; then rewrites the facts support (a figure
+    for the same period, the same edition, close dates: more of them first), by cosine.
+
+    Facts first because words cannot tell a story from the next edition of its series: a rewrite
+    of the July report that shares July's figure with its neighbour must join it before a link
+    on words alone can join it to June's."""
+    pair = tuple(sorted((index[link.source], index[link.target])))
+    if link.kind == "copy":
+        return (0, 0, -max(link.jaccard, link.containment), pair)
+    support = sum(1 for reason in link.reasons if reason.startswith("for:"))
+    return (1, -support, -(link.cosine or 0.0), pair)
 
 
 def _make_cluster(docs: Sequence[ClusterDoc], links: Sequence[ClusterLink]) -> Cluster:
@@ -561,3 +656,139 @@ def _make_cluster(docs: Sequence[ClusterDoc], links: Sequence[ClusterLink]) -> C
     representative = min(docs, key=_precedence).article_id
     ordered_links = tuple(sorted(links, key=lambda link: (link.source, link.target)))
     return Cluster(id=f"c-{digest}", articles=ids, representative=representative, links=ordered_links)
+
+
+# -- story evidence ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Story:
+    """What a group of linked articles states about its story: dates, editions, figures by period."""
+
+    first: str | None = None  # earliest and latest stated publication date
+    last: str | None = None
+    editions: dict[str, set[str]] = field(default_factory=dict)  # series -> editions named
+    lead: set[tuple[str, str]] = field(default_factory=set)  # (figure key, period) of the leads
+    figures: set[str] = field(default_factory=set)  # every figure key stated
+
+    @classmethod
+    def of(cls, doc: ClusterDoc) -> "_Story":
+        story = cls(first=doc.published, last=doc.published, lead=set(doc.lead_facts),
+                    figures=set(doc.figures) | {key for key, _ in doc.facts})
+        for series, edition in doc.editions:
+            story.editions.setdefault(series, set()).add(edition)
+        return story
+
+    def merged(self, other: "_Story") -> "_Story":
+        dates = [d for d in (self.first, self.last, other.first, other.last) if d]
+        editions = {s: set(e) for s, e in self.editions.items()}
+        for series, named in other.editions.items():
+            editions.setdefault(series, set()).update(named)
+        return _Story(min(dates) if dates else None, max(dates) if dates else None, editions,
+                      self.lead | other.lead, self.figures | other.figures)
+
+
+def _story_conflict(a: _Story, b: _Story, options: ClusterOptions) -> str | None:
+    """Why two groups of articles are different stories, or None when nothing in their facts says so."""
+    dates = [d for d in (a.first, a.last, b.first, b.last) if d]
+    if len(dates) >= 2 and a.first and b.first:
+        gap = _days(min(dates), max(dates))
+        if gap is not None and gap > options.max_date_gap_days:
+            return f"published {min(dates)} and {max(dates)}, {gap} days apart"
+    for series in sorted(set(a.editions) & set(b.editions)):
+        if not a.editions[series] & b.editions[series]:
+            return (f"different editions of {series}: {', '.join(sorted(a.editions[series]))}"
+                    f" vs {', '.join(sorted(b.editions[series]))}")
+    return _period_conflict(a, b)
+
+
+def _period_conflict(a: _Story, b: _Story) -> str | None:
+    """Lead figures of one unit for different periods only: two releases (July's report and June's).
+
+    The lead (title and opening sentences) says which period a story reports; a body may also
+    restate the previous period's figure, so only the leads are compared. Retellings of one release
+    share a lead figure or a lead period; when they share neither, for like periods of one unit
+    (two months, two years), they are about different releases.
+    """
+    if {key for key, _ in a.lead} & {key for key, _ in b.lead}:
+        return None
+    for unit in sorted({_unit(k) for k, _ in a.lead} & {_unit(k) for k, _ in b.lead}):
+        periods_a = {p for k, p in a.lead if _unit(k) == unit}
+        periods_b = {p for k, p in b.lead if _unit(k) == unit}
+        if any(_same_period(x, y) or not _comparable(x, y) for x in periods_a for y in periods_b):
+            continue
+        return f"lead figures ({unit}) for {', '.join(sorted(periods_a))} vs {', '.join(sorted(periods_b))}"
+    return None
+
+
+def _pair_evidence(a: ClusterDoc, b: ClusterDoc, options: ClusterOptions) -> tuple[str, ...]:
+    """The facts two articles share or differ on, for the link's record."""
+    reasons = [f"for: {key} for {period} in both" for key, period in sorted(a.facts & b.facts)][:5]
+    for series, edition in sorted(a.editions & b.editions):
+        reasons.append(f"for: both name {series} {edition}")
+    if a.published and b.published:
+        gap = _days(min(a.published, b.published), max(a.published, b.published))
+        if gap is not None:
+            reasons.append(f"{'for' if gap <= options.max_date_gap_days else 'against'}: published {gap} days apart")
+    conflict = _story_conflict(_Story.of(a), _Story.of(b), options)
+    if conflict:
+        reasons.append(f"against: {conflict}")
+    return tuple(reasons)
+
+
+class _StorySets(DisjointSets):
+    """Disjoint sets that refuse a union the two sides' facts contradict (`_story_conflict`)."""
+
+    def __init__(self, prepared: Sequence[_Prepared], options: ClusterOptions):
+        super().__init__(len(prepared))
+        self.options = options
+        self.stories = {i: _Story.of(p.doc) for i, p in enumerate(prepared)}
+
+    def join(self, a: int, b: int) -> str | None:
+        """Union a and b unless their stories conflict; returns the conflict, or None when joined."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return None
+        against = _story_conflict(self.stories[ra], self.stories[rb], self.options)
+        if against is not None:
+            return against
+        merged = self.stories.pop(ra).merged(self.stories.pop(rb))
+        self.union(ra, rb)
+        self.stories[self.find(ra)] = merged
+        return None
+
+
+def _days(first: str, last: str) -> int | None:
+    try:
+        return (date.fromisoformat(last[:10]) - date.fromisoformat(first[:10])).days
+    except ValueError:
+        return None
+
+
+def _unit(figure_key: str) -> str:
+    return figure_key.split("|", 1)[1] if "|" in figure_key else ""
+
+
+def _comparable(a: str, b: str) -> bool:
+    """Two months, or two years, are comparable; a year and one of its months are not (a story states both).
+
+    A month without a year ("--06", from "in June" with no date to resolve it) compares by month.
+    """
+    return _period_kind(a) is not None and _period_kind(a) == _period_kind(b)
+
+
+def _period_kind(period: str) -> str | None:
+    bare = period.split("|")[0]
+    if re.fullmatch(r"\d{4}", bare):
+        return "year"
+    if re.fullmatch(r"(?:\d{4}|-)-\d{2}", bare):
+        return "month"
+    return None
+
+
+def _same_period(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    a, b = a.split("|")[0], b.split("|")[0]
+    # "--06" (June, year unknown) is the same month as "2025-06".
+    return (a.startswith("--") or b.startswith("--")) and a[-3:] == b[-3:]

@@ -58,6 +58,7 @@ from .cluster import (
     _check_unique,
     _components,
     _entity_weights,
+    figure_candidates,
     _evaluate,
     _linkable,
     _minhash,
@@ -72,7 +73,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import dask.bag
     from distributed import Client
 
-Source = Literal["jaccard", "containment", "embedding"]
+Source = Literal["jaccard", "containment", "embedding", "figures"]
 Pair = tuple[int, int]
 
 # Articles per partition. Each partition is one task per stage; a few hundred
@@ -136,7 +137,7 @@ def cluster_documents_dask(docs: Iterable[ClusterDoc], scheduler: "str | Client"
     weights = _entity_weights(ordered)
     with connect(scheduler) as client:
         outcomes = _measured_pairs(client, ordered, light, weights, options, partition_size)
-    return _result(light, outcomes)
+    return _result(light, outcomes, options)
 
 
 def cluster_corpus_dask(corpus: Corpus, scheduler: "str | Client", options: ClusterOptions = ClusterOptions(), *,
@@ -166,6 +167,10 @@ def _measured_pairs(client: "Client", ordered: Sequence[ClusterDoc], light: Sequ
     proposals = buckets.map_partitions(_bucket_pairs, options)
     if (neighbours := _neighbour_bag(client, light, options)) is not None:
         proposals = db.concat([proposals, neighbours])
+    # Figure keys are a few per article: their index is built on the client, as the weights are.
+    if spun := sorted(figure_candidates(ordered, options)):
+        proposals = db.concat([proposals, db.from_sequence([(pair, "figures") for pair in spun],
+                                                           npartitions=max(1, len(spun) // 10_000))])
 
     at_articles = _shuffle(db.concat([proposals.map_partitions(_requests), prepared]))
     at_pairs = _shuffle(at_articles.map_partitions(_halves))
@@ -319,21 +324,24 @@ def _measure(groups: Iterable[tuple[Pair, list[tuple[Pair, _Half]]]], weights: d
 # -- back on the client --------------------------------------------------------------------
 
 
-def _result(light: Sequence[_Prepared], outcomes: Sequence[_Outcome]) -> ClusterResult:
+def _result(light: Sequence[_Prepared], outcomes: Sequence[_Outcome],
+            options: ClusterOptions = ClusterOptions()) -> ClusterResult:
     counts: Counter[str] = Counter()
     for outcome in outcomes:
         counts.update(dict(outcome.sources))
     links = sorted((link for o in outcomes for link in o.links), key=lambda link: (link.source, link.target))
     index = {p.doc.article_id: i for i, p in enumerate(light)}
-    clusters = _components(light, index, links)
+    # The story check (facts against a link) runs here, on the client, in the local run's order.
+    clusters, separated = _components(light, index, links, options)
     stats = ClusterStats(
         documents=len(light),
         jaccard_candidates=counts["jaccard"],
         containment_candidates=counts["containment"],
         embedding_candidates=counts["embedding"],
+        figure_candidates=counts["figures"],
         pairs_examined=sum(o.pairs for o in outcomes),
         # Every pair was measured here; the local run stops measuring pairs
         # already joined. What both count is the links kept: the spanning forest.
         links=sum(len(c.links) for c in clusters),
     )
-    return ClusterResult(clusters=clusters, stats=stats)
+    return ClusterResult(clusters=clusters, stats=stats, separated=separated)

@@ -5,15 +5,23 @@ overlap, plus at least one shared named entity so that two generic
 sentences never align). In an aligned pair, a place that one article names
 and the other replaces with a different place is a conflict (002 puts
 LeCun's talk in Yeongdeungpo, 003 in Yongsan), and so is a different date
-for the same event ("December 1" against "December 2").
+for the same event ("December 1" against "December 2"). Dates are parsed
+(dateparser, through corpus/dates.py) before they are compared, so "Nov. 3"
+and "November 3" are one date.
+
+`find_figure_conflicts` adds the conflicts the figure families show: one
+quantity from one source stated with two values beyond rounding (numeric),
+and one figure stated in two units of one dimension (unit).
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from typing import Any
 from dataclasses import dataclass
 
 from corpus.records import Article
@@ -115,6 +123,9 @@ def find_conflicts(cluster_id: str, members: Sequence[str], articles: Mapping[st
     """Conflicts in one cluster; the same disagreement seen in several pairs is one conflict."""
     sentences = {m: _sentences(articles[m], annotations[m]) for m in members if m in annotations and m in articles}
     mentioned = {m: {_key(e) for e in annotations[m].entities} for m in sentences}
+    # Dates as calendar days, however spelt ("Nov. 3" is "November 3", "3 novembre"), per article.
+    days = {m: {d for e in annotations[m].entities if e.label in DATE_LABELS and (d := _day(e.text))}
+            for m in sentences}
     merged: dict[tuple[str, frozenset[str]], dict[str, dict]] = {}
     contexts: dict[tuple[str, frozenset[str]], set[str]] = {}
     candidates = _candidates(sentences)
@@ -131,6 +142,10 @@ def find_conflicts(cluster_id: str, members: Sequence[str], articles: Mapping[st
             # periods ("last year") are compared by the figure families instead.
             pairs.append(("date", left.dates, right.dates))
         for what, a, b in pairs:
+            if what == "date":
+                # A date the other article states too, in any spelling, was not changed.
+                a = tuple(e for e in a if not _day_in(_day(e.text), days[right_id]))
+                b = tuple(e for e in b if not _day_in(_day(e.text), days[left_id]))
             found = _differing(a, b, mentioned[left_id], mentioned[right_id])
             if found is None:
                 continue
@@ -151,6 +166,22 @@ def find_conflicts(cluster_id: str, members: Sequence[str], articles: Mapping[st
 
 
 _CALENDAR = re.compile(r"\d")
+
+
+@functools.lru_cache(maxsize=4096)
+def _day(text: str) -> tuple[str, bool] | None:
+    """(YYYY-MM-DD, whether a year was stated) of a written date, parsed by dateparser; None if it is none."""
+    from corpus.dates import parse_date_text
+
+    return parse_date_text(text)
+
+
+def _day_in(day: tuple[str, bool] | None, others: set[tuple[str, bool]]) -> bool:
+    """Whether `day` is one of `others`: same month and day, and the same year when both state one."""
+    if day is None:
+        return False
+    return any(day[0][5:] == other[0][5:] and (not (day[1] and other[1]) or day[0][:4] == other[0][:4])
+               for other in others)
 # A place where something happened: "in Yongsan", "held in Seoul, Yeongdeungpo", "at Gangnam".
 _LOCATIVE = re.compile(r"\b(?:in|at|near)\s+(?:the\s+)?(?:[A-Z][\w'-]*,?\s+){0,3}$")
 
@@ -182,3 +213,138 @@ def _value(sentence: _Sentence, entity: Entity, articles: Mapping[str, Article])
     text = articles[sentence.article].text
     return {"article": sentence.article, "text": entity.text, "start": entity.start, "end": entity.end,
             "sentence": text[sentence.start:sentence.end]}
+
+
+# -- figures: one quantity, one source, two values; one figure, two units --------------------------
+
+
+def find_figure_conflicts(families: Sequence[Any], cluster_of: Mapping[str, str],
+                          languages: Mapping[str, str | None] | None = None) -> list[Conflict]:
+    """Numeric and unit conflicts between retellings, each with both sentences.
+
+    `families` are the figure families (F2's `FigureFamily`: one quantity each, with `mentions`).
+    Numeric: two articles give one quantity from the same source (the primary source the mention
+    traces to, `trace.primary_key`) with values neither of which is a rounding of the other (3.1 and
+    3.2; not 15.86 and 15.9). Unit: two articles of one cluster state one figure (the same value)
+    in different units of one dimension (miles and kilometres).
+    """
+    from .trace import primary_key
+
+    conflicts: list[Conflict] = []
+    seen: set[tuple[Any, ...]] = set()
+    for family in families:
+        by_source: dict[str, list[Any]] = defaultdict(list)
+        for mention in getattr(family, "mentions", ()):
+            key = _source_key(mention, primary_key)
+            if key is not None and not getattr(mention, "copy_of", None):
+                by_source[key].append(mention)
+        for key, mentions in sorted(by_source.items()):
+            for one, other in _differing_values(mentions):
+                mark = ("value", key, frozenset(((one.article, one.value), (other.article, other.value))))
+                if mark in seen:
+                    continue
+                seen.add(mark)
+                source = _source_name(one) or key
+                shared = cluster_of.get(one.article) if cluster_of.get(one.article) == cluster_of.get(other.article) else None
+                conflicts.append(Conflict(
+                    f"value differs for one quantity from {source}: {one.text} vs {other.text}",
+                    (_mention_value(one), _mention_value(other)), shared))
+    conflicts.extend(_unit_conflicts(families, cluster_of, languages or {}))
+    return conflicts
+
+
+def _source_key(mention: Any, primary_key: Any) -> str | None:
+    try:
+        return primary_key(mention)
+    except (AttributeError, TypeError):
+        source = getattr(mention, "attribution", None)
+        return (source.kb_id or source.name.lower()) if source is not None and source.name else None
+
+
+def _source_name(mention: Any) -> str | None:
+    source = getattr(mention, "attribution", None)
+    return source.name if source is not None else None
+
+
+def _differing_values(mentions: Sequence[Any]) -> list[tuple[Any, Any]]:
+    """Pairs of mentions from different articles whose values differ by more than rounding (first of each)."""
+    first: dict[tuple[str, float], Any] = {}
+    for mention in sorted(mentions, key=lambda m: (m.article, m.start)):
+        first.setdefault((mention.article, mention.value), mention)
+    values = list(first.values())
+    pairs = []
+    for n, one in enumerate(values):
+        for other in values[n + 1:]:
+            if one.article != other.article and not _same_up_to_rounding(one.value, other.value) \
+                    and not (one.approx or other.approx):
+                pairs.append((one, other))
+    return pairs
+
+
+def _same_up_to_rounding(a: float, b: float) -> bool:
+    """Whether one value is the other rounded to the precision it was stated with (15.9 for 15.86)."""
+    if a == b:
+        return True
+    return any(abs(x - y) < _step(x) / 2 for x, y in ((a, b), (b, a)))
+
+
+def _step(value: float) -> float:
+    """The unit of the last significant digit a value was stated with: 0.1 for 3.1, 10 million for 890 million."""
+    text = f"{abs(value):.6f}".rstrip("0")
+    if text.endswith("."):
+        whole = text[:-1]
+        stripped = whole.rstrip("0")
+        return 10.0 ** (len(whole) - len(stripped)) if stripped else 1.0
+    return 10.0 ** -len(text.split(".")[1])
+
+
+def _mention_value(mention: Any) -> dict[str, Any]:
+    return {"article": mention.article, "text": mention.text, "start": mention.start, "end": mention.end,
+            "sentence": mention.sentence}
+
+
+_UNIT_WORD = re.compile(r"\s*(°?\s?[^\W\d_][\w/]*)", re.UNICODE)
+
+
+def _unit_of(mention: Any, table: Mapping[str, str]) -> str | None:
+    """The dimension:unit of the word stated right after the figure ("1,200 miles" -> "length:mile")."""
+    for word in _UNIT_WORD.findall(mention.text)[-1:]:
+        if (unit := table.get(word.replace(" ", "").lower())):
+            return unit
+    after = mention.sentence[max(0, mention.end - mention.sentence_start):][:24]
+    match = _UNIT_WORD.match(after)
+    return table.get(match.group(1).replace(" ", "").lower()) if match else None
+
+
+def _unit_table(language: str | None) -> Mapping[str, str]:
+    from extract import langdata
+
+    lang = (language or langdata.DEFAULT_LANGUAGE).split("-")[0].lower()
+    table = dict(langdata.table(langdata.DEFAULT_LANGUAGE, "measure_units"))
+    if lang != langdata.DEFAULT_LANGUAGE and langdata.has(lang, "measure_units"):
+        table.update(langdata.table(lang, "measure_units"))
+    return table
+
+
+def _unit_conflicts(families: Sequence[Any], cluster_of: Mapping[str, str],
+                    languages: Mapping[str, str | None]) -> list[Conflict]:
+    by_figure: dict[tuple[str, float], dict[str, tuple[str, Any]]] = defaultdict(dict)
+    for family in families:
+        for mention in getattr(family, "mentions", ()):
+            cluster = cluster_of.get(mention.article)
+            unit = _unit_of(mention, _unit_table(languages.get(mention.article)))
+            if cluster is None or unit is None:
+                continue
+            by_figure[(cluster, mention.value)].setdefault(mention.article, (unit, mention))
+    conflicts = []
+    for (cluster, _), stated in sorted(by_figure.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        articles = sorted(stated)
+        for n, a in enumerate(articles):
+            for b in articles[n + 1:]:
+                (unit_a, one), (unit_b, other) = stated[a], stated[b]
+                if unit_a != unit_b and unit_a.split(":")[0] == unit_b.split(":")[0]:
+                    conflicts.append(Conflict(
+                        f"unit differs for one figure: {one.text} ({unit_a.split(':')[1]}) vs "
+                        f"{other.text} ({unit_b.split(':')[1]})",
+                        (_mention_value(one), _mention_value(other)), cluster))
+    return conflicts

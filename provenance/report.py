@@ -25,7 +25,7 @@ from extract.pipeline import EMBED_KIND_ARTICLE, EMBED_KIND_FIGURES, load_annota
 from extract.records import Annotations, Attribution, Statistic
 
 from .cluster import ClusterDoc, ClusterOptions, ClusterResult, cluster_documents, result_from_dict, result_to_dict
-from .conflicts import find_conflicts
+from .conflicts import find_conflicts, find_figure_conflicts
 from .display import statement_label
 from .estimates import trace_estimates
 from .figures import FamilyOptions, MentionInput, canonical_value, group_mentions, merge_families, most_common
@@ -93,8 +93,49 @@ def cluster_docs(corpus: Corpus) -> tuple[list[ClusterDoc], list[ClusterDoc]]:
             article_id=article_id, text=article.text, embedding=corpus.article_vectors.get(article_id),
             published=article.ordering_date,  # an estimated date never orders a link
             figures=frozenset(figure_key(s) for s in ann.statistics) if ann else frozenset(),
-            entities=frozenset(e.kb_id for e in ann.entities if e.kb_id) if ann else frozenset()))
+            entities=frozenset(e.kb_id for e in ann.entities if e.kb_id) if ann else frozenset(),
+            **_story_facts(article, ann)))
     return docs, primary
+
+
+# The opening sentences say what a story is about; its lead figures are the ones stated there.
+LEAD_SENTENCES = 3
+
+
+def _story_facts(article: Article, ann: Any) -> dict[str, Any]:
+    """ClusterDoc's story evidence: figures with their reference period, the lead ones, named editions."""
+    from .editions import own_editions
+
+    editions = own_editions(f"{article.title or ''}\n{article.text}", article.language)
+    if ann is None:
+        return {"editions": editions}
+    lead_end = ann.sentences[min(LEAD_SENTENCES, len(ann.sentences)) - 1][1] if ann.sentences else 0
+    facts, lead = set(), set()
+    for stat in ann.statistics:
+        # period_key: "2025-07", "2024", "2025-Q2", resolved by extract (None until it knows the period).
+        period = getattr(stat, "period_key", None) or _month_only(stat.period, article.language)
+        if not period:
+            continue
+        fact = (figure_key(stat), str(period) + ("|forecast" if getattr(stat, "forecast", False) else ""))
+        facts.add(fact)
+        if stat.start < lead_end:
+            lead.add(fact)
+    return {"facts": frozenset(facts), "lead_facts": frozenset(lead), "editions": editions}
+
+
+def _month_only(period: str | None, language: str | None) -> str | None:
+    """"--06" for a bare month ("in June") that extract could not give a year (no stated article date)."""
+    from extract import langdata
+
+    if not period:
+        return None
+    lang = (language or "en").split("-")[0]
+    lang = lang if langdata.has(lang, "stat_periods") else langdata.DEFAULT_LANGUAGE
+    months = langdata.table(lang, "stat_periods").get("months") or {}
+    words = period.lower().replace(".", "").split()
+    if words and words[0] in ("in", "for", "during", "of"):
+        words = words[1:]
+    return f"--{int(months[words[0]]):02d}" if len(words) == 1 and words[0] in months else None
 
 
 def cluster_corpus(corpus: Corpus, options: ClusterOptions = ClusterOptions(), *,
@@ -113,7 +154,7 @@ def cluster_corpus(corpus: Corpus, options: ClusterOptions = ClusterOptions(), *
 
 
 # Bump when clustering returns something else for the same inputs: cached results are then ignored.
-CLUSTER_CACHE_VERSION = "3"
+CLUSTER_CACHE_VERSION = "4"  # 4: story evidence (facts, editions), reasons and separated links
 CLUSTER_CACHE_NAME = "clusters"
 
 
@@ -131,6 +172,7 @@ def clustering_key(corpus: Corpus, options: ClusterOptions) -> str:
             digest.update(hashlib.sha256(doc.text.encode("utf-8")).digest())
             digest.update(b"" if doc.embedding is None else np.asarray(doc.embedding, dtype=np.float32).tobytes())
             digest.update("\x01".join(sorted(doc.figures) + ["\x02"] + sorted(doc.entities)).encode())
+            digest.update(repr((sorted(doc.facts), sorted(doc.lead_facts), sorted(doc.editions))).encode())
     return digest.hexdigest()
 
 
@@ -174,7 +216,7 @@ def cluster_view(store: Store, options: ProvenanceOptions = ProvenanceOptions())
     clusters = clusters_for(store, corpus, options)
     cluster_of = {aid: c.id for c in clusters.clusters for aid in c.articles}
     copies = _exact_copies(corpus.articles, cluster_of)
-    return [_cluster_dict(c, copies, corpus.articles) for c in clusters.clusters]
+    return [_cluster_dict(c, copies, corpus.articles, clusters.separated) for c in clusters.clusters]
 
 
 def build_report(store: Store, options: ProvenanceOptions = ProvenanceOptions()) -> Report:
@@ -206,11 +248,14 @@ def assemble(corpus: Corpus, clusters: ClusterResult, kb: Any, options: Provenan
     for cluster in clusters.clusters:
         if len(cluster.articles) > 1:
             conflicts.extend(find_conflicts(cluster.id, cluster.articles, corpus.articles, corpus.annotations))
+    # Numeric (one quantity, one source, two values) and unit conflicts come from the families.
+    conflicts.extend(find_figure_conflicts(families, cluster_of,
+                                           {a.id: a.language for a in corpus.articles.values()}))
 
     nodes, edges = graph.sorted()
     articles_out = tuple(_article_dict(a, cluster_of.get(a.id)) for a in sorted(corpus.articles.values(),
                                                                                  key=lambda a: a.id))
-    clusters_out = tuple(_cluster_dict(c, copies, corpus.articles) for c in clusters.clusters)
+    clusters_out = tuple(_cluster_dict(c, copies, corpus.articles, clusters.separated) for c in clusters.clusters)
     quotes = tuple(_quotes(corpus))
     summary = {
         "articles": sum(1 for a in corpus.articles.values() if a.is_article),
@@ -431,20 +476,27 @@ def _earliest(members: Sequence[str], articles: Mapping[str, Article]) -> dict[s
     return {"article": article, "date": date, "estimated": estimated}
 
 
-def _cluster_dict(cluster: Any, copies: Mapping[str, str], articles: Mapping[str, Article]) -> dict[str, Any]:
-    links = [{"source": l.source, "target": l.target, "kind": l.kind, "basis": l.basis,
-              "jaccard": round(l.jaccard, 4), "containment": round(l.containment, 4),
-              "cosine": None if l.cosine is None else round(l.cosine, 4),
-              "shared_figures": list(l.shared_figures), "shared_entities": list(l.shared_entities)}
-             for l in cluster.links]
+def _cluster_dict(cluster: Any, copies: Mapping[str, str], articles: Mapping[str, Article],
+                  separated: Sequence[Any] = ()) -> dict[str, Any]:
+    """A cluster's JSON: members, first seen, its links with their evidence (`reasons`), and `kept_apart`:
+    links from its members that the words proposed and the facts refused (other editions, months, dates)."""
+    def link_dict(l: Any) -> dict[str, Any]:
+        return {"source": l.source, "target": l.target, "kind": l.kind, "basis": l.basis,
+                "jaccard": round(l.jaccard, 4), "containment": round(l.containment, 4),
+                "cosine": None if l.cosine is None else round(l.cosine, 4),
+                "shared_figures": list(l.shared_figures), "shared_entities": list(l.shared_entities),
+                "reasons": list(getattr(l, "reasons", ()))}
+
+    links = [link_dict(l) for l in cluster.links]
+    apart = [link_dict(l) for l in separated if l.source in cluster.articles or l.target in cluster.articles]
     extra = sorted(dup for dup, orig in copies.items() if orig in cluster.articles)
     for dup in extra:
         links.append({"source": copies[dup], "target": dup, "kind": "copy", "basis": "exact_text",
                       "jaccard": 1.0, "containment": 1.0, "cosine": None, "shared_figures": [],
-                      "shared_entities": []})
+                      "shared_entities": [], "reasons": ["for: the same text"]})
     members = sorted([*cluster.articles, *extra])
     return {"id": cluster.id, "articles": members, "representative": cluster.representative,
-            "first_seen": _earliest(members, articles), "links": links}
+            "first_seen": _earliest(members, articles), "links": links, "kept_apart": apart}
 
 
 def _quotes(corpus: Corpus) -> list[dict[str, Any]]:

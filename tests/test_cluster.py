@@ -390,3 +390,112 @@ def test_synthetic_clusters_are_order_independent() -> None:
     random.Random(1).shuffle(shuffled)
     assert cluster_documents(shuffled) == expected
 
+
+
+# -- stories, not topics: facts against a link as well as for one ---------------------------------
+
+def _story_doc(article_id: str, angle: float, **facts) -> ClusterDoc:
+    """A document whose embedding sits `angle` radians from a shared axis (cosine to the others ~0.8-0.9),
+    with two figures every document on the theme states, so the words-and-figures rule would join them all."""
+    vec = np.zeros(8, dtype=np.float32)
+    vec[0], vec[1 + int(article_id[-1]) % 7] = np.cos(angle), np.sin(angle)
+    text = f"Story text {article_id} " + " ".join(f"w{article_id}{i}" for i in range(30))
+    return ClusterDoc(article_id=article_id, text=text, embedding=vec, published=facts.pop("published", None),
+                      figures=frozenset({"12|percent", "3|count"} | set(facts.pop("figures", ()))), **facts)
+
+
+def _together(result: ClusterResult, a: str, b: str) -> bool:
+    return result.cluster_of(a).id == result.cluster_of(b).id
+
+
+def test_different_editions_of_one_series_are_different_stories() -> None:
+    # Two write-ups of a yearly housing survey, and one of the next year's edition.
+    docs = [_story_doc("a1", 0.3, editions=frozenset({("household energy survey", "2023")})),
+            _story_doc("a2", 0.35, editions=frozenset({("household energy survey", "2023")})),
+            _story_doc("b3", 0.4, editions=frozenset({("household energy survey", "2024")}))]
+    result = cluster_documents(docs)
+    assert _together(result, "a1", "a2")
+    assert not _together(result, "a1", "b3") and not _together(result, "a2", "b3")
+    reasons = [r for link in result.separated for r in link.reasons]
+    assert any("different editions of household energy survey" in r for r in reasons)
+    kept = result.cluster_of("a1").links[0]
+    assert any(r.startswith("for: both name household energy survey 2023") for r in kept.reasons)
+
+
+def test_an_undated_page_cannot_chain_two_editions_together() -> None:
+    # x2 names no edition and links to both; the group it joins first keeps the other edition out.
+    docs = [_story_doc("x1", 0.3, editions=frozenset({("harvest outlook", "2022")})),
+            _story_doc("x2", 0.32),
+            _story_doc("x3", 0.34, editions=frozenset({("harvest outlook", "2023")}))]
+    result = cluster_documents(docs)
+    assert not _together(result, "x1", "x3")
+
+
+def test_stated_dates_far_apart_are_different_stories_and_estimates_do_not_count() -> None:
+    docs = [_story_doc("d1", 0.3, published="2024-03-02"), _story_doc("d2", 0.33, published="2024-03-05"),
+            _story_doc("d3", 0.36, published="2024-11-20"), _story_doc("d4", 0.39)]  # d4: undated (or estimated)
+    result = cluster_documents(docs)
+    assert _together(result, "d1", "d2") and not _together(result, "d1", "d3")
+    assert any("days apart" in r for link in result.separated for r in link.reasons)
+
+
+def test_lead_figures_for_different_months_are_different_releases() -> None:
+    # Monthly payroll reports: March says 150,000 jobs, April says 90,000; neither states the other's figure.
+    march = {("150000|count", "2025-03")}
+    april = {("90000|count", "2025-04")}
+    docs = [_story_doc("m1", 0.3, facts=frozenset(march), lead_facts=frozenset(march), figures={"150000|count"}),
+            _story_doc("m2", 0.33, facts=frozenset(march), lead_facts=frozenset(march), figures={"150000|count"}),
+            _story_doc("p3", 0.36, facts=frozenset(april), lead_facts=frozenset(april), figures={"90000|count"})]
+    result = cluster_documents(docs)
+    assert _together(result, "m1", "m2") and not _together(result, "m1", "p3")
+
+
+def test_retellings_whose_leads_share_a_period_are_not_split() -> None:
+    # One retelling of April's report leads with April's figure; another leads with the comparison
+    # ("after 150,000 in March, 90,000 in April"): their lead periods meet in April, so they stay one story.
+    april = ("90000|count", "2025-04")
+    docs = [_story_doc("r1", 0.3, facts=frozenset({april}), lead_facts=frozenset({april}), figures={"90000|count"}),
+            _story_doc("r2", 0.33, facts=frozenset({april, ("150000|count", "2025-03")}),
+                       lead_facts=frozenset({("150000|count", "2025-03"), ("95000|count", "2025-04")}),
+                       figures={"150000|count", "95000|count"})]
+    assert _together(cluster_documents(docs), "r1", "r2")
+
+
+def test_spun_copy_with_the_same_facts_still_joins() -> None:
+    facts = frozenset({("2.4|percent", "2025")})
+    docs = [_story_doc("s1", 0.3, facts=facts, lead_facts=facts, editions=frozenset({("inflation report", "2025")}),
+                       published="2025-05-14"),
+            _story_doc("s2", 0.31, facts=facts, lead_facts=facts, editions=frozenset({("inflation report", "2025")}),
+                       published="2025-05-15")]
+    result = cluster_documents(docs)
+    assert _together(result, "s1", "s2")
+    link = result.cluster_of("s1").links[0]
+    assert "for: 2.4|percent for 2025 in both" in link.reasons and "for: published 1 days apart" in link.reasons
+
+
+def test_editions_are_read_from_text() -> None:
+    from provenance.editions import own_editions
+
+    text = ("The Global Fisheries Outlook 2025 warns that catches will fall. The 2024 Global Fisheries Outlook "
+            "had been more hopeful. The Global Fisheries Outlook 2025 also covers aquaculture. The March jobs "
+            "report comes out on Friday.")
+    found = own_editions(text, "en")
+    assert ("global fisheries outlook", "2025") in found and ("global fisheries outlook", "2024") not in found
+    assert ("jobs report", "03") in found
+    assert own_editions("Employers added 100,000 jobs in March, the ministry said.", "en") == frozenset()
+
+
+def test_copy_spun_with_synonyms_joins_by_its_figures() -> None:
+    # Words and embedding differ (cosine ~0.3, no shared shingle), but eight figures are the same: a spun copy.
+    figures = {"48|percent", "2300|count", "17|percent", "61|percent", "9|percent", "1.2e+06|count", "33|percent",
+               "5|count"}
+    a = ClusterDoc("sp1", " ".join(f"alpha{i}" for i in range(60)), np.array([1, 0, 0], dtype=np.float32), None,
+                   figures=frozenset(figures))
+    b = ClusterDoc("sp2", " ".join(f"beta{i}" for i in range(60)), np.array([0.3, 0.95, 0], dtype=np.float32), None,
+                   figures=frozenset(figures | {"70|percent"}))
+    other = ClusterDoc("sp3", " ".join(f"gamma{i}" for i in range(60)), np.array([0.3, 0, 0.95], dtype=np.float32),
+                       None, figures=frozenset(set(sorted(figures)[:4]) | {"12|count", "80|percent"}))
+    result = cluster_documents([a, b, other])
+    assert _together(result, "sp1", "sp2") and result.cluster_of("sp1").links[0].basis == "figures"
+    assert not _together(result, "sp1", "sp3")
+    assert result.stats.figure_candidates == 1

@@ -1,0 +1,90 @@
+"""provenance.conflicts: date, numeric and unit conflicts between retellings, on sentences written here."""
+
+from __future__ import annotations
+
+from corpus.records import Article, Status
+from extract.records import Annotations, Entity
+from provenance.conflicts import _same_up_to_rounding, find_conflicts, find_figure_conflicts
+from provenance.records import FigureFamily, Mention, SourceRef
+
+
+def _mention(article: str, sentence: str, stated: str, value: float, unit: str = "percent",
+             source: str | None = "National Grain Board") -> Mention:
+    start = sentence.index(stated)
+    return Mention(article=article, text=stated, value=value, unit=unit, start=start, end=start + len(stated),
+                   sentence=sentence, sentence_start=0, sentence_end=len(sentence),
+                   attribution=SourceRef(source, "organization") if source else None)
+
+
+def _family(*mentions: Mention) -> FigureFamily:
+    return FigureFamily(id="f-1", value=mentions[0].value, unit=mentions[0].unit, mentions=tuple(mentions))
+
+
+CLUSTER = {"a": "c-1", "b": "c-1", "c": "c-1"}
+
+
+def test_numeric_conflict_same_source_two_values_with_both_sentences() -> None:
+    one = _mention("a", "The board's previous estimate put the harvest's growth at 3.1% for the season.", "3.1%", 3.1)
+    other = _mention("b", "Its earlier estimate, the board said, had been growth of 3.2%.", "3.2%", 3.2)
+    found = find_figure_conflicts([_family(one, other)], CLUSTER)
+    assert len(found) == 1
+    conflict = found[0]
+    assert {v["text"] for v in conflict.values} == {"3.1%", "3.2%"} and conflict.cluster == "c-1"
+    assert {v["sentence"] for v in conflict.values} == {one.sentence, other.sentence}
+    assert "National Grain Board" in conflict.what
+
+
+def test_rounding_is_not_a_numeric_conflict() -> None:
+    one = _mention("a", "Vacancies fell 15.86% over the year, the agency said.", "15.86%", 15.86)
+    other = _mention("b", "Vacancies fell by 15.9%, according to the agency.", "15.9%", 15.9)
+    third = _mention("c", "Vacancies fell about 16%.", "16%", 16.0)
+    assert find_figure_conflicts([_family(one, other, third)], CLUSTER) == []
+    assert _same_up_to_rounding(879e6, 880e6) and not _same_up_to_rounding(879e6, 890e6)
+    assert not _same_up_to_rounding(3.1, 3.2) and not _same_up_to_rounding(20.0, 25.0)
+
+
+def test_different_sources_with_different_values_are_not_a_conflict() -> None:
+    # Two bodies publishing their own estimates is sources_differ (figures), not a contradiction.
+    one = _mention("a", "The central bank expects inflation of 2.1% next year.", "2.1%", 2.1, source="central bank")
+    other = _mention("b", "The finance ministry expects inflation of 2.6% next year.", "2.6%", 2.6,
+                     source="finance ministry")
+    assert find_figure_conflicts([_family(one, other)], CLUSTER) == []
+
+
+def test_unit_conflict_miles_against_kilometres() -> None:
+    one = _mention("a", "The new pipeline runs 1,200 miles from the gas field to the coast.", "1,200", 1200.0,
+                   unit="quantity", source=None)
+    other = _mention("b", "The pipeline will stretch 1,200 kilometres to the coast.", "1,200", 1200.0,
+                     unit="quantity", source=None)
+    found = find_figure_conflicts([_family(one), _family(other)], CLUSTER)
+    assert len(found) == 1 and "unit differs" in found[0].what
+    assert {v["article"] for v in found[0].values} == {"a", "b"}
+    same = _mention("c", "Its length is 1,200 km, the operator said.", "1,200", 1200.0, unit="quantity", source=None)
+    assert not [c for c in find_figure_conflicts([_family(other), _family(same)], CLUSTER)]
+
+
+def _dated_article(article_id: str, text: str, date_text: str) -> tuple[Article, Annotations]:
+    start = text.index(date_text)
+    outlet = text.index("Harbour Gazette")
+    agency = text.index("Port Authority")
+    entities = (Entity(start, start + len(date_text), date_text, "DATE"),
+                Entity(outlet, outlet + len("Harbour Gazette"), "Harbour Gazette", "ORG", kb_id="harbour-gazette",
+                       kind="outlet"),
+                Entity(agency, agency + len("Port Authority"), "Port Authority", "ORG", kb_id="port-authority"))
+    article = Article(id=article_id, url=None, final_url=None, canonical_url=None, source_path=None,
+                      status=Status.OK, text=text)
+    return article, Annotations(article_id, "test", "en", sentences=((0, len(text)),), entities=entities)
+
+
+def test_date_spellings_of_one_day_are_not_a_conflict_but_another_day_is() -> None:
+    a = _dated_article("a", "The Harbour Gazette reported on Nov. 3 that the Port Authority would close the dock.",
+                       "Nov. 3")
+    b = _dated_article("b", "The Harbour Gazette reported on November 3 that the Port Authority would shut the dock.",
+                       "November 3")
+    c = _dated_article("c", "The Harbour Gazette reported on November 5 that the Port Authority would shut the dock.",
+                       "November 5")
+    articles = {x[0].id: x[0] for x in (a, b, c)}
+    annotations = {x[0].id: x[1] for x in (a, b, c)}
+    assert find_conflicts("c-1", ["a", "b"], articles, annotations) == []
+    found = find_conflicts("c-1", ["a", "c"], articles, annotations)
+    assert len(found) == 1 and {v["text"] for v in found[0].values} == {"Nov. 3", "November 5"}
