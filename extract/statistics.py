@@ -572,8 +572,10 @@ def _is_description(doc: "Doc", amount: Amount, *, top_numbers: set[int] = froze
         return True  # "Photo 3 of 12", "Page 2 of 5"
     if amount.unit == "ratio" and _is_fraction_of_time(doc, amount):
         return True  # "half a year", "half an hour"
-    if amount.unit == "quantity" and _is_kitchen_measure(doc, amount):
-        return True  # "1 cup", "2 tbsp": a recipe, not the world
+    if _is_kitchen_measure(doc, amount):
+        return True  # "1 cup", "2 tbsp", "½ cup": a recipe, not the world
+    if amount.unit == "money" and _is_listing_price(doc, amount):
+        return True  # "Wireless earbuds for $49", a line that is only "$234.98": shop copy
     if amount.unit == "multiplier" and _is_model_name(doc, amount):
         return True  # "777x jets"
     if amount.unit in ("number", "quantity") and amount.of is None:
@@ -636,10 +638,33 @@ def _is_fraction_of_time(doc: "Doc", amount: Amount) -> bool:
 
 def _is_kitchen_measure(doc: "Doc", amount: Amount) -> bool:
     mention = amount.number
-    if mention is not None and mention.suffix and mention.suffix.lower() in _words("kitchen_units"):
+    kitchen = _words("kitchen_units")
+    if mention is not None and mention.suffix and mention.suffix.lower() in kitchen:
         return True
-    unit = doc[amount.token_end - 1]
-    return unit.lower_ in _words("kitchen_units") or unit.lemma_.lower() in _words("kitchen_units")
+    units = [doc[amount.token_end - 1]] if amount.unit == "quantity" else []
+    if amount.unit in ("ratio", "number") and amount.token_end < len(doc):
+        units.append(doc[amount.token_end])  # "½ cup", "1 scoop"
+    if amount.unit == "ratio" and amount.token_start >= 2 and doc[amount.token_start - 1].lower_ == "and":
+        units.append(doc[amount.token_start - 2])  # "a cup and a half"
+    return any(u.lower_ in kitchen or u.lemma_.lower() in kitchen for u in units)
+
+
+# Words right before a price in shop copy: "for $49", "now $549", "from $700", "just $19".
+_LISTING_CUES = {"for", "now", "from", "at", "only", "just"}
+
+
+def _is_listing_price(doc: "Doc", amount: Amount) -> bool:
+    """A price in a product listing or deal line: the line states no finite verb (an imperative
+    "Get it for $X" does not count), and the price follows a shop cue or stands alone."""
+    line = _line_of(doc, amount).strip()
+    if line == amount.text or line.rstrip(".") == amount.text:
+        return True
+    sentence = doc[amount.token_start].sent
+    finite = [t for t in sentence if t.tag_ in ("VBD", "VBZ", "VBP", "MD") and t.pos_ in ("VERB", "AUX")]
+    if finite:
+        return False
+    before = doc[amount.token_start - 1] if amount.token_start > 0 else None
+    return before is not None and before.lower_ in _LISTING_CUES
 
 
 def _is_model_name(doc: "Doc", amount: Amount) -> bool:

@@ -268,6 +268,9 @@ def test_verb_multipliers_time_volumes_and_ranking_sentences(nlp, text, expected
     "No one expected the vote to pass.",                                  # "no one" is not "No. 1"
     "The 747 program ended after five decades.",                           # a model number
     "Reviewers liked the 13-inch laptop and its 120 Hz screen.",           # specs of one product
+    "Stir in ½ cup of yogurt and a cup and a half of oats.",               # recipe fractions
+    "Noise-cancelling headphones with travel case for $79",                # shop listing
+    "$18.50",                                                              # a bare price line
     "She joined the board in 2019 and left on March 3.",                   # years and dates
 ])
 def test_what_is_not_a_statistic(nlp, text) -> None:
