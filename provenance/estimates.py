@@ -64,11 +64,15 @@ def _source_name(members: Sequence[Mention]) -> tuple[str, str | None]:
 
 def trace_estimates(mentions: Sequence[Mention], vectors: Mapping[int, np.ndarray],
                     clusters: Mapping[int, str | None], options: FamilyOptions = FamilyOptions(),
+                    languages: Mapping[int, str | None] | None = None,
                     ) -> tuple[tuple[Estimate, ...], tuple[Mention, ...], tuple[str, ...]]:
     """(estimates, the mentions with their flags and traced attributions, family flags this adds).
 
-    `vectors` and `clusters` give each mention's context vector and coverage cluster by its index.
+    `vectors`, `clusters` and `languages` give each mention's context vector, coverage cluster and
+    article language by its index. Across languages the (English) context vectors say nothing, so
+    there the value alone decides which estimates a mention can retell.
     """
+    languages = languages or {}
     keys = [primary_key(m) for m in mentions]
     grouped: dict[str, list[int]] = defaultdict(list)
     for index, (mention, key) in enumerate(zip(mentions, keys)):
@@ -84,7 +88,7 @@ def trace_estimates(mentions: Sequence[Mention], vectors: Mapping[int, np.ndarra
         if index in assigned or not order:
             continue
         candidates = [k for k in order if _value_matches(mention, values[k])
-                      and _context_matches(index, grouped[k], vectors, clusters, options)]
+                      and _context_matches(index, grouped[k], vectors, clusters, options, languages)]
         # A source stating exactly this value is a better match than one it rounds.
         candidates = [k for k in candidates if values[k] == mention.value] or candidates
         hint = keys[index] if mention.attribution is not None else None
@@ -162,10 +166,15 @@ def _estimates_agree(a: Sequence[int], b: Sequence[int], mentions: Sequence[Ment
 
 
 def _context_matches(index: int, members: Sequence[int], vectors: Mapping[int, np.ndarray],
-                     clusters: Mapping[int, str | None], options: FamilyOptions) -> bool:
-    """The estimate is stated in the mention's own story, or in a sentence that clearly says the same."""
+                     clusters: Mapping[int, str | None], options: FamilyOptions,
+                     languages: Mapping[int, str | None]) -> bool:
+    """The estimate is stated in the mention's own story, or in a sentence that clearly says the same,
+    or only in other languages, where sentences cannot be compared (the family already vouched)."""
     cluster = clusters.get(index)
     if cluster is not None and any(clusters.get(i) == cluster for i in members):
+        return True
+    language = languages.get(index)
+    if language and all(languages.get(i) and languages.get(i) != language for i in members):
         return True
     vector = vectors.get(index)
     if vector is None:

@@ -360,7 +360,17 @@ def should_join(x: MentionInput, y: MentionInput, options: FamilyOptions) -> boo
         # Without embeddings only the coverage cluster can vouch for a match, and only an exact one.
         return match == EXACT and x.cluster is not None and x.cluster == y.cluster and x.key[0] != y.key[0]
     threshold = _pair_threshold(x, y, options)
+    if _vouched(x.stat, y.stat):
+        threshold = min(threshold, options.cosine_same_cluster)
     return cosine >= (threshold if match == EXACT else max(threshold, options.cosine_loose))
+
+
+def _vouched(a: Statistic, b: Statistic) -> bool:
+    """One known source credited with one value for one resolved period: the same figure in any story
+    (the next month's report restating this month's first estimate), as long as the contexts are
+    about as alike as inside one story."""
+    source, period = resolved_source(a), period_key(a)
+    return bool(source and period and a.value == b.value and source == resolved_source(b) and period == period_key(b))
 
 
 # Rows of a block's cosine matrix computed at once: bounds memory to _CHUNK x block floats.
@@ -479,6 +489,9 @@ class _Codes:
                                 else source_codes.setdefault(sid, len(source_codes)) for m in mentions],
                                dtype=np.int64)
         self.value = np.array([m.stat.value for m in mentions], dtype=np.float64)
+        period_codes: dict[str, int] = {}
+        self.period = np.array([-1 if not (key := period_key(m.stat)) else period_codes.setdefault(key, len(period_codes))
+                                for m in mentions], dtype=np.int64)
         language_codes: dict[str, int] = {}
         self.language = np.array([-1 if not m.language else language_codes.setdefault(m.language, len(language_codes))
                                   for m in mentions], dtype=np.int64)
@@ -539,12 +552,16 @@ def _join_matrix(groups: "_Groups", rows: np.ndarray, cols: np.ndarray, compatib
                          np.where(same_cluster, np.float32(options.cosine_same_cluster),
                                   np.float32(options.cosine_cross_cluster)))
     match = compatible[groups.klass[rows, None], groups.klass[None, cols]]
+    row_source = groups.source[rows, None]
+    vouched = ((row_source == groups.source[None, cols]) & (row_source >= 0) & (groups.period[rows, None] >= 0)
+               & (groups.period[rows, None] == groups.period[None, cols])
+               & (groups.value[rows, None] == groups.value[None, cols]))
+    threshold = np.where(vouched, np.minimum(threshold, np.float32(options.cosine_same_cluster)), threshold)
     loose = match == LOOSE
     threshold = np.where(loose, np.maximum(threshold, np.float32(options.cosine_loose)), threshold)
     both = groups.has_vector[rows, None] & groups.has_vector[None, cols]
     cosine = groups.vectors[rows] @ groups.vectors[cols].T
     join = np.where(both, cosine >= threshold, same_cluster & ~same_article & ~loose)
-    row_source = groups.source[rows, None]
     other_value = groups.value[rows, None] != groups.value[None, cols]
     apart = (row_source != groups.source[None, cols]) & (row_source >= 0) & (groups.source[None, cols] >= 0)
     one_sentence = both & (groups.vector_id[rows, None] == groups.vector_id[None, cols])
@@ -657,6 +674,7 @@ class _Groups:
         self.value = codes.value[self.first]
         self.vector_id = codes.vector_id[self.first]
         self.language = codes.language[self.first]
+        self.period = codes.period[self.first]
         self.vectors = codes.vectors[self.first].astype(np.float32)
         articles = [{int(codes.article[i]) for i in m} for m in self.members]
         self.article = np.array([next(iter(a)) if len(a) == 1 else -1 for a in articles], dtype=np.int64)

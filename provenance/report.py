@@ -345,8 +345,10 @@ def _families(groups: Sequence[Sequence[int]], inputs: Sequence[MentionInput], c
         vector_of = {(m.key[0], m.stat.start): m.vector for m in members if m.vector is not None}
         vectors = {i: v for i, m in enumerate(mentions)
                    if (v := vector_of.get((m.copy_of or m.article, m.start))) is not None}
+        language_of = {m.key[0]: m.language for m in members}
         estimates, mentions, estimate_flags = trace_estimates(
-            mentions, vectors, {i: cluster_of.get(m.article) for i, m in enumerate(mentions)}, options)
+            mentions, vectors, {i: cluster_of.get(m.article) for i, m in enumerate(mentions)}, options,
+            {i: language_of.get(m.copy_of or m.article) for i, m in enumerate(mentions)})
         primary = tracer.primary_source(members, mentions) if tracer is not None else None
         flags = _flags(stats, mentions, members, primary, value, estimate_flags)
         family_id = "f-" + hashlib.sha1("|".join(f"{a}:{i}" for a, i in sorted(m.key for m in members))

@@ -128,3 +128,13 @@ def test_open_between_agreeing_sources_a_different_value_still_drifts() -> None:
     _, out, flags = trace_estimates(mentions, {i: LABOUR for i in range(3)}, {0: "c1", 1: "c1", 2: "c1"})
     assert AMBIGUOUS in out[2].flags and DRIFT in out[2].flags and DRIFT in flags
     assert out[2].attribution is None
+
+
+def test_in_another_language_the_value_alone_picks_the_estimate() -> None:
+    office, union = _source("Harbour Statistics Office"), _source("Dockworkers Union")
+    mentions = [_mention("a", 48, "48%", office), _mention("c", 51, "51%", union), _mention("d", 51, "51 %")]
+    vectors = {0: LABOUR, 1: LABOUR, 2: OTHER}  # the English encoder on a German sentence: far off
+    _, out, _ = trace_estimates(mentions, vectors, {0: "c1", 1: "c2", 2: "c3"}, languages={0: "en", 1: "en", 2: "de"})
+    assert TRACED_BY_VALUE in out[2].flags
+    _, out, _ = trace_estimates(mentions, vectors, {0: "c1", 1: "c2", 2: "c3"}, languages={0: "en", 1: "en", 2: "en"})
+    assert out[2].flags == ()

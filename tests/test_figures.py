@@ -321,3 +321,16 @@ def test_merge_families_joins_a_misstatement_of_one_known_source_in_another_stor
     board = dict(source="Rail Board", kb_id="rail-board")
     mentions[1] = MentionInput(("b", 0), _fig(7400, unit="count", **board), "c2", mentions[1].vector)
     assert merge_families([[0], [1]], mentions) == [[0], [1]]
+
+
+def test_one_known_source_value_and_period_join_across_stories_on_a_looser_context() -> None:
+    # The next month's report restates this month's first estimate: another story, the same figure.
+    bureau = dict(source="Statistics Bureau", kb_id="stats-bureau")
+    a = MentionInput(("a", 0), _fig(73000, unit="count", period_key="2025-07", **bureau), "c1", _unit(np.ones(16)))
+    far = _unit(np.ones(16) + 9 * np.eye(16)[0])  # cosine ~0.58: below the cross-story bar, above the story one
+    b = MentionInput(("b", 0), _fig(73000, unit="count", period_key="2025-07", **bureau), "c2", far)
+    assert group_mentions([a, b]) == [[0, 1]] == naive_groups([a, b], FamilyOptions())
+    c = MentionInput(("b", 0), _fig(73000, unit="count", period_key="2025-08", **bureau), "c2", far)
+    assert group_mentions([a, c]) == [[0], [1]]
+    d = MentionInput(("b", 0), _fig(73000, unit="count", period_key="2025-07"), "c2", far)
+    assert group_mentions([a, d]) == [[0], [1]]
