@@ -313,3 +313,13 @@ def test_missing_file(tmp_path):
 
 def test_kb_error_is_a_usage_error():
     assert issubclass(KBError, UsageError)
+
+
+def test_no_builtin_marker_in_kb_paths(tmp_path):
+    # `--no-builtin-kb` travels to every stage inside kb_paths as NO_BUILTIN.
+    from extract.kb import NO_BUILTIN
+
+    user = _write(tmp_path, "entries:\n  - {id: acme-lab, name: Acme Lab, kind: organization}\n")
+    alone = load_kb([user, NO_BUILTIN])
+    assert [e.id for e in alone] == ["acme-lab"] and not alone.builtin
+    assert load_kb([NO_BUILTIN]).fingerprint == load_kb(builtin=False).fingerprint != load_kb().fingerprint
