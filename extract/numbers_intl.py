@@ -106,6 +106,8 @@ class _Locale:
     approx_infix: tuple[str, ...] = ()
     spaced_numerals: bool = False
     elided_units: bool = False
+    cjk_ordinal_prefix: tuple[str, ...] = ()
+    cjk_ordinal_suffix: tuple[str, ...] = ()
 
 
 def _lower_map(data: dict | None, kind: str, out: dict[str, tuple[str, float]]) -> None:
@@ -177,6 +179,8 @@ def _locale(lang: str) -> _Locale:
         approx_infix=strings("approx_infix", data),
         spaced_numerals=bool(data.get("spaced_numerals", False)),
         elided_units=bool(data.get("elided_units", False)),
+        cjk_ordinal_prefix=strings("ordinal_prefix", data),
+        cjk_ordinal_suffix=strings("ordinal_suffix", data),
     )
 
 
@@ -863,7 +867,17 @@ def _cjk_numbers(text: str, loc: _Locale) -> list[IntlNumber]:
             j -= 1
         if keep and j > start:
             start, value = _cjk_negative(normal, start, value, loc)
-            out.append(IntlNumber(start, j, text[start:j], value, "cardinal", has_digit, has_mult and has_digit))
+            kind, first, last = "cardinal", start, j
+            # "第250", "제3", "세 번째": ordinal prefixes and suffixes
+            prefix = next((p for p in loc.cjk_ordinal_prefix if normal[:start].endswith(p)), None)
+            rest = normal[j:]
+            gap = len(rest) - len(rest.lstrip(" "))
+            suffix = next((x for x in loc.cjk_ordinal_suffix if rest[gap:].startswith(x)), None)
+            if prefix:
+                kind, first = "ordinal", start - len(prefix)
+            if suffix:
+                kind, last = "ordinal", j + gap + len(suffix)
+            out.append(IntlNumber(first, last, text[first:last], value, kind, has_digit, has_mult and has_digit))
         i = max(j, i + 1)
     return out
 

@@ -257,3 +257,8 @@ def test_a_bare_study_noun_takes_the_source_named_before(kb):
             "El informe calcula que 600.000 personas murieron en 2023.")
     stat = annotate(text, "es", kb).statistics[0]
     assert stat.attribution is not None and stat.attribution.kb_id == "who" and stat.attribution.inferred
+
+
+def test_korean_and_chinese_ordinals():
+    assert [(n.value, n.kind) for n in find_numbers_intl("第3季度", "zh")] == [(3, "ordinal")]
+    assert [(n.text, n.value, n.kind) for n in find_numbers_intl("3번째 조사", "ko")] == [("3번째", 3, "ordinal")]
