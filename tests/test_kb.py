@@ -323,3 +323,10 @@ def test_no_builtin_marker_in_kb_paths(tmp_path):
     alone = load_kb([user, NO_BUILTIN])
     assert [e.id for e in alone] == ["acme-lab"] and not alone.builtin
     assert load_kb([NO_BUILTIN]).fingerprint == load_kb(builtin=False).fingerprint != load_kb().fingerprint
+
+
+@pytest.mark.parametrize("generic", ["consumer price index", "Consumer Price Index", "household survey",
+                                     "Producer Price Index", "the report", "Employment figures"])
+def test_generic_series_names_resolve_to_no_one_country(generic):
+    # Every country has a consumer price index: only "U.S. Consumer Price Index" is the BLS's.
+    assert load_kb().resolve(generic) is None
