@@ -860,7 +860,9 @@ def _cjk_numbers(text: str, loc: _Locale) -> list[IntlNumber]:
             cjk_digit_count += len(frac)
         # Lone Sino-Korean syllables and single Chinese digits are words as often as numbers: a run
         # without Arabic digits counts when it has a multiplier, or (Chinese) two digits or more.
-        keep = has_digit or has_mult and (loc.lang != "ko" or cjk_digit_count or j - start >= 2) \
+        # A run opening with a large multiplier is a word ("조사" survey, "万一" in case, "만" only).
+        keep = has_digit or has_mult and normal[start] not in loc.large_multipliers \
+            and (loc.lang != "ko" or cjk_digit_count or j - start >= 2) \
             or cjk_digit_count >= 2 and loc.lang != "ko" \
             or cjk_digit_count == 1 and loc.lang != "ko" and _followed_by_unit(normal, j, loc)
         while j > start and normal[j - 1] == " ":
