@@ -1187,6 +1187,12 @@ def _is_forecast(doc: "Doc", anchor: "Token", sentence: "Span", period: str | No
     not in the past tense. Words are language data (`stat_forecast.yaml`)."""
     verbs, auxiliaries = _words("forecast_verbs"), _words("forecast_auxiliaries")
     nouns = _words("forecast_nouns")
+    noun = anchor.head if anchor.dep_ in ("nummod", "compound", "quantmod") and anchor.head != anchor else anchor
+    if any(c.dep_ == "acl" and c.tag_ in ("VBN", "VBD") for c in noun.children):
+        return False  # "the 14 million (cars) sold in 2023": a figure the text calls done
+    base = noun if noun.dep_ == "pobj" else anchor
+    if base.dep_ == "pobj" and base.head.lower_ in ("than", "from") and base.head.head.pos_ != "VERB":
+        return False  # "up from 14 million", "higher than the 14 million": the base of a comparison
     verb = _governing_verb(anchor)
     chain: list["Token"] = []
     current = anchor
@@ -1577,6 +1583,9 @@ def _period(amount: Amount, sentence: "Span", anchor: "Token") -> str | None:
     """
     verb = _governing_verb(anchor)
     chain = {t.i for t in verb.ancestors} | {verb.i} if verb is not None else set()
+    # a date inside the figure's own noun phrase dates it first: "the 14 million (cars sold) in 2023"
+    noun = anchor.head if anchor.dep_ in ("nummod", "compound", "quantmod") and anchor.head != anchor else anchor
+    own_phrase = {t.i for t in noun.subtree} if noun.pos_ in ("NOUN", "PROPN", "NUM", "SYM") else set()
     best: tuple[int, str] | None = None
     for ent in entities_in(sentence):
         if ent.label_ != "DATE" or amount.token_start <= ent.start < amount.token_end:
@@ -1593,7 +1602,8 @@ def _period(amount: Amount, sentence: "Span", anchor: "Token") -> str | None:
         if not _has_date_word(ent):
             continue  # "26 or above": the tagger's guess, no calendar word in it
         owner = _governing_verb(ent.root)
-        if chain and owner is not None and owner.i not in chain:
+        inside = ent.root.i in own_phrase
+        if chain and owner is not None and owner.i not in chain and not inside:
             continue
         # the gap between the two spans; on a tie the date after the figure wins ("from 13.8%
         # in 1990 to 28.3% in 2022": 28.3% is of 2022), as English puts "in <period>" after it
@@ -1602,6 +1612,8 @@ def _period(amount: Amount, sentence: "Span", anchor: "Token") -> str | None:
         distance = 2 * max(gap, 0) + (0 if after else 1)
         if _is_point_date(ent):
             distance += 100  # "On December 22" dates the report, not the figure
+        if inside:
+            distance -= 50
         if best is None or distance < best[0]:
             best = (distance, text)
     if best is None:

@@ -374,3 +374,11 @@ def test_a_verb_or_an_actor_is_never_the_measure(nlp, text, value) -> None:
 def test_a_report_is_not_the_holder(nlp) -> None:
     stat = _by_value(_stats(nlp, "The report found that 38% of renters paid more than a third of their income."), 38)
     assert stat.holder is None or "report" not in stat.holder.lower()
+
+
+def test_the_base_of_a_forecast_comparison_is_an_outcome_of_its_own_period(nlp) -> None:
+    stats = find_statistics(nlp("The agency predicts that 17 million heat pumps will be sold in 2026, "
+                                "well above the 14 million recorded in 2025."), published="2025-06-01")
+    forecast, base = _by_value(stats, 17e6), _by_value(stats, 14e6)
+    assert (forecast.period_key, forecast.forecast) == ("2026", True)
+    assert (base.period_key, base.forecast) == ("2025", False)
