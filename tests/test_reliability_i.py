@@ -290,23 +290,33 @@ def _limit_file_size(limit: int):
 @pytest.mark.parametrize("command", [["export"], ["report", "--format", "md"], ["report", "--format", "term"]])
 def test_I2_failed_write_keeps_old_file(tmp_path: Path, command: list[str]) -> None:
     db = tmp_path / "c.db"
-    big = " ".join([HEALTH, ENERGY, LABOUR] * 40)
+    # Quotes and line breaks are escaped in JSON, so the export is bigger than the database holding the text:
+    # a file-size limit just above the database's size fails the export and nothing else.
+    big = HEALTH + "\n" + "\n".join(['"Yes," said the nurse. "No," said the driver. "Maybe," said the clerk.'] * 30000)
     assert invoke(db, "import", str(write_lines(tmp_path / "in.jsonl", [line("i1", big)]))).exit_code == 0
+    import sqlite3
+
+    with sqlite3.connect(db) as con:  # fold the WAL into the database, so only the database's size counts
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    scratch = tmp_path / "scratch.out"
+    assert run(db, *command, "-o", str(scratch)).returncode == 0
+    limit = max(p.stat().st_size for p in tmp_path.glob("c.db*")) + 4096
     target = tmp_path / "out" / "previous.txt"
     target.parent.mkdir()
     target.write_text("the previous good report\n", encoding="utf-8")
-    size = db.stat().st_size
-    result = run(db, *command, "-o", str(target), preexec_fn=_limit_file_size(max(size, 4096) + 4096))
-    if command == ["export"]:
+    result = run(db, *command, "-o", str(target), preexec_fn=_limit_file_size(limit))
+    if scratch.stat().st_size > limit:
         assert result.returncode == 3, result.stderr
         assert "disk full or file too large while writing" in result.stderr and "old file is kept" in result.stderr
+        assert target.read_text(encoding="utf-8") == "the previous good report\n"
     else:
-        # A report smaller than the limit is written whole; either way the file is old or new, never half.
-        assert result.returncode in (0, 3), result.stderr
-    content = target.read_text(encoding="utf-8")
-    assert content == "the previous good report\n" or (result.returncode == 0 and content.strip())
+        # A report smaller than the limit is written whole: the file is the old one or the new one, never half.
+        assert result.returncode == 0, result.stderr
+        assert abs(target.stat().st_size - scratch.stat().st_size) < 200  # whole (only the timestamp differs)
     assert [p.name for p in target.parent.iterdir()] == ["previous.txt"]  # no temporary file left
     assert stored(db) == {"i1": ("ok", big)}
+    if command == ["export"]:
+        assert scratch.stat().st_size > limit  # the case this test is for did happen
 
 
 def test_I2_atomic_write_keeps_old_file_on_any_failure(tmp_path: Path) -> None:
