@@ -299,3 +299,32 @@ def test_articles_extract_skipped_are_still_clustered_by_text(tmp_path: Path) ->
         assert summary.annotated == 0 and summary.skipped == 2  # German: no English models run on it
         clusters = [c for c in cluster_view(store) if len(c["articles"]) > 1]
     assert len(clusters) == 1 and len(clusters[0]["articles"]) == 2
+
+
+def test_demo_sources_are_never_inferred_via_the_article_itself_or_a_later_one(demo_report: dict) -> None:
+    published = {a["id"]: a["published"] for a in demo_report["articles"]}
+    estimated = {a["id"] for a in demo_report["articles"] if a.get("date_estimated")}
+    seen = 0
+    for family in demo_report["figures"]:
+        for mention in family["mentions"]:
+            source = mention["attribution"]
+            if not source or not source["inferred"] or not source["via"]:
+                continue
+            seen += 1
+            assert source["via"] != mention["article"]
+            mine, theirs = published.get(mention["article"]), published.get(source["via"])
+            if mine and theirs and not {mention["article"], source["via"]} & estimated:
+                assert theirs[:10] <= mine[:10], (mention["article"], source["via"])
+    assert seen  # the demo does infer sources through its clusters
+
+
+def test_demo_chains_end_at_a_registry_source_that_says_where_it_comes_from(demo_report: dict) -> None:
+    ends = [m["chain"][-1] for f in demo_report["figures"] for m in f["mentions"]
+            if m["attribution"] and len(m["chain"]) > 1]
+    assert ends and all(step.get("origin") in ("kb", "corpus", "primary_document") for step in ends)
+    for family in demo_report["figures"]:
+        for mention in family["mentions"]:
+            if mention["attribution"]:
+                assert mention["attribution"]["source_id"] == mention["chain"][-1]["id"] or \
+                    mention["chain"][-1]["kind"] in ("article", "primary") or \
+                    any(s["id"] == mention["attribution"]["source_id"] for s in mention["chain"])
