@@ -408,3 +408,24 @@ def test_un_descriptions_resolve_to_the_agency(nlp, kb):
     # weather and climate: the body's stock description is an alias in the KB
     found = _last(nlp, kb, "The UN weather agency said the past decade was the warmest on record.")
     assert found.kb_id == "wmo" and found.raw.endswith("UN weather agency")
+
+
+def test_annotations_carry_acronyms_and_the_new_fields(nlp, kb):
+    from extract.pipeline import annotate_doc
+    from extract.records import Annotations
+
+    text = ("The Office of Coastal Surveys (OCS) counted the storms. "
+            "OCS scientists said 41 storms reached the coast last year.")
+    annotations = annotate_doc(nlp(text), article_id="a1", kb=kb)
+    assert annotations.extra["acronyms"] == [{"short": "OCS", "long": "Office of Coastal Surveys"}]
+    [stat] = [s for s in annotations.statistics if s.value == 41]
+    assert (stat.attribution.name, stat.attribution.speaker) == ("Office of Coastal Surveys", "OCS scientists")
+    again = Annotations.from_dict(annotations.to_dict())
+    assert again.statistics == annotations.statistics
+    # JSON stored before the new fields existed still loads, with the defaults.
+    old = annotations.to_dict()
+    for s in old["statistics"]:
+        for key in ("raw", "speaker", "work", "publisher", "resolved"):
+            s["attribution"].pop(key, None)
+    loaded = Annotations.from_dict(old).statistics[0].attribution
+    assert loaded.raw is None and loaded.resolved is True
