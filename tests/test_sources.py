@@ -276,3 +276,41 @@ def test_a_named_work_released_by_a_body_links_to_its_publisher() -> None:
     publisher = registry.lookup("Fjordland Farm Agency")
     assert work is not None and publisher is not None and work is not publisher
     assert work.publisher == publisher.id and work.kind == "report"
+
+
+def test_cli_sources_yaml_round_trips_through_kb(tmp_path) -> None:
+    """`newstrace sources --format yaml -o FILE`, then `--kb FILE`: the same sources, now from the KB."""
+    import json
+
+    from click.testing import CliRunner
+
+    import cli as cli_module
+    from corpus.ingest import expand_sources, ingest
+    from corpus.store import Store
+
+    pages = {"a.txt": "Ferry use up\n\nFerry journeys rose 6%, the Coastal Transport Board (CTB) said on Monday.\n",
+             "b.txt": "Ferries busier\n\nThe CTB said ferry journeys rose 6% this spring.\n"}
+    for name, body in pages.items():
+        (tmp_path / name).write_text(body, encoding="utf-8")
+    db = tmp_path / "n.db"
+    with Store.open(db) as store:
+        ingest(expand_sources([str(tmp_path / n) for n in pages]), store)
+        rows = []
+        for article in store.iter_articles(statuses=None):
+            phrase = "the Coastal Transport Board (CTB)" if "Board" in article.text else "The CTB"
+            ann = _annotate(article.id, article.text, [("6%", phrase)])
+            rows.append((article.id, "test", "h", "annotated", ann.to_dict()))
+        store.save_annotations(rows)
+    runner = CliRunner()
+    out = tmp_path / "sources.yaml"
+    done = runner.invoke(cli_module.cli, ["--db", str(db), "sources", "--no-builtin-kb", "--format", "yaml",
+                                          "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    done = runner.invoke(cli_module.cli, ["--db", str(db), "sources", "--no-builtin-kb", "--kb", str(out),
+                                          "--format", "json"])
+    assert done.exit_code == 0, done.output
+    [entity] = json.loads(done.output)
+    assert entity["name"] == "Coastal Transport Board" and entity["origin"] == "kb" and len(entity["articles"]) == 2
+    done = runner.invoke(cli_module.cli, ["--db", str(db), "sources", "--no-builtin-kb"])
+    words = done.output.split()  # the table wraps long names over lines
+    assert done.exit_code == 0 and {"Coastal", "Transport", "Board", "corpus", "CTB"} <= set(words)
