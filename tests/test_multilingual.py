@@ -262,3 +262,23 @@ def test_a_bare_study_noun_takes_the_source_named_before(kb):
 def test_korean_and_chinese_ordinals():
     assert [(n.value, n.kind) for n in find_numbers_intl("第3季度", "zh")] == [(3, "ordinal")]
     assert [(n.text, n.value, n.kind) for n in find_numbers_intl("3번째 조사", "ko")] == [("3번째", 3, "ordinal")]
+
+
+@pytest.mark.slow
+def test_extract_corpus_annotates_a_german_page(tmp_path):
+    from corpus.records import Article, Status
+    from corpus.store import Store
+    from extract.pipeline import ExtractOptions, extract_corpus
+
+    text = ("Laut der Hafenbehörde stieg das Frachtvolumen im vergangenen Jahr um zwölf Prozent.\n"
+            "Demnach legten 1.250 Schiffe an.")
+    with Store.open(tmp_path / "c.db") as store:
+        store.save_article(Article(id="de-1", url=None, final_url=None, canonical_url=None, source_path="/x/de.txt",
+                                   status=Status.OK, title="Hafen", text=text, language="de", content_hash="de-1"))
+        summary = extract_corpus(store, ExtractOptions(embed=False))
+        assert (summary.annotated, summary.skipped, summary.failed) == (1, 0, 0)
+        status, data = store.get_annotations("de-1")
+    assert status == "annotated" and data["language"] == "de"
+    assert [(s["value"], s["unit"]) for s in data["statistics"]] == [(12.0, "percent"), (1250.0, "count")]
+    assert all(text[s["start"]:s["end"]] == s["text"] for s in data["statistics"])
+    assert data["statistics"][1]["attribution"]["name"] == "Hafenbehörde"
