@@ -188,6 +188,29 @@ def split_work(name: str, words: PhraseWords | None = None) -> tuple[str | None,
     return head, publisher
 
 
+_RELEASED_WHEN = re.compile(r"\s+(?:released|published|issued|unveiled|out)\b(?!\s+by\b).*$")
+_OWNER_WORK = re.compile(r"^(?P<owner>(?:[A-Z][\w&.-]*\s+){0,7}[A-Z][\w&.-]*)(?:['’]s?)?\s*(?:\([A-Z][\w&-]{1,9}\))?"
+                         r"\s+(?P<tail>[a-z][\w\s-]*)$")
+
+
+def owners_work(name: str, words: PhraseWords | None = None) -> tuple[str | None, str | None]:
+    """("projections", "IEA") for "IEA's projections", "the Fund's flagship report for the region": a
+    body's work with no title of its own is that body's, for tracing."""
+    words = words or phrase_words()
+    match = _OWNER_WORK.match(name)
+    if not match:
+        return None, None
+    tail = match.group("tail").strip()
+    # The tail's head noun is a work's ("report", "outlook") and nothing in it is a name.
+    head_words = re.split(r"\s+(?:for|on|of|about|into|in)\s+", tail)[0]
+    if work_kind(head_words, words) is None:
+        return None, None
+    owner = match.group("owner").strip()
+    if not names_something(owner, words):
+        return None, None
+    return head_words, owner
+
+
 def names_something(name: str, words: PhraseWords | None = None, *, sentence_initial: bool = False) -> bool:
     """Whether a normalised phrase can name a source at all.
 
@@ -586,15 +609,21 @@ def build_registry(annotations: Mapping[str, Annotations], kb: KnowledgeBase,
     for phrase in phrases:
         name = normalise_phrase(phrase.raw, words)
         released = _WORK_RELEASED_BY.match(name)
-        if released and phrase.publisher is None and names_something(released.group("work"), words):
+        if released and names_something(released.group("work"), words):
             name = normalise_phrase(released.group("work"), words)
             phrase = SourcePhrase(phrase.article, name, phrase.kind, phrase.kb_id,
-                                  normalise_phrase(released.group("publisher"), words), phrase.work,
-                                  phrase.sentence_initial, phrase.language, phrase.written)
+                                  phrase.publisher or normalise_phrase(released.group("publisher"), words),
+                                  phrase.work, phrase.sentence_initial, phrase.language, phrase.written)
+        else:
+            # "... report released on Wednesday": when and how it came out is not its name.
+            name = _RELEASED_WHEN.sub("", name).strip() or name
         head, publisher = split_work(name, words)
-        if head is not None and publisher is not None and phrase.publisher is None:
+        if head is None:
+            head, publisher = owners_work(name, words)
+        if head is not None and publisher is not None:
             # "a study by the Coastal Health Institute": a work with no name of its own is its publisher's.
-            phrase = SourcePhrase(phrase.article, publisher, "organization", phrase.kb_id, None, None, False,
+            publisher = normalise_phrase(phrase.publisher, words) if phrase.publisher else publisher
+            phrase = SourcePhrase(phrase.article, publisher, "organization", None, None, None, False,
                                   phrase.language, phrase.written)
             name = publisher
         if phrase.kb_id is None and not names_something(name, words, sentence_initial=phrase.sentence_initial):

@@ -314,3 +314,15 @@ def test_cli_sources_yaml_round_trips_through_kb(tmp_path) -> None:
     done = runner.invoke(cli_module.cli, ["--db", str(db), "sources", "--no-builtin-kb"])
     words = done.output.split()  # the table wraps long names over lines
     assert done.exit_code == 0 and {"Coastal", "Transport", "Board", "corpus", "CTB"} <= set(words)
+
+
+def test_a_bodys_untitled_work_is_that_body() -> None:
+    texts = {"o1": "Demand will grow 4%, the Alpine Water Authority's latest outlook report for the region said.",
+             "o2": "The Alpine Water Authority (AWA) report released on Monday put losses at 12%.",
+             "o3": "Reservoirs are 70% full, the Alpine Water Authority said."}
+    anns = {"o1": _annotate("o1", texts["o1"], [("4%", "the Alpine Water Authority's latest outlook report for the region")]),
+            "o2": _annotate("o2", texts["o2"], [("12%", "The Alpine Water Authority (AWA) report released on Monday")]),
+            "o3": _annotate("o3", texts["o3"], [("70%", "the Alpine Water Authority")])}
+    registry = build_registry(anns, _empty_kb(), texts, encoder=_bag_encoder)
+    [entity] = registry.entities
+    assert entity.name == "Alpine Water Authority" and entity.articles == ("o1", "o2", "o3")
