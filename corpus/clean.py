@@ -1087,8 +1087,9 @@ def parse_text_file(text: str) -> ExtractedPage:
     lines, origins = _split_origin_lines(text.split("\n"))
     skipped, title, rest = _take_title(lines)
     cleaned = clean_body("\n".join(rest), title=title)
-    # A text file has no metadata: its date is a dateline or stamp, or an estimate from the text.
-    dated = body_date(cleaned.text)
+    # A text file has no metadata: its date is a dateline or stamp (read before the boilerplate pass,
+    # which drops stamp lines), or an estimate from the text.
+    dated = body_date("\n".join(rest))
     return ExtractedPage(
         text=cleaned.text,
         title=title,

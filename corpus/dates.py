@@ -224,7 +224,7 @@ def dateline_date(text: str, *, today: date | None = None) -> FoundDate:
     limit = today or date.today()
     head = [line for line in text.split("\n") if line.strip()][:_HEAD_LINES]
     for line in head:
-        match = _DATELINE.match(line) or _STAMP.match(line)
+        match = _DATELINE.match(line) or _STAMP.match(line) or _date_line(line)
         if match is None or not _HAS_DIGIT.search(match["date"]):
             continue
         parsed = parse_date_text(match["date"], today=limit)
@@ -237,6 +237,20 @@ def dateline_date(text: str, *, today: date | None = None) -> FoundDate:
         if year is not None:
             return FoundDate(f"{year:04d}{value[4:]}", "dateline", True)
     return NO_DATE
+
+
+def _date_line(line: str) -> re.Match[str] | None:
+    """A masthead line that is a full date, after an optional short label: "Weekly digest | Thursday,
+    January 22, 2026", "Monday 3 March 2025"."""
+    line = line.strip()
+    if len(line) > 80:
+        return None
+    rest = re.split(r"\s[|·•—–]\s", line)[-1].strip()
+    found = _FULL_DATE.search(rest)
+    # Nothing but the date and perhaps a weekday: a sentence that mentions a date is no stamp.
+    if found is None or len(rest) - len(found.group(0)) > 12 or len(re.findall(r"[^\W\d_]{2,}", rest)) > 3:
+        return None
+    return re.match(r"(?P<date>.+)", found.group(0))
 
 
 def _year_for(month_day: str, text: str, limit: date) -> int | None:

@@ -143,9 +143,10 @@ def find_conflicts(cluster_id: str, members: Sequence[str], articles: Mapping[st
             pairs.append(("date", left.dates, right.dates))
         for what, a, b in pairs:
             if what == "date":
-                # A date the other article states too, in any spelling, was not changed.
-                a = tuple(e for e in a if not _day_in(_day(e.text), days[right_id]))
-                b = tuple(e for e in b if not _day_in(_day(e.text), days[left_id]))
+                # Only calendar dates compare ("19-year-olds" is tagged DATE too), and a date the
+                # other article states as well, in any spelling, was not changed.
+                a = tuple(e for e in a if _day(e.text) and not _day_in(_day(e.text), days[right_id]))
+                b = tuple(e for e in b if _day(e.text) and not _day_in(_day(e.text), days[left_id]))
             found = _differing(a, b, mentioned[left_id], mentioned[right_id])
             if found is None:
                 continue
@@ -267,25 +268,60 @@ def _source_name(mention: Any) -> str | None:
 
 
 def _differing_values(mentions: Sequence[Any]) -> list[tuple[Any, Any]]:
-    """Pairs of mentions from different articles whose values differ by more than rounding (first of each)."""
-    first: dict[tuple[str, float], Any] = {}
+    """Pairs of articles that state one quantity with values beyond rounding (their first mentions).
+
+    An article that states both values ("up to 4.2% from 4.1%") compares them and contradicts
+    nobody, so two articles conflict only when neither states a value the other gives; mentions
+    of stated, different periods ("June" and "July") are two quantities, and an approximate value
+    ("about", "more than") still conflicts when it is beyond rounding; two values that both round
+    or cut a more precise one stated for the same source (15.8 and 15.9 of 15.86) are drift, not a
+    conflict.
+    """
+    by_article: dict[str, list[Any]] = defaultdict(list)
     for mention in sorted(mentions, key=lambda m: (m.article, m.start)):
-        first.setdefault((mention.article, mention.value), mention)
-    values = list(first.values())
+        by_article[mention.article].append(mention)
+    articles = sorted(by_article)
+    stated = [m.value for m in mentions]
     pairs = []
-    for n, one in enumerate(values):
-        for other in values[n + 1:]:
-            if one.article != other.article and not _same_up_to_rounding(one.value, other.value) \
-                    and not (one.approx or other.approx):
-                pairs.append((one, other))
+    for n, a in enumerate(articles):
+        for b in articles[n + 1:]:
+            values_a = [m.value for m in by_article[a]]
+            values_b = [m.value for m in by_article[b]]
+            if any(_same_up_to_rounding(x, y) for x in values_a for y in values_b):
+                continue
+            found = next(((one, other) for one in by_article[a] for other in by_article[b]
+                          if _same_period(one.period, other.period)
+                          and not _both_from_one(one.value, other.value, stated)), None)
+            if found is not None:
+                pairs.append(found)
     return pairs
+
+
+def _same_period(a: str | None, b: str | None) -> bool:
+    """Unless both mentions state a period and the periods differ ("June" against "July")."""
+    if not a or not b:
+        return True
+    return " ".join(a.lower().split()) == " ".join(b.lower().split())
+
+
+def _both_from_one(a: float, b: float, stated: Sequence[float]) -> bool:
+    """Whether a and b are both roundings or truncations of one more precise stated value."""
+    return any(_step(v) < min(_step(a), _step(b)) and _from(a, v) and _from(b, v) for v in stated)
+
+
+def _from(short: float, precise: float) -> bool:
+    step = _step(short)
+    # Rounded, or decimals cut off (15.86 -> 15.8); whole numbers are rounded, not cut (25 is not "20").
+    tiny = step * 1e-6  # float noise: 15.9 - 15.8 is 0.0999...
+    return (abs(short - precise) < step / 2 - tiny
+            or (step < 1 and _step(precise) < step and -tiny <= abs(precise) - abs(short) < step - tiny))
 
 
 def _same_up_to_rounding(a: float, b: float) -> bool:
     """Whether one value is the other rounded to the precision it was stated with (15.9 for 15.86)."""
     if a == b:
         return True
-    return any(abs(x - y) < _step(x) / 2 for x, y in ((a, b), (b, a)))
+    return any(_step(x) >= _step(y) and _from(x, y) for x, y in ((a, b), (b, a)))
 
 
 def _step(value: float) -> float:

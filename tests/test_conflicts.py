@@ -88,3 +88,25 @@ def test_date_spellings_of_one_day_are_not_a_conflict_but_another_day_is() -> No
     assert find_conflicts("c-1", ["a", "b"], articles, annotations) == []
     found = find_conflicts("c-1", ["a", "c"], articles, annotations)
     assert len(found) == 1 and {v["text"] for v in found[0].values} == {"Nov. 3", "November 5"}
+
+
+def test_an_article_stating_both_values_compares_them_and_contradicts_nobody() -> None:
+    # "rose to 5.4% from 5.1%" in one article, 5.4% in the other: no conflict; June against July: none either.
+    both = [_mention("a", "The jobless rate rose to 5.4% in May from 5.1% in April, the board said.", "5.4%", 5.4),
+            _mention("a", "The jobless rate rose to 5.4% in May from 5.1% in April, the board said.", "5.1%", 5.1)]
+    other = _mention("b", "Unemployment reached 5.4%, the board said.", "5.4%", 5.4)
+    assert find_figure_conflicts([_family(*both, other)], CLUSTER) == []
+    june = _mention("a", "Prices rose 2.9% in June, the board said.", "2.9%", 2.9)
+    july = _mention("b", "Prices rose 3.3% in July, the board said.", "3.3%", 3.3)
+    june = Mention(**{**june.__dict__, "period": "June"})
+    july = Mention(**{**july.__dict__, "period": "July"})
+    assert find_figure_conflicts([_family(june, july)], CLUSTER) == []
+
+
+def test_two_roundings_of_one_precise_value_are_drift_not_a_conflict() -> None:
+    precise = _mention("a", "Exports rose 15.86% in the quarter, the office said.", "15.86%", 15.86)
+    cut = _mention("b", "Exports rose 15.8%, the office said.", "15.8%", 15.8)
+    rounded = _mention("c", "Exports rose 15.9%, according to the office.", "15.9%", 15.9)
+    assert find_figure_conflicts([_family(precise, cut, rounded)], CLUSTER) == []
+    # Without the precise value, 15.8 and 15.9 are two values for one quantity.
+    assert len(find_figure_conflicts([_family(cut, rounded)], CLUSTER)) == 1

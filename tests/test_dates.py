@@ -133,3 +133,10 @@ def test_htmldate_canonical_url_date_is_an_estimate() -> None:
     found = htmldate_date(_tree(page), today=TODAY)
     assert found.date in (None, "2024-05-17") and (found.date is None or found.estimated)
     assert page_date(_tree(page), [], "Heat pump sales fell.", today=TODAY).estimated
+
+
+def test_masthead_date_line_is_the_date_but_a_sentence_with_a_date_is_not() -> None:
+    found = dateline_date("Weekly digest | Thursday, January 22, 2026\nThree things to know.", today=TODAY)
+    assert (found.date, found.source, found.estimated) == ("2026-01-22", "dateline", False)
+    sentence = "The tribunal will rule on 4 May 2026 on the appeal.\nLawyers expect a delay."
+    assert dateline_date(sentence, today=TODAY).date is None
