@@ -284,20 +284,21 @@ def test_cluster_view_matches_the_report_clusters(seeds_run: tuple[Path, dict]) 
 def test_articles_extract_skipped_are_still_clustered_by_text(tmp_path: Path) -> None:
     from provenance.report import cluster_view
 
-    body = ("Die Regierung hat am Dienstag einen neuen Bericht über offene Sprachmodelle vorgelegt. "
-            "Nach den Zahlen der Studie stammen inzwischen die meisten Downloads von Entwicklern aus China, "
-            "während amerikanische Firmen deutlich an Anteil verloren haben. Die Autoren schreiben, dass sich "
-            "dieser Trend im vergangenen Jahr beschleunigt habe und dass kleinere Labore davon profitieren. "
-            "Fachleute in Berlin und München sehen darin eine Chance für europäische Anbieter, die eigene "
-            "Modelle offen veröffentlichen wollen, warnen aber vor überhöhten Erwartungen an die Förderung.")
-    (tmp_path / "a.txt").write_text("Neuer Bericht zu offenen Modellen\n\n" + body + "\n", encoding="utf-8")
-    (tmp_path / "b.txt").write_text("Bericht: China führt bei offenen Modellen\n\n" + body
-                                    + "\nDieser Artikel erschien zuerst in unserer Morgenausgabe.\n", encoding="utf-8")
+    # Dutch: a language extract has no reader for (German now goes through extract/multilingual.py).
+    body = ("De regering heeft dinsdag een nieuw rapport over open taalmodellen gepresenteerd. "
+            "Volgens de cijfers van het onderzoek komen de meeste downloads inmiddels van ontwikkelaars uit "
+            "China, terwijl Amerikaanse bedrijven duidelijk marktaandeel hebben verloren. De auteurs schrijven "
+            "dat deze trend vorig jaar is versneld en dat kleinere laboratoria daarvan profiteren. Deskundigen "
+            "in Amsterdam en Utrecht zien er een kans in voor Europese aanbieders die hun eigen modellen open "
+            "willen publiceren, maar waarschuwen voor te hoge verwachtingen van de subsidies.")
+    (tmp_path / "a.txt").write_text("Nieuw rapport over open modellen\n\n" + body + "\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Rapport: China leidt bij open modellen\n\n" + body
+                                    + "\nDit artikel verscheen eerst in onze ochtendeditie.\n", encoding="utf-8")
     db = tmp_path / "c.db"
     with Store.open(db) as store:
         ingest(expand_sources([str(tmp_path / "a.txt"), str(tmp_path / "b.txt")]), store)
         summary = extract_corpus(store, ExtractOptions())
-        assert summary.annotated == 0 and summary.skipped == 2  # German: no English models run on it
+        assert summary.annotated == 0 and summary.skipped == 2  # Dutch: no reader runs on it
         clusters = [c for c in cluster_view(store) if len(c["articles"]) > 1]
     assert len(clusters) == 1 and len(clusters[0]["articles"]) == 2
 
