@@ -329,6 +329,9 @@ def statistics_in(text: str, lang: str, sentences: Sequence[tuple[int, int]] | N
             else None, period=period, sentence_start=sentence[0], sentence_end=sentence[1])
         if year and "period_key" in _STAT_FIELDS:
             stat = replace(stat, period_key=year)  # type: ignore[call-arg]
+        scale = re.findall(r"[^\W\d_]+\.?", amount.number.text) if amount.number.scaled else []
+        if scale and "scale" in _STAT_FIELDS:
+            stat = replace(stat, scale=scale[-1])  # type: ignore[call-arg]  # "Millionen", "Mrd.", as written
         out.append(stat)
     return out
 

@@ -186,7 +186,7 @@ def test_figure_records_measure_period_and_approx(kb):
     stat = ann.statistics[0]
     assert (stat.value, stat.unit, stat.approx, stat.measure, stat.period) == \
         (73000, "count", "rund", "Wohnungen", "Im Jahr 2024")
-    assert ann.language == "de"
+    assert ann.language == "de" and stat.period_key == "2024"
     text = "Im Jahr 2024 wurden rund 73.000 Wohnungen gebaut."
     assert text[stat.start:stat.end] == stat.text
 
@@ -282,3 +282,8 @@ def test_extract_corpus_annotates_a_german_page(tmp_path):
     assert [(s["value"], s["unit"]) for s in data["statistics"]] == [(12.0, "percent"), (1250.0, "count")]
     assert all(text[s["start"]:s["end"]] == s["text"] for s in data["statistics"])
     assert data["statistics"][1]["attribution"]["name"] == "Hafenbehörde"
+
+
+def test_scale_word_is_kept_as_written(kb):
+    stat = annotate("Der Staat investiert 3 Mrd. Euro in Schulen.", "de", kb).statistics[0]
+    assert (stat.value, stat.unit, stat.currency, stat.scale) == (3e9, "money", "EUR", "Mrd.")
