@@ -82,6 +82,8 @@ def period_key(text: str | None, *, reference: dt.date | None = None, forecast: 
     t = " ".join(text.lower().replace("’", "'").split())
     if re.search(r"\bMay\b", text):
         t = re.sub(r"\bmay\b", "in may", t, count=1)  # a capital "May" is the month, not the verb
+    # "2024 than 2023", "2024 compared with 2023": the base of a comparison is not the period
+    t = re.split(r"\b(?:than|compared (?:to|with)|versus|vs)\b", t)[0].strip() or t
     if re.search(r"\b(since|past|recent|ago|over the)\b", t) and not re.search(r"\ba year ago\b", t):
         return None  # open or rolling periods: "since 2020", "the past 12 months"
     for phrase, (grain, offset) in data["relative"]:

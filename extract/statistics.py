@@ -1601,6 +1601,8 @@ def _period(amount: Amount, sentence: "Span", anchor: "Token") -> str | None:
             continue  # a frequency, not a period
         if not _has_date_word(ent):
             continue  # "26 or above": the tagger's guess, no calendar word in it
+        if _is_comparison_base(ent):
+            continue  # "a 20% increase compared to 2023": 2023 is what the figure is measured against
         owner = _governing_verb(ent.root)
         inside = ent.root.i in own_phrase
         if chain and owner is not None and owner.i not in chain and not inside:
@@ -1619,6 +1621,13 @@ def _period(amount: Amount, sentence: "Span", anchor: "Token") -> str | None:
     if best is None:
         return _period_token(amount, sentence)
     return best[1]
+
+
+def _is_comparison_base(ent: "Span") -> bool:
+    doc = ent.doc
+    before = [t.lower_ for t in doc[max(0, ent.start - 2):ent.start]]
+    return bool(before) and (before[-1] in ("than", "versus", "vs", "vs.") or before[-2:] in (
+        ["compared", "to"], ["compared", "with"], ["relative", "to"]))
 
 
 _PERIOD_TOKEN = re.compile(r"^(?:[qh][1-4]|fy\d{2,4}|[qh][1-4]\d{2,4})$", re.IGNORECASE)

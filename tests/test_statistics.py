@@ -315,7 +315,7 @@ def test_two_periods_in_one_sentence_give_two_keys(nlp) -> None:
     ("Vaccination rates among children fell from 86% in 2019 to 81% in 2023.", 81, "2023"),
     ("Vaccination rates among children fell from 86% in 2019 to 81% in 2023.", 86, "2019"),
     ("Membership grew 6% last year.", 6, "2024"),
-    ("Exports were 3% lower than a year earlier.", 3, "2024"),
+    ("A year earlier, exports had fallen 3%.", 3, "2024"),
 ])
 def test_period_forms_are_keyed(nlp, text, value, key) -> None:
     stats = find_statistics(nlp(text), published="2025-09-15")
@@ -382,3 +382,12 @@ def test_the_base_of_a_forecast_comparison_is_an_outcome_of_its_own_period(nlp) 
     forecast, base = _by_value(stats, 17e6), _by_value(stats, 14e6)
     assert (forecast.period_key, forecast.forecast) == ("2026", True)
     assert (base.period_key, base.forecast) == ("2025", False)
+
+
+@pytest.mark.parametrize("text, value, key", [
+    ("Bike sales should reach 3 million by the end of 2026, a 12% increase compared to 2025.", 12, "2026"),
+    ("Rents were 4% higher in 2024 than 2023.", 4, "2024"),
+])
+def test_the_base_of_a_comparison_is_not_the_period(nlp, text, value, key) -> None:
+    stat = _by_value(find_statistics(nlp(text), published="2025-06-01"), value)
+    assert stat.period_key == key
