@@ -23,9 +23,11 @@ from dataclasses import replace
 
 import numpy as np
 
+from corpus.records import Article
+
 from .figures import FamilyOptions, decimals, holder_countries, looks_like_source_name, values_compatible
 from .records import Estimate, Mention, SourceRef
-from .trace import primary_key
+from .trace import is_later, primary_key
 
 PRIMARY_CUE = "primary document"
 DRIFT = "drift"
@@ -65,12 +67,15 @@ def _source_name(members: Sequence[Mention]) -> tuple[str, str | None]:
 def trace_estimates(mentions: Sequence[Mention], vectors: Mapping[int, np.ndarray],
                     clusters: Mapping[int, str | None], options: FamilyOptions = FamilyOptions(),
                     languages: Mapping[int, str | None] | None = None,
+                    articles: Mapping[str, Article] | None = None,
                     ) -> tuple[tuple[Estimate, ...], tuple[Mention, ...], tuple[str, ...]]:
     """(estimates, the mentions with their flags and traced attributions, family flags this adds).
 
     `vectors`, `clusters` and `languages` give each mention's context vector, coverage cluster and
     article language by its index. Across languages the (English) context vectors say nothing, so
-    there the value alone decides which estimates a mention can retell.
+    there the value alone decides which estimates a mention can retell. `articles` (by id) lets the
+    trace refuse a donor published after the mention's article: a later page cannot be where an earlier
+    one took its figure (the tracer's rule, `trace.is_later`).
     """
     languages = languages or {}
     keys = [primary_key(m) for m in mentions]
@@ -102,7 +107,10 @@ def trace_estimates(mentions: Sequence[Mention], vectors: Mapping[int, np.ndarra
             # attribution; matched by sentence alone it stays a trace (the article names nobody), and an
             # inherited source whose value this is not (another body's) is dropped rather than kept.
             same_story = [i for i in grouped[chosen] if clusters.get(index) is not None
-                          and clusters.get(i) == clusters.get(index)]
+                          and clusters.get(i) == clusters.get(index)
+                          and mentions[i].article != mention.article
+                          and not (articles and is_later(articles.get(mentions[i].article),
+                                                         articles.get(mention.article)))]
             if same_story:
                 donor = mentions[same_story[0]]
                 out[index] = replace(mention, attribution=_traced_ref(donor),

@@ -348,7 +348,7 @@ def _families(groups: Sequence[Sequence[int]], inputs: Sequence[MentionInput], c
         language_of = {m.key[0]: m.language for m in members}
         estimates, mentions, estimate_flags = trace_estimates(
             mentions, vectors, {i: cluster_of.get(m.article) for i, m in enumerate(mentions)}, options,
-            {i: language_of.get(m.copy_of or m.article) for i, m in enumerate(mentions)})
+            {i: language_of.get(m.copy_of or m.article) for i, m in enumerate(mentions)}, corpus.articles)
         primary = tracer.primary_source(members, mentions) if tracer is not None else None
         flags = _flags(stats, mentions, members, primary, value, estimate_flags)
         family_id = "f-" + hashlib.sha1("|".join(f"{a}:{i}" for a, i in sorted(m.key for m in members))

@@ -138,3 +138,28 @@ def test_in_another_language_the_value_alone_picks_the_estimate() -> None:
     assert TRACED_BY_VALUE in out[2].flags
     _, out, _ = trace_estimates(mentions, vectors, {0: "c1", 1: "c2", 2: "c3"}, languages={0: "en", 1: "en", 2: "en"})
     assert out[2].flags == ()
+
+
+def _article(article_id: str, published: str | None, *, estimated: bool = False) -> "Article":
+    from corpus.records import Article, Status
+
+    return Article(id=article_id, url=None, final_url=None, canonical_url=None, source_path=None,
+                   status=Status.OK, published=published, date_estimated=estimated)
+
+
+def test_a_trace_never_lends_the_source_of_a_later_article() -> None:
+    union = _source("Dockworkers Union")
+    mentions = [_mention("later", 51, "51%", union), _mention("early", 51, "51%")]
+    vectors = {0: LABOUR, 1: LABOUR}
+    clusters = {0: "c1", 1: "c1"}
+    articles = {"later": _article("later", "2025-03-10"), "early": _article("early", "2025-03-02")}
+    _, out, _ = trace_estimates(mentions, vectors, clusters, articles=articles)
+    # The earlier page cannot have taken its figure from a page published after it: the trace stays a trace.
+    assert out[1].attribution is None and TRACED_BY_VALUE in out[1].flags
+    # Dated the other way round, or with the donor's date only an estimate, the inference stands.
+    articles["later"] = _article("later", "2025-02-20")
+    _, out, _ = trace_estimates(mentions, vectors, clusters, articles=articles)
+    assert out[1].attribution is not None and out[1].attribution.via == "later"
+    articles["later"] = _article("later", "2025-03-10", estimated=True)
+    _, out, _ = trace_estimates(mentions, vectors, clusters, articles=articles)
+    assert out[1].attribution is not None and out[1].attribution.via == "later"
