@@ -1,4 +1,5 @@
-"""Exports: annotated JSONL (one article a line) and GraphML of the citation graph.
+"""Exports: annotated JSONL (one article a line) and GraphML of the citation graph (annotation-tool
+formats are in annotation_formats.py).
 
 The JSONL `spans` list uses the shape spaCy, Prodigy and doccano read
 (`start`, `end`, `label`, `text`, plus our `kb_id`); the line also carries
@@ -91,23 +92,98 @@ def report_json_parts(data: Mapping[str, Any]) -> Iterator[tuple[str | None, str
     yield None, "\n}\n"
 
 
+# GraphML keys: (id, for, attr.name, attr.type). Node and edge keys that share a name get separate ids,
+# as GraphML wants; Gephi and networkx.read_graphml show each by its attr.name.
+_GRAPHML_KEYS = (
+    ("kind", "node", "kind", "string"), ("label", "node", "label", "string"),
+    ("url", "node", "url", "string"), ("outlet", "node", "outlet", "string"), ("date", "node", "date", "string"),
+    ("cluster", "node", "cluster", "string"), ("language", "node", "language", "string"),
+    ("value", "node", "value", "double"), ("unit", "node", "unit", "string"),
+    ("articles", "node", "articles", "int"), ("flags", "node", "flags", "string"),
+    ("primary_source", "node", "primary_source", "boolean"),
+    ("ekind", "edge", "kind", "string"), ("evalue", "edge", "value", "double"), ("eunit", "edge", "unit", "string"),
+    ("etext", "edge", "text", "string"), ("inferred", "edge", "inferred", "boolean"), ("cue", "edge", "cue", "string"),
+    ("source", "edge", "source_name", "string"),
+)
+_KEY_TYPES = {key_id: attr_type for key_id, _for, _name, attr_type in _GRAPHML_KEYS}
+
+
+def family_node_id(family_id: str) -> str:
+    return f"family:{family_id}"
+
+
 def graphml(report: Report) -> str:
-    """The citation graph as GraphML (Gephi, networkx.read_graphml)."""
-    out = ['<?xml version="1.0" encoding="UTF-8"?>',
-           '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">',
-           '  <key id="kind" for="node" attr.name="kind" attr.type="string"/>',
-           '  <key id="label" for="node" attr.name="label" attr.type="string"/>',
-           '  <key id="ekind" for="edge" attr.name="kind" attr.type="string"/>',
-           '  <graph id="citations" edgedefault="directed">']
-    for node in report.nodes:
-        out.append(f"    <node id={quoteattr(_xml_text(node.id))}><data key=\"kind\">{escape(node.kind)}</data>"
-                   f"<data key=\"label\">{escape(_xml_text(node.label))}</data></node>")
-    for number, edge in enumerate(report.edges):
-        out.append(f"    <edge id=\"e{number}\" source={quoteattr(_xml_text(edge.source))} "
-                   f"target={quoteattr(_xml_text(edge.target))}>"
-                   f"<data key=\"ekind\">{escape(edge.kind)}</data></edge>")
-    out += ["  </graph>", "</graphml>", ""]
-    return "\n".join(out)
+    return "".join(graphml_chunks(report))
+
+
+def graphml_chunks(report: Report) -> Iterator[str]:
+    """The citation graph as GraphML (Gephi, networkx.read_graphml), with the attributes people filter on.
+
+    Nodes: articles and primary documents (url, outlet, date, cluster, language), sources (kind), links,
+    figure families (value, unit, how many articles state it, flags) and their primary sources
+    (primary_source=true). Edges: the report's graph edges (kind), each article -> family it states
+    (kind=states, the value and unit as stated there, its source's name, cue and whether it was inferred),
+    and family -> its primary source (kind=primary_source).
+    """
+    from .trace import article_node_id, source_node_id
+
+    nodes: dict[str, dict[str, Any]] = {n.id: {"kind": n.kind, "label": n.label} for n in report.nodes}
+    edges: list[tuple[str, str, dict[str, Any]]] = [(e.source, e.target, {"ekind": e.kind}) for e in report.edges]
+    for row in report.articles:
+        attrs = nodes.setdefault(article_node_id(row["id"]), {
+            "kind": "primary" if row.get("is_primary") else "article",
+            "label": row.get("title") or row.get("url") or row["id"]})
+        attrs.update(url=row.get("url"), outlet=row.get("outlet"), date=row.get("published"),
+                     cluster=row.get("cluster"), language=row.get("language"))
+    for family in report.figures:
+        me = family_node_id(family.id)
+        nodes[me] = {"kind": "figure_family", "label": family.statement or family.id, "value": family.value,
+                     "unit": family.unit, "articles": len({m.article for m in family.mentions}),
+                     "flags": " ".join(family.flags) or None}
+        seen: set[str] = set()
+        for mention in family.mentions:
+            if mention.article in seen:
+                continue  # one edge per article: parallel edges make networkx return a MultiDiGraph
+            seen.add(mention.article)
+            attribution = mention.attribution
+            edges.append((article_node_id(mention.article), me, {
+                "ekind": "states", "evalue": mention.value, "eunit": mention.unit, "etext": mention.text,
+                "source": attribution.name if attribution else None,
+                "cue": attribution.cue if attribution else None,
+                "inferred": attribution.inferred if attribution else None}))
+        primary = family.primary_source
+        if primary is not None:
+            source = primary.source_id or source_node_id(primary.kb_id, primary.name)
+            attrs = nodes.setdefault(source, {"kind": primary.kind or "organization", "label": primary.name})
+            attrs.update(primary_source=True, url=attrs.get("url") or primary.url)
+            edges.append((me, source, {"ekind": "primary_source"}))
+            if primary.article and article_node_id(primary.article) in nodes:
+                edges.append((me, article_node_id(primary.article), {"ekind": "primary_document"}))
+    yield '<?xml version="1.0" encoding="UTF-8"?>\n<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n'
+    for key_id, for_, name, attr_type in _GRAPHML_KEYS:
+        yield f'  <key id="{key_id}" for="{for_}" attr.name="{name}" attr.type="{attr_type}"/>\n'
+    yield '  <graph id="citations" edgedefault="directed">\n'
+    for node_id in sorted(nodes):
+        yield f"    <node id={quoteattr(_xml_text(node_id))}>{_graphml_data(nodes[node_id])}</node>\n"
+    for number, (source, target, attrs) in enumerate(edges):
+        yield (f"    <edge id=\"e{number}\" source={quoteattr(_xml_text(source))} "
+               f"target={quoteattr(_xml_text(target))}>{_graphml_data(attrs)}</edge>\n")
+    yield "  </graph>\n</graphml>\n"
+
+
+def _graphml_data(attrs: Mapping[str, Any]) -> str:
+    out = []
+    for key, value in attrs.items():
+        if value is None:
+            continue  # absent, not "None": a filter on the attribute then skips the element
+        if _KEY_TYPES[key] == "boolean":
+            text = "true" if value else "false"
+        elif _KEY_TYPES[key] == "double":
+            text = repr(float(value))
+        else:
+            text = escape(_xml_text(str(value)))
+        out.append(f'<data key="{key}">{text}</data>')
+    return "".join(out)
 
 
 def _xml_text(text: str) -> str:

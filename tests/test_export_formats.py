@@ -161,3 +161,80 @@ def test_inferred_sources_are_not_spans(demo) -> None:
     for aid, attribution in inferred:
         spans = annotation_spans(corpus.annotations[aid], corpus.articles[aid].text)
         assert Span(attribution.start, attribution.end, "SOURCE") not in spans
+
+
+# -- GraphML with the attributes Gephi and networkx users filter on -------------------------------
+
+
+def _read_graphml(text: str, path: Path):
+    """networkx when installed (what users load it with), else the same attributes through xml.etree."""
+    path.write_text(text, encoding="utf-8")
+    try:
+        import networkx
+    except ImportError:
+        networkx = None
+    if networkx is not None:
+        graph = networkx.read_graphml(path)
+        return dict(graph.nodes(data=True)), [(a, b, d) for a, b, d in graph.edges(data=True)]
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    root = ElementTree.parse(path).getroot()
+    keys = {k.get("id"): (k.get("attr.name"), k.get("attr.type")) for k in root.findall("g:key", ns)}
+    cast = {"double": float, "int": int, "boolean": lambda v: v == "true", "string": str}
+
+    def data(element):
+        return {keys[d.get("key")][0]: cast[keys[d.get("key")][1]](d.text or "") for d in element.findall("g:data", ns)}
+
+    nodes = {n.get("id"): data(n) for n in root.iter("{%s}node" % ns["g"])}
+    return nodes, [(e.get("source"), e.get("target"), data(e)) for e in root.iter("{%s}edge" % ns["g"])]
+
+
+@pytest.mark.slow
+def test_graphml_nodes_and_edges_carry_filterable_attributes(demo, tmp_path: Path) -> None:
+    report, corpus = demo
+    nodes, edges = _read_graphml(graphml(report), tmp_path / "g.graphml")
+    for row in report.articles:
+        node = nodes[f"article:{row['id']}"]
+        for attr, field in (("url", "url"), ("outlet", "outlet"), ("date", "published"), ("cluster", "cluster")):
+            assert node.get(attr) == row[field]
+    assert any(n.get("cluster") for n in nodes.values())
+    families = {f"family:{f.id}": f for f in report.figures}
+    assert families and set(families) <= set(nodes)
+    for node_id, family in families.items():
+        assert nodes[node_id]["kind"] == "figure_family"
+        assert nodes[node_id]["value"] == pytest.approx(family.value) and nodes[node_id]["unit"] == family.unit
+    states = [(a, b, d) for a, b, d in edges if d.get("kind") == "states"]
+    assert {(m.article, f"family:{f.id}") for f in report.figures for m in f.mentions} == {
+        (a.removeprefix("article:"), b) for a, b, _ in states}
+    assert all(isinstance(d["value"], float) and d["unit"] for _, _, d in states)
+    inferred = [d for _, _, d in states if "inferred" in d]
+    assert inferred and all(isinstance(d["inferred"], bool) for d in inferred)
+    assert any(d.get("cue") for _, _, d in states)
+    primaries = {b for a, b, d in edges if d.get("kind") == "primary_source"}
+    expected = {f.primary_source.source_id for f in report.figures if f.primary_source} - {None}
+    assert primaries and expected <= primaries
+    assert all(nodes[p].get("primary_source") is True for p in primaries)
+    # Every edge joins declared nodes: Gephi would otherwise invent bare ones.
+    assert all(a in nodes and b in nodes for a, b, _ in edges)
+
+
+@pytest.mark.parametrize("reader", ["networkx", "etree"])
+def test_graphml_without_figures_is_still_valid_graphml(tmp_path: Path, reader: str,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from provenance.records import GraphEdge, GraphNode, Report
+
+    if reader == "etree":
+        monkeypatch.setitem(sys.modules, "networkx", None)  # `import networkx` now raises ImportError
+
+    report = Report(articles=({"id": "a1", "url": "https://health.test/flu", "outlet": "Health Desk",
+                               "published": "2025-01-03", "cluster": None, "title": "Flu season <early>"},),
+                    clusters=(), figures=(), quotes=(), conflicts=(),
+                    nodes=(GraphNode("article:a1", "article", "Flu season <early>"),
+                           GraphNode("kb:who", "organization", "A & B Institute")),
+                    edges=(GraphEdge("article:a1", "kb:who", "names_source"),))
+    nodes, edges = _read_graphml(graphml(report), tmp_path / "g.graphml")
+    assert nodes["article:a1"]["label"] == "Flu season <early>" and nodes["article:a1"]["outlet"] == "Health Desk"
+    assert "cluster" not in nodes["article:a1"]  # absent, never the string "None"
+    assert nodes["kb:who"]["label"] == "A & B Institute"
+    assert [(a, b, d["kind"]) for a, b, d in edges] == [("article:a1", "kb:who", "names_source")]
