@@ -25,6 +25,17 @@ def file_kind(path: Path) -> str | None:
     return None
 
 
+# Media types whose body is the article's text itself, not markup: read like a saved .txt file.
+TEXT_MEDIA_TYPES = ("text/plain",)
+
+
+def response_kind(content_type: str | None) -> str:
+    """"text" for a fetched body declared plain text, else "html" (what a server usually sends,
+    and the safe reading of an undeclared body: markup read as text would keep its tags)."""
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    return "text" if media in TEXT_MEDIA_TYPES else "html"
+
+
 # What a text or HTML file never starts with: archive, image, document and executable signatures.
 _BINARY_MAGIC = (b"\x1f\x8b", b"%PDF-", b"\x89PNG\r\n\x1a\n", b"PK\x03\x04", b"GIF87a", b"GIF89a", b"\xff\xd8\xff",
                  b"\x28\xb5\x2f\xfd", b"BZh", b"\xfd7zXZ\x00", b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07", b"\x7fELF",

@@ -28,7 +28,7 @@ from .clean import (CleanOptions, ExtractionCancelled, ExtractionTimeout, Extrac
 from .decode import decode_body
 from .errors import FetchError, StoreError, UsageError
 from .fetch import Fetcher, FetchOptions
-from .filetypes import file_kind, looks_binary
+from .filetypes import file_kind, looks_binary, response_kind
 from .language import detect_language
 from .records import Article, Extracted, IngestSummary, RawResponse, Status
 from .store import ArticleState, Store, now
@@ -76,6 +76,31 @@ class IngestOptions:
     crash_retries: int = 1
     # Extraction processes for local files and WARC records (URLs are fetched and extracted one at a time).
     extract_workers: int = field(default_factory=default_worker_count)
+
+
+# Which command-line flag lifts each fetch policy (BlockedError reasons in corpus/fetch.py).
+# Scheme refusals have none: ingest fetches http(s) only, whatever the flags.
+UNBLOCKING_FLAGS = {
+    "non_public_address": "--allow-private",
+    "redirect_to_non_public": "--allow-private",
+    "robots": "--ignore-robots",
+}
+
+
+def unblock_hint(status: str | None, reason: str | None) -> str | None:
+    """What a blocked row's message adds: the flag that would let ingest fetch it, or None."""
+    if status != Status.BLOCKED.value:
+        return None
+    flag = UNBLOCKING_FLAGS.get(reason or "")
+    return f"pass {flag} to fetch it" if flag else None
+
+
+def _flag_is_set(options: IngestOptions, flag: str) -> bool:
+    if flag == "--allow-private":
+        return options.fetch.allow_private
+    if flag == "--ignore-robots":
+        return not options.fetch.respect_robots
+    return False
 
 
 @dataclass(frozen=True)
@@ -379,7 +404,8 @@ class _Runner:
         canonical = canonical_url(source.ref)
         article_id = url_id(canonical)
         existing = self.store.find_alias(source.ref) or self.store.find_alias(canonical)
-        if existing is not None and existing.status is not Status.FAILED_TRANSIENT and not self._upgrade(existing):
+        if (existing is not None and existing.status is not Status.FAILED_TRANSIENT and not self._upgrade(existing)
+                and not self._unblocked(existing)):
             yield ItemResult(source, "unchanged", existing.reason, existing.id)
             return
         if existing is not None and self._stale(existing):
@@ -387,7 +413,8 @@ class _Runner:
             if raw is not None:
                 base = replace(existing, extractor_version=EXTRACTOR_VERSION, status=Status.OK, reason=None,
                                duplicate_of=None, is_primary=existing.is_primary or self.options.primary)
-                yield from self._from_bytes(source, base, raw.body, raw.header("content-type"), "html", raw=raw)
+                yield from self._from_bytes(source, base, raw.body, raw.header("content-type"),
+                                            response_kind(raw.header("content-type")), raw=raw)
                 return
         previous_attempts = existing.attempts if existing else 0
         base = Article(id=article_id, url=source.ref, final_url=None, canonical_url=canonical, source_path=None,
@@ -406,7 +433,8 @@ class _Runner:
                       redirect_chain=tuple(strip_userinfo(hop) for hop in raw.redirect_chain))
         base = replace(base, status=Status.OK, final_url=raw.final_url, redirect_chain=raw.redirect_chain,
                        attempts=previous_attempts + raw.attempts, fetched_at=raw.fetched_at)
-        yield from self._from_bytes(source, base, raw.body, raw.header("content-type"), "html", raw=raw)
+        yield from self._from_bytes(source, base, raw.body, raw.header("content-type"),
+                                    response_kind(raw.header("content-type")), raw=raw)
 
     # -- files --------------------------------------------------------------------------
 
@@ -474,8 +502,8 @@ class _Runner:
                                canonical_url=canonical, source_path=str(source.path), status=Status.OK,
                                is_primary=self.options.primary, fetched_at=raw.fetched_at,
                                extractor_version=EXTRACTOR_VERSION)
-                yield from self._from_bytes(record_source, base, raw.body, raw.header("content-type"), "html",
-                                            raw=raw)
+                yield from self._from_bytes(record_source, base, raw.body, raw.header("content-type"),
+                                            response_kind(raw.header("content-type")), raw=raw)
         except (OSError, ValueError) as exc:
             yield from self.flush()
             yield self._invalid(source, f"bad_warc: {exc}")
@@ -483,6 +511,13 @@ class _Runner:
     def _invalid(self, source: Source, reason: str) -> ItemResult:
         self.store.log_input(run_id=self.run_id, input_ref=source.label, status="invalid_input", reason=reason)
         return ItemResult(source, "invalid_input", reason)
+
+    def _unblocked(self, existing: "ArticleState | Article") -> bool:
+        """Blocked by a policy this run's options no longer apply: fetched again, not reported unchanged."""
+        if existing.status is not Status.BLOCKED:
+            return False
+        flag = UNBLOCKING_FLAGS.get(existing.reason or "")
+        return flag is not None and _flag_is_set(self.options, flag)
 
     def _upgrade(self, existing: ArticleState) -> bool:
         """A stored document is redone to mark it primary when asked now, or when an older extractor stored it."""

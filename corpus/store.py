@@ -555,7 +555,10 @@ class Store:
             rows = conn.execute(sa.select(ingest_log.c.input, ingest_log.c.reason, ingest_log.c.at)
                                 .where(ingest_log.c.status == "invalid_input")
                                 .order_by(ingest_log.c.id)).mappings().all()
-        return [dict(r) for r in rows]
+        # The log keeps every run's line; an input given on each rerun is still one problem, shown once
+        # with its latest reason.
+        latest = {r["input"]: dict(r) for r in rows}
+        return list(latest.values())
 
     # -- annotations and embeddings -----------------------------------------------------
 

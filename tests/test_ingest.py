@@ -504,3 +504,65 @@ def test_kill_9_mid_folder_with_two_workers_then_resume_gives_one_row_per_file(t
     assert result.returncode == 0, result.stderr
     assert f"{len(stored)} unchanged" in result.stderr
     assert rows(db, "SELECT count(*), count(DISTINCT source_path) FROM articles WHERE status='ok'") == [(200, 200)]
+
+
+# -- issue 16: plain-text URLs, reruns with a lifting flag, invalid inputs once, -q/-v -----------
+
+
+def test_a_text_plain_url_takes_the_text_path(tmp_path: Path, http) -> None:
+    body = ("Heat pump sales up a third\n\n"
+            "Installers reported that heat pump sales rose 34% in the first half of the year, the trade body said.\n\n"
+            "Grants for older homes were the main reason, according to the energy ministry's quarterly figures.\n\n"
+            "Fitters in the northern counties said waiting times for an installation had grown to eleven weeks, "
+            "and several firms were training plumbers to meet the extra demand before the winter.\n\n"
+            "Consumer groups welcomed the trend but warned that running costs still depend on electricity "
+            "tariffs, which the regulator will review again in the autumn.\n")
+    url = serve(http, "/notes.txt", body.encode(), content_type="text/plain; charset=utf-8")
+    result = cli(tmp_path / "c.db", "ingest", url, *FAST)
+    assert result.returncode == 0 and "1 ok" in result.stderr, result.stderr
+    with Store.open(tmp_path / "c.db") as store:
+        [article] = list(store.iter_articles())
+    assert "rose 34%" in article.text and "energy ministry" in article.text
+
+
+def test_a_blocked_row_names_its_flag_and_a_rerun_with_it_fetches(tmp_path: Path, http) -> None:
+    url = serve(http, "/clinic", article_html("Clinic waiting lists"))
+    db = tmp_path / "c.db"
+    first = cli(db, "ingest", url, "--ignore-robots", "--rate", "0")
+    assert first.returncode == 1
+    assert "blocked(non_public_address): pass --allow-private to fetch it" in first.stderr
+    [failure] = json.loads(cli(db, "status", "--json").stdout)["failures"]
+    assert failure["reason"] == "non_public_address" and failure["hint"] == "pass --allow-private to fetch it"
+    same = cli(db, "ingest", url, "--ignore-robots", "--rate", "0")  # nothing changed: not fetched
+    assert "1 unchanged" in same.stderr and http.log == []
+    again = cli(db, "ingest", url, *FAST)
+    assert again.returncode == 0 and "1 ok" in again.stderr, again.stderr
+    assert rows(db, "SELECT status FROM articles") == [("ok",)]
+
+
+def test_invalid_inputs_are_listed_once_however_often_they_are_given(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    missing = str(tmp_path / "no-such-page.html")
+    for _ in range(3):
+        assert cli(db, "ingest", missing).returncode == 1
+    status = json.loads(cli(db, "status", "--json").stdout)
+    assert [row["input"] for row in status["invalid_inputs"]] == [missing]
+
+
+def test_quiet_drops_the_summary_and_verbose_names_each_input(tmp_path: Path) -> None:
+    page = tmp_path / "survey.html"
+    page.write_text(article_html("Commuter survey"), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop("NEWSTRACE_DB", None)
+
+    def ingest(*flags: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "cli", *flags, "--db", str(tmp_path / "c.db"), "ingest",
+                               str(page)], capture_output=True, text=True, timeout=120, env=env, cwd=REPO)
+
+    quiet = ingest("-q")
+    assert quiet.returncode == 0 and quiet.stderr == "" and quiet.stdout == ""
+    verbose = ingest("--verbose")
+    assert verbose.returncode == 0 and f"unchanged: {page.resolve()}" in verbose.stderr
+    assert "1 unchanged" in verbose.stderr
+    plain_run = ingest()
+    assert "1 unchanged" in plain_run.stderr and "unchanged: " not in plain_run.stderr
