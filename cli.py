@@ -96,9 +96,11 @@ def _one_line(text: str) -> str:
 @click.option("--db", envvar="NEWSTRACE_DB", default="newstrace.db", show_default=True,
               help="SQLite file, or a postgresql:// URL (env NEWSTRACE_DB).")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
-@click.version_option(package_name="newstrace")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the requested output: no progress, no summaries.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print one line per ingested input with its outcome.")
+@click.version_option(package_name="newstrace", help="Show the version and exit.")
 @click.pass_context
-def cli(ctx: click.Context, db: str, debug: bool) -> None:
+def cli(ctx: click.Context, db: str, debug: bool, quiet: bool, verbose: bool) -> None:
     """Trace figures in news coverage back to their primary sources.
 
     \b
@@ -107,7 +109,11 @@ def cli(ctx: click.Context, db: str, debug: bool) -> None:
       newstrace run -i urls.txt --out report/
       newstrace show ARTICLE_ID
     """
-    ctx.obj = {"db": db}
+    from corpus.errors import UsageError
+
+    if quiet and verbose:
+        raise UsageError("--quiet and --verbose contradict each other; give one")
+    ctx.obj = {"db": db, "verbosity": -1 if quiet else 1 if verbose else 0}
     # SIGTERM should end like Ctrl-C: the open transaction rolls back, committed rows stay.
     signal.signal(signal.SIGTERM, _sigterm)
     signal.signal(signal.SIGINT, _sigint)
@@ -145,10 +151,40 @@ def _stop_if_interrupted() -> None:
         raise KeyboardInterrupt
 
 
-def _store(ctx: click.Context) -> Any:
+def _store(ctx: click.Context, *, must_exist: bool = False) -> Any:
+    """Open --db; `must_exist` for commands that only read, so a typo is not a new empty corpus."""
     from corpus.store import Store
 
+    if must_exist:
+        _require_database(ctx.obj["db"], "--db")
     return Store.open(ctx.obj["db"])
+
+
+def _require_database(db: str, flag: str) -> None:
+    from corpus.errors import UsageError
+    from corpus.store import resolve_db_url
+
+    url = resolve_db_url(db)
+    if url.startswith("sqlite:///"):
+        path = Path(url[len("sqlite:///"):])
+        if str(path) not in ("", ":memory:") and not path.exists():
+            raise UsageError(f"no database at {path}; pass {flag} with an existing corpus, "
+                             "or create one with `newstrace ingest` or `newstrace run`")
+
+
+def _verbosity(ctx: click.Context) -> int:
+    return (ctx.find_root().obj or {}).get("verbosity", 0)
+
+
+def _info(ctx: click.Context, message: str) -> None:
+    """A progress or summary line on stderr; --quiet drops it."""
+    if _verbosity(ctx) >= 0:
+        click.echo(message, err=True)
+
+
+def _stdout_or(out: Path | None) -> Path | None:
+    """`-o -` means stdout, as in most Unix tools."""
+    return None if out is not None and str(out) == "-" else out
 
 
 def _stderr_console() -> Any:
@@ -226,28 +262,36 @@ def _run_ingest(ctx: click.Context, store: Any, sources: tuple[str, ...], inputs
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from corpus.errors import UsageError
-    from corpus.ingest import expand_sources, ingest
+    from corpus.ingest import expand_sources, ingest, unblock_hint
 
     if not sources and not inputs:
         raise UsageError("nothing to ingest; give URLs, files or folders, or -i FILE (one per line)")
     items = list(expand_sources(sources, inputs))
     _ingest_progress.update(done=0, total=len(items))
     console = _stderr_console()
+    verbosity = _verbosity(ctx)
     with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TextColumn("{task.description}", markup=False), console=console, transient=True) as progress:
+                  TextColumn("{task.description}", markup=False), console=console, transient=True,
+                  disable=verbosity < 0) as progress:
         task = progress.add_task("", total=len(items))
 
         def on_item(result: Any) -> None:
             _ingest_progress["done"] += 1
             _stop_if_interrupted()
             if result.status not in ("ok", "duplicate", "unchanged", "no_article"):
+                hint = unblock_hint(result.status, result.reason)
                 progress.console.print(f"failed: {_one_line(result.source.label)}: "
-                                       f"{result.status}({_one_line(result.reason or '')})", markup=False)
+                                       f"{result.status}({_one_line(result.reason or '')})"
+                                       + (f": {hint}" if hint else ""), markup=False, soft_wrap=True)
+            elif verbosity > 0:
+                progress.console.print(f"{result.status}: {_one_line(result.source.label)}"
+                                       + (f" ({_one_line(result.reason)})" if result.reason else ""), markup=False,
+                                       soft_wrap=True)
             progress.update(task, advance=1, description=_one_line(result.source.ref)[-60:])
 
         summary = ingest(items, store, _ingest_options(**options), on_item=on_item)
-    click.echo(f"ingest: {summary.ok} ok, {summary.duplicate} duplicate, {summary.unchanged} unchanged, "
-               f"{summary.no_article} no_article, {summary.failed} failed", err=True)
+    _info(ctx, f"ingest: {summary.ok} ok, {summary.duplicate} duplicate, {summary.unchanged} unchanged, "
+               f"{summary.no_article} no_article, {summary.failed} failed")
     return summary
 
 
@@ -276,10 +320,14 @@ def status(ctx: click.Context, as_json: bool) -> None:
     """List the corpus: counts by status, then every failure with its reason."""
     import json
 
-    with _store(ctx) as store:
+    from corpus.ingest import unblock_hint
+
+    with _store(ctx, must_exist=True) as store:
         counts = store.counts()
         failures = store.failures()
         invalid = store.invalid_inputs()
+    for row in failures:
+        row["hint"] = unblock_hint(row["status"], row["reason"])  # the flag that would fetch a blocked row
     if as_json:
         click.echo(json.dumps({"counts": counts, "failures": failures, "invalid_inputs": invalid}, indent=2))
         return
@@ -297,7 +345,8 @@ def status(ctx: click.Context, as_json: bool) -> None:
         problems = Table("id", "input", "status", "reason", "attempts", title="failures")
         for row in failures:
             problems.add_row(*(plain(cell, single_line=True) for cell in (
-                row["id"], row["url"] or row["source_path"] or "", row["status"], row["reason"] or "",
+                row["id"], row["url"] or row["source_path"] or "", row["status"],
+                "; ".join(filter(None, (row["reason"], row["hint"]))),
                 row["attempts"])))
         for row in invalid:
             problems.add_row(*(plain(cell, single_line=True) for cell in (
@@ -329,14 +378,14 @@ def scheduler_option(func: Any) -> Any:
 
 
 def _run_extract(store: Any, force: bool, workers: int, batch_size: int, kb_paths: tuple[Path, ...],
-                 scheduler: str | None = None) -> Any:
+                 scheduler: str | None = None, quiet: bool = False) -> Any:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from extract.pipeline import ExtractOptions, extract_corpus
 
     options = ExtractOptions(force=force, workers=workers, batch_size=batch_size, kb_paths=kb_paths)
     with Progress(TextColumn("[bold]extract"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=_stderr_console(), transient=True) as progress:
+                  console=_stderr_console(), transient=True, disable=quiet) as progress:
         task = progress.add_task("", total=None)
 
         def on_progress(done: int, total: int) -> None:
@@ -351,8 +400,9 @@ def _run_extract(store: Any, force: bool, workers: int, batch_size: int, kb_path
             summary = extract_corpus(store, options, on_progress=on_progress)
     for article_id, reason in summary.failures:
         click.echo(f"failed: {_one_line(article_id)}: {_one_line(reason)}", err=True)
-    click.echo(f"extract: {summary.annotated} annotated, {summary.skipped} skipped, "
-               f"{summary.unchanged} unchanged, {summary.failed} failed", err=True)
+    if not quiet:
+        click.echo(f"extract: {summary.annotated} annotated, {summary.skipped} skipped, "
+                   f"{summary.unchanged} unchanged, {summary.failed} failed", err=True)
     return summary
 
 
@@ -360,7 +410,8 @@ def _run_extract(store: Any, force: bool, workers: int, batch_size: int, kb_path
 @click.option("--force", is_flag=True, help="Re-annotate every article, not only new or changed ones.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Processes for spaCy's nlp.pipe.")
-@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True)
+@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True,
+              help="Articles per spaCy batch.")
 @kb_option
 @scheduler_option
 @click.pass_context
@@ -375,24 +426,73 @@ def extract(ctx: click.Context, force: bool, workers: int, batch_size: int, kb_p
 
     check_models()
     with _store(ctx) as store:
-        summary = _run_extract(store, force, workers, batch_size, kb_paths, scheduler)
+        summary = _run_extract(store, force, workers, batch_size, kb_paths, scheduler, _verbosity(ctx) < 0)
     ctx.exit(summary.exit_code)
 
 
 @cli.command()
-@click.argument("article_id")
+@click.argument("article_id", metavar="ARTICLE")
 @click.pass_context
 def show(ctx: click.Context, article_id: str) -> None:
-    """Print one article with its annotations highlighted."""
-    from corpus.errors import UsageError
+    """Print one article with its annotations highlighted.
+
+    ARTICLE is an id, the first characters of one, the URL that was
+    ingested, or the path of the ingested file; `newstrace articles` lists them.
+    """
+    from corpus.lookup import resolve_article
     from extract.show import render_article
 
-    with _store(ctx) as store:
-        article = store.get_article(article_id, allow_prefix=True)
-        if article is None:
-            raise UsageError(f"no article {article_id!r}; `newstrace status --json` lists the ids")
+    with _store(ctx, must_exist=True) as store:
+        article = resolve_article(store, article_id)
         stored = store.get_annotations(article.id)
     render_article(article, stored[1] if stored else None, _console())
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["term", "json", "csv"]), default="term", show_default=True,
+              help="term: aligned plain text; json: a list of objects; csv: one row per article.")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to FILE, not stdout ('-' for stdout).")
+@click.pass_context
+def articles(ctx: click.Context, fmt: str, out: Path | None) -> None:
+    """List the stored articles: id, outlet, date, status and title.
+
+    A date marked "~" is estimated (from the URL or the text), not published
+    metadata. Any id, or its first characters, works with `newstrace show`.
+    """
+    from corpus.lookup import article_rows
+
+    out = _stdout_or(out)
+    _check_out_file(out)
+    with _store(ctx, must_exist=True) as store:
+        rows = list(article_rows(store))
+    if fmt == "json":
+        import json
+
+        _write_chunks((json.dumps([r.to_dict() for r in rows], indent=2, ensure_ascii=False) + "\n",), out)
+    elif fmt == "csv":
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["id", "outlet", "published", "date_estimated", "status", "title", "url", "source_path"])
+        for r in rows:
+            writer.writerow([r.id, r.outlet or "", r.published or "", "yes" if r.date_estimated else "no", r.status,
+                             r.title or "", r.url or "", r.source_path or ""])
+        _write_chunks((buffer.getvalue(),), out)
+    else:
+        _write_chunks(_article_lines(rows), out)
+
+
+def _article_lines(rows: list[Any]) -> Iterable[str]:
+    # Plain text, one article a line: greppable, and `cut -f1` gives the ids.
+    from corpus.terminal import one_line
+
+    for r in rows:
+        date = (r.published or "no date") + (" ~" if r.published and r.date_estimated else "")
+        kind = r.status + (" primary" if r.is_primary else "")
+        yield "\t".join((r.id, one_line(r.outlet) or "-", date, kind, one_line(r.title) or "-")) + "\n"
 
 
 # -- provenance -----------------------------------------------------------------------------
@@ -409,7 +509,7 @@ def cluster(ctx: click.Context, as_json: bool, kb_paths: tuple[Path, ...], sched
 
     from provenance.report import ProvenanceOptions, cluster_view
 
-    with _store(ctx) as store:
+    with _store(ctx, must_exist=True) as store:
         clusters = cluster_view(store, ProvenanceOptions(kb_paths=kb_paths, scheduler=scheduler))
         titles = {a.id: a.title or a.id for a in store.iter_articles(statuses=None)} if not as_json else {}
     if as_json:
@@ -430,7 +530,7 @@ def cluster(ctx: click.Context, as_json: bool, kb_paths: tuple[Path, ...], sched
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["term", "json", "yaml"]), default="term", show_default=True,
               help="yaml writes a knowledge-base file that --kb reads back.")
-@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout.")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout ('-' for stdout).")
 @kb_option
 @click.pass_context
 def sources(ctx: click.Context, fmt: str, out: Path | None, kb_paths: tuple[Path, ...]) -> None:
@@ -439,8 +539,9 @@ def sources(ctx: click.Context, fmt: str, out: Path | None, kb_paths: tuple[Path
 
     from provenance.sources import registry_to_kb_yaml, sources_of_store
 
+    out = _stdout_or(out)
     _check_out_file(out)
-    with _store(ctx) as store:
+    with _store(ctx, must_exist=True) as store:
         registry = sources_of_store(store, kb_paths)
     if fmt == "yaml":
         _write_chunks((registry_to_kb_yaml(registry),), out)
@@ -485,8 +586,8 @@ def _write_chunks(chunks: Iterable[str], out: Path | None) -> None:
 
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["term", "md", "html", "json"]), default="term",
-              show_default=True)
-@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout.")
+              show_default=True, help="term: for the terminal; md, html and json for files.")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout ('-' for stdout).")
 @kb_option
 @scheduler_option
 @click.pass_context
@@ -496,8 +597,9 @@ def report(ctx: click.Context, fmt: str, out: Path | None, kb_paths: tuple[Path,
     from provenance.export import texts_of
     from provenance.report import ProvenanceOptions, analyse
 
+    out = _stdout_or(out)
     _check_out_file(out)
-    with _store(ctx) as store:
+    with _store(ctx, must_exist=True) as store:
         result, corpus = analyse(store, ProvenanceOptions(kb_paths=kb_paths, scheduler=scheduler))
     _emit_report(result.to_dict(), fmt, out, texts_of(corpus) if fmt == "html" else None)
 
@@ -538,8 +640,11 @@ def _emit_report(data: dict, fmt: str, out: Path | None, texts: Any = None) -> N
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "graphml"]), default="jsonl", show_default=True)
-@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "graphml", "doccano", "label-studio", "prodigy"]),
+              default="jsonl", show_default=True,
+              help="jsonl: one annotated article a line; graphml: the citation graph; doccano, label-studio, "
+                   "prodigy: tasks in that annotation tool's import format.")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout ('-' for stdout).")
 @kb_option
 @click.pass_context
 def export(ctx: click.Context, fmt: str, out: Path | None, kb_paths: tuple[Path, ...]) -> None:
@@ -547,11 +652,16 @@ def export(ctx: click.Context, fmt: str, out: Path | None, kb_paths: tuple[Path,
     from provenance.export import graphml, jsonl_lines
     from provenance.report import ProvenanceOptions, analyse
 
+    out = _stdout_or(out)
     _check_out_file(out)
-    with _store(ctx) as store:
+    with _store(ctx, must_exist=True) as store:
         result, corpus = analyse(store, ProvenanceOptions(kb_paths=kb_paths))
     if fmt == "graphml":
         _write_chunks((graphml(result),), out)
+    elif fmt in ("doccano", "label-studio", "prodigy"):
+        from provenance.annotation_formats import export_chunks
+
+        _write_chunks(export_chunks(fmt, result, corpus), out)
     else:
         _write_chunks((line + "\n" for line in jsonl_lines(result, corpus)), out)
 
@@ -577,7 +687,8 @@ def import_(ctx: click.Context, file: Path, skip_invalid: bool) -> None:
 @source_options
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("newstrace-report"),
               show_default=True, help="Folder for report.html, report.md, report.json and export.jsonl.")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Processes for spaCy's nlp.pipe.")
 @kb_option
 @scheduler_option
 @click.pass_context
@@ -604,7 +715,7 @@ def run(ctx: click.Context, sources: tuple[str, ...], inputs: tuple[str, ...], o
     with _store(ctx) as store:
         ingested = _run_ingest(ctx, store, sources, inputs, **options)
         close_workers()  # their memory is better spent on the models from here on
-        extracted = _run_extract(store, False, workers, 32, kb_paths, scheduler)
+        extracted = _run_extract(store, False, workers, 32, kb_paths, scheduler, _verbosity(ctx) < 0)
         release_models()  # nor does clustering or the report need the models
         result, corpus = analyse(store, ProvenanceOptions(kb_paths=kb_paths, scheduler=scheduler))
     written = write_outputs(result, corpus, out)
@@ -624,6 +735,7 @@ def copy(source: str, target: str) -> None:
     """Copy a corpus with its annotations between databases (SQLite <-> PostgreSQL)."""
     from corpus.store import Store, copy_store
 
+    _require_database(source, "--from")
     with Store.open(source) as src, Store.open(target) as dst:
         counts = copy_store(src, dst)
     click.echo("copy: " + ", ".join(f"{n} {table}" for table, n in counts.items()), err=True)
@@ -632,7 +744,30 @@ def copy(source: str, target: str) -> None:
 def _console() -> Any:
     from rich.console import Console
 
-    return Console(highlight=False)
+    class PipeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            # rich's own handling exits 1; a reader that stopped early (`| head`) is no failure,
+            # so the group's BrokenPipeError handler ends the command with 0 like every other output.
+            raise BrokenPipeError
+
+    return PipeConsole(highlight=False)
+
+
+def _db_here(ctx: click.Context, _param: Any, value: str | None) -> None:
+    # `newstrace report --db x.db` and `newstrace --db x.db report` mean the same; the later one wins.
+    if value is not None:
+        ctx.obj["db"] = value
+
+
+def _accept_db_after_command() -> None:
+    for name, command in cli.commands.items():
+        if name == "copy" or any(p.name == "db_here" for p in command.params):
+            continue  # copy names its databases with --from and --to
+        command.params.append(click.Option(["--db", "db_here"], default=None, expose_value=False, callback=_db_here,
+                                           metavar="DB", help="Same as `newstrace --db DB`: SQLite file or postgresql:// URL."))
+
+
+_accept_db_after_command()
 
 
 def main() -> None:

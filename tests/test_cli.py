@@ -40,12 +40,15 @@ def test_help_imports_no_models() -> None:
 
 
 def test_unknown_article_is_a_usage_error(tmp_path: Path) -> None:
+    from corpus.store import Store
+
+    Store.open(tmp_path / "c.db").close()
     result = run(tmp_path / "c.db", "show", "nope")
     assert result.returncode == 2 and result.stderr.startswith("Error: no article 'nope'")
 
 
 def test_bad_database_url_is_exit_3(tmp_path: Path) -> None:
-    result = run(tmp_path / "missing-dir" / "c.db", "status")
+    result = run(tmp_path / "missing-dir" / "c.db", "ingest", str(tmp_path / "x.html"))
     assert result.returncode == 3 and "does not exist" in result.stderr
 
 
@@ -292,3 +295,188 @@ def test_workers_start_early_only_for_pages_ingest_will_extract(tmp_path: Path, 
     assert starts(str(tmp_path / "page.HTML"))
     assert starts(str(tmp_path / "crawl.warc.gz"))
     assert starts(str(tmp_path))
+
+
+# -- issue 16, the command line: articles, show, --db, -o -, -q/-v, help ------------------------------
+
+
+def invoke(db: Path, *args: str, before: bool = True):
+    """The CLI in-process; `before=False` puts --db after the subcommand."""
+    argv = ["--db", str(db), *args] if before else [args[0], "--db", str(db), *args[1:]]
+    return CliRunner(env={"COLUMNS": "400"}).invoke(cli_module.cli, argv, catch_exceptions=False)
+
+
+def stored(article_id: str, **fields):
+    from corpus.records import Article, Status
+
+    base = dict(url=None, final_url=None, canonical_url=None, source_path=None, status=Status.OK,
+                text="The statistics office said unemployment fell to 5.1% in March, from 5.4% a year before.")
+    return Article(id=article_id, **{**base, **fields})
+
+
+@pytest.fixture
+def small_db(tmp_path: Path) -> Path:
+    """Four rows written through the store: two ids sharing a prefix, a URL, a file, a failure."""
+    from corpus.records import Status
+    from corpus.store import Store
+
+    page = tmp_path / "saved" / "wind.html"
+    page.parent.mkdir()
+    page.write_text("<html><body><p>Offshore wind output rose.</p></body></html>", encoding="utf-8")
+    db = tmp_path / "c.db"
+    with Store.open(db) as store:
+        store.save_article(stored("ab12cd", url="https://jobs.example/march-unemployment", outlet="jobs.example",
+                                  title="Unemployment falls in March", published="2025-04-02"),
+                           alias="https://jobs.example/march-unemployment")
+        store.save_article(stored("ab98ef", source_path=str(page.resolve()), outlet="Wind Weekly",
+                                  title="Offshore wind output rose", published="2024-11-01", date_estimated=True),
+                           alias="file:" + str(page.resolve()))
+        store.save_article(stored("c0ffee", outlet="Grain Report", title=None, published=None, is_primary=True))
+        store.save_article(stored("dead00", url="https://gone.example/x", status=Status.FAILED_PERMANENT,
+                                  reason="http_404", text=""))
+    return db
+
+
+def test_articles_lists_outlet_date_status_and_title(small_db: Path) -> None:
+    result = invoke(small_db, "articles")
+    assert result.exit_code == 0, result.output
+    lines = {row.split("\t")[0]: row.split("\t") for row in result.stdout.splitlines()}
+    assert sorted(lines) == ["ab12cd", "ab98ef", "c0ffee", "dead00"]
+    assert lines["ab12cd"][1:] == ["jobs.example", "2025-04-02", "ok", "Unemployment falls in March"]
+    assert lines["ab98ef"][2] == "2024-11-01 ~"  # estimated, and says so
+    assert lines["c0ffee"][2:] == ["no date", "ok primary", "-"]
+    assert lines["dead00"][3] == "failed_permanent"
+
+
+def test_articles_json_and_csv_carry_the_same_rows(small_db: Path) -> None:
+    import csv
+    import io
+
+    as_json = json.loads(invoke(small_db, "articles", "--format", "json").stdout)
+    as_csv = list(csv.DictReader(io.StringIO(invoke(small_db, "articles", "--format", "csv").stdout)))
+    assert [r["id"] for r in as_json] == [r["id"] for r in as_csv] == ["ab12cd", "ab98ef", "c0ffee", "dead00"]
+    assert as_json[1]["date_estimated"] is True and as_csv[1]["date_estimated"] == "yes"
+    assert as_json[0]["date_estimated"] is False and as_csv[0]["date_estimated"] == "no"
+    assert as_csv[0]["title"] == as_json[0]["title"] == "Unemployment falls in March"
+
+
+def test_show_accepts_an_id_a_prefix_a_url_and_a_path(small_db: Path) -> None:
+    page = small_db.parent / "saved" / "wind.html"
+    for ref, title in [("ab12cd", "Unemployment falls"), ("ab1", "Unemployment falls"),
+                       ("https://jobs.example/march-unemployment", "Unemployment falls"),
+                       ("https://jobs.example/march-unemployment#top", "Unemployment falls"),
+                       (str(page), "Offshore wind"), ("c0f", "unemployment fell")]:
+        result = invoke(small_db, "show", ref)
+        assert result.exit_code == 0, (ref, result.output)
+        assert title in result.stdout, ref
+
+
+def test_show_with_an_ambiguous_prefix_lists_the_candidates(small_db: Path) -> None:
+    result = invoke(small_db, "show", "ab")
+    assert result.exit_code == 2
+    assert "'ab' matches 2 articles (ab12cd, ab98ef)" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    missing = invoke(small_db, "show", "https://jobs.example/april")
+    assert missing.exit_code == 2 and "newstrace articles" in missing.stderr
+
+
+@pytest.mark.parametrize("args", [["articles"], ["status", "--json"], ["show", "ab12cd"]])
+def test_db_before_or_after_the_subcommand_means_the_same(small_db: Path, tmp_path: Path, args: list[str]) -> None:
+    before = invoke(small_db, *args)
+    after = invoke(small_db, *args, before=False)
+    assert before.exit_code == after.exit_code == 0
+    assert before.stdout == after.stdout and ("ab12cd" in after.stdout or "dead00" in after.stdout)
+    # After the subcommand wins over the group's default and NEWSTRACE_DB.
+    env_run = CliRunner(env={"NEWSTRACE_DB": str(tmp_path / "other.db"), "COLUMNS": "400"}).invoke(
+        cli_module.cli, [args[0], "--db", str(small_db), *args[1:]])
+    assert env_run.exit_code == 0 and env_run.stdout == before.stdout
+
+
+@pytest.mark.parametrize("args", [["status"], ["show", "ab12"], ["report"], ["export"], ["cluster"],
+                                  ["articles"], ["sources"]])
+def test_read_only_commands_refuse_a_missing_database(tmp_path: Path, args: list[str]) -> None:
+    db = tmp_path / "typo.db"
+    for result in (invoke(db, *args), invoke(db, *args, before=False)):
+        assert result.exit_code == 2, result.output
+        assert result.stderr.startswith(f"Error: no database at {db}; pass --db")
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert not db.exists()  # not created empty
+
+
+def test_copy_refuses_a_missing_source_database(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli_module.cli, ["copy", "--from", str(tmp_path / "nope.db"),
+                                                 "--to", str(tmp_path / "copy.db")])
+    assert result.exit_code == 2 and "no database at" in result.stderr and "--from" in result.stderr
+    assert not (tmp_path / "nope.db").exists() and not (tmp_path / "copy.db").exists()
+
+
+def _imported_db(tmp_path: Path) -> Path:
+    db = tmp_path / "i.db"
+    lines = [json.dumps({"id": "lab1", "status": "ok", "text": (
+        "Union members approved the pay deal by 58%, ending a six-week dispute at the bus depots, "
+        "the union's regional secretary said on Friday.")})]
+    (tmp_path / "in.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert invoke(db, "import", str(tmp_path / "in.jsonl")).exit_code == 0
+    return db
+
+
+@pytest.mark.parametrize("args", [["report", "--format", "json"], ["report", "--format", "md"], ["export"],
+                                  ["sources", "--format", "json"], ["articles", "--format", "csv"]])
+def test_dash_out_writes_to_stdout(tmp_path: Path, args: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    db = _imported_db(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    to_stdout = invoke(db, *args)
+    dashed = invoke(db, *args, "-o", "-")
+    assert dashed.exit_code == 0, dashed.output
+    assert not (tmp_path / "-").exists()
+    assert dashed.stdout.strip()
+    if args[0] == "report":  # the summary carries a generation time; the rest is the same
+        assert dashed.stdout.count("\n") == to_stdout.stdout.count("\n")
+    else:
+        assert dashed.stdout == to_stdout.stdout
+
+
+@pytest.mark.parametrize("args", [["articles"], ["status"], ["export"], ["report", "--format", "md"],
+                                  ["report"], ["sources"], ["cluster"], ["show", "lab1"]])
+def test_a_closed_pipe_ends_quietly(tmp_path: Path, args: list[str]) -> None:
+    db = _imported_db(tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop("NEWSTRACE_DB", None)
+    reader, writer = os.pipe()
+    os.close(reader)  # like `| head -1` that has already exited
+    proc = subprocess.run([sys.executable, "-m", "cli", "--db", str(db), *args], stdout=writer,
+                          stderr=subprocess.PIPE, text=True, env=env, cwd=REPO, timeout=180)
+    os.close(writer)
+    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr, proc.stderr
+    assert proc.returncode == 0, proc.stderr
+
+
+def _all_params() -> list[tuple[str, str]]:
+    """Every option of the group and of each command, as (command, option name)."""
+    import click
+
+    found = [("newstrace", p.name) for p in cli_module.cli.get_params(click.Context(cli_module.cli))]
+    for name, command in sorted(cli_module.cli.commands.items()):
+        found += [(name, p.name) for p in command.get_params(click.Context(command)) if isinstance(p, click.Option)]
+    return found
+
+
+def test_the_option_walk_sees_every_command() -> None:
+    walked = _all_params()
+    assert {c for c, _ in walked} == {"newstrace", *cli_module.cli.commands}
+    assert ("report", "out") in walked and ("articles", "db_here") in walked and ("newstrace", "quiet") in walked
+
+
+@pytest.mark.parametrize("command,option", _all_params())
+def test_every_option_has_help_text(command: str, option: str) -> None:
+    import click
+
+    target = cli_module.cli if command == "newstrace" else cli_module.cli.commands[command]
+    [param] = [p for p in target.get_params(click.Context(target)) if p.name == option]
+    assert isinstance(param, click.Option) and param.help and param.help.strip(), \
+        f"{command} {param.opts} has no help text"
+
+
+def test_quiet_and_verbose_together_are_a_usage_error(small_db: Path) -> None:
+    result = CliRunner().invoke(cli_module.cli, ["-q", "-v", "--db", str(small_db), "articles"])
+    assert result.exit_code == 2 and "--quiet and --verbose" in result.stderr
