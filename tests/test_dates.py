@@ -140,3 +140,37 @@ def test_masthead_date_line_is_the_date_but_a_sentence_with_a_date_is_not() -> N
     assert (found.date, found.source, found.estimated) == ("2026-01-22", "dateline", False)
     sentence = "The tribunal will rule on 4 May 2026 on the appeal.\nLawyers expect a delay."
     assert dateline_date(sentence, today=TODAY).date is None
+
+
+def test_reingest_redoes_what_an_older_extractor_stored(tmp_path) -> None:
+    """A stored article from extractor /2 (a made-up 1 January date, no source) is re-extracted on ingest."""
+    import sqlite3
+
+    from corpus.ingest import EXTRACTOR_VERSION, IngestOptions, expand_sources, ingest
+    from corpus.store import Store
+
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "clinic.txt").write_text("Clinic waits fall\n\nYORK, 4 March 2025 - Waiting times at walk-in clinics "
+                                       "fell by a fifth over the winter, the trust said, after it hired more staff "
+                                       "and opened two sites in 2019.\nPatients were asked to book ahead, and the trust said it "
+                                       "would publish waiting times for each site every week from April, so that "
+                                       "people can choose the clinic with the shortest queue.\n",
+                                       encoding="utf-8")
+    db = tmp_path / "n.db"
+
+    def run() -> list[str]:
+        statuses: list[str] = []
+        with Store.open(db) as store:
+            ingest(expand_sources([str(folder)]), store, IngestOptions(), on_item=lambda r: statuses.append(r.status))
+        return statuses
+
+    assert run() == ["ok"]
+    with sqlite3.connect(db) as conn:  # what an older extractor left: a year from the body, no provenance
+        conn.execute("UPDATE articles SET published = '2019-01-01', date_source = NULL, "
+                     "extractor_version = 'newstrace-clean/2'")
+    assert run() == ["ok"]  # redone, not "unchanged"
+    with sqlite3.connect(db) as conn:
+        row = conn.execute("SELECT published, date_source, date_estimated, extractor_version FROM articles").fetchone()
+    assert row == ("2025-03-04", "dateline", 0, EXTRACTOR_VERSION)
+    assert run() == ["unchanged"]
