@@ -480,3 +480,12 @@ def test_every_option_has_help_text(command: str, option: str) -> None:
 def test_quiet_and_verbose_together_are_a_usage_error(small_db: Path) -> None:
     result = CliRunner().invoke(cli_module.cli, ["-q", "-v", "--db", str(small_db), "articles"])
     assert result.exit_code == 2 and "--quiet and --verbose" in result.stderr
+
+
+def test_shell_completion_as_the_readme_documents_it() -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "_NEWSTRACE_COMPLETE": "bash_complete",
+           "COMP_WORDS": "newstrace arti", "COMP_CWORD": "1"}
+    out = subprocess.run([sys.executable, "-c", "import cli; cli.main()"], capture_output=True, text=True,
+                         env=env, cwd=REPO, timeout=60)
+    assert "articles" in out.stdout.split("\n")[0] or "plain,articles" in out.stdout, out.stdout + out.stderr
+    assert "_NEWSTRACE_COMPLETE=bash_source newstrace" in (REPO / "README.md").read_text(encoding="utf-8")
