@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from corpus.records import Article
-from extract.kb import KnowledgeBase
+from extract.kb import KnowledgeBase, name_key
 from extract.records import Annotations, Attribution, Citation, Statistic
 
 from .figures import MentionInput
@@ -422,10 +422,7 @@ class Tracer:
             return works[0]
         if works:
             return None
-        mine = self.outlet_of.get(ann.article_id)
-        if mine is not None and (me := self.registry.get(mine)) is not None and \
-                all(self.outlet_of.get(a) == mine for a in me.articles):
-            named = [e for e in named if e != mine]  # the page speaking of itself
+        named = [e for e in named if not self._own_outlet(e, ann.article_id)]  # the page speaking of itself
         for tier in (lambda e: e.kind not in ("person", "outlet"), lambda e: e.kind == "person"):
             found = {e for e in named if (entity := self.registry.get(e)) is not None and tier(entity)}
             if len(found) == 1:
@@ -556,9 +553,23 @@ class Tracer:
         """"EcoPolitic reported" on EcoPolitic's own page, when no other page cites EcoPolitic: the page
         speaking of itself, not a source. A body's own release (cited elsewhere too) stays its source."""
         entity = self.entity_of(source, article_id)
-        if entity is None or self.outlet_of.get(article_id) != entity.id:
+        return entity is not None and self._own_outlet(entity.id, article_id)
+
+    def _publishes(self, entity_id: str, article_id: str) -> bool:
+        """Whether the article's outlet is this entity ("CMDS" for "CMDS at Central European University")."""
+        if self.outlet_of.get(article_id) == entity_id:
+            return True
+        article, entity = self.articles.get(article_id), self.registry.get(entity_id)
+        if article is None or entity is None or not article.outlet:
             return False
-        return all(self.outlet_of.get(a) == entity.id for a in entity.articles)
+        outlet = name_key(article.outlet)
+        return any(len(k) >= 3 and outlet.startswith(k) for k in map(name_key, (entity.name, *entity.aliases)))
+
+    def _own_outlet(self, entity_id: str, article_id: str) -> bool:
+        """The entity is the article's own outlet, and only its own pages name it: the page speaks of itself."""
+        entity = self.registry.get(entity_id)
+        return entity is not None and self._publishes(entity_id, article_id) and \
+            all(self._publishes(entity_id, a) for a in entity.articles)
 
     def _step(self, entity: SourceEntity | None, source: SourceRef, via: str | None) -> ChainStep:
         if entity is None:

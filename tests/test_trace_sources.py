@@ -222,3 +222,13 @@ def test_a_body_publishing_its_own_figures_is_their_source() -> None:
     source = traced["y2"].attribution
     assert source is not None and source.name == "Isle Statistics Office" and not source.inferred
     assert source.cue == "published by the source itself"
+
+
+def test_a_page_naming_its_publishers_short_name_is_not_citing_a_source() -> None:
+    corpus = _Corpus()
+    _add(corpus, "x1", "Bread prices rose 5%, the Westhaven Bakers Guild said.", "5%", "the Westhaven Bakers Guild",
+         published="2031-09-01")
+    _add(corpus, "x2", "Bread prices rose 5%, CFMR notes.", "5%", "CFMR", published="2031-09-02",
+         outlet="CFMR at Northgate University")
+    traced, _, _ = _trace(corpus, {"x1": "c1", "x2": "c1"})
+    assert traced["x2"].attribution is not None and traced["x2"].attribution.name == "Westhaven Bakers Guild"
