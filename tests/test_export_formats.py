@@ -35,7 +35,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory):
         assert summary.failed == 0, summary.failures
         extract_corpus(store, ExtractOptions(kb_paths=DEMO_KB))
         report, corpus = analyse(store, ProvenanceOptions(kb_paths=DEMO_KB))
-    return report, corpus
+    return report, corpus, db
 
 
 # -- unit level: my own sentences, no models beyond spaCy's rule tokenizer -------------------------
@@ -76,7 +76,7 @@ def test_label_studio_config_is_xml_naming_every_label() -> None:
 
 @pytest.mark.slow
 def test_spans_cover_statistics_sources_quotes_and_claims(demo) -> None:
-    report, corpus = demo
+    report, corpus, _db = demo
     labels = {s.label for task in tasks(report, corpus) for s in task.spans}
     assert {"SOURCE", "QUOTE", "CLAIM"} <= labels
     assert any(label.startswith("STAT_") for label in labels)
@@ -86,7 +86,7 @@ def test_spans_cover_statistics_sources_quotes_and_claims(demo) -> None:
 
 @pytest.mark.slow
 def test_doccano_jsonl_labels_index_the_text(demo) -> None:
-    report, corpus = demo
+    report, corpus, _db = demo
     lines = [json.loads(line) for line in doccano_lines(tasks(report, corpus))]
     assert len(lines) == sum(1 for a in corpus.articles.values() if a.text)
     for line in lines:
@@ -100,7 +100,7 @@ def test_doccano_jsonl_labels_index_the_text(demo) -> None:
 
 @pytest.mark.slow
 def test_label_studio_tasks_carry_predictions_in_its_shape(demo) -> None:
-    report, corpus = demo
+    report, corpus, _db = demo
     data = json.loads("".join(label_studio_chunks(tasks(report, corpus))))
     assert isinstance(data, list) and data
     config = ElementTree.fromstring(label_studio_config(
@@ -123,7 +123,7 @@ def test_prodigy_export_builds_spacy_docs_with_span_groups(demo) -> None:
     import spacy
     from spacy.tokens import Doc, Span as SpacySpan
 
-    report, corpus = demo
+    report, corpus, _db = demo
     vocab = spacy.blank("en").vocab
     lines = [json.loads(line) for line in prodigy_lines(tasks(report, corpus))]
     assert len(lines) >= 14
@@ -155,7 +155,7 @@ def test_prodigy_export_builds_spacy_docs_with_span_groups(demo) -> None:
 
 @pytest.mark.slow
 def test_inferred_sources_are_not_spans(demo) -> None:
-    report, corpus = demo
+    report, corpus, _db = demo
     inferred = [(aid, s.attribution) for aid, ann in corpus.annotations.items() for s in ann.statistics
                 if s.attribution is not None and s.attribution.inferred]
     for aid, attribution in inferred:
@@ -190,7 +190,7 @@ def _read_graphml(text: str, path: Path):
 
 @pytest.mark.slow
 def test_graphml_nodes_and_edges_carry_filterable_attributes(demo, tmp_path: Path) -> None:
-    report, corpus = demo
+    report, corpus, _db = demo
     nodes, edges = _read_graphml(graphml(report), tmp_path / "g.graphml")
     for row in report.articles:
         node = nodes[f"article:{row['id']}"]
@@ -238,3 +238,22 @@ def test_graphml_without_figures_is_still_valid_graphml(tmp_path: Path, reader: 
     assert "cluster" not in nodes["article:a1"]  # absent, never the string "None"
     assert nodes["kb:who"]["label"] == "A & B Institute"
     assert [(a, b, d["kind"]) for a, b, d in edges] == [("article:a1", "kb:who", "names_source")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["doccano", "label-studio", "prodigy"])
+def test_cli_export_writes_each_annotation_format(demo, tmp_path: Path, fmt: str) -> None:
+    from click.testing import CliRunner
+
+    import cli as cli_module
+
+    report, corpus, db = demo
+    out = tmp_path / f"tasks.{fmt}"
+    result = CliRunner().invoke(cli_module.cli, ["--db", str(db), "export", "--format", fmt, "--kb",
+                                                 str(DEMO_KB[0]), "-o", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    records = json.loads(text) if fmt == "label-studio" else [json.loads(l) for l in text.splitlines()]
+    texts = {a.text for a in corpus.articles.values() if a.text}
+    got = {r["data"]["text"] if fmt == "label-studio" else r["text"] for r in records}
+    assert got == texts
