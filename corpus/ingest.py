@@ -404,11 +404,12 @@ class _Runner:
         canonical = canonical_url(source.ref)
         article_id = url_id(canonical)
         existing = self.store.find_alias(source.ref) or self.store.find_alias(canonical)
+        misread = existing is not None and self._misread_as_html(existing)
         if (existing is not None and existing.status is not Status.FAILED_TRANSIENT and not self._upgrade(existing)
-                and not self._unblocked(existing)):
+                and not self._unblocked(existing) and not misread):
             yield ItemResult(source, "unchanged", existing.reason, existing.id)
             return
-        if existing is not None and self._stale(existing):
+        if existing is not None and (self._stale(existing) or misread):
             raw = self.store.raw_response(existing.id)
             if raw is not None:
                 base = replace(existing, extractor_version=EXTRACTOR_VERSION, status=Status.OK, reason=None,
@@ -511,6 +512,14 @@ class _Runner:
     def _invalid(self, source: Source, reason: str) -> ItemResult:
         self.store.log_input(run_id=self.run_id, input_ref=source.label, status="invalid_input", reason=reason)
         return ItemResult(source, "invalid_input", reason)
+
+    def _misread_as_html(self, existing: Article) -> bool:
+        """A plain-text page that ingest before text/plain support stored as no_article(empty_body):
+        redone from its stored response, not fetched again."""
+        if existing.status is not Status.NO_ARTICLE or existing.reason != "empty_body":
+            return False
+        raw = self.store.raw_response(existing.id)
+        return raw is not None and response_kind(raw.header("content-type")) == "text" and bool(raw.body.strip())
 
     def _unblocked(self, existing: "ArticleState | Article") -> bool:
         """Blocked by a policy this run's options no longer apply: fetched again, not reported unchanged."""

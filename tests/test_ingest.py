@@ -523,6 +523,18 @@ def test_a_text_plain_url_takes_the_text_path(tmp_path: Path, http) -> None:
     with Store.open(tmp_path / "c.db") as store:
         [article] = list(store.iter_articles())
     assert "rose 34%" in article.text and "energy ministry" in article.text
+    # A corpus from before text/plain support holds such a page as no_article(empty_body), with its
+    # response: the next ingest redoes it from the stored bytes, without fetching it again.
+    db = tmp_path / "c.db"
+    con = sqlite3.connect(db)
+    with con:
+        con.execute("UPDATE articles SET status = 'no_article', reason = 'empty_body', text = ''")
+    con.close()
+    fetched = len(http.log)
+    again = cli(db, "ingest", url, *FAST)
+    assert again.returncode == 0 and "1 ok" in again.stderr, again.stderr
+    assert rows(db, "SELECT status FROM articles") == [("ok",)] and len(http.log) == fetched
+    assert "1 unchanged" in cli(db, "ingest", url, *FAST).stderr
 
 
 def test_a_blocked_row_names_its_flag_and_a_rerun_with_it_fetches(tmp_path: Path, http) -> None:
