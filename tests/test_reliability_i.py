@@ -761,7 +761,11 @@ def test_I15_kb_yaml_bomb_and_deep_nesting_refused(tmp_path: Path) -> None:
     with pytest.raises(KBError) as info:
         load_kb([deep])
     assert str(deep) in str(info.value) and "line 2:" in str(info.value) and "nested deeper" in str(info.value)
-    # The same CLI path: one line naming the file, exit 2, not a RecursionError.
+    # The same CLI path: one line naming the file, exit 2, not a RecursionError. The database must exist,
+    # or `report` refuses it first (read-only commands never create one).
+    from corpus.store import Store
+
+    Store.open(tmp_path / "c.db").close()
     result = run(tmp_path / "c.db", "report", "--kb", str(deep))
     assert result.returncode == 2 and str(deep) in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
