@@ -303,29 +303,23 @@ def _parse_batch(batch: Sequence[tuple[Article, str]], kb: "KnowledgeBase", fing
     pipe_kwargs: dict[str, Any] = {"batch_size": options.batch_size}
     if options.workers > 1:
         pipe_kwargs["n_process"] = options.workers
+    def record(article: Article, digest: str, annotate: Callable[[], Annotations]) -> None:
+        try:
+            ann = annotate()
+        except Exception as exc:  # noqa: BLE001 - one bad document must not sink the batch
+            reason = f"nlp_failed({type(exc).__name__}: {exc})"[:500]
+            failures.append((article.id, reason))
+            failed = Annotations(article_id=article.id, pipeline_version=fingerprint, skipped=reason)
+            rows.append((article.id, fingerprint, digest, "nlp_failed", failed.to_dict()))
+            return
+        rows.append((article.id, fingerprint, digest, "annotated", ann.to_dict()))
+        annotated.append((article, digest, ann))
+
     for (article, digest), doc in zip(runnable, nlp.pipe(texts, **pipe_kwargs)):
-        try:
-            ann = annotate_doc(doc, article_id=article.id, kb=kb, links=article.links, version=fingerprint,
-                               published=reference_date(article))
-        except Exception as exc:  # noqa: BLE001 - one bad document must not sink the batch
-            reason = f"nlp_failed({type(exc).__name__}: {exc})"[:500]
-            failures.append((article.id, reason))
-            failed = Annotations(article_id=article.id, pipeline_version=fingerprint, skipped=reason)
-            rows.append((article.id, fingerprint, digest, "nlp_failed", failed.to_dict()))
-            continue
-        rows.append((article.id, fingerprint, digest, "annotated", ann.to_dict()))
-        annotated.append((article, digest, ann))
+        record(article, digest, lambda: annotate_doc(doc, article_id=article.id, kb=kb, links=article.links,
+                                                     version=fingerprint, published=reference_date(article)))
     for article, digest in foreign:
-        try:
-            ann = _annotate_foreign(article, kb, fingerprint)
-        except Exception as exc:  # noqa: BLE001 - one bad document must not sink the batch
-            reason = f"nlp_failed({type(exc).__name__}: {exc})"[:500]
-            failures.append((article.id, reason))
-            failed = Annotations(article_id=article.id, pipeline_version=fingerprint, skipped=reason)
-            rows.append((article.id, fingerprint, digest, "nlp_failed", failed.to_dict()))
-            continue
-        rows.append((article.id, fingerprint, digest, "annotated", ann.to_dict()))
-        annotated.append((article, digest, ann))
+        record(article, digest, lambda: _annotate_foreign(article, kb, fingerprint))
     return rows, annotated, failures
 
 
