@@ -82,16 +82,20 @@ class WorkItem:
     language: str | None
     links: tuple[Link, ...]
     digest: str
+    # The publication date resolves relative periods ("last month"); an estimated one resolves nothing.
+    published: str | None = None
+    date_estimated: bool = False
 
     @classmethod
     def of(cls, article: Article, digest: str) -> "WorkItem":
-        return cls(article.id, article.title, article.text, article.language, article.links, digest)
+        return cls(article.id, article.title, article.text, article.language, article.links, digest,
+                   article.published, article.date_estimated)
 
     def article(self) -> Article:
         # The extractors read only these fields; the rest stays on the client.
         return Article(id=self.article_id, url=None, final_url=None, canonical_url=None, source_path=None,
                        status=Status.OK, title=self.title, language=self.language, text=self.text,
-                       links=self.links)
+                       links=self.links, published=self.published, date_estimated=self.date_estimated)
 
 
 @dataclass(frozen=True)
