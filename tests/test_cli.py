@@ -15,6 +15,7 @@ from click.testing import CliRunner
 import cli as cli_module
 
 REPO = Path(__file__).resolve().parent.parent
+DEMO_KB = REPO / "data" / "demo" / "kb.yaml"
 
 
 def run(db: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
@@ -56,7 +57,8 @@ def test_bad_database_url_is_exit_3(tmp_path: Path) -> None:
 def seeds_db(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("cli")
     db = folder / "c.db"
-    result = run(db, "run", str(seeds_dir), "--out", str(folder / "report"))
+    # The example articles' cast (people, places, one-off outlets) is the demo's KB, not the shipped one.
+    result = run(db, "run", str(seeds_dir), "--kb", str(DEMO_KB), "--out", str(folder / "report"))
     assert result.returncode == 0, result.stderr
     assert str(folder / "report" / "report.html") in result.stdout
     return db, folder

@@ -191,13 +191,23 @@ def test_demo_shows_drift_inference_and_primary_mismatch(demo_report: dict, demo
         [family] = [f for f in families(demo_report, gold["value"], "percent")
                     if "economies-of-open-intelligence" in {names[m["article"]] for m in f["mentions"]}]
         assert {names[m["article"]] for m in family["mentions"]} == set(gold["mentions"])
-        assert {"drift", "primary_mismatch", "unattributed", "inferred_attribution"} <= set(family["flags"])
+        assert {"drift", "primary_mismatch", "unattributed"} <= set(family["flags"])
         assert family["primary_source"]["in_corpus"] is True
         assert family["primary_source"]["kb_id"] == "study-economies-open-intelligence"
+        published = {a["id"]: a["published"] for a in demo_report["articles"]}
         for mention in family["mentions"]:
             doc = names[mention["article"]]
             if doc.startswith("04"):
-                assert mention["attribution"]["inferred"] is True
+                # The aggregator copy names no source. It inherits one from an earlier article of its story
+                # that states the figure with a source (the 17%: via 02); where the only such article is
+                # dated after it (the 15.8%: 05), nothing is inferred and the trace is by value alone.
+                source = mention["attribution"]
+                if gold_id == "cn-share":
+                    assert source["inferred"] is True
+                    assert published[source["via"]][:10] <= published[mention["article"]][:10]
+                    assert "inferred_attribution" in family["flags"]
+                else:
+                    assert source is None and "traced_by_value" in mention["flags"]
             if doc.startswith("11"):
                 assert mention["attribution"] is None  # a standalone roundup has no cluster to infer from
 
