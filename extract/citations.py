@@ -3,7 +3,7 @@
 Three sources, deduplicated by KB id (or name, or link):
 
 - outlets named as a source in the text: an attribution of kind "outlet"
-  whose name is the outlet itself ("The Pioneer Economy published an
+  whose name is the outlet itself ("The Harbour Gazette published an
   article", "The Financial Times analyzed"), a dateline ("(Reuters) -"), and
   "told X" / "in an interview with X". Generic labels ("Korean Media:") are
   not citations: they name no outlet;

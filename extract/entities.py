@@ -373,7 +373,7 @@ _SURNAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "PRODUCT"})
 
 
 def _propagate_names(entities: Sequence[Entity]) -> list[Entity]:
-    # "Jeanette Egan ... Egan said": a later surname takes the full name (and
+    # "Maria Delgado ... Delgado said": a later surname takes the full name (and
     # KB id) of the last person it ends. The KB cannot know every surname.
     people: list[Entity] = []
     out = []
@@ -413,9 +413,9 @@ def entity_at(entities: Sequence[Entity], start: int, end: int | None = None) ->
 def referent(head: "Token", entities: Sequence[Entity], kb: KnowledgeBase) -> Referent | None:
     """What the noun phrase headed by `head` names, if it names a source at all.
 
-    Looks, in order, for an entity at the head ("LeCun said"), a pronoun to
+    Looks, in order, for an entity at the head ("Okafor said"), a pronoun to
     resolve to the last person named ("He said"), an entity in apposition or
-    compound ("media outlet The Pioneer Economy"), and a description of a
+    compound ("media outlet The Harbour Gazette"), and a description of a
     person or outlet ("an expert from MIT", "South Korean media"); a
     description takes the KB id of the organisation it names, if any.
     """

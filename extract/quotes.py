@@ -42,7 +42,7 @@ if TYPE_CHECKING:  # pragma: no cover
 SPEECH_VERBS = frozenset(words("en", "speech_verbs"))  # extract/lang/en/speech_verbs.yaml
 MIN_UNATTRIBUTED_WORDS = 5
 # How many tokens may separate a speech verb from the quote it introduces
-# ("stated at an international conference held in Seoul, Yeongdeungpo, that").
+# ("stated at an international conference held in Lyon, Croix-Rousse, that").
 MAX_LEAD_GAP = 30
 _LEAD_ENDINGS = (":", ",", "that", "as saying", "saying")
 _CLOSING_PUNCT = (",", "?", "!", "…", ":")
@@ -209,7 +209,7 @@ def subject_of(verb: "Token") -> "Token | None":
     current = verb
     for _ in range(3):
         # Two subjects happen when the parser splits an apposition ("media
-        # outlet The Pioneer Economy published"); the one next to the verb is
+        # outlet The Harbour Gazette published"); the one next to the verb is
         # the name.
         subjects = [c for c in current.children if c.dep_ == "nsubj"]
         if subjects:
@@ -224,7 +224,7 @@ def leading_name(sent: "Span", verb: "Token", entities: Sequence[Entity]) -> Ref
     """The first person (else organisation) named before `verb` in its sentence.
 
     A fallback for parses that lose the subject: after a long fronted phrase
-    ("At an international symposium in Yongsan, Seoul, Yann LeCun, a
+    ("At an international symposium in Lyon, France, Amara Okafor, a
     professor ..., remarked") the small model attaches the name to the place.
     """
     before = [e for e in entities if sent.start_char <= e.start and e.end <= verb.idx]

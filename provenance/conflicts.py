@@ -3,8 +3,8 @@
 Rewrites of one story are aligned sentence by sentence (content-word
 overlap, plus at least one shared named entity so that two generic
 sentences never align). In an aligned pair, a place that one article names
-and the other replaces with a different place is a conflict (002 puts
-LeCun's talk in Yeongdeungpo, 003 in Yongsan), and so is a different date
+and the other replaces with a different place is a conflict (one puts a
+minister's speech in Lyon, the other in Lille), and so is a different date
 for the same event ("December 1" against "December 2"). Dates are parsed
 (dateparser, through corpus/dates.py) before they are compared, so "Nov. 3"
 and "November 3" are one date.
@@ -183,7 +183,7 @@ def _day_in(day: tuple[str, bool] | None, others: set[tuple[str, bool]]) -> bool
         return False
     return any(day[0][5:] == other[0][5:] and (not (day[1] and other[1]) or day[0][:4] == other[0][:4])
                for other in others)
-# A place where something happened: "in Yongsan", "held in Seoul, Yeongdeungpo", "at Gangnam".
+# A place where something happened: "in Lille", "held in Lyon, Croix-Rousse", "at Montmartre".
 _LOCATIVE = re.compile(r"\b(?:in|at|near)\s+(?:the\s+)?(?:[A-Z][\w'-]*,?\s+){0,3}$")
 
 
