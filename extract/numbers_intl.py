@@ -280,6 +280,9 @@ _SCIENTIFIC = re.compile(r"(?<![\w.,])([-−]?\d+(?:[.,]\d+)?)[eE]([-+]?\d+)(?![
 _SLASH = re.compile(r"(?<![\w/.,])([-−]?\d{1,3})/(\d{1,3})(?![\w/]|[.,]\d)")
 _POWER = re.compile(r"(?<![\w.,])([-−]?\d+(?:[.,]\d+)?)\^([-+]?\d+)(?![\w])")
 _LEADING_DECIMAL = re.compile(r"(?<![\w.,])([.,])(\d+)(?![\w.,])")
+# Vulgar-fraction glyphs ("½", "2¾"): Unicode gives each its value, so no language needs a list of them.
+_GLYPHS = "\u00bc\u00bd\u00be" + "".join(chr(c) for c in range(0x2150, 0x215F))
+_GLYPH_FRACTION = re.compile(r"(?<![\w.,/])(\d{1,6}\s?)?([\u00bc-\u00be\u2150-\u215e])(?![\w/])")
 
 
 def _special_digits(text: str, loc: _Locale) -> list[tuple[int, int, float]]:
@@ -303,6 +306,9 @@ def _special_digits(text: str, loc: _Locale) -> list[tuple[int, int, float]]:
     for m in _LEADING_DECIMAL.finditer(text):
         if m.group(1) == loc.decimal:
             out.append((m.start(), m.end(), float("0." + m.group(2))))
+    for m in _GLYPH_FRACTION.finditer(text):
+        whole = float(m.group(1)) if m.group(1) else 0.0  # "2½" and "2 ½" are a mixed number
+        out.append((m.start(), m.end(), whole + unicodedata.numeric(m.group(2))))
     return out
 
 
@@ -682,7 +688,8 @@ def _western_numbers(text: str, loc: _Locale) -> list[IntlNumber]:
                 j, run = read
                 start, end = atoms[i].start, atoms[j - 1].end
                 value = run.value
-                kind = "fraction" if any(a.kind == "fraction" or a.kind == "digit" and "/" in a.text
+                kind = "fraction" if any(a.kind == "fraction" or a.kind == "digit" and ("/" in a.text or
+                                                                      a.text[:1] in _GLYPHS)
                                          for a in atoms[i:j]) else "cardinal"
                 # "un sur trois", "1 sobre 3": a share; "trois cinquièmes": an ordinal denominator
                 fraction = _fraction_after(atoms, j, text, loc, value)

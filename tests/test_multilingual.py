@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extract.numbers_intl import find_amounts_intl, find_numbers_intl, parse_number_intl
+from newstrace.extract.numbers_intl import find_amounts_intl, find_numbers_intl, parse_number_intl
 
 
 def amounts(text: str, lang: str) -> list[tuple[str, float, str]]:
@@ -113,13 +113,13 @@ def test_sino_korean_syllables_alone_are_words():
 
 @pytest.fixture(scope="module")
 def kb():
-    from extract.kb import load_kb
+    from newstrace.extract.kb import load_kb
 
     return load_kb(())
 
 
 def annotate(text: str, lang: str, kb):
-    from extract.multilingual import annotate_text
+    from newstrace.extract.multilingual import annotate_text
 
     return annotate_text(text, lang=lang, article_id="t", kb=kb, version="test")
 
@@ -192,8 +192,8 @@ def test_figure_records_measure_period_and_approx(kb):
 
 
 def test_extract_no_longer_skips_supported_languages():
-    from corpus.records import Article, Status
-    from extract.pipeline import ExtractOptions, _skip_reason
+    from newstrace.corpus.records import Article, Status
+    from newstrace.extract.pipeline import ExtractOptions, _skip_reason
 
     options = ExtractOptions()
     for lang, skipped in (("es", False), ("fr", False), ("de", False), ("ru", True)):
@@ -266,9 +266,9 @@ def test_korean_and_chinese_ordinals():
 
 @pytest.mark.slow
 def test_extract_corpus_annotates_a_german_page(tmp_path):
-    from corpus.records import Article, Status
-    from corpus.store import Store
-    from extract.pipeline import ExtractOptions, extract_corpus
+    from newstrace.corpus.records import Article, Status
+    from newstrace.corpus.store import Store
+    from newstrace.extract.pipeline import ExtractOptions, extract_corpus
 
     text = ("Laut der Hafenbehörde stieg das Frachtvolumen im vergangenen Jahr um zwölf Prozent.\n"
             "Demnach legten 1.250 Schiffe an.")
@@ -287,3 +287,14 @@ def test_extract_corpus_annotates_a_german_page(tmp_path):
 def test_scale_word_is_kept_as_written(kb):
     stat = annotate("Der Staat investiert 3 Mrd. Euro in Schulen.", "de", kb).statistics[0]
     assert (stat.value, stat.unit, stat.currency, stat.scale) == (3e9, "money", "EUR", "Mrd.")
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    ("Le loyer a augmenté de ½ point cette année.", "fr", [(0.5, "fraction")]),
+    ("Rund 2½ Millionen Haushalte heizen mit Gas.", "de", [(2.5e6, "cardinal")]),
+    ("La jornada laboral se redujo en ¾ de hora.", "es", [(0.75, "fraction")]),
+])
+def test_vulgar_fraction_glyphs_are_numbers(text, lang, expected):
+    # Unicode gives each glyph its value; a digit right before it makes a mixed number ("2½").
+    got = [(round(n.value, 6), n.kind) for n in find_numbers_intl(text, lang) if n.kind != "ordinal"]
+    assert [g for g in got if g[0] != 1.0] == expected
