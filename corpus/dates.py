@@ -59,8 +59,10 @@ _URL_YM = re.compile(r"/((?:19|20)\d{2})/(0?[1-9]|1[0-2])/")
 
 # A dateline: a place in capitals or title case, a comma, a short date, an
 # optional agency in brackets, then a dash or colon that opens the story.
+# The place opens with any letter ("ÉVORA", "Ávila", "Östersund"); re has no
+# upper-case class, so dateline_date checks that the letter is a capital.
 _DATELINE = re.compile(
-    r"^\s*(?P<place>[A-Z][\w'.\- ]{1,40}?(?:,\s*[A-Z][\w'.\- ]{1,30}?)?),\s+"
+    r"^\s*(?P<place>[^\W\d_][\w'.\- ]{1,40}?(?:,\s*[^\W\d_][\w'.\- ]{1,30}?)?),\s+"
     r"(?P<date>[^\n()\-–—:]{3,32}?)\s*(?:\([^)\n]{2,40}\)\s*)?[-–—:]\s")
 # A labelled stamp line: "Published: 3 May 2024", "Posted on May 3, 2024 at 10:00".
 _STAMP = re.compile(r"^\s*(?:first\s+)?(?:published|posted|created|publié|veröffentlicht|publicado)"
@@ -224,7 +226,10 @@ def dateline_date(text: str, *, today: date | None = None) -> FoundDate:
     limit = today or date.today()
     head = [line for line in text.split("\n") if line.strip()][:_HEAD_LINES]
     for line in head:
-        match = _DATELINE.match(line) or _STAMP.match(line) or _date_line(line)
+        match = _DATELINE.match(line)
+        if match is not None and not all(part.strip()[:1].isupper() for part in match["place"].split(",")):
+            match = None  # "selon, 3 mars ...": a lower-case word is no place
+        match = match or _STAMP.match(line) or _date_line(line)
         if match is None or not _HAS_DIGIT.search(match["date"]):
             continue
         parsed = parse_date_text(match["date"], today=limit)

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from corpus.dates import (body_date, dateline_date, iso_date, page_date, parse_date_text, structured_date,
+from newstrace.corpus.dates import (body_date, dateline_date, iso_date, page_date, parse_date_text, structured_date,
                           text_date, url_date)
 
 TODAY = date(2026, 6, 30)
@@ -127,7 +127,7 @@ def test_text_date_needs_day_month_and_year() -> None:
 
 
 def test_htmldate_canonical_url_date_is_an_estimate() -> None:
-    from corpus.dates import htmldate_date
+    from newstrace.corpus.dates import htmldate_date
 
     page = _page('<link rel="canonical" href="https://news.example.com/2024/05/17/heat-pump-sales-fall/">')
     found = htmldate_date(_tree(page), today=TODAY)
@@ -146,8 +146,8 @@ def test_reingest_redoes_what_an_older_extractor_stored(tmp_path) -> None:
     """A stored article from extractor /2 (a made-up 1 January date, no source) is re-extracted on ingest."""
     import sqlite3
 
-    from corpus.ingest import EXTRACTOR_VERSION, IngestOptions, expand_sources, ingest
-    from corpus.store import Store
+    from newstrace.corpus.ingest import EXTRACTOR_VERSION, IngestOptions, expand_sources, ingest
+    from newstrace.corpus.store import Store
 
     folder = tmp_path / "pages"
     folder.mkdir()
@@ -174,3 +174,20 @@ def test_reingest_redoes_what_an_older_extractor_stored(tmp_path) -> None:
         row = conn.execute("SELECT published, date_source, date_estimated, extractor_version FROM articles").fetchone()
     assert row == ("2025-03-04", "dateline", 0, EXTRACTOR_VERSION)
     assert run() == ["unchanged"]
+
+
+@pytest.mark.parametrize("body, expected, estimated", [
+    ("Genf, 10. Januar (dpa) - Die Zahl der Pflegekräfte sank 2026 leicht.", "2026-01-10", True),
+    ("LYON, 3 mars (AFP) - Les loyers ont augmenté en 2026.", "2026-03-03", True),
+    ("Bilbao, 5 de mayo de 2026 (EFE) – Las tarifas eléctricas bajaron.", "2026-05-05", False),
+    # A place that opens with an accented capital is a place too.
+    ("ÉPINAL, 4 février 2026 (AFP) - Le nombre de chômeurs a reculé.", "2026-02-04", False),
+    ("Ávila, 12 de octubre (EFE) – El paro bajó en 2025.", "2025-10-12", True),
+])
+def test_datelines_in_french_german_spanish(body, expected, estimated):
+    found = dateline_date(body, today=date(2026, 12, 2))
+    assert (found.date, found.source, found.estimated) == (expected, "dateline", estimated)
+
+
+def test_a_lower_case_word_before_the_comma_is_no_dateline():
+    assert dateline_date("selon, 3 mars 2026 - le rapport.", today=date(2026, 12, 2)).date is None
