@@ -24,9 +24,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from dataclasses import dataclass
 
-from corpus.records import Article
-from extract.records import Annotations, Entity
+from newstrace.corpus.records import Article
+from newstrace.extract.records import Annotations, Entity
 
+from .conflict_kinds import direction_conflicts
 from .records import Conflict
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
@@ -172,7 +173,7 @@ _CALENDAR = re.compile(r"\d")
 @functools.lru_cache(maxsize=4096)
 def _day(text: str) -> tuple[str, bool] | None:
     """(YYYY-MM-DD, whether a year was stated) of a written date, parsed by dateparser; None if it is none."""
-    from corpus.dates import parse_date_text
+    from newstrace.corpus.dates import parse_date_text
 
     return parse_date_text(text)
 
@@ -251,6 +252,7 @@ def find_figure_conflicts(families: Sequence[Any], cluster_of: Mapping[str, str]
                     f"value differs for one quantity from {source}: {one.text} vs {other.text}",
                     (_mention_value(one), _mention_value(other)), shared))
     conflicts.extend(_unit_conflicts(families, cluster_of, languages or {}))
+    conflicts.extend(direction_conflicts(families, cluster_of, languages or {}))
     return conflicts
 
 
@@ -353,7 +355,7 @@ def _unit_of(mention: Any, table: Mapping[str, str]) -> str | None:
 
 
 def _unit_table(language: str | None) -> Mapping[str, str]:
-    from extract import langdata
+    from newstrace.extract import langdata
 
     lang = (language or langdata.DEFAULT_LANGUAGE).split("-")[0].lower()
     table = dict(langdata.table(langdata.DEFAULT_LANGUAGE, "measure_units"))

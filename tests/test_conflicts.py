@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from corpus.records import Article, Status
-from extract.records import Annotations, Entity
-from provenance.conflicts import _same_up_to_rounding, find_conflicts, find_figure_conflicts
-from provenance.records import FigureFamily, Mention, SourceRef
+from newstrace.corpus.records import Article, Status
+from newstrace.extract.records import Annotations, Entity
+from newstrace.provenance.conflicts import _same_up_to_rounding, find_conflicts, find_figure_conflicts
+from newstrace.provenance.records import FigureFamily, Mention, SourceRef
 
 
 def _mention(article: str, sentence: str, stated: str, value: float, unit: str = "percent",
@@ -110,3 +110,47 @@ def test_two_roundings_of_one_precise_value_are_drift_not_a_conflict() -> None:
     assert find_figure_conflicts([_family(precise, cut, rounded)], CLUSTER) == []
     # Without the precise value, 15.8 and 15.9 are two values for one quantity.
     assert len(find_figure_conflicts([_family(cut, rounded)], CLUSTER)) == 1
+
+
+# -- direction of change: "rose to" against "held at" one value ---------------------------------
+
+
+def _directions(found):
+    return [c for c in found if c.what.startswith("direction differs")]
+
+
+def test_rose_against_held_at_one_value_is_a_direction_conflict_with_both_phrases() -> None:
+    one = _mention("a", "The jobless rate among nurses ticked up to 3.8% in March, the board said.", "3.8%", 3.8)
+    other = _mention("b", "In March the nurses' jobless rate held at 3.8%, according to the board.", "3.8%", 3.8)
+    found = _directions(find_figure_conflicts([_family(one, other)], CLUSTER))
+    assert len(found) == 1
+    assert {v["text"] for v in found[0].values} == {"ticked up to 3.8%", "held at 3.8%"}
+    assert {v["sentence"] for v in found[0].values} == {one.sentence, other.sentence}
+
+
+def test_same_direction_or_direction_for_another_quantity_is_not_a_conflict() -> None:
+    # Both say it rose (in other words); and "rose" about rents next to "held at" for the vacancy rate.
+    one = _mention("a", "Household power bills climbed to 12.5% of income last winter.", "12.5%", 12.5)
+    other = _mention("b", "Power bills rose to 12.5% of household income last winter.", "12.5%", 12.5)
+    assert _directions(find_figure_conflicts([_family(one, other)], CLUSTER)) == []
+    rents = _mention("c", "Rents rose sharply while the vacancy rate held at 2.1%.", "2.1%", 2.1)
+    vacancy = _mention("a", "The vacancy rate was 2.1% in the third quarter.", "2.1%", 2.1)
+    assert _directions(find_figure_conflicts([_family(rents, vacancy)], CLUSTER)) == []
+
+
+def test_different_values_or_one_article_are_not_a_direction_conflict() -> None:
+    # "rose to 5.1%" and "held at 5.0%" are two values, the numeric conflict's business, not a direction one.
+    one = _mention("a", "Emissions from power plants rose to 5.1% above the baseline.", "5.1%", 5.1)
+    other = _mention("b", "Emissions from power plants held at 5.0% above the baseline.", "5.0%", 5.0)
+    assert _directions(find_figure_conflicts([_family(one, other)], CLUSTER)) == []
+    same = _mention("a", "The share held at 40% after it rose to 40% a year earlier.", "40%", 40.0)
+    again = _mention("a", "The share rose to 40% a year earlier.", "40%", 40.0)
+    assert _directions(find_figure_conflicts([_family(same, again)], CLUSTER)) == []
+
+
+def test_direction_phrases_are_read_in_the_article_language() -> None:
+    one = _mention("a", "Die Quote der Langzeitarbeitslosen verharrte bei 7,4 Prozent.", "7,4 Prozent", 7.4)
+    other = _mention("b", "The long-term jobless share rose to 7.4 percent.", "7.4 percent", 7.4)
+    found = _directions(find_figure_conflicts([_family(one, other)], CLUSTER, {"a": "de", "b": "en"}))
+    assert len(found) == 1 and {v["text"] for v in found[0].values} == {"verharrte bei 7,4 Prozent",
+                                                                        "rose to 7.4 percent"}
