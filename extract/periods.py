@@ -28,7 +28,7 @@ import functools
 import re
 from typing import Any
 
-from extract.langdata import DEFAULT_LANGUAGE, table
+from newstrace.extract.langdata import DEFAULT_LANGUAGE, has, table
 
 __all__ = ["parse_reference", "period_key"]
 
@@ -37,7 +37,9 @@ _YEAR = r"(1[89]\d\d|20\d\d|2100)"
 
 @functools.lru_cache(maxsize=8)
 def _data(lang: str) -> dict[str, Any]:
-    data = table(lang, "stat_periods")
+    # a language without its own period words still has years and digits: read it with the default
+    # language's table rather than fail the whole extraction of the page
+    data = table(lang if has(lang, "stat_periods") else DEFAULT_LANGUAGE, "stat_periods")
     months = {str(k).lower(): int(v) for k, v in data["months"].items()}
     ordinals = {str(k).lower(): int(v) for k, v in data["ordinals"].items()}
     relative = {str(k).lower(): (str(v[0]), int(v[1])) for k, v in data["relative"].items()}

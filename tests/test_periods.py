@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from extract.periods import parse_reference, period_key
+from newstrace.extract.periods import parse_reference, period_key
 
 SEPT_2025 = dt.date(2025, 9, 15)
 
@@ -76,3 +76,40 @@ def test_reference_dates_parse_from_iso_dates_and_datetimes() -> None:
     assert parse_reference("2025-09-15T08:30:00+00:00") == SEPT_2025
     assert parse_reference("September 2025") is None
     assert parse_reference(None) is None
+
+
+# Relative and month periods in the other languages the extractor reads, resolved against the
+# article's own date (15 September 2025), one case per form; the phrases are ours.
+@pytest.mark.parametrize("lang, text, key", [
+    ("es", "el año pasado", "2024"),           # hospital admissions fell last year
+    ("es", "este año", "2025"),                # rents rose this year
+    ("es", "el próximo año", "2026"),          # a wage forecast for next year
+    ("es", "el mes pasado", "2025-08"),        # unemployment last month
+    ("es", "en julio de 2024", "2024-07"),
+    ("fr", "l’an dernier", "2024"),            # curly apostrophe as printed
+    ("fr", "l'année prochaine", "2026"),
+    ("fr", "le mois dernier", "2025-08"),
+    ("fr", "en février 2025", "2025-02"),
+    ("de", "im Vorjahr", "2024"),
+    ("de", "im nächsten Jahr", "2026"),
+    ("de", "im vergangenen Monat", "2025-08"),
+    ("de", "im März 2025", "2025-03"),
+])
+def test_relative_and_month_periods_in_other_languages(lang: str, text: str, key: str) -> None:
+    assert period_key(text, reference=SEPT_2025, lang=lang) == key
+
+
+def test_a_relative_period_without_an_article_date_stays_open_in_any_language() -> None:
+    # no publication date (or only an estimated one, which callers pass as None): never guess a year
+    assert period_key("el año pasado", reference=None, lang="es") is None
+    assert period_key("im Vorjahr", reference=None, lang="de") is None
+
+
+def test_a_language_without_period_words_still_reads_years() -> None:
+    # Italian has no stat_periods table: the page's years must still key, not crash extraction
+    assert period_key("nel 2023", reference=SEPT_2025, lang="it") == "2023"
+
+
+def test_a_spanish_short_word_is_not_read_as_a_month() -> None:
+    # "mar" (the sea) is an English abbreviation of March, never a Spanish month word
+    assert period_key("el nivel del mar", reference=SEPT_2025, lang="es") is None
