@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .verdict import build_verdict
 from .display import (FLAG_LABELS, clean_text, entries, format_number, format_value, number_in, shorten,
                       statement, values_match, mention_drifted, estimates_line)
 
@@ -312,6 +313,7 @@ def _figure_card(figure: Mapping[str, Any], index: _Index, texts: Mapping[str, s
         f'{_e(_fmt_value(figure.get("value"), figure.get("unit"), figure.get("of")))}</div>'
         f'<div class="fig-title"><h3>{_e(_statement(figure))}</h3><p class="facts">{facts}</p></div>'
         f'<div class="flags">{_flag_badges(figure.get("flags"))}</div></div>'
+        f'<p class="verdict">{_e(build_verdict(figure).sentence)}</p>'
         f'<div class="fig-meta">{_variants(figure, primary_value)}{_first_seen(figure, index)}</div>'
         f"{_primary_box(figure, index, texts)}"
         f"{_mentions_table(figure, mentions, index, primary_value)}</article>"

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from .verdict import build_verdict
 from .display import (FLAG_LABELS, clean_text, entries, figure_key_label, format_number, format_value, number_in,
                       shorten, statement, values_differ, mention_drifted, estimates_line)
 
@@ -129,6 +130,8 @@ def _figures(report: Mapping[str, Any], names: _Names) -> Iterator[list[str]]:
 def _figure(figure: Mapping[str, Any], names: _Names) -> list[str]:
     value = format_value(figure.get("value"), figure.get("unit"), figure.get("of"))
     lines = [f"### {_md(value)} · {_md(statement(figure))}", ""]
+    # The verdict comes first: it answers "where from, how faithfully retold" before any table.
+    lines += [f"**Verdict.** {_md(build_verdict(figure).sentence)}", ""]
     lines.append(f"- Flags: {_flags(figure.get('flags'))}")
     lines.append(f"- As stated: {_variants(figure)}")
     facts = [f"{label}: {_md(figure.get(key))}" for key, label in
