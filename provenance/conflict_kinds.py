@@ -67,17 +67,22 @@ def direction_conflicts(families: Sequence[Any], cluster_of: Mapping[str, str],
         for value, kinds in sorted(by_value.items()):
             if len(kinds) < 2:
                 continue
-            (kind_a, stated_a), (kind_b, stated_b) = sorted(kinds.items())[:2]
-            pair = next(((a, b) for a in stated_a for b in stated_b
-                         if a[0] != b[0] and _same_period(a[2].period, b[2].period)), None)
-            if pair is None:
+            # The same disagreement seen in several articles is one conflict: the first mention of each
+            # article with a phrase, in any class, once two articles of different classes agree on the period.
+            firsts: dict[str, tuple[str, int, Any]] = {}
+            for kind, stated in sorted(kinds.items()):
+                for article, at, mention in sorted(stated, key=lambda s: (s[0], s[1])):
+                    firsts.setdefault(article, (kind, at, mention))
+            rows = sorted(firsts.items())
+            if not any(a[1][0] != b[1][0] and _same_period(a[1][2].period, b[1][2].period)
+                       for n, a in enumerate(rows) for b in rows[n + 1:]):
                 continue
-            (art_a, at_a, one), (art_b, at_b, other) = pair
-            left, right = _span(one, at_a), _span(other, at_b)
-            shared = cluster_of.get(art_a) if cluster_of.get(art_a) == cluster_of.get(art_b) else None
-            conflicts.append(Conflict(
-                f"direction differs for one value of one quantity ({kind_a} vs {kind_b}): "
-                f"{left['text']} vs {right['text']}", (left, right), shared))
+            spans = tuple(_span(mention, at) for _, (_, at, mention) in rows)
+            clusters = {cluster_of.get(article) for article, _ in rows}
+            classes = " vs ".join(sorted({kind for _, (kind, _, _) in rows}))
+            texts = " vs ".join(sorted({span["text"] for span in spans}))
+            conflicts.append(Conflict(f"direction differs for one value of one quantity ({classes}): {texts}",
+                                      spans, clusters.pop() if len(clusters) == 1 else None))
     return conflicts
 
 

@@ -154,3 +154,11 @@ def test_direction_phrases_are_read_in_the_article_language() -> None:
     found = _directions(find_figure_conflicts([_family(one, other)], CLUSTER, {"a": "de", "b": "en"}))
     assert len(found) == 1 and {v["text"] for v in found[0].values} == {"verharrte bei 7,4 Prozent",
                                                                         "rose to 7.4 percent"}
+
+
+def test_one_direction_disagreement_across_three_articles_is_one_conflict_naming_all() -> None:
+    one = _mention("a", "The vaccination rate held at 61% in the autumn.", "61%", 61.0)
+    other = _mention("b", "The vaccination rate rose to 61% in the autumn.", "61%", 61.0)
+    third = _mention("c", "Autumn vaccination rose to 61%, officials said.", "61%", 61.0)
+    found = _directions(find_figure_conflicts([_family(one, other, third)], CLUSTER))
+    assert len(found) == 1 and {v["article"] for v in found[0].values} == {"a", "b", "c"}
