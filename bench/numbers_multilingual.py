@@ -84,7 +84,7 @@ def load_cases(folder: Path, model: str, type_name: str, kind: str) -> list[Case
 
 
 def predictor(kind: str, lang: str) -> Callable[[str], list[Item]]:
-    from extract.numbers_intl import find_amounts_intl, find_numbers_intl
+    from newstrace.extract.numbers_intl import find_amounts_intl, find_numbers_intl
 
     if kind == "percent":
         return lambda text: [Item(a.start, a.end, a.value, "percent")
