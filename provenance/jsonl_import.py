@@ -26,11 +26,11 @@ from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from corpus.errors import UsageError
-from corpus.ingest import text_hash
-from corpus.records import Article, Link, Status
-from corpus.store import Store
-from extract.records import Annotations
+from newstrace.corpus.errors import UsageError
+from newstrace.corpus.ingest import text_hash
+from newstrace.corpus.records import Article, Link, Status
+from newstrace.corpus.store import Store
+from newstrace.extract.records import Annotations
 
 MAX_LINE_BYTES = 20 * 2**20
 MAX_DEPTH = 64
@@ -169,7 +169,29 @@ def _row(data: dict[str, Any]) -> _Row:
         annotations = Annotations.from_dict(data["annotations"])
         if article_id != data["id"]:
             annotations = replace(annotations, article_id=article_id)
+        _check_spans_unedited(_list(data, "spans"), annotations, text)
     return _Row(article, annotations)
+
+
+def _check_spans_unedited(given: list[Any], annotations: Annotations, text: str) -> None:
+    """Refuse a line whose `spans` no longer match its `annotations` (issue 16).
+
+    Only `annotations` is stored; `spans` is a derived view for spaCy/Prodigy/doccano. Until edited spans
+    are imported as human annotations, an edited span must fail loudly, never count as "unchanged".
+    """
+    if not given:
+        return  # a line without spans (hand-written, or an older export) says nothing to compare
+    from .export import spans_of  # lazy: export pulls in the report modules
+
+    def key(span: dict[str, Any]) -> tuple[Any, Any, Any]:
+        return span.get("start"), span.get("end"), span.get("label")
+
+    expected = {key(span) for span in spans_of(annotations, text)}
+    edited = sorted({key(span) for span in given} ^ expected, key=repr)
+    if edited:
+        start, end, label = edited[0]
+        raise ValueError(f"spans differ from annotations ({len(edited)} span(s), first {label} at {start}..{end}): "
+                         "edited spans are not imported yet; edit `annotations` or drop `spans`")
 
 
 def _content_hash(text: str, given: str | None, status: Status) -> str | None:

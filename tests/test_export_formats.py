@@ -12,14 +12,14 @@ from xml.etree import ElementTree
 
 import pytest
 
-from corpus.ingest import IngestOptions, expand_sources, ingest
-from corpus.store import Store
-from extract.pipeline import ExtractOptions, extract_corpus
-from provenance.annotation_formats import (GROUP_ENTITIES, annotation_spans, doccano_lines, label_studio_chunks,
+from newstrace.corpus.ingest import IngestOptions, expand_sources, ingest
+from newstrace.corpus.store import Store
+from newstrace.extract.pipeline import ExtractOptions, extract_corpus
+from newstrace.provenance.annotation_formats import (GROUP_ENTITIES, annotation_spans, doccano_lines, label_studio_chunks,
                                            label_studio_config, prodigy_lines, span_group, spacy_doc, tasks,
                                            tokenize, Span)
-from provenance.export import graphml
-from provenance.report import ProvenanceOptions, analyse
+from newstrace.provenance.export import graphml
+from newstrace.provenance.report import ProvenanceOptions, analyse
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "data" / "demo"
@@ -222,7 +222,7 @@ def test_graphml_without_figures_is_still_valid_graphml(tmp_path: Path, reader: 
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
-    from provenance.records import GraphEdge, GraphNode, Report
+    from newstrace.provenance.records import GraphEdge, GraphNode, Report
 
     if reader == "etree":
         monkeypatch.setitem(sys.modules, "networkx", None)  # `import networkx` now raises ImportError
@@ -245,7 +245,7 @@ def test_graphml_without_figures_is_still_valid_graphml(tmp_path: Path, reader: 
 def test_cli_export_writes_each_annotation_format(demo, tmp_path: Path, fmt: str) -> None:
     from click.testing import CliRunner
 
-    import cli as cli_module
+    import newstrace.cli as cli_module
 
     report, corpus, db = demo
     out = tmp_path / f"tasks.{fmt}"
@@ -257,3 +257,27 @@ def test_cli_export_writes_each_annotation_format(demo, tmp_path: Path, fmt: str
     texts = {a.text for a in corpus.articles.values() if a.text}
     got = {r["data"]["text"] if fmt == "label-studio" else r["text"] for r in records}
     assert got == texts
+
+
+def test_an_edited_span_is_refused_not_counted_unchanged(demo, tmp_path: Path) -> None:
+    # Issue 16: importing edited spans was "0 imported, N unchanged"; until span edits are imported as
+    # human annotations, the edit must be a line-numbered rejection and the store must stay as it was.
+    from newstrace.provenance.export import jsonl_lines
+    from newstrace.provenance.jsonl_import import InvalidJSONL, import_jsonl
+
+    report, corpus, db = demo
+    lines = list(jsonl_lines(report, corpus))
+    same = tmp_path / "same.jsonl"
+    same.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with Store.open(db) as store:
+        assert import_jsonl(same, store).imported == 0
+    number, row = next((n, json.loads(line)) for n, line in enumerate(lines, 1)
+                       if any(s["label"].startswith("STAT_") for s in json.loads(line)["spans"]))
+    span = next(s for s in row["spans"] if s["label"].startswith("STAT_"))
+    span["label"] = "STAT_EDITED_BY_HAND"
+    lines[number - 1] = json.dumps(row)
+    edited = tmp_path / "edited.jsonl"
+    edited.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with Store.open(db) as store:
+        with pytest.raises(InvalidJSONL, match=rf"line {number}: spans differ from annotations"):
+            import_jsonl(edited, store)
