@@ -27,7 +27,7 @@ class Group(click.Group):
     """Turn library errors into one line naming the fix, not a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from corpus.errors import StoreError, UsageError
+        from newstrace.corpus.errors import StoreError, UsageError
 
         try:
             return super().invoke(ctx)
@@ -47,7 +47,7 @@ class Group(click.Group):
         except Exception as exc:  # noqa: BLE001 - the last line of defence for a CLI
             if _debug(ctx):
                 raise
-            from extract.models import ModelUnavailable
+            from newstrace.extract.models import ModelUnavailable
 
             code = EXIT_ENV if isinstance(exc, (ModelUnavailable, OSError)) or _is_worker_mismatch(exc) else 1
             _fail(ctx, exc, code, prefix=f"{type(exc).__name__}: ")
@@ -64,9 +64,9 @@ def _quiet_pipe() -> None:
 
 def _is_worker_mismatch(exc: BaseException) -> bool:
     # Imported only when it can be the cause: dask is optional and heavy.
-    if "extract.distributed" not in sys.modules:
+    if "newstrace.extract.distributed" not in sys.modules:
         return False
-    from extract.distributed import WorkerVersionMismatch
+    from newstrace.extract.distributed import WorkerVersionMismatch
 
     return isinstance(exc, WorkerVersionMismatch)
 
@@ -79,7 +79,7 @@ def _debug(ctx: click.Context) -> bool:
 def _fail(ctx: click.Context, exc: BaseException, code: int, prefix: str = "") -> None:
     if _debug(ctx):
         raise exc
-    from corpus.errors import redact
+    from newstrace.corpus.errors import redact
 
     click.echo(f"Error: {prefix}{_one_line(redact(str(exc)))}", err=True)  # a --db password never echoed (I20)
     ctx.exit(code)
@@ -87,7 +87,7 @@ def _fail(ctx: click.Context, exc: BaseException, code: int, prefix: str = "") -
 
 def _one_line(text: str) -> str:
     # Scraped strings can carry terminal escapes; never replay them to the user's terminal.
-    from corpus.terminal import one_line
+    from newstrace.corpus.terminal import one_line
 
     return " ".join("".join(ch if ch.isprintable() else " " for ch in one_line(text)).split())
 
@@ -109,7 +109,7 @@ def cli(ctx: click.Context, db: str, debug: bool, quiet: bool, verbose: bool) ->
       newstrace run -i urls.txt --out report/
       newstrace show ARTICLE_ID
     """
-    from corpus.errors import UsageError
+    from newstrace.corpus.errors import UsageError
 
     if quiet and verbose:
         raise UsageError("--quiet and --verbose contradict each other; give one")
@@ -153,7 +153,7 @@ def _stop_if_interrupted() -> None:
 
 def _store(ctx: click.Context, *, must_exist: bool = False) -> Any:
     """Open --db; `must_exist` for commands that only read, so a typo is not a new empty corpus."""
-    from corpus.store import Store
+    from newstrace.corpus.store import Store
 
     if must_exist:
         _require_database(ctx.obj["db"], "--db")
@@ -161,8 +161,8 @@ def _store(ctx: click.Context, *, must_exist: bool = False) -> Any:
 
 
 def _require_database(db: str, flag: str) -> None:
-    from corpus.errors import UsageError
-    from corpus.store import resolve_db_url
+    from newstrace.corpus.errors import UsageError
+    from newstrace.corpus.store import resolve_db_url
 
     url = resolve_db_url(db)
     if url.startswith("sqlite:///"):
@@ -227,8 +227,8 @@ def source_options(func: Any) -> Any:
 def _ingest_options(primary: bool, allow_private: bool, rate: float, timeout: float, max_bytes: int,
                     respect_robots: bool, user_agent: str | None, proxy: str | None,
                     extract_timeout: float, extract_workers: int | None) -> Any:
-    from corpus.fetch import FetchOptions
-    from corpus.ingest import IngestOptions
+    from newstrace.corpus.fetch import FetchOptions
+    from newstrace.corpus.ingest import IngestOptions
 
     fetch_kwargs: dict[str, Any] = dict(timeout=timeout, max_bytes=max_bytes, rate=rate,
                                         allow_private=allow_private, respect_robots=respect_robots, proxy=proxy)
@@ -248,11 +248,11 @@ def _start_extraction_early(sources: tuple[str, ...], workers: int | None) -> No
     half a second off 1,000 pages. A rerun with nothing new pays for them on
     the other core.
     """
-    from corpus.filetypes import file_kind
+    from newstrace.corpus.filetypes import file_kind
 
     if not any(os.path.isdir(s) or (os.path.isfile(s) and file_kind(Path(s)) in ("html", "warc")) for s in sources):
         return
-    from corpus.clean import default_worker_count, start_workers
+    from newstrace.corpus.clean import default_worker_count, start_workers
 
     start_workers(workers or default_worker_count())
 
@@ -261,8 +261,8 @@ def _run_ingest(ctx: click.Context, store: Any, sources: tuple[str, ...], inputs
                 **options: Any) -> Any:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from corpus.errors import UsageError
-    from corpus.ingest import expand_sources, ingest, unblock_hint
+    from newstrace.corpus.errors import UsageError
+    from newstrace.corpus.ingest import expand_sources, ingest, unblock_hint
 
     if not sources and not inputs:
         raise UsageError("nothing to ingest; give URLs, files or folders, or -i FILE (one per line)")
@@ -320,7 +320,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
     """List the corpus: counts by status, then every failure with its reason."""
     import json
 
-    from corpus.ingest import unblock_hint
+    from newstrace.corpus.ingest import unblock_hint
 
     with _store(ctx, must_exist=True) as store:
         counts = store.counts()
@@ -334,7 +334,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
     from rich.table import Table
 
     console = _console()
-    from corpus.terminal import plain
+    from newstrace.corpus.terminal import plain
 
     # Every cell is a Text: a stored URL or reason is data, never rich markup (I7, I10).
     table = Table("status", "articles", title="corpus")
@@ -361,7 +361,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
 def kb_option(func: Any) -> Any:
     # --no-builtin-kb rides in kb_paths as extract.kb.NO_BUILTIN, so every stage's load_kb sees it.
     def with_builtin(ctx: click.Context, _param: Any, paths: tuple[Path, ...]) -> tuple[Any, ...]:
-        from extract.kb import NO_BUILTIN
+        from newstrace.extract.kb import NO_BUILTIN
 
         return (*paths, NO_BUILTIN) if ctx.meta.get("newstrace_no_builtin_kb") else paths
 
@@ -381,7 +381,7 @@ def _run_extract(store: Any, force: bool, workers: int, batch_size: int, kb_path
                  scheduler: str | None = None, quiet: bool = False) -> Any:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from extract.pipeline import ExtractOptions, extract_corpus
+    from newstrace.extract.pipeline import ExtractOptions, extract_corpus
 
     options = ExtractOptions(force=force, workers=workers, batch_size=batch_size, kb_paths=kb_paths)
     with Progress(TextColumn("[bold]extract"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -393,7 +393,7 @@ def _run_extract(store: Any, force: bool, workers: int, batch_size: int, kb_path
             progress.update(task, completed=done, total=total)
 
         if scheduler:
-            from extract.distributed import extract_corpus_distributed
+            from newstrace.extract.distributed import extract_corpus_distributed
 
             summary = extract_corpus_distributed(store, options, scheduler, on_progress=on_progress)
         else:
@@ -422,7 +422,7 @@ def extract(ctx: click.Context, force: bool, workers: int, batch_size: int, kb_p
     Incremental: only articles not yet annotated by this pipeline version (or
     whose text or knowledge base changed) are processed.
     """
-    from extract.models import check_models
+    from newstrace.extract.models import check_models
 
     check_models()
     with _store(ctx) as store:
@@ -439,8 +439,8 @@ def show(ctx: click.Context, article_id: str) -> None:
     ARTICLE is an id, the first characters of one, the URL that was
     ingested, or the path of the ingested file; `newstrace articles` lists them.
     """
-    from corpus.lookup import resolve_article
-    from extract.show import render_article
+    from newstrace.corpus.lookup import resolve_article
+    from newstrace.extract.show import render_article
 
     with _store(ctx, must_exist=True) as store:
         article = resolve_article(store, article_id)
@@ -460,7 +460,7 @@ def articles(ctx: click.Context, fmt: str, out: Path | None) -> None:
     A date marked "~" is estimated (from the URL or the text), not published
     metadata. Any id, or its first characters, works with `newstrace show`.
     """
-    from corpus.lookup import article_rows
+    from newstrace.corpus.lookup import article_rows
 
     out = _stdout_or(out)
     _check_out_file(out)
@@ -487,7 +487,7 @@ def articles(ctx: click.Context, fmt: str, out: Path | None) -> None:
 
 def _article_lines(rows: list[Any]) -> Iterable[str]:
     # Plain text, one article a line: greppable, and `cut -f1` gives the ids.
-    from corpus.terminal import one_line
+    from newstrace.corpus.terminal import one_line
 
     for r in rows:
         date = (r.published or "no date") + (" ~" if r.published and r.date_estimated else "")
@@ -507,7 +507,7 @@ def cluster(ctx: click.Context, as_json: bool, kb_paths: tuple[Path, ...], sched
     """Group near-duplicate coverage and say why each pair is linked."""
     import json
 
-    from provenance.report import ProvenanceOptions, cluster_view
+    from newstrace.provenance.report import ProvenanceOptions, cluster_view
 
     with _store(ctx, must_exist=True) as store:
         clusters = cluster_view(store, ProvenanceOptions(kb_paths=kb_paths, scheduler=scheduler))
@@ -537,7 +537,7 @@ def sources(ctx: click.Context, fmt: str, out: Path | None, kb_paths: tuple[Path
     """List the corpus's source registry: every source, however articles name it."""
     import json
 
-    from provenance.sources import registry_to_kb_yaml, sources_of_store
+    from newstrace.provenance.sources import registry_to_kb_yaml, sources_of_store
 
     out = _stdout_or(out)
     _check_out_file(out)
@@ -562,7 +562,7 @@ def sources(ctx: click.Context, fmt: str, out: Path | None, kb_paths: tuple[Path
         else:
             from rich.console import Console
 
-            from corpus.atomic import atomic_open
+            from newstrace.corpus.atomic import atomic_open
 
             with atomic_open(out) as handle:
                 Console(file=handle, width=160, color_system=None).print(table)
@@ -579,7 +579,7 @@ def _write_chunks(chunks: Iterable[str], out: Path | None) -> None:
         if not last.endswith("\n"):
             click.echo()  # a terminal prompt must not start after "</html>"
         return
-    from corpus.atomic import atomic_write
+    from newstrace.corpus.atomic import atomic_write
 
     atomic_write(out, chunks)  # a failed write keeps the previous file (I2)
 
@@ -594,8 +594,8 @@ def _write_chunks(chunks: Iterable[str], out: Path | None) -> None:
 def report(ctx: click.Context, fmt: str, out: Path | None, kb_paths: tuple[Path, ...],
            scheduler: str | None) -> None:
     """Write the claim-provenance report (terminal, Markdown, HTML or JSON)."""
-    from provenance.export import texts_of
-    from provenance.report import ProvenanceOptions, analyse
+    from newstrace.provenance.export import texts_of
+    from newstrace.provenance.report import ProvenanceOptions, analyse
 
     out = _stdout_or(out)
     _check_out_file(out)
@@ -607,33 +607,33 @@ def report(ctx: click.Context, fmt: str, out: Path | None, kb_paths: tuple[Path,
 def _check_out_file(out: Path | None) -> None:
     """A bad -o must stop the command before the analysis, not after it (I21)."""
     if out is not None and not (out.exists() and not out.is_file() and not out.is_dir()):
-        from corpus.atomic import check_writable_file
+        from newstrace.corpus.atomic import check_writable_file
 
         check_writable_file(out)
 
 
 def _emit_report(data: dict, fmt: str, out: Path | None, texts: Any = None) -> None:
     if fmt == "json":
-        from provenance.export import report_json_chunks
+        from newstrace.provenance.export import report_json_chunks
 
         _write_chunks(report_json_chunks(data), out)
     elif fmt == "md":
-        from provenance.render_md import iter_markdown
+        from newstrace.provenance.render_md import iter_markdown
 
         _write_chunks(iter_markdown(data), out)
     elif fmt == "html":
-        from provenance.render_html import iter_html
+        from newstrace.provenance.render_html import iter_html
 
         _write_chunks(iter_html(data, texts), out)
     else:
-        from provenance.render_term import render_terminal
+        from newstrace.provenance.render_term import render_terminal
 
         if out is None:
             render_terminal(data, _console())
         else:
             from rich.console import Console
 
-            from corpus.atomic import atomic_open
+            from newstrace.corpus.atomic import atomic_open
 
             with atomic_open(out) as handle:
                 render_terminal(data, Console(file=handle, width=120, color_system=None))
@@ -649,8 +649,8 @@ def _emit_report(data: dict, fmt: str, out: Path | None, texts: Any = None) -> N
 @click.pass_context
 def export(ctx: click.Context, fmt: str, out: Path | None, kb_paths: tuple[Path, ...]) -> None:
     """Export annotated articles as JSONL (spaCy/Prodigy/doccano spans) or the citation graph as GraphML."""
-    from provenance.export import graphml, jsonl_lines
-    from provenance.report import ProvenanceOptions, analyse
+    from newstrace.provenance.export import graphml, jsonl_lines
+    from newstrace.provenance.report import ProvenanceOptions, analyse
 
     out = _stdout_or(out)
     _check_out_file(out)
@@ -659,7 +659,7 @@ def export(ctx: click.Context, fmt: str, out: Path | None, kb_paths: tuple[Path,
     if fmt == "graphml":
         _write_chunks((graphml(result),), out)
     elif fmt in ("doccano", "label-studio", "prodigy"):
-        from provenance.annotation_formats import export_chunks
+        from newstrace.provenance.annotation_formats import export_chunks
 
         _write_chunks(export_chunks(fmt, result, corpus), out)
     else:
@@ -672,7 +672,7 @@ def export(ctx: click.Context, fmt: str, out: Path | None, kb_paths: tuple[Path,
 @click.pass_context
 def import_(ctx: click.Context, file: Path, skip_invalid: bool) -> None:
     """Read an annotated JSONL export back into the corpus."""
-    from provenance.jsonl_import import import_jsonl
+    from newstrace.provenance.jsonl_import import import_jsonl
 
     with _store(ctx) as store:
         result = import_jsonl(file, store, skip_invalid=skip_invalid)
@@ -700,16 +700,16 @@ def run(ctx: click.Context, sources: tuple[str, ...], inputs: tuple[str, ...], o
     Example:
       newstrace run --allow-private -i urls.txt --out report/
     """
-    from corpus.atomic import check_writable_folder
+    from newstrace.corpus.atomic import check_writable_folder
 
     check_writable_folder(out)  # a bad --out is found before ingest, not after extract (I21)
     _start_extraction_early(sources, options["extract_workers"])
-    from provenance.outputs import write_outputs
-    from provenance.report import ProvenanceOptions, analyse
+    from newstrace.provenance.outputs import write_outputs
+    from newstrace.provenance.report import ProvenanceOptions, analyse
 
-    from corpus.clean import close_workers
-    from extract.models import check_models
-    from extract.pipeline import release_models
+    from newstrace.corpus.clean import close_workers
+    from newstrace.extract.models import check_models
+    from newstrace.extract.pipeline import release_models
 
     check_models()  # a missing model must stop the run before anything is fetched
     with _store(ctx) as store:
@@ -733,7 +733,7 @@ def run(ctx: click.Context, sources: tuple[str, ...], inputs: tuple[str, ...], o
 @click.option("--to", "target", required=True, help="Database to write (path or URL).")
 def copy(source: str, target: str) -> None:
     """Copy a corpus with its annotations between databases (SQLite <-> PostgreSQL)."""
-    from corpus.store import Store, copy_store
+    from newstrace.corpus.store import Store, copy_store
 
     _require_database(source, "--from")
     with Store.open(source) as src, Store.open(target) as dst:

@@ -171,14 +171,14 @@ def cluster_step(ws: Workspace, label: str, db: str, scheduler: str | None,
 def cluster_child(db: str, scheduler: str | None) -> dict[str, Any]:
     """In a child process: load the corpus, cluster it (locally or on `scheduler`), time both."""
     started = time.perf_counter()
-    from corpus.store import Store
-    from provenance.report import cluster_corpus, load_corpus
+    from newstrace.corpus.store import Store
+    from newstrace.provenance.report import cluster_corpus, load_corpus
 
     with Store.open(db, migrate=False) as store:
         corpus = load_corpus(store)
     loaded = time.perf_counter()
     if scheduler:
-        from provenance.cluster_dask import cluster_corpus_dask
+        from newstrace.provenance.cluster_dask import cluster_corpus_dask
 
         result = cluster_corpus_dask(corpus, scheduler)
     else:
@@ -191,7 +191,7 @@ def cluster_child(db: str, scheduler: str | None) -> dict[str, Any]:
 
 def same_annotations(first: str, second: str) -> dict[str, Any]:
     """Whether two stores hold the same annotation rows (status and content) per article."""
-    from corpus.store import Store
+    from newstrace.corpus.store import Store
 
     def rows(db: str) -> dict[str, tuple[str, Any]]:
         with Store.open(db, migrate=False) as store:

@@ -181,7 +181,7 @@ def _minhash_clusters(texts: dict[str, str], threshold: float) -> list[list[str]
 def _embedding_clusters(texts: dict[str, str], thresholds: Sequence[float]) -> dict[float, list[list[str]]]:
     import numpy as np
 
-    from extract.models import load_embedder
+    from newstrace.extract.models import load_embedder
 
     keys = sorted(texts)
     vectors = np.asarray(load_embedder().encode([texts[k] for k in keys], normalize_embeddings=True))

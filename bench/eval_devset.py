@@ -83,7 +83,7 @@ def _kb_ids(name: str, kb: Any) -> set[str]:
 
 
 def names_match(gold: str, predicted: str, predicted_id: str | None, kb: Any) -> bool:
-    from extract.kb import name_key
+    from newstrace.extract.kb import name_key
 
     g, p = name_key(gold), name_key(predicted)
     if g and p and (g == p or g in p or p in g):
@@ -96,9 +96,9 @@ def names_match(gold: str, predicted: str, predicted_id: str | None, kb: Any) ->
 
 
 def evaluate(lines: Iterable[dict[str, Any]], *, show_errors: bool = False) -> dict[str, Tally]:
-    from extract.entities import kb_pipeline
-    from extract.kb import load_kb
-    from extract.pipeline import annotate_doc
+    from newstrace.extract.entities import kb_pipeline
+    from newstrace.extract.kb import load_kb
+    from newstrace.extract.pipeline import annotate_doc
 
     kb = load_kb()
     nlp = kb_pipeline(kb)

@@ -115,7 +115,7 @@ def _run_page(job: tuple[str, str, str]) -> tuple[str, dict[str, str], dict[str,
     """Both systems on one page; returns texts, seconds per system and our no-article verdict."""
     import trafilatura
 
-    from corpus.clean import extract_html, is_article
+    from newstrace.corpus.clean import extract_html, is_article
 
     key, url, path = job
     html = gzip.decompress(Path(path).read_bytes()).decode("utf-8", errors="replace")

@@ -55,8 +55,8 @@ def trafilatura_floor(pages: Path) -> FloorResult:
 
 def _annotatable(db: str) -> Iterator[tuple[str | None, str]]:
     """(title, text) of the articles `extract` would annotate, in store order."""
-    from corpus.store import Store
-    from extract.pipeline import ExtractOptions
+    from newstrace.corpus.store import Store
+    from newstrace.extract.pipeline import ExtractOptions
 
     options = ExtractOptions()
     with Store.open(db, migrate=False) as store:
@@ -70,8 +70,8 @@ def _annotatable(db: str) -> Iterator[tuple[str | None, str]]:
 
 def spacy_floor(db: str) -> FloorResult:
     started = time.perf_counter()
-    from extract.entities import kb_pipeline
-    from extract.kb import load_kb
+    from newstrace.extract.entities import kb_pipeline
+    from newstrace.extract.kb import load_kb
 
     nlp = kb_pipeline(load_kb())
     texts = [text for _, text in _annotatable(db)]
@@ -85,7 +85,7 @@ def spacy_floor(db: str) -> FloorResult:
 
 def embed_floor(db: str) -> FloorResult:
     started = time.perf_counter()
-    from extract.embed import article_representation, embed_texts
+    from newstrace.extract.embed import article_representation, embed_texts
 
     texts = [article_representation(title, text) for title, text in _annotatable(db)]
     embed_texts(["warm-up"])  # the model load, timed apart from the encoding
@@ -96,9 +96,9 @@ def embed_floor(db: str) -> FloorResult:
 
 def embed_figures_floor(db: str) -> FloorResult:
     started = time.perf_counter()
-    from corpus.store import Store
-    from extract.embed import embed_texts
-    from extract.pipeline import figure_context, load_annotations
+    from newstrace.corpus.store import Store
+    from newstrace.extract.embed import embed_texts
+    from newstrace.extract.pipeline import figure_context, load_annotations
 
     with Store.open(db, migrate=False) as store:
         texts = {a.id: a.text for a in store.iter_articles()}

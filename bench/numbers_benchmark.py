@@ -177,26 +177,26 @@ def _quantulum_cases(path: Path) -> list[Case]:
 
 
 def _predict_percent(doc: Any) -> list[Item]:
-    from extract.statistics import find_amounts
+    from newstrace.extract.statistics import find_amounts
 
     return [Item(a.start, a.end, a.value, "percent") for a in find_amounts(doc) if a.unit == "percent"]
 
 
 def _predict_numbers(doc: Any) -> list[Item]:
-    from extract.numbers import find_numbers
+    from newstrace.extract.numbers import find_numbers
 
     return [Item(m.start, m.end, m.value, "number") for m in find_numbers(doc)
             if m.kind in ("cardinal", "fraction") and m.suffix is None]
 
 
 def _predict_ordinals(doc: Any) -> list[Item]:
-    from extract.numbers import find_numbers
+    from newstrace.extract.numbers import find_numbers
 
     return [Item(m.start, m.end, m.value, "ordinal") for m in find_numbers(doc) if m.kind == "ordinal"]
 
 
 def _predict_quantities(doc: Any) -> list[Item]:
-    from extract.statistics import find_amounts
+    from newstrace.extract.statistics import find_amounts
 
     items: list[Item] = []
     for amount in find_amounts(doc):
@@ -289,7 +289,7 @@ def _suites() -> list[tuple[str, list[Case], Callable[[Any], list[Item]]]]:
 
 
 def run() -> dict[str, Any]:
-    from extract.models import load_spacy
+    from newstrace.extract.models import load_spacy
 
     nlp = load_spacy()
     started = time.perf_counter()

@@ -24,10 +24,10 @@ from typing import Any
 
 def measure(db: str) -> dict[str, Any]:
     started = time.perf_counter()
-    from corpus.store import Store
-    from extract.kb import load_kb
-    from provenance.export import report_json_chunks
-    from provenance.report import ProvenanceOptions, assemble, cluster_corpus, load_corpus
+    from newstrace.corpus.store import Store
+    from newstrace.extract.kb import load_kb
+    from newstrace.provenance.export import report_json_chunks
+    from newstrace.provenance.report import ProvenanceOptions, assemble, cluster_corpus, load_corpus
 
     timings: dict[str, float] = {}
 

@@ -73,7 +73,7 @@ def _pairs(sizes: Iterable[int]) -> int:
 
 def pages_by_article(db: str) -> dict[str, str]:
     """article id -> generated page file name, via the stored source_path of every row."""
-    from corpus.store import Store
+    from newstrace.corpus.store import Store
 
     with Store.open(db, migrate=False) as store:
         return {a.id: Path(a.source_path).name for a in store.iter_articles(statuses=None) if a.source_path}

@@ -100,7 +100,7 @@ def _bound_name(result: dict[str, Any], name: str) -> str:
 
 
 def _originals_by_source(data: Path, originals: dict[str, Any]) -> dict[str, Any]:
-    from corpus.urls import content_id
+    from newstrace.corpus.urls import content_id
 
     out = {}
     for path in sorted((data / "html").glob("*.html.gz")):
@@ -114,7 +114,7 @@ def _one_size(size: int, options: ScalingOptions, data: Path, sources: dict[str,
               cache_db: str) -> dict[str, Any]:
     import time
 
-    from corpus.store import Store
+    from newstrace.corpus.store import Store
 
     params = GenerationParams(size, options.seed, None)
     corpus = generate(OUT / (f"corpus-{size}" + (f"-seed{options.seed}" if options.seed != 7 else "")), params, data)
@@ -152,7 +152,7 @@ def _one_size(size: int, options: ScalingOptions, data: Path, sources: dict[str,
 
 def store_shape(db: str) -> dict[str, Any]:
     """What the report has to work through: rows by status, annotated articles, figure mentions."""
-    from corpus.store import Store
+    from newstrace.corpus.store import Store
 
     annotated = mentions = 0
     with Store.open(db, migrate=False) as store:

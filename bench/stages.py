@@ -37,7 +37,7 @@ class Workspace:
 
 def newstrace() -> list[str]:
     script = Path(sys.executable).with_name("newstrace")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "newstrace"]
 
 
 def child_env() -> dict[str, str]:
@@ -91,7 +91,7 @@ def help_startup(ws: Workspace, runs: int = 5) -> tuple[float, list[Measurement]
 
 
 def store_counts(db: str) -> dict[str, Any]:
-    from corpus.store import Store
+    from newstrace.corpus.store import Store
 
     with Store.open(db, migrate=False) as store:
         tables = store.table_counts()

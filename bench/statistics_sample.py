@@ -76,7 +76,7 @@ def coverage_page(path: Path) -> tuple[str, str | None]:
 def documents() -> Iterator[tuple[str, str, str | None]]:
     """(name, text, publication date) of every English page of the sample's population, in a
     fixed order; pages in other languages are skipped, as `newstrace extract` skips them."""
-    from corpus.language import detect_language
+    from newstrace.corpus.language import detect_language
 
     pages: list[tuple[str, str, str | None]] = []
     for path in sorted(COVERAGE.glob("*.txt")):
@@ -92,9 +92,9 @@ def documents() -> Iterator[tuple[str, str, str | None]]:
 
 
 def extracted() -> Iterator[dict]:
-    from extract.entities import kb_pipeline
-    from extract.kb import load_kb
-    from extract.statistics import find_statistics
+    from newstrace.extract.entities import kb_pipeline
+    from newstrace.extract.kb import load_kb
+    from newstrace.extract.statistics import find_statistics
 
     nlp = kb_pipeline(load_kb())
     names, texts, dates = zip(*documents())

@@ -40,8 +40,8 @@ from .templates import render
 from .rewrite import sentence_spans
 
 if TYPE_CHECKING:  # pragma: no cover
-    from corpus.records import Article
-    from corpus.store import Store
+    from newstrace.corpus.records import Article
+    from newstrace.corpus.store import Store
 
 SYNTHETIC_LABEL = "bench.synthetic/1"
 Item = dict[str, Any]
@@ -71,8 +71,8 @@ class SyntheticSummary:
 
 def load_originals(cache_db: str) -> dict[str, OriginalData]:
     """article id -> text, annotations and stored vectors, for every annotated original in the cache."""
-    from corpus.store import Store
-    from extract.pipeline import EMBED_KIND_ARTICLE, EMBED_KIND_FIGURES
+    from newstrace.corpus.store import Store
+    from newstrace.extract.pipeline import EMBED_KIND_ARTICLE, EMBED_KIND_FIGURES
 
     with Store.open(cache_db, migrate=False) as store:
         texts = {a.id: a.text for a in store.iter_articles()}
@@ -85,7 +85,7 @@ def load_originals(cache_db: str) -> dict[str, OriginalData]:
 
 def copy_originals(store: "Store", originals: dict[str, OriginalData], cache_db: str) -> int:
     """Copy the cache's annotation and embedding rows of the originals present in `store`."""
-    from corpus.store import Store
+    from newstrace.corpus.store import Store
 
     present = {a.id for a in store.iter_articles()}
     with Store.open(cache_db, migrate=False) as cache:
@@ -100,8 +100,8 @@ def copy_originals(store: "Store", originals: dict[str, OriginalData], cache_db:
 
 
 def _vector_rows(aid: str, digest: str, article: bytes | None, figures: bytes | None) -> list[tuple]:
-    from extract.models import EMBEDDING_PACKAGE
-    from extract.pipeline import EMBED_KIND_ARTICLE, EMBED_KIND_FIGURES
+    from newstrace.extract.models import EMBEDDING_PACKAGE
+    from newstrace.extract.pipeline import EMBED_KIND_ARTICLE, EMBED_KIND_FIGURES
 
     rows = []
     if article is not None:
@@ -114,10 +114,10 @@ def _vector_rows(aid: str, digest: str, article: bytes | None, figures: bytes | 
 def derived_article(plan: PagePlan, sources: dict[str, Source], params: GenerationParams,
                     corpus: Path) -> "Article":
     """The article row real ingest would store for a generated copy or rewrite (text as our templates hold it)."""
-    from corpus.ingest import EXTRACTOR_VERSION, text_hash
-    from corpus.records import Article, Status
-    from corpus.store import now
-    from corpus.urls import content_id
+    from newstrace.corpus.ingest import EXTRACTOR_VERSION, text_hash
+    from newstrace.corpus.records import Article, Status
+    from newstrace.corpus.store import now
+    from newstrace.corpus.urls import content_id
 
     layout, content = derived_content(plan, sources, params)
     body = render(layout, content).encode("utf-8")
@@ -134,8 +134,8 @@ def store_derived(store: "Store", plans: Sequence[PagePlan], sources: dict[str, 
     """Article rows, then annotations and vectors, for `plans`, a batch at a time (flat memory at 20k)."""
     import time
 
-    from extract.kb import load_kb
-    from extract.pipeline import pipeline_fingerprint
+    from newstrace.extract.kb import load_kb
+    from newstrace.extract.pipeline import pipeline_fingerprint
 
     fingerprint = pipeline_fingerprint(load_kb())
     seconds = {"articles": 0.0, "annotations": 0.0}
@@ -159,7 +159,7 @@ def store_derived(store: "Store", plans: Sequence[PagePlan], sources: dict[str, 
 
 def _annotate_batch(store: "Store", saved: Sequence[tuple[PagePlan, "Article"]],
                     originals_by_source: dict[str, OriginalData], fingerprint: str) -> int:
-    from extract.pipeline import input_hash
+    from newstrace.extract.pipeline import input_hash
 
     rows, vectors = [], []
     for plan, article in saved:
@@ -181,7 +181,7 @@ def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
 
 
 def _derived_vectors(original: OriginalData, kept: Sequence[int], plan: PagePlan) -> tuple[bytes | None, bytes | None]:
-    from extract.embed import EMBEDDING_DIM, embedding_to_bytes, embeddings_from_bytes
+    from newstrace.extract.embed import EMBEDDING_DIM, embedding_to_bytes, embeddings_from_bytes
 
     rng = np.random.default_rng(plan.index)
     sigma = rng.uniform(*NOISE_SIGMA) if plan.how == "rewrite" else 0.0

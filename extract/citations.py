@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from corpus.records import Link
+from newstrace.corpus.records import Link
 
 from .attribution import attribute_sentences
 from .entities import entity_at

@@ -46,8 +46,8 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from extract.langdata import table
-from extract.records import Claim, Entity, Statistic
+from newstrace.extract.langdata import table
+from newstrace.extract.records import Claim, Entity, Statistic
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.matcher import PhraseMatcher

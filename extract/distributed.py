@@ -42,9 +42,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from corpus.errors import NewstraceError
-from corpus.records import Article, Link, Status
-from corpus.store import Store
+from newstrace.corpus.errors import NewstraceError
+from newstrace.corpus.records import Article, Link, Status
+from newstrace.corpus.store import Store
 
 from . import pipeline
 from .models import ModelUnavailable

@@ -28,7 +28,7 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from extract.models import load_embedder
+from newstrace.extract.models import load_embedder
 
 MAX_SEQ_LENGTH = 256
 # all-MiniLM-L6-v2 output width; lets an empty batch return without loading torch.

@@ -22,8 +22,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from corpus import safe_yaml
-from corpus.errors import UsageError
+from newstrace.corpus import safe_yaml
+from newstrace.corpus.errors import UsageError
 
 DEFAULT_KB_PATH = Path(__file__).with_name("kb") / "sources.yaml"
 # The shipped base is every YAML file in extract/kb/, read in name order (one

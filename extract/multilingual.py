@@ -284,8 +284,16 @@ def _measure(text: str, amount: IntlAmount, sentence_end: int, lang: str) -> str
     return " ".join(words) or None
 
 
-def _period(text: str, sentence: tuple[int, int], amount: IntlAmount, lang: str) -> tuple[str | None, str | None]:
-    """The period phrase in the figure's sentence nearest to it, and the year it names if any."""
+_PERIOD_REACH = 24  # characters between a figure and a period phrase that still belongs to its clause
+
+
+def _period(text: str, sentence: tuple[int, int], amount: IntlAmount, lang: str,
+            next_start: int | None = None) -> tuple[str | None, str | None]:
+    """The period phrase in the figure's sentence nearest to it, and the year it names if any.
+
+    A phrase between the figure and the next figure belongs to this one: in "from 31 million in
+    1990 to 159 million in 2022" (in any language) the nearer "in 1990" is the first figure's.
+    """
     s, e = sentence
     body = text[s:e]
     candidates: list[tuple[int, str, str | None]] = []
@@ -304,7 +312,14 @@ def _period(text: str, sentence: tuple[int, int], amount: IntlAmount, lang: str)
         candidates.append((start, year, year))
     if not candidates:
         return None, None
-    _, phrase, year = min(candidates, key=lambda c: abs(c[0] - amount.start))
+    # Only a phrase right after the figure, in the same clause ("159 millones en 2022"), wins over
+    # a nearer one before it; a year further on ("..., según un informe de 2023") does not.
+    following = [c for c in candidates
+                 if 0 <= c[0] - amount.end <= _PERIOD_REACH and not re.search(r"[,;:()]", text[amount.end:c[0]])
+                 and (next_start is None or c[0] < next_start)]
+    # Else a phrase before the figure (often the sentence's frame: "En 2021, ..."), else any later one.
+    before = [c for c in candidates if c[0] < amount.start]
+    _, phrase, year = min(following or before or candidates, key=lambda c: abs(c[0] - amount.start))
     return phrase, year
 
 
@@ -313,7 +328,8 @@ def statistics_in(text: str, lang: str, sentences: Sequence[tuple[int, int]] | N
     sentences = find_sentences(text, lang) if sentences is None else sentences
     months = {m.lower().rstrip(".") for m in _table(lang, "months")}
     out: list[Statistic] = []
-    for amount in find_amounts_intl(text, lang):
+    amounts = list(find_amounts_intl(text, lang))
+    for i, amount in enumerate(amounts):
         if amount.number.article or _is_date_or_code(text, amount, lang, months):
             continue
         if amount.unit == "count" and not amount.number.digits and amount.value < 2:
@@ -321,7 +337,8 @@ def statistics_in(text: str, lang: str, sentences: Sequence[tuple[int, int]] | N
         if amount.unit == "rank" and not amount.number.digits:
             continue  # "premier trimestre", "primera vez": word ordinals are rarely ranks
         sentence = next(((s, e) for s, e in sentences if s <= amount.start < e), (amount.start, amount.end))
-        period, year = _period(text, sentence, amount, lang)
+        later = [a.start for a in amounts[i + 1:] if a.start < sentence[1]]
+        period, year = _period(text, sentence, amount, lang, later[0] if later else None)
         stat = Statistic(
             start=amount.start, end=amount.end, text=text[amount.start:amount.end], value=amount.value,
             unit=amount.unit, currency=amount.currency, approx=amount.approx,

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from corpus.records import Article, Status
-from corpus.store import Store
+from newstrace.corpus.records import Article, Status
+from newstrace.corpus.store import Store
 
 from .records import Annotations, Attribution, Claim, Statistic
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from corpus.records import Article
-from corpus.terminal import plain
+from newstrace.corpus.records import Article
+from newstrace.corpus.terminal import plain
 
 from .records import Annotations
 

@@ -40,11 +40,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from extract.claims import entities_in, entity_span, sentences
-from extract.langdata import DEFAULT_LANGUAGE, table
-from extract.numbers import NumberMention, find_numbers, parse_number, parse_ordinal, text_between
-from extract.periods import parse_reference, period_key
-from extract.records import Statistic
+from newstrace.extract.claims import entities_in, entity_span, sentences
+from newstrace.extract.langdata import DEFAULT_LANGUAGE, table
+from newstrace.extract.numbers import NumberMention, find_numbers, parse_number, parse_ordinal, text_between
+from newstrace.extract.periods import parse_reference, period_key
+from newstrace.extract.records import Statistic
 
 if TYPE_CHECKING:  # pragma: no cover
     import datetime as dt

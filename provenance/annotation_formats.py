@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
-from extract.records import Annotations
+from newstrace.extract.records import Annotations
 
 from .records import Report
 from .report import Corpus

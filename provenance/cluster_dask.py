@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from extract.distributed import connect
+from newstrace.extract.distributed import connect
 
 from .cluster import (
     ClusterDoc,

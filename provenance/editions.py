@@ -22,7 +22,7 @@ import functools
 import re
 from collections import Counter
 
-from extract import langdata
+from newstrace.extract import langdata
 
 _YEAR = r"((?:19|20)\d{2})"
 _NAME_WORD = r"(?:[A-Z][\w&'\u2019-]*|of|on|the|and|for|in|de|des|du|der|la|le)"

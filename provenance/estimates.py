@@ -23,7 +23,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from corpus.records import Article
+from newstrace.corpus.records import Article
 
 from .figures import FamilyOptions, decimals, holder_countries, looks_like_source_name, values_compatible
 from .records import Estimate, Mention, SourceRef

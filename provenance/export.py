@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from extract.records import Annotations
+from newstrace.extract.records import Annotations
 
 from .records import Report
 from .report import Corpus

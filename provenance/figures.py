@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from extract.records import Statistic
+from newstrace.extract.records import Statistic
 
 from .cluster import DisjointSets
 
@@ -161,7 +161,7 @@ def units_compatible(a: Statistic, b: Statistic) -> bool:
 def _countries_reader():
     """S1's general place reader when it is installed, else the small demonym table above."""
     try:
-        from extract.places import countries_in  # type: ignore[import-not-found]
+        from newstrace.extract.places import countries_in  # type: ignore[import-not-found]
     except ImportError:
         return None
     return countries_in
@@ -334,7 +334,9 @@ def _languages_differ(x: MentionInput, y: MentionInput) -> bool:
 
 def cross_language_join(x: MentionInput, y: MentionInput, options: FamilyOptions) -> bool:
     """Mentions in two languages: values that match (equal or rounded), no holder or period contradiction,
-    a source a mention is credited to named by the other article too, and both articles naming one KB source ("17 millions, selon l'AIE" and "17 million, the IEA said").
+    a source a mention is credited to named by the other article too, and evidence of one story: both
+    articles naming one source ("17 millions, selon l'AIE" and "17 million, the IEA said"), one coverage
+    cluster, or the same distinctive value for the same period ("159 millones en 2022", "159 million in 2022").
 
     The sentence encoder reads one language, so its cosine across languages is no evidence either way.
     Forecast cues are read per language and not in every one, so forecast/outcome is not compared here.
@@ -344,8 +346,25 @@ def cross_language_join(x: MentionInput, y: MentionInput, options: FamilyOptions
     own = [(s, other) for s, other in ((resolved_source(a), y), (resolved_source(b), x)) if s]
     if any(s.removeprefix("kb:") not in other.sources for s, other in own):
         return False
-    return (bool(x.sources & y.sources) and units_compatible(a, b) and value_match(a, b, options.approx_tolerance) > 0
-            and not holders_conflict(a, b) and not periods_conflict(a, b) and not sources_apart(a, b))
+    if not (units_compatible(a, b) and value_match(a, b, options.approx_tolerance) > 0
+            and not holders_conflict(a, b) and not periods_conflict(a, b) and not sources_apart(a, b)):
+        return False
+    # Evidence that the two articles tell one story: a source both name, one coverage cluster, or a
+    # figure too specific to meet by chance (the same three-digit count for the same period).
+    same_cluster = x.cluster is not None and x.cluster == y.cluster
+    return bool(x.sources & y.sources) or same_cluster or _distinctive_match(a, b)
+
+
+def _distinctive_match(a: Statistic, b: Statistic) -> bool:
+    """One value, stated with three or more significant digits, for one resolved period."""
+    pa = period_key(a)
+    return bool(pa and pa == period_key(b) and a.value == b.value and _significant_digits(a.value) >= 3)
+
+
+def _significant_digits(value: float) -> int:
+    digits = f"{abs(value):.6g}".replace(".", "").lstrip("0")
+    digits = digits.split("e")[0].rstrip("0")
+    return len(digits)
 
 
 def should_join(x: MentionInput, y: MentionInput, options: FamilyOptions) -> bool:
@@ -439,15 +458,15 @@ def _cross_language_pairs(mentions: Sequence[MentionInput], options: FamilyOptio
     """Joins between languages (`cross_language_join`), found through an index on (unit, value, source).
 
     Each mention is compared with up to `_MAX_CROSS_LANGUAGE` mentions of other languages that share
-    its value and a source; with several candidates it keeps every compatible one it meets, so the
+    its value and one piece of story evidence (`_story_evidence`); with several candidates it keeps every compatible one it meets, so the
     components equal the pairwise rule's unless a value and source pair is stated more often than that.
     """
     index: dict[tuple, list[int]] = defaultdict(list)
     for position, mention in enumerate(mentions):
-        if mention.language and mention.sources:
+        if mention.language:
             stat = mention.stat
-            for source in sorted(mention.sources):
-                index[(stat.unit, stat.of, stat.currency, value_bin(stat.value), source)].append(position)
+            for evidence in sorted(_story_evidence(mention)):
+                index[(stat.unit, stat.of, stat.currency, value_bin(stat.value), evidence)].append(position)
     pairs: set[tuple[int, int]] = set()
     for (unit, of, currency, bin_, source), members in index.items():
         # The next bin up, as in `group_mentions`: a rounding may cross a bin boundary.
@@ -462,6 +481,18 @@ def _cross_language_pairs(mentions: Sequence[MentionInput], options: FamilyOptio
     if pairs:
         ordered = sorted(pairs)
         yield np.array([p[0] for p in ordered], dtype=np.int64), np.array([p[1] for p in ordered], dtype=np.int64)
+
+
+def _story_evidence(mention: MentionInput) -> set[str]:
+    """What `cross_language_join` accepts as a sign of one story, as index keys: the sources the
+    article names, its coverage cluster, and a distinctive value with its period."""
+    keys = set(mention.sources)
+    if mention.cluster is not None:
+        keys.add(f"cluster:{mention.cluster}")
+    stat = mention.stat
+    if period_key(stat) and _significant_digits(stat.value) >= 3:
+        keys.add(f"value:{stat.value!r}@{period_key(stat)}")
+    return keys
 
 
 class _Codes:

@@ -22,7 +22,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from corpus.atomic import atomic_write
+from newstrace.corpus.atomic import atomic_write
 
 from . import display, render_html, render_md
 from .export import jsonl_lines, report_json_parts, texts_of
@@ -47,7 +47,7 @@ def write_outputs(report: Report, corpus: Corpus, folder: Path) -> WrittenOutput
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        from corpus.atomic import OutputError, describe_write_error
+        from newstrace.corpus.atomic import OutputError, describe_write_error
 
         raise OutputError(describe_write_error(folder, exc)) from exc
     data = report.to_dict()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .verdict import build_verdict
+
 SCHEMA_VERSION = 1
 
 
@@ -171,7 +173,7 @@ class Report:
 
 
 def _family_dict(family: FigureFamily) -> dict[str, Any]:
-    return {
+    out = {
         "id": family.id,
         "statement": family.statement,
         "value": family.value,
@@ -188,6 +190,9 @@ def _family_dict(family: FigureFamily) -> dict[str, Any]:
         "estimates": [{"source_id": e.source_id, "name": e.name, "kind": e.kind, "value": e.value,
                        "mentions": list(e.mentions), "articles": list(e.articles)} for e in family.estimates],
     }
+    # Built from the family as written, so the JSON's verdict and the one the views print agree.
+    out["verdict"] = build_verdict(out).to_dict()
+    return out
 
 
 def _mention_dict(m: Mention) -> dict[str, Any]:

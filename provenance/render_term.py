@@ -17,7 +17,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from corpus.terminal import plain
+from newstrace.corpus.terminal import plain
 
 from .display import (clean_text, entries, figure_key_label, format_number, format_value, shorten, statement,
                       values_differ)

@@ -17,12 +17,12 @@ from typing import Any
 
 import numpy as np
 
-from corpus.records import Article, Status
-from corpus.errors import StoreError
-from corpus.store import Store, now
-from extract.embed import embedding_from_bytes, embeddings_from_bytes
-from extract.pipeline import EMBED_KIND_ARTICLE, EMBED_KIND_FIGURES, load_annotations, sentence_index
-from extract.records import Annotations, Attribution, Statistic
+from newstrace.corpus.records import Article, Status
+from newstrace.corpus.errors import StoreError
+from newstrace.corpus.store import Store, now
+from newstrace.extract.embed import embedding_from_bytes, embeddings_from_bytes
+from newstrace.extract.pipeline import EMBED_KIND_ARTICLE, EMBED_KIND_FIGURES, load_annotations, sentence_index
+from newstrace.extract.records import Annotations, Attribution, Statistic
 
 from .cluster import ClusterDoc, ClusterOptions, ClusterResult, cluster_documents, result_from_dict, result_to_dict
 from .conflicts import find_conflicts, find_figure_conflicts
@@ -125,7 +125,7 @@ def _story_facts(article: Article, ann: Any) -> dict[str, Any]:
 
 def _month_only(period: str | None, language: str | None) -> str | None:
     """"--06" for a bare month ("in June") that extract could not give a year (no stated article date)."""
-    from extract import langdata
+    from newstrace.extract import langdata
 
     if not period:
         return None
@@ -198,7 +198,7 @@ def clusters_for(store: Store, corpus: Corpus, options: ProvenanceOptions = Prov
 
 def analyse(store: Store, options: ProvenanceOptions = ProvenanceOptions()) -> tuple[Report, Corpus]:
     """The report and the corpus it was built from (renderers and exports need the texts)."""
-    from extract.kb import load_kb
+    from newstrace.extract.kb import load_kb
 
     kb = load_kb(tuple(options.kb_paths))
     corpus = load_corpus(store)

@@ -33,9 +33,9 @@ from typing import Any
 
 import numpy as np
 
-from extract import langdata
-from extract.kb import KnowledgeBase, name_key
-from extract.records import Annotations, Attribution
+from newstrace.extract import langdata
+from newstrace.extract.kb import KnowledgeBase, name_key
+from newstrace.extract.records import Annotations, Attribution
 
 from .records import SourceEntity
 
@@ -807,7 +807,7 @@ def _join_similar(union: _Union, display: Mapping[str, Counter[str]], words: Phr
 
 
 def _default_encoder(names: Sequence[str]) -> np.ndarray:
-    from extract.embed import embed_texts
+    from newstrace.extract.embed import embed_texts
 
     return embed_texts(list(names))
 
@@ -833,7 +833,7 @@ def corpus_registry(annotations: Mapping[str, Annotations], kb: KnowledgeBase, t
     """Build the registry of a corpus and, given a store, keep it there (a read-only store only logs)."""
     registry = build_registry(annotations, kb, texts, encoder=encoder)
     if store is not None:
-        from corpus.errors import StoreError
+        from newstrace.corpus.errors import StoreError
 
         try:
             store.replace_sources(registry_rows(registry))
@@ -878,8 +878,8 @@ def registry_to_kb_yaml(registry: SourceRegistry) -> str:
 
 def sources_of_store(store: Any, kb_paths: Sequence[Any] = ()) -> SourceRegistry:
     """`newstrace sources`: the registry of the stored corpus, rebuilt from its annotations and kept in the store."""
-    from extract.kb import load_kb
-    from extract.pipeline import load_annotations
+    from newstrace.extract.kb import load_kb
+    from newstrace.extract.pipeline import load_annotations
 
     kb = load_kb(tuple(kb_paths))
     annotations = {aid: ann for aid, status, ann in load_annotations(store) if status == "annotated"}

@@ -19,9 +19,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from corpus.records import Article
-from extract.kb import KnowledgeBase, name_key
-from extract.records import Annotations, Attribution, Citation, Statistic
+from newstrace.corpus.records import Article
+from newstrace.extract.kb import KnowledgeBase, name_key
+from newstrace.extract.records import Annotations, Attribution, Citation, Statistic
 
 from .figures import MentionInput
 from .records import ChainStep, GraphEdge, GraphNode, Mention, PrimarySource, SourceEntity, SourceRef
@@ -257,7 +257,7 @@ def carried(member: MentionInput, corpus: CorpusView, cluster_of: Mapping[str, s
     Reporting often names the source once and lists several figures from it. The source is
     marked inferred with no `via`: it comes from this article's own words, not from another article.
     """
-    from extract.pipeline import sentence_index
+    from newstrace.extract.pipeline import sentence_index
 
     article_id = member.key[0]
     ann = corpus.annotations[article_id]

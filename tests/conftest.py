@@ -10,6 +10,8 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 
+from tests.shared_stores import DEMO, DEMO_KB, extracted_store
+
 pytest_plugins = ["tests.net_fixtures"]
 
 
@@ -36,7 +38,7 @@ def seeds_gold(shared_dir: Path) -> dict:
 def kb():
     """The shipped KB plus the demo's own cast (data/demo/kb.yaml): the example
     articles' people, models and one-off outlets are not shipped."""
-    from extract.kb import load_kb
+    from newstrace.extract.kb import load_kb
 
     return load_kb([Path(__file__).resolve().parents[1] / "data" / "demo" / "kb.yaml"])
 
@@ -44,7 +46,7 @@ def kb():
 @pytest.fixture(scope="session")
 def nlp(kb):
     """The production spaCy pipeline (with the KB components), loaded once per test run."""
-    from extract.entities import kb_pipeline
+    from newstrace.extract.entities import kb_pipeline
 
     return kb_pipeline(kb)
 
@@ -84,7 +86,7 @@ def pg_schema_url(pg_base_url: str):
 
     import sqlalchemy as sa
 
-    from corpus.store import resolve_db_url
+    from newstrace.corpus.store import resolve_db_url
 
     schema = "nt_" + uuid.uuid4().hex[:10]
     engine = sa.create_engine(resolve_db_url(pg_base_url))
@@ -115,3 +117,18 @@ def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return str(tmp_path / "corpus.db")
     return request.getfixturevalue("pg_url")
+
+
+# Ingesting and extracting a corpus costs seconds of model time; the test files that only read
+# an extracted corpus share one per test run. A test that writes takes `copy_store` of it.
+@pytest.fixture(scope="session")
+def demo_extracted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo corpus (with its primary documents) ingested and extracted with the demo KB."""
+    return extracted_store(tmp_path_factory.mktemp("demo-shared") / "c.db", [str(DEMO)], [str(DEMO / "primary")],
+                            DEMO_KB)
+
+
+@pytest.fixture(scope="session")
+def seeds_extracted(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
+    """The example articles ingested and extracted with the demo KB (their cast is there, not shipped)."""
+    return extracted_store(tmp_path_factory.mktemp("seeds-shared") / "c.db", [str(seeds_dir)], [], DEMO_KB)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from corpus.records import Link
-from extract.attribution import attribute_sentences
-from extract.citations import find_citations
-from extract.entities import find_entities
-from extract.records import SOURCE_KINDS
+from newstrace.corpus.records import Link
+from newstrace.extract.attribution import attribute_sentences
+from newstrace.extract.citations import find_citations
+from newstrace.extract.entities import find_entities
+from newstrace.extract.records import SOURCE_KINDS
 
 GOLD_SOURCE_IDS = {
     "MIT and Hugging Face study": "study-economies-open-intelligence",
@@ -303,13 +303,13 @@ PHRASES = [
 
 @pytest.mark.parametrize(("raw", "name"), PHRASES)
 def test_normalise_phrase(raw, name):
-    from extract.resolve import normalise_phrase
+    from newstrace.extract.resolve import normalise_phrase
 
     assert normalise_phrase(raw) == name
 
 
 def test_acronyms_defined_in_the_text():
-    from extract.resolve import find_acronyms
+    from newstrace.extract.resolve import find_acronyms
 
     text = ("The Office of Coastal Surveys (OCS) counted 41 storms. Economists at ZRI (Zeller Research "
             "Institute) agreed. Turnout (61%) was low; the Agence pour l'Emploi Rural (AER) said.")
@@ -411,8 +411,8 @@ def test_un_descriptions_resolve_to_the_agency(nlp, kb):
 
 
 def test_annotations_carry_acronyms_and_the_new_fields(nlp, kb):
-    from extract.pipeline import annotate_doc
-    from extract.records import Annotations
+    from newstrace.extract.pipeline import annotate_doc
+    from newstrace.extract.records import Annotations
 
     text = ("The Office of Coastal Surveys (OCS) counted the storms. "
             "OCS scientists said 41 storms reached the coast last year.")

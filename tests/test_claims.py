@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from extract.claims import claim_features, find_claims, sentences
-from extract.records import CLAIM_TYPES, Entity
-from extract.statistics import find_statistics
+from newstrace.extract.claims import claim_features, find_claims, sentences
+from newstrace.extract.records import CLAIM_TYPES, Entity
+from newstrace.extract.statistics import find_statistics
 
 
 def _entities(doc) -> list[Entity]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.clean import (
+from newstrace.corpus.clean import (
     ExtractedPage,
     ExtractionCancelled,
     ExtractionTimeout,
@@ -27,9 +27,9 @@ from corpus.clean import (
     take_workers,
     wait_for_calls,
 )
-from corpus.errors import NewstraceError
-from corpus.language import detect_language
-from corpus.records import Link
+from newstrace.corpus.errors import NewstraceError
+from newstrace.corpus.language import detect_language
+from newstrace.corpus.records import Link
 
 STORY = [
     "The city council approved a budget of 4.2 million dollars on Tuesday after a long debate.",
@@ -186,7 +186,7 @@ _PREFILTERED_EXAMPLES = {
 
 
 def test_every_alternative_of_a_prefiltered_rule_still_matches():
-    from corpus.clean import _RULES
+    from newstrace.corpus.clean import _RULES
 
     rules = {rule.name: rule for rule in _RULES}
     assert {name for name, rule in rules.items() if rule.needs} == set(_PREFILTERED_EXAMPLES)
@@ -206,7 +206,7 @@ def test_prefilters_change_no_verdict_on_the_benchmark_pages(benchmark_pages):
     """On every text line of the 181 real pages, the prefiltered rules decide as their bare patterns."""
     from lxml import html as lxml_html
 
-    from corpus.clean import _RULES
+    from newstrace.corpus.clean import _RULES
 
     checked = 0
     for page in benchmark_pages:
@@ -222,7 +222,7 @@ def test_prefilters_change_no_verdict_on_the_benchmark_pages(benchmark_pages):
 
 
 def test_every_self_description_the_auto_pattern_knows_passes_its_prefilter():
-    from corpus.clean import _AUTO_RE, _AUTO_WORDS
+    from newstrace.corpus.clean import _AUTO_RE, _AUTO_WORDS
 
     claims = ["auto-generated", "auto aggregated", "automatically summarized", "auto-matically summarised",
               "autowritten", "auto-created", "auto produced", "auto-curated",
@@ -335,7 +335,7 @@ def test_non_english_text_gets_a_language(text, code):
 
 
 def test_language_model_is_unpacked_once_then_loaded_from_the_cache(tmp_path, monkeypatch):
-    import corpus.language as language
+    import newstrace.corpus.language as language
     from py3langid.langid import LanguageIdentifier
 
     german = "Der Stadtrat hat am Dienstag nach langer Debatte den Haushalt für das kommende Jahr beschlossen."
@@ -575,7 +575,7 @@ def test_benchmark_metric_basics():
 
 
 def test_breadcrumb_title_line_is_dropped_for_the_headline():
-    from corpus.clean import parse_text_file
+    from newstrace.corpus.clean import parse_text_file
 
     text = ("Portside > Local > Ferry operator adds a late boat on summer weekends for island residents\n\n"
             "Ferry operator adds a late boat on summer weekends for island residents\n\n"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import cli as cli_module
+import newstrace.cli as cli_module
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parent.parent
 def run(db: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     env.pop("NEWSTRACE_DB", None)
-    return subprocess.run([sys.executable, "-m", "cli", "--db", str(db), *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "newstrace", "--db", str(db), *args], capture_output=True, text=True,
                           timeout=timeout, env=env, cwd=REPO)
 
 
@@ -40,7 +40,7 @@ def test_help_imports_no_models() -> None:
 
 
 def test_unknown_article_is_a_usage_error(tmp_path: Path) -> None:
-    from corpus.store import Store
+    from newstrace.corpus.store import Store
 
     Store.open(tmp_path / "c.db").close()
     result = run(tmp_path / "c.db", "show", "nope")
@@ -102,12 +102,12 @@ def test_rerun_into_the_same_folder_keeps_unchanged_views(seeds_db: tuple[Path, 
 def test_write_outputs_renders_again_exactly_what_changed(seeds_db: tuple[Path, Path], tmp_path: Path) -> None:
     from dataclasses import replace
 
-    from corpus.store import Store
-    from provenance.export import texts_of
-    from provenance.outputs import MANIFEST, write_outputs
-    from provenance.render_html import render_html
-    from provenance.render_md import render_markdown
-    from provenance.report import analyse
+    from newstrace.corpus.store import Store
+    from newstrace.provenance.export import texts_of
+    from newstrace.provenance.outputs import MANIFEST, write_outputs
+    from newstrace.provenance.render_html import render_html
+    from newstrace.provenance.render_md import render_markdown
+    from newstrace.provenance.report import analyse
 
     db, _ = seeds_db
     with Store.open(db) as store:
@@ -134,8 +134,8 @@ def test_write_outputs_renders_again_exactly_what_changed(seeds_db: tuple[Path, 
 
 
 def test_report_json_digest_ignores_only_the_timestamp(tmp_path: Path) -> None:
-    from provenance.export import report_json_chunks
-    from provenance.outputs import _write_report_json
+    from newstrace.provenance.export import report_json_chunks
+    from newstrace.provenance.outputs import _write_report_json
 
     def digest(data: dict) -> str:
         value = _write_report_json(tmp_path / "report.json", data)
@@ -251,11 +251,11 @@ def test_copy_between_sqlite_and_postgres(seeds_dir: Path, tmp_path: Path, pg_ur
     db = tmp_path / "c.db"
     assert run(db, "ingest", str(seeds_dir)).returncode == 0
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    result = subprocess.run([sys.executable, "-m", "cli", "copy", "--from", str(db), "--to", pg_url],
+    result = subprocess.run([sys.executable, "-m", "newstrace", "copy", "--from", str(db), "--to", pg_url],
                             capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
     assert result.returncode == 0, result.stderr
     back = tmp_path / "back.db"
-    result = subprocess.run([sys.executable, "-m", "cli", "copy", "--from", pg_url, "--to", str(back)],
+    result = subprocess.run([sys.executable, "-m", "newstrace", "copy", "--from", pg_url, "--to", str(back)],
                             capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
     assert result.returncode == 0, result.stderr
     import sqlite3
@@ -280,10 +280,10 @@ def test_missing_model_stops_run_before_any_fetch(tmp_path: Path, http) -> None:
 
 
 def test_workers_start_early_only_for_pages_ingest_will_extract(tmp_path: Path, monkeypatch) -> None:
-    import corpus.clean
+    import newstrace.corpus.clean as clean_module
 
     started: list[int] = []
-    monkeypatch.setattr(corpus.clean, "start_workers", started.append)
+    monkeypatch.setattr(clean_module, "start_workers", started.append)
     for name in ("story.txt", "paper.pdf", "page.HTML", "crawl.warc.gz"):
         (tmp_path / name).write_bytes(b"x")
 
@@ -310,7 +310,7 @@ def invoke(db: Path, *args: str, before: bool = True):
 
 
 def stored(article_id: str, **fields):
-    from corpus.records import Article, Status
+    from newstrace.corpus.records import Article, Status
 
     base = dict(url=None, final_url=None, canonical_url=None, source_path=None, status=Status.OK,
                 text="The statistics office said unemployment fell to 5.1% in March, from 5.4% a year before.")
@@ -320,8 +320,8 @@ def stored(article_id: str, **fields):
 @pytest.fixture
 def small_db(tmp_path: Path) -> Path:
     """Four rows written through the store: two ids sharing a prefix, a URL, a file, a failure."""
-    from corpus.records import Status
-    from corpus.store import Store
+    from newstrace.corpus.records import Status
+    from newstrace.corpus.store import Store
 
     page = tmp_path / "saved" / "wind.html"
     page.parent.mkdir()
@@ -447,7 +447,7 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path, args: list[str]) -> None:
     env.pop("NEWSTRACE_DB", None)
     reader, writer = os.pipe()
     os.close(reader)  # like `| head -1` that has already exited
-    proc = subprocess.run([sys.executable, "-m", "cli", "--db", str(db), *args], stdout=writer,
+    proc = subprocess.run([sys.executable, "-m", "newstrace", "--db", str(db), *args], stdout=writer,
                           stderr=subprocess.PIPE, text=True, env=env, cwd=REPO, timeout=180)
     os.close(writer)
     assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr, proc.stderr

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from extract.embed import article_representation, embed_texts
-from provenance.cluster import (
+from newstrace.extract.embed import article_representation, embed_texts
+from newstrace.provenance.cluster import (
     ClusterDoc,
     ClusterOptions,
     ClusterResult,
@@ -474,7 +474,7 @@ def test_spun_copy_with_the_same_facts_still_joins() -> None:
 
 
 def test_editions_are_read_from_text() -> None:
-    from provenance.editions import own_editions
+    from newstrace.provenance.editions import own_editions
 
     text = ("The Global Fisheries Outlook 2025 warns that catches will fall. The 2024 Global Fisheries Outlook "
             "had been more hopeful. The Global Fisheries Outlook 2025 also covers aquaculture. The March jobs "

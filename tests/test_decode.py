@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from corpus.decode import Decoded, charset_from_meta, decode_body, lookup_label
-from corpus.fetch import Fetcher, FetchOptions
+from newstrace.corpus.decode import Decoded, charset_from_meta, decode_body, lookup_label
+from newstrace.corpus.fetch import Fetcher, FetchOptions
 
 pytestmark = [pytest.mark.usefixtures("no_egress"), pytest.mark.timeout(20)]
 

@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from extract.embed import (
+from newstrace.extract.embed import (
     EMBEDDING_DIM,
     LEAD_CHARS,
     MAX_SEQ_LENGTH,
@@ -53,7 +53,7 @@ def test_batching_does_not_change_vectors(vectors: np.ndarray) -> None:
 
 
 def test_max_seq_length_is_applied(vectors: np.ndarray) -> None:
-    from extract.models import load_embedder
+    from newstrace.extract.models import load_embedder
 
     assert load_embedder().max_seq_length == MAX_SEQ_LENGTH
 

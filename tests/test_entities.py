@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extract.entities import (
+from newstrace.extract.entities import (
     CLEANUP_NAME,
     PARAGRAPHS_NAME,
     RULER_NAME,
@@ -14,7 +14,7 @@ from extract.entities import (
     resolve_name,
     surface_variants,
 )
-from extract.kb import load_kb
+from newstrace.extract.kb import load_kb
 
 
 @pytest.fixture(scope="module")
@@ -223,7 +223,7 @@ def test_seed_001_headline_open_ai_is_not_openai(seed_entities):
     ("the Netherlands", {"NL"}),
 ])
 def test_countries_in(text, codes):
-    from extract.places import countries_in
+    from newstrace.extract.places import countries_in
 
     assert countries_in(text) == frozenset(codes)
 
@@ -233,13 +233,13 @@ def test_countries_in(text, codes):
     "turkey prices", "developers", "", None,
 ])
 def test_phrases_that_name_no_country(text):
-    from extract.places import countries_in
+    from newstrace.extract.places import countries_in
 
     assert countries_in(text) == frozenset()
 
 
 def test_country_table_is_full():
-    from extract.places import country_names
+    from newstrace.extract.places import country_names
 
     names = country_names()
     assert len(names) >= 190

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from provenance.estimates import AMBIGUOUS, DRIFT, SOURCES_DIFFER, TRACED_BY_VALUE, trace_estimates
-from provenance.records import ChainStep, Mention, SourceRef
+from newstrace.provenance.estimates import AMBIGUOUS, DRIFT, SOURCES_DIFFER, TRACED_BY_VALUE, trace_estimates
+from newstrace.provenance.records import ChainStep, Mention, SourceRef
 
 
 def _source(name: str, *, inferred: bool = False, cue: str = "according to") -> SourceRef:
@@ -141,7 +141,7 @@ def test_in_another_language_the_value_alone_picks_the_estimate() -> None:
 
 
 def _article(article_id: str, published: str | None, *, estimated: bool = False) -> "Article":
-    from corpus.records import Article, Status
+    from newstrace.corpus.records import Article, Status
 
     return Article(id=article_id, url=None, final_url=None, canonical_url=None, source_path=None,
                    status=Status.OK, published=published, date_estimated=estimated)

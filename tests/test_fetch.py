@@ -21,8 +21,8 @@ import pytest
 import zstandard
 from werkzeug import Response
 
-from corpus.errors import BlockedError, FetchError, PermanentFetchError, TransientFetchError
-from corpus.fetch import Fetcher, FetchOptions, HostThrottle, public_address_policy
+from newstrace.corpus.errors import BlockedError, FetchError, PermanentFetchError, TransientFetchError
+from newstrace.corpus.fetch import Fetcher, FetchOptions, HostThrottle, public_address_policy
 from tests.net_fixtures import read_request
 
 pytestmark = [pytest.mark.usefixtures("no_egress"), pytest.mark.timeout(20)]

@@ -9,8 +9,8 @@ from collections import defaultdict
 import numpy as np
 import pytest
 
-from extract.records import Attribution, Statistic
-from provenance.figures import FamilyOptions, MentionInput, group_mentions, should_join, value_bin
+from newstrace.extract.records import Attribution, Statistic
+from newstrace.provenance.figures import FamilyOptions, MentionInput, group_mentions, should_join, value_bin
 
 
 def _stat(value: float, unit: str = "percent", *, approx: str | None = None, holder: str | None = None,
@@ -91,7 +91,7 @@ def test_copied_sentences_are_grouped_without_changing_families(seed: int) -> No
 
 
 def test_large_block_crosses_chunks_and_still_agrees(monkeypatch: pytest.MonkeyPatch) -> None:
-    import provenance.figures as figures
+    import newstrace.provenance.figures as figures
 
     monkeypatch.setattr(figures, "_CHUNK", 7)  # force many row chunks on a modest block
     mentions = _random_mentions(99, 160, copies=0.3)
@@ -127,7 +127,7 @@ def test_no_mentions_no_families() -> None:
 
 
 def test_leader_mode_never_merges_what_the_rule_keeps_apart(monkeypatch: pytest.MonkeyPatch) -> None:
-    import provenance.figures as figures
+    import newstrace.provenance.figures as figures
 
     monkeypatch.setattr(figures, "_EXACT_PAIRS", 0)  # every block in leader mode
     monkeypatch.setattr(figures, "_CHUNK", 16)
@@ -140,7 +140,7 @@ def test_leader_mode_never_merges_what_the_rule_keeps_apart(monkeypatch: pytest.
 
 
 def test_leader_mode_finds_the_families_of_well_separated_stories(monkeypatch: pytest.MonkeyPatch) -> None:
-    import provenance.figures as figures
+    import newstrace.provenance.figures as figures
 
     monkeypatch.setattr(figures, "_EXACT_PAIRS", 0)
     monkeypatch.setattr(figures, "_CHUNK", 16)
@@ -193,7 +193,7 @@ def test_rolling_and_calendar_wordings_of_one_period_still_join() -> None:
 
 
 def test_round_numbers_stand_for_precise_ones_within_five_percent() -> None:
-    from provenance.figures import EXACT, LOOSE, value_match
+    from newstrace.provenance.figures import EXACT, LOOSE, value_match
 
     assert value_match(_fig(93000, unit="count"), _fig(93432, unit="count")) == LOOSE  # "more than 93,000"
     assert value_match(_fig(1e9, unit="count"), _fig(1.038e9, unit="count")) == LOOSE  # "1 billion"
@@ -205,7 +205,7 @@ def test_round_numbers_stand_for_precise_ones_within_five_percent() -> None:
 
 
 def test_approximation_slack_only_for_the_rounder_value() -> None:
-    from provenance.figures import values_compatible
+    from newstrace.provenance.figures import values_compatible
 
     assert values_compatible(_fig(40, approx="almost"), _fig(38))  # "almost 40%" for 38%
     assert not values_compatible(_fig(39, approx="about"), _fig(38))  # "about 39%" is another figure
@@ -241,7 +241,7 @@ def test_known_sources_with_different_values_are_separate_estimates() -> None:
 
 
 def test_merge_families_joins_a_misstated_retelling_in_one_story() -> None:
-    from provenance.figures import merge_families
+    from newstrace.provenance.figures import merge_families
 
     base = np.ones(16)
     mentions = [MentionInput(("a", 0), _fig(73000, unit="count"), "c1", _unit(base)),
@@ -258,7 +258,7 @@ def test_merge_families_joins_a_misstated_retelling_in_one_story() -> None:
 
 
 def test_merge_families_joins_rival_estimates_of_one_year_only() -> None:
-    from provenance.figures import merge_families
+    from newstrace.provenance.figures import merge_families
 
     base = np.ones(16)
     office = MentionInput(("a", 0), _fig(48, source="Valdor Statistics Office", period="in 2025"), "c1",
@@ -277,7 +277,7 @@ def test_merge_families_joins_rival_estimates_of_one_year_only() -> None:
 
 
 def test_holder_countries_read_united_kingdom_as_not_us() -> None:
-    from provenance.figures import holder_countries
+    from newstrace.provenance.figures import holder_countries
 
     assert "us" not in holder_countries("United Kingdom developers")
     assert holder_countries("US developers") and not holder_countries("US developers") & holder_countries(
@@ -310,7 +310,7 @@ def test_across_languages_a_shared_source_and_value_join_not_the_context() -> No
 
 
 def test_merge_families_joins_a_misstatement_of_one_known_source_in_another_story() -> None:
-    from provenance.figures import merge_families
+    from newstrace.provenance.figures import merge_families
 
     base = np.ones(16)
     agency = dict(source="Transport Agency", kb_id="transport-agency")
@@ -334,3 +334,26 @@ def test_one_known_source_value_and_period_join_across_stories_on_a_looser_conte
     assert group_mentions([a, c]) == [[0], [1]]
     d = MentionInput(("b", 0), _fig(73000, unit="count", period_key="2025-07"), "c2", far)
     assert group_mentions([a, d]) == [[0], [1]]
+
+
+def test_across_languages_a_distinctive_value_or_one_story_joins_without_a_shared_source() -> None:
+    # "212 millones de hogares en 2023" and "212 million households in 2023": three significant digits and
+    # one period are too specific to meet by chance, so no named source is needed.
+    es = MentionInput(("es", 0), _fig(212e6, unit="count", period_key="2023"), "c-es", _unit(np.eye(16)[0]),
+                      language="es")
+    en = MentionInput(("en", 0), _fig(212e6, unit="count", period_key="2023"), "c-en", _unit(np.eye(16)[1]),
+                      language="en")
+    assert group_mentions([es, en]) == [[0, 1]] == naive_groups([es, en], FamilyOptions())
+    # A two-digit share ("31% en 2023") meets by chance in unrelated stories: it needs more evidence ...
+    share_es = MentionInput(("es", 1), _fig(31, period_key="2023"), "c-es", es.vector, language="es")
+    share_en = MentionInput(("en", 1), _fig(31, period_key="2023"), "c-en", en.vector, language="en")
+    assert group_mentions([share_es, share_en]) == [[0], [1]]
+    # ... such as the coverage cluster both pages are in.
+    together = MentionInput(("en", 1), share_en.stat, "c-es", en.vector, language="en")
+    assert group_mentions([share_es, together]) == [[0, 1]]
+    # Another period, or no period on one side, keeps even a distinctive value apart.
+    other_year = MentionInput(("en", 0), _fig(212e6, unit="count", period_key="2024"), "c-en", en.vector,
+                              language="en")
+    undated = MentionInput(("en", 0), _fig(212e6, unit="count"), "c-en", en.vector, language="en")
+    assert group_mentions([es, other_year]) == [[0], [1]]
+    assert group_mentions([es, undated]) == [[0], [1]]

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from werkzeug import Response
 
-from corpus.ingest import Source, expand_sources
-from corpus.records import Status
-from corpus.store import Store
+from newstrace.corpus.ingest import Source, expand_sources
+from newstrace.corpus.records import Status
+from newstrace.corpus.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 FAST = ["--allow-private", "--ignore-robots", "--rate", "0", "--timeout", "5", "--extract-timeout", "10"]
@@ -45,7 +45,7 @@ def article_html(title: str, paragraphs: int = 4, extra_head: str = "", body_pre
 def cli(db: Path, *args: str, stdin: str | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     env.pop("NEWSTRACE_DB", None)
-    return subprocess.run([sys.executable, "-m", "cli", "--db", str(db), *args], input=stdin, text=True,
+    return subprocess.run([sys.executable, "-m", "newstrace", "--db", str(db), *args], input=stdin, text=True,
                           capture_output=True, timeout=timeout, env=env, cwd=REPO)
 
 
@@ -267,7 +267,7 @@ def _slow_listing(http, tmp_path: Path, count: int, delay: float, name: str = "u
 
 def _background(db: Path, listing: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.Popen([sys.executable, "-m", "cli", "--db", str(db), "ingest", "-i", str(listing), *FAST],
+    return subprocess.Popen([sys.executable, "-m", "newstrace", "--db", str(db), "ingest", "-i", str(listing), *FAST],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO)
 
 
@@ -373,7 +373,7 @@ def test_expand_sources_classifies_and_dedupes(tmp_path: Path) -> None:
 
 
 def _ingest_folder(folder: Path, db: Path, **options: object) -> list[tuple]:
-    from corpus.ingest import IngestOptions, ingest
+    from newstrace.corpus.ingest import IngestOptions, ingest
 
     reported: list[tuple] = []
     with Store.open(db) as store:
@@ -412,7 +412,7 @@ def test_two_workers_store_the_same_rows_in_the_same_order_as_one(tmp_path: Path
 
 @pytest.mark.timeout(120)
 def test_a_hanging_page_in_one_worker_does_not_hold_up_the_other(tmp_path: Path, monkeypatch) -> None:
-    import corpus.ingest as ingest_module
+    import newstrace.corpus.ingest as ingest_module
 
     folder = tmp_path / "pages"
     folder.mkdir()
@@ -459,7 +459,7 @@ def test_a_page_queued_behind_a_hanging_one_is_sent_again(tmp_path: Path) -> Non
 @pytest.mark.parametrize("retries", [0, 1])
 def test_a_page_that_kills_its_worker_is_retried_then_recorded_and_the_page_behind_it_is_kept(
         tmp_path: Path, monkeypatch, retries: int) -> None:
-    import corpus.ingest as ingest_module
+    import newstrace.corpus.ingest as ingest_module
 
     folder = tmp_path / "pages"
     folder.mkdir()
@@ -491,7 +491,7 @@ def test_kill_9_mid_folder_with_two_workers_then_resume_gives_one_row_per_file(t
                                                    encoding="utf-8")
     db = tmp_path / "c.db"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen([sys.executable, "-m", "cli", "--db", str(db), "ingest", str(folder)],
+    proc = subprocess.Popen([sys.executable, "-m", "newstrace", "--db", str(db), "ingest", str(folder)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=REPO)
     _wait_for_rows(db, 15)
     proc.kill()
@@ -568,7 +568,7 @@ def test_quiet_drops_the_summary_and_verbose_names_each_input(tmp_path: Path) ->
     env.pop("NEWSTRACE_DB", None)
 
     def ingest(*flags: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "cli", *flags, "--db", str(tmp_path / "c.db"), "ingest",
+        return subprocess.run([sys.executable, "-m", "newstrace", *flags, "--db", str(tmp_path / "c.db"), "ingest",
                                str(page)], capture_output=True, text=True, timeout=120, env=env, cwd=REPO)
 
     quiet = ingest("-q")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from corpus.errors import UsageError
-from extract.kb import KBError, load_kb, name_key
+from newstrace.corpus.errors import UsageError
+from newstrace.extract.kb import KBError, load_kb, name_key
 
 REQUIRED_IDS = {
     "mit": "organization", "hugging-face": "organization",
@@ -317,7 +317,7 @@ def test_kb_error_is_a_usage_error():
 
 def test_no_builtin_marker_in_kb_paths(tmp_path):
     # `--no-builtin-kb` travels to every stage inside kb_paths as NO_BUILTIN.
-    from extract.kb import NO_BUILTIN
+    from newstrace.extract.kb import NO_BUILTIN
 
     user = _write(tmp_path, "entries:\n  - {id: acme-lab, name: Acme Lab, kind: organization}\n")
     alone = load_kb([user, NO_BUILTIN])

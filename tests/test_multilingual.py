@@ -298,3 +298,22 @@ def test_vulgar_fraction_glyphs_are_numbers(text, lang, expected):
     # Unicode gives each glyph its value; a digit right before it makes a mixed number ("2½").
     got = [(round(n.value, 6), n.kind) for n in find_numbers_intl(text, lang) if n.kind != "ordinal"]
     assert [g for g in got if g[0] != 1.0] == expected
+
+
+@pytest.mark.parametrize("lang, sentence, want", [
+    ("es", "Los hogares en alquiler pasaron de 4 millones en 2008 a 6 millones en 2024.",
+     [("4 millones", "2008"), ("6 millones", "2024")]),
+    ("fr", "La production solaire est passée de 12 térawattheures en 2015 à 40 térawattheures en 2025.",
+     [("12", "2015"), ("40", "2025")]),
+    ("de", "Die Zahl der Pflegekräfte stieg von 80 000 im Jahr 2012 auf 95 000 im Jahr 2022.",
+     [("80 000", "2012"), ("95 000", "2022")]),
+    # A year after a comma is another clause's (a report's), not the figure's.
+    ("es", "En 2021, la tasa de paro juvenil fue del 28%, según un estudio de 2023.", [("28%", "2021")]),
+])
+def test_each_figure_of_a_from_to_sentence_takes_its_own_period(lang: str, sentence: str,
+                                                               want: list[tuple[str, str]]) -> None:
+    from newstrace.extract.multilingual import statistics_in
+
+    keys = {s.text: s.period_key for s in statistics_in(sentence, lang)}
+    for start, key in want:
+        assert [k for text, k in keys.items() if text.startswith(start)] == [key], keys

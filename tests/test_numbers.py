@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from extract.numbers import find_numbers, parse_number, parse_ordinal
+from newstrace.extract.numbers import find_numbers, parse_number, parse_ordinal
 
 
 @pytest.mark.parametrize(

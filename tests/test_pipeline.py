@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-import extract.pipeline as pipeline
-from corpus.records import Article, Status
-from corpus.store import Store
-from extract.pipeline import ExtractOptions, extract_corpus
+import newstrace.extract.pipeline as pipeline
+from newstrace.corpus.records import Article, Status
+from newstrace.corpus.store import Store
+from newstrace.extract.pipeline import ExtractOptions, extract_corpus
 
 pytestmark = pytest.mark.slow
 
@@ -124,11 +124,11 @@ def test_release_models_frees_the_pipeline_and_the_encoder() -> None:
 
     code = """
 import gc, weakref
-from extract import models
-from extract.embed import embed_texts
-from extract.entities import kb_pipeline
-from extract.kb import load_kb
-from extract.pipeline import annotate_doc, release_models
+from newstrace.extract import models
+from newstrace.extract.embed import embed_texts
+from newstrace.extract.entities import kb_pipeline
+from newstrace.extract.kb import load_kb
+from newstrace.extract.pipeline import annotate_doc, release_models
 
 kb = load_kb()
 nlp = kb_pipeline(kb)

@@ -11,25 +11,20 @@ from pathlib import Path
 
 import pytest
 
-from corpus.ingest import IngestOptions, expand_sources, ingest
-from corpus.store import Store
-from extract.pipeline import ExtractOptions, extract_corpus
-from provenance.report import ProvenanceOptions, build_report
+from newstrace.corpus.ingest import IngestOptions, expand_sources, ingest
+from newstrace.corpus.store import Store
+from newstrace.extract.pipeline import ExtractOptions, extract_corpus
+from newstrace.provenance.report import ProvenanceOptions, build_report
+from tests.shared_stores import DEMO_KB, copy_store
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "data" / "demo"
-DEMO_KB = (DEMO / "kb.yaml",)
 
 pytestmark = pytest.mark.slow
 
 
-def run_pipeline(db: Path, sources: list[str], primary: list[str] = (), kb_paths: tuple[Path, ...] = ()) -> dict:
+def report_of(db: Path, kb_paths: tuple[Path, ...] = DEMO_KB) -> dict:
     with Store.open(db) as store:
-        if primary:
-            ingest(expand_sources(primary), store, IngestOptions(primary=True))
-        summary = ingest(expand_sources(sources), store)
-        assert summary.failed == 0, summary.failures
-        extract_corpus(store, ExtractOptions(kb_paths=kb_paths))
         report = build_report(store, ProvenanceOptions(kb_paths=kb_paths)).to_dict()
         # Test-only key: the stored texts, to check offsets against.
         report["_texts"] = {a.id: a.text for a in store.iter_articles(statuses=None)}
@@ -50,10 +45,10 @@ def families(report: dict, value: float, unit: str, tolerance: float = 0.06) -> 
 
 
 @pytest.fixture(scope="module")
-def seeds_run(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> tuple[Path, dict]:
-    db = tmp_path_factory.mktemp("seeds") / "c.db"
+def seeds_run(tmp_path_factory: pytest.TempPathFactory, seeds_extracted: Path) -> tuple[Path, dict]:
     # The example articles' cast (Feedzop, the "Rama" error, ...) is in the demo KB, not the shipped one.
-    return db, run_pipeline(db, [str(seeds_dir)], kb_paths=DEMO_KB)
+    db = copy_store(seeds_extracted, tmp_path_factory.mktemp("seeds"))
+    return db, report_of(db)
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +57,8 @@ def seeds_report(seeds_run: tuple[Path, dict]) -> dict:
 
 
 @pytest.fixture(scope="module")
-def demo_report(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    return run_pipeline(tmp_path_factory.mktemp("demo") / "c.db", [str(DEMO)], [str(DEMO / "primary")], DEMO_KB)
+def demo_report(tmp_path_factory: pytest.TempPathFactory, demo_extracted: Path) -> dict:
+    return report_of(copy_store(demo_extracted, tmp_path_factory.mktemp("demo")))
 
 
 @pytest.fixture(scope="module")
@@ -252,7 +247,7 @@ def test_unchanged_corpus_reuses_cached_clusters(seeds_run: tuple[Path, dict], m
                                                  tmp_path: Path) -> None:
     import shutil
 
-    import provenance.report as report_module
+    import newstrace.provenance.report as report_module
 
     db = tmp_path / "copy.db"
     shutil.copy(seeds_run[0], db)
@@ -270,8 +265,8 @@ def test_unchanged_corpus_reuses_cached_clusters(seeds_run: tuple[Path, dict], m
 def test_changed_text_or_options_cluster_again(seeds_run: tuple[Path, dict]) -> None:
     from dataclasses import replace
 
-    from provenance.cluster import ClusterOptions
-    from provenance.report import clustering_key, load_corpus
+    from newstrace.provenance.cluster import ClusterOptions
+    from newstrace.provenance.report import clustering_key, load_corpus
 
     with Store.open(seeds_run[0]) as store:
         corpus = load_corpus(store)
@@ -285,14 +280,14 @@ def test_changed_text_or_options_cluster_again(seeds_run: tuple[Path, dict]) -> 
 
 
 def test_cluster_view_matches_the_report_clusters(seeds_run: tuple[Path, dict]) -> None:
-    from provenance.report import cluster_view
+    from newstrace.provenance.report import cluster_view
 
     with Store.open(seeds_run[0]) as store:
         assert cluster_view(store) == seeds_run[1]["clusters"]
 
 
 def test_articles_extract_skipped_are_still_clustered_by_text(tmp_path: Path) -> None:
-    from provenance.report import cluster_view
+    from newstrace.provenance.report import cluster_view
 
     # Dutch: a language extract has no reader for (German now goes through extract/multilingual.py).
     body = ("De regering heeft dinsdag een nieuw rapport over open taalmodellen gepresenteerd. "
@@ -340,3 +335,14 @@ def test_demo_chains_end_at_a_registry_source_that_says_where_it_comes_from(demo
                 assert mention["attribution"]["source_id"] == mention["chain"][-1]["id"] or \
                     mention["chain"][-1]["kind"] in ("article", "primary") or \
                     any(s["id"] == mention["attribution"]["source_id"] for s in mention["chain"])
+
+
+def test_every_family_carries_its_verdict_in_the_json(seeds_report: dict) -> None:
+    from newstrace.provenance.render_md import render_markdown
+
+    page = render_markdown(seeds_report)
+    for family in seeds_report["figures"]:
+        verdict = family["verdict"]
+        assert verdict["retellings"] >= verdict["match"] + verdict["rounded"]
+        # The views print the sentence the JSON carries, so the formats cannot disagree.
+        assert f"**Verdict.** {verdict['sentence']}" in page.replace("\\", "")

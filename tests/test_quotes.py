@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from extract.entities import find_entities
-from extract.quotes import find_quotes, quoted_spans
+from newstrace.extract.entities import find_entities
+from newstrace.extract.quotes import find_quotes, quoted_spans
 
 
 def _quotes(nlp, kb, text):

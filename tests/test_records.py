@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from extract.records import Annotations, Attribution, Citation, Claim, Entity, Quote, Statistic
+from newstrace.extract.records import Annotations, Attribution, Citation, Claim, Entity, Quote, Statistic
 
 
 def rich_annotations() -> Annotations:

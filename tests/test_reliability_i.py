@@ -22,10 +22,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import cli as cli_module
-from corpus.store import Store
-from corpus.ingest import text_hash
-from extract.records import Annotations, Attribution, Entity, Statistic
+import newstrace.cli as cli_module
+from newstrace.corpus.store import Store
+from newstrace.corpus.ingest import text_hash
+from newstrace.extract.records import Annotations, Attribution, Entity, Statistic
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -47,7 +47,7 @@ def invoke(db: Path, *args: str, input: str | None = None):
 def run(db: Path, *args: str, timeout: float = 120, **kwargs) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     env.pop("NEWSTRACE_DB", None)
-    return subprocess.run([sys.executable, "-m", "cli", "--db", str(db), *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "newstrace", "--db", str(db), *args], capture_output=True, text=True,
                           timeout=timeout, env=env, cwd=REPO, **kwargs)
 
 
@@ -160,7 +160,7 @@ def test_I4_database_failure_mid_import_commits_nothing(tmp_path: Path, monkeypa
         return original(self, article, **kwargs)
 
     monkeypatch.setattr(Store, "save_article", failing)
-    from provenance.jsonl_import import import_jsonl
+    from newstrace.provenance.jsonl_import import import_jsonl
 
     with Store.open(db) as store, pytest.raises(RuntimeError):
         import_jsonl(path, store)
@@ -320,7 +320,7 @@ def test_I2_failed_write_keeps_old_file(tmp_path: Path, command: list[str]) -> N
 
 
 def test_I2_atomic_write_keeps_old_file_on_any_failure(tmp_path: Path) -> None:
-    from corpus.atomic import OutputError, atomic_write
+    from newstrace.corpus.atomic import OutputError, atomic_write
 
     target = tmp_path / "report.md"
     target.write_text("old\n", encoding="utf-8")
@@ -360,7 +360,7 @@ def test_I21_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     reader, writer = os.pipe()
     os.close(reader)  # like `| head -1` that already exited
-    proc = subprocess.run([sys.executable, "-m", "cli", "--db", str(db), "export"], stdout=writer,
+    proc = subprocess.run([sys.executable, "-m", "newstrace", "--db", str(db), "export"], stdout=writer,
                           stderr=subprocess.PIPE, text=True, env=env, cwd=REPO, timeout=120)
     os.close(writer)
     assert proc.returncode == 0, proc.stderr
@@ -368,8 +368,8 @@ def test_I21_closed_pipe_ends_quietly(tmp_path: Path) -> None:
 
 
 def test_I21_disk_full_during_run_leaves_no_partial_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from corpus import atomic
-    from provenance import outputs
+    from newstrace.corpus import atomic
+    from newstrace.provenance import outputs
 
     folder = tmp_path / "report"
     folder.mkdir()
@@ -404,8 +404,8 @@ EMBEDDED_LOOPBACK = [
 
 @pytest.mark.parametrize("address", EMBEDDED_LOOPBACK)
 def test_I9_embedded_ipv4_forms_are_blocked(http, fake_dns, no_egress, address: str) -> None:
-    from corpus.errors import BlockedError
-    from corpus.fetch import Fetcher, FetchOptions
+    from newstrace.corpus.errors import BlockedError
+    from newstrace.corpus.fetch import Fetcher, FetchOptions
 
     urls = [f"http://[{address}]:{http.port}/admin"]
     fake_dns.add("wrapped.test", [address])
@@ -422,7 +422,7 @@ def test_I9_public_addresses_still_pass() -> None:
     """The policy must not refuse what is public: a check that blocks everything would pass the test above."""
     import ipaddress
 
-    from corpus.fetch import embedded_ipv4, public_address_policy
+    from newstrace.corpus.fetch import embedded_ipv4, public_address_policy
 
     for public in ("8.8.8.8", "2001:4860:4860::8888", "2a00:1450:4001:80b::200e", "64:ff9b::808:808",
                    "2002:808:808::1", "::ffff:8.8.8.8"):
@@ -513,7 +513,7 @@ SURVEY_PAGES = {
 }
 
 
-from corpus.warc import MAX_RECORD_BYTES, iter_warc  # noqa: E402
+from newstrace.corpus.warc import MAX_RECORD_BYTES, iter_warc  # noqa: E402
 
 
 def warc_record(uri: str, body: bytes, *, kind: str = "response", http: bool = True,
@@ -662,7 +662,7 @@ def test_I12_long_non_url_line_is_a_row(tmp_path: Path) -> None:
 
 
 def test_I16_endless_input_line_is_capped(tmp_path: Path) -> None:
-    from corpus.ingest import MAX_INPUT_LINE, expand_sources
+    from newstrace.corpus.ingest import MAX_INPUT_LINE, expand_sources
 
     before = story_file(tmp_path, "before.txt", LABOUR)
     after = story_file(tmp_path, "after.txt", ENERGY)
@@ -717,7 +717,7 @@ def test_I22_special_files_and_big_files_are_rows(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("reference", ["&#8;", "&#27;", "&#7;", "&#1;", "&#x1B;", "&#x000b;"])
 def test_I3_control_character_reference_keeps_article(reference: str) -> None:
-    from corpus.clean import extract_html
+    from newstrace.corpus.clean import extract_html
 
     paragraphs = "".join(
         f"<p>Paragraph {n}: the transport ministry said rail ridership rose 14% in the first quarter as "
@@ -749,7 +749,7 @@ def test_I18_binary_txt_is_no_article(tmp_path: Path) -> None:
 
 
 def test_I15_kb_yaml_bomb_and_deep_nesting_refused(tmp_path: Path) -> None:
-    from extract.kb import KBError, load_kb
+    from newstrace.extract.kb import KBError, load_kb
 
     levels = ["a: &a [" + ",".join(['"lol"'] * 9) + "]"]
     for previous, name in zip("abcdefgh", "bcdefghi"):
@@ -767,7 +767,7 @@ def test_I15_kb_yaml_bomb_and_deep_nesting_refused(tmp_path: Path) -> None:
     assert str(deep) in str(info.value) and "line 2:" in str(info.value) and "nested deeper" in str(info.value)
     # The same CLI path: one line naming the file, exit 2, not a RecursionError. The database must exist,
     # or `report` refuses it first (read-only commands never create one).
-    from corpus.store import Store
+    from newstrace.corpus.store import Store
 
     Store.open(tmp_path / "c.db").close()
     result = run(tmp_path / "c.db", "report", "--kb", str(deep))
@@ -814,7 +814,7 @@ def jsonl_lines(draw) -> list[str]:
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(lines=jsonl_lines())
 def test_import_fuzz_refuses_whole_file_or_stores_every_line(tmp_path_factory, lines: list[str]) -> None:
-    from provenance.jsonl_import import InvalidJSONL, import_jsonl
+    from newstrace.provenance.jsonl_import import InvalidJSONL, import_jsonl
 
     folder = tmp_path_factory.mktemp("fuzz")
     path = write_lines(folder / "in.jsonl", lines)
@@ -859,7 +859,7 @@ def _snapshot(store: Store) -> dict[str, tuple[str, str]]:
 
 
 def _seed_article():
-    from corpus.records import Article, Status
+    from newstrace.corpus.records import Article, Status
 
     return Article(id="s0", url=None, final_url=None, canonical_url=None, source_path=None, status=Status.OK,
                    text=LABOUR, content_hash=text_hash(LABOUR))
@@ -899,7 +899,7 @@ def test_I_smaller_interrupted_message_counts_inputs(tmp_path: Path, http) -> No
         urls.append(http.url_for(f"/slow/{n}"))
     listing = write_lines(tmp_path / "urls.txt", urls)
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen([sys.executable, "-m", "cli", "--db", str(tmp_path / "c.db"), "ingest", "-i",
+    proc = subprocess.Popen([sys.executable, "-m", "newstrace", "--db", str(tmp_path / "c.db"), "ingest", "-i",
                              str(listing), *FAST], stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
                             env=env, cwd=REPO)
     deadline = time.monotonic() + 60

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from provenance.render_html import render_html
-from provenance.render_md import render_markdown
-from provenance.render_term import render_terminal
+from newstrace.provenance.render_html import render_html
+from newstrace.provenance.render_md import render_markdown
+from newstrace.provenance.render_term import render_terminal
 
 SAMPLE = Path(__file__).parent / "data" / "sample_report.json"
 MENTION_HEADER = "| article | outlet | date | as stated |"
@@ -251,7 +251,7 @@ class _TagChecker(HTMLParser):
 
 
 def test_streamed_report_json_parses_back_to_the_same_dict() -> None:
-    from provenance.export import report_json_chunks
+    from newstrace.provenance.export import report_json_chunks
 
     sample = json.loads((Path(__file__).parent / "data" / "sample_report.json").read_text(encoding="utf-8"))
     for data in (sample, {}, {"empty": [], "nested": {"a": [1, 2]}, "text": "Yeongdeungpo é \u201cq\u201d"}):
@@ -260,7 +260,7 @@ def test_streamed_report_json_parses_back_to_the_same_dict() -> None:
 
 def _clean_text_in_full(value: str, keep_spacing: bool) -> str:
     # The three passes of display.clean_text without its shortcut for strings that need none.
-    from provenance import display
+    from newstrace.provenance import display
 
     text = display._ANSI.sub("", value)
     text = (display._BREAKS if keep_spacing else display._BREAKS_AND_SPACE).sub(" ", text)
@@ -271,7 +271,7 @@ def _clean_text_in_full(value: str, keep_spacing: bool) -> str:
 def test_clean_text_shortcut_changes_nothing() -> None:
     import random
 
-    from provenance.display import clean_text
+    from newstrace.provenance.display import clean_text
 
     rng = random.Random(7)
     alphabet = list("ab 17%.,") + ["\x1b[2J", "\x1b]0;t\x07", "\n", "\r\n", "\t", "\x00", "\x85", "\u202e",
@@ -284,7 +284,7 @@ def test_clean_text_shortcut_changes_nothing() -> None:
 
 def test_markdown_pieces_join_to_the_whole_text() -> None:
     # iter_markdown holds back trailing whitespace across pieces; the reference is the text built whole.
-    from provenance.render_md import _blocks, iter_markdown
+    from newstrace.provenance.render_md import _blocks, iter_markdown
 
     sample = json.loads(SAMPLE.read_text(encoding="utf-8"))
     variants = [sample, {**sample, "figures": []}, {**sample, "clusters": [], "articles": []},
@@ -296,7 +296,7 @@ def test_markdown_pieces_join_to_the_whole_text() -> None:
 
 
 def test_html_comes_in_pieces_of_a_card_at_most() -> None:
-    from provenance.render_html import iter_html
+    from newstrace.provenance.render_html import iter_html
 
     sample = json.loads(SAMPLE.read_text(encoding="utf-8"))
     pieces = list(iter_html(sample, sample["texts"]))

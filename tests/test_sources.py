@@ -7,10 +7,10 @@ import re
 import numpy as np
 import pytest
 
-from extract.kb import Entry, KnowledgeBase
-from extract.records import Annotations, Attribution, Citation, Entity, Statistic
-from provenance import sources
-from provenance.sources import build_registry, find_acronyms, find_appositives, names_something, normalise_phrase
+from newstrace.extract.kb import Entry, KnowledgeBase
+from newstrace.extract.records import Annotations, Attribution, Citation, Entity, Statistic
+from newstrace.provenance import sources
+from newstrace.provenance.sources import build_registry, find_acronyms, find_appositives, names_something, normalise_phrase
 
 
 def _annotate(article_id: str, text: str, attributed: list[tuple[str, str]], *,
@@ -194,8 +194,8 @@ def test_find_appositives_needs_a_determiner_and_a_body_noun() -> None:
 
 
 def test_registry_written_as_yaml_is_read_back_by_kb(tmp_path) -> None:
-    from extract.kb import load_kb
-    from provenance.sources import registry_to_kb_yaml
+    from newstrace.extract.kb import load_kb
+    from newstrace.provenance.sources import registry_to_kb_yaml
 
     texts = {
         "r1": "Wheat stocks fell 11%, the Prairie Grain Commission (PGC) said.",
@@ -222,8 +222,8 @@ def test_registry_written_as_yaml_is_read_back_by_kb(tmp_path) -> None:
 
 
 def test_store_keeps_the_registry_and_replaces_it_whole(tmp_path) -> None:
-    from corpus.store import SCHEMA_VERSION, Store
-    from provenance.sources import registry_from_rows, registry_rows
+    from newstrace.corpus.store import SCHEMA_VERSION, Store
+    from newstrace.provenance.sources import registry_from_rows, registry_rows
 
     texts = {"s1": "Exports rose 4%, the Harbourside Trade Office (HTO) said.",
              "s2": "The HTO put the rise at 4%."}
@@ -284,9 +284,9 @@ def test_cli_sources_yaml_round_trips_through_kb(tmp_path) -> None:
 
     from click.testing import CliRunner
 
-    import cli as cli_module
-    from corpus.ingest import expand_sources, ingest
-    from corpus.store import Store
+    import newstrace.cli as cli_module
+    from newstrace.corpus.ingest import expand_sources, ingest
+    from newstrace.corpus.store import Store
 
     pages = {"a.txt": "Ferry use up\n\nFerry journeys rose 6%, the Coastal Transport Board (CTB) said on Monday.\n",
              "b.txt": "Ferries busier\n\nThe CTB said ferry journeys rose 6% this spring.\n"}

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from extract.statistics import find_amounts, find_statistics
+from newstrace.extract.statistics import find_amounts, find_statistics
 
 
 @pytest.fixture(scope="module")
@@ -216,7 +216,7 @@ def test_find_amounts_keeps_every_number(nlp) -> None:
 
 
 def test_units_are_from_the_contract(seeds) -> None:
-    from extract.records import UNITS
+    from newstrace.extract.records import UNITS
 
     for _, stats in seeds.values():
         assert {s.unit for s in stats} <= set(UNITS)

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from corpus.errors import StoreError
-from corpus.records import Article, Link, RawResponse, Status
-from corpus.store import SCHEMA_VERSION, Store, resolve_db_url
+from newstrace.corpus.errors import StoreError
+from newstrace.corpus.records import Article, Link, RawResponse, Status
+from newstrace.corpus.store import SCHEMA_VERSION, Store, resolve_db_url
 
 
 def make_article(article_id: str = "u1", text: str = "Body text " * 40, **kw) -> Article:
@@ -68,7 +68,7 @@ def test_exact_duplicate_is_linked_not_stored_twice(any_db: str) -> None:
 
 
 def test_article_state_is_the_row_status_without_text(any_db: str) -> None:
-    from corpus.store import ArticleState
+    from newstrace.corpus.store import ArticleState
 
     with Store.open(any_db) as store:
         assert store.article_state("u1") is None
@@ -165,8 +165,8 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
 
 WRITER = textwrap.dedent("""
     import sys
-    from corpus.records import Article, Status
-    from corpus.store import Store
+    from newstrace.corpus.records import Article, Status
+    from newstrace.corpus.store import Store
     db, prefix, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
     store = Store.open(db)
     for i in range(n):

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from corpus.records import Article, Status
-from extract.kb import Entry, KnowledgeBase
-from extract.records import Annotations, Attribution, Citation, Statistic
-from provenance.figures import MentionInput
-from provenance.records import ChainStep, Mention, SourceRef
-from provenance.sources import build_registry
-from provenance.trace import Tracer, primary_key
+from newstrace.corpus.records import Article, Status
+from newstrace.extract.kb import Entry, KnowledgeBase
+from newstrace.extract.records import Annotations, Attribution, Citation, Statistic
+from newstrace.provenance.figures import MentionInput
+from newstrace.provenance.records import ChainStep, Mention, SourceRef
+from newstrace.provenance.sources import build_registry
+from newstrace.provenance.trace import Tracer, primary_key
 
 
 @dataclass
