@@ -120,8 +120,15 @@ def _usable(phrase: Any, *others: Any) -> str:
     return text
 
 
+# One capitalised word with a demonym ending ("Chinese", "Spanish", "Canadian", "Korean") is an adjective:
+# it modifies the measure ("Chinese share") and takes no possessive ("Chinese's" is not English).
+_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ese|ish|ian|ean|can|ch|i)$")
+
+
 def _possessive(holder: str) -> str:
     if holder.endswith(("'s", "’s")):
+        return holder
+    if _DEMONYM.match(holder):
         return holder
     return holder + ("'" if holder.endswith("s") else "'s")
 

@@ -52,3 +52,14 @@ def test_estimates_line_lists_each_source_when_there_are_several() -> None:
                                                {"name": "Heating Federation", "value": 51}]}
     assert estimates_line(figure) == "Statistics Office 48% · Heating Federation 51%"
     assert estimates_line({**figure, "estimates": figure["estimates"][:1]}) == ""
+
+
+def test_demonym_holder_is_a_modifier_not_a_possessor() -> None:
+    # "Chinese's share" is not English; a nationality adjective modifies the measure.
+    assert statement_label(31.0, "percent", None, "Chinese", "share of solar panel exports", "2024") == \
+        "Chinese share of solar panel exports: 31% (2024)"
+    assert statement_label(6.2, "percent", None, "Spanish", "youth unemployment rate", None) == \
+        "Spanish youth unemployment rate: 6.2%"
+    # Plural and proper-noun holders keep their possessive.
+    assert statement_label(12.0, "percent", None, "nurses", "pay rise", None) == "Nurses' pay rise: 12%"
+    assert statement_label(4.0, "percent", None, "Ontario", "vacancy rate", None) == "Ontario's vacancy rate: 4%"
