@@ -344,7 +344,10 @@ def cross_language_join(x: MentionInput, y: MentionInput, options: FamilyOptions
     a, b = x.stat, y.stat
     # A figure the article credits to a known body joins only an article that names that body too.
     own = [(s, other) for s, other in ((resolved_source(a), y), (resolved_source(b), x)) if s]
-    if any(s.removeprefix("kb:") not in other.sources for s, other in own):
+    # Unless the other article names no source at all and the figure is too specific to meet by
+    # chance: an unattributed retelling of "159 million in 2022" is a retelling, not another body's count.
+    if any(s.removeprefix("kb:") not in other.sources for s, other in own) and not (
+            not (x.sources and y.sources) and _distinctive_match(a, b)):
         return False
     if not (units_compatible(a, b) and value_match(a, b, options.approx_tolerance) > 0
             and not holders_conflict(a, b) and not periods_conflict(a, b) and not sources_apart(a, b)):

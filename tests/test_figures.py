@@ -357,3 +357,12 @@ def test_across_languages_a_distinctive_value_or_one_story_joins_without_a_share
     undated = MentionInput(("en", 0), _fig(212e6, unit="count"), "c-en", en.vector, language="en")
     assert group_mentions([es, other_year]) == [[0], [1]]
     assert group_mentions([es, undated]) == [[0], [1]]
+    # An unattributed retelling of a distinctive figure joins the figure a body is credited with ...
+    credited = MentionInput(("en", 0), _fig(212e6, unit="count", period_key="2023", source="Housing Office",
+                                            kb_id="housing-office"), "c-en", en.vector, language="en",
+                            sources=frozenset({"housing-office"}))
+    assert group_mentions([es, credited]) == [[0, 1]]
+    # ... but a page that names other sources and not that body keeps its figure apart.
+    named_other = MentionInput(es.key, es.stat, "c-es", es.vector, language="es",
+                               sources=frozenset({"builders-union"}))
+    assert group_mentions([named_other, credited]) == [[0], [1]]
