@@ -581,6 +581,8 @@ def _is_description(doc: "Doc", amount: Amount, *, top_numbers: set[int] = froze
     if amount.unit in ("number", "quantity") and amount.of is None:
         if _is_listicle(doc, amount) or _is_spec(doc, amount):
             return True
+        if _is_product_spec(doc, amount) or _is_name_number(doc, amount):
+            return True
     if amount.unit != "number" or amount.of is not None:
         return False
     sentence = doc[amount.token_start].sent
@@ -719,6 +721,35 @@ def _is_spec(doc: "Doc", amount: Amount) -> bool:
     if any(t.lower_ in _words("change_nouns") or t.lemma_.lower() in _words("change_nouns") for t in chain):
         return False
     return not any(t.lemma_.lower() in _MEASURE_NOUNS for t in chain)
+
+
+def _is_product_spec(doc: "Doc", amount: Amount) -> bool:
+    """"400 horsepower", "5,000 mAh", "12 megapixels": a product's specification (`spec_units`) is a
+    figure only when the sentence says it changed ("output rose to 400 hp")."""
+    units = _words("spec_units")
+    after = doc[amount.token_end] if amount.token_end < len(doc) else None
+    unit_word = doc[amount.token_end - 1] if amount.unit == "quantity" else after
+    if unit_word is None or unit_word.lower_ not in units:
+        return False  # "5,000 mAh" is read as a bare number before a noun, "400 hp" as a quantity
+    sentence = doc[amount.token_start].sent
+    change = _words("change_verbs") | _words("change_nouns")
+    return not any(t.lemma_.lower() in change or t.lower_ in change for t in sentence)
+
+
+def _is_name_number(doc: "Doc", amount: Amount) -> bool:
+    """"Nasdaq 100", "USB 3.2", "Fortune 500": a bare number glued after a proper noun that counts
+    nothing after it is part of the name; "Ontario 12, Quebec 9" would be a table and is read elsewhere."""
+    mention = amount.number
+    if amount.unit != "number" or mention is None or mention.kind != "cardinal" or amount.token_start == 0:
+        return False
+    before = doc[amount.token_start - 1]
+    named = before.tag_ == "NNP" or (before.is_upper and before.is_alpha and len(before) > 1)  # "USB"
+    if not named or not before.whitespace_ or before.sent != doc[amount.token_start].sent:
+        return False
+    after = doc[amount.token_end] if amount.token_end < len(doc) else None
+    if "." in mention.text and not _has_scale(doc, mention):
+        return True  # "USB 3.2 ports": an unscaled decimal cannot count the ports, it is a version
+    return after is None or after.pos_ not in ("NOUN", "NUM") or after.tag_ == "NNP"
 
 
 def _is_model_number(doc: "Doc", amount: Amount) -> bool:

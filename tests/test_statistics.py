@@ -391,3 +391,26 @@ def test_the_base_of_a_forecast_comparison_is_an_outcome_of_its_own_period(nlp) 
 def test_the_base_of_a_comparison_is_not_the_period(nlp, text, value, key) -> None:
     stat = _by_value(find_statistics(nlp(text), published="2025-06-01"), value)
     assert stat.period_key == key
+
+
+# Written after reading the statistics sample's worklist (tests/data/statistics_sample.jsonl): product
+# specifications and numbers inside names; sentences are our own, across domains.
+@pytest.mark.parametrize("text", [
+    "The new pickup comes with a 450 horsepower engine and a towing package.",
+    "Its battery holds 5,000 mAh and the camera shoots at 48 megapixels.",
+    "Shares tracked the Nasdaq 100 through the afternoon session.",
+    "The laptop has two USB 3.2 ports beside the charger.",
+])
+def test_specs_and_names_are_not_statistics(nlp, text: str) -> None:
+    values = [s.value for s in _stats(nlp, text)]
+    assert not any(v in (450.0, 5000.0, 48.0, 100.0, 3.2) for v in values), values
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Engine output rose to 450 horsepower after the update, the maker said.", 450.0),
+    ("The clinic treated 100 patients in March.", 100.0),
+    ("Wind farms added 3,200 jobs last year, the ministry said.", 3200.0),
+    ("Rents in Leeds rose 7% in 2024.", 7.0),
+])
+def test_specs_and_names_negatives_stay_statistics(nlp, text: str, value: float) -> None:
+    assert value in [s.value for s in _stats(nlp, text)]
