@@ -136,7 +136,7 @@ SINGLE = [
     ("The company plans to hire 500 engineers next year.", None, None),
     ("It is expected that prices will fall.", None, None),
     pytest.param("A report from the OECD estimates that AI adoption reached 14%.", "oecd", "estimates",
-                 marks=pytest.mark.xfail(reason="the small model parses 'estimates' as a noun", strict=False)),
+                 marks=pytest.mark.xfail(reason="the small model parses 'estimates' as a noun", strict=True)),
 ]
 
 
