@@ -74,13 +74,33 @@ def build(out: Path, tree: Path | None = None) -> None:
         folder.mkdir(parents=True)
         db = folder / "corpus.db"
         base = [sys.executable, "-m", "newstrace", "--quiet", "--db", str(db)]
+        sources = [a for a in arguments if a != "--kb" and not a.endswith(".yaml")]
+        # Ingested first and their fetch times pinned: an undated file's first appearance is its fetch
+        # time, to the second, so which of two files read a second apart "came first" would vary.
         steps = ([base + ["ingest", "--primary", *primary]] if primary else []) + [
+            base + ["ingest", *sources], "pin",
             base + ["run", *arguments, "--out", str(folder / "report")]]
         for command in steps:
+            if command == "pin":
+                _pin_fetch_times(db)
+                continue
             done = subprocess.run(command, env=env, cwd=REPO, capture_output=True, text=True)
-            if done.returncode not in (0, 1):
-                sys.stderr.write(f"{name}: {' '.join(command)} exited {done.returncode}\n{done.stderr}")
+            # 1 is "some inputs failed", which a corpus may legitimately hold; a run that wrote no report failed.
+            if done.returncode not in (0, 1) or (command[-2] == "--out" and not (folder / "report" / FILES[0]).exists()):
+                sys.stderr.write(f"{name}: {' '.join(command)} exited {done.returncode}\n{done.stderr[-3000:]}")
                 raise SystemExit(2)
+
+
+def _pin_fetch_times(db: Path) -> None:
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for table in tables:
+            columns = [row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')]
+            if "fetched_at" in columns:
+                conn.execute(f'UPDATE "{table}" SET fetched_at = ? WHERE fetched_at IS NOT NULL',
+                             ("2000-01-01T00:00:00Z",))
 
 
 def compare(out: Path, reference: Path) -> list[str]:

@@ -35,20 +35,19 @@ and only a bounded window of batches is in flight at a time.
 from __future__ import annotations
 
 import contextlib
-import itertools
 import threading
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from newstrace.corpus.errors import NewstraceError
 from newstrace.corpus.records import Article, Link, Status
 from newstrace.corpus.store import Store
 
-from . import pipeline
 from .models import ModelUnavailable
-from .pipeline import ExtractOptions, ExtractSummary, input_hash, is_current, pipeline_fingerprint
+from .pipeline import (PIPELINE_VERSION, BatchResult, ExtractOptions, ExtractSummary, Plan,
+                       annotate_batch, pipeline_fingerprint, plan, save_results, summarise, work_batches)
 from .records import Annotations
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -67,9 +66,6 @@ FAILED = "nlp_failed"
 # through it at once. One batch at a time per process is also what spaCy and
 # torch want on CPU: scale with worker processes, not threads.
 _PIPELINE_LOCK = threading.Lock()
-
-AnnotationRow = tuple[str, str, str, str, dict[str, Any]]
-VectorRow = tuple[str, str, str, str, bytes]
 
 
 @dataclass(frozen=True)
@@ -120,20 +116,12 @@ class Identity:
 
 
 @dataclass(frozen=True)
-class BatchResult:
-    """One batch's rows for `Store.save_annotations`, and who produced them."""
+class WorkerResult:
+    """One batch's `BatchResult`, and who produced it."""
 
-    rows: tuple[AnnotationRow, ...]
-    vectors: tuple[VectorRow, ...]
-    failures: tuple[tuple[str, str], ...]
+    batch: BatchResult
     identity: Identity
     worker: str = ""
-
-
-@dataclass(frozen=True)
-class _Plan:
-    todo: frozenset[str]
-    unchanged: int
 
 
 class WorkerVersionMismatch(NewstraceError):
@@ -166,43 +154,28 @@ def extract_corpus_distributed(store: Store, options: ExtractOptions, scheduler:
     from .kb import load_kb
 
     kb = load_kb(options.kb_paths)
-    fingerprint = pipeline_fingerprint(kb)
-    plan = _plan(store, options, fingerprint)
-    total = len(plan.todo)
+    work = plan(store, options, pipeline_fingerprint(kb))
     if on_progress:
-        on_progress(0, total)
-    if not total:
-        return ExtractSummary(unchanged=plan.unchanged)
+        on_progress(0, work.total)
+    if not work.total:
+        return ExtractSummary(unchanged=work.unchanged)
 
-    counts: Counter[str] = Counter()
-    failures: list[tuple[str, str]] = []
-    done = 0
-    batches = _work_batches(store, plan.todo, fingerprint, options.batch_size)
     expected = identity(kb)
     with connect(scheduler) as client:
         _check_workers(client, kb, expected)
         # closing(): if a write fails (disk full), the batches still on the cluster
         # are cancelled at once rather than whenever the generator is collected.
-        with contextlib.closing(_run_batches(client, batches, kb, fingerprint, options, expected)) as results:
-            for result in results:
-                store.save_annotations(result.rows, result.vectors)
-                counts.update(_outcome(status) for _, _, _, status, _ in result.rows)
-                failures.extend(result.failures)
-                done += len(result.rows)
-                if on_progress:
-                    on_progress(done, total)
-    # Batches finish in any order; id order is what the local run reports.
-    return ExtractSummary(annotated=counts["annotated"], skipped=counts["skipped"], unchanged=plan.unchanged,
-                          failed=counts["failed"], failures=tuple(sorted(failures)))
+        with contextlib.closing(_run_batches(client, store, work, kb, options, expected)) as results:
+            return summarise(save_results(store, results, work.total, on_progress), work.unchanged)
 
 
 def annotate_batch_on_worker(items: Sequence[WorkItem], kb: "KnowledgeBase", fingerprint: str,
-                             options: ExtractOptions) -> BatchResult:
+                             options: ExtractOptions) -> WorkerResult:
     """The task each worker runs: parse, annotate and embed one batch with the process's cached models."""
     batch = [(item.article(), item.digest) for item in items]
     with _PIPELINE_LOCK:
-        rows, vectors, failures = _annotate_batch(batch, kb, fingerprint, options)
-    return BatchResult(tuple(rows), tuple(vectors), tuple(failures), identity(kb), _worker_address())
+        result = annotate_batch(batch, kb, fingerprint, options)
+    return WorkerResult(result, identity(kb), _worker_address())
 
 
 def identity(kb: "KnowledgeBase") -> Identity:
@@ -214,7 +187,7 @@ def identity(kb: "KnowledgeBase") -> Identity:
     # worker pickled with the client's value cached, and the question is what
     # this process's own code makes of its entries.
     fresh = KnowledgeBase.fingerprint.func(kb)  # type: ignore[attr-defined]
-    return Identity(pipeline.PIPELINE_VERSION, fresh,
+    return Identity(PIPELINE_VERSION, fresh,
                     tuple((name, _installed(name)) for name in (SPACY_MODEL, EMBEDDING_PACKAGE)))
 
 
@@ -236,39 +209,14 @@ def _worker_address() -> str:
         return ""
 
 
-def _annotate_batch(batch: Sequence[tuple[Article, str]], kb: "KnowledgeBase", fingerprint: str,
-                    options: ExtractOptions) -> tuple[list[AnnotationRow], list[VectorRow], list[tuple[str, str]]]:
-    # Thin wrapper until extract.pipeline exposes a public `annotate_batch`:
-    # the local and distributed runs must share one implementation.
-    return pipeline._annotate_batch(batch, kb, fingerprint, options)
-
-
-def _plan(store: Store, options: ExtractOptions, fingerprint: str) -> _Plan:
-    """Which articles need work: the same rule as `extract_corpus`, keeping only ids in memory."""
-    stored = store.annotation_hashes()
-    todo: set[str] = set()
-    unchanged = 0
-    for article in store.iter_articles(statuses=(Status.OK,)):
-        if not options.force and is_current(stored.get(article.id), input_hash(article, fingerprint)):
-            unchanged += 1
-        else:
-            todo.add(article.id)
-    return _Plan(frozenset(todo), unchanged)
-
-
-def _work_batches(store: Store, todo: frozenset[str], fingerprint: str, size: int) -> Iterator[list[WorkItem]]:
-    # The hash is taken again from the text actually sent, so a row edited
-    # between the two passes is stored under the hash of what was annotated.
-    items = (WorkItem.of(a, input_hash(a, fingerprint))
-             for a in store.iter_articles(statuses=(Status.OK,)) if a.id in todo)
-    while batch := list(itertools.islice(items, max(1, size))):
-        yield batch
-
-
-def _run_batches(client: "Client", batches: Iterator[list[WorkItem]], kb: "KnowledgeBase", fingerprint: str,
-                 options: ExtractOptions, expected: Identity) -> Iterator[BatchResult]:
+def _run_batches(client: "Client", store: Store, work: Plan, kb: "KnowledgeBase", options: ExtractOptions,
+                 expected: Identity) -> Iterator[BatchResult]:
     """Yield batch results as they complete, keeping a bounded window of batches on the cluster."""
     from distributed import as_completed
+
+    fingerprint = work.fingerprint
+    batches = ([WorkItem.of(article, digest) for article, digest in batch]
+               for batch in work_batches(store, work, options.batch_size))
 
     # Client-side paths mean nothing on a worker, and spaCy's own process pool
     # cannot start inside a worker process.
@@ -319,9 +267,9 @@ def _kb_value(kb: "KnowledgeBase") -> "KnowledgeBase":
 def _collect(future: "Future", batch: Sequence[WorkItem], fingerprint: str, expected: Identity) -> BatchResult | None:
     """A finished task's result; a failure row for a single article that failed; None: retry as singles."""
     if future.status != "error":
-        result: BatchResult = future.result()  # a cancelled or lost task raises here: the cluster is gone
+        result: WorkerResult = future.result()  # a cancelled or lost task raises here: the cluster is gone
         _check_identity(result.identity, expected, result.worker)
-        return result
+        return result.batch
     exc = future.exception()
     if isinstance(exc, ImportError):
         raise WorkerVersionMismatch(f"a Dask worker cannot import what newstrace needs ({exc}): install this "
@@ -333,8 +281,8 @@ def _collect(future: "Future", batch: Sequence[WorkItem], fingerprint: str, expe
     item = batch[0]
     reason = _failure_reason(exc)
     failed = Annotations(article_id=item.article_id, pipeline_version=fingerprint, skipped=reason)
-    return BatchResult(rows=((item.article_id, fingerprint, item.digest, FAILED, failed.to_dict()),), vectors=(),
-                       failures=((item.article_id, reason),), identity=expected)
+    return BatchResult(rows=((item.article_id, fingerprint, item.digest, FAILED, failed.to_dict()),),
+                       failures=((item.article_id, reason),))
 
 
 def _failure_reason(exc: BaseException | None) -> str:
@@ -375,10 +323,6 @@ def _check_identity(theirs: Identity, expected: Identity, worker: str) -> None:
     raise WorkerVersionMismatch(
         f"Dask worker {worker or '?'} differs from this client ({differences}; client first): install this "
         f"client's newstrace and model package versions on every worker, then restart the workers")
-
-
-def _outcome(status: str) -> str:
-    return "annotated" if status == "annotated" else "skipped" if status == "nlp_skipped" else "failed"
 
 
 @contextlib.contextmanager

@@ -14,9 +14,11 @@ is written once both are done. Only the main thread touches the store.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import hashlib
-from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+import itertools
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -157,69 +159,137 @@ def _attach_claim(claim: Claim, attribution: Attribution | None) -> Claim:
     return replace(claim, attribution=attribution) if claim.attribution is None else claim
 
 
+@dataclass(frozen=True)
+class Plan:
+    """Which articles a run must annotate: ids only, so a large corpus's texts are never all in memory."""
+
+    todo: frozenset[str]
+    unchanged: int
+    fingerprint: str
+
+    @property
+    def total(self) -> int:
+        return len(self.todo)
+
+
+AnnotationRow = tuple[str, str, str, str, dict[str, Any]]
+VectorRow = tuple[str, str, str, str, bytes]
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """One batch's rows for `Store.save_annotations` and the failures among them."""
+
+    rows: tuple[AnnotationRow, ...]
+    vectors: tuple[VectorRow, ...] = ()
+    failures: tuple[tuple[str, str], ...] = ()
+
+
+def plan(store: Store, options: ExtractOptions, fingerprint: str) -> Plan:
+    """The articles whose stored annotations are missing, stale or failed (all of them with `force`)."""
+    stored = store.annotation_hashes()
+    todo: set[str] = set()
+    unchanged = 0
+    for article in store.iter_articles(statuses=(Status.OK,)):
+        if not options.force and is_current(stored.get(article.id), input_hash(article, fingerprint)):
+            unchanged += 1
+        else:
+            todo.add(article.id)
+    return Plan(frozenset(todo), unchanged, fingerprint)
+
+
+def work_batches(store: Store, work: Plan, size: int) -> Iterator[list[tuple[Article, str]]]:
+    """The planned articles with their input hashes, in id order, `size` at a time (a second pass over the store).
+
+    The hash is taken again from the text actually read, so a row edited
+    between the two passes is stored under the hash of what was annotated.
+    """
+    items = ((a, input_hash(a, work.fingerprint)) for a in store.iter_articles(statuses=(Status.OK,))
+             if a.id in work.todo)
+    while batch := list(itertools.islice(items, max(1, size))):
+        yield batch
+
+
+def annotate_batch(batch: Sequence[tuple[Article, str]], kb: "KnowledgeBase", fingerprint: str,
+                   options: ExtractOptions, *, cache: "VectorCache | None" = None) -> BatchResult:
+    """Parse, annotate and embed one batch: the rows `Store.save_annotations` takes."""
+    parsed = parse_batch(batch, kb, fingerprint, options)
+    return parsed.result(embed_parsed(parsed, cache if cache is not None else VectorCache())
+                         if options.embed else ())
+
+
+def outcome(status: str) -> str:
+    """The summary count a stored row's status adds to."""
+    return "annotated" if status == "annotated" else "skipped" if status == "nlp_skipped" else "failed"
+
+
+def save_results(store: Store, results: Iterable[BatchResult], total: int,
+                 on_progress: Callable[[int, int], None] | None = None) -> Iterator[BatchResult]:
+    """Write each batch in its own transaction as it arrives, report progress, and pass it on."""
+    done = 0
+    for result in results:
+        store.save_annotations(list(result.rows), list(result.vectors))
+        done += len(result.rows)
+        if on_progress:
+            on_progress(done, total)
+        yield result
+
+
+def summarise(results: Iterable[BatchResult], unchanged: int = 0) -> ExtractSummary:
+    """The run's counts from its batch results; failures in id order, however the batches finished."""
+    counts: Counter[str] = Counter()
+    failures: list[tuple[str, str]] = []
+    for result in results:
+        counts.update(outcome(status) for _, _, _, status, _ in result.rows)
+        failures.extend(result.failures)
+    return ExtractSummary(annotated=counts["annotated"], skipped=counts["skipped"], unchanged=unchanged,
+                          failed=counts["failed"], failures=tuple(sorted(failures)))
+
+
 def extract_corpus(store: Store, options: ExtractOptions = ExtractOptions(), *,
                    on_progress: Callable[[int, int], None] | None = None) -> ExtractSummary:
-    """Annotate every article whose stored annotations are missing or stale."""
+    """Annotate every article whose stored annotations are missing or stale, in this process."""
     from .kb import load_kb
 
     kb = load_kb(options.kb_paths)
-    fingerprint = pipeline_fingerprint(kb)
-    stored = store.annotation_hashes()
-    todo: list[tuple[Article, str]] = []
-    unchanged = 0
-    for article in store.iter_articles(statuses=(Status.OK,)):
-        digest = input_hash(article, fingerprint)
-        if not options.force and is_current(stored.get(article.id), digest):
-            unchanged += 1
-            continue
-        todo.append((article, digest))
+    work = plan(store, options, pipeline_fingerprint(kb))
     if on_progress:
-        on_progress(0, len(todo))
-    if not todo:
-        return ExtractSummary(unchanged=unchanged)
+        on_progress(0, work.total)
+    if not work.total:
+        return ExtractSummary(unchanged=work.unchanged)
+    with contextlib.closing(_overlapped(store, work, kb, options)) as results:
+        return summarise(save_results(store, results, work.total, on_progress), work.unchanged)
 
+
+def _overlapped(store: Store, work: Plan, kb: "KnowledgeBase", options: ExtractOptions) -> Iterator[BatchResult]:
+    """Batch results in order, batch k's encoding running on a second thread while batch k+1 is parsed."""
     from concurrent.futures import ThreadPoolExecutor
 
-    counts = {"annotated": 0, "skipped": 0, "failed": 0}
-    failures: list[tuple[str, str]] = []
-    done = 0
     cache = VectorCache()
-
-    def finish(batch_size: int, rows: list[AnnotationRow], vectors: "Future[list[VectorRow]] | None",
-               batch_failures: list[tuple[str, str]]) -> None:
-        nonlocal done
-        store.save_annotations(rows, vectors.result() if vectors is not None else [])
-        for _, _, _, status, _ in rows:
-            counts["annotated" if status == "annotated" else "skipped" if status == "nlp_skipped" else "failed"] += 1
-        failures.extend(batch_failures)
-        done += batch_size
-        if on_progress:
-            on_progress(done, len(todo))
-
     # One encoding thread, one batch ahead of the writes: enough to hide the
     # encoder behind the parser on two cores without holding more than two
     # batches of documents in memory.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="newstrace-embed") as encoder:
-        waiting: tuple[int, list[AnnotationRow], "Future[list[VectorRow]] | None", list[tuple[str, str]]] | None
-        waiting = None
+        waiting: tuple[ParsedBatch, "Future[list[VectorRow]] | None"] | None = None
         try:
-            batches = list(_batches(todo, options.batch_size))
-            for index, batch in enumerate(batches):
-                rows, annotated, batch_failures = _parse_batch(batch, kb, fingerprint, options)
+            batches = work_batches(store, work, options.batch_size)
+            batch = next(batches, None)
+            while batch is not None:
+                parsed = parse_batch(batch, kb, work.fingerprint, options)
+                batch = next(batches, None)
                 # A core stays with the parser while it has a next batch to parse.
-                spare = 0 if index == len(batches) - 1 else 1
-                vectors = encoder.submit(_embed, annotated, cache, spare) if options.embed and annotated else None
+                spare = 0 if batch is None else 1
+                vectors = (encoder.submit(embed_parsed, parsed, cache, spare)
+                           if options.embed and parsed.annotated else None)
                 if waiting is not None:
-                    finish(*waiting)
-                waiting = (len(batch), rows, vectors, batch_failures)
+                    yield waiting[0].result(waiting[1].result() if waiting[1] is not None else ())
+                waiting = (parsed, vectors)
             if waiting is not None:
-                finish(*waiting)
-                waiting = None
+                last, waiting = waiting, None
+                yield last[0].result(last[1].result() if last[1] is not None else ())
         finally:
-            if waiting is not None and waiting[2] is not None:
-                waiting[2].cancel()
-    return ExtractSummary(annotated=counts["annotated"], skipped=counts["skipped"], unchanged=unchanged,
-                          failed=counts["failed"], failures=tuple(failures))
+            if waiting is not None and waiting[1] is not None:
+                waiting[1].cancel()
 
 
 def release_models() -> None:
@@ -248,11 +318,6 @@ def release_models() -> None:
         pass
 
 
-def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), max(1, size)):
-        yield items[start:start + size]
-
-
 def _skip_reason(article: Article, options: ExtractOptions) -> str | None:
     from .multilingual import handles
 
@@ -263,23 +328,21 @@ def _skip_reason(article: Article, options: ExtractOptions) -> str | None:
     return None
 
 
-AnnotationRow = tuple[str, str, str, str, dict[str, Any]]
-VectorRow = tuple[str, str, str, str, bytes]
+@dataclass(frozen=True)
+class ParsedBatch:
+    """A batch parsed and annotated, before its embeddings: the step the local run overlaps with encoding."""
+
+    rows: tuple[AnnotationRow, ...]
+    annotated: tuple[tuple[Article, str, Annotations], ...]
+    failures: tuple[tuple[str, str], ...]
+
+    def result(self, vectors: Sequence[VectorRow] = ()) -> BatchResult:
+        return BatchResult(self.rows, tuple(vectors), self.failures)
 
 
-def _annotate_batch(batch: Sequence[tuple[Article, str]], kb: "KnowledgeBase", fingerprint: str,
-                    options: ExtractOptions, *, cache: "VectorCache | None" = None,
-                    ) -> tuple[list[AnnotationRow], list[VectorRow], list[tuple[str, str]]]:
-    """Parse, annotate and embed one batch: the rows `Store.save_annotations` takes."""
-    rows, annotated, failures = _parse_batch(batch, kb, fingerprint, options)
-    if not (options.embed and annotated):
-        return rows, [], failures
-    return rows, _embed(annotated, cache if cache is not None else VectorCache()), failures
-
-
-def _parse_batch(batch: Sequence[tuple[Article, str]], kb: "KnowledgeBase", fingerprint: str,
-                 options: ExtractOptions) -> tuple[list[AnnotationRow], list[tuple[Article, str, Annotations]],
-                                                   list[tuple[str, str]]]:
+def parse_batch(batch: Sequence[tuple[Article, str]], kb: "KnowledgeBase", fingerprint: str,
+                options: ExtractOptions) -> ParsedBatch:
+    """Parse and annotate one batch; skipped and failed articles become rows with their reasons."""
     from .entities import kb_pipeline
 
     nlp = kb_pipeline(kb)
@@ -320,7 +383,7 @@ def _parse_batch(batch: Sequence[tuple[Article, str]], kb: "KnowledgeBase", fing
                                                      version=fingerprint, published=reference_date(article)))
     for article, digest in foreign:
         record(article, digest, lambda: _annotate_foreign(article, kb, fingerprint))
-    return rows, annotated, failures
+    return ParsedBatch(tuple(rows), tuple(annotated), tuple(failures))
 
 
 def _annotate_foreign(article: Article, kb: "KnowledgeBase", fingerprint: str) -> Annotations:
@@ -361,8 +424,7 @@ class VectorCache:
         return out
 
 
-def _embed(annotated: Sequence[tuple[Article, str, Annotations]], cache: VectorCache,
-           spare_cores: int = 0) -> list[VectorRow]:
+def embed_parsed(parsed: ParsedBatch, cache: VectorCache, spare_cores: int = 0) -> list[VectorRow]:
     """Embed what clustering and figure families need: one vector per article, one per figure context.
 
     A figure's context is its sentence. Several figures share a sentence and
@@ -372,6 +434,9 @@ def _embed(annotated: Sequence[tuple[Article, str, Annotations]], cache: VectorC
     from .embed import article_representation
     from .models import EMBEDDING_PACKAGE
 
+    annotated = parsed.annotated
+    if not annotated:
+        return []
     leads = cache.rows([article_representation(a.title, a.text) for a, _, _ in annotated], spare_cores=spare_cores)
     # Apart from the leads: the encoder pads each of its batches to the longest
     # text in it, and a figure sentence padded to a lead's length costs as much

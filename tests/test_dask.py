@@ -208,20 +208,20 @@ def patched_workers(client, module: str, name: str, value: object):
 
 
 def faulty_annotate(poison: str, how: str, batch, *args):
-    """`extract.distributed._annotate_batch`, except that a batch holding `poison` raises or kills its process."""
+    """`extract.pipeline.annotate_batch`, except that a batch holding `poison` raises or kills its process."""
     if any(article.id == poison for article, _ in batch):
         if how == "crash":
             os._exit(13)
         raise RuntimeError(f"injected fault on {poison}")
     from newstrace.extract import pipeline
 
-    return pipeline._annotate_batch(batch, *args)
+    return pipeline.annotate_batch(batch, *args)
 
 
 def extract_with_fault(db: Path, client, poison: str, how: str, batch_size: int) -> ExtractSummary:
     ingest_demo(db)
     options = ExtractOptions(kb_paths=DEMO_KB, batch_size=batch_size, embed=False)
-    with patched_workers(client, "newstrace.extract.distributed", "_annotate_batch",
+    with patched_workers(client, "newstrace.extract.distributed", "annotate_batch",
                          functools.partial(faulty_annotate, poison, how)):
         with Store.open(db) as store:
             return extract_corpus_distributed(store, options, client)
