@@ -30,7 +30,7 @@ from typing import Any
 
 from newstrace.extract.langdata import DEFAULT_LANGUAGE, has, table
 
-__all__ = ["parse_reference", "period_key"]
+__all__ = ["month_named", "parse_reference", "period_key"]
 
 _YEAR = r"(1[89]\d\d|20\d\d|2100)"
 
@@ -96,6 +96,28 @@ def period_key(text: str | None, *, reference: dt.date | None = None, forecast: 
         if found is not None:
             return found or None  # "" = the phrase is of this form but cannot be resolved
     return None
+
+
+def month_named(text: str | None, *, lang: str = DEFAULT_LANGUAGE) -> int | None:
+    """The one calendar month a period phrase names, with or without its year ("in July", "July 2025",
+    "el pasado julio"), else None: no month, several ("May and June"), or a day that dates a report.
+
+    For a page with no known date "in July" has no `period_key`, yet it still tells July's figure from
+    June's: callers compare it with the month of a resolved key.
+    """
+    if not text:
+        return None
+    data = _data(lang if has(lang, "stat_periods") else DEFAULT_LANGUAGE)
+    t = " ".join(text.lower().replace("’", "'").split())
+    found = set()
+    for match in data["month_re"].finditer(t):
+        word = match.group(1)
+        if word == "may" and not re.search(r"\bMay\b", text):
+            continue  # the verb "may"
+        if match.group(2) and not re.search(r"\b(in|during|for|through|of)\b", t[:match.start()]):
+            return None  # "December 22": a day dates the report, not a period of the figure
+        found.add(data["months"][word])
+    return found.pop() if len(found) == 1 else None
 
 
 def _relative(grain: str, offset: int, reference: dt.date | None) -> str | None:

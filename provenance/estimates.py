@@ -127,6 +127,10 @@ def trace_estimates(mentions: Sequence[Mention], vectors: Mapping[int, np.ndarra
         elif len(order) == 1 and mention.attribution is None:
             # One source in the family and nothing says otherwise: a retelling of it, perhaps misstated.
             assigned[index] = order[0]
+        elif mention.attribution is None and len(set(values.values())) == 1:
+            # Several sources, all stating one value this mention does not: whichever it retells, it
+            # misstates it. Which one is left open.
+            flags[index].extend((AMBIGUOUS, DRIFT))
 
     members_of: dict[str, list[int]] = defaultdict(list)
     for index, key in sorted(assigned.items()):

@@ -20,11 +20,12 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from newstrace.extract.periods import month_named
 from newstrace.extract.records import Statistic
 
 from .cluster import DisjointSets
@@ -738,6 +739,15 @@ class _Summary:
     clusters: frozenset[str]
     articles: frozenset[str]
     centroid: np.ndarray | None
+    # Months the periods name, as "2025-07" from a resolved key or "--07" from a bare month ("in July")
+    # on a page with no known date; a bare month agrees with any year's key of that month.
+    months: frozenset[str] = frozenset()
+    # KB ids of the sources the family's articles name anywhere (not only for this figure), unprefixed.
+    article_sources: frozenset[str] = frozenset()
+    # Head words of the holders and measures as written ("revisions", "job"): what the quantity is.
+    holders: frozenset[str] = frozenset()
+    measures: frozenset[str] = frozenset()
+    values: frozenset[float] = frozenset()
 
 
 def _summary(group: Sequence[int], mentions: Sequence[MentionInput]) -> _Summary:
@@ -763,7 +773,48 @@ def _summary(group: Sequence[int], mentions: Sequence[MentionInput]) -> _Summary
         sources=frozenset(x for s in stats if (x := source_identity(s))),
         clusters=frozenset(c for i in group if (c := mentions[i].cluster) is not None),
         articles=frozenset(mentions[i].key[0] for i in group),
-        centroid=centroid)
+        centroid=centroid,
+        months=frozenset(m for i in group if (m := _month(mentions[i]))),
+        article_sources=frozenset(x for i in group for x in mentions[i].sources),
+        holders=frozenset(h for s in stats if (h := head_word(s.holder))),
+        measures=frozenset(m for s in stats if (m := head_word(s.measure))),
+        values=frozenset(counts))
+
+
+def _month(mention: MentionInput) -> str | None:
+    """The month a mention's period names: "2025-07" from its key, "--07" from a bare "in July"."""
+    key = period_key(mention.stat)
+    if key and period_grain(key) == "month":
+        return key
+    if key:
+        return None
+    number = month_named(mention.stat.period, lang=(mention.language or "en").split("-")[0])
+    return f"--{number:02d}" if number else None
+
+
+def months_conflict(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Both name months and none agrees: "--07" agrees with "2025-07" (the year unknown), not with "--06"."""
+    if not a or not b:
+        return False
+    return not any(x == y or (x.startswith("--") or y.startswith("--")) and x[-2:] == y[-2:] for x in a for y in b)
+
+
+def head_word(phrase: str | None) -> str | None:
+    """The noun a holder or measure phrase is about, crudely: the last word before "of", lower case,
+    without a plural s ("stunning jobs" -> "job", "share of cars" -> "share"). Two phrases with one head
+    name the same kind of thing; a head is compared only with another, never shown."""
+    if not phrase:
+        return None
+    words = re.findall(r"[^\W\d_]+", phrase.split(" of ")[0].lower())
+    if not words:
+        return None
+    word = words[-1]
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def _undetermined(summary: _Summary) -> bool:
+    """No mention states a period or a forecast cue: nothing says whether the figure is an outcome."""
+    return not summary.forecast and not summary.periods and not summary.period_hints and not summary.months
 
 
 def families_join(a: _Summary, b: _Summary, options: FamilyOptions) -> bool:
@@ -775,9 +826,13 @@ def families_join(a: _Summary, b: _Summary, options: FamilyOptions) -> bool:
     same resolved period, the values are within `rival_tolerance` and the contexts clearly agree.
     Nothing merges across a holder, period or forecast/outcome difference.
     """
-    if a.key != b.key or a.forecast != b.forecast or a.centroid is None or b.centroid is None:
+    if a.key != b.key or a.centroid is None or b.centroid is None:
         return False
-    if period_keys_conflict(a.periods, b.periods) or (
+    # A family none of whose mentions states a period or a forecast cue ("a 20% increase", no year) is
+    # not known to be an outcome: it may join a forecast of the same figure, as long as all else agrees.
+    if a.forecast != b.forecast and not (_undetermined(a) or _undetermined(b)):
+        return False
+    if period_keys_conflict(a.periods, b.periods) or months_conflict(a.months, b.months) or (
             a.countries and b.countries and not a.countries & b.countries):
         return False
     cosine = float(np.dot(a.centroid, b.centroid))
@@ -786,7 +841,8 @@ def families_join(a: _Summary, b: _Summary, options: FamilyOptions) -> bool:
     if gap <= options.restated_tolerance and not known_apart and (
             (a.clusters & b.clusters and cosine >= options.cosine_restated)
             # another story retelling one known source's figure: contexts must clearly agree
-            or (a.resolved & b.resolved and cosine >= options.cosine_cross_cluster)):
+            or (a.resolved & b.resolved and cosine >= options.cosine_cross_cluster)
+            or _named_by_article(a, b, options, cosine) or _named_by_article(b, a, options, cosine)):
         return True
     return bool(a.sources and b.sources and not a.sources & b.sources and len(a.period_hints) == 1
                 and a.period_hints == b.period_hints and gap <= options.rival_tolerance
@@ -817,10 +873,82 @@ def merge_families(groups: Sequence[Sequence[int]], mentions: Sequence[MentionIn
             for j in (*members[n + 1:], *upper):
                 if families_join(summaries[i], summaries[j], options):
                     sets.union(i, j)
+    for i, j in _same_quantity_pairs(summaries, options):
+        sets.union(i, j)
     merged: dict[int, list[int]] = defaultdict(list)
     for index, group in enumerate(groups):
         merged[sets.find(index)].extend(group)
     return sorted((sorted(g) for g in merged.values()), key=lambda g: g[0])
+
+
+def _named_by_article(a: _Summary, b: _Summary, options: FamilyOptions, cosine: float) -> bool:
+    """`a` credits nobody, but its article names a known source `b` is credited to, states `b`'s value
+    exactly and for `b`'s month: another story restating that source's figure ("July was revised up from
+    +73,000", in a later month's report that names the statistics office), if the contexts agree as
+    much as a restatement inside one story must."""
+    if a.sources or not b.resolved or a.values != {b.value} or not a.months or not b.months:
+        return False
+    named = {f"kb:{x}" for x in a.article_sources}
+    return bool(named & b.resolved) and not months_conflict(a.months, b.months) and cosine >= options.cosine_restated
+
+
+# Families compared by what they are about (holder and measure head words); past this many in one such
+# block the block is skipped: a head like "people" shared by thousands of families says nothing.
+_MAX_QUANTITY_BLOCK = 200
+
+
+def _same_quantity_pairs(summaries: Sequence[_Summary], options: FamilyOptions) -> Iterator[tuple[int, int]]:
+    """Pairs of families that are one quantity stated with different values, whatever the values.
+
+    A value far from the rest ("46,000" where every other retelling says 258,000) is a misstatement of a
+    figure, not a new quantity, when it is the same thing of the same holder (holder and measure head
+    words in common), in the same story (one coverage cluster, or articles already sharing another
+    figure), for no other period, in a sentence that clearly says the same (`cosine_cross_cluster`), and
+    the misstating family names no source of its own: a page that names one is another estimate, an
+    earlier edition or another body, left to the rival rule. Never two values of one article (a figure
+    and its revision, "from 144,000 to 19,000").
+    """
+    blocks: dict[tuple, list[int]] = defaultdict(list)
+    for index, summary in enumerate(summaries):
+        if summary.centroid is None:
+            continue
+        for holder in summary.holders:
+            for measure in summary.measures:
+                blocks[(*summary.key, holder, measure)].append(index)
+    article_families: dict[str, set[int]] = defaultdict(set)
+    for index, summary in enumerate(summaries):
+        if len(summary.articles) > 1:
+            for article in summary.articles:
+                article_families[article].add(index)
+    seen: set[tuple[int, int]] = set()
+    for members in blocks.values():
+        if len(members) < 2 or len(members) > _MAX_QUANTITY_BLOCK:
+            continue
+        for n, i in enumerate(members):
+            for j in members[n + 1:]:
+                pair = (min(i, j), max(i, j))
+                if pair in seen:
+                    continue
+                seen.add(pair)
+                a, b = summaries[i], summaries[j]
+                if _one_quantity(a, b, options, article_families, i, j):
+                    yield pair
+
+
+def _one_quantity(a: _Summary, b: _Summary, options: FamilyOptions, article_families: Mapping[str, set[int]],
+                  i: int, j: int) -> bool:
+    if a.forecast != b.forecast or a.articles & b.articles or a.values & b.values:
+        return False
+    if period_keys_conflict(a.periods, b.periods) or months_conflict(a.months, b.months) or (
+            a.countries and b.countries and not a.countries & b.countries):
+        return False
+    # the misstating family credits nobody, and its pages name none of the other's sources
+    if not any(not x.sources and not ({f"kb:{s}" for s in x.article_sources} & y.resolved)
+               for x, y in ((a, b), (b, a))):
+        return False
+    linked = bool(a.clusters & b.clusters) or any(
+        (article_families[x] & article_families[y]) - {i, j} for x in a.articles for y in b.articles)
+    return linked and float(np.dot(a.centroid, b.centroid)) >= options.cosine_cross_cluster
 
 
 # -- family-level facts ---------------------------------------------------------------------

@@ -163,3 +163,18 @@ def test_a_trace_never_lends_the_source_of_a_later_article() -> None:
     articles["later"] = _article("later", "2025-03-10", estimated=True)
     _, out, _ = trace_estimates(mentions, vectors, clusters, articles=articles)
     assert out[1].attribution is not None and out[1].attribution.via == "later"
+
+
+def test_a_value_no_agreeing_source_states_is_drift_left_open() -> None:
+    # Two bodies publish one count of flu admissions (2,410); a page naming nobody writes 4,210: it
+    # misstates the figure whichever body it retells, so it drifts, and the bodies do not differ.
+    agency, register = _source("Coastal Health Agency"), _source("Hospital Admissions Register")
+    mentions = [_mention("a", 2410, "2,410", agency), _mention("b", 2410, "2,410", register),
+                _mention("c", 4210, "4,210")]
+    _, out, flags = trace_estimates(mentions, {i: LABOUR for i in range(3)}, {0: "c1", 1: "c1", 2: "c2"})
+    assert DRIFT in out[2].flags and AMBIGUOUS in out[2].flags and out[2].attribution is None
+    assert DRIFT in flags and SOURCES_DIFFER not in flags
+    # When the bodies disagree with each other, a third value is not pinned on either as drift.
+    mentions[1] = _mention("b", 2650, "2,650", register)
+    _, out, flags = trace_estimates(mentions, {i: LABOUR for i in range(3)}, {0: "c1", 1: "c1", 2: "c2"})
+    assert DRIFT not in out[2].flags and SOURCES_DIFFER in flags

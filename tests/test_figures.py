@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 from collections import defaultdict
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -366,3 +367,113 @@ def test_across_languages_a_distinctive_value_or_one_story_joins_without_a_share
     named_other = MentionInput(es.key, es.stat, "c-es", es.vector, language="es",
                                sources=frozenset({"builders-union"}))
     assert group_mentions([named_other, credited]) == [[0], [1]]
+
+
+# -- one quantity, several values: restatements the value rules cannot see --------------------------
+
+
+def _quantity(value: float, *, measure: str | None = None, holder: str | None = None, period: str | None = None,
+              period_key: str | None = None, forecast: bool = False, source: str | None = None,
+              kb_id: str | None = None, unit: str = "count") -> Statistic:
+    attribution = None
+    if source:
+        attribution = Attribution(name=source, kind="organization", cue="said", start=0, end=1, kb_id=kb_id)
+    return Statistic(text=f"{value:g}", value=value, unit=unit, start=0, end=1, sentence_start=0, sentence_end=1,
+                     measure=measure, holder=holder, period=period, period_key=period_key, forecast=forecast,
+                     attribution=attribution)
+
+
+def test_a_figure_with_no_period_or_forecast_cue_may_join_the_forecast_it_restates() -> None:
+    from newstrace.provenance.figures import merge_families
+
+    # "Clinic visits are expected to rise 12% in 2026" and, in a rewrite of the story, "a 12% rise": the
+    # rewrite states no period and no forecast word, which does not make it an outcome.
+    base = np.ones(16)
+    forecast = MentionInput(("a", 0), _quantity(12, unit="percent", period="in 2026", period_key="2026",
+                                                forecast=True), "c1", _unit(base))
+    bare = MentionInput(("b", 0), _quantity(12, unit="percent", measure="rise"), "c1",
+                        _unit(base + 0.3 * np.eye(16)[2]))
+    assert merge_families([[0], [1]], [forecast, bare]) == [[0, 1]]
+    # An outcome that names its year stays apart from the forecast for that year.
+    outcome = MentionInput(("b", 0), _quantity(12, unit="percent", period="in 2026", period_key="2026"), "c1",
+                           bare.vector)
+    assert merge_families([[0], [1]], [forecast, outcome]) == [[0], [1]]
+
+
+def _burglary_story(misstated: MentionInput) -> tuple[list[MentionInput], list[list[int]]]:
+    """A police force's half-year burglary count (4,800) in two pages of one story, an arrests figure page
+    "a" shares with page "c", and page "c"'s own burglary figure."""
+    base = np.ones(16)
+    police = dict(source="Metro Police", kb_id="metro-police")
+    other = _unit(np.eye(16)[0] - np.eye(16)[1])
+    mentions = [
+        MentionInput(("a", 0), _quantity(4800, measure="recorded burglaries", holder="the police", period="in the first half",
+                                         period_key="2025-H1", **police), "c1", _unit(base)),
+        MentionInput(("b", 0), _quantity(4800, measure="burglaries", holder="police", period_key="2025-H1", **police),
+                     "c1", _unit(base + 0.2 * np.eye(16)[3])),
+        MentionInput(("a", 1), _quantity(1200, measure="arrests", holder="police"), "c1", other),
+        MentionInput(("c", 0), _quantity(1200, measure="arrests", holder="police"), "c2", other),
+        misstated]
+    return mentions, [[0, 1], [2, 3], [4]]
+
+
+def test_an_unattributed_page_misstating_one_quantity_joins_its_family() -> None:
+    from newstrace.provenance.figures import merge_families
+
+    near = _unit(np.ones(16) + 0.3 * np.eye(16)[5])
+    misstated = MentionInput(("c", 1), _quantity(8400, measure="burglaries", holder="police"), "c2", near)
+    mentions, groups = _burglary_story(misstated)
+    # Page "c" shares the arrests figure with the story, names no source, and writes 8,400 for the same
+    # holder and measure in a sentence that says the same: a misstatement of 4,800 (drift), not a new figure.
+    assert merge_families(groups, mentions) == [[0, 1, 4], [2, 3]]
+
+    # nothing links page "c" to the story when it does not share the arrests figure
+    assert merge_families([[0, 1], [2], [3], [4]], mentions) == [[0, 1], [2], [3], [4]]
+
+    def apart(changed: MentionInput) -> bool:
+        mentions[4] = changed
+        return merge_families(groups, mentions) == [[0, 1], [2, 3], [4]]
+
+    assert apart(MentionInput(("a", 2), misstated.stat, "c2", near))  # one page with both values: two figures
+    assert apart(MentionInput(("c", 1), replace(misstated.stat, measure="car thefts"), "c2", near))
+    assert apart(MentionInput(("c", 1), replace(misstated.stat, period_key="2024-H1"), "c2", near))
+    assert apart(MentionInput(("c", 1), misstated.stat, "c2", _unit(np.eye(16)[7])))  # a sentence about else
+    # A page that credits its own source, or names the force and states another number, is another estimate
+    # (or another edition), left to the rival rule.
+    credited = replace(misstated.stat, attribution=Attribution(name="Neighbourhood Watch", kind="organization",
+                                                                cue="said", start=0, end=1))
+    assert apart(MentionInput(("c", 1), credited, "c2", near))
+    assert apart(MentionInput(("c", 1), misstated.stat, "c2", near, sources=frozenset({"metro-police"})))
+
+
+def test_a_later_page_naming_the_source_restates_its_monthly_figure() -> None:
+    from newstrace.provenance.figures import merge_families
+
+    # The grid authority's 2,300 outages in January 2026, and a page with no date, in another story, that
+    # names the authority and writes "January's 2,300 outages" without crediting anyone for the figure.
+    authority = dict(source="Grid Authority", kb_id="grid-authority")
+    first = [MentionInput((x, 0), _quantity(2300, measure="outages", period="in January", period_key="2026-01",
+                                            **authority), "c1", _unit(np.ones(16))) for x in "ab"]
+    loose = _unit(np.ones(16) + 9 * np.eye(16)[0])  # cosine ~0.58: a restatement, not the same sentence
+    later = MentionInput(("z", 0), _quantity(2300, measure="outages", period="in January"), "c9", loose,
+                         language="en", sources=frozenset({"grid-authority"}))
+    assert merge_families([[0, 1], [2]], [*first, later]) == [[0, 1, 2]]
+    for changed in (replace(later.stat, period="in February"), replace(later.stat, period=None),
+                    replace(later.stat, value=2310.0)):
+        assert merge_families([[0, 1], [2]], [*first, MentionInput(later.key, changed, "c9", loose, language="en",
+                                                                  sources=later.sources)]) == [[0, 1], [2]]
+    unnamed = MentionInput(later.key, later.stat, "c9", loose, language="en")
+    assert merge_families([[0, 1], [2]], [*first, unnamed]) == [[0, 1], [2]]
+
+
+def test_head_words_and_bare_months() -> None:
+    from newstrace.provenance.figures import head_word, months_conflict
+
+    assert head_word("stunning jobs") == head_word("job") == "job"
+    assert head_word("share of cars") == "share" and head_word("the police") == "police"
+    assert head_word("Total nonfarm payroll employment") == "employment"
+    assert head_word("2025") is None and head_word(None) is None
+    assert not months_conflict(frozenset({"--07"}), frozenset({"2025-07"}))
+    assert months_conflict(frozenset({"--07"}), frozenset({"2025-06"}))
+    assert months_conflict(frozenset({"2024-07"}), frozenset({"2025-07"}))
+    assert not months_conflict(frozenset(), frozenset({"2025-06"}))

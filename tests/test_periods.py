@@ -113,3 +113,21 @@ def test_a_language_without_period_words_still_reads_years() -> None:
 def test_a_spanish_short_word_is_not_read_as_a_month() -> None:
     # "mar" (the sea) is an English abbreviation of March, never a Spanish month word
     assert period_key("el nivel del mar", reference=SEPT_2025, lang="es") is None
+
+
+@pytest.mark.parametrize(("lang", "text", "month"), [
+    ("en", "in July", 7), ("en", "July 2025", 7), ("en", "during May", 5), ("en", "for Sept.", 9),
+    ("de", "im Juli", 7), ("es", "el pasado julio", 7), ("fr", "en février", 2),
+])
+def test_the_one_month_a_phrase_names_without_needing_a_date(lang: str, text: str, month: int) -> None:
+    from newstrace.extract.periods import month_named
+
+    assert month_named(text, lang=lang) == month
+
+
+@pytest.mark.parametrize("text", ["May and June", "the two months", "last month", "on December 22", "prices may rise",
+                                  "in 2025", None])
+def test_no_month_for_several_months_a_relative_one_a_day_or_the_verb_may(text) -> None:
+    from newstrace.extract.periods import month_named
+
+    assert month_named(text) is None
