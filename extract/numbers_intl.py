@@ -108,6 +108,8 @@ class _Locale:
     elided_units: bool = False
     cjk_ordinal_prefix: tuple[str, ...] = ()
     cjk_ordinal_suffix: tuple[str, ...] = ()
+    fraction_of: tuple[str, ...] = ()  # "of" between a fraction and a scale ("quart de million")
+    connector_units: tuple[float, ...] = ()  # units a connector joins to tens in one compound ("et un")
 
 
 def _lower_map(data: dict | None, kind: str, out: dict[str, tuple[str, float]]) -> None:
@@ -181,6 +183,8 @@ def _locale(lang: str) -> _Locale:
         elided_units=bool(data.get("elided_units", False)),
         cjk_ordinal_prefix=strings("ordinal_prefix", data),
         cjk_ordinal_suffix=strings("ordinal_suffix", data),
+        fraction_of=tuple(w.lower() for w in strings("fraction_of", data)),
+        connector_units=tuple(float(v) for v in data.get("connector_units", []) or []),
     )
 
 
@@ -208,9 +212,11 @@ def _digits_numbers(raw: str, start: int, decimal: str) -> list[tuple[int, int, 
             decimal_at = len(seps) - 1
         elif last == group_mark and seps.count(group_mark) == 1 and decimal in seps[:-1]:
             decimal_at = len(seps) - 1
-        elif last == group_mark and seps.count(group_mark) == 1 and len(groups[-1]) != 3 \
-                and all(s not in _SPACES for s in seps):
-            decimal_at = len(seps) - 1  # "2.5" in a comma locale: a decimal point, not a group
+        elif last == group_mark and seps.count(group_mark) == 1 and all(s not in _SPACES for s in seps) \
+                and (len(groups[-1]) != 3 or groups[0] == "0" or len(groups[0]) > 3):
+            # "2.5", "0.683", "1111.121" in a comma locale: a decimal point, as no thousands group
+            # has other than three digits or follows a lone zero or four digits
+            decimal_at = len(seps) - 1
     integer_groups = groups[:decimal_at + 1] if decimal_at is not None else groups
     integer_seps = seps[:decimal_at] if decimal_at is not None else seps
     # Group separators must be used consistently, groups after the first of three digits
@@ -374,7 +380,9 @@ def _atoms(text: str, loc: _Locale) -> list[_Atom]:
     digit_spans.extend(special)
     for m in _DIGIT_RUN.finditer(text):
         if not any(s <= m.start() < e for s, e, _ in special):
-            digit_spans.extend(_digits_numbers(m.group(0), m.start(), loc.decimal))
+            # pieces of a run that overlap a special form are read by it ("2 1/4": "2", then "1/4")
+            digit_spans.extend(p for p in _digits_numbers(m.group(0), m.start(), loc.decimal)
+                               if not any(s < p[1] and p[0] < e for s, e, _ in special))
     digit_spans.sort()
     di = 0
     tokens = list(_TOKEN.finditer(text))
@@ -487,6 +495,10 @@ class _Run:
     connector: bool = False
     started: bool = False
     only_article: bool = True
+    # the value and last word before a connector, so that "cent et trois quarts" reads as 100 + 3/4
+    # while "ciento treinta y cinco medios" (a compound before the fraction) reads as 135/2
+    connector_base: float | None = None
+    connector_last: float = 0.0
 
     @property
     def total(self) -> float:
@@ -519,6 +531,18 @@ def _read_words(atoms: Sequence[_Atom], i: int, text: str, loc: _Locale) -> tupl
                     j += 1
                     end_ok, best = j, _copy(run)
                     continue
+            if kind == "unit" and atom.value == 0:
+                # "deux virgule zéro trois": after a zero the digits are read one by one
+                frac, k = "", j
+                while k < len(atoms) and atoms[k].kind in ("unit", "article") and atoms[k].value < 10 \
+                        and float(atoms[k].value).is_integer() and (k == j or _joinable(text, atoms[k - 1], atoms[k])):
+                    frac += str(int(atoms[k].value))
+                    k += 1
+                run.current += float("0." + frac)
+                run.fraction_digits = len(frac)
+                j = k
+                end_ok, best = j, _copy(run)
+                break
             if kind in ("unit", "article", "hundred", "scale", "connector"):
                 sub = _read_words(atoms, j, text, loc)
                 if sub is not None:
@@ -528,7 +552,7 @@ def _read_words(atoms: Sequence[_Atom], i: int, text: str, loc: _Locale) -> tupl
                         run.current += mixed[1]
                         k = mixed[0]
                     elif any(a.kind == "fraction" for a in atoms[j:k]):  # "uno con un cuarto"
-                        run.current += fraction.value
+                        run.current += fraction.value * _fraction_unit(run)
                     else:
                         text_digits = "".join(a.text for a in atoms[j:k] if a.kind == "digit")
                         digits = len(text_digits) if text_digits.isdigit() else len(f"{int(fraction.value)}")
@@ -538,6 +562,12 @@ def _read_words(atoms: Sequence[_Atom], i: int, text: str, loc: _Locale) -> tupl
                     end_ok, best = j, _copy(run)
             break
         if kind == "digit":
+            if run.started and run.digits and not run.words and not run.max_scale and "/" in atom.text \
+                    and float(run.current).is_integer() and 0 < atom.value < 1 and j == i + 1:
+                run.current += atom.value  # "2 1/4": a whole number and a fraction
+                j += 1
+                end_ok, best = j, _copy(run)
+                break
             if run.started and (run.current or not run.max_scale):
                 break  # "2 3" is two numbers; digits may follow only a scale ("4 mille 3 cents")
             if run.started and run.words and not run.max_scale:
@@ -593,6 +623,7 @@ def _read_words(atoms: Sequence[_Atom], i: int, text: str, loc: _Locale) -> tupl
             run.current = 0.0
             run.last = atom.value
             run.max_scale = max(run.max_scale, atom.value)
+            run.connector_base = None
             run.words += 1
             run.scaled = True
             run.started = True
@@ -614,6 +645,7 @@ def _read_words(atoms: Sequence[_Atom], i: int, text: str, loc: _Locale) -> tupl
             if not run.started or not run.current or run.connector:
                 break
             run.connector = True
+            run.connector_base, run.connector_last = run.value, run.last
             j += 1
             continue
         elif kind == "point":
@@ -639,12 +671,36 @@ def _read_words(atoms: Sequence[_Atom], i: int, text: str, loc: _Locale) -> tupl
             end_ok, best = j, _copy(run)
             break
         elif kind == "fraction":
-            if not run.started or not run.value:
+            if not run.started:
+                # a fraction of a scale with no number before it: "demi-million", "media docena"
+                scale = _scale_after(atoms, j + 1, text, loc)
+                if scale is None:
+                    break
+                run.current = scale[1] / atom.value
+                run.started = run.scaled = True
+                run.only_article = False
+                j = scale[0]
+                end_ok, best = j, _copy(run)
                 break
-            run.current = run.value / atom.value
-            run.parts = []
+            if run.connector:  # "un et demi", "drei Millionen und ein halb": one more half
+                run.current += 1 / atom.value
+                run.connector = False
+            elif run.connector_base is not None and not _compound_join(
+                    loc, run.connector_last, run.value - run.connector_base):
+                # "cent et trois quarts": the whole number, then the fraction
+                run.current = run.connector_base - run.total + (run.value - run.connector_base) / atom.value
+            elif not run.value:
+                break
+            else:
+                run.current = run.value / atom.value
+                run.parts = []
             run.only_article = False
             j += 1
+            scale = _scale_after(atoms, j, text, loc)
+            if scale is not None and not run.parts:  # "un demi million", "zwei Drittel Millionen"
+                run.current *= scale[1]
+                run.scaled = True
+                j = scale[0]
             end_ok, best = j, _copy(run)
             break
         else:
@@ -662,6 +718,35 @@ def _read_words(atoms: Sequence[_Atom], i: int, text: str, loc: _Locale) -> tupl
 
 def _copy(run: _Run) -> _Run:
     return _Run(**{**run.__dict__, "parts": list(run.parts)})
+
+
+def _fraction_unit(run: _Run) -> float:
+    """What a fraction after this run is a fraction of: the last scale when the run ends on one
+    ("3 millions et demi" = 3.5 million, "cinco billones con tres cuartos"), else one."""
+    if run.parts and not run.current:
+        return min(scale for _, scale in run.parts)
+    return 1.0
+
+
+def _compound_join(loc: _Locale, before: float, after: float) -> bool:
+    """True when a connector joined tens and units into one number word ("vingt et un",
+    "treinta y cinco", "fünfundzwanzig"), not a whole number and what follows it."""
+    if loc.units_first:
+        return before < 10 and after >= 20 and after % 10 == 0
+    if not (20 <= before < 100 and before % 10 == 0 and 0 < after < 10 + (11 in loc.connector_units)):
+        return False
+    return not loc.connector_units or after in loc.connector_units
+
+
+def _scale_after(atoms: Sequence[_Atom], j: int, text: str, loc: _Locale) -> tuple[int, float] | None:
+    """A scale or dozen word at atoms[j], maybe after an "of" word ("demi-million", "quart de million",
+    "media docena", "ein halbes Dutzend"): (index after it, its value)."""
+    if j < len(atoms) and atoms[j].kind == "other" and atoms[j].text.lower() in loc.fraction_of \
+            and _joinable(text, atoms[j - 1], atoms[j]):
+        j += 1
+    if j < len(atoms) and atoms[j].kind in ("scale", "dozen") and _joinable(text, atoms[j - 1], atoms[j]):
+        return j + 1, atoms[j].value
+    return None
 
 
 def find_numbers_intl(text: str, lang: str) -> list[IntlNumber]:
@@ -682,7 +767,7 @@ def _western_numbers(text: str, loc: _Locale) -> list[IntlNumber]:
     i = 0
     while i < len(atoms):
         atom = atoms[i]
-        if atom.kind in ("digit", "unit", "article", "hundred", "scale", "dozen"):
+        if atom.kind in ("digit", "unit", "article", "hundred", "scale", "dozen", "fraction"):
             read = _read_words(atoms, i, text, loc)
             if read is not None:
                 j, run = read
@@ -692,7 +777,7 @@ def _western_numbers(text: str, loc: _Locale) -> list[IntlNumber]:
                                                                       a.text[:1] in _GLYPHS)
                                          for a in atoms[i:j]) else "cardinal"
                 # "un sur trois", "1 sobre 3": a share; "trois cinquièmes": an ordinal denominator
-                fraction = _fraction_after(atoms, j, text, loc, value)
+                fraction = _fraction_after(atoms, j, text, loc, value, run)
                 if fraction is not None:
                     j, value = fraction
                     end, kind = atoms[j - 1].end, "fraction"
@@ -709,6 +794,10 @@ def _western_numbers(text: str, loc: _Locale) -> list[IntlNumber]:
                                           suffix=glued.group(0) if glued else None))
                 i = j
                 continue
+            # a compound word that is not one number is no number at all: skip its other pieces
+            # ("dreivier" is not 4)
+            while i + 1 < len(atoms) and atoms[i + 1].start == atom.start:
+                i += 1
         if atom.kind == "ordinal" and atom.value:
             out.append(IntlNumber(atom.start, atom.end, atom.text.rstrip("\x00"), atom.value, "ordinal", False))
         i += 1
@@ -716,31 +805,47 @@ def _western_numbers(text: str, loc: _Locale) -> list[IntlNumber]:
 
 
 def _fraction_after(atoms: Sequence[_Atom], j: int, text: str, loc: _Locale,
-                    value: float) -> tuple[int, float] | None:
+                    value: float, run: _Run | None = None) -> tuple[int, float] | None:
     if j >= len(atoms) or not _joinable(text, atoms[j - 1], atoms[j]):
         return None
     nxt = atoms[j]
     if nxt.kind == "ordinal" and nxt.value >= 3 and nxt.start != atoms[j - 1].start:
+        if run is not None and run.connector_base is not None and not _compound_join(
+                loc, run.connector_last, value - run.connector_base):
+            # "vingt et trois cinquièmes": 20 + 3/5
+            return j + 1, run.connector_base + (value - run.connector_base) / nxt.value
         return j + 1, value / nxt.value
     if nxt.kind == "over" and j + 1 < len(atoms) and _joinable(text, nxt, atoms[j + 1]):
         read = _read_words(atoms, j + 1, text, loc)
-        if read is not None and read[1].value:
+        # a share names its part first: "un sur trois"; "1000 sur 3 ans", "huit sur cinq" are two numbers
+        if read is not None and read[1].value and abs(value) <= read[1].value:
             return read[0], value / read[1].value
-    if nxt.kind == "connector" and j + 2 < len(atoms) and _joinable(text, nxt, atoms[j + 1]):
-        # "trois et un cinquième": a whole number and a fraction
+    if nxt.kind == "connector" and j + 1 < len(atoms) and _joinable(text, nxt, atoms[j + 1]):
+        unit = _fraction_unit(run) if run is not None else 1.0
+        after = atoms[j + 1]
+        if after.kind == "fraction" and after.start != nxt.start:  # "un million et demi", "3 Millionen und halb"
+            return j + 2, value + unit / after.value
+        if j + 2 >= len(atoms):
+            return None
+        # "trois et un cinquième", "cinq et un quart", "six millions et deux tiers": a whole and a fraction
         read = _read_words(atoms, j + 1, text, loc)
-        if read is not None and read[0] < len(atoms) and atoms[read[0]].kind == "ordinal" \
+        if read is None:
+            return None
+        if any(a.kind == "fraction" for a in atoms[j + 1:read[0]]) and read[1].value < 1:
+            return read[0], value + read[1].value * unit
+        if read[0] < len(atoms) and atoms[read[0]].kind == "ordinal" \
                 and atoms[read[0]].value >= 3 and _joinable(text, atoms[read[0] - 1], atoms[read[0]]):
-            return read[0] + 1, value + read[1].value / atoms[read[0]].value
+            return read[0] + 1, value + read[1].value * unit / atoms[read[0]].value
     return None
 
 
 def _negative(text: str, start: int, value: float, loc: _Locale) -> tuple[int, float]:
     head = text[max(0, start - 12):start].rstrip(_SPACES)
+    gap = start - len(text[:start].rstrip(_SPACES))  # spaces between the word and the number
     for word in loc.negative_words:
         if head.lower().endswith(word) and (len(head) == len(word) or not head[-len(word) - 1].isalnum()) \
-                and len(text[:start]) - len(text[:start].rstrip(_SPACES)) <= 2:
-            return start - (len(text[:start]) - len(head)) - len(word), -value
+                and gap <= 2:
+            return start - gap - len(word), -value
     return start, value
 
 

@@ -317,3 +317,72 @@ def test_each_figure_of_a_from_to_sentence_takes_its_own_period(lang: str, sente
     keys = {s.text: s.period_key for s in statistics_in(sentence, lang)}
     for start, key in want:
         assert [k for text, k in keys.items() if text.startswith(start)] == [key], keys
+
+
+# --- halves, fractions of scales, mixed numbers, shares, separators ------------------------------------
+
+@pytest.mark.parametrize("lang,text,value", [
+    # a half or a fraction after a scale word is a fraction of that scale
+    ("fr", "un million et demi", 1_500_000),
+    ("fr", "2 milliards et demi", 2_500_000_000),
+    ("fr", "quatre millions et trois quarts", 4_750_000),
+    ("es", "2 millones y medio", 2_500_000),
+    ("es", "cuatro mil millones con un cuarto", 4_250_000_000),
+    ("de", "drei Millionen und ein halb", 3_500_000),
+    # a whole number and a fraction joined by the connector
+    ("fr", "deux et demi", 2.5),
+    ("fr", "sept et un quart", 7.25),
+    ("fr", "cent et trois quarts", 100.75),
+    ("es", "seis y medio", 6.5),
+    ("de", "zweiundhalb", 2.5),
+    # ... but a tens-and-units compound before a fraction is the numerator ("135 halves")
+    ("es", "ciento treinta y cinco medios", 67.5),
+    # a fraction of a scale or a dozen
+    ("fr", "un demi-million", 500_000),
+    ("fr", "un quart de million", 250_000),
+    ("fr", "deux tiers de milliard", 2e9 / 3),
+    ("fr", "une demi-douzaine", 6),
+    ("es", "media docena", 6),
+    ("es", "un cuarto de millón", 250_000),
+    ("de", "eine halbe Million", 500_000),
+    ("de", "ein halbes Dutzend", 6),
+    # a number and a fraction word in one German word
+    ("de", "dreiviertel", 0.75),
+    # Spanish plural ordinals after a number are denominators
+    ("es", "cinco octavos", 0.625),
+    ("es", "tres décimas", 0.3),
+    ("es", "veintiun millones", 21_000_000),
+    # mixed numbers written with digits
+    ("fr", "2 1/4", 2.25),
+    ("es", "3 3/4", 3.75),
+    # spelled decimals after a zero are read digit by digit
+    ("fr", "deux virgule zéro trois", 2.03),
+    ("es", "siete coma cero cinco", 7.05),
+])
+def test_halves_fractions_and_mixed_numbers(lang, text, value):
+    assert parse_number_intl(text, lang) == pytest.approx(value)
+
+
+def test_a_share_names_the_smaller_part_first():
+    # "un sur cinq" is a share; "1 200 sur 3 ans" is an amount over a period
+    assert [n.value for n in find_numbers_intl("un sur cinq", "fr")] == [pytest.approx(0.2)]
+    assert [n.value for n in find_numbers_intl("1 200 sur 3 ans", "fr")] == [1200, 3]
+    assert [n.value for n in find_numbers_intl("huit sur cinq", "fr")] == [8, 5]
+
+
+def test_point_grouping_needs_three_digits_after_a_real_group():
+    # in a comma locale "0.683" and "1111.121" cannot be thousands groups; "1.121" is one
+    assert parse_number_intl("0.683", "es") == pytest.approx(0.683)
+    assert parse_number_intl("1111.121", "es") == pytest.approx(1111.121)
+    assert parse_number_intl("1.121", "es") == 1121
+
+
+def test_a_compound_word_read_in_part_is_no_number():
+    # "dreivier" is no number: its last piece alone must not come out as 4
+    assert find_numbers_intl("dreivier", "de") == []
+
+
+def test_negative_word_span_starts_at_the_word():
+    text = "Le solde est de moins quatre-vingt-quinze points"
+    [n] = [n for n in find_numbers_intl(text, "fr") if n.value < 0]
+    assert (n.text, n.value) == ("moins quatre-vingt-quinze", -95)
