@@ -48,6 +48,7 @@ def _data(lang: str) -> dict[str, Any]:
     ordinal_alt = "|".join(sorted((re.escape(o) for o in ordinals), key=len, reverse=True))
     fiscal_alt = "|".join(re.escape(f) for f in fiscal)
     joiners = "|".join(re.escape(str(j)) for j in data["span_joiners"] if str(j).isalpha())
+    bases = sorted((str(b).lower() for b in data.get("comparison_bases") or ()), key=len, reverse=True)
     return {
         "months": months, "ordinals": ordinals,
         # longest phrase first, so "so far this year" wins over "this year"
@@ -62,6 +63,8 @@ def _data(lang: str) -> dict[str, Any]:
         "span_re": re.compile(rf"\b{_YEAR}(?:'s)?\s+(?:{joiners})\s+(?:the\s+end\s+of\s+)?{_YEAR}\b"),
         "decade_re": re.compile(r"\b(1[89]\d0|20\d0)'?s\b"),
         "year_re": re.compile(rf"\b{_YEAR}\b"),
+        # None when the language lists no comparison words: then nothing is cut
+        "base_re": re.compile(r"(?<!\w)(?:" + "|".join(re.escape(b) for b in bases) + r")(?!\w)") if bases else None,
     }
 
 
@@ -84,8 +87,15 @@ def period_key(text: str | None, *, reference: dt.date | None = None, forecast: 
     t = " ".join(text.lower().replace("’", "'").split())
     if re.search(r"\bMay\b", text):
         t = re.sub(r"\bmay\b", "in may", t, count=1)  # a capital "May" is the month, not the verb
-    # "2024 than 2023", "2024 compared with 2023": the base of a comparison is not the period
-    t = re.split(r"\b(?:than|compared (?:to|with)|versus|vs)\b", t)[0].strip() or t
+    # "2024 than 2023", "2024 compared with 2023": the base of a comparison is not the period, and a phrase
+    # that names only the base ("compared to 2023") names no period of the figure. Nor is the base's year
+    # the article's: a January page compares last year with the one before, so the period stays open.
+    if data["base_re"] is not None:
+        base = data["base_re"].search(t)
+        if base is not None:
+            t = t[:base.start()].strip()
+            if not t:
+                return None
     if re.search(r"\b(since|past|recent|ago|over the)\b", t) and not re.search(r"\ba year ago\b", t):
         return None  # open or rolling periods: "since 2020", "the past 12 months"
     for phrase, (grain, offset) in data["relative"]:

@@ -131,3 +131,16 @@ def test_no_month_for_several_months_a_relative_one_a_day_or_the_verb_may(text) 
     from newstrace.extract.periods import month_named
 
     assert month_named(text) is None
+
+
+@pytest.mark.parametrize(("lang", "text", "key"), [
+    ("en", "in 2024 compared with 2023", "2024"), ("en", "in 2024, up from 2023", "2024"),
+    ("en", "compared to 2023", None), ("en", "than in 2019", None), ("en", "up from 2019 levels", None),
+    ("en", "vs. last year", None), ("en", "from 2019 to 2022", "2019-2022"),
+    ("fr", "en 2024 par rapport à 2023", "2024"), ("fr", "par rapport à 2023", None),
+    ("de", "im Vergleich zu 2023", None), ("es", "en 2024 frente a 2023", "2024"),
+])
+def test_the_base_of_a_comparison_is_not_the_figures_period(lang: str, text: str, key: str | None) -> None:
+    # "unemployment claims rose 20% compared to 2023": 2023 is what the rise is measured against. Nor is the
+    # figure's own period taken to be the article's year: a January page compares the year before with 2023.
+    assert period_key(text, reference=dt.date(2025, 1, 15), lang=lang) == key
