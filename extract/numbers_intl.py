@@ -776,6 +776,14 @@ def _western_numbers(text: str, loc: _Locale) -> list[IntlNumber]:
                 kind = "fraction" if any(a.kind == "fraction" or a.kind == "digit" and ("/" in a.text or
                                                                       a.text[:1] in _GLYPHS)
                                          for a in atoms[i:j]) else "cardinal"
+                last = atoms[j - 1]
+                ending = _tens_ordinal(atoms, j, text) if not run.digits and last.kind == "unit" \
+                    and value == last.value and 20 <= value < 100 and value % 10 == 0 else None
+                if ending is not None:  # "vingt cinquième": the 25th, written apart
+                    end = atoms[ending[0] - 1].end
+                    out.append(IntlNumber(start, end, text[start:end], value + ending[1], "ordinal", False))
+                    i = ending[0]
+                    continue
                 # "un sur trois", "1 sobre 3": a share; "trois cinquièmes": an ordinal denominator
                 fraction = _fraction_after(atoms, j, text, loc, value, run)
                 if fraction is not None:
@@ -804,11 +812,36 @@ def _western_numbers(text: str, loc: _Locale) -> list[IntlNumber]:
     return out
 
 
+def _tens_ordinal(atoms: Sequence[_Atom], j: int, text: str) -> tuple[int, float] | None:
+    """A units ordinal at atoms[j] that completes a tens word written apart before it, maybe after a
+    connector ("vingt cinquième" = 25th, "vingt et unième" = 21st): (index after it, its units value)."""
+    k = j
+    if k < len(atoms) and atoms[k].kind == "connector" and k + 1 < len(atoms) \
+            and _joinable(text, atoms[k], atoms[k + 1]):
+        k += 1
+    if k < len(atoms) and atoms[k].kind == "ordinal" and 0 < atoms[k].value < 10 \
+            and atoms[k].start != atoms[k - 1].start and _joinable(text, atoms[k - 1], atoms[k]):
+        return k + 1, atoms[k].value
+    return None
+
+
 def _fraction_after(atoms: Sequence[_Atom], j: int, text: str, loc: _Locale,
                     value: float, run: _Run | None = None) -> tuple[int, float] | None:
     if j >= len(atoms) or not _joinable(text, atoms[j - 1], atoms[j]):
         return None
     nxt = atoms[j]
+    tens = atoms[j - 1].value if atoms[j - 1].kind == "unit" and 20 <= atoms[j - 1].value < 100 \
+        and atoms[j - 1].value % 10 == 0 and run is not None and run.last == atoms[j - 1].value else 0.0
+    ending = _tens_ordinal(atoms, j, text) if tens else None
+    if ending is not None and value > tens:
+        # "un cent vingt cinquième"-style: the tens word and the ordinal are one denominator
+        # ("trois vingt et unièmes" = 3/21), the words before it the numerator
+        return ending[0], (value - tens) / (tens + ending[1])
+    if nxt.kind == "unit" and 20 <= nxt.value < 100 and nxt.value % 10 == 0 and value > 0 \
+            and _joinable(text, nxt, atoms[j + 1]) if j + 1 < len(atoms) else False:
+        ending = _tens_ordinal(atoms, j + 1, text)
+        if ending is not None:  # "un vingt cinquième" = 1/25
+            return ending[0], value / (nxt.value + ending[1])
     if nxt.kind == "ordinal" and nxt.value >= 3 and nxt.start != atoms[j - 1].start:
         if run is not None and run.connector_base is not None and not _compound_join(
                 loc, run.connector_last, value - run.connector_base):

@@ -386,3 +386,11 @@ def test_negative_word_span_starts_at_the_word():
     text = "Le solde est de moins quatre-vingt-quinze points"
     [n] = [n for n in find_numbers_intl(text, "fr") if n.value < 0]
     assert (n.text, n.value) == ("moins quatre-vingt-quinze", -95)
+
+
+def test_tens_and_ordinal_written_apart():
+    # "vingt cinquième" written without the hyphen is still the 25th; after a numerator it is the
+    # denominator ("trois vingt et unièmes" = 3/21)
+    assert [(n.value, n.kind) for n in find_numbers_intl("le vingt cinquième congrès", "fr")] == [(25, "ordinal")]
+    assert parse_number_intl("trois vingt et unièmes", "fr") == pytest.approx(3 / 21)
+    assert parse_number_intl("un vingt cinquième", "fr") == pytest.approx(1 / 25)
