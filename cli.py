@@ -586,8 +586,10 @@ def _write_chunks(chunks: Iterable[str], out: Path | None) -> None:
 
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["term", "md", "html", "json"]), default="term",
-              show_default=True, help="term: for the terminal; md, html and json for files.")
-@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout ('-' for stdout).")
+              show_default=True, help="term: for the terminal; md, html and json for files (html: a folder of pages).")
+@click.option("-o", "--out", type=click.Path(path_type=Path),
+              help="Write to FILE, not stdout ('-' for stdout). For html: a folder DIR (DIR/index.html and its "
+                   "pages), or NAME.html (the index) with its pages in NAME_files/.")
 @kb_option
 @scheduler_option
 @click.pass_context
@@ -598,10 +600,28 @@ def report(ctx: click.Context, fmt: str, out: Path | None, kb_paths: tuple[Path,
     from newstrace.provenance.report import ProvenanceOptions, analyse
 
     out = _stdout_or(out)
-    _check_out_file(out)
+    if fmt == "html":
+        _check_html_target(out)
+    else:
+        _check_out_file(out)
     with _store(ctx, must_exist=True) as store:
         result, corpus = analyse(store, ProvenanceOptions(kb_paths=kb_paths, scheduler=scheduler))
     _emit_report(result.to_dict(), fmt, out, texts_of(corpus) if fmt == "html" else None)
+
+
+def _check_html_target(out: Path | None) -> None:
+    """The HTML report is a folder of pages, so it needs a place on disk, checked before the analysis."""
+    from newstrace.corpus.errors import UsageError
+
+    if out is None:
+        raise UsageError("--format html writes a folder of pages, not one stream; pass -o DIR or -o NAME.html")
+    from newstrace.corpus.atomic import check_writable_folder
+    from newstrace.provenance.render_html import HtmlLayout
+
+    layout = HtmlLayout.for_target(out)
+    if layout.index.is_dir() or (out.suffix.lower() not in (".html", ".htm") and out.is_file()):
+        raise UsageError(f"{out} is in the way of the HTML report; pass -o DIR (a folder) or -o NAME.html")
+    check_writable_folder(layout.folder)
 
 
 def _check_out_file(out: Path | None) -> None:
@@ -622,9 +642,13 @@ def _emit_report(data: dict, fmt: str, out: Path | None, texts: Any = None) -> N
 
         _write_chunks(iter_markdown(data), out)
     elif fmt == "html":
-        from newstrace.provenance.render_html import iter_html
+        from newstrace.provenance.render_html import write_html_report
 
-        _write_chunks(iter_html(data, texts), out)
+        assert out is not None  # _check_html_target refused stdout
+        written = write_html_report(data, texts, out)
+        _info(click.get_current_context(), f"wrote {written.pages} pages ({written.bytes / 1e6:.1f} MB) for "
+                                           f"{written.index}; largest {written.largest[0]} "
+                                           f"({written.largest[1] / 1e6:.2f} MB)")
     else:
         from newstrace.provenance.render_term import render_terminal
 
@@ -640,10 +664,11 @@ def _emit_report(data: dict, fmt: str, out: Path | None, texts: Any = None) -> N
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "graphml", "doccano", "label-studio", "prodigy"]),
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "graphml", "doccano", "label-studio", "prodigy", "sqlite"]),
               default="jsonl", show_default=True,
               help="jsonl: one annotated article a line; graphml: the citation graph; doccano, label-studio, "
-                   "prodigy: tasks in that annotation tool's import format.")
+                   "prodigy: tasks in that annotation tool's import format; sqlite: the report as tables "
+                   "for Datasette (-o FILE.db; FILE.metadata.yml is written beside it).")
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout ('-' for stdout).")
 @kb_option
 @click.pass_context
@@ -653,10 +678,22 @@ def export(ctx: click.Context, fmt: str, out: Path | None, kb_paths: tuple[Path,
     from newstrace.provenance.report import ProvenanceOptions, analyse
 
     out = _stdout_or(out)
+    if fmt == "sqlite" and out is None:
+        from newstrace.corpus.errors import UsageError
+
+        raise UsageError("--format sqlite writes a database file, not a stream; pass -o FILE.db")
     _check_out_file(out)
     with _store(ctx, must_exist=True) as store:
         result, corpus = analyse(store, ProvenanceOptions(kb_paths=kb_paths))
-    if fmt == "graphml":
+        registry = store.iter_sources() if fmt == "sqlite" else []
+    if fmt == "sqlite":
+        from newstrace.provenance.human_annotations import human_spans
+        from newstrace.provenance.report_tables import write_report
+
+        meta = write_report(out, result.to_dict(), registry,
+                            {aid: human_spans(ann) for aid, ann in corpus.annotations.items() if human_spans(ann)})
+        _info(ctx, f"wrote {out} and {meta}; browse with: datasette {out} -m {meta}")
+    elif fmt == "graphml":
         _write_chunks(graphml_chunks(result), out)  # streamed: the joined document doubled peak memory
     elif fmt in ("doccano", "label-studio", "prodigy"):
         from newstrace.provenance.annotation_formats import export_chunks
@@ -668,16 +705,22 @@ def export(ctx: click.Context, fmt: str, out: Path | None, kb_paths: tuple[Path,
 
 @cli.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["auto", "jsonl", "doccano", "label-studio", "prodigy"]),
+              default="auto", show_default=True,
+              help="What FILE is; auto tells our JSONL from doccano, Label Studio and Prodigy files.")
 @click.option("--skip-invalid", is_flag=True, help="Import the valid lines and list the rejected ones.")
 @click.pass_context
-def import_(ctx: click.Context, file: Path, skip_invalid: bool) -> None:
-    """Read an annotated JSONL export back into the corpus."""
-    from newstrace.provenance.jsonl_import import import_jsonl
+def import_(ctx: click.Context, file: Path, fmt: str, skip_invalid: bool) -> None:
+    """Read an export back into the corpus: our JSONL, or annotation-tool files whose corrected
+    statistic and source spans then replace what extract found (they survive extract --force)."""
+    from newstrace.provenance.jsonl_import import import_file
 
     with _store(ctx) as store:
-        result = import_jsonl(file, store, skip_invalid=skip_invalid)
+        result = import_file(file, store, fmt=fmt, skip_invalid=skip_invalid)
     for problem in result.rejected:
         click.echo(f"rejected: {_one_line(problem)}", err=True)
+    for note in result.notes:
+        click.echo(f"note: {_one_line(note)}", err=True)
     click.echo(f"import: {result.imported} imported, {result.unchanged} unchanged, "
                f"{len(result.rejected)} rejected", err=True)
     ctx.exit(EXIT_PARTIAL if result.rejected else 0)

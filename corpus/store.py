@@ -34,7 +34,7 @@ from sqlalchemy.engine import Connection, Engine
 from .errors import StoreError, redact
 from .records import Article, Link, RawResponse, Status
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 DEFAULT_DB = "newstrace.db"
 BUSY_TIMEOUT_MS = 30_000
 
@@ -168,6 +168,18 @@ source_aliases = sa.Table(
     sa.Column("alias", sa.Text, primary_key=True),
 )
 
+# Spans a person corrected in an annotation tool and imported (provenance/human_annotations.py). Kept
+# apart from `annotations`, which `extract` rewrites: a correction must outlive `extract --force`, and it
+# applies only while the article's text is the one it was made on (`content_hash`).
+human_annotations = sa.Table(
+    "human_annotations", metadata,
+    sa.Column("article_id", sa.String(32), primary_key=True),
+    sa.Column("content_hash", sa.String(64), nullable=False),
+    sa.Column("origin", sa.String(32), nullable=False),  # the tool the file came from: doccano, prodigy, ...
+    sa.Column("data", sa.Text, nullable=False),  # JSON: the corrected statistic and source spans
+    sa.Column("updated_at", sa.String(32), nullable=False),
+)
+
 _V1_TABLES = (meta_table, articles, raw_responses, links, aliases, ingest_log, annotations)
 _V2_TABLES = (embeddings, results)
 
@@ -201,6 +213,7 @@ class _AddColumn:
 # A step is a tuple of tables to create and columns to add (each has `create(conn, checkfirst=True)`).
 _V3_STEPS = (_AddColumn(articles, "date_source"), _AddColumn(articles, "date_estimated"))
 _V4_TABLES = (sources_table, source_aliases)
+_V5_TABLES = (human_annotations,)
 
 # save_article's statements. Ingest stores one page per transaction, and
 # through SQLAlchemy's statement machinery (cache lookup, parameter
@@ -341,7 +354,7 @@ class Store:
 
     def migrate(self) -> int:
         """Bring the schema to SCHEMA_VERSION in one transaction (DDL is transactional on both backends)."""
-        steps = {1: _V1_TABLES, 2: _V2_TABLES, 3: _V3_STEPS, 4: _V4_TABLES}
+        steps = {1: _V1_TABLES, 2: _V2_TABLES, 3: _V3_STEPS, 4: _V4_TABLES, 5: _V5_TABLES}
         with self.write() as conn:
             if not self.is_sqlite:
                 # Concurrent first runs on PostgreSQL must not both create the tables.
@@ -483,6 +496,13 @@ class Store:
                 return None
             return _article(row, self._links(conn, row["id"]))
 
+    def article_id_for_hash(self, content_hash: str) -> str | None:
+        """The first stored article with this text hash (an annotation tool's file may have lost our id)."""
+        with self.read() as conn:
+            return conn.execute(sa.select(articles.c.id).where(articles.c.content_hash == content_hash,
+                                                               articles.c.status == Status.OK.value)
+                                .order_by(articles.c.id).limit(1)).scalar()
+
     def article_state(self, article_id: str) -> ArticleState | None:
         """What ingest needs to decide whether a document it meets again is done: no text, no links.
 
@@ -605,6 +625,24 @@ class Store:
             row = conn.execute(sa.select(annotations.c.status, annotations.c.data)
                                .where(annotations.c.article_id == article_id)).first()
         return (row[0], json.loads(row[1])) if row else None
+
+    def save_human_annotations(self, rows: Sequence[tuple[str, str, str, dict[str, Any]]]) -> None:
+        """Store (article_id, content_hash, origin, data) corrections, replacing earlier ones, in one transaction."""
+        stamp = now()
+        with self.write() as conn:
+            for article_id, content_hash, origin, data in rows:
+                self._upsert(conn, human_annotations, {
+                    "article_id": article_id, "content_hash": content_hash, "origin": origin,
+                    "data": json.dumps(data, ensure_ascii=False), "updated_at": stamp}, ["article_id"])
+
+    def human_annotations(self) -> dict[str, tuple[str, str, dict[str, Any]]]:
+        """article id -> (content_hash, origin, data) of every imported correction."""
+        with self.read() as conn:
+            if not sa.inspect(conn).has_table(human_annotations.name):
+                return {}  # a store opened without migrating, made before corrections could be imported
+            rows = conn.execute(sa.select(human_annotations.c.article_id, human_annotations.c.content_hash,
+                                          human_annotations.c.origin, human_annotations.c.data)).all()
+        return {r[0]: (r[1], r[2], json.loads(r[3])) for r in rows}
 
     def iter_embeddings(self, kind: str) -> Iterator[tuple[str, str, bytes]]:
         with self.read() as conn:
@@ -789,3 +827,194 @@ def copy_store(source: Store, target: Store, *, batch_size: int = 500) -> dict[s
                 count += len(rows)
         copied[table.name] = count
     return copied
+
+
+# -- the report as a relational database (`newstrace export --format sqlite`) ----------------------
+#
+# A separate file for Datasette and SQL users, not part of the corpus schema: its own MetaData, so
+# migrations and `copy_store` never see these tables. The SQL lives here because this is the one
+# module that writes SQL; provenance/report_tables.py turns a report into plain row dicts for it.
+
+report_metadata = sa.MetaData()
+
+
+report_tables = {t.name: t for t in (
+    sa.Table("clusters", report_metadata,
+             sa.Column("id", sa.Text, primary_key=True),
+             sa.Column("size", sa.Integer, nullable=False),
+             sa.Column("representative", sa.Text),
+             sa.Column("first_seen_article", sa.Text),
+             sa.Column("first_seen_date", sa.Text),
+             sa.Column("first_seen_estimated", sa.Boolean)),
+    sa.Table("articles", report_metadata,
+             sa.Column("id", sa.Text, primary_key=True),
+             sa.Column("outlet", sa.Text, index=True),
+             sa.Column("published", sa.Text, index=True),
+             sa.Column("title", sa.Text),
+             sa.Column("url", sa.Text),
+             sa.Column("language", sa.Text, index=True),
+             sa.Column("status", sa.Text, nullable=False, index=True),
+             sa.Column("reason", sa.Text),
+             sa.Column("cluster_id", sa.Text, sa.ForeignKey("clusters.id"), index=True),
+             sa.Column("is_primary", sa.Boolean, nullable=False),
+             sa.Column("auto_generated", sa.Boolean, nullable=False),
+             sa.Column("date_estimated", sa.Boolean, nullable=False),
+             sa.Column("author", sa.Text),
+             sa.Column("human_annotated", sa.Boolean, nullable=False)),
+    sa.Table("sources", report_metadata,
+             sa.Column("id", sa.Text, primary_key=True),
+             sa.Column("name", sa.Text, nullable=False, index=True),
+             sa.Column("kind", sa.Text, index=True),
+             sa.Column("kb_id", sa.Text),
+             sa.Column("origin", sa.Text),
+             sa.Column("publisher", sa.Text),
+             sa.Column("mentions", sa.Integer, nullable=False),
+             sa.Column("articles", sa.Integer, nullable=False),
+             sa.Column("aliases", sa.Text)),  # JSON list
+    sa.Table("figure_families", report_metadata,
+             sa.Column("id", sa.Text, primary_key=True),
+             sa.Column("statement", sa.Text),
+             sa.Column("verdict", sa.Text),
+             sa.Column("value", sa.Float, nullable=False),
+             sa.Column("unit", sa.Text, nullable=False, index=True),
+             sa.Column("of", sa.Float),
+             sa.Column("measure", sa.Text),
+             sa.Column("holder", sa.Text),
+             sa.Column("period", sa.Text),
+             sa.Column("primary_source_id", sa.Text, sa.ForeignKey("sources.id"), index=True),
+             sa.Column("primary_source_name", sa.Text),
+             sa.Column("primary_article_id", sa.Text, sa.ForeignKey("articles.id")),
+             sa.Column("first_seen_article", sa.Text, sa.ForeignKey("articles.id")),
+             sa.Column("first_seen_date", sa.Text),
+             sa.Column("mentions", sa.Integer, nullable=False),
+             sa.Column("articles", sa.Integer, nullable=False),
+             sa.Column("flags", sa.Text)),  # JSON list
+    sa.Table("estimates", report_metadata,
+             sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("family_id", sa.Text, sa.ForeignKey("figure_families.id"), nullable=False, index=True),
+             sa.Column("source_key", sa.Text, nullable=False),
+             sa.Column("source_id", sa.Text, sa.ForeignKey("sources.id"), index=True),
+             sa.Column("name", sa.Text),
+             sa.Column("kind", sa.Text),
+             sa.Column("value", sa.Float, nullable=False),
+             sa.Column("mentions", sa.Integer, nullable=False),
+             sa.Column("articles", sa.Text)),  # JSON list
+    sa.Table("mentions", report_metadata,
+             sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("family_id", sa.Text, sa.ForeignKey("figure_families.id"), nullable=False, index=True),
+             sa.Column("article_id", sa.Text, sa.ForeignKey("articles.id"), nullable=False, index=True),
+             sa.Column("outlet", sa.Text, index=True),
+             sa.Column("date", sa.Text),
+             sa.Column("text", sa.Text, nullable=False),
+             sa.Column("value", sa.Float, nullable=False),
+             sa.Column("unit", sa.Text, nullable=False),
+             sa.Column("of", sa.Float),
+             sa.Column("approx", sa.Text),
+             sa.Column("measure", sa.Text),
+             sa.Column("holder", sa.Text),
+             sa.Column("period", sa.Text),
+             sa.Column("sentence", sa.Text),
+             sa.Column("start", sa.Integer, nullable=False),
+             sa.Column("end", sa.Integer, nullable=False),
+             sa.Column("source_id", sa.Text, sa.ForeignKey("sources.id"), index=True),
+             sa.Column("source", sa.Text, index=True),  # the source's name as the report gives it
+             sa.Column("source_kind", sa.Text),
+             sa.Column("cue", sa.Text),
+             sa.Column("inferred", sa.Boolean),
+             sa.Column("via_article", sa.Text, sa.ForeignKey("articles.id")),
+             sa.Column("copy_of", sa.Text, sa.ForeignKey("articles.id")),
+             sa.Column("hops", sa.Integer),
+             sa.Column("flags", sa.Text),  # JSON list: Datasette facets it as an array
+             sa.Column("human", sa.Boolean, nullable=False)),
+    sa.Table("mention_flags", report_metadata,
+             sa.Column("mention_id", sa.Integer, sa.ForeignKey("mentions.id"), primary_key=True),
+             sa.Column("flag", sa.Text, primary_key=True, index=True)),
+    sa.Table("chain_steps", report_metadata,
+             sa.Column("mention_id", sa.Integer, sa.ForeignKey("mentions.id"), primary_key=True),
+             sa.Column("step", sa.Integer, primary_key=True),
+             sa.Column("node", sa.Text, nullable=False, index=True),
+             sa.Column("label", sa.Text),
+             sa.Column("kind", sa.Text),
+             sa.Column("origin", sa.Text),
+             sa.Column("via_article", sa.Text, sa.ForeignKey("articles.id"))),
+    sa.Table("conflicts", report_metadata,
+             sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("what", sa.Text, nullable=False),
+             sa.Column("cluster_id", sa.Text, sa.ForeignKey("clusters.id"), index=True)),
+    sa.Table("conflict_values", report_metadata,
+             sa.Column("conflict_id", sa.Integer, sa.ForeignKey("conflicts.id"), primary_key=True),
+             sa.Column("seq", sa.Integer, primary_key=True),
+             sa.Column("article_id", sa.Text, sa.ForeignKey("articles.id"), index=True),
+             sa.Column("text", sa.Text),
+             sa.Column("start", sa.Integer),
+             sa.Column("end", sa.Integer),
+             sa.Column("sentence", sa.Text)),
+    sa.Table("quotes", report_metadata,
+             sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("article_id", sa.Text, sa.ForeignKey("articles.id"), nullable=False, index=True),
+             sa.Column("speaker", sa.Text, index=True),
+             sa.Column("kb_id", sa.Text),
+             sa.Column("text", sa.Text, nullable=False),
+             sa.Column("start", sa.Integer),
+             sa.Column("end", sa.Integer)),
+)}
+
+
+def write_report_database(path: Path, rows: dict[str, Iterable[dict[str, Any]]], *, batch_size: int = 1000) -> None:
+    """Write the report tables to a new SQLite file at `path`, atomically.
+
+    The file is built beside `path` and renamed over it once complete and closed, so a reader (a
+    running Datasette) sees the old database or the new one, never half of one. Foreign keys are
+    enforced while writing: a row pointing at a missing article fails the export, not a join later.
+    """
+    import tempfile
+
+    from .atomic import OutputError, describe_write_error
+
+    path = Path(path)
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent or Path("."))
+        os.close(fd)
+    except OSError as exc:
+        raise OutputError(describe_write_error(path, exc)) from exc
+    temp = Path(temp_name)
+    engine = sa.create_engine(f"sqlite:///{temp}", future=True)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal beside it
+        cur.close()
+
+    try:
+        with engine.begin() as conn:
+            report_metadata.create_all(conn)
+            for table in report_metadata.sorted_tables:
+                batch: list[dict[str, Any]] = []
+                for row in rows.get(table.name, ()):
+                    batch.append(row)
+                    if len(batch) >= batch_size:
+                        conn.execute(table.insert(), batch)
+                        batch = []
+                if batch:
+                    conn.execute(table.insert(), batch)
+        engine.dispose()
+        with open(temp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.chmod(temp, 0o666 & ~_umask())  # mkstemp made it 0600; Datasette may run as another user
+        os.replace(temp, path)
+    except BaseException as exc:
+        engine.dispose()
+        temp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OutputError(describe_write_error(path, exc)) from exc
+        if isinstance(exc, sa.exc.OperationalError):
+            raise StoreError(_explain(exc)) from exc
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -20,13 +20,14 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import quoteattr
 
 from newstrace.extract.records import Annotations
 
-from .records import Report
-from .report import Corpus
+if TYPE_CHECKING:  # report.py loads corrections through human_annotations.py, which reads spans from here
+    from .records import Report
+    from .report import Corpus
 
 FORMATS = ("doccano", "label-studio", "prodigy")
 
@@ -215,3 +216,102 @@ def export_chunks(fmt: str, report: Report, corpus: Corpus) -> Iterator[str]:
     if fmt == "prodigy":
         return prodigy_lines(items)
     raise ValueError(f"unknown annotation format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+# -- reading the tools' files back (newstrace import) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ToolRecord:
+    """One task as an annotation tool gives it back: the text, the spans a person left, and our id."""
+
+    number: int  # the line (JSONL) or the task's position in the array (Label Studio), from 1
+    article_id: str | None  # None when the tool dropped our metadata: the text then finds the article
+    text: str
+    spans: tuple[Span, ...]
+    skipped: str | None = None  # why the person's answer says not to use it (Prodigy reject/ignore)
+
+
+def _article_id(*places: Any) -> str | None:
+    for place in places:
+        if isinstance(place, Mapping) and isinstance(place.get("article_id"), str) and place["article_id"]:
+            return place["article_id"]
+    return None
+
+
+def _span(start: Any, end: Any, label: Any, text: str, where: str) -> Span:
+    if not (isinstance(start, int) and isinstance(end, int) and not isinstance(start, bool)
+            and not isinstance(end, bool) and 0 <= start < end <= len(text)):
+        raise ValueError(f"{where} offsets {start!r}..{end!r} are outside the text")
+    if not isinstance(label, str) or not label:
+        raise ValueError(f"{where} needs a label string")
+    return Span(start, end, label)
+
+
+def _text(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{where} must be a string")
+    return value
+
+
+def read_doccano(record: Mapping[str, Any], number: int) -> ToolRecord:
+    """doccano's JSONL export: `text`, `label: [[start, end, LABEL]]` (older versions: `labels`), metadata
+    keys beside them (doccano numbers its own `id`, so ours travels as `article_id`)."""
+    text = _text(record.get("text"), "field 'text'")
+    labels = record.get("label", record.get("labels"))
+    if not isinstance(labels, list):
+        raise ValueError("field 'label' must be a list of [start, end, label]")
+    spans = []
+    for i, item in enumerate(labels):
+        if isinstance(item, Mapping):  # doccano 1.x relation-style export: {start_offset, end_offset, label}
+            item = [item.get("start_offset"), item.get("end_offset"), item.get("label")]
+        if not isinstance(item, list) or len(item) != 3:
+            raise ValueError(f"label[{i}] must be [start, end, label]")
+        spans.append(_span(*item, text, f"label[{i}]"))
+    return ToolRecord(number, _article_id(record, record.get("meta")), text, tuple(spans))
+
+
+def read_label_studio(task: Mapping[str, Any], number: int) -> ToolRecord:
+    """A Label Studio task: the newest annotation that was not cancelled, else the task's predictions
+    (our own export, not yet opened), as `labels` results on `data.text`."""
+    data = task.get("data")
+    if not isinstance(data, Mapping):
+        raise ValueError("task has no 'data' object")
+    text = _text(data.get("text"), "data.text")
+    annotations = [a for a in task.get("annotations") or () if isinstance(a, Mapping) and not a.get("was_cancelled")]
+    chosen = annotations[-1] if annotations else next(iter(task.get("predictions") or ()), None)
+    if chosen is not None and not isinstance(chosen, Mapping):
+        raise ValueError("predictions[0] must be an object")
+    spans = []
+    for i, result in enumerate((chosen or {}).get("result") or ()):
+        if not isinstance(result, Mapping) or result.get("type") not in ("labels", None):
+            continue  # choices, ratings, relations: not spans
+        value = result.get("value")
+        if not isinstance(value, Mapping):
+            raise ValueError(f"result[{i}] has no 'value' object")
+        labels = value.get("labels")
+        if not isinstance(labels, list) or not labels:
+            raise ValueError(f"result[{i}].value.labels must be a non-empty list")
+        spans += [_span(value.get("start"), value.get("end"), label, text, f"result[{i}]") for label in labels]
+    return ToolRecord(number, _article_id(data, task.get("meta")), text, tuple(spans))
+
+
+def read_prodigy(record: Mapping[str, Any], number: int) -> ToolRecord:
+    """Prodigy's JSONL (`db-out` or our export): `spans` with character offsets; `answer` reject/ignore skips it."""
+    text = _text(record.get("text"), "field 'text'")
+    spans = record.get("spans")
+    if not isinstance(spans, list):
+        raise ValueError("field 'spans' must be a list")
+    out = []
+    for i, span in enumerate(spans):
+        if not isinstance(span, Mapping):
+            raise ValueError(f"spans[{i}] must be an object")
+        out.append(_span(span.get("start"), span.get("end"), span.get("label"), text, f"spans[{i}]"))
+        if "text" in span and text[span["start"]:span["end"]] != span["text"]:
+            raise ValueError(f"spans[{i}] text does not match the text at its offsets")
+    answer = record.get("answer", "accept")
+    skipped = None if answer == "accept" else f"answer is {answer!r}"
+    return ToolRecord(number, _article_id(record.get("meta"), record), text, tuple(out), skipped)
+
+
+READERS = {"doccano": read_doccano, "label-studio": read_label_studio, "prodigy": read_prodigy}

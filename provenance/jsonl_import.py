@@ -57,12 +57,15 @@ class ImportResult:
     imported: int
     unchanged: int
     rejected: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = field(default=())  # accepted lines with something not imported, `line N: ...`
+    corrected: int = 0  # articles whose statistics or sources a person corrected
 
 
 @dataclass(frozen=True)
 class _Row:
     article: Article
     annotations: Annotations | None
+    spans: tuple[Any, ...] = ()  # the line's `spans` as given (a person may have edited them)
 
 
 def _no_constants(value: str) -> Any:
@@ -169,29 +172,34 @@ def _row(data: dict[str, Any]) -> _Row:
         annotations = Annotations.from_dict(data["annotations"])
         if article_id != data["id"]:
             annotations = replace(annotations, article_id=article_id)
-        _check_spans_unedited(_list(data, "spans"), annotations, text)
-    return _Row(article, annotations)
+    spans: tuple[Any, ...] = ()
+    if annotations is not None and _list(data, "spans"):
+        spans = _edited_spans(_list(data, "spans"), annotations, text)
+    return _Row(article, annotations, spans)
 
 
-def _check_spans_unedited(given: list[Any], annotations: Annotations, text: str) -> None:
-    """Refuse a line whose `spans` no longer match its `annotations` (issue 16).
+def _edited_spans(given: list[Any], annotations: Annotations, text: str) -> tuple[Any, ...]:
+    """The line's spans when a person changed them from what its `annotations` show, else ().
 
-    Only `annotations` is stored; `spans` is a derived view for spaCy/Prodigy/doccano. Until edited spans
-    are imported as human annotations, an edited span must fail loudly, never count as "unchanged".
+    `spans` is a view of `annotations` (export.spans_of: entities and statistics). Edited statistic
+    spans are imported as a correction (human_annotations.py), checked here so a bad one is a
+    `line N:` error before anything is stored.
     """
-    if not given:
-        return  # a line without spans (hand-written, or an older export) says nothing to compare
+    from .annotation_formats import Span
     from .export import spans_of  # lazy: export pulls in the report modules
+    from .human_annotations import Correction, check_correction
 
     def key(span: dict[str, Any]) -> tuple[Any, Any, Any]:
         return span.get("start"), span.get("end"), span.get("label")
 
-    expected = {key(span) for span in spans_of(annotations, text)}
-    edited = sorted({key(span) for span in given} ^ expected, key=repr)
-    if edited:
-        start, end, label = edited[0]
-        raise ValueError(f"spans differ from annotations ({len(edited)} span(s), first {label} at {start}..{end}): "
-                         "edited spans are not imported yet; edit `annotations` or drop `spans`")
+    if {key(span) for span in given} == {key(span) for span in spans_of(annotations, text)}:
+        return ()
+    for number, span in enumerate(given):
+        if not isinstance(span.get("label"), str):
+            raise ValueError(f"spans[{number}] needs a label string")
+    spans = tuple(Span(s["start"], s["end"], s["label"]) for s in given if s["end"] > s["start"])
+    check_correction(Correction.from_spans(spans), text, annotations)
+    return spans
 
 
 def _content_hash(text: str, given: str | None, status: Status) -> str | None:
@@ -390,12 +398,189 @@ def _store_rows(rows: Iterable[_Row], store: Store) -> tuple[int, int]:
                 # Compare as JSON: the stored copy has lists where the record has tuples.
                 wanted = json.loads(json.dumps(row.annotations.to_dict())) if row.annotations is not None else None
                 if wanted is None or (stored is not None and stored[1] == wanted):
-                    unchanged += 1
+                    if not row.spans or _save_correction(store, row.article, row.annotations, row.spans, "jsonl") == 0:
+                        unchanged += 1
+                    else:
+                        imported += 1
                     continue
             store.save_article(row.article)
             if row.annotations is not None:
                 store.save_annotations([(row.article.id, row.annotations.pipeline_version, "imported",
                                          "annotated" if not row.annotations.skipped else "nlp_skipped",
                                          row.annotations.to_dict())])
+                if row.spans:
+                    _save_correction(store, row.article, row.annotations, row.spans, "jsonl")
             imported += 1
     return imported, unchanged
+
+
+def _save_correction(store: Store, article: Article, annotations: Annotations, spans: tuple[Any, ...],
+                     origin: str) -> int:
+    """Store the statistics of a JSONL line's edited `spans` as a correction (its sources stay as they are);
+    0 when it is the correction already stored."""
+    from .human_annotations import Correction, current_view
+
+    given = Correction.from_spans(spans)
+    correction = Correction(given.statistics, current_view(annotations, article.text).sources)
+    before = store.human_annotations().get(article.id)
+    if before is not None and before[0] == article.content_hash and Correction.from_dict(before[2]) == correction:
+        return 0
+    store.save_human_annotations([(article.id, article.content_hash or "", origin, correction.to_dict())])
+    return 1
+
+
+# -- the annotation tools' files: doccano, Label Studio, Prodigy -------------------------------------
+
+IMPORT_FORMATS = ("auto", "jsonl", "doccano", "label-studio", "prodigy")
+MAX_ARRAY_BYTES = 2 * 2**30
+
+
+def detect_format(path: Path) -> str:
+    """Which export a file is, from its first record: a JSON array is Label Studio's; a line with `tokens`
+    and `spans` is Prodigy's; one with `label` is doccano's; anything else our own JSONL."""
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"["):
+        return "label-studio"
+    first = head.split(b"\n", 1)[0]
+    try:
+        record = json.loads(first)
+    except ValueError:
+        return "jsonl"  # a line too long to sniff, or broken: the JSONL reader reports it by number
+    if not isinstance(record, dict) or "export_version" in record or "annotations" in record and "data" not in record:
+        return "jsonl"
+    if "tokens" in record and "spans" in record:
+        return "prodigy"
+    if "label" in record or "labels" in record:
+        return "doccano"
+    return "jsonl"
+
+
+def import_file(path: Path, store: Store, *, fmt: str = "auto", skip_invalid: bool = False) -> ImportResult:
+    """`newstrace import`: our JSONL export, or a doccano, Label Studio or Prodigy file of our tasks."""
+    if not path.is_file():
+        raise UsageError(f"cannot read {path}: no such file; give the path of a newstrace export")
+    if fmt == "auto":
+        fmt = detect_format(path)
+    if fmt == "jsonl":
+        return import_jsonl(path, store, skip_invalid=skip_invalid)
+    if fmt not in IMPORT_FORMATS:
+        raise UsageError(f"unknown import format {fmt!r}; choose one of {', '.join(IMPORT_FORMATS)}")
+    return import_annotations(path, store, fmt, skip_invalid=skip_invalid)
+
+
+def _tool_records(path: Path, fmt: str) -> Iterator[tuple[int, Any]]:
+    """(number, decoded record or the ValueError it raised), with the same defences as the JSONL reader."""
+    if fmt == "label-studio":
+        if path.stat().st_size > MAX_ARRAY_BYTES:
+            raise UsageError(f"{path} is larger than {MAX_ARRAY_BYTES >> 30} GB; export the tasks in parts")
+        raw = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
+        try:
+            text = raw.decode("utf-8")
+            if _depth(text) > MAX_DEPTH:
+                raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
+            tasks = json.loads(text, parse_constant=_no_constants, object_pairs_hook=_no_duplicates)
+        except (ValueError, RecursionError) as exc:
+            raise UsageError(f"{path} is not a Label Studio task list (a JSON array): {exc}; "
+                             "export the project as JSON") from exc
+        if not isinstance(tasks, list):
+            raise UsageError(f"{path} is not a Label Studio task list (a JSON array); export the project as JSON")
+        yield from enumerate(tasks, 1)
+        return
+    for number, raw in read_lines(path):
+        try:
+            if len(raw) > MAX_LINE_BYTES:
+                raise ValueError(f"line longer than {MAX_LINE_BYTES} bytes")
+            text = raw.decode("utf-8").rstrip("\r\n")
+            if not text.strip():
+                continue  # a trailing blank line is what editors leave
+            if _depth(text) > MAX_DEPTH:
+                raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
+            yield number, json.loads(text, parse_constant=_no_constants, object_pairs_hook=_no_duplicates)
+        except UnicodeDecodeError as exc:
+            yield number, ValueError(f"not UTF-8 at byte {exc.start}")
+        except (ValueError, RecursionError) as exc:
+            yield number, ValueError(f"bad JSON: {exc}")
+
+
+def import_annotations(path: Path, store: Store, fmt: str, *, skip_invalid: bool = False) -> ImportResult:
+    """Import the statistic and source spans of a doccano, Label Studio or Prodigy file as corrections.
+
+    Each task must be an article in this store with the same text (the spans index it); it is found by
+    `article_id` or, when the tool dropped it, by its text. A task whose spans are what the store's
+    annotations (with any earlier correction) already show is unchanged. Edits to other labels
+    (entities, quotes, claims) are listed as notes, not imported: those are extract's to find.
+    """
+    from newstrace.extract.records import Annotations as _Annotations
+
+    from .annotation_formats import READERS, annotation_spans
+    from .human_annotations import Correction, apply_correction, check_correction, current_view, is_correctable
+
+    reader = READERS[fmt]
+    stored = store.human_annotations()
+    problems: list[str] = []
+    notes: list[str] = []
+    rows: list[tuple[str, str, str, dict[str, Any]]] = []
+    unchanged = 0
+    seen: dict[str, int] = {}
+    where = "task" if fmt == "label-studio" else "line"
+    for number, record in _tool_records(path, fmt):
+        try:
+            if isinstance(record, Exception):
+                raise record
+            if not isinstance(record, dict):
+                raise ValueError("not a JSON object")
+            _check_strings(record, "")
+            task = reader(record, number)
+            if task.skipped:
+                notes.append(f"{where} {number}: skipped, {task.skipped}")
+                continue
+            article = _find_article(store, task)
+            if article.id in seen:
+                raise ValueError(f"article {article.id!r} was already given in {where} {seen[article.id]}")
+            seen[article.id] = number
+            saved = store.get_annotations(article.id)
+            if saved is None or saved[0] != "annotated":
+                raise ValueError(f"article {article.id!r} has no annotations to correct; run newstrace extract first")
+            ann = _Annotations.from_dict(saved[1])
+            before = stored.get(article.id)
+            if before is not None and before[0] == article.content_hash:
+                ann = apply_correction(ann, article.text, Correction.from_dict(before[2]), before[1])[0]
+            correction = Correction.from_spans(s for s in task.spans if is_correctable(s.label))
+            check_correction(correction, article.text, ann)
+            others = {s for s in task.spans if not is_correctable(s.label)}
+            shown = {s for s in annotation_spans(ann, article.text) if not is_correctable(s.label)}
+            if others != shown:
+                labels = sorted({s.label for s in others ^ shown})
+                notes.append(f"{where} {number}: edits to {', '.join(labels[:6])} spans are not imported "
+                             "(only STAT_* and SOURCE spans correct the report)")
+            same_as_stored = before is not None and Correction.from_dict(before[2]) == correction
+            if correction == current_view(ann, article.text) or same_as_stored:
+                unchanged += 1
+                continue
+            rows.append((article.id, article.content_hash or "", fmt, correction.to_dict()))
+        except (ValueError, RecursionError) as exc:
+            problems.append(f"{where} {number}: {exc}")
+    if problems and not skip_invalid:
+        raise InvalidJSONL(problems)
+    if rows:
+        store.save_human_annotations(rows)
+    return ImportResult(len(rows), unchanged, tuple(problems), tuple(notes), corrected=len(rows))
+
+
+def _find_article(store: Store, task: Any) -> Article:
+    if task.article_id is not None:
+        article = store.get_article(task.article_id)
+        if article is None:
+            raise ValueError(f"article {task.article_id!r} is not in this store; import into the store it was "
+                             "exported from")
+    else:
+        found = store.article_id_for_hash(text_hash(task.text)) if task.text else None
+        article = store.get_article(found) if found else None
+        if article is None:
+            raise ValueError("no article_id and no stored article has this text; keep the task's metadata "
+                             "when exporting from the tool")
+    if article.text != task.text:
+        raise ValueError(f"the text differs from stored article {article.id!r}, so its spans index another text; "
+                         "annotate a fresh export")
+    return article

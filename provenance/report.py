@@ -29,6 +29,7 @@ from .conflicts import find_conflicts, find_figure_conflicts
 from .display import statement_label
 from .estimates import trace_estimates
 from .figures import FamilyOptions, MentionInput, canonical_value, group_mentions, merge_families, most_common
+from .human_annotations import apply_corrections
 from .records import ChainStep, FigureFamily, Mention, PrimarySource, Report, SourceRef
 from .sources import SourceRegistry, build_registry, corpus_registry
 from .trace import Tracer, article_node_id, build_graph, chain_for, to_source_ref
@@ -67,6 +68,9 @@ def load_corpus(store: Store) -> Corpus:
                    if status == "annotated" and aid in articles}
     article_vectors = {aid: embedding_from_bytes(blob) for aid, _, blob in store.iter_embeddings(EMBED_KIND_ARTICLE)}
     figure_vectors = {aid: embeddings_from_bytes(blob) for aid, _, blob in store.iter_embeddings(EMBED_KIND_FIGURES)}
+    # Corrections imported from annotation tools replace extract's statistics and sources (issue 16).
+    apply_corrections(annotations, {aid: (a.text, a.content_hash) for aid, a in articles.items()},
+                      store.human_annotations(), figure_vectors)
     return Corpus(articles, annotations, article_vectors, figure_vectors)
 
 

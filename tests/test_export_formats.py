@@ -259,25 +259,296 @@ def test_cli_export_writes_each_annotation_format(demo, tmp_path: Path, fmt: str
     assert got == texts
 
 
-def test_an_edited_span_is_refused_not_counted_unchanged(demo, tmp_path: Path) -> None:
-    # Issue 16: importing edited spans was "0 imported, N unchanged"; until span edits are imported as
-    # human annotations, the edit must be a line-numbered rejection and the store must stay as it was.
+def test_an_edited_statistic_span_in_jsonl_is_imported_as_a_correction(demo, tmp_path: Path) -> None:
+    # Issue 16: importing edited spans was "0 imported, N unchanged"; now an edited statistic is a correction.
+    from tests.shared_stores import copy_store
+
     from newstrace.provenance.export import jsonl_lines
     from newstrace.provenance.jsonl_import import InvalidJSONL, import_jsonl
 
-    report, corpus, db = demo
+    report, corpus, shared_db = demo
+    db = copy_store(shared_db, tmp_path)
     lines = list(jsonl_lines(report, corpus))
     same = tmp_path / "same.jsonl"
     same.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with Store.open(db) as store:
         assert import_jsonl(same, store).imported == 0
     number, row = next((n, json.loads(line)) for n, line in enumerate(lines, 1)
-                       if any(s["label"].startswith("STAT_") for s in json.loads(line)["spans"]))
-    span = next(s for s in row["spans"] if s["label"].startswith("STAT_"))
-    span["label"] = "STAT_EDITED_BY_HAND"
+                       if any(s["label"] == "STAT_PERCENT" for s in json.loads(line)["spans"]))
+    span = next(s for s in row["spans"] if s["label"] == "STAT_PERCENT")
+    span["label"] = "STAT_RATIO"
     lines[number - 1] = json.dumps(row)
     edited = tmp_path / "edited.jsonl"
     edited.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with Store.open(db) as store:
-        with pytest.raises(InvalidJSONL, match=rf"line {number}: spans differ from annotations"):
+        result = import_jsonl(edited, store)
+        assert (result.imported, result.unchanged) == (1, len(lines) - 1)
+        assert import_jsonl(edited, store).imported == 0  # the same correction again changes nothing
+        report2, corpus2 = analyse(store, ProvenanceOptions(kb_paths=DEMO_KB))
+    stats = corpus2.annotations[row["id"]].statistics
+    assert [s.unit for s in stats if (s.start, s.end) == (span["start"], span["end"])] == ["ratio"]
+    span["label"] = "STAT_NOT_A_UNIT"
+    lines[number - 1] = json.dumps(row)
+    edited.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with Store.open(db) as store:
+        with pytest.raises(InvalidJSONL, match=rf"line {number}: label 'STAT_NOT_A_UNIT' .* names no unit"):
             import_jsonl(edited, store)
+
+
+# -- corrections made in each tool, end to end on a small store of my own articles -----------------
+
+FLU = ("Flu admissions climb as winter sets in\n\n"
+       "Northfield, 12 January 2026 - Hospital admissions for influenza rose 14% in the first week of January, "
+       "the Northfield Health Board said on Monday, citing figures from the National Health Agency.\n\n"
+       "The board said 2,300 beds were occupied across the region, up from 1,900 a year earlier. Doctors urged "
+       "older residents to get vaccinated before the peak.\n")
+GRID = ("Wind output sets a record on the eastern grid\n\n"
+        "Eastport, 3 February 2026 - Wind farms supplied 41% of the eastern grid's electricity in January, "
+        "according to the Eastern Grid Operator. Coal's share fell to 9%, the operator's monthly bulletin showed.\n\n"
+        "Analysts at Harbour Energy Research said the figure would climb further as new turbines connect this "
+        "spring.\n")
+
+
+@pytest.fixture(scope="module")
+def mini(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.shared_stores import extracted_store
+
+    folder = tmp_path_factory.mktemp("mini")
+    (folder / "flu.txt").write_text(FLU, encoding="utf-8")
+    (folder / "grid.txt").write_text(GRID, encoding="utf-8")
+    return extracted_store(folder / "c.db", [str(folder / "flu.txt"), str(folder / "grid.txt")], [], ())
+
+
+def _run(db: Path, *args: str) -> str:
+    from click.testing import CliRunner
+
+    import newstrace.cli as cli_module
+
+    result = CliRunner().invoke(cli_module.cli, ["--db", str(db), *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _read_tool_file(path: Path, fmt: str) -> list[dict]:
+    text = path.read_text(encoding="utf-8")
+    return json.loads(text) if fmt == "label-studio" else [json.loads(line) for line in text.splitlines()]
+
+
+def _tool_spans(record: dict, fmt: str) -> tuple[str, list[Span]]:
+    if fmt == "doccano":
+        return record["text"], [Span(a, b, label) for a, b, label in record["label"]]
+    if fmt == "prodigy":
+        return record["text"], [Span(s["start"], s["end"], s["label"]) for s in record["spans"]]
+    results = record["predictions"][0]["result"]
+    return record["data"]["text"], [Span(r["value"]["start"], r["value"]["end"], r["value"]["labels"][0])
+                                    for r in results]
+
+
+def _as_person_saves_it(record: dict, fmt: str, spans: list[Span]) -> dict:
+    """The record as the tool exports it after a person's edits, in that tool's own shape."""
+    text = _tool_spans(record, fmt)[0]
+    if fmt == "doccano":
+        # doccano numbers tasks itself and keeps our keys as metadata beside `label`.
+        return {**record, "id": 7, "label": [[s.start, s.end, s.label] for s in spans]}
+    if fmt == "prodigy":
+        tokens = tokenize(text, "en", spans)
+        first, last = {t["start"]: t["id"] for t in tokens}, {t["end"]: t["id"] for t in tokens}
+        return {**record, "tokens": tokens, "answer": "accept",
+                "spans": [{"start": s.start, "end": s.end, "label": s.label, "text": text[s.start:s.end],
+                           "token_start": first[s.start], "token_end": last[s.end]} for s in spans]}
+    result = [{"id": f"h{i}", "from_name": "label", "to_name": "text", "type": "labels",
+               "value": {"start": s.start, "end": s.end, "text": text[s.start:s.end], "labels": [s.label]}}
+              for i, s in enumerate(spans)]
+    return {**record, "annotations": [{"id": 1, "was_cancelled": False, "result": result}]}
+
+
+def _span_at(text: str, spans: list[Span], words: str, prefix: str) -> Span:
+    found = [s for s in spans if text[s.start:s.end] == words and s.label.startswith(prefix)]
+    assert found, f"extract no longer finds {prefix} {words!r}: {[(text[s.start:s.end], s.label) for s in spans]}"
+    return found[0]
+
+
+def _sentence_source(text: str, spans: list[Span], stat: Span) -> Span:
+    start = text.rfind(".", 0, stat.start) + 1
+    end = text.find(".", stat.end)
+    found = [s for s in spans if s.label == "SOURCE" and start <= s.start and s.end <= end]
+    assert found, "extract gave this statistic no source span to correct"
+    return found[0]
+
+
+def _edit(text: str, spans: list[Span]) -> list[Span]:
+    """A person's corrections: the flu rise comes from the national agency (the board only relayed it), the
+    prior-year bed count is dropped, and the wind share's source is the whole operator's name."""
+    out = set(spans)
+    if "influenza" in text:
+        rise = _span_at(text, spans, "14%", "STAT_")
+        out.discard(_sentence_source(text, spans, rise))
+        agency = text.index("the National Health Agency")
+        out.add(Span(agency, agency + len("the National Health Agency"), "SOURCE"))
+        out.discard(_span_at(text, spans, "1,900", "STAT_"))
+    else:
+        share = _span_at(text, spans, "41%", "STAT_")
+        out.discard(_sentence_source(text, spans, share))
+        operator = text.index("the Eastern Grid Operator")
+        out.add(Span(operator, operator + len("the Eastern Grid Operator"), "SOURCE"))
+    return sorted(out, key=lambda s: (s.start, -s.end, s.label))
+
+
+def _mentions(db: Path) -> dict[tuple[str, str], dict]:
+    data = json.loads(_run(db, "report", "--format", "json"))
+    titles = {a["id"]: a["title"] for a in data["articles"]}
+    return {(titles[m["article"]].split()[0], m["text"]): m for f in data["figures"] for m in f["mentions"]}
+
+
+def _check_corrected(db: Path) -> None:
+    mentions = _mentions(db)
+    assert "National Health Agency" in mentions[("Flu", "14%")]["attribution"]["name"]
+    assert ("Flu", "1,900") not in mentions
+    assert ("Flu", "2,300") in mentions  # what the person left alone stays
+    assert "Eastern Grid Operator" in mentions[("Wind", "41%")]["attribution"]["name"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["doccano", "label-studio", "prodigy"])
+def test_corrections_from_each_tool_replace_extract_and_survive_reextraction(mini: Path, tmp_path: Path,
+                                                                           fmt: str) -> None:
+    from tests.shared_stores import copy_store
+
+    db = copy_store(mini, tmp_path)
+    exported = tmp_path / f"tasks.{fmt}"
+    _run(db, "export", "--format", fmt, "-o", str(exported))
+    # Our own export imports back as it is: nothing to correct.
+    assert "0 imported, 2 unchanged, 0 rejected" in _run(db, "import", str(exported))
+    before = _mentions(db)
+    assert ("Flu", "1,900") in before and "National Health Agency" not in before[("Flu", "14%")]["attribution"]["name"]
+
+    records = [_as_person_saves_it(r, fmt, _edit(*_tool_spans(r, fmt))) for r in _read_tool_file(exported, fmt)]
+    edited = tmp_path / f"edited.{fmt}"
+    edited.write_text(json.dumps(records) if fmt == "label-studio"
+                      else "".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    assert "2 imported, 0 unchanged, 0 rejected" in _run(db, "import", str(edited))
+    _check_corrected(db)
+    assert "0 imported, 2 unchanged" in _run(db, "import", str(edited))  # importing it twice changes nothing
+
+    _run(db, "extract", "--force")
+    _check_corrected(db)
+
+    # The corrections are marked as a person's, in the store and in the report database.
+    with Store.open(db) as store:
+        stored = store.human_annotations()
+    assert len(stored) == 2 and {origin for _hash, origin, _data in stored.values()} == {fmt}
+    out = tmp_path / "report.db"
+    _run(db, "export", "--format", "sqlite", "-o", str(out))
+    import sqlite3
+
+    with sqlite3.connect(out) as conn:
+        human = set(conn.execute("SELECT text FROM mentions WHERE human"))
+        annotated = conn.execute("SELECT count(*) FROM articles WHERE human_annotated").fetchone()[0]
+    assert {("14%",), ("41%",)} <= human and ("2,300",) not in human and annotated == 2
+
+    # A new export shows the corrected spans, and importing it back is a no-op.
+    again = tmp_path / f"again.{fmt}"
+    _run(db, "export", "--format", fmt, "-o", str(again))
+    flu = next(r for r in _read_tool_file(again, fmt) if "influenza" in _tool_spans(r, fmt)[0])
+    text, spans = _tool_spans(flu, fmt)
+    assert "1,900" not in {text[s.start:s.end] for s in spans if s.label.startswith("STAT_")}
+    assert "the National Health Agency" in {text[s.start:s.end] for s in spans if s.label == "SOURCE"}
+    assert "0 imported, 2 unchanged" in _run(db, "import", str(again))
+
+
+@pytest.mark.slow
+def test_a_tool_file_that_lost_our_ids_finds_articles_by_text_and_bad_tasks_are_refused(mini: Path,
+                                                                                       tmp_path: Path) -> None:
+    from tests.shared_stores import copy_store
+
+    from newstrace.provenance.jsonl_import import InvalidJSONL, import_file
+
+    db = copy_store(mini, tmp_path)
+    exported = tmp_path / "tasks.jsonl"
+    _run(db, "export", "--format", "doccano", "-o", str(exported))
+    records = [json.loads(line) for line in exported.read_text(encoding="utf-8").splitlines()]
+    plain = [{"id": n, "text": r["text"], "label": [[s.start, s.end, s.label] for s in _edit(*_tool_spans(r, "doccano"))]}
+             for n, r in enumerate(records, 1)]
+    edited = tmp_path / "plain.jsonl"
+    edited.write_text("".join(json.dumps(r) + "\n" for r in plain), encoding="utf-8")
+    with Store.open(db) as store:
+        assert import_file(edited, store).imported == 2  # detected as doccano, matched by text
+    _check_corrected(db)
+
+    bad = [dict(plain[0], text=plain[0]["text"].replace("influenza", "measles")),
+           dict(plain[1], label=plain[1]["label"] + [[0, 4, "STAT_FURLONGS"]])]
+    edited.write_text("".join(json.dumps(r) + "\n" for r in bad), encoding="utf-8")
+    with Store.open(db) as store:
+        with pytest.raises(InvalidJSONL) as caught:
+            import_file(edited, store, fmt="doccano")
+    assert caught.value.problems[0].startswith("line 1: no article_id and no stored article has this text")
+    assert caught.value.problems[1].startswith("line 2: label 'STAT_FURLONGS'")
+
+
+# -- applying a correction, on annotations built by hand (no models) -------------------------------
+
+
+def test_apply_correction_keeps_replaces_adds_and_drops() -> None:
+    from newstrace.extract.records import Annotations, Attribution, Claim, Statistic
+    from newstrace.provenance.human_annotations import Correction, HUMAN_KEY, apply_correction, human_spans
+
+    text = ("Unemployment fell to 4.1% in March, the statistics office said. Two factories closed. "
+            "Wages rose 3 percent, the union estimated.")
+    office = text.index("the statistics office")
+    union = text.index("the union")
+    s1 = text.index("4.1%")
+    s3 = text.index("3 percent")
+    first = (0, text.index(". Two") + 1)
+    second = (first[1] + 1, text.index("Wages") - 1)
+    third = (text.index("Wages"), len(text))
+    ann = Annotations(
+        article_id="a1", pipeline_version="test", sentences=(first, second, third),
+        statistics=(
+            Statistic(s1, s1 + 4, "4.1%", 4.1, "percent", sentence_start=first[0], sentence_end=first[1],
+                      measure="unemployment rate",
+                      attribution=Attribution("the statistics office", "organization", "said", office,
+                                              office + len("the statistics office"))),
+            Statistic(s3, s3 + 1, "3", 3.0, "count", sentence_start=third[0], sentence_end=third[1],
+                      measure="wages", attribution=Attribution("Labour Ministry", None, "", -1, -1, inferred=True))),
+        claims=(Claim(third[0], third[1], text[third[0]:third[1]], "statistic", 0.9, statistics=(1,)),))
+    correction = Correction.from_spans([
+        Span(s1, s1 + 4, "STAT_PERCENT"),  # kept, but its source span was deleted
+        Span(s3, s3 + len("3 percent"), "STAT_PERCENT"),  # a corrected boundary and unit
+        Span(second[0], second[0] + 3, "STAT_COUNT"),  # "Two": a figure extract missed
+        Span(union, union + len("the union"), "SOURCE"),
+    ])
+    corrected, origins = apply_correction(ann, text, correction, "doccano")
+    by_text = {s.text: s for s in corrected.statistics}
+    assert set(by_text) == {"4.1%", "3 percent", "Two"}
+    assert by_text["4.1%"].attribution is None and by_text["4.1%"].measure == "unemployment rate"
+    assert (by_text["3 percent"].value, by_text["3 percent"].unit, by_text["3 percent"].measure) == (3.0, "percent", "wages")
+    assert by_text["3 percent"].attribution.name == "the union" and not by_text["3 percent"].attribution.inferred
+    assert (by_text["Two"].value, by_text["Two"].unit, by_text["Two"].attribution) == (2.0, "count", None)
+    assert (by_text["Two"].sentence_start, by_text["Two"].sentence_end) == second
+    assert origins == [0, None, 1]
+    # The claim that held the old "3" now holds its corrected statistic.
+    assert [corrected.statistics[i].text for i in corrected.claims[0].statistics] == ["3 percent"]
+    assert corrected.extra[HUMAN_KEY]["origin"] == "doccano"
+    assert sorted(human_spans(corrected)) == sorted([(s1, s1 + 4), (s3, s3 + 9), (second[0], second[0] + 3)])
+    # With no source span of its own in the correction, an inferred source is not the person's to drop.
+    kept, _ = apply_correction(ann, text, Correction.from_spans([Span(s3, s3 + 1, "STAT_COUNT")]), "prodigy")
+    assert kept.statistics[0].attribution.inferred and kept.statistics[0].attribution.name == "Labour Ministry"
+
+
+def test_tool_readers_take_each_tools_own_shape() -> None:
+    from newstrace.provenance.annotation_formats import read_doccano, read_label_studio, read_prodigy
+
+    text = "Rents rose 6% last year, the housing survey found."
+    doccano = read_doccano({"id": 3, "text": text, "label": [[11, 13, "STAT_PERCENT"]], "article_id": "r1"}, 1)
+    assert (doccano.article_id, doccano.spans) == ("r1", (Span(11, 13, "STAT_PERCENT"),))
+    task = {"data": {"text": text, "article_id": "r1"},
+            "predictions": [{"result": [{"type": "labels", "value": {"start": 11, "end": 13, "labels": ["STAT_COUNT"]}}]}],
+            "annotations": [{"was_cancelled": True, "result": []},
+                            {"result": [{"type": "labels", "value": {"start": 11, "end": 13, "labels": ["STAT_PERCENT"]}},
+                                        {"type": "choices", "value": {"choices": ["ok"]}}]}]}
+    # The person's newest annotation wins over the predictions; a cancelled one is ignored.
+    assert read_label_studio(task, 1).spans == (Span(11, 13, "STAT_PERCENT"),)
+    rejected = read_prodigy({"text": text, "spans": [], "answer": "reject", "meta": {"article_id": "r1"}}, 2)
+    assert rejected.skipped and rejected.article_id == "r1"
+    with pytest.raises(ValueError, match="outside the text"):
+        read_doccano({"text": text, "label": [[40, 90, "SOURCE"]]}, 1)
