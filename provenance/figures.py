@@ -858,6 +858,7 @@ def merge_families(groups: Sequence[Sequence[int]], mentions: Sequence[MentionIn
     quantity (kept as separate estimates inside the family). Families are blocked by unit and value
     bin like mentions, so only families within a bin of each other are compared.
     """
+    groups = [part for group in groups for part in split_round_hubs(group, mentions, options)]
     if len(groups) < 2:
         return [list(g) for g in groups]
     summaries = [_summary(g, mentions) for g in groups]
@@ -879,6 +880,58 @@ def merge_families(groups: Sequence[Sequence[int]], mentions: Sequence[MentionIn
     for index, group in enumerate(groups):
         merged[sets.find(index)].extend(group)
     return sorted((sorted(g) for g in merged.values()), key=lambda g: g[0])
+
+
+# Families larger than this are not checked for hubs (the check compares members pairwise).
+_MAX_HUB_SPLIT = 400
+
+
+def split_round_hubs(group: Sequence[int], mentions: Sequence[MentionInput],
+                     options: FamilyOptions = FamilyOptions()) -> list[list[int]]:
+    """A family split where a coarse value alone holds two figures together.
+
+    "4%" rounds 4.2% and 4.1% (and 3.7%), so connected components chain July's unemployment rate, June's
+    and the earnings growth through any page that writes "4%": a hub. Two values of a family that are
+    not roundings of each other mean two figures; mentions whose value matches both are taken out, the
+    rest regrouped by `should_join`, and each hub mention put back with the partner its context is
+    closest to (or, with none, kept with the other hubs it joins).
+    """
+    members = list(group)
+    classes: dict[tuple[float, str | None], Statistic] = {}
+    for i in members:
+        classes.setdefault((mentions[i].stat.value, mentions[i].stat.approx), mentions[i].stat)
+    if len(classes) < 3 or len(members) > _MAX_HUB_SPLIT:
+        return [members]
+    keys = list(classes)
+    fits = {(x, y): values_compatible(classes[x], classes[y], options.approx_tolerance) for x in keys for y in keys}
+    hubs = {h for h in keys if any(fits[h, x] and fits[h, y] and not fits[x, y]
+                                   for n, x in enumerate(keys) if x != h for y in keys[n + 1:] if y != h)}
+    if not hubs:
+        return [members]
+    hub_of = lambda i: (mentions[i].stat.value, mentions[i].stat.approx) in hubs  # noqa: E731
+    rest = [i for i in members if not hub_of(i)]
+    sets = DisjointSets(len(members))
+    position = {i: n for n, i in enumerate(members)}
+    for n, i in enumerate(rest):
+        for j in rest[n + 1:]:
+            if should_join(mentions[i], mentions[j], options):
+                sets.union(position[i], position[j])
+    loose = []
+    for i in (i for i in members if hub_of(i)):
+        partners = [j for j in rest if should_join(mentions[i], mentions[j], options)]
+        if partners:
+            best = max(partners, key=lambda j: _cosine(mentions[i].vector, mentions[j].vector) or 0.0)
+            sets.union(position[i], position[best])
+        else:
+            loose.append(i)
+    for n, i in enumerate(loose):
+        for j in loose[n + 1:]:
+            if should_join(mentions[i], mentions[j], options):
+                sets.union(position[i], position[j])
+    parts: dict[int, list[int]] = defaultdict(list)
+    for i in members:
+        parts[sets.find(position[i])].append(i)
+    return sorted(parts.values(), key=lambda g: g[0])
 
 
 def _named_by_article(a: _Summary, b: _Summary, options: FamilyOptions, cosine: float) -> bool:

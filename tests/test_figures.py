@@ -477,3 +477,22 @@ def test_head_words_and_bare_months() -> None:
     assert months_conflict(frozenset({"--07"}), frozenset({"2025-06"}))
     assert months_conflict(frozenset({"2024-07"}), frozenset({"2025-07"}))
     assert not months_conflict(frozenset(), frozenset({"2025-06"}))
+
+
+def test_a_coarse_round_value_does_not_hold_two_figures_together() -> None:
+    from newstrace.provenance.figures import merge_families, split_round_hubs
+
+    # One story: the jobless rate was 5.3% in March, up from 5.1% in February; a rewrite says "about 5%".
+    # "5%" rounds both, so components chain them; 5.3 and 5.1 are not roundings of each other: two figures.
+    base = np.ones(16)
+    march = [MentionInput((x, 0), _fig(5.3), "c1", _unit(base + 0.1 * np.eye(16)[n])) for n, x in enumerate("abc")]
+    february = [MentionInput((x, 1), _fig(5.1), "c1", _unit(base + 0.1 * np.eye(16)[8 + n] + 0.5 * np.eye(16)[15]))
+                for n, x in enumerate("ab")]
+    rounded = MentionInput(("d", 0), _fig(5, approx="about"), "c1", _unit(base + 0.05 * np.eye(16)[1]))
+    mentions = [*march, *february, rounded]
+    assert group_mentions(mentions) == [[0, 1, 2, 3, 4, 5]]  # the chain the split undoes
+    assert split_round_hubs([0, 1, 2, 3, 4, 5], mentions) == [[0, 1, 2, 5], [3, 4]]
+    assert merge_families(group_mentions(mentions), mentions) == [[0, 1, 2, 5], [3, 4]]
+    # Roundings of one figure are no hub: 15.86, 15.9 and "16" are one value stated three ways.
+    one = [MentionInput((x, 0), _fig(v), "c1", _unit(base)) for x, v in zip("abc", (15.86, 15.9, 16))]
+    assert split_round_hubs([0, 1, 2], one) == [[0, 1, 2]]
