@@ -686,15 +686,16 @@ def export(ctx: click.Context, fmt: str, out: Path | None, kb_paths: tuple[Path,
     with _store(ctx, must_exist=True) as store:
         result, corpus = analyse(store, ProvenanceOptions(kb_paths=kb_paths))
         registry = store.iter_sources() if fmt == "sqlite" else []
+    from newstrace.provenance.human_annotations import human_spans
+
+    corrected = {aid: human_spans(ann) for aid, ann in corpus.annotations.items() if human_spans(ann)}
     if fmt == "sqlite":
-        from newstrace.provenance.human_annotations import human_spans
         from newstrace.provenance.report_tables import write_report
 
-        meta = write_report(out, result.to_dict(), registry,
-                            {aid: human_spans(ann) for aid, ann in corpus.annotations.items() if human_spans(ann)})
+        meta = write_report(out, result.to_dict(), registry, corrected)
         _info(ctx, f"wrote {out} and {meta}; browse with: datasette {out} -m {meta}")
     elif fmt == "graphml":
-        _write_chunks(graphml_chunks(result), out)  # streamed: the joined document doubled peak memory
+        _write_chunks(graphml_chunks(result, corrected), out)  # streamed: the joined document doubled peak memory
     elif fmt in ("doccano", "label-studio", "prodigy"):
         from newstrace.provenance.annotation_formats import export_chunks
 

@@ -10,7 +10,7 @@ restore a corpus exactly from its own export.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -33,10 +33,14 @@ def spans_of(ann: Annotations, text: str) -> list[dict[str, Any]]:
 
 def jsonl_lines(report: Report, corpus: Corpus) -> Iterator[str]:
     """One JSON document per stored row (failures included, with empty text), in article id order."""
+    from .human_annotations import human_spans
+
+    corrected = {aid: set(human_spans(ann)) for aid, ann in corpus.annotations.items()}
     figures_by_article: dict[str, list[dict[str, Any]]] = {}
     for family in report.figures:
         for mention in family.mentions:
             figures_by_article.setdefault(mention.article, []).append({
+                "human": (mention.start, mention.end) in corrected.get(mention.article, ()),
                 "family": family.id, "text": mention.text, "value": mention.value, "unit": mention.unit,
                 "of": mention.of, "start": mention.start, "end": mention.end, "flags": list(family.flags),
                 "attribution": None if mention.attribution is None else {
@@ -101,9 +105,12 @@ _GRAPHML_KEYS = (
     ("value", "node", "value", "double"), ("unit", "node", "unit", "string"),
     ("articles", "node", "articles", "int"), ("flags", "node", "flags", "string"),
     ("primary_source", "node", "primary_source", "boolean"),
+    ("title", "node", "title", "string"), ("kb_id", "node", "kb_id", "string"),
+    ("measure", "node", "measure", "string"), ("period", "node", "period", "string"),
     ("ekind", "edge", "kind", "string"), ("evalue", "edge", "value", "double"), ("eunit", "edge", "unit", "string"),
     ("etext", "edge", "text", "string"), ("inferred", "edge", "inferred", "boolean"), ("cue", "edge", "cue", "string"),
-    ("source", "edge", "source_name", "string"),
+    ("source", "edge", "source_name", "string"), ("via", "edge", "via", "string"),
+    ("human", "edge", "human", "boolean"),
 )
 _KEY_TYPES = {key_id: attr_type for key_id, _for, _name, attr_type in _GRAPHML_KEYS}
 
@@ -112,18 +119,20 @@ def family_node_id(family_id: str) -> str:
     return f"family:{family_id}"
 
 
-def graphml(report: Report) -> str:
-    return "".join(graphml_chunks(report))
+def graphml(report: Report, human: Mapping[str, Iterable[tuple[int, int]]] | None = None) -> str:
+    return "".join(graphml_chunks(report, human))
 
 
-def graphml_chunks(report: Report) -> Iterator[str]:
+def graphml_chunks(report: Report, human: Mapping[str, Iterable[tuple[int, int]]] | None = None) -> Iterator[str]:
     """The citation graph as GraphML (Gephi, networkx.read_graphml), with the attributes people filter on.
 
     Nodes: articles and primary documents (url, outlet, date, cluster, language), sources (kind), links,
     figure families (value, unit, how many articles state it, flags) and their primary sources
     (primary_source=true). Edges: the report's graph edges (kind), each article -> family it states
     (kind=states, the value and unit as stated there, its source's name, cue and whether it was inferred),
-    and family -> its primary source (kind=primary_source).
+    and family -> its primary source (kind=primary_source). A family node also has its first-seen date,
+    measure, period and, when all its articles are one story, that cluster; a states edge has human=true
+    when a person corrected that statistic (`human`: article id -> corrected (start, end) spans).
     """
     from .trace import article_node_id, source_node_id
 
@@ -134,12 +143,17 @@ def graphml_chunks(report: Report) -> Iterator[str]:
             "kind": "primary" if row.get("is_primary") else "article",
             "label": row.get("title") or row.get("url") or row["id"]})
         attrs.update(url=row.get("url"), outlet=row.get("outlet"), date=row.get("published"),
-                     cluster=row.get("cluster"), language=row.get("language"))
+                     cluster=row.get("cluster"), language=row.get("language"), title=row.get("title"))
+    cluster_of = {row["id"]: row.get("cluster") for row in report.articles}
+    corrected = {aid: {tuple(span) for span in spans} for aid, spans in (human or {}).items()}
     for family in report.figures:
         me = family_node_id(family.id)
+        stories = {cluster_of.get(m.article) for m in family.mentions}
         nodes[me] = {"kind": "figure_family", "label": family.statement or family.id, "value": family.value,
                      "unit": family.unit, "articles": len({m.article for m in family.mentions}),
-                     "flags": " ".join(family.flags) or None}
+                     "flags": " ".join(family.flags) or None, "measure": family.measure, "period": family.period,
+                     "date": (family.first_seen or {}).get("date"),
+                     "cluster": next(iter(stories)) if len(stories) == 1 else None}
         seen: set[str] = set()
         for mention in family.mentions:
             if mention.article in seen:
@@ -150,12 +164,15 @@ def graphml_chunks(report: Report) -> Iterator[str]:
                 "ekind": "states", "evalue": mention.value, "eunit": mention.unit, "etext": mention.text,
                 "source": attribution.name if attribution else None,
                 "cue": attribution.cue if attribution else None,
-                "inferred": attribution.inferred if attribution else None}))
+                "inferred": attribution.inferred if attribution else None,
+                "via": attribution.via if attribution else None,
+                "human": (mention.start, mention.end) in corrected.get(mention.article, ())}))
         primary = family.primary_source
         if primary is not None:
             source = primary.source_id or source_node_id(primary.kb_id, primary.name)
             attrs = nodes.setdefault(source, {"kind": primary.kind or "organization", "label": primary.name})
-            attrs.update(primary_source=True, url=attrs.get("url") or primary.url)
+            attrs.update(primary_source=True, url=attrs.get("url") or primary.url,
+                         kb_id=attrs.get("kb_id") or primary.kb_id)
             edges.append((me, source, {"ekind": "primary_source"}))
             if primary.article and article_node_id(primary.article) in nodes:
                 edges.append((me, article_node_id(primary.article), {"ekind": "primary_document"}))

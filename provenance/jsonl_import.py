@@ -440,8 +440,8 @@ def detect_format(path: Path) -> str:
     and `spans` is Prodigy's; one with `label` is doccano's; anything else our own JSONL."""
     with path.open("rb") as handle:
         head = handle.read(1 << 16).lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head.startswith(b"["):
-        return "label-studio"
+    if head.startswith(b"[") and head[1:].lstrip()[:1] in (b"{", b"]"):
+        return "label-studio"  # an array of task objects; a JSONL line starting "[[" stays a JSONL error
     first = head.split(b"\n", 1)[0]
     try:
         record = json.loads(first)

@@ -202,6 +202,11 @@ def test_graphml_nodes_and_edges_carry_filterable_attributes(demo, tmp_path: Pat
     for node_id, family in families.items():
         assert nodes[node_id]["kind"] == "figure_family"
         assert nodes[node_id]["value"] == pytest.approx(family.value) and nodes[node_id]["unit"] == family.unit
+        assert nodes[node_id].get("date") == (family.first_seen or {}).get("date")
+        assert nodes[node_id].get("period") == family.period and nodes[node_id].get("measure") == family.measure
+        stories = {next(r["cluster"] for r in report.articles if r["id"] == m.article) for m in family.mentions}
+        assert nodes[node_id].get("cluster") == (stories.pop() if len(stories) == 1 else None)
+    assert all(nodes[f"article:{r['id']}"].get("title") == r["title"] for r in report.articles if r["title"])
     states = [(a, b, d) for a, b, d in edges if d.get("kind") == "states"]
     assert {(m.article, f"family:{f.id}") for f in report.figures for m in f.mentions} == {
         (a.removeprefix("article:"), b) for a, b, _ in states}
@@ -445,6 +450,12 @@ def test_corrections_from_each_tool_replace_extract_and_survive_reextraction(min
         human = set(conn.execute("SELECT text FROM mentions WHERE human"))
         annotated = conn.execute("SELECT count(*) FROM articles WHERE human_annotated").fetchone()[0]
     assert {("14%",), ("41%",)} <= human and ("2,300",) not in human and annotated == 2
+    graph = tmp_path / "g.graphml"
+    _run(db, "export", "--format", "graphml", "-o", str(graph))
+    _nodes, edges = _read_graphml(graph.read_text(encoding="utf-8"), graph)
+    states = {d["text"]: d for _a, _b, d in edges if d.get("kind") == "states"}
+    assert states["14%"]["human"] is True and states["2,300"]["human"] is False
+    assert "National Health Agency" in states["14%"]["source_name"]
 
     # A new export shows the corrected spans, and importing it back is a no-op.
     again = tmp_path / f"again.{fmt}"
