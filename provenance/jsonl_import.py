@@ -410,6 +410,8 @@ def _store_rows(rows: Iterable[_Row], store: Store) -> tuple[int, int]:
                                          row.annotations.to_dict())])
                 if row.spans:
                     _save_correction(store, row.article, row.annotations, row.spans, "jsonl")
+                else:
+                    _keep_correction(store, row.article, row.annotations)
             imported += 1
     return imported, unchanged
 
@@ -427,6 +429,20 @@ def _save_correction(store: Store, article: Article, annotations: Annotations, s
         return 0
     store.save_human_annotations([(article.id, article.content_hash or "", origin, correction.to_dict())])
     return 1
+
+
+def _keep_correction(store: Store, article: Article, annotations: Annotations) -> None:
+    """An export of a corrected article carries the correction in its annotations; stored as a correction
+    again, it outlives the next `extract --force` in this store too."""
+    from .annotation_formats import Span
+    from .human_annotations import HUMAN_KEY, current_view
+
+    mark = annotations.extra.get(HUMAN_KEY)
+    if not isinstance(mark, dict):
+        return
+    view = current_view(annotations, article.text)
+    spans = [*view.statistics, *(Span(a, b, "SOURCE") for a, b in view.sources)]
+    _save_correction(store, article, annotations, tuple(spans), str(mark.get("origin") or "jsonl"))
 
 
 # -- the annotation tools' files: doccano, Label Studio, Prodigy -------------------------------------

@@ -485,6 +485,14 @@ def test_a_tool_file_that_lost_our_ids_finds_articles_by_text_and_bad_tasks_are_
     with Store.open(db) as store:
         assert import_file(edited, store).imported == 2  # detected as doccano, matched by text
     _check_corrected(db)
+    # Our JSONL carries the corrections to another store, where they outlive a re-extraction too.
+    moved = tmp_path / "moved.jsonl"
+    _run(db, "export", "--format", "jsonl", "-o", str(moved))
+    (tmp_path / "other").mkdir()
+    other = tmp_path / "other" / "c.db"
+    assert "2 imported" in _run(other, "import", str(moved))
+    _run(other, "extract", "--force")
+    _check_corrected(other)
 
     bad = [dict(plain[0], text=plain[0]["text"].replace("influenza", "measles")),
            dict(plain[1], label=plain[1]["label"] + [[0, 4, "STAT_FURLONGS"]])]
