@@ -1022,3 +1022,18 @@ def most_common(values: Sequence[str | None]) -> str | None:
         if value:
             counts[value] += 1
     return max(counts, key=lambda v: (counts[v], -len(v), v)) if counts else None
+
+
+def wording_pool(members: Sequence[MentionInput], language: str = "en") -> list[Statistic]:
+    """The mentions whose words should label a family: the primary documents' own, else those written in
+    the report's language, else all. A family retold in three languages is labelled "children: 159
+    million", not "niños: 159 million", whenever one page says it in English.
+
+    Callers pick the holder, measure and period from this pool (`most_common`) and fall back to all
+    mentions only for a part the pool leaves empty.
+    """
+    primary = [m.stat for m in members if m.is_primary]
+    if primary:
+        return primary
+    own = [m.stat for m in members if (m.language or language).split("-")[0] == language]
+    return own or [m.stat for m in members]

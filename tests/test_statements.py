@@ -63,3 +63,20 @@ def test_demonym_holder_is_a_modifier_not_a_possessor() -> None:
     # Plural and proper-noun holders keep their possessive.
     assert statement_label(12.0, "percent", None, "nurses", "pay rise", None) == "Nurses' pay rise: 12%"
     assert statement_label(4.0, "percent", None, "Ontario", "vacancy rate", None) == "Ontario's vacancy rate: 4%"
+
+
+def test_a_family_is_labelled_in_the_report_language_when_a_page_uses_it() -> None:
+    from newstrace.extract.records import Statistic
+    from newstrace.provenance.figures import MentionInput, most_common, wording_pool
+
+    def said(measure: str, language: str, *, primary: bool = False) -> MentionInput:
+        stat = Statistic(start=0, end=1, text="212", value=212e6, unit="count", measure=measure)
+        return MentionInput((language + measure, 0), stat, "c1", None, primary, language)
+
+    # Two Spanish pages outvote one English page on the words, not on the label.
+    family = [said("hogares", "es"), said("hogares", "es"), said("households", "en")]
+    assert most_common([s.measure for s in wording_pool(family)]) == "households"
+    # The primary document's own wording comes first, whatever its language.
+    assert most_common([s.measure for s in wording_pool([*family, said("viviendas", "es", primary=True)])]) == "viviendas"
+    # With no page in the report's language, every page votes.
+    assert most_common([s.measure for s in wording_pool(family[:2])]) == "hogares"
