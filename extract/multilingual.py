@@ -10,7 +10,8 @@ go through one language-independent path instead of being skipped:
   plus a substring scan for KB names in scripts written without spaces) and acronyms the text defines
   ("Agencia Internacional de la Energía (AIE)");
 - figures from `extract.numbers_intl`, as the same `Statistic` records as English, with what they
-  measure (the first content word after them), their approximation word and their period;
+  measure and whom they are about (`extract.roles_intl`, from the figure's clause and the
+  language's `roles.yaml`), their approximation word and their period;
 - attribution from the reporting cues in `extract/lang/<lang>/cues.yaml`: a cue before the source
   ("selon", "laut", "según"), after it ("zufolge"), or a reporting verb with the nearest name in the
   sentence; a sentence without one inherits the last source of its paragraph.
@@ -29,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from . import langdata
 from .numbers_intl import IntlAmount, find_amounts_intl, supported_languages
 from .records import Annotations, Attribution, Entity, Statistic
+from .roles_intl import figure_roles, has_roles
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -323,8 +325,15 @@ def _period(text: str, sentence: tuple[int, int], amount: IntlAmount, lang: str,
     return phrase, year
 
 
-def statistics_in(text: str, lang: str, sentences: Sequence[tuple[int, int]] | None = None) -> list[Statistic]:
-    """The figures of a text in `lang`, as `Statistic` records (no attribution yet)."""
+# KB kinds that are sources of a figure, never whom it is about ("en el informe de la OCDE" credits it).
+_NOT_HOLDERS = frozenset({"study", "outlet", "report", "dataset", "publication", "person"})
+
+
+def statistics_in(text: str, lang: str, sentences: Sequence[tuple[int, int]] | None = None,
+                  entities: Sequence[Entity] = ()) -> list[Statistic]:
+    """The figures of a text in `lang`, as `Statistic` records (no attribution yet); `entities` (KB
+    names found in the text) tell proper names from other words when reading holders."""
+    names = [(e.start, e.end) for e in entities]
     sentences = find_sentences(text, lang) if sentences is None else sentences
     months = {m.lower().rstrip(".") for m in _table(lang, "months")}
     out: list[Statistic] = []
@@ -339,11 +348,20 @@ def statistics_in(text: str, lang: str, sentences: Sequence[tuple[int, int]] | N
         sentence = next(((s, e) for s, e in sentences if s <= amount.start < e), (amount.start, amount.end))
         later = [a.start for a in amounts[i + 1:] if a.start < sentence[1]]
         period, year = _period(text, sentence, amount, lang, later[0] if later else None)
+        measure, holder = None, None
+        if has_roles(lang) and amount.unit in ("count", "quantity", "money", "percent"):
+            period_spans = [(m.start(), m.end()) for m in re.finditer(re.escape(period), text[sentence[0]:sentence[1]])] \
+                if period else []
+            skip = [(sentence[0] + a, sentence[0] + b) for a, b in period_spans] + \
+                [(e.start, e.end) for e in entities if e.kind in _NOT_HOLDERS]
+            measure, holder = figure_roles(text, lang, sentence, amount.start, amount.end, amount.unit,
+                                           names=names, skip=skip)
+        if measure is None and (amount.unit in ("count", "money") or amount.unit == "quantity" and not has_roles(lang)):
+            measure = _measure(text, amount, sentence[1], lang)  # the first content word after it
         stat = Statistic(
             start=amount.start, end=amount.end, text=text[amount.start:amount.end], value=amount.value,
-            unit=amount.unit, currency=amount.currency, approx=amount.approx,
-            measure=_measure(text, amount, sentence[1], lang) if amount.unit in ("count", "quantity", "money")
-            else None, period=period, sentence_start=sentence[0], sentence_end=sentence[1])
+            unit=amount.unit, currency=amount.currency, approx=amount.approx, measure=measure, holder=holder,
+            period=period, sentence_start=sentence[0], sentence_end=sentence[1])
         if year and "period_key" in _STAT_FIELDS:
             stat = replace(stat, period_key=year)  # type: ignore[call-arg]
         scale = re.findall(r"[^\W\d_]+\.?", amount.number.text) if amount.number.scaled else []
@@ -484,7 +502,7 @@ def annotate_text(text: str, *, lang: str, article_id: str, kb: "KnowledgeBase",
     entities = find_entities_intl(text, lang, kb, sentences)
     by_sentence = attribute(text, lang, sentences, entities)
     statistics = []
-    for stat in statistics_in(text, lang, sentences):
+    for stat in statistics_in(text, lang, sentences, entities):
         index = next((i for i, (s, e) in enumerate(sentences) if s <= stat.start < e), None)
         attribution = by_sentence[index] if index is not None else None
         statistics.append(replace(stat, attribution=attribution) if attribution else stat)

@@ -108,7 +108,7 @@ class _Locale:
     elided_units: bool = False
     cjk_ordinal_prefix: tuple[str, ...] = ()
     cjk_ordinal_suffix: tuple[str, ...] = ()
-    fraction_of: tuple[str, ...] = ()  # "of" between a fraction and a scale ("quart de million")
+    of_words: tuple[str, ...] = ()  # "of" after a fraction or a scale ("quart de million", "millions d'euros")
     connector_units: tuple[float, ...] = ()  # units a connector joins to tens in one compound ("et un")
 
 
@@ -183,7 +183,7 @@ def _locale(lang: str) -> _Locale:
         elided_units=bool(data.get("elided_units", False)),
         cjk_ordinal_prefix=strings("ordinal_prefix", data),
         cjk_ordinal_suffix=strings("ordinal_suffix", data),
-        fraction_of=tuple(w.lower() for w in strings("fraction_of", data)),
+        of_words=tuple(sorted((w.lower() for w in strings("of_words", data)), key=len, reverse=True)),
         connector_units=tuple(float(v) for v in data.get("connector_units", []) or []),
     )
 
@@ -741,7 +741,7 @@ def _compound_join(loc: _Locale, before: float, after: float) -> bool:
 def _scale_after(atoms: Sequence[_Atom], j: int, text: str, loc: _Locale) -> tuple[int, float] | None:
     """A scale or dozen word at atoms[j], maybe after an "of" word ("demi-million", "quart de million",
     "media docena", "ein halbes Dutzend"): (index after it, its value)."""
-    if j < len(atoms) and atoms[j].kind == "other" and atoms[j].text.lower() in loc.fraction_of \
+    if j < len(atoms) and atoms[j].kind == "other" and atoms[j].text.lower() in loc.of_words \
             and _joinable(text, atoms[j - 1], atoms[j]):
         j += 1
     if j < len(atoms) and atoms[j].kind in ("scale", "dozen") and _joinable(text, atoms[j - 1], atoms[j]):
@@ -1122,10 +1122,21 @@ def _unit_after(text: str, number: IntlNumber, loc: _Locale) -> IntlAmount | Non
     for word in loc.percent:
         if _starts_word(text, pos, word, glued=glued):
             return make("percent", pos + len(word))
-    # Money: a currency word may follow a scale word ("17 Millionen Euro", "3 Mrd. Dollar").
-    for word, code in sorted(loc.currency.items(), key=lambda kv: -len(kv[0])):
-        if _starts_word(text, pos, word, glued=glued):
-            return make("money", pos + len(word), code)
+    # Money: a currency word may follow a scale word ("17 Millionen Euro", "3 Mrd. Dollar"), in some
+    # languages after an "of" ("3 millions d'euros", "1.200 millones de dólares").
+    at = [pos]
+    if number.scaled and not number.digits or number.scaled and number.text[-1:].isalpha():
+        for word in loc.of_words:
+            if _starts_word(text, pos, word):
+                after = pos + len(word)
+                while after < len(text) and text[after] in _SPACES:
+                    after += 1
+                at.append(after)
+                break
+    for start_at in at:
+        for word, code in sorted(loc.currency.items(), key=lambda kv: -len(kv[0])):
+            if _starts_word(text, start_at, word, glued=glued):
+                return make("money", start_at + len(word), code)
     for sign, code in _CURRENCY_SIGNS.items():
         if text.startswith(sign, pos) and (not sign[-1].isalpha() or _starts_word(text, pos, sign)):
             return make("money", pos + len(sign), code)

@@ -394,3 +394,53 @@ def test_tens_and_ordinal_written_apart():
     assert [(n.value, n.kind) for n in find_numbers_intl("le vingt cinquième congrès", "fr")] == [(25, "ordinal")]
     assert parse_number_intl("trois vingt et unièmes", "fr") == pytest.approx(3 / 21)
     assert parse_number_intl("un vingt cinquième", "fr") == pytest.approx(1 / 25)
+
+
+# --- measure and holder from the figure's clause -------------------------------------------------------
+
+def roles(text: str, lang: str, value: float) -> tuple[str | None, str | None]:
+    from newstrace.extract.multilingual import statistics_in
+
+    stat = next(s for s in statistics_in(text, lang) if s.value == pytest.approx(value))
+    return stat.measure, stat.holder
+
+
+@pytest.mark.parametrize("lang,text,value,measure,holder", [
+    # a percentage of a group is a share of it, in the page's language
+    ("fr", "En 2023, 17 % des ménages étaient surendettés.", 17, "part des ménages", None),
+    ("es", "El 40 % de los hogares no puede pagar la calefacción.", 40, "proporción de los hogares", None),
+    ("de", "Knapp 30 Prozent der Beschäftigten gehen zu Fuß.", 30, "Anteil der Beschäftigten", None),
+    # a count's "of" phrase keeps its links
+    ("fr", "La région compte 3,2 millions de demandeurs d'emploi.", 3.2e6, "demandeurs d'emploi", None),
+    ("es", "Se crearon 45.000 puestos de trabajo en la industria.", 45000, "puestos de trabajo", None),
+    # else the rate or amount noun before the figure, with its complement
+    ("es", "La tasa de paro juvenil bajó al 27,5 % en Andalucía.", 27.5, "tasa de paro", "Andalucía"),
+    ("fr", "Le taux de mortalité infantile a reculé à 3,4 pour mille.", 3.4, "taux de mortalité", None),
+    ("de", "Die Inflationsrate lag im Mai bei 2,4 Prozent.", 2.4, "Inflationsrate", None),
+    ("de", "Die Zahl der Einbrüche sank um 8 Prozent.", 8, "Zahl der Einbrüche", None),
+    # a name completing the measure, a place, a group: the holder
+    ("fr", "Le taux de chômage de l'Italie est tombé à 6,1 %.", 6.1, "taux de chômage", "Italie"),
+    ("de", "In den USA stiegen die Mieten um 6 Prozent.", 6, "Mieten", "USA"),
+    # German nouns all have capitals: "in Teilzeit" names no place
+    ("de", "Knapp 30 Prozent der Beschäftigten arbeiten in Teilzeit.", 30, "Anteil der Beschäftigten", None),
+    ("fr", "Le tabagisme quotidien concerne 24 % des adultes chez les hommes.", 24, "part des adultes", "hommes"),
+    ("es", "La obesidad afecta al 14 % de la población entre los adolescentes.", 14, "proporción de la población",
+     "adolescentes"),
+    ("de", "Unter Rentnern liegt die Armutsquote bei 18 Prozent.", 18, "Armutsquote", "Rentnern"),
+    # a rate noun after a bare "of" is the measure itself, not a group the figure is a share of
+    ("fr", "L'économie a enregistré 2,1 % de croissance.", 2.1, "croissance", None),
+])
+def test_measure_and_holder_from_the_clause(lang, text, value, measure, holder):
+    assert roles(text, lang, value) == (measure, holder)
+
+
+def test_period_and_month_are_no_holder():
+    # "en 2024", "im Juli" are periods; "en hausse" is no name
+    assert roles("En 2024, les ventes en hausse ont atteint 12 %.", "fr", 12)[1] is None
+    assert roles("Im Juli stieg die Arbeitslosenquote auf 6,3 Prozent.", "de", 6.3) == ("Arbeitslosenquote", None)
+
+
+def test_money_after_an_of_word_is_money():
+    assert amounts("un déficit de 3 millions d'euros", "fr")[-1][1:] == (3e6, "money")
+    assert amounts("una inversión de 1.200 millones de dólares", "es")[-1][1:] == (1.2e9, "money")
+    assert amounts("300 de euros", "es")[0][2] == "count"  # only a scale word takes an "of" before the currency
