@@ -1,5 +1,7 @@
 """The report folder `newstrace run` writes: report.json, report.md, report.html and export.jsonl.
 
+report.html is the HTML report's index; its other pages are in report_files/ beside it.
+
 An unchanged corpus gives the same report, and on a rerun rendering the HTML
 and Markdown views was most of the time left. So the folder keeps a small
 manifest of what those two views were rendered from (a digest of the report
@@ -24,7 +26,7 @@ from typing import Any
 
 from newstrace.corpus.atomic import atomic_write
 
-from . import display, render_html, render_md
+from . import article_names, article_paint, display, graph_svg, render_html, render_md, timeline_svg
 from .export import jsonl_lines, report_json_parts, texts_of
 from .records import Report
 from .report import Corpus
@@ -55,8 +57,12 @@ def write_outputs(report: Report, corpus: Corpus, folder: Path) -> WrittenOutput
     _write_hashed(folder / "export.jsonl", (line + "\n" for line in jsonl_lines(report, corpus)))
     texts = texts_of(corpus)
     keys = {
-        "report.md": _digest("md", report_digest, _source_digest(render_md, display)),
-        "report.html": _digest("html", report_digest, _texts_digest(texts), _source_digest(render_html, display)),
+        "report.md": _digest("md", report_digest, _source_digest(render_md, render_html, article_names, display),
+                             _files_digest(render_html.template_files())),
+        # report.html is the index; its pages are in report_files/ (render_html.write_html_report).
+        "report.html": _digest("html", report_digest, _texts_digest(texts),
+                               _source_digest(render_html, article_names, article_paint, graph_svg, timeline_svg,
+                                              display), _files_digest(render_html.template_files())),
     }
     before = _read_manifest(folder)
     rendered, reused, files = ["report.json", "export.jsonl"], [], {}
@@ -64,12 +70,15 @@ def write_outputs(report: Report, corpus: Corpus, folder: Path) -> WrittenOutput
         path = folder / name
         previous = before.get(name)
         if (isinstance(previous, dict) and previous.get("key") == key
-                and _file_digest(path) == previous.get("sha256")):
+                and _file_digest(path) == previous.get("sha256")
+                and (name != "report.html" or render_html.HtmlLayout.for_target(path).folder.is_dir())):
             reused.append(name)
             files[name] = previous
             continue
-        pieces = render_md.iter_markdown(data) if name == "report.md" else render_html.iter_html(data, texts)
-        files[name] = {"key": key, "sha256": _write_hashed(path, pieces)}
+        if name == "report.md":
+            files[name] = {"key": key, "sha256": _write_hashed(path, render_md.iter_markdown(data))}
+        else:
+            files[name] = {"key": key, "sha256": render_html.write_html_report(data, texts, path).index_sha256}
         rendered.append(name)
     _write_manifest(folder, files)
     return WrittenOutputs(folder, data, tuple(rendered), tuple(reused))
@@ -132,6 +141,13 @@ def _source_digest(*modules: ModuleType) -> str:
     digest = hashlib.sha256()
     for module in modules:
         digest.update(Path(module.__file__ or "").read_bytes())
+    return digest.hexdigest()
+
+
+def _files_digest(paths: Iterable[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode() + b"\x00" + path.read_bytes())
     return digest.hexdigest()
 
 
