@@ -8,7 +8,7 @@ DEMO_OUT ?= data/demo-report
 # The PostgreSQL store tests run when a server answers here; otherwise they skip, saying so.
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install demo test test-fast eval eval-coverage bench bench-extract bench-numbers bench-numbers-intl bench-dask clean
+.PHONY: install demo test test-fast eval eval-coverage bench bench-extract bench-numbers bench-numbers-intl bench-dask bench-report clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -52,6 +52,10 @@ bench: install
 
 bench-dask: install
 	$(PY) -m bench.dask_benchmark
+
+# HTML report page sizes and headless-Chromium load times at 5k and 20k articles (bench/out/report-scale.json).
+bench-report: install
+	$(PY) -m bench.report_scale
 
 clean:
 	rm -rf build *.egg-info .pytest_cache $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm $(DEMO_OUT)
