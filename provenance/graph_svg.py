@@ -35,7 +35,8 @@ EDGE_STYLE = {  # kind -> (colour, dashed)
     "published as": ("#0b7285", False),
 }
 _LINK_KIND = {"copy": "copy of", "copy_of": "copy of", "rewrite": "rewrite of", "rewrite_of": "rewrite of"}
-NODE_W, NODE_H, ROW_H, COL_W, MARGIN = 220, 30, 40, 290, 24
+NODE_W, NODE_H, ROW_H, COL_W, MARGIN = 270, 30, 40, 330, 24
+LABEL_CHARS = 40  # what fits in NODE_W at 12px; "Outlet, 3 May 2025 · a1b2c3" must fit whole
 # Room on the left for the bows drawn between two articles of the first column.
 LEFT = 90
 # Past this many articles a graph is a hairball: the rest are counted in one node per target.
@@ -71,6 +72,8 @@ class Drawing:
     lines: tuple[Line, ...]
     kinds: tuple[str, ...]  # edge kinds present, for the legend
     hidden: int  # articles folded into "+N more" nodes
+    node_w: int = NODE_W
+    node_h: int = NODE_H
 
     @property
     def colours(self) -> dict[str, str]:
@@ -181,7 +184,7 @@ def _draw(graph: _Graph, hidden: int) -> Drawing:
         for i, node_id in enumerate(members):
             y_of[node_id] = top + i * ROW_H
     x_of = {n: LEFT + slot_of[n] * COL_W for n in graph.nodes}
-    boxes = tuple(Box(n, x_of[n], y_of[n], shorten(graph.nodes[n]["label"], 32), graph.nodes[n]["tip"],
+    boxes = tuple(Box(n, x_of[n], y_of[n], shorten(graph.nodes[n]["label"], LABEL_CHARS), graph.nodes[n]["tip"],
                       graph.nodes[n]["kind"], graph.nodes[n]["href"], graph.nodes[n]["note"])
                   for slot in sorted(slots) for n in slots[slot])
     lines = []

@@ -454,3 +454,48 @@ def test_markdown_pieces_join_to_the_whole_text() -> None:
         whole = "".join(render_md.environment().get_template("report.md").generate(**render_md._context(report)))
         assert "".join(pieces) == render_md._tidy(whole.rstrip(), True) + "\n"
     assert len(list(render_md.iter_markdown(big))) > 1
+
+
+# -- the report command -------------------------------------------------------------------------
+
+
+def _cli(db: Path, *args: str):
+    from click.testing import CliRunner
+
+    import newstrace.cli as cli_module
+
+    return CliRunner().invoke(cli_module.cli, ["--db", str(db), *args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("cli-html")
+    line = {"id": "lab1", "status": "ok", "title": "Depot staff accept pay offer", "text": (
+        "Union members approved the pay deal by 58%, ending a six-week dispute at the bus depots, "
+        "the union's regional secretary said on Friday.")}
+    (folder / "in.jsonl").write_text(json.dumps(line) + "\n", encoding="utf-8")
+    assert _cli(folder / "c.db", "import", str(folder / "in.jsonl")).exit_code == 0
+    return folder / "c.db"
+
+
+def test_report_html_needs_a_place_on_disk(small_db: Path, tmp_path: Path) -> None:
+    for args in ([], ["-o", "-"]):
+        result = _cli(small_db, "report", "--format", "html", *args)
+        assert result.exit_code == 2 and "pass -o DIR or -o NAME.html" in result.stderr
+    (tmp_path / "taken").write_text("a file", encoding="utf-8")
+    result = _cli(small_db, "report", "--format", "html", "-o", str(tmp_path / "taken"))
+    assert result.exit_code == 2 and "in the way" in result.stderr
+    assert (tmp_path / "taken").read_text(encoding="utf-8") == "a file"
+
+
+def test_report_html_writes_a_folder_or_an_index_with_its_pages(small_db: Path, tmp_path: Path) -> None:
+    result = _cli(small_db, "report", "--format", "html", "-o", str(tmp_path / "site"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "site" / "index.html").is_file() and (tmp_path / "site" / "articles" / "lab1.html").is_file()
+    assert "pages" in result.stderr and "largest" in result.stderr
+    result = _cli(small_db, "report", "--format", "html", "-o", str(tmp_path / "r.html"))
+    assert result.exit_code == 0, result.output
+    index = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert 'href="r_files/lists/articles-1.html"' in index
+    article = (tmp_path / "r_files" / "articles" / "lab1.html").read_text(encoding="utf-8")
+    assert 'href="../../r.html"' in article and "Depot staff accept pay offer" in article
