@@ -501,6 +501,10 @@ def annotate_text(text: str, *, lang: str, article_id: str, kb: "KnowledgeBase",
     sentences = find_sentences(text, lang)
     entities = find_entities_intl(text, lang, kb, sentences)
     by_sentence = attribute(text, lang, sentences, entities)
+    from .quotes import NamedSpan, find_quotes_intl
+
+    quotes = find_quotes_intl(text, lang, [NamedSpan(n.start, n.end, n.name, n.kb_id)
+                                           for n in _names(text, entities, lang)], sentences)
     statistics = []
     for stat in statistics_in(text, lang, sentences, entities):
         index = next((i for i, (s, e) in enumerate(sentences) if s <= stat.start < e), None)
@@ -508,6 +512,6 @@ def annotate_text(text: str, *, lang: str, article_id: str, kb: "KnowledgeBase",
         statistics.append(replace(stat, attribution=attribution) if attribution else stat)
     return Annotations(
         article_id=article_id, pipeline_version=version, language=lang, sentences=tuple(sentences),
-        entities=tuple(entities), statistics=tuple(statistics),
+        entities=tuple(entities), statistics=tuple(statistics), quotes=tuple(quotes),
         extra={"annotator": "multilingual"},
     )

@@ -26,6 +26,7 @@ a reader can see the name was not written there.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -344,3 +345,167 @@ def _reads_like_speech(doc: "Doc", start: int, end: int, min_words: int) -> bool
     words = [t for t in span if t.is_alpha]
     finite = any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in span)
     return len(words) >= min_words and finite
+
+
+# --- pages with no parser (French, German, Spanish) ---------------------------------------------
+#
+# No dependency parse: the speaker is found from the words around the marks, with the language's quote
+# marks and reporting verbs as data (extract/lang/<lang>/quotes.yaml):
+# - after: ``« ... », a déclaré Jean Dupont``, ``„...“, sagte Scholz``, ``«...», dijo la ministra Ana
+#   Ruiz``: a reporting verb right after the closing mark, then the first name within the sentence;
+#   an inverted pronoun (``a-t-il déclaré``, ``sagte er``) means the speaker named before;
+# - before: ``Ana Ruiz afirmó: «...»``: the words before the mark end in a colon and hold a reporting
+#   verb; the speaker is the name nearest before that verb.
+# Quoted words with no speaker are kept when they are five words or more (scare quotes are shorter).
+
+_AFTER_WINDOW = 80  # characters after a closing mark where its reporting verb and speaker must be
+
+
+@dataclass(frozen=True)
+class NamedSpan:
+    """A name in the page (a KB entity or a capitalised run): who may be a speaker."""
+
+    start: int
+    end: int
+    name: str
+    kb_id: str | None = None
+
+
+def quote_data(lang: str) -> dict | None:
+    from . import langdata
+
+    return langdata.table(lang, "quotes") if langdata.has(lang, "quotes") else None
+
+
+def _marked_pairs(text: str, marks: Sequence[Sequence[str]]) -> list[QuotedSpan]:
+    found: list[QuotedSpan] = []
+    for opening, closing in marks:
+        pairs = _straight_doubles(text) if opening == closing == '"' else _curly_pairs_distinct(text, opening, closing)
+        for q in pairs:
+            if not any(o.open <= q.open <= o.close or q.open <= o.open <= q.close for o in found):
+                found.append(q)  # outermost first: a mark pair inside another is part of its quote
+    return sorted(found, key=lambda q: q.open)
+
+
+def _curly_pairs_distinct(text: str, opening: str, closing: str) -> Iterator[QuotedSpan]:
+    # Like _curly_pairs, for marks where the closing one of a language is the opening one of another
+    # (German „…“ closes with English's opening “): only an opening mark starts a pair.
+    start = -1
+    for i, ch in enumerate(text):
+        if ch == opening and start < 0:
+            start = i
+        elif ch == closing and start >= 0:
+            yield QuotedSpan(start, i, single=False)
+            start = -1
+        elif ch == "\n":
+            start = -1  # a quote does not run across paragraphs here
+
+
+def _verb_at(text: str, pos: int, verbs: Sequence[str]) -> str | None:
+    lower = text[pos:pos + 40].lower()
+    for verb in verbs:
+        if lower.startswith(verb.lower()) and (len(lower) == len(verb) or not lower[len(verb)].isalpha()):
+            return text[pos:pos + len(verb)]
+    return None
+
+
+def find_quotes_intl(text: str, lang: str, names: Sequence[NamedSpan],
+                     sentences: Sequence[tuple[int, int]] = (),
+                     *, min_words: int = MIN_UNATTRIBUTED_WORDS) -> list[Quote]:
+    """Direct quotations in a page in `lang` (one with quotes.yaml), with speakers where the words
+    around the marks give one. `names` are the page's names in text order."""
+    data = quote_data(lang)
+    if not data:
+        return []
+    marks = [tuple(pair) for pair in data.get("marks") or []]
+    verbs = sorted((str(v) for v in data.get("verbs") or []), key=len, reverse=True)
+    pronouns = {str(p).lower() for p in data.get("pronouns") or []}
+    quotes: list[Quote] = []
+    for marked in _marked_pairs(text, marks):
+        start, end = _inner_bounds(text, marked)
+        if end <= start:
+            continue
+        inner = text[start:end]
+        sentence_end = next((e for s, e in sentences if s <= marked.close < e), len(text))
+        speaker = _speaker_after_intl(text, marked.close + 1, min(sentence_end, marked.close + 1 + _AFTER_WINDOW),
+                                      verbs, pronouns, names, quotes)
+        if speaker is None:
+            speaker = _speaker_before_intl(text, marked.open, verbs, names, sentences)
+        if speaker is None:
+            if len(re.findall(r"[^\W\d_]+", inner)) < min_words:
+                continue  # a scare quote or a title, not speech
+            quotes.append(Quote(start, end, inner, None))
+            continue
+        name, cue = speaker
+        quotes.append(Quote(start, end, inner, name.name, name.kb_id, name.start, name.end, cue))
+    return quotes
+
+
+def _speaker_after_intl(text: str, pos: int, limit: int, verbs: Sequence[str], pronouns: set[str],
+                        names: Sequence[NamedSpan], quotes: Sequence[Quote]) -> tuple[NamedSpan, str] | None:
+    m = re.match(r"[\s,.!?…—–-]*", text[pos:limit])
+    at = pos + (m.end() if m else 0)
+    verb = _verb_at(text, at, verbs)
+    inverted = re.match(r"(\w+)-t?-?(\w+)\s+(\w+)", text[at:limit])
+    if verb is None and inverted and inverted.group(2).lower() in pronouns \
+            and f"{inverted.group(1)} {inverted.group(3)}".lower() in {v.lower() for v in verbs}:
+        # "a-t-il ajouté": the auxiliary and its pronoun inverted around the verb; the speaker is the
+        # one named before
+        return _named_before(pos, names, quotes, inverted.group(0))
+    if verb is None:
+        # "« ... », Jean Dupont a déclaré": a name, then its verb
+        name = next((n for n in names if n.start == at and n.end < limit), None)
+        if name is not None:
+            after = re.match(r"\s*", text[name.end:limit])
+            cue = _verb_at(text, name.end + (after.end() if after else 0), verbs)
+            if cue is not None:
+                return name, cue
+        return None
+    after_verb = at + len(verb)
+    tail = text[after_verb:limit]
+    pronoun = re.match(r"(-t-\w+|-\w+|\s+\w+)", tail)
+    bare = {p.strip("-").lower().removeprefix("t-") for p in pronouns}
+    if pronoun and pronoun.group(1).strip(" -").lower().removeprefix("t-") in bare:
+        return _named_before(pos, names, quotes, verb)  # "dit-elle", "sagte er"
+    name = next((n for n in names if after_verb <= n.start < limit), None)
+    if name is not None:
+        return name, verb
+    # a surname the page does not otherwise know: "sagte Scholz", "a déclaré Macron" (a capital right
+    # after the verb; after an article it is a title, "sagte die Ministerin", not a name)
+    run = re.match(r"\s+((?:[A-ZÄÖÜÉÁÍÓÚÈ][\w’'-]+)(?:\s+[A-ZÄÖÜÉÁÍÓÚÈ][\w’'-]+){0,3})", text[after_verb:limit])
+    if run:
+        first = after_verb + run.start(1)
+        return NamedSpan(first, first + len(run.group(1)), run.group(1)), verb
+    return None
+
+
+def _named_before(pos: int, names: Sequence[NamedSpan], quotes: Sequence[Quote],
+                  verb: str) -> tuple[NamedSpan, str] | None:
+    """The last name or speaker before `pos`, for a pronoun speaker; the cue says it was not written there."""
+    before = [n for n in names if n.end <= pos] + [NamedSpan(q.speaker_start, q.speaker_end, q.speaker, q.kb_id)
+                                                 for q in quotes if q.speaker and 0 <= q.speaker_start < pos]
+    return (max(before, key=lambda n: n.start), f"{verb} (coref)") if before else None
+
+
+def _speaker_before_intl(text: str, open_mark: int, verbs: Sequence[str], names: Sequence[NamedSpan],
+                         sentences: Sequence[tuple[int, int]]) -> tuple[NamedSpan, str] | None:
+    lead_start = next((s for s, e in sentences if s <= open_mark < e), max(0, open_mark - 200))
+    lead = text[lead_start:open_mark].rstrip()
+    if not lead.endswith(":"):
+        return None
+    lower = lead.lower()
+    cue = None
+    for verb in verbs:
+        if len(verb) < 3:
+            continue  # short cues ("so") only follow a quote
+        found = re.search(rf"(?<!\w){re.escape(verb.lower())}(?!\w)", lower)
+        if found and (cue is None or found.start() > cue[0]):
+            cue = (found.start(), text[lead_start + found.start():lead_start + found.end()])
+    if cue is None:
+        return None
+    at = lead_start + cue[0]
+    before = [n for n in names if lead_start <= n.start and n.end <= at]
+    if before:
+        return before[-1], cue[1]
+    after = [n for n in names if at < n.start and n.end <= open_mark]
+    return (after[0], cue[1]) if after else None

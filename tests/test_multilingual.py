@@ -444,3 +444,46 @@ def test_money_after_an_of_word_is_money():
     assert amounts("un déficit de 3 millions d'euros", "fr")[-1][1:] == (3e6, "money")
     assert amounts("una inversión de 1.200 millones de dólares", "es")[-1][1:] == (1.2e9, "money")
     assert amounts("300 de euros", "es")[0][2] == "count"  # only a scale word takes an "of" before the currency
+
+
+# --- quotations in French, German and Spanish ----------------------------------------------------------
+
+def quotes_of(text: str, lang: str, kb) -> list[tuple[str, str | None, str | None]]:
+    return [(q.text, q.speaker, q.cue) for q in annotate(text, lang, kb).quotes]
+
+
+@pytest.mark.parametrize("lang,text,expected", [
+    # closing mark, reporting verb, name
+    ("fr", "« Les urgences sont saturées depuis des semaines », a déclaré Claire Morel mardi.",
+     ("Les urgences sont saturées depuis des semaines", "Claire Morel", "a déclaré")),
+    ("es", "«La cosecha de aceite caerá a la mitad este año», explicó Jorge Salas en la radio.",
+     ("La cosecha de aceite caerá a la mitad este año", "Jorge Salas", "explicó")),
+    # German „…“ marks; a surname alone after the verb; the short "so" attribution
+    ("de", "„Die Netze müssen schneller ausgebaut werden“, sagte Brandt am Montag.",
+     ("Die Netze müssen schneller ausgebaut werden", "Brandt", "sagte")),
+    ("de", "»Wir rechnen mit einem harten Winter«, so Lehmann.",
+     ("Wir rechnen mit einem harten Winter", "Lehmann", "so")),
+    # the speaker and verb before a colon
+    ("es", "La consejera Marta Ibáñez aseguró: «No cerraremos ningún centro de salud».",
+     ("No cerraremos ningún centro de salud", "Marta Ibáñez", "aseguró")),
+])
+def test_quotes_with_speakers(kb, lang, text, expected):
+    assert expected in quotes_of(text, lang, kb)
+
+
+def test_inverted_pronoun_speaker_is_the_one_named_before(kb):
+    text = "Le syndicaliste Marc Aubry a pris la parole. « Nous irons jusqu'au bout », a-t-il lancé."
+    assert ("Nous irons jusqu'au bout", "Marc Aubry", "a-t-il lancé (coref)") in quotes_of(text, "fr", kb)
+    # German has no capitalised-run names (every noun has a capital): the speaker quoted before
+    text = "„Die Kliniken sind am Limit“, sagte Krüger. „Das reicht nicht“, sagte sie."
+    assert ("Das reicht nicht", "Krüger", "sagte (coref)") in quotes_of(text, "de", kb)
+
+
+def test_scare_quotes_without_speaker_are_no_quotes(kb):
+    # a short marked phrase with no reporting verb is a term, not speech
+    assert quotes_of("Le gouvernement parle d'une « pause » dans la réforme.", "fr", kb) == []
+    assert quotes_of("Die Regierung spricht von einem „Meilenstein“.", "de", kb) == []
+    # a long one is kept as speech with no speaker
+    long = "«Nadie sabe todavía cuánto costará la obra completa». Así terminó la reunión."
+    assert [(t, s) for t, s, _ in quotes_of(long, "es", kb)] == [
+        ("Nadie sabe todavía cuánto costará la obra completa", None)]
