@@ -914,9 +914,9 @@ def _cjk_numbers(text: str, loc: _Locale) -> list[IntlNumber]:
     n = len(normal)
     while i < n:
         c = normal[i]
-        prefix = next((p for p in loc.percent_prefix if normal.startswith(p, i)), None)
+        prefix = next((p for p in (*loc.percent_prefix, *loc.percent) if len(p) > 1 and normal.startswith(p, i)), None)
         if prefix:
-            i += len(prefix)  # "百分之十七": the percent word is not a number
+            i += len(prefix)  # "百分之十七", "2个百分点": the percent words are not numbers
             continue
         if not (c.isdigit() and c.isascii() or c in chars):
             i += 1

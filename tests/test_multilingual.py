@@ -487,3 +487,9 @@ def test_scare_quotes_without_speaker_are_no_quotes(kb):
     long = "«Nadie sabe todavía cuánto costará la obra completa». Así terminó la reunión."
     assert [(t, s) for t, s, _ in quotes_of(long, "es", kb)] == [
         ("Nadie sabe todavía cuánto costará la obra completa", None)]
+
+
+def test_chinese_percentage_points_are_percent():
+    # "个百分点" is "percentage points": a percent, and its "百" is no number of its own
+    assert amounts("失业率同比上升0.4个百分点", "zh") == [("0.4个百分点", 0.4, "percent")]
+    assert amounts("利率下调二十个百分点", "zh") == [("二十个百分点", 20, "percent")]
