@@ -19,6 +19,7 @@ from rich.text import Text
 
 from newstrace.corpus.terminal import plain
 
+from .verdict import build_verdict
 from .display import (clean_text, entries, figure_key_label, format_number, format_value, shorten, statement,
                       values_differ)
 
@@ -90,7 +91,9 @@ def _summary_panel(report: Mapping[str, Any]) -> Panel:
 
 def _figure_table(figure: Mapping[str, Any], titles: Mapping[str, Mapping[str, Any]]) -> Table:
     value = format_value(figure.get("value"), figure.get("unit"), figure.get("of"))
-    title = Text.assemble((value, "bold cyan"), "  ", _t(statement(figure), "bold"))
+    # The verdict comes first under the value, as in the Markdown and HTML views.
+    title = Text.assemble((value, "bold cyan"), "  ", _t(statement(figure), "bold"), "\n",
+                          _t(build_verdict(figure).sentence, "bold"))
     table = Table(title=title, title_justify="left", caption=_figure_caption(figure, titles),
                   caption_justify="left", box=box.SIMPLE_HEAVY, expand=True)
     for name, kwargs in (("article", {"ratio": 3}), ("outlet", {"ratio": 2}), ("date", {"no_wrap": True}),

@@ -376,6 +376,19 @@ def test_terminal_shows_figures_without_escapes(report: dict) -> None:
     assert "Model Race <" in text  # the <script> title is shown as text, not dropped
 
 
+def test_terminal_puts_the_verdict_under_the_value(report: dict) -> None:
+    from newstrace.provenance.display import format_value
+    from newstrace.provenance.verdict import build_verdict
+
+    console = Console(record=True, width=400, file=io.StringIO())
+    render_terminal(report, console)
+    lines = [line.strip() for line in console.export_text().splitlines()]
+    for figure in report["figures"]:
+        value = format_value(figure.get("value"), figure.get("unit"), figure.get("of"))
+        heading = next(i for i, line in enumerate(lines) if line.startswith(f"{value}  ") and figure["holder"] in line)
+        assert lines[heading + 1] == build_verdict(figure).sentence
+
+
 def test_terminal_colours_come_only_from_us(report: dict) -> None:
     console = Console(record=True, width=120, force_terminal=True, color_system="truecolor",
                       file=io.StringIO())
