@@ -18,7 +18,7 @@ after), and loses a source whose span the person deleted. What changed is listed
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -239,11 +239,3 @@ def apply_corrections(annotations: dict[str, Annotations], texts: Mapping[str, t
             figure_vectors[article_id] = np.asarray(vectors)[rows]
         else:
             figure_vectors.pop(article_id)
-
-
-def corrections_equal(a: Correction, b: Correction) -> bool:
-    return set(a.statistics) == set(b.statistics) and set(a.sources) == set(b.sources)
-
-
-def spans_for(correction: Correction) -> Sequence[Span]:
-    return [*correction.statistics, *(Span(a, b, SOURCE_LABEL) for a, b in correction.sources)]

@@ -420,13 +420,16 @@ def _save_correction(store: Store, article: Article, annotations: Annotations, s
                      origin: str) -> int:
     """Store the statistics of a JSONL line's edited `spans` as a correction (its sources stay as they are);
     0 when it is the correction already stored."""
-    from .human_annotations import Correction, current_view
+    from .human_annotations import HUMAN_KEY, Correction, current_view
 
     given = Correction.from_spans(spans)
-    correction = Correction(given.statistics, current_view(annotations, article.text).sources)
+    view = current_view(annotations, article.text)
+    correction = Correction(given.statistics, view.sources)
     before = store.human_annotations().get(article.id)
     if before is not None and before[0] == article.content_hash and Correction.from_dict(before[2]) == correction:
         return 0
+    if before is None and correction == view and not annotations.extra.get(HUMAN_KEY):
+        return 0  # only entity spans were edited: those are extract's to find
     store.save_human_annotations([(article.id, article.content_hash or "", origin, correction.to_dict())])
     return 1
 

@@ -278,6 +278,16 @@ def test_an_edited_statistic_span_in_jsonl_is_imported_as_a_correction(demo, tmp
     same.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with Store.open(db) as store:
         assert import_jsonl(same, store).imported == 0
+    # An entity's label edited alone corrects nothing the report uses: not a correction.
+    entity_lines = list(lines)
+    at, entity_row = next((n, json.loads(line)) for n, line in enumerate(lines)
+                          if any(s["label"] == "ORG" for s in json.loads(line)["spans"]))
+    next(s for s in entity_row["spans"] if s["label"] == "ORG")["label"] = "PERSON"
+    entity_lines[at] = json.dumps(entity_row)
+    entity_only = tmp_path / "entity.jsonl"
+    entity_only.write_text("\n".join(entity_lines) + "\n", encoding="utf-8")
+    with Store.open(db) as store:
+        assert (import_jsonl(entity_only, store).imported, store.human_annotations()) == (0, {})
     number, row = next((n, json.loads(line)) for n, line in enumerate(lines, 1)
                        if any(s["label"] == "STAT_PERCENT" for s in json.loads(line)["spans"]))
     span = next(s for s in row["spans"] if s["label"] == "STAT_PERCENT")
