@@ -110,6 +110,7 @@ class _Locale:
     cjk_ordinal_suffix: tuple[str, ...] = ()
     of_words: tuple[str, ...] = ()  # "of" after a fraction or a scale ("quart de million", "millions d'euros")
     connector_units: tuple[float, ...] = ()  # units a connector joins to tens in one compound ("et un")
+    fraction_infix: tuple[str, ...] = ()  # between denominator and numerator ("三分之一", "3분의 1")
 
 
 def _lower_map(data: dict | None, kind: str, out: dict[str, tuple[str, float]]) -> None:
@@ -185,6 +186,7 @@ def _locale(lang: str) -> _Locale:
         cjk_ordinal_suffix=strings("ordinal_suffix", data),
         of_words=tuple(sorted((w.lower() for w in strings("of_words", data)), key=len, reverse=True)),
         connector_units=tuple(float(v) for v in data.get("connector_units", []) or []),
+        fraction_infix=strings("fraction_infix", data),
     )
 
 
@@ -904,6 +906,34 @@ def parse_number_intl(text: str, lang: str) -> float | None:
 
 
 def _cjk_numbers(text: str, loc: _Locale) -> list[IntlNumber]:
+    """Korean and Chinese numbers, with fractions written denominator first ("三分之一", "3분의 1")."""
+    found = _cjk_read(text, loc)
+    if not loc.fraction_infix:
+        return found
+    chars = "".join(sorted(set(loc.cjk_digits) | set(loc.small_multipliers) | set(loc.large_multipliers)))
+    side = rf"(?:\d+(?:\.\d+)?|[{re.escape(chars)}]+)"
+    infix = "|".join(re.escape(w) for w in sorted(loc.fraction_infix, key=len, reverse=True))
+    fractions: list[IntlNumber] = []
+    for m in re.finditer(rf"({side})({infix})\s?({side})", text):
+        if any(text.startswith(p, m.start(1)) or text[:m.end(2)].endswith(p) for p in loc.percent_prefix):
+            continue  # "百分之十七" is a percent, "千分之三" a per-mille, not a fraction read here
+        den, num = _cjk_value(m.group(1), loc), _cjk_value(m.group(3), loc)
+        if den and num is not None and num <= den:
+            fractions.append(IntlNumber(m.start(), m.end(), m.group(0), num / den, "fraction",
+                                        m.group(1)[:1].isdigit()))
+    if not fractions:
+        return found
+    kept = [n for n in found if not any(f.start < n.end and n.start < f.end for f in fractions)]
+    return sorted(kept + fractions, key=lambda n: n.start)
+
+
+def _cjk_value(piece: str, loc: _Locale) -> float | None:
+    """The value of a string that is one number and nothing else (one numeral alone counts here)."""
+    found = _cjk_read(piece, loc, keep_all=True)
+    return found[0].value if len(found) == 1 and found[0].start == 0 and found[0].end == len(piece) else None
+
+
+def _cjk_read(text: str, loc: _Locale, keep_all: bool = False) -> list[IntlNumber]:
     normal = unicodedata.normalize("NFKC", text) if any("\uff10" <= c <= "\uff19" for c in text) else text
     if len(normal) != len(text):  # NFKC changed lengths: keep offsets, read full-width digits only
         normal = "".join(chr(ord(c) - 0xFEE0) if "\uff10" <= c <= "\uff19" else c for c in text)
@@ -1006,7 +1036,7 @@ def _cjk_numbers(text: str, loc: _Locale) -> list[IntlNumber]:
         # Lone Sino-Korean syllables and single Chinese digits are words as often as numbers: a run
         # without Arabic digits counts when it has a multiplier, or (Chinese) two digits or more.
         # A run opening with a large multiplier is a word ("조사" survey, "万一" in case, "만" only).
-        keep = has_digit or has_mult and normal[start] not in loc.large_multipliers \
+        keep = keep_all or has_digit or has_mult and normal[start] not in loc.large_multipliers \
             and (loc.lang != "ko" or cjk_digit_count or j - start >= 2) \
             or cjk_digit_count >= 2 and loc.lang != "ko" \
             or cjk_digit_count == 1 and loc.lang != "ko" and _followed_by_unit(normal, j, loc)
@@ -1063,7 +1093,9 @@ def find_amounts_intl(text: str, lang: str) -> list[IntlAmount]:
         if amount is not None and number.article and amount.unit == "percent":
             amount = None  # "un porcentaje del 25%": the article is no number
         if amount is None:
-            amount = IntlAmount(number.start, number.end, number.text, number.value, "count", number)
+            # "deux tiers", "三分之一", "3분의 1": a share, a ratio as in English ("two thirds")
+            unit = "ratio" if number.kind == "fraction" and 0 < abs(number.value) < 1 else "count"
+            amount = IntlAmount(number.start, number.end, number.text, number.value, unit, number)
         approx = _approx_before(text, amount.start, loc)
         if approx:
             amount = IntlAmount(amount.start, amount.end, amount.text, amount.value, amount.unit, number,

@@ -493,3 +493,21 @@ def test_chinese_percentage_points_are_percent():
     # "个百分点" is "percentage points": a percent, and its "百" is no number of its own
     assert amounts("失业率同比上升0.4个百分点", "zh") == [("0.4个百分点", 0.4, "percent")]
     assert amounts("利率下调二十个百分点", "zh") == [("二十个百分点", 20, "percent")]
+
+
+@pytest.mark.parametrize("lang,text,value", [
+    # denominator first: "三分之一" is one third, "3분의 1" too
+    ("zh", "三分之一的受访者", 1 / 3),
+    ("zh", "五分之二", 0.4),
+    ("ko", "국민의 3분의 1이 반대했다", 1 / 3),
+    ("ko", "사분의 삼", 0.75),
+    # a share in words in French is a ratio too
+    ("fr", "les deux tiers des salariés", 2 / 3),
+])
+def test_fractions_are_ratios(lang, text, value):
+    [(_, found, unit)] = [a for a in amounts(text, lang) if a[2] != "count"]
+    assert (found, unit) == (pytest.approx(value), "ratio")
+
+
+def test_chinese_percent_prefix_is_not_a_fraction():
+    assert amounts("百分之十七的受访者", "zh") == [("百分之十七", 17, "percent")]
