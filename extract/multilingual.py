@@ -246,8 +246,11 @@ def _is_date_or_code(text: str, amount: IntlAmount, lang: str, months: set[str])
     n = amount.number
     raw = n.text
     before, after = text[max(0, n.start - 12):n.start], text[n.end:n.end + 16]
-    if amount.unit == "count" and n.digits and not n.scaled and re.fullmatch(r"(1[89]|20)\d\d", raw):
-        return True  # a year
+    if amount.unit in ("count", "quantity") and n.digits and not n.scaled and re.fullmatch(r"(1[89]|20)\d\d", raw) \
+            and (amount.unit == "count" or (amount.unit_text or "") in _words(lang, "periods", "year_marks")):
+        return True  # a year ("2024", "2024年", "2024년")
+    if _CJK.match(text[n.end:n.end + 1]) and any(text.startswith(m, n.start) for m in months):
+        return True  # "7月", "5월": a month, not a figure
     if "/" in raw and amount.unit != "percent":
         return True  # "24/7", "3/4" (a date in most of Europe): too ambiguous to count as a figure
     if re.match(r"[.:/h]\d", after) or re.search(r"\d[.:/]$", before):
@@ -259,9 +262,9 @@ def _is_date_or_code(text: str, amount: IntlAmount, lang: str, months: set[str])
         prev = re.search(r"([^\W\d_]+)\.?\s*$", before)
         if prev and prev.group(1).lower() in months:
             return True  # "juillet 2025", "Juli 2025", "4 de marzo de 2024"
-    if re.search(r"[^\W\d_][-‐]?$", before) or re.match(r"[^\W\d_]", after) and amount.unit == "count" \
-            and not _CJK.match(after):
-        return True  # "COVID-19", "G7", "A320"
+    if re.search(r"[^\W\d_][-‐]?$", before) and not _CJK.match(before[-1:]) \
+            or re.match(r"[^\W\d_]", after) and amount.unit == "count" and not _CJK.match(after):
+        return True  # "COVID-19", "G7", "A320" (Chinese and Korean glue words to numbers: no code there)
     return False
 
 

@@ -511,3 +511,13 @@ def test_fractions_are_ratios(lang, text, value):
 
 def test_chinese_percent_prefix_is_not_a_fraction():
     assert amounts("百分之十七的受访者", "zh") == [("百分之十七", 17, "percent")]
+
+
+def test_chinese_figures_glued_to_words_are_kept_and_years_dropped():
+    from newstrace.extract.multilingual import statistics_in
+
+    text = "2024年共有8家医院参与，约17.1%的患者表示满意。"
+    assert [(s.text, s.unit, s.approx) for s in statistics_in(text, "zh")] == [
+        ("8家", "count", None), ("17.1%", "percent", "约")]
+    # "2023년" is a year, "5년" a quantity of years
+    assert [s.text for s in statistics_in("2023년 이후 5년간 3배 늘었다", "ko")] == ["5년", "3배"]
