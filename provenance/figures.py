@@ -17,6 +17,7 @@ value, not with the square of all mentions.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import defaultdict
@@ -748,6 +749,7 @@ class _Summary:
     holders: frozenset[str] = frozenset()
     measures: frozenset[str] = frozenset()
     values: frozenset[float] = frozenset()
+    kinds: frozenset[str] = frozenset()  # "change" / "share" (`quantity_kind`), when the words say
 
 
 def _summary(group: Sequence[int], mentions: Sequence[MentionInput]) -> _Summary:
@@ -778,7 +780,8 @@ def _summary(group: Sequence[int], mentions: Sequence[MentionInput]) -> _Summary
         article_sources=frozenset(x for i in group for x in mentions[i].sources),
         holders=frozenset(h for s in stats if (h := head_word(s.holder))),
         measures=frozenset(m for s in stats if (m := head_word(s.measure))),
-        values=frozenset(counts))
+        values=frozenset(counts),
+        kinds=frozenset(k for i in group if (k := quantity_kind(mentions[i].stat, mentions[i].language))))
 
 
 def _month(mention: MentionInput) -> str | None:
@@ -808,8 +811,40 @@ def head_word(phrase: str | None) -> str | None:
     words = re.findall(r"[^\W\d_]+", phrase.split(" of ")[0].lower())
     if not words:
         return None
-    word = words[-1]
+    return _singular(words[-1])
+
+
+def _singular(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+@functools.lru_cache(maxsize=16)
+def _kind_words(lang: str) -> dict[str, frozenset[str]]:
+    from newstrace.extract import langdata
+
+    if not langdata.has(lang, "quantity_kinds"):
+        return {}
+    data = langdata.table(lang, "quantity_kinds")
+    return {kind: frozenset(str(w).lower() for w in data.get(kind) or ()) for kind in ("change", "share")}
+
+
+def quantity_kind(stat: Statistic, language: str | None = None) -> str | None:
+    """"change" (a rise or fall: "+20%", "an increase of 20%"), "share" (a part of a whole: "a 20% share"),
+    or None when the figure's words do not say. The head words are language data (quantity_kinds.yaml)."""
+    if stat.text.lstrip().startswith("+"):
+        return "change"
+    if not stat.measure:
+        return None
+    # any word of the measure, not only its head: "rise in rents", "Wachstum um"; both kinds ("growth in
+    # the share of") say nothing
+    said = {_singular(w) for w in re.findall(r"[^\W\d_]+", stat.measure.lower())}
+    words = _kind_words((language or "en").split("-")[0])
+    kinds = {kind for kind, heads in words.items() if said & heads}
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def kinds_conflict(a: str | None, b: str | None) -> bool:
+    return bool(a and b and a != b)
 
 
 def _undetermined(summary: _Summary) -> bool:
@@ -832,6 +867,8 @@ def families_join(a: _Summary, b: _Summary, options: FamilyOptions) -> bool:
     # not known to be an outcome: it may join a forecast of the same figure, as long as all else agrees.
     if a.forecast != b.forecast and not (_undetermined(a) or _undetermined(b)):
         return False
+    if a.kinds and b.kinds and not a.kinds & b.kinds:
+        return False  # a growth rate and a share are two quantities
     if period_keys_conflict(a.periods, b.periods) or months_conflict(a.months, b.months) or (
             a.countries and b.countries and not a.countries & b.countries):
         return False
@@ -888,45 +925,63 @@ _MAX_HUB_SPLIT = 400
 
 def split_round_hubs(group: Sequence[int], mentions: Sequence[MentionInput],
                      options: FamilyOptions = FamilyOptions()) -> list[list[int]]:
-    """A family split where a coarse value alone holds two figures together.
+    """A family split where a mention alone holds two figures together.
 
     "4%" rounds 4.2% and 4.1% (and 3.7%), so connected components chain July's unemployment rate, June's
-    and the earnings growth through any page that writes "4%": a hub. Two values of a family that are
-    not roundings of each other mean two figures; mentions whose value matches both are taken out, the
-    rest regrouped by `should_join`, and each hub mention put back with the partner its context is
-    closest to (or, with none, kept with the other hubs it joins).
+    and the earnings growth through any page that writes "4%": a hub. Likewise a bare "20 Prozent" joins
+    both a "+20%" growth and a "20% share" (`quantity_kind`). Two members that are not roundings of each
+    other, or are a change and a share, are two figures; mentions that match both are taken out, the rest
+    regrouped by `should_join` (and kind), and each hub mention put back with the partner its context is
+    closest to (in another language, where contexts say nothing, with the part it joins most members of),
+    or, with none, kept with the other hubs it joins.
     """
     members = list(group)
-    classes: dict[tuple[float, str | None], Statistic] = {}
+    kind = {i: quantity_kind(mentions[i].stat, mentions[i].language) for i in members}
+    classes: dict[tuple[float, str | None, str | None], Statistic] = {}
     for i in members:
-        classes.setdefault((mentions[i].stat.value, mentions[i].stat.approx), mentions[i].stat)
-    if len(classes) < 3 or len(members) > _MAX_HUB_SPLIT:
+        classes.setdefault((mentions[i].stat.value, mentions[i].stat.approx, kind[i]), mentions[i].stat)
+    if len(classes) < 2 or len(members) > _MAX_HUB_SPLIT:
         return [members]
     keys = list(classes)
-    fits = {(x, y): values_compatible(classes[x], classes[y], options.approx_tolerance) for x in keys for y in keys}
+    fits = {(x, y): values_compatible(classes[x], classes[y], options.approx_tolerance)
+            and not kinds_conflict(x[2], y[2]) for x in keys for y in keys}
     hubs = {h for h in keys if any(fits[h, x] and fits[h, y] and not fits[x, y]
                                    for n, x in enumerate(keys) if x != h for y in keys[n + 1:] if y != h)}
-    if not hubs:
+    if not hubs and all(fits.values()):
         return [members]
-    hub_of = lambda i: (mentions[i].stat.value, mentions[i].stat.approx) in hubs  # noqa: E731
-    rest = [i for i in members if not hub_of(i)]
+
+    def joins(i: int, j: int) -> bool:
+        return not kinds_conflict(kind[i], kind[j]) and should_join(mentions[i], mentions[j], options)
+
+    hub_of = {i: (mentions[i].stat.value, mentions[i].stat.approx, kind[i]) in hubs for i in members}
+    rest = [i for i in members if not hub_of[i]]
     sets = DisjointSets(len(members))
     position = {i: n for n, i in enumerate(members)}
     for n, i in enumerate(rest):
         for j in rest[n + 1:]:
-            if should_join(mentions[i], mentions[j], options):
+            if joins(i, j):
                 sets.union(position[i], position[j])
-    loose = []
-    for i in (i for i in members if hub_of(i)):
-        partners = [j for j in rest if should_join(mentions[i], mentions[j], options)]
-        if partners:
-            best = max(partners, key=lambda j: _cosine(mentions[i].vector, mentions[j].vector) or 0.0)
-            sets.union(position[i], position[best])
-        else:
+    loose, chosen = [], []
+    for i in (i for i in members if hub_of[i]):
+        partners = [j for j in rest if joins(i, j)]
+        if not partners:
             loose.append(i)
+            continue
+        own = [j for j in partners if not _languages_differ(mentions[i], mentions[j])]
+        if own:
+            best = max(own, key=lambda j: _cosine(mentions[i].vector, mentions[j].vector) or 0.0)
+        else:
+            votes: dict[int, int] = defaultdict(int)
+            for j in partners:
+                votes[sets.find(position[j])] += 1
+            root = max(votes, key=lambda r: (votes[r], -r))
+            best = next(j for j in partners if sets.find(position[j]) == root)
+        chosen.append((i, best))
+    for i, best in chosen:  # after the votes, so one hub's choice does not sway the next one's
+        sets.union(position[i], position[best])
     for n, i in enumerate(loose):
         for j in loose[n + 1:]:
-            if should_join(mentions[i], mentions[j], options):
+            if joins(i, j):
                 sets.union(position[i], position[j])
     parts: dict[int, list[int]] = defaultdict(list)
     for i in members:
@@ -990,7 +1045,8 @@ def _same_quantity_pairs(summaries: Sequence[_Summary], options: FamilyOptions) 
 
 def _one_quantity(a: _Summary, b: _Summary, options: FamilyOptions, article_families: Mapping[str, set[int]],
                   i: int, j: int) -> bool:
-    if a.forecast != b.forecast or a.articles & b.articles or a.values & b.values:
+    if a.forecast != b.forecast or a.articles & b.articles or a.values & b.values or (
+            a.kinds and b.kinds and not a.kinds & b.kinds):
         return False
     if period_keys_conflict(a.periods, b.periods) or months_conflict(a.months, b.months) or (
             a.countries and b.countries and not a.countries & b.countries):

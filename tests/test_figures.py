@@ -496,3 +496,31 @@ def test_a_coarse_round_value_does_not_hold_two_figures_together() -> None:
     # Roundings of one figure are no hub: 15.86, 15.9 and "16" are one value stated three ways.
     one = [MentionInput((x, 0), _fig(v), "c1", _unit(base)) for x, v in zip("abc", (15.86, 15.9, 16))]
     assert split_round_hubs([0, 1, 2], one) == [[0, 1, 2]]
+
+
+def test_a_change_and_a_share_are_two_quantities_whatever_the_number() -> None:
+    from newstrace.provenance.figures import merge_families, quantity_kind, split_round_hubs
+
+    def said(value: float, text: str, measure: str | None, language: str, vector: np.ndarray, key: str) -> MentionInput:
+        stat = Statistic(text=text, value=value, unit="percent", start=0, end=1, sentence_start=0, sentence_end=1,
+                         measure=measure, period_key="2026")
+        return MentionInput((key, 0), stat, "c1", _unit(vector), language=language)
+
+    assert quantity_kind(Statistic(text="+12%", value=12, unit="percent", start=0, end=1)) == "change"
+    assert quantity_kind(Statistic(text="12%", value=12, unit="percent", start=0, end=1, measure="rise in rents")) \
+        == "change"
+    assert quantity_kind(Statistic(text="12%", value=12, unit="percent", start=0, end=1, measure="share of homes")) \
+        == "share"
+    assert quantity_kind(Statistic(text="12 %", value=12, unit="percent", start=0, end=1, measure="Anteil"), "de") \
+        == "share"
+    assert quantity_kind(Statistic(text="12%", value=12, unit="percent", start=0, end=1, measure="rents")) is None
+    # Rents are forecast to rise 12% in 2026 ("+12%"), 12% of homes will be let by 2026: one story, one number,
+    # two quantities. A German page's bare "12 Prozent" joins both; it goes with the growth it shares most with.
+    base = np.ones(16)
+    growth = [said(12, "+12%", None, "en", base + 0.1 * np.eye(16)[n], f"g{n}") for n in range(2)]
+    share = said(12, "12%", "share of homes", "en", base + 0.2 * np.eye(16)[5], "s")
+    german = said(12, "12 Prozent", None, "de", np.eye(16)[9], "d")
+    mentions = [*growth, share, german]
+    parts = split_round_hubs([0, 1, 2, 3], mentions)
+    assert parts == [[0, 1, 3], [2]]
+    assert merge_families([[0, 1, 2, 3]], mentions) == [[0, 1, 3], [2]]
