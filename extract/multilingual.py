@@ -359,7 +359,7 @@ def statistics_in(text: str, lang: str, sentences: Sequence[tuple[int, int]] | N
                 [(e.start, e.end) for e in entities if e.kind in _NOT_HOLDERS]
             measure, holder = figure_roles(text, lang, sentence, amount.start, amount.end, amount.unit,
                                            names=names, skip=skip)
-        if measure is None and (amount.unit in ("count", "money") or amount.unit == "quantity" and not has_roles(lang)):
+        if measure is None and (amount.unit == "money" or not has_roles(lang) and amount.unit in ("count", "quantity")):
             measure = _measure(text, amount, sentence[1], lang)  # the first content word after it
         stat = Statistic(
             start=amount.start, end=amount.end, text=text[amount.start:amount.end], value=amount.value,

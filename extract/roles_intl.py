@@ -63,6 +63,9 @@ class _Roles:
     articles: frozenset[str]
     function_words: frozenset[str]
     months: frozenset[str]
+    before_noun: frozenset[str]  # adjectives that come before the noun ("73.000 nuevos empleos")
+    stop_words: frozenset[str]  # verbs and pronouns: no noun follows ("son", "sind", "ellos")
+    nouns_capitalised: bool  # German: the first capitalised word after a count is its noun
 
 
 def has_roles(lang: str) -> bool:
@@ -90,6 +93,9 @@ def _roles(lang: str) -> _Roles:
         articles=frozenset(str(w).lower() for w in data.get("articles") or []),
         function_words=frozenset(w.lower() for w in function_words),
         months=frozenset(str(m).lower().rstrip(".") for m in months),
+        before_noun=frozenset(str(w).lower() for w in data.get("before_noun") or []),
+        stop_words=frozenset(str(w).lower() for w in data.get("stop_words") or []),
+        nouns_capitalised=bool(data.get("nouns_capitalised", False)),
     )
 
 
@@ -106,7 +112,8 @@ def _of_at(words: Sequence[_Word], k: int, roles: _Roles) -> int:
 
 
 def _content(word: _Word, roles: _Roles) -> bool:
-    return word.is_word and word.lower not in roles.function_words and word.lower not in roles.articles
+    return word.is_word and word.lower not in roles.function_words and word.lower not in roles.articles \
+        and word.lower not in roles.stop_words
 
 
 def _is_name(word: _Word, sentence_start: int, names: Sequence[tuple[int, int]], lang: str) -> bool:
@@ -140,6 +147,22 @@ def _phrase(words: Sequence[_Word], k: int, roles: _Roles, text: str, *, stop_at
         end = after + 1
         links += 1
     return text[words[k].start:words[end - 1].end], end
+
+
+def _count_noun(after: Sequence[_Word], roles: _Roles) -> int | None:
+    """Where the noun a count counts starts, right after it: past adjectives that precede nouns
+    ("73.000 nuevos empleos"; in German past any lower-case word, "17 Millionen neue Autos")."""
+    for k, word in enumerate(after[:4]):
+        if not word.is_word or word.lower in roles.stop_words:
+            return None
+        if roles.nouns_capitalised:
+            if word.text[:1].isupper():
+                return k
+            continue
+        if word.lower in roles.before_noun:
+            continue
+        return k if _content(word, roles) else None
+    return None
 
 
 def _clause_start(text: str, sentence_start: int, at: int) -> int:
@@ -198,8 +221,10 @@ def figure_roles(text: str, lang: str, sentence: tuple[int, int], start: int, en
                           f"{text[after[size].start:after[size].end] + ' ' if k > size else ''}{phrase}"
             else:
                 measure = phrase
-    elif unit == "count" and after and _content(after[0], roles):
-        read = _phrase(after, 0, roles, text, stop_at_name=True, sentence_start=s_start, names=names, lang=lang)
+    elif unit == "count" and after:
+        k = _count_noun(after, roles)
+        read = _phrase(after, k, roles, text, stop_at_name=True, sentence_start=s_start, names=names,
+                       lang=lang) if k is not None else None
         measure = read[0] if read else None  # "73.000 Wohnungen", "15 000 postes de travail"
     # 2. else the nearest measure noun before the figure in its clause
     if measure is None:

@@ -521,3 +521,16 @@ def test_chinese_figures_glued_to_words_are_kept_and_years_dropped():
         ("8家", "count", None), ("17.1%", "percent", "约")]
     # "2023년" is a year, "5년" a quantity of years
     assert [s.text for s in statistics_in("2023년 이후 5년간 3배 늘었다", "ko")] == ["5년", "3배"]
+
+
+@pytest.mark.parametrize("lang,text,value,measure", [
+    # adjectives before the noun are skipped; German counts take the next capitalised word
+    ("es", "El sector sumó 12.000 nuevos afiliados en marzo.", 12000, "afiliados"),
+    ("fr", "La ville a ouvert 40 nouvelles classes.", 40, "classes"),
+    ("de", "Es fehlen rund 400.000 bezahlbare Wohnungen.", 400000, "Wohnungen"),
+    # a verb or a pronoun after a count is no measure
+    ("es", "De los encuestados, 300 son estudiantes.", 300, None),
+    ("fr", "Parmi eux, 120 ont été hospitalisés.", 120, None),
+])
+def test_count_measure_is_the_noun_counted(lang, text, value, measure):
+    assert roles(text, lang, value)[0] == measure
