@@ -1055,9 +1055,13 @@ def _one_quantity(a: _Summary, b: _Summary, options: FamilyOptions, article_fami
     if not any(not x.sources and not ({f"kb:{s}" for s in x.article_sources} & y.resolved)
                for x, y in ((a, b), (b, a))):
         return False
-    linked = bool(a.clusters & b.clusters) or any(
-        (article_families[x] & article_families[y]) - {i, j} for x in a.articles for y in b.articles)
-    return linked and float(np.dot(a.centroid, b.centroid)) >= options.cosine_cross_cluster
+    if float(np.dot(a.centroid, b.centroid)) < options.cosine_cross_cluster:
+        return False
+    if a.clusters & b.clusters:
+        return True
+    # another family with an article of each: linear in the two families' articles, not their product
+    around_a = set().union(*(article_families[x] for x in a.articles)) - {i, j}
+    return any(article_families[y] & around_a for y in b.articles)
 
 
 # -- family-level facts ---------------------------------------------------------------------
