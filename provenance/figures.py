@@ -903,6 +903,7 @@ def merge_families(groups: Sequence[Sequence[int]], mentions: Sequence[MentionIn
     for index, summary in enumerate(summaries):
         blocks[(*summary.key, value_bin(summary.value))].append(index)
     sets = DisjointSets(len(groups))
+    tentative: list[tuple[int, int]] = []
     for (*key, bin_), members in blocks.items():
         upper = blocks.get((*key, bin_ + 1 if bin_ > 0 else bin_ - 1), []) if bin_ else []
         if len(members) + len(upper) > _MAX_MERGE_BLOCK:
@@ -910,9 +911,19 @@ def merge_families(groups: Sequence[Sequence[int]], mentions: Sequence[MentionIn
         for n, i in enumerate(members):
             for j in (*members[n + 1:], *upper):
                 if families_join(summaries[i], summaries[j], options):
-                    sets.union(i, j)
+                    if summaries[i].forecast != summaries[j].forecast:
+                        tentative.append((i, j))
+                    else:
+                        sets.union(i, j)
     for i, j in _same_quantity_pairs(summaries, options):
         sets.union(i, j)
+    # A family not known to be forecast or outcome joins a forecast only when it is not already one with
+    # an outcome: else it would make the forecast and the outcome of one year one family.
+    outcome = [not s.forecast and not _undetermined(s) for s in summaries]
+    for i, j in tentative:
+        roots = {sets.find(i), sets.find(j)}
+        if not any(outcome[k] for k in range(len(groups)) if sets.find(k) in roots):
+            sets.union(i, j)
     merged: dict[int, list[int]] = defaultdict(list)
     for index, group in enumerate(groups):
         merged[sets.find(index)].extend(group)

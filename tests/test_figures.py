@@ -524,3 +524,17 @@ def test_a_change_and_a_share_are_two_quantities_whatever_the_number() -> None:
     parts = split_round_hubs([0, 1, 2, 3], mentions)
     assert parts == [[0, 1, 3], [2]]
     assert merge_families([[0, 1, 2, 3]], mentions) == [[0, 1, 3], [2]]
+
+
+def test_an_undetermined_figure_never_bridges_a_forecast_and_an_outcome() -> None:
+    from newstrace.provenance.figures import merge_families
+
+    # "Clinic visits are expected to rise 12% in 2026", the outturn "visits rose 12% in 2026" told in the
+    # same story, and a rewrite's bare "a 12% rise": the rewrite joins the outcome it matches, never both.
+    base = np.ones(16)
+    forecast = MentionInput(("a", 0), _quantity(12, unit="percent", period_key="2026", forecast=True), "c1",
+                            _unit(base))
+    outcome = MentionInput(("b", 0), _quantity(12, unit="percent", period_key="2026"), "c1",
+                           _unit(base + 0.2 * np.eye(16)[1]))
+    bare = MentionInput(("c", 0), _quantity(12, unit="percent", measure="rise"), "c1", _unit(base + 0.2 * np.eye(16)[2]))
+    assert merge_families([[0], [1], [2]], [forecast, outcome, bare]) == [[0], [1, 2]]
