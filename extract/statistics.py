@@ -135,6 +135,14 @@ def _words(name: str, lang: str = DEFAULT_LANGUAGE) -> frozenset[str]:
     source = "stat_forecast" if name.startswith("forecast_") else "stat_nonstatistics"
     key = name.removeprefix("forecast_")
     return frozenset(str(w).lower() for w in table(lang, source)[key])
+
+
+@functools.lru_cache(maxsize=4)
+def _mapping(name: str, lang: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """A word mapping of `stat_nonstatistics.yaml` (e.g. event verb -> participle), lower-cased."""
+    return {str(k).lower(): str(v) for k, v in table(lang, "stat_nonstatistics")[name].items()}
+
+
 _EXAMPLE_PREPS = {"including", "like", "such", "incl", "incl."}
 _NAME_LABELS = {"PRODUCT", "WORK_OF_ART", "LAW", "EVENT", "FAC"}
 
@@ -568,6 +576,13 @@ def _is_description(doc: "Doc", amount: Amount, *, top_numbers: set[int] = froze
     their words are language data (`stat_nonstatistics.yaml`)."""
     if _is_phone_number(doc, amount) or _is_page_furniture(doc, amount):
         return True
+    if _is_idiom_number(amount) or _is_threshold(doc, amount) or _is_shop_copy(doc, amount):
+        return True  # "24/7"; "(BMI >=30 kg/m2)"; "Get it on Amazon for 39.99"
+    if amount.unit == "money" and _is_product_price(doc, amount):
+        return True  # "the 16-inch model costs $2,399": a product's price, not a figure of the world
+    if amount.unit in ("number", "quantity") and amount.of is None:
+        if _is_sample_size(doc, amount) or _is_age_band(doc, amount) or _is_spec_part(doc, amount):
+            return True  # "94,943 adults were surveyed"; "18- to 24-year-olds"; "406 lb-ft of torque"
     if amount.of is not None and _is_identifier(doc, amount):
         return True  # "Photo 3 of 12", "Page 2 of 5"
     if amount.unit == "ratio" and _is_fraction_of_time(doc, amount):
@@ -631,6 +646,114 @@ def _is_page_furniture(doc: "Doc", amount: Amount) -> bool:
     return False
 
 
+def _is_idiom_number(amount: Amount) -> bool:
+    return amount.text.lower() in _words("idiom_numbers")
+
+
+def _is_threshold(doc: "Doc", amount: Amount) -> bool:
+    """"(BMI <18.5 kg/m2)", "(>=30)": a bound after a comparison sign in brackets defines a class."""
+    before = (doc.text[max(0, amount.start - 12):amount.start].rstrip() + amount.text[:1]).replace("=", "")
+    if before[-1] not in "<>≤≥" and (len(before) < 2 or before[-2] not in "<>≤≥"):
+        return False
+    opened = doc.text.rfind("(", 0, amount.start)
+    return opened >= 0 and doc.text.find(")", opened, amount.start) < 0 and amount.start - opened < 40
+
+
+def _is_shop_copy(doc: "Doc", amount: Amount) -> bool:
+    """A line of shop copy: it opens with an imperative shop verb ("Get it on Amazon for 39.99",
+    "Upgrade to Premium for $4.99/mo") and the number is a price after a listing cue."""
+    sentence = doc[amount.token_start].sent
+    first = next((t for t in sentence if not (t.is_punct or t.is_space)), None)
+    if first is None or first.lower_ not in _words("shop_verbs") or first.tag_ not in ("VB", "VBP", "NNP", "NN"):
+        return False
+    before = doc[amount.token_start - 1] if amount.token_start > 0 else None
+    return amount.unit == "money" or (before is not None and before.lower_ in _words("listing_cues"))
+
+
+def _is_product_price(doc: "Doc", amount: Amount) -> bool:
+    """A small unscaled price with a price word nearby ("costs $2,399", "priced at $799",
+    "(Originally $159)", "the $49 charging brick") in a sentence that states no change and no
+    average: the price of a product or a deal, which coverage of prices would state with a change."""
+    if _has_scale(doc, amount.number) or abs(amount.value) >= 10000:
+        return False
+    sentence = doc[amount.token_start].sent
+    words = {t.lower_ for t in sentence} | {t.lemma_.lower() for t in sentence}
+    change = _words("change_verbs") | _words("change_nouns") | _words("price_statistic_words")
+    if words & change:
+        return False
+    near = doc[max(sentence.start, amount.token_start - 6):min(sentence.end, amount.token_end + 3)]
+    cues = _words("price_words") | {"originally"}
+    if any(t.lower_ in cues or t.lemma_.lower() in cues for t in near):
+        return True
+    noun = _counted_noun(doc, amount)
+    return noun.i >= amount.token_end and (noun.lower_ in _words("spec_nouns") or noun.pos_ == "PROPN")
+
+
+def _is_sample_size(doc: "Doc", amount: Amount) -> bool:
+    """The sample of a study: "a survey of 2,000 adults", "94,943 adults ... were surveyed"."""
+    current = _counted_noun(doc, amount)
+    for _ in range(5):
+        head = current.head
+        if head == current:
+            break
+        if current.dep_ == "pobj" and head.lower_ in ("of", "among", "with", "in") \
+                and head.head.lower_ in _words("sample_nouns"):
+            return True
+        if head.pos_ in ("VERB", "AUX"):
+            return head.lemma_.lower() in _words("sample_verbs") and current.dep_ in ("nsubjpass", "dobj")
+        current = head
+    return False
+
+
+_AGE_AFTER = re.compile(r"^\s*[-‑–]?\s*(?:(?:to|and|or|[-‑–])\s*\d+\s*)?[-‑–\s]\s*(?:years?|yrs?)[-‑–\s]*olds?",
+                        re.IGNORECASE)
+_AGE_BEFORE = re.compile(r"\bages?\s+(?:of\s+)?(?:between\s+)?(?:\d+\s*(?:and|to|or|[-‑–])\s*)?$", re.IGNORECASE)
+
+
+def _is_age_band(doc: "Doc", amount: Amount) -> bool:
+    """Ages in a band or threshold: "18- to 24-year-olds", "between the ages of 18 and 24",
+    "people under 25" (the number is an age only when nothing follows it to be counted)."""
+    if amount.value >= 120 or amount.value != int(amount.value):
+        return False
+    if _AGE_AFTER.match(doc.text[amount.end:amount.end + 30]):
+        return True
+    before = doc.text[max(0, amount.start - 40):amount.start]
+    if _AGE_BEFORE.search(before.replace("the ", "")):
+        return True
+    prev = doc[amount.token_start - 1] if amount.token_start > 0 else None
+    after = doc[amount.token_end] if amount.token_end < len(doc) else None
+    if prev is None or prev.lower_ not in _words("age_prepositions") or prev.i == 0:
+        return False
+    if after is not None and after.pos_ in ("NOUN", "PROPN", "NUM", "SYM"):
+        return False  # "under 25 hours", "over 65 people"
+    owner = doc[prev.i - 1]
+    return _names_people(owner) or owner.lower_ in _words("tally_nouns") or owner.lower_ in ("those", "anyone")
+
+
+def _is_spec_part(doc: "Doc", amount: Amount) -> bool:
+    """The size of a product's part (`spec_nouns`: "406 lb-ft of torque", "512GB storage", "a 20.7
+    cubic foot trunk", "4K streaming") in a sentence that states no change."""
+    following = list(doc[amount.token_end:amount.token_end + 5])
+    noun = _counted_noun(doc, amount)
+    parts = _words("spec_nouns")
+    candidates = [noun] if noun.i >= amount.token_start else []
+    if following:
+        candidates.append(following[0])
+        if following[0].pos_ in ("NOUN", "ADJ", "PROPN"):
+            candidates.append(following[0].head)
+    for i, token in enumerate(following[:-1]):
+        if token.lower_ == "of":
+            candidates.append(following[i + 1])
+            break
+        if token.pos_ in ("VERB", "AUX", "PUNCT") and token.text not in ("-",):
+            break
+    if not any(t.lower_ in parts or t.lemma_.lower() in parts for t in candidates):
+        return False
+    sentence = doc[amount.token_start].sent
+    change = _words("change_verbs") | _words("change_nouns")
+    return not any(t.lemma_.lower() in change or t.lower_ in change for t in sentence)
+
+
 def _is_fraction_of_time(doc: "Doc", amount: Amount) -> bool:
     following = list(doc[amount.token_end:amount.token_end + 2])
     if following and following[0].lower_ in ("a", "an", "of"):
@@ -651,10 +774,6 @@ def _is_kitchen_measure(doc: "Doc", amount: Amount) -> bool:
     return any(u.lower_ in kitchen or u.lemma_.lower() in kitchen for u in units)
 
 
-# Words right before a price in shop copy: "for $49", "now $549", "from $700", "just $19".
-_LISTING_CUES = {"for", "now", "from", "at", "only", "just"}
-
-
 def _is_listing_price(doc: "Doc", amount: Amount) -> bool:
     """A price in a product listing or deal line: the line states no finite verb (an imperative
     "Get it for $X" does not count), and the price follows a shop cue or stands alone."""
@@ -666,7 +785,7 @@ def _is_listing_price(doc: "Doc", amount: Amount) -> bool:
     if finite:
         return False
     before = doc[amount.token_start - 1] if amount.token_start > 0 else None
-    return before is not None and before.lower_ in _LISTING_CUES
+    return before is not None and before.lower_ in _words("listing_cues")
 
 
 def _is_model_name(doc: "Doc", amount: Amount) -> bool:
@@ -729,7 +848,9 @@ def _is_product_spec(doc: "Doc", amount: Amount) -> bool:
     units = _words("spec_units")
     after = doc[amount.token_end] if amount.token_end < len(doc) else None
     unit_word = doc[amount.token_end - 1] if amount.unit == "quantity" else after
-    if unit_word is None or unit_word.lower_ not in units:
+    suffix = (amount.number.suffix or "").lower() if amount.number is not None else ""
+    glued = re.sub(r"^[\d.,]+", "", unit_word.lower_) if unit_word is not None else ""
+    if unit_word is None or not ({unit_word.lower_, suffix, glued} & units):
         return False  # "5,000 mAh" is read as a bare number before a noun, "400 hp" as a quantity
     sentence = doc[amount.token_start].sent
     change = _words("change_verbs") | _words("change_nouns")
@@ -924,7 +1045,7 @@ def _is_identifier(doc: "Doc", amount: Amount) -> bool:
     if prev.text == "-" and amount.token_start >= 2 and doc[amount.token_start - 2].is_alpha \
             and not doc[amount.token_start - 2].whitespace_ and not prev.whitespace_:
         return True  # "COVID-19", "GPT-4"
-    if prev.lower_ in _words("name_words"):
+    if prev.lower_ in _words("name_words") or prev.lower_ in _words("index_names"):
         return True  # "Route 66", "Page 2", "Photo 3 of 12"
     named = prev.pos_ == "PROPN" or (prev.is_title and prev.pos_ == "NOUN")
     if named and prev.ent_type_ not in ("GPE", "NORP", "DATE"):
@@ -1291,7 +1412,7 @@ def _roles(doc: "Doc", amount: Amount, token: "Token", unit: str) -> tuple[str |
             if holder is None:
                 subject = _clause_subject(noun)
                 holder = _phrase(subject, exclude=own) if subject is not None and subject != noun else None
-            return _phrase(noun, exclude=own | _subtree_ids(holder_token)), holder
+            return _event_measure(noun, _phrase(noun, exclude=own | _subtree_ids(holder_token))), holder
         measure = _phrase(noun, exclude=own | _subtree_ids(holder_token))
         if holder_token is None:
             subject = _clause_subject(noun)
@@ -1302,6 +1423,12 @@ def _roles(doc: "Doc", amount: Amount, token: "Token", unit: str) -> tuple[str |
                 measure = f"{measure} of {of_what}" if measure and of_what else measure or of_what
             elif subject is not None and subject != noun:
                 holder_token = subject
+        return measure, _phrase(holder_token, exclude=own) if holder_token is not None else None
+    named = _parenthesised_noun(doc, amount)
+    if named is not None:
+        # "payroll employment (+73,000) and the unemployment rate (4.2%)": the noun the brackets follow
+        holder_token = _holder_in(named, exclude=own)
+        measure = _phrase(named, exclude=own | _subtree_ids(holder_token))
         return measure, _phrase(holder_token, exclude=own) if holder_token is not None else None
     # "17% of open AI model downloads"
     of_child = next((c for c in anchor.children if c.dep_ == "prep" and c.lower_ == "of"), None)
@@ -1314,6 +1441,14 @@ def _roles(doc: "Doc", amount: Amount, token: "Token", unit: str) -> tuple[str |
             measure = f"share of {counted}" if unit == "percent" and counted else counted
             holder = _phrase(subject, exclude=own) if subject is not None and subject.i not in own \
                 and not _is_measure_noun(subject) else None
+            if unit == "percent" and counted and anchor.dep_ in ("nsubj", "nsubjpass") and verb is not None:
+                # "78% of Americans live paycheck to paycheck": the share is of those who do what the verb says
+                predicate = _predicate(verb, anchor)
+                if predicate:
+                    pronoun = "who" if _names_people(objects[0]) else "that"
+                    measure = f"share of {counted} {pronoun} {predicate}"
+                    if holder is None and (_names_people(objects[0]) or objects[0].ent_type_ in ("NORP", "GPE")):
+                        holder = counted
             return measure, holder
     if anchor.dep_ == "pobj" and anchor.head.lower_ == "of" and anchor.head.head.pos_ == "NOUN":
         # "long-term debt of more than $700 million": the noun the amount is the value of
@@ -1331,6 +1466,54 @@ def _roles(doc: "Doc", amount: Amount, token: "Token", unit: str) -> tuple[str |
             return measure, _phrase(holder_token, exclude=own) if holder_token is not None else None
         return _verb_measure(verb), _phrase(subject, exclude=own)
     return None, None
+
+
+def _event_measure(noun: "Token", phrase: str | None) -> str | None:
+    """"cut 4,000 jobs" -> "jobs cut", "300 Indians were deported" -> "Indians deported": a count
+    that an event verb reports is of the event, not of the things (`event_participles`)."""
+    if phrase is None or noun.dep_ not in ("dobj", "nsubjpass") or noun.head.pos_ != "VERB":
+        return phrase
+    participle = _mapping("event_participles").get(noun.head.lemma_.lower())
+    return f"{phrase} {participle}" if participle else phrase
+
+
+# A predicate longer than this is no label an analyst would write; the share keeps its group alone.
+_PREDICATE_WORDS = 8
+
+
+def _predicate(verb: "Token", subject: "Token") -> str | None:
+    """The verb phrase of a share's clause without its subject: "live paycheck to paycheck", for a
+    verb of saying its complement ("42% of people say they trust the news" -> "trust the news")."""
+    if verb.lemma_.lower() in _words("speech_verbs_share"):
+        inner = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+        if inner is None:
+            return None
+        drop = {t.i for c in inner.children if c.dep_ in ("nsubj", "mark") and c.pos_ in ("PRON", "SCONJ")
+                for t in c.subtree}
+        verb, subject = inner, None
+    else:
+        drop = set()
+    skip_ids = ({t.i for t in subject.subtree} if subject is not None else set()) | drop
+    for child in verb.children:
+        if child.dep_ in ("advcl", "conj", "cc", "punct", "ccomp", "parataxis", "mark") and child.i > verb.i:
+            skip_ids |= {t.i for t in child.subtree}
+        if child.dep_ in ("advmod", "npadvmod", "prep", "punct", "mark") and child.i < verb.i:
+            skip_ids |= {t.i for t in child.subtree}  # "Overall, only ..."
+    words = [t.text for t in verb.subtree if t.i not in skip_ids and not t.is_punct and t.ent_type_ != "DATE"]
+    if not words or len(words) > _PREDICATE_WORDS:
+        return None
+    return " ".join(words)
+
+
+def _parenthesised_noun(doc: "Doc", amount: Amount) -> "Token | None":
+    """The noun an amount in brackets right after it stands for: "payroll employment (+73,000)"."""
+    start, end = amount.token_start, amount.token_end
+    if start < 2 or end >= len(doc) or doc[start - 1].text != "(" or doc[end].text != ")":
+        return None
+    noun = doc[start - 2]
+    if noun.pos_ != "NOUN" or noun.ent_type_ in _ACTOR_LABELS or _names_people(noun):
+        return None
+    return noun
 
 
 def _multiplier_measure(doc: "Doc", amount: Amount) -> str | None:
@@ -1562,7 +1745,8 @@ def _phrase(token: "Token | None", *, exclude: set[int] | None = None) -> str | 
     exclude = exclude or set()
     if token.pos_ == "PRON" and token.tag_ in ("WDT", "WP"):
         return None
-    appositive = next((c for c in token.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+    appositive = next((c for c in token.children if c.dep_ == "appos" and c.pos_ == "PROPN"
+                       and c.i not in exclude and any(ch.isalpha() for ch in c.text)), None)
     if appositive is not None and token.pos_ == "NOUN":
         token = appositive
     if token.ent_type_ and token.ent_type_ in _ACTOR_LABELS and token.pos_ == "PROPN":
@@ -1738,9 +1922,27 @@ def _link_comparisons(doc: "Doc", records: list[Statistic], sentence_of: dict[in
     for index, record in enumerate(records):
         linked = tuple(sorted(links[index]))
         period = record.period or next((records[j].period for j in linked if records[j].period), None)
-        measure = record.measure or next((records[j].measure for j in linked if records[j].measure), None)
+        # a measure is borrowed only within the figure's own clause: "July revised up from +73,000 to
+        # +79,000, leaving combined employment 21,000 lower" -- the later clause measures something else
+        clause = _clause_root(doc, record)
+        measure = record.measure or next((records[j].measure for j in linked if records[j].measure
+                                          and _clause_root(doc, records[j]) == clause), None)
         updated.append(replace(record, compared_with=linked, period=period, measure=measure))
     return updated
+
+
+_CLAUSE_DEPS = {"ROOT", "ccomp", "advcl", "relcl", "parataxis", "conj", "xcomp"}
+
+
+def _clause_root(doc: "Doc", record: Statistic) -> int:
+    """The verb heading the clause a figure is in (its token index), for "same clause" tests."""
+    span = doc.char_span(record.start, record.end, alignment_mode="expand")
+    token = span.root if span is not None else doc[0]
+    for _ in range(12):
+        if token.pos_ in ("VERB", "AUX") and token.dep_ in _CLAUSE_DEPS or token.head == token:
+            return token.i
+        token = token.head
+    return token.i
 
 
 def _has_compare_cue(sentence: "Span", stats: Sequence[Statistic]) -> bool:

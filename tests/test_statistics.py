@@ -352,7 +352,10 @@ def test_large_values_keep_their_scale_as_stated(nlp) -> None:
 
 @pytest.mark.parametrize("text, value, measure, holder", [
     ("Nonfarm payrolls rose by 147,000 in June.", 147000, "Nonfarm payrolls", None),
-    ("About 56% of US adults say they have used a chatbot.", 56, "share of US adults", None),
+    ("About 56% of US adults say they have used a chatbot.", 56, "share of US adults who have used a chatbot",
+     "US adults"),
+    ("The utility cut 1,200 jobs in its gas division.", 1200, "jobs cut", "utility"),
+    ("More than 300 migrants were deported by border authorities.", 300, "migrants deported", "border authorities"),
     ("US developers accounted for 15.8% of open-model downloads.", 15.8, "share of open-model downloads",
      "US developers"),
     ("The obesity rate among adults reached 28% in 2022.", 28, "obesity rate among adults", None),
@@ -414,3 +417,39 @@ def test_specs_and_names_are_not_statistics(nlp, text: str) -> None:
 ])
 def test_specs_and_names_negatives_stay_statistics(nlp, text: str, value: float) -> None:
     assert value in [s.value for s in _stats(nlp, text)]
+
+
+@pytest.mark.parametrize("text", [
+    "The hatchback delivers 290 lb-ft of torque from its small engine.",
+    "The tablet ships with 256GB storage and a bright screen.",
+    "A survey of 2,400 parents was carried out by the charity in March.",
+    "A total of 12,500 nurses were surveyed by the union.",
+    "Half of 18- to 24-year-olds read news on their phones.",
+    "Nine percent of people between the ages of 16 and 29 volunteer.",
+    "Voters under 30 backed the measure.",
+    "Patients with obesity (BMI >=30) were excluded.",
+    "The clinic helpline is open 24/7 for callers.",
+    "Get the speaker on sale for 79.99",
+    "The base laptop costs $1,299 and comes in two colours.",
+])
+def test_product_specs_samples_ages_and_shop_copy_are_not_statistics(nlp, text) -> None:
+    """General shapes of false statistics on news pages (issue 14 item 4), on written sentences."""
+    numbers = {s.text for s in _stats(nlp, text) if s.unit != "percent" or "%" not in text}
+    assert not (numbers - {"Half", "Nine percent"}), numbers
+
+
+@pytest.mark.parametrize("text, value", [
+    ("The average price of a litre of diesel rose to $1.92 in May.", 1.92),
+    ("Engine output rose to 300 hp after the update.", 300),
+    ("Over 2,000 people under 25 lost their jobs.", 2000),
+    ("Wholesale electricity cost $85 per megawatt hour, up 12% on last year.", 85),
+])
+def test_prices_and_counts_that_are_statistics_stay(nlp, text, value) -> None:
+    assert _by_value(_stats(nlp, text), value) is not None
+
+
+def test_a_measure_comes_from_the_figure_clause_not_a_later_one(nlp) -> None:
+    stats = _stats(nlp, "March was revised up from 41,000 to 52,000, leaving total hiring 9,000 higher than reported.")
+    assert _by_value(stats, 41000).measure != "total hiring"
+    stats = _stats(nlp, "Both retail sales (+2.1%) and factory orders (-0.4%) moved little in May.")
+    assert _by_value(stats, 2.1).measure == "retail sales"
