@@ -19,7 +19,7 @@ _PUBLIC = {
     "ExtractOptions": "newstrace.extract.pipeline",
     "extract_corpus": "newstrace.extract.pipeline",
     "ProvenanceOptions": "newstrace.provenance.report",
-    "load_corpus": "newstrace.provenance.report",
+    "load_corpus": "newstrace.provenance.coverage",
 }
 
 __all__ = ["__version__", *_PUBLIC]

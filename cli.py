@@ -10,10 +10,12 @@ storage failure, 130/143 interrupted.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -135,19 +137,19 @@ def _progress_note() -> str:
     return f" after {done} of {total} inputs ({total - done} pending)"
 
 
-_interrupted = False
+# Set by Ctrl-C; handed to the library's `run` as its cancel, and checked at every progress point.
+_cancel = threading.Event()
 
 
 def _sigint(signum: int, frame: Any) -> None:
-    global _interrupted
-    _interrupted = True
+    _cancel.set()
     raise KeyboardInterrupt
 
 
 def _stop_if_interrupted() -> None:
     # Python prints and drops an exception raised while a finalizer (__del__, a closing
-    # generator) runs, so a Ctrl-C landing there would be lost; the flag is not.
-    if _interrupted:
+    # generator) runs, so a Ctrl-C landing there would be lost; the event is not.
+    if _cancel.is_set():
         raise KeyboardInterrupt
 
 
@@ -257,23 +259,41 @@ def _start_extraction_early(sources: tuple[str, ...], workers: int | None) -> No
     start_workers(workers or default_worker_count())
 
 
-def _run_ingest(ctx: click.Context, store: Any, sources: tuple[str, ...], inputs: tuple[str, ...],
-                **options: Any) -> Any:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
+def _expand(sources: tuple[str, ...], inputs: tuple[str, ...]) -> list[Any]:
     from newstrace.corpus.errors import UsageError
-    from newstrace.corpus.ingest import expand_sources, ingest, unblock_hint
+    from newstrace.corpus.ingest import expand_sources
 
     if not sources and not inputs:
         raise UsageError("nothing to ingest; give URLs, files or folders, or -i FILE (one per line)")
     items = list(expand_sources(sources, inputs))
     _ingest_progress.update(done=0, total=len(items))
+    return items
+
+
+def _run_ingest(ctx: click.Context, store: Any, sources: tuple[str, ...], inputs: tuple[str, ...],
+                **options: Any) -> Any:
+    from newstrace.corpus.ingest import ingest
+
+    items = _expand(sources, inputs)
+    with _ingest_display(ctx, len(items)) as on_item:
+        summary = ingest(items, store, _ingest_options(**options), on_item=on_item)
+    _ingest_done(ctx, summary)
+    return summary
+
+
+@contextlib.contextmanager
+def _ingest_display(ctx: click.Context, total: int) -> Iterator[Callable[[Any], None]]:
+    """A progress bar over the inputs; yields the per-input callback, which prints failures as they come."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from newstrace.corpus.ingest import unblock_hint
+
     console = _stderr_console()
     verbosity = _verbosity(ctx)
     with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TextColumn("{task.description}", markup=False), console=console, transient=True,
                   disable=verbosity < 0) as progress:
-        task = progress.add_task("", total=len(items))
+        task = progress.add_task("", total=total)
 
         def on_item(result: Any) -> None:
             _ingest_progress["done"] += 1
@@ -289,10 +309,12 @@ def _run_ingest(ctx: click.Context, store: Any, sources: tuple[str, ...], inputs
                                        soft_wrap=True)
             progress.update(task, advance=1, description=_one_line(result.source.ref)[-60:])
 
-        summary = ingest(items, store, _ingest_options(**options), on_item=on_item)
+        yield on_item
+
+
+def _ingest_done(ctx: click.Context, summary: Any) -> None:
     _info(ctx, f"ingest: {summary.ok} ok, {summary.duplicate} duplicate, {summary.unchanged} unchanged, "
                f"{summary.no_article} no_article, {summary.failed} failed")
-    return summary
 
 
 @cli.command()
@@ -379,11 +401,20 @@ def scheduler_option(func: Any) -> Any:
 
 def _run_extract(store: Any, force: bool, workers: int, batch_size: int, kb_paths: tuple[Path, ...],
                  scheduler: str | None = None, quiet: bool = False) -> Any:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from newstrace.extract.pipeline import ExtractOptions, extract_corpus
+    from newstrace.extract.pipeline import ExtractOptions
+    from newstrace.provenance import backends
 
     options = ExtractOptions(force=force, workers=workers, batch_size=batch_size, kb_paths=kb_paths)
+    with _extract_display(quiet) as on_progress:
+        summary = backends.annotate(store, options, scheduler, on_progress=on_progress)
+    _extract_done(summary, quiet)
+    return summary
+
+
+@contextlib.contextmanager
+def _extract_display(quiet: bool) -> Iterator[Callable[[int, int], None]]:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(TextColumn("[bold]extract"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=_stderr_console(), transient=True, disable=quiet) as progress:
         task = progress.add_task("", total=None)
@@ -392,18 +423,15 @@ def _run_extract(store: Any, force: bool, workers: int, batch_size: int, kb_path
             _stop_if_interrupted()
             progress.update(task, completed=done, total=total)
 
-        if scheduler:
-            from newstrace.extract.distributed import extract_corpus_distributed
+        yield on_progress
 
-            summary = extract_corpus_distributed(store, options, scheduler, on_progress=on_progress)
-        else:
-            summary = extract_corpus(store, options, on_progress=on_progress)
+
+def _extract_done(summary: Any, quiet: bool) -> None:
     for article_id, reason in summary.failures:
         click.echo(f"failed: {_one_line(article_id)}: {_one_line(reason)}", err=True)
     if not quiet:
         click.echo(f"extract: {summary.annotated} annotated, {summary.skipped} skipped, "
                    f"{summary.unchanged} unchanged, {summary.failed} failed", err=True)
-    return summary
 
 
 @cli.command()
@@ -748,28 +776,45 @@ def run(ctx: click.Context, sources: tuple[str, ...], inputs: tuple[str, ...], o
 
     check_writable_folder(out)  # a bad --out is found before ingest, not after extract (I21)
     _start_extraction_early(sources, options["extract_workers"])
-    from newstrace.provenance.outputs import write_outputs
-    from newstrace.provenance.report import ProvenanceOptions, analyse
-
-    from newstrace.corpus.clean import close_workers
     from newstrace.extract.models import check_models
-    from newstrace.extract.pipeline import release_models
+    from newstrace.extract.pipeline import ExtractOptions
+    from newstrace.provenance.report import ProvenanceOptions
+    from newstrace.runner import RunOptions
+    from newstrace.runner import run as run_pipeline
 
-    check_models()  # a missing model must stop the run before anything is fetched
-    with _store(ctx) as store:
-        ingested = _run_ingest(ctx, store, sources, inputs, **options)
-        close_workers()  # their memory is better spent on the models from here on
-        extracted = _run_extract(store, False, workers, 32, kb_paths, scheduler, _verbosity(ctx) < 0)
-        release_models()  # nor does clustering or the report need the models
-        result, corpus = analyse(store, ProvenanceOptions(kb_paths=kb_paths, scheduler=scheduler))
-    written = write_outputs(result, corpus, out)
+    check_models()  # a missing model must stop the run before the store is even opened
+    items = _expand(sources, inputs)
+    run_options = RunOptions(ingest=_ingest_options(**options),
+                             extract=ExtractOptions(workers=workers, batch_size=32, kb_paths=kb_paths),
+                             provenance=ProvenanceOptions(kb_paths=kb_paths, scheduler=scheduler), out=out)
+    quiet = _verbosity(ctx) < 0
+    with contextlib.ExitStack() as displays, _store(ctx) as store:
+        on_item = displays.enter_context(_ingest_display(ctx, len(items)))
+        on_batch: list[Callable[[int, int], None]] = []
+
+        def progress(event: Any) -> None:
+            if event.stage == "ingest":
+                on_item(event.item)
+            elif event.stage == "ingested":
+                displays.close()  # the ingest bar goes before its summary line
+                _ingest_done(ctx, event.summary)
+                on_batch.append(displays.enter_context(_extract_display(quiet)))
+            elif event.stage == "extract":
+                on_batch[-1](event.done, event.total)
+            elif event.stage == "extracted":
+                displays.close()
+                _extract_done(event.summary, quiet)
+
+        summary = run_pipeline(items, store, run_options, progress=progress, cancel=_cancel)
+    written = summary.written
+    assert written is not None  # out was given
     s = written.data["summary"]
     click.echo(f"report: {s['articles']} articles, {s['clusters']} coverage clusters, {s['figures']} figure "
                f"families ({s['flagged']} flagged), {s['conflicts']} conflicts", err=True)
     if written.reused:
         click.echo(f"unchanged since the last run, not rendered again: {', '.join(written.reused)}", err=True)
     click.echo(f"wrote {out / 'report.html'} (also report.md, report.json, export.jsonl)")
-    ctx.exit(max(ingested.exit_code, extracted.exit_code))
+    ctx.exit(summary.exit_code)
 
 
 @cli.command()

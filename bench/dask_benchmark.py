@@ -172,7 +172,7 @@ def cluster_child(db: str, scheduler: str | None) -> dict[str, Any]:
     """In a child process: load the corpus, cluster it (locally or on `scheduler`), time both."""
     started = time.perf_counter()
     from newstrace.corpus.store import Store
-    from newstrace.provenance.report import cluster_corpus, load_corpus
+    from newstrace.provenance.coverage import cluster_corpus, load_corpus
 
     with Store.open(db, migrate=False) as store:
         corpus = load_corpus(store)

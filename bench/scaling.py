@@ -5,7 +5,7 @@
 For each size, a store is built as `extract` would leave it, and then timed:
 `newstrace report --format json` (load, cluster, families, traces, conflicts,
 graph, JSON) and the same library calls one by one (bench/phases.py).
-`newstrace cluster` is not timed apart: it runs the same `build_report` and
+`newstrace cluster` is not timed apart: it runs the same `analyse` and
 only prints less. A report still running after --stage-timeout seconds (default
 1800) is killed and shown as "> N s", a lower bound; the breakdown, which repeats
 the report's work, runs only when the report took under 5 minutes. The ratio
@@ -130,7 +130,7 @@ def _one_size(size: int, options: ScalingOptions, data: Path, sources: dict[str,
         synthetic = store_derived(store, [p for p in plans if p.how != "original"], sources, params, corpus.out,
                                   by_source)
     build_seconds = time.perf_counter() - started
-    # `cluster` computes the whole report too (cli.cluster calls build_report), so it is
+    # `cluster` computes the whole report too (cli.cluster calls analyse), so it is
     # not run again here; quality reads the clusters out of the report.
     report = stage(ws, f"report-{size}", ws.db("store"), "report", "--format", "json",
                    "-o", str(ws.path("report.json")), timeout=options.timeout)

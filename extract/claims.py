@@ -41,12 +41,12 @@ next, a named event after, an opinion last).
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from newstrace.extract.langdata import table
+from newstrace.extract.models import model_cache
 from newstrace.extract.records import Claim, Entity, Statistic
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -147,7 +147,7 @@ def entities_in(span: "Span") -> list["Span"]:
     return [entity_span(t) for t in span if t.ent_iob_ == "B"]
 
 
-@functools.lru_cache(maxsize=8)
+@model_cache(maxsize=8)
 def _phrases(vocab: "Vocab") -> dict[str, "PhraseMatcher"]:
     from spacy.matcher import PhraseMatcher
     from spacy.tokens import Doc

@@ -45,8 +45,9 @@ from newstrace.corpus.errors import NewstraceError
 from newstrace.corpus.records import Article, Link, Status
 from newstrace.corpus.store import Store
 
+from . import pipeline
 from .models import ModelUnavailable
-from .pipeline import (PIPELINE_VERSION, BatchResult, ExtractOptions, ExtractSummary, Plan,
+from .pipeline import (BatchResult, ExtractOptions, ExtractSummary, Plan,
                        annotate_batch, pipeline_fingerprint, plan, save_results, summarise, work_batches)
 from .records import Annotations
 
@@ -187,7 +188,8 @@ def identity(kb: "KnowledgeBase") -> Identity:
     # worker pickled with the client's value cached, and the question is what
     # this process's own code makes of its entries.
     fresh = KnowledgeBase.fingerprint.func(kb)  # type: ignore[attr-defined]
-    return Identity(PIPELINE_VERSION, fresh,
+    # Read from the module at call time: that is the worker's own code's version.
+    return Identity(pipeline.PIPELINE_VERSION, fresh,
                     tuple((name, _installed(name)) for name in (SPACY_MODEL, EMBEDDING_PACKAGE)))
 
 

@@ -23,13 +23,13 @@ two points:
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from .kb import KnowledgeBase, Match
 from .langdata import table
+from .models import model_cache
 from .records import Entity
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -198,7 +198,7 @@ def _ruler_patterns(kb: KnowledgeBase) -> Iterator[dict[str, str]]:
                 yield {"label": entry.label, "pattern": variant, "id": entry.id}
 
 
-@functools.lru_cache(maxsize=8)
+@model_cache(maxsize=8)
 def _matchers(vocab: "Vocab", kb: KnowledgeBase) -> tuple["PhraseMatcher", "PhraseMatcher"]:
     """Phrase matchers for strong names and for weak aliases, keyed by entry id."""
     from spacy.matcher import PhraseMatcher
@@ -216,7 +216,7 @@ def _matchers(vocab: "Vocab", kb: KnowledgeBase) -> tuple["PhraseMatcher", "Phra
     return strong, weak
 
 
-@functools.lru_cache(maxsize=4)
+@model_cache(maxsize=4)
 def _tokenizer(vocab: "Vocab") -> Any:
     from spacy.lang.en import English
 

@@ -292,32 +292,6 @@ def _overlapped(store: Store, work: Plan, kb: "KnowledgeBase", options: ExtractO
                 waiting[1].cancel()
 
 
-def release_models() -> None:
-    """Drop the loaded spaCy pipeline and encoder, and the matchers built on the pipeline's vocab.
-
-    For a process that goes on after annotating (`newstrace run`): clustering
-    and the report need neither, and on the 20k benchmark store releasing them
-    took the run's peak from 2.76 to 2.42 GB. A later annotation loads them again.
-    """
-    import ctypes
-    import gc
-
-    from . import claims, entities, models, statistics
-
-    for cached in (models.load_spacy, models.load_embedder, entities._matchers, entities._tokenizer,
-                   statistics._matchers, claims._phrases):
-        cached.cache_clear()
-    gc.collect()
-    # glibc keeps what torch's threads freed in their own arenas, where the
-    # report (built on the main thread) cannot reuse it: freeing the models
-    # alone lowered the 20k peak by 0.17 GB. Handing the free pages back to
-    # the system is glibc's malloc_trim; elsewhere there is nothing to call.
-    try:
-        ctypes.CDLL(None).malloc_trim(0)
-    except (AttributeError, OSError, TypeError):
-        pass
-
-
 def _skip_reason(article: Article, options: ExtractOptions) -> str | None:
     from .multilingual import handles
 

@@ -27,7 +27,7 @@ from newstrace.extract.records import Annotations
 
 if TYPE_CHECKING:  # report.py loads corrections through human_annotations.py, which reads spans from here
     from .records import Report
-    from .report import Corpus
+    from .coverage import Corpus
 
 FORMATS = ("doccano", "label-studio", "prodigy")
 

@@ -67,7 +67,7 @@ from .cluster import (
     _sentence_keys,
     cluster_documents,
 )
-from .report import Corpus, cluster_corpus
+from .coverage import Corpus, cluster_corpus
 
 if TYPE_CHECKING:  # pragma: no cover
     import dask.bag

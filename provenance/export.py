@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 from newstrace.extract.records import Annotations
 
 from .records import Report
-from .report import Corpus
+from .coverage import Corpus
 
 EXPORT_VERSION = 1
 

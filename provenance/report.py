@@ -1,9 +1,11 @@
 """Assemble the claim-provenance report from the store: clusters, families, traces, conflicts.
 
 This is the one entry point the CLI calls for `cluster`, `report` and `run`.
-It reads articles, annotations and embeddings (computed by `extract`),
-clusters coverage, groups figures into families, traces every mention to its
-primary source, and returns a `Report` whose `to_dict()` is the JSON contract.
+It loads the corpus (`coverage.py`), takes coverage clusters from the cache or
+the chosen backend (`backends.py`), groups figures into families, has
+`trace.py` source and chain every mention, and returns a `Report` whose
+`to_dict()` is the JSON contract. Inference and tracing live in `trace.py`;
+this module only puts the pieces together.
 """
 
 from __future__ import annotations
@@ -11,35 +13,27 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import numpy as np
-
-from newstrace.corpus.records import Article, Status
 from newstrace.corpus.errors import StoreError
+from newstrace.corpus.records import Article, Status
 from newstrace.corpus.store import Store, now
-from newstrace.extract.embed import embedding_from_bytes, embeddings_from_bytes
-from newstrace.extract.pipeline import EMBED_KIND_ARTICLE, EMBED_KIND_FIGURES, load_annotations, sentence_index
-from newstrace.extract.records import Annotations, Attribution, Statistic
+from newstrace.extract.kb import KnowledgeBase
+from newstrace.extract.records import Annotations, Statistic
 
-from .cluster import ClusterDoc, ClusterOptions, ClusterResult, cluster_documents, result_from_dict, result_to_dict
+from . import backends, trace
+from .cluster import ClusterOptions, ClusterResult, result_from_dict, result_to_dict
 from .conflicts import find_conflicts, find_figure_conflicts
+from .coverage import CLUSTER_CACHE_NAME, Corpus, clustering_key, load_corpus
 from .display import statement_label
 from .estimates import trace_estimates
 from .figures import FamilyOptions, MentionInput, canonical_value, group_mentions, merge_families, most_common
-from .human_annotations import apply_corrections
 from .records import ChainStep, FigureFamily, Mention, PrimarySource, Report, SourceRef
 from .sources import SourceRegistry, build_registry, corpus_registry
-from .trace import Tracer, article_node_id, build_graph, chain_for, to_source_ref
-# Source inference lives in trace.py (issue 17); the old names stay for the family builder below.
-from .trace import carried as _carried
-from .trace import donors as _donors
-from .trace import inferred as _inferred
-from .trace import kb_names as _kb_names
-from .trace import primary_articles_by_kb as _primary_articles_by_kb
-from .trace import self_source as _self_source
+from .trace import (GraphBuilder, Tracer, article_node_id, build_graph, carried, chain_for, inferred,
+                    primary_articles_by_kb, self_source, to_source_ref)
 
 logger = logging.getLogger(__name__)
 
@@ -52,146 +46,13 @@ class ProvenanceOptions:
     scheduler: str | None = None  # a Dask scheduler address: coverage clustering runs there
 
 
-@dataclass(frozen=True)
-class Corpus:
-    """Everything the provenance stage reads, loaded once."""
-
-    articles: dict[str, Article]  # every row, failures included (the report lists them)
-    annotations: dict[str, Annotations]  # annotated articles only
-    article_vectors: dict[str, np.ndarray]
-    figure_vectors: dict[str, np.ndarray]
-
-
-def load_corpus(store: Store) -> Corpus:
-    articles = {a.id: a for a in store.iter_articles(statuses=None)}
-    annotations = {aid: ann for aid, status, ann in load_annotations(store)
-                   if status == "annotated" and aid in articles}
-    article_vectors = {aid: embedding_from_bytes(blob) for aid, _, blob in store.iter_embeddings(EMBED_KIND_ARTICLE)}
-    figure_vectors = {aid: embeddings_from_bytes(blob) for aid, _, blob in store.iter_embeddings(EMBED_KIND_FIGURES)}
-    # Corrections imported from annotation tools replace extract's statistics and sources (issue 16).
-    apply_corrections(annotations, {aid: (a.text, a.content_hash) for aid, a in articles.items()},
-                      store.human_annotations(), figure_vectors)
-    return Corpus(articles, annotations, article_vectors, figure_vectors)
-
-
-def figure_key(stat: Statistic) -> str:
-    """A figure's identity for clustering evidence, coarse enough that rounding does not hide it.
-
-    Rewrites round (17.1 -> 17, 15.86 -> 15.9 -> "nearly 16"), so measured
-    quantities are keyed by their nearest integer; ranks and counts are exact.
-    """
-    value = stat.value if stat.unit in ("rank", "count") else round(stat.value)
-    return f"{value:g}|{stat.unit}" + (f"|of{stat.of:g}" if stat.of is not None else "")
-
-
-def cluster_docs(corpus: Corpus) -> tuple[list[ClusterDoc], list[ClusterDoc]]:
-    """What the clusterer sees of each article with text: (coverage, primary documents)."""
-    docs: list[ClusterDoc] = []
-    primary: list[ClusterDoc] = []
-    # Articles extract skipped (another language, too long) are clustered too, by their text
-    # alone: a Russian wire story and its reprints are still copies of each other.
-    ids = sorted(set(corpus.annotations) | {a.id for a in corpus.articles.values() if a.status is Status.OK and a.text})
-    for article_id in ids:
-        article, ann = corpus.articles[article_id], corpus.annotations.get(article_id)
-        (primary if article.is_primary else docs).append(ClusterDoc(
-            article_id=article_id, text=article.text, embedding=corpus.article_vectors.get(article_id),
-            published=article.ordering_date,  # an estimated date never orders a link
-            figures=frozenset(figure_key(s) for s in ann.statistics) if ann else frozenset(),
-            entities=frozenset(e.kb_id for e in ann.entities if e.kb_id) if ann else frozenset(),
-            **_story_facts(article, ann)))
-    return docs, primary
-
-
-# The opening sentences say what a story is about; its lead figures are the ones stated there.
-LEAD_SENTENCES = 3
-
-
-def _story_facts(article: Article, ann: Any) -> dict[str, Any]:
-    """ClusterDoc's story evidence: figures with their reference period, the lead ones, named editions."""
-    from .editions import own_editions
-
-    editions = own_editions(f"{article.title or ''}\n{article.text}", article.language)
-    if ann is None:
-        return {"editions": editions}
-    lead_end = ann.sentences[min(LEAD_SENTENCES, len(ann.sentences)) - 1][1] if ann.sentences else 0
-    facts, lead = set(), set()
-    for stat in ann.statistics:
-        # period_key: "2025-07", "2024", "2025-Q2", resolved by extract (None until it knows the period).
-        period = getattr(stat, "period_key", None) or _month_only(stat.period, article.language)
-        if not period:
-            continue
-        fact = (figure_key(stat), str(period) + ("|forecast" if getattr(stat, "forecast", False) else ""))
-        facts.add(fact)
-        if stat.start < lead_end:
-            lead.add(fact)
-    return {"facts": frozenset(facts), "lead_facts": frozenset(lead), "editions": editions}
-
-
-def _month_only(period: str | None, language: str | None) -> str | None:
-    """"--06" for a bare month ("in June") that extract could not give a year (no stated article date)."""
-    from newstrace.extract import langdata
-
-    if not period:
-        return None
-    lang = (language or "en").split("-")[0]
-    lang = lang if langdata.has(lang, "stat_periods") else langdata.DEFAULT_LANGUAGE
-    months = langdata.table(lang, "stat_periods").get("months") or {}
-    words = period.lower().replace(".", "").split()
-    if words and words[0] in ("in", "for", "during", "of"):
-        words = words[1:]
-    return f"--{int(months[words[0]]):02d}" if len(words) == 1 and words[0] in months else None
-
-
-def cluster_corpus(corpus: Corpus, options: ClusterOptions = ClusterOptions(), *,
-                   clusterer: Callable[[list[ClusterDoc], ClusterOptions], ClusterResult] = cluster_documents,
-                   ) -> ClusterResult:
-    """Coverage clusters of the articles with text (`clusterer` may run them elsewhere, e.g. on Dask).
-
-    Primary documents stay out: they are what coverage traces back to, not
-    coverage, and a study page must not lend its figures to a rewrite as if it
-    were a sibling retelling. Each is its own singleton cluster.
-    """
-    docs, primary = cluster_docs(corpus)
-    result = clusterer(docs, options)
-    singles = [cluster_documents([doc], options).clusters[0] for doc in primary]
-    return replace(result, clusters=tuple(sorted(result.clusters + tuple(singles), key=lambda c: c.articles)))
-
-
-# Bump when clustering returns something else for the same inputs: cached results are then ignored.
-CLUSTER_CACHE_VERSION = "4"  # 4: story evidence (facts, editions), reasons and separated links
-CLUSTER_CACHE_NAME = "clusters"
-
-
-def clustering_key(corpus: Corpus, options: ClusterOptions) -> str:
-    """A digest of everything clustering reads, so an unchanged corpus reuses its clusters.
-
-    Hashing the texts and vectors themselves (not row timestamps) means a
-    re-extract that produces the same annotations still hits the cache.
-    """
-    digest = hashlib.sha256(f"{CLUSTER_CACHE_VERSION}|{options!r}".encode())
-    docs, primary = cluster_docs(corpus)
-    for kind, group in (("coverage", docs), ("primary", primary)):
-        for doc in group:
-            digest.update(f"\x00{kind}\x00{doc.article_id}\x00{doc.published}\x00".encode())
-            digest.update(hashlib.sha256(doc.text.encode("utf-8")).digest())
-            digest.update(b"" if doc.embedding is None else np.asarray(doc.embedding, dtype=np.float32).tobytes())
-            digest.update("\x01".join(sorted(doc.figures) + ["\x02"] + sorted(doc.entities)).encode())
-            digest.update(repr((sorted(doc.facts), sorted(doc.lead_facts), sorted(doc.editions))).encode())
-    return digest.hexdigest()
-
-
 def clusters_for(store: Store, corpus: Corpus, options: ProvenanceOptions = ProvenanceOptions()) -> ClusterResult:
     """Coverage clusters, from the results cache when nothing clustering reads has changed."""
     key = clustering_key(corpus, options.cluster)
     cached = store.get_result(CLUSTER_CACHE_NAME, key)
     if cached is not None:
         return result_from_dict(cached)
-    if options.scheduler:
-        from .cluster_dask import cluster_corpus_dask
-
-        clusters = cluster_corpus_dask(corpus, options.scheduler, options.cluster)
-    else:
-        clusters = cluster_corpus(corpus, options.cluster)
+    clusters = backends.cluster(corpus, options.cluster, options.scheduler)
     try:
         store.save_result(CLUSTER_CACHE_NAME, key, result_to_dict(clusters))
     except StoreError as exc:
@@ -223,17 +84,13 @@ def cluster_view(store: Store, options: ProvenanceOptions = ProvenanceOptions())
     return [_cluster_dict(c, copies, corpus.articles, clusters.separated) for c in clusters.clusters]
 
 
-def build_report(store: Store, options: ProvenanceOptions = ProvenanceOptions()) -> Report:
-    return analyse(store, options)[0]
-
-
-def assemble(corpus: Corpus, clusters: ClusterResult, kb: Any, options: ProvenanceOptions,
+def assemble(corpus: Corpus, clusters: ClusterResult, kb: KnowledgeBase, options: ProvenanceOptions,
              registry: SourceRegistry | None = None) -> Report:
     cluster_of = {aid: c.id for c in clusters.clusters for aid in c.articles}
     # Exact duplicates were stored once (no text); they still belong to their original's story.
     copies = _exact_copies(corpus.articles, cluster_of)
     cluster_of.update({dup: cluster_of[orig] for dup, orig in copies.items()})
-    kb_names = _kb_names(kb)
+    kb_names = trace.kb_names(kb)
     cluster_links = _oriented_links(clusters, corpus.articles)
     canonical_index = {a.canonical_url: a.id for a in corpus.articles.values() if a.canonical_url and a.is_article}
     if registry is None:
@@ -304,11 +161,11 @@ def _mention_inputs(corpus: Corpus, cluster_of: Mapping[str, str]) -> list[Menti
 
 
 def _families(groups: Sequence[Sequence[int]], inputs: Sequence[MentionInput], corpus: Corpus,
-              cluster_of: Mapping[str, str], kb: Any, kb_names: Mapping[str, tuple[str, str | None]],
-              graph: Any, copies: Mapping[str, str], options: FamilyOptions = FamilyOptions(),
+              cluster_of: Mapping[str, str], kb: KnowledgeBase, kb_names: Mapping[str, tuple[str, str | None]],
+              graph: GraphBuilder, copies: Mapping[str, str], options: FamilyOptions = FamilyOptions(),
               tracer: Tracer | None = None) -> list[FigureFamily]:
     families: list[FigureFamily] = []
-    primary_by_kb = _primary_articles_by_kb(corpus, kb)
+    primary_by_kb = primary_articles_by_kb(corpus, kb)
     by_original = _copies_by_original(copies)
     for group in groups:
         members = [inputs[i] for i in group]
@@ -322,7 +179,7 @@ def _families(groups: Sequence[Sequence[int]], inputs: Sequence[MentionInput], c
         period = most_common([s.period for s in primary_stats]) or most_common([s.period for s in stats])
         # Direct attributions first, so inferred ones can point at a real chain.
         direct_chains: dict[str, tuple[ChainStep, ...]] = {}
-        donors = _donors(members, cluster_of)
+        donors = trace.donors(members, cluster_of)
         mentions_by_member: dict[tuple[str, int], Mention] = {}
         for member in members:
             if member.stat.attribution is not None:
@@ -334,12 +191,12 @@ def _families(groups: Sequence[Sequence[int]], inputs: Sequence[MentionInput], c
                 continue
             if member.is_primary:
                 # A primary document is the source of its own figures; nothing to infer.
-                mentions_by_member[member.key] = _mention(member, corpus, _self_source(member, corpus, kb, kb_names),
+                mentions_by_member[member.key] = _mention(member, corpus, self_source(member, corpus, kb, kb_names),
                                                           (), kb_names)
                 continue
-            source, via_chain = _carried(member, corpus, cluster_of, kb_names)
+            source, via_chain = carried(member, corpus, cluster_of, kb_names)
             if source is None:
-                source, via_chain = _inferred(member, donors, cluster_of, direct_chains, corpus.articles)
+                source, via_chain = inferred(member, donors, cluster_of, direct_chains, corpus.articles)
             mentions_by_member[member.key] = _mention(member, corpus, source, via_chain, kb_names)
         found = list(mentions_by_member.values())
         found += _copy_mentions(found, by_original, corpus)
@@ -361,7 +218,7 @@ def _families(groups: Sequence[Sequence[int]], inputs: Sequence[MentionInput], c
             id=family_id, value=value, unit=unit, of=stats[0].of, measure=measure, holder=holder, period=period,
             mentions=mentions, primary_source=primary, first_seen=_first_seen(mentions, corpus),
             variants=tuple(dict.fromkeys(m.text for m in mentions)), flags=flags,
-            statement=_statement(value, unit, stats[0].of, holder, measure, period, stats[0].currency),
+            statement=statement_label(value, unit, stats[0].of, holder, measure, period, stats[0].currency),
             estimates=estimates))
         # The primary document names the figure's origin: draw that edge too.
         if primary and primary.in_corpus and primary.article and primary.kb_id:
@@ -423,12 +280,6 @@ def _flags(stats: Sequence[Statistic], mentions: Sequence[Mention], members: Seq
 
 def _first_seen(mentions: Sequence[Mention], corpus: Corpus) -> dict[str, Any] | None:
     return _earliest([m.article for m in mentions], corpus.articles)
-
-
-def _statement(value: float, unit: str, of: float | None, holder: str | None, measure: str | None,
-               period: str | None, currency: str | None = None) -> str:
-    """The label every view shows: "US developers' share of downloads: 15.8% (year to August 2025)"."""
-    return statement_label(value, unit, of, holder, measure, period, currency)
 
 
 # -- small views ----------------------------------------------------------------------------

@@ -44,7 +44,7 @@ from newstrace.extract.pipeline import (  # noqa: E402
 )
 from newstrace.provenance.cluster import ClusterDoc, ClusterOptions, cluster_documents  # noqa: E402
 from newstrace.provenance.cluster_dask import cluster_corpus_dask, cluster_documents_dask  # noqa: E402
-from newstrace.provenance.report import cluster_corpus, load_corpus  # noqa: E402
+from newstrace.provenance.coverage import cluster_corpus, load_corpus  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "data" / "demo"

@@ -14,7 +14,7 @@ import pytest
 from newstrace.corpus.ingest import IngestOptions, expand_sources, ingest
 from newstrace.corpus.store import Store
 from newstrace.extract.pipeline import ExtractOptions, extract_corpus
-from newstrace.provenance.report import ProvenanceOptions, build_report
+from newstrace.provenance.report import ProvenanceOptions, analyse
 from tests.shared_stores import DEMO_KB, copy_store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow
 
 def report_of(db: Path, kb_paths: tuple[Path, ...] = DEMO_KB) -> dict:
     with Store.open(db) as store:
-        report = build_report(store, ProvenanceOptions(kb_paths=kb_paths)).to_dict()
+        report = analyse(store, ProvenanceOptions(kb_paths=kb_paths))[0].to_dict()
         # Test-only key: the stored texts, to check offsets against.
         report["_texts"] = {a.id: a.text for a in store.iter_articles(statuses=None)}
         return report
@@ -257,7 +257,7 @@ def test_unchanged_corpus_reuses_cached_clusters(seeds_run: tuple[Path, dict], m
 
     monkeypatch.setattr(report_module, "cluster_corpus", must_not_cluster)
     with Store.open(db) as store:
-        again = build_report(store).to_dict()
+        again = analyse(store)[0].to_dict()
     assert again["clusters"] == seeds_run[1]["clusters"]
     assert [f["id"] for f in again["figures"]] == [f["id"] for f in seeds_run[1]["figures"]]
 
@@ -266,7 +266,7 @@ def test_changed_text_or_options_cluster_again(seeds_run: tuple[Path, dict]) -> 
     from dataclasses import replace
 
     from newstrace.provenance.cluster import ClusterOptions
-    from newstrace.provenance.report import clustering_key, load_corpus
+    from newstrace.provenance.coverage import clustering_key, load_corpus
 
     with Store.open(seeds_run[0]) as store:
         corpus = load_corpus(store)
