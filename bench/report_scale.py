@@ -82,7 +82,7 @@ def load_times(folder: Path, pages: list[str], runs: int = 1) -> list[dict[str, 
                     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
                     page.on("pageerror", lambda exc: errors.append(str(exc)))
                     started = time.perf_counter()
-                    page.goto((folder / name).as_uri(), wait_until="load", timeout=60_000)
+                    page.goto((folder / name).resolve().as_uri(), wait_until="load", timeout=60_000)
                     seconds = time.perf_counter() - started
                     best = seconds if best is None else min(best, seconds)
                     page.close()
