@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-WIDTH, LEFT, RIGHT, R, GAP, LEVEL_H, MAX_LEVELS, LABEL_W = 960, 40, 40, 5, 2, 12, 12, 78
+WIDTH, LEFT, RIGHT, R, GAP, LEVEL_H, MAX_LEVELS, LABEL_W, OVERFLOW_W = 960, 40, 40, 5, 2, 12, 12, 78, 40
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,14 @@ def layout(events: Sequence[Event]) -> Timeline | None:
     top = 14 + (12 if overflow else 0)
     axis_y = top + len(levels) * LEVEL_H + R
     dots = tuple(Dot(x, axis_y - R - 2 - level * LEVEL_H, event) for x, level, event in placed)
-    over = tuple(Overflow(x, top - 4, n) for x, n in sorted(overflow.items()))
+    # One "+N" per stretch of OVERFLOW_W pixels: days a pixel apart would print their counts over each other.
+    merged: list[list[float]] = []
+    for x, n in sorted(overflow.items()):
+        if merged and x - merged[-1][0] < OVERFLOW_W:
+            merged[-1][1] += n
+        else:
+            merged.append([x, n])
+    over = tuple(Overflow(x, top - 4, int(n)) for x, n in merged)
     distinct = sorted({e.day for e in events})
     if len(distinct) <= inner // LABEL_W and len(distinct) <= 12:
         days, step = distinct, "day"

@@ -200,7 +200,7 @@ def test_the_family_graph_folds_a_crowd_of_articles() -> None:
 
 
 def test_timeline_dots_never_overlap_when_dates_bunch() -> None:
-    from newstrace.provenance.timeline_svg import GAP, LABEL_W, MAX_LEVELS, R, Event, layout
+    from newstrace.provenance.timeline_svg import GAP, LABEL_W, MAX_LEVELS, OVERFLOW_W, R, Event, layout
 
     day = dt.date(2024, 9, 12)
     # Thirty retellings on two days, one a year later: the bunch must not be drawn as one dot.
@@ -215,6 +215,11 @@ def test_timeline_dots_never_overlap_when_dates_bunch() -> None:
         for b in dots[i + 1:]:
             assert ((a.x - b.x) ** 2 + (a.y - b.y) ** 2) ** 0.5 >= 2 * R, (a, b)
     assert len({round(d.y) for d in dots}) <= MAX_LEVELS
+    # Past MAX_LEVELS a column says "+N"; neighbouring days share one label rather than print over each other.
+    crowd = layout([Event(day + dt.timedelta(days=k % 3), "attributed", False, False, f"c{k}", None)
+                    for k in range(200)] + [Event(day + dt.timedelta(days=800), "primary", False, False, "z", None)])
+    assert crowd is not None and len(crowd.dots) + sum(o.count for o in crowd.overflow) == 201
+    assert all(b.x - a.x >= OVERFLOW_W for a, b in zip(crowd.overflow, crowd.overflow[1:]))
     labels = [t for t in drawn.ticks if t.label]
     assert all(b.x - a.x >= LABEL_W for a, b in zip(labels, labels[1:]))
     assert labels and all(re.search(r"\d{4}", t.label) for t in labels)  # ticks name dates, years included
