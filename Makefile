@@ -8,7 +8,7 @@ DEMO_OUT ?= data/demo-report
 # The PostgreSQL store tests run when a server answers here; otherwise they skip, saying so.
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install demo test test-fast eval eval-coverage bench bench-extract bench-numbers bench-numbers-intl bench-dask bench-report clean
+.PHONY: install lint demo test test-fast eval eval-coverage bench bench-extract bench-numbers bench-numbers-intl bench-dask bench-report clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -23,7 +23,15 @@ demo: install
 	$(NEWSTRACE) --db $(DEMO_DB) ingest --primary data/demo/primary
 	$(NEWSTRACE) --db $(DEMO_DB) run data/demo --kb data/demo/kb.yaml --out $(DEMO_OUT)
 
-test: install
+# ruff over everything; mypy needs a folder in which the repository root is called `newstrace`.
+MYPY_ROOT := $(VENV)/mypy-root
+lint: install
+	$(VENV)/bin/ruff check .
+	mkdir -p $(MYPY_ROOT) && ln -sfn $(CURDIR) $(MYPY_ROOT)/newstrace
+	cd $(MYPY_ROOT) && $(CURDIR)/$(VENV)/bin/mypy --config-file $(CURDIR)/pyproject.toml \
+	    -p newstrace.corpus -p newstrace.extract -p newstrace.provenance -m newstrace.cli -m newstrace.runner
+
+test: install lint
 	NEWSTRACE_TEST_PG=$$($(PY) -c "import socket,sys; s=socket.socket(); s.settimeout(1); sys.stdout.write('$(PG_URL)' if s.connect_ex(('127.0.0.1',5432))==0 else '')") \
 	$(PY) -m pytest -q -ra --durations=20
 

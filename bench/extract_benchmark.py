@@ -36,9 +36,9 @@ import re
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Iterable
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO.parent / "shared" / "benchmarks" / "article-extraction-benchmark"

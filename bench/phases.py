@@ -26,8 +26,8 @@ def measure(db: str) -> dict[str, Any]:
     started = time.perf_counter()
     from newstrace.corpus.store import Store
     from newstrace.extract.kb import load_kb
-    from newstrace.provenance.export import report_json_chunks
     from newstrace.provenance.coverage import cluster_corpus, load_corpus
+    from newstrace.provenance.export import report_json_chunks
     from newstrace.provenance.report import ProvenanceOptions, assemble
 
     timings: dict[str, float] = {}

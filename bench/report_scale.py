@@ -79,8 +79,8 @@ def load_times(folder: Path, pages: list[str], runs: int = 1) -> list[dict[str, 
                 best = None
                 for _ in range(runs):
                     page = browser.new_page()
-                    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-                    page.on("pageerror", lambda exc: errors.append(str(exc)))
+                    page.on("console", lambda msg, errors=errors: errors.append(msg.text) if msg.type == "error" else None)
+                    page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
                     started = time.perf_counter()
                     page.goto((folder / name).resolve().as_uri(), wait_until="load", timeout=60_000)
                     seconds = time.perf_counter() - started

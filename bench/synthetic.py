@@ -36,8 +36,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .generate import GenerationParams, PagePlan, Source, derived_content
-from .templates import render
 from .rewrite import sentence_spans
+from .templates import render
 
 if TYPE_CHECKING:  # pragma: no cover
     from newstrace.corpus.records import Article

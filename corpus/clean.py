@@ -22,10 +22,11 @@ import threading
 import time
 from bisect import bisect_left, bisect_right
 from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from copy import deepcopy
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from .dates import FoundDate, body_date, htmldate_date, structured_date
@@ -628,8 +629,15 @@ def _page_metadata(tree: Any, url: str | None, options: CleanOptions) -> _PageMe
     a trafilatura release renames them.
     """
     try:
-        from trafilatura.metadata import (META_URL, examine_meta, extract_author, extract_meta_json,
-                                          extract_sitename, extract_title, extract_url)
+        from trafilatura.metadata import (
+            META_URL,
+            examine_meta,
+            extract_author,
+            extract_meta_json,
+            extract_sitename,
+            extract_title,
+            extract_url,
+        )
     except ImportError:
         return _whole_metadata_step(tree, url, options)
     found = examine_meta(tree)
@@ -1317,7 +1325,7 @@ class ExtractionWorker:
                     return
                 if not ready:
                     if time.monotonic() >= head.deadline:
-                        self._stop(grace_s=0.0, failure=lambda _code: ExtractionTimeout(
+                        self._stop(grace_s=0.0, failure=lambda _code, head=head: ExtractionTimeout(
                             f"extraction took longer than {head.timeout_s:g} s; worker restarted"))
                     return
                 try:

@@ -30,9 +30,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Any
 
 # `date_source` values, from the most to the least trustworthy.
 DATE_SOURCES = ("metadata", "json-ld", "dateline", "url", "text")

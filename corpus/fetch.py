@@ -26,10 +26,11 @@ import ssl
 import threading
 import time
 import zlib
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from typing import Callable, Iterator, Mapping, NoReturn, Union
+from typing import NoReturn
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
@@ -39,7 +40,7 @@ import httpx
 from .errors import BlockedError, FetchError, PermanentFetchError, TransientFetchError
 from .records import RawResponse
 
-IPAddress = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 AddressPolicy = Callable[[IPAddress, int], bool]
 
 MiB = 1024 * 1024
@@ -144,7 +145,7 @@ class FetchOptions:
     allow_private: bool = False
     respect_robots: bool = True
     proxy: str | None = None  # explicit only: environment proxies are ignored
-    verify: Union[bool, str, ssl.SSLContext] = True  # True or a CA bundle path / context
+    verify: bool | str | ssl.SSLContext = True  # True or a CA bundle path / context
     # (ip, port) -> True if we may connect there; asked for every resolved and
     # every connected address. Tests inject one that trusts a single loopback port.
     address_policy: AddressPolicy = public_address_policy
@@ -402,7 +403,7 @@ class _GuardedTransport(httpx.BaseTransport):
         self._pool.close()
 
 
-def _ssl_context(verify: Union[bool, str, ssl.SSLContext]) -> ssl.SSLContext:
+def _ssl_context(verify: bool | str | ssl.SSLContext) -> ssl.SSLContext:
     if isinstance(verify, ssl.SSLContext):
         return verify
     if isinstance(verify, str):

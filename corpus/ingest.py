@@ -22,9 +22,20 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
-from .clean import (CleanOptions, ExtractionCancelled, ExtractionTimeout, ExtractionWorker, ExtractorCrashed,
-                    PendingCall, default_worker_count, is_article, parse_text_file, start_extraction, take_workers,
-                    wait_for_calls)
+from .clean import (
+    CleanOptions,
+    ExtractionCancelled,
+    ExtractionTimeout,
+    ExtractionWorker,
+    ExtractorCrashed,
+    PendingCall,
+    default_worker_count,
+    is_article,
+    parse_text_file,
+    start_extraction,
+    take_workers,
+    wait_for_calls,
+)
 from .decode import decode_body
 from .errors import FetchError, StoreError, UsageError
 from .fetch import Fetcher, FetchOptions
@@ -32,8 +43,7 @@ from .filetypes import file_kind, looks_binary, response_kind
 from .language import detect_language
 from .records import Article, Extracted, IngestSummary, RawResponse, Status
 from .store import ArticleState, Store, now
-from .urls import (InvalidURL, canonical_url, content_id, looks_like_url, outlet_from_url, strip_userinfo,
-                   url_id)
+from .urls import InvalidURL, canonical_url, content_id, looks_like_url, outlet_from_url, strip_userinfo, url_id
 
 # /2: one precise trafilatura pass in fast mode, links placed from the page's own anchors.
 # /3: dates with their source and estimated flag (corpus/dates.py); no year read from the body as the date.

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import pickle
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 # langid's scores stabilise after a few hundred characters; classifying a whole
 # 2 MB article costs time and changes nothing. Ingest detects every page's

@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -247,7 +247,7 @@ _SAVE_SQL = {
 _NAMED_PLACEHOLDER = re.compile(r":(\w+)")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _driver_sql(dialect: str, name: str) -> str:
     """_SAVE_SQL[name] with the driver's placeholders: sqlite3 takes :name, psycopg %(name)s."""
     sql = _SAVE_SQL[name]

@@ -43,7 +43,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from .entities import PERSON_NOUNS, OUTLET_NOUNS, Referent, entity_at, referent
+from .entities import OUTLET_NOUNS, PERSON_NOUNS, Referent, entity_at, referent
 from .kb import KnowledgeBase
 from .langdata import table
 from .quotes import SPEECH_VERBS, find_quotes, leading_name, subject_of, verb_phrase

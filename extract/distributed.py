@@ -47,8 +47,18 @@ from newstrace.corpus.store import Store
 
 from . import pipeline
 from .models import ModelUnavailable
-from .pipeline import (BatchResult, ExtractOptions, ExtractSummary, Plan,
-                       annotate_batch, pipeline_fingerprint, plan, save_results, summarise, work_batches)
+from .pipeline import (
+    BatchResult,
+    ExtractOptions,
+    ExtractSummary,
+    Plan,
+    annotate_batch,
+    pipeline_fingerprint,
+    plan,
+    save_results,
+    summarise,
+    work_batches,
+)
 from .records import Annotations
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -25,7 +25,7 @@ class LanguageDataError(RuntimeError):
     """A shipped language data file is missing or malformed (a packaging bug, not user input)."""
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _load(lang: str, name: str) -> Any:
     import yaml
 

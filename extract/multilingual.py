@@ -454,7 +454,7 @@ def attribute(text: str, lang: str, sentences: Sequence[tuple[int, int]],
         inside = [n for n in names if s <= n.start and n.end <= e]
         found: Attribution | None = None
         bare_work = False  # a work named only by its noun ("el estudio"): the source named before, if any
-        for cs, ce, cue in sorted(_cue_spans(body, before), key=lambda c: c[0]):
+        for _cs, ce, cue in sorted(_cue_spans(body, before), key=lambda c: c[0]):
             following = [n for n in inside if n.start >= s + ce and n.start - (s + ce) <= 40]
             if following:
                 n = following[0]
@@ -465,7 +465,7 @@ def attribute(text: str, lang: str, sentences: Sequence[tuple[int, int]],
                 found, bare_work = Attribution(work.name, work.kind, cue, work.start, work.end, None), True
                 break
         if found is None:
-            for cs, ce, cue in _cue_spans(body, after):
+            for cs, _ce, cue in _cue_spans(body, after):
                 preceding = [n for n in inside if n.end <= s + cs and (s + cs) - n.end <= 40]
                 if preceding:
                     n = preceding[-1]

@@ -1122,7 +1122,7 @@ def _glued_suffix(token: "Token", previous: "Token", following: "Token | None") 
 def _runs(atoms: list[_Atom]) -> Iterator[list[_Atom]]:
     """Maximal stretches of atoms with no break between them."""
     run: list[_Atom] = []
-    for index, atom in enumerate(atoms):
+    for _index, atom in enumerate(atoms):
         if atom.kind == "break":
             if atom.suffix and run and run[-1].kind == "num" and run[-1].end == atom.start:
                 # letters in the next token glued to the digits ("5" "m" in "a 5m wall")

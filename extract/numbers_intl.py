@@ -119,7 +119,7 @@ def _lower_map(data: dict | None, kind: str, out: dict[str, tuple[str, float]]) 
             out.setdefault(str(word).lower(), (kind, float(value)))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _locale(lang: str) -> _Locale:
     if not langdata.has(lang, NUMBER_DATA):
         raise ValueError(f"no number data for language {lang!r} (extract/lang/{lang}/{NUMBER_DATA}.yaml)")
@@ -1085,7 +1085,7 @@ def find_amounts_intl(text: str, lang: str) -> list[IntlAmount]:
     loc = _locale(lang)
     numbers = find_numbers_intl(text, lang)
     amounts: list[IntlAmount] = []
-    for k, number in enumerate(numbers):
+    for _k, number in enumerate(numbers):
         if number.kind == "ordinal":
             amounts.append(IntlAmount(number.start, number.end, number.text, number.value, "rank", number))
             continue

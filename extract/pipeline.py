@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import functools
 import hashlib
 import itertools
 from collections import Counter, OrderedDict
@@ -340,6 +341,7 @@ def parse_batch(batch: Sequence[tuple[Article, str]], kb: "KnowledgeBase", finge
     pipe_kwargs: dict[str, Any] = {"batch_size": options.batch_size}
     if options.workers > 1:
         pipe_kwargs["n_process"] = options.workers
+
     def record(article: Article, digest: str, annotate: Callable[[], Annotations]) -> None:
         try:
             ann = annotate()
@@ -353,10 +355,11 @@ def parse_batch(batch: Sequence[tuple[Article, str]], kb: "KnowledgeBase", finge
         annotated.append((article, digest, ann))
 
     for (article, digest), doc in zip(runnable, nlp.pipe(texts, **pipe_kwargs)):
-        record(article, digest, lambda: annotate_doc(doc, article_id=article.id, kb=kb, links=article.links,
-                                                     version=fingerprint, published=reference_date(article)))
+        record(article, digest, functools.partial(annotate_doc, doc, article_id=article.id, kb=kb,
+                                                  links=article.links, version=fingerprint,
+                                                  published=reference_date(article)))
     for article, digest in foreign:
-        record(article, digest, lambda: _annotate_foreign(article, kb, fingerprint))
+        record(article, digest, functools.partial(_annotate_foreign, article, kb, fingerprint))
     return ParsedBatch(tuple(rows), tuple(annotated), tuple(failures))
 
 

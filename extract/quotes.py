@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .entities import Referent, referent
-from .langdata import words
 from .kb import KnowledgeBase
+from .langdata import words
 from .records import Entity, Quote
 
 if TYPE_CHECKING:  # pragma: no cover

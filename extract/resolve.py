@@ -40,7 +40,7 @@ from .langdata import table, words
 from .records import SOURCE_KINDS, Attribution, Entity
 
 if TYPE_CHECKING:  # pragma: no cover
-    from spacy.tokens import Doc, Span, Token
+    from spacy.tokens import Doc, Span
 
 LANG = "en"
 # Works kinds as the output contract's source kinds (Attribution.kind).
@@ -60,7 +60,7 @@ def _data() -> dict[str, object]:
         "groups": frozenset(words(LANG, "group_nouns")),
         "org_heads": frozenset(words(LANG, "org_heads")),
         "non_source": frozenset(words(LANG, "non_source_heads")),
-        "fillers": re.compile(r"^(?:(?:%s)\s+)+" % "|".join(re.escape(f) for f in fillers), re.IGNORECASE),
+        "fillers": re.compile(r"^(?:(?:{})\s+)+".format("|".join(re.escape(f) for f in fillers)), re.IGNORECASE),
     }
 
 
@@ -127,7 +127,7 @@ def find_acronyms(text: str) -> list[dict[str, str]]:
         long_form = _long_form(inside, short, anchored=True)
         if long_form and short not in found:
             found[short] = long_form
-    return [{"short": s, "long": l} for s, l in found.items()]
+    return [{"short": s, "long": long_form} for s, long_form in found.items()]
 
 
 def _letters(short: str) -> str:
@@ -166,7 +166,7 @@ def _base(ch: str) -> str:
 def _spell(tokens: Sequence[re.Match[str]], letters: str) -> int:
     """How many tokens spell `letters` by their initials, function words optional (0 if they do not)."""
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def go(i: int, j: int) -> bool:
         if i == len(tokens):
             return j == len(letters)
@@ -425,7 +425,7 @@ class _Resolver:
             return self._org_name(inside[0])
         words_after = re.findall(r"\w+", match.group(1).lower())
         pointer = next((w for w in words_after if w in _data()["org_heads"]), None)  # type: ignore[operator]
-        if pointer is not None and re.search(r"\b(?:the|its|this)\s+%s['’]?s?\b" % pointer, match.group(1).lower()):
+        if pointer is not None and re.search(r"\b(?:the|its|this)\s+" + pointer + r"['’]?s?\b", match.group(1).lower()):
             return self._earlier_org(pointer, a.start)
         return None
 

@@ -72,7 +72,7 @@ def has_roles(lang: str) -> bool:
     return langdata.has(lang, ROLES)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _roles(lang: str) -> _Roles:
     data = langdata.table(lang, ROLES)
     of_words = sorted({tuple(str(w).lower().split()) for w in data.get("of_words") or []}, key=len, reverse=True)

@@ -26,8 +26,8 @@ from xml.sax.saxutils import quoteattr
 from newstrace.extract.records import Annotations
 
 if TYPE_CHECKING:  # report.py loads corrections through human_annotations.py, which reads spans from here
-    from .records import Report
     from .coverage import Corpus
+    from .records import Report
 
 FORMATS = ("doccano", "label-studio", "prodigy")
 
@@ -193,7 +193,8 @@ def spacy_doc(record: Mapping[str, Any], vocab):
     `doc.ents` gets the entity-group spans that `spacy.util.filter_spans` keeps (longest first);
     all spans, overlapping or not, stay in `doc.spans`.
     """
-    from spacy.tokens import Doc, Span as SpacySpan
+    from spacy.tokens import Doc
+    from spacy.tokens import Span as SpacySpan
     from spacy.util import filter_spans
 
     doc = Doc(vocab, words=[t["text"] for t in record["tokens"]], spaces=[bool(t["ws"]) for t in record["tokens"]])

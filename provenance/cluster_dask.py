@@ -58,7 +58,6 @@ from .cluster import (
     _check_unique,
     _components,
     _entity_weights,
-    figure_candidates,
     _evaluate,
     _linkable,
     _minhash,
@@ -66,6 +65,7 @@ from .cluster import (
     _Prepared,
     _sentence_keys,
     cluster_documents,
+    figure_candidates,
 )
 from .coverage import Corpus, cluster_corpus
 

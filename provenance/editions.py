@@ -28,7 +28,7 @@ _YEAR = r"((?:19|20)\d{2})"
 _NAME_WORD = r"(?:[A-Z][\w&'\u2019-]*|of|on|the|and|for|in|de|des|du|der|la|le)"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _patterns(lang: str) -> tuple[re.Pattern[str], ...]:
     use = lang if langdata.has(lang, "release_nouns") else langdata.DEFAULT_LANGUAGE
     nouns = sorted(langdata.words(use, "release_nouns"), key=len, reverse=True)

@@ -16,8 +16,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from newstrace.extract.records import Annotations
 
-from .records import Report
 from .coverage import Corpus
+from .records import Report
 
 EXPORT_VERSION = 1
 
@@ -54,8 +54,8 @@ def jsonl_lines(report: Report, corpus: Corpus) -> Iterator[str]:
         ann = corpus.annotations.get(article_id)
         line: dict[str, Any] = {"export_version": EXPORT_VERSION, **article_row, "text": article.text,
                                 "content_hash": article.content_hash, "fetched_at": article.fetched_at,
-                                "links": [{"href": l.href, "text": l.text, "start": l.start, "end": l.end,
-                                           "kind": l.kind} for l in article.links]}
+                                "links": [{"href": link.href, "text": link.text, "start": link.start, "end": link.end,
+                                           "kind": link.kind} for link in article.links]}
         if ann is not None:
             line["spans"] = spans_of(ann, article.text)
             line["figures"] = figures_by_article.get(article_id, [])

@@ -179,7 +179,7 @@ def _draw(graph: _Graph, hidden: int) -> Drawing:
     _order(slots, neighbours)
     tallest = max(len(m) for m in slots.values())
     y_of: dict[str, int] = {}
-    for slot, members in slots.items():
+    for members in slots.values():
         top = MARGIN + (tallest - len(members)) * ROW_H // 2
         for i, node_id in enumerate(members):
             y_of[node_id] = top + i * ROW_H

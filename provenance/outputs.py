@@ -27,9 +27,9 @@ from typing import Any
 from newstrace.corpus.atomic import atomic_write
 
 from . import article_names, article_paint, display, graph_svg, render_html, render_md, timeline_svg
+from .coverage import Corpus
 from .export import jsonl_lines, report_json_parts, texts_of
 from .records import Report
-from .coverage import Corpus
 
 MANIFEST = ".newstrace-outputs.json"
 # Bump when the manifest's meaning changes; renderer code changes are caught by hashing their source.

@@ -38,8 +38,19 @@ from markupsafe import Markup
 from . import graph_svg, timeline_svg
 from .article_names import ArticleNames, article_date, human_date
 from .article_paint import anchor, cited_index, cited_items, painted_text, sentence_with_mark, spans_by_article
-from .display import (FLAG_LABELS, clean_text, entries, estimates_line, format_number, format_value, number_in,
-                      shorten, statement, values_match, mention_drifted)
+from .display import (
+    FLAG_LABELS,
+    clean_text,
+    entries,
+    estimates_line,
+    format_number,
+    format_value,
+    mention_drifted,
+    number_in,
+    shorten,
+    statement,
+    values_match,
+)
 from .verdict import build_verdict
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"

@@ -25,8 +25,20 @@ import jinja2
 from markupsafe import Markup
 
 from .article_names import ArticleNames
-from .display import (FLAG_LABELS, clean_text, entries, figure_key_label, format_number, format_value, number_in,
-                      shorten, statement, values_differ, mention_drifted, estimates_line)
+from .display import (
+    FLAG_LABELS,
+    clean_text,
+    entries,
+    estimates_line,
+    figure_key_label,
+    format_number,
+    format_value,
+    mention_drifted,
+    number_in,
+    shorten,
+    statement,
+    values_differ,
+)
 from .render_html import TEMPLATES, Site
 from .verdict import build_verdict
 
@@ -240,10 +252,10 @@ def _cluster(cluster: Mapping[str, Any], names: ArticleNames) -> dict[str, Any]:
         star = " (representative)" if article_id == cluster.get("representative") else ""
         members.append(_md(names.name(article_id)) + Markup(" — ") + _md(shorten(names.title(article_id), 80))
                        + Markup(star))
-    rows = [[names.name(l.get("source")), names.name(l.get("target")), l.get("kind"),
-             _score(l.get("jaccard")), _score(l.get("containment")), _score(l.get("cosine")),
-             Markup(", ").join(_md(figure_key_label(f)) for f in l.get("shared_figures") or []),
-             Markup(", ").join(_md(e) for e in l.get("shared_entities") or [])] for l in entries(cluster, "links")]
+    rows = [[names.name(link.get("source")), names.name(link.get("target")), link.get("kind"),
+             _score(link.get("jaccard")), _score(link.get("containment")), _score(link.get("cosine")),
+             Markup(", ").join(_md(figure_key_label(f)) for f in link.get("shared_figures") or []),
+             Markup(", ").join(_md(e) for e in link.get("shared_entities") or [])] for link in entries(cluster, "links")]
     left = len(members) - CLUSTER_ROWS
     return {"id": cluster.get("id"), "members": members[:CLUSTER_ROWS],
             "more_members": f"… and {left} more: the HTML report's cluster page lists every member" if left > 0 else "",

@@ -19,9 +19,17 @@ from rich.text import Text
 
 from newstrace.corpus.terminal import plain
 
+from .display import (
+    clean_text,
+    entries,
+    figure_key_label,
+    format_number,
+    format_value,
+    shorten,
+    statement,
+    values_differ,
+)
 from .verdict import build_verdict
-from .display import (clean_text, entries, figure_key_label, format_number, format_value, shorten, statement,
-                      values_differ)
 
 FLAG_STYLES = {
     "drift": ("drift", "bold yellow"),

@@ -32,8 +32,17 @@ from .estimates import trace_estimates
 from .figures import FamilyOptions, MentionInput, canonical_value, group_mentions, merge_families, most_common
 from .records import ChainStep, FigureFamily, Mention, PrimarySource, Report, SourceRef
 from .sources import SourceRegistry, build_registry, corpus_registry
-from .trace import (GraphBuilder, Tracer, article_node_id, build_graph, carried, chain_for, inferred,
-                    primary_articles_by_kb, self_source, to_source_ref)
+from .trace import (
+    GraphBuilder,
+    Tracer,
+    article_node_id,
+    build_graph,
+    carried,
+    chain_for,
+    inferred,
+    self_source,
+    to_source_ref,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -165,7 +174,6 @@ def _families(groups: Sequence[Sequence[int]], inputs: Sequence[MentionInput], c
               graph: GraphBuilder, copies: Mapping[str, str], options: FamilyOptions = FamilyOptions(),
               tracer: Tracer | None = None) -> list[FigureFamily]:
     families: list[FigureFamily] = []
-    primary_by_kb = primary_articles_by_kb(corpus, kb)
     by_original = _copies_by_original(copies)
     for group in groups:
         members = [inputs[i] for i in group]
@@ -337,15 +345,15 @@ def _cluster_dict(cluster: Any, copies: Mapping[str, str], articles: Mapping[str
                   separated: Sequence[Any] = ()) -> dict[str, Any]:
     """A cluster's JSON: members, first seen, its links with their evidence (`reasons`), and `kept_apart`:
     links from its members that the words proposed and the facts refused (other editions, months, dates)."""
-    def link_dict(l: Any) -> dict[str, Any]:
-        return {"source": l.source, "target": l.target, "kind": l.kind, "basis": l.basis,
-                "jaccard": round(l.jaccard, 4), "containment": round(l.containment, 4),
-                "cosine": None if l.cosine is None else round(l.cosine, 4),
-                "shared_figures": list(l.shared_figures), "shared_entities": list(l.shared_entities),
-                "reasons": list(getattr(l, "reasons", ()))}
+    def link_dict(link: Any) -> dict[str, Any]:
+        return {"source": link.source, "target": link.target, "kind": link.kind, "basis": link.basis,
+                "jaccard": round(link.jaccard, 4), "containment": round(link.containment, 4),
+                "cosine": None if link.cosine is None else round(link.cosine, 4),
+                "shared_figures": list(link.shared_figures), "shared_entities": list(link.shared_entities),
+                "reasons": list(getattr(link, "reasons", ()))}
 
-    links = [link_dict(l) for l in cluster.links]
-    apart = [link_dict(l) for l in separated if l.source in cluster.articles or l.target in cluster.articles]
+    links = [link_dict(link) for link in cluster.links]
+    apart = [link_dict(link) for link in separated if link.source in cluster.articles or link.target in cluster.articles]
     extra = sorted(dup for dup, orig in copies.items() if orig in cluster.articles)
     for dup in extra:
         links.append({"source": copies[dup], "target": dup, "kind": "copy", "basis": "exact_text",

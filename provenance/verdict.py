@@ -10,8 +10,9 @@ Markdown and JSON outputs all state the same counts.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from .display import clean_text, format_value, number_in, values_match
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.shared_stores import DEMO, DEMO_KB, extracted_store
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
-
-from tests.shared_stores import DEMO, DEMO_KB, extracted_store
 
 pytest_plugins = ["tests.net_fixtures"]
 

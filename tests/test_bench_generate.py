@@ -8,8 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from bench.generate import DATA, GenerationParams, MissingData, derived_content, generate, load_sources, \
-    plan_pages, read_truth, require_data
+from bench.generate import (
+    DATA,
+    GenerationParams,
+    MissingData,
+    derived_content,
+    generate,
+    load_sources,
+    plan_pages,
+    read_truth,
+    require_data,
+)
 from bench.rewrite import paragraphs, sentences
 
 PARAMS = GenerationParams(size=60, seed=3, max_sources=5)

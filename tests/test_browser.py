@@ -50,9 +50,8 @@ def report_folder(demo_extracted: Path, tmp_path_factory: pytest.TempPathFactory
     from newstrace.corpus.store import Store
     from newstrace.provenance.export import texts_of
     from newstrace.provenance.render_html import write_html_report
-    from newstrace.provenance.report import analyse
+    from newstrace.provenance.report import ProvenanceOptions, analyse
     from tests.shared_stores import DEMO_KB
-    from newstrace.provenance.report import ProvenanceOptions
 
     with Store.open(demo_extracted) as store:
         result, corpus = analyse(store, ProvenanceOptions(kb_paths=DEMO_KB))

@@ -63,7 +63,7 @@ def test_claims_are_anchored_typed_and_scored(seeds) -> None:
     ],
 )
 def test_boilerplate_and_headers_are_not_claims(seeds, fragment: str) -> None:
-    for doc, _, _, claims in seeds.values():
+    for _doc, _, _, claims in seeds.values():
         assert not [c.text for c in claims if c.text.startswith(fragment)]
 
 

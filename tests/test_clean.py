@@ -15,13 +15,13 @@ from newstrace.corpus.clean import (
     ExtractionWorker,
     ExtractorCrashed,
     boilerplate_reason,
-    close_workers,
     clean_body,
+    close_workers,
+    default_worker,
     extract_html,
     extract_in_worker,
     is_article,
     is_auto_generated_note,
-    default_worker,
     parse_text_file,
     start_workers,
     take_workers,
@@ -103,7 +103,7 @@ def test_seed_titles(seeds, seeds_gold):
     breadcrumb = next(j for j in junk if " / " in j)
     glued = "Read more news on"
     assert glued in junk
-    for doc, (raw, parsed) in seeds.items():
+    for raw, parsed in seeds.values():
         first = _ws(raw.split("\n", 1)[0])
         if first == breadcrumb:
             assert _ws(parsed.title) == breadcrumb.split(" / ")[-1]
@@ -137,7 +137,7 @@ def test_text_file_source_lines_and_glued_prefix():
     parsed = parse_text_file(raw)
     assert parsed.title == "Budget passes"
     assert parsed.text == "\n".join(STORY)
-    assert [(l.kind, l.href, l.text) for l in parsed.links] == [
+    assert [(link.kind, link.href, link.text) for link in parsed.links] == [
         ("source_line", "", "Reuters"), ("origin_link", "https://example.org/a", "https://example.org/a")]
 
 
@@ -253,7 +253,7 @@ def test_clean_body_remaps_link_offsets():
              Link("https://c.example/", "elsewhere", text.index("elsewhere"), text.index("elsewhere") + 9)]
     cleaned = clean_body(text, links)
     assert cleaned.text == "First line with a link here.\nSecond line, link two."
-    assert [(l.href, cleaned.text[l.start:l.end]) for l in cleaned.links] == [
+    assert [(link.href, cleaned.text[link.start:link.end]) for link in cleaned.links] == [
         ("https://a.example/", "link here"), ("https://b.example/", "link two")]
 
 
@@ -266,7 +266,7 @@ def test_html_links_have_offsets_into_clean_text():
         '<a href="https://example.org/1">here</a> and the vote record is <a href="https://example.org/2">here</a>.',
         *STORY)
     result = extract_html(html, "https://news.example.com/2024/budget")
-    anchors = [(l.href, l.text) for l in result.links]
+    anchors = [(link.href, link.text) for link in result.links]
     assert anchors == [("https://news.example.com/docs/budget.pdf", "published the budget"),
                        ("https://example.org/1", "here"), ("https://example.org/2", "here")]
     for link in result.links:
@@ -335,8 +335,9 @@ def test_non_english_text_gets_a_language(text, code):
 
 
 def test_language_model_is_unpacked_once_then_loaded_from_the_cache(tmp_path, monkeypatch):
-    import newstrace.corpus.language as language
     from py3langid.langid import LanguageIdentifier
+
+    import newstrace.corpus.language as language
 
     german = "Der Stadtrat hat am Dienstag nach langer Debatte den Haushalt für das kommende Jahr beschlossen."
     monkeypatch.setenv("NEWSTRACE_CACHE_DIR", str(tmp_path / "cache"))

@@ -221,8 +221,8 @@ def test_export_import_round_trip(seeds_db: tuple[Path, Path], tmp_path: Path) -
     assert "0 imported, 4 unchanged" in again.stderr
     reexported = tmp_path / "again.jsonl"
     assert run(fresh, "export", "-o", str(reexported)).returncode == 0
-    texts = {l["id"]: l["text"] for l in lines}
-    assert {l["id"]: l["text"] for l in map(json.loads, reexported.read_text().splitlines())} == texts
+    texts = {line["id"]: line["text"] for line in lines}
+    assert {line["id"]: line["text"] for line in map(json.loads, reexported.read_text().splitlines())} == texts
 
 
 def test_import_rejects_bad_lines_and_imports_nothing(tmp_path: Path) -> None:

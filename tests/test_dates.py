@@ -6,8 +6,16 @@ from datetime import date
 
 import pytest
 
-from newstrace.corpus.dates import (body_date, dateline_date, iso_date, page_date, parse_date_text, structured_date,
-                          text_date, url_date)
+from newstrace.corpus.dates import (
+    body_date,
+    dateline_date,
+    iso_date,
+    page_date,
+    parse_date_text,
+    structured_date,
+    text_date,
+    url_date,
+)
 
 TODAY = date(2026, 6, 30)
 

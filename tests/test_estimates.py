@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from newstrace.corpus.records import Article
 from newstrace.provenance.estimates import AMBIGUOUS, DRIFT, SOURCES_DIFFER, TRACED_BY_VALUE, trace_estimates
 from newstrace.provenance.records import ChainStep, Mention, SourceRef
 
@@ -140,8 +141,8 @@ def test_in_another_language_the_value_alone_picks_the_estimate() -> None:
     assert out[2].flags == ()
 
 
-def _article(article_id: str, published: str | None, *, estimated: bool = False) -> "Article":
-    from newstrace.corpus.records import Article, Status
+def _article(article_id: str, published: str | None, *, estimated: bool = False) -> Article:
+    from newstrace.corpus.records import Status
 
     return Article(id=article_id, url=None, final_url=None, canonical_url=None, source_path=None,
                    status=Status.OK, published=published, date_estimated=estimated)

@@ -15,9 +15,19 @@ import pytest
 from newstrace.corpus.ingest import IngestOptions, expand_sources, ingest
 from newstrace.corpus.store import Store
 from newstrace.extract.pipeline import ExtractOptions, extract_corpus
-from newstrace.provenance.annotation_formats import (GROUP_ENTITIES, annotation_spans, doccano_lines, label_studio_chunks,
-                                           label_studio_config, prodigy_lines, span_group, spacy_doc, tasks,
-                                           tokenize, Span)
+from newstrace.provenance.annotation_formats import (
+    GROUP_ENTITIES,
+    Span,
+    annotation_spans,
+    doccano_lines,
+    label_studio_chunks,
+    label_studio_config,
+    prodigy_lines,
+    spacy_doc,
+    span_group,
+    tasks,
+    tokenize,
+)
 from newstrace.provenance.export import graphml
 from newstrace.provenance.report import ProvenanceOptions, analyse
 
@@ -67,7 +77,7 @@ def test_label_groups_keep_statistics_sources_quotes_claims_apart() -> None:
 
 def test_label_studio_config_is_xml_naming_every_label() -> None:
     root = ElementTree.fromstring(label_studio_config(["ORG", "STAT_PERCENT", 'A"B']))
-    assert [l.get("value") for l in root.iter("Label")] == ['A"B', "ORG", "STAT_PERCENT"]
+    assert [label.get("value") for label in root.iter("Label")] == ['A"B', "ORG", "STAT_PERCENT"]
     assert root.find("Text").get("name") == root.find("Labels").get("toName")
 
 
@@ -105,7 +115,7 @@ def test_label_studio_tasks_carry_predictions_in_its_shape(demo) -> None:
     assert isinstance(data, list) and data
     config = ElementTree.fromstring(label_studio_config(
         r["value"]["labels"][0] for task in data for p in task["predictions"] for r in p["result"]))
-    known = {l.get("value") for l in config.iter("Label")}
+    known = {label.get("value") for label in config.iter("Label")}
     for task in data:
         text = task["data"]["text"]
         (prediction,) = task["predictions"]
@@ -121,7 +131,8 @@ def test_label_studio_tasks_carry_predictions_in_its_shape(demo) -> None:
 @pytest.mark.slow
 def test_prodigy_export_builds_spacy_docs_with_span_groups(demo) -> None:
     import spacy
-    from spacy.tokens import Doc, Span as SpacySpan
+    from spacy.tokens import Doc
+    from spacy.tokens import Span as SpacySpan
 
     report, corpus, _db = demo
     vocab = spacy.blank("en").vocab
@@ -184,8 +195,8 @@ def _read_graphml(text: str, path: Path):
     def data(element):
         return {keys[d.get("key")][0]: cast[keys[d.get("key")][1]](d.text or "") for d in element.findall("g:data", ns)}
 
-    nodes = {n.get("id"): data(n) for n in root.iter("{%s}node" % ns["g"])}
-    return nodes, [(e.get("source"), e.get("target"), data(e)) for e in root.iter("{%s}edge" % ns["g"])]
+    nodes = {n.get("id"): data(n) for n in root.iter(f"{{{ns['g']}}}node")}
+    return nodes, [(e.get("source"), e.get("target"), data(e)) for e in root.iter(f"{{{ns['g']}}}edge")]
 
 
 @pytest.mark.slow
@@ -258,7 +269,7 @@ def test_cli_export_writes_each_annotation_format(demo, tmp_path: Path, fmt: str
                                                  str(DEMO_KB[0]), "-o", str(out)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
-    records = json.loads(text) if fmt == "label-studio" else [json.loads(l) for l in text.splitlines()]
+    records = json.loads(text) if fmt == "label-studio" else [json.loads(line) for line in text.splitlines()]
     texts = {a.text for a in corpus.articles.values() if a.text}
     got = {r["data"]["text"] if fmt == "label-studio" else r["text"] for r in records}
     assert got == texts
@@ -266,10 +277,9 @@ def test_cli_export_writes_each_annotation_format(demo, tmp_path: Path, fmt: str
 
 def test_an_edited_statistic_span_in_jsonl_is_imported_as_a_correction(demo, tmp_path: Path) -> None:
     # Issue 16: importing edited spans was "0 imported, N unchanged"; now an edited statistic is a correction.
-    from tests.shared_stores import copy_store
-
     from newstrace.provenance.export import jsonl_lines
     from newstrace.provenance.jsonl_import import InvalidJSONL, import_jsonl
+    from tests.shared_stores import copy_store
 
     report, corpus, shared_db = demo
     db = copy_store(shared_db, tmp_path)
@@ -480,9 +490,8 @@ def test_corrections_from_each_tool_replace_extract_and_survive_reextraction(min
 @pytest.mark.slow
 def test_a_tool_file_that_lost_our_ids_finds_articles_by_text_and_bad_tasks_are_refused(mini: Path,
                                                                                        tmp_path: Path) -> None:
-    from tests.shared_stores import copy_store
-
     from newstrace.provenance.jsonl_import import InvalidJSONL, import_file
+    from tests.shared_stores import copy_store
 
     db = copy_store(mini, tmp_path)
     exported = tmp_path / "tasks.jsonl"
@@ -519,7 +528,7 @@ def test_a_tool_file_that_lost_our_ids_finds_articles_by_text_and_bad_tasks_are_
 
 def test_apply_correction_keeps_replaces_adds_and_drops() -> None:
     from newstrace.extract.records import Annotations, Attribution, Claim, Statistic
-    from newstrace.provenance.human_annotations import Correction, HUMAN_KEY, apply_correction, human_spans
+    from newstrace.provenance.human_annotations import HUMAN_KEY, Correction, apply_correction, human_spans
 
     text = ("Unemployment fell to 4.1% in March, the statistics office said. Two factories closed. "
             "Wages rose 3 percent, the union estimated.")

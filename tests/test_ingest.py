@@ -75,7 +75,7 @@ def test_seeds_ingest_clean_with_origin_links_and_auto_flag(tmp_path: Path, seed
     assert sorted(articles) == ["000", "001", "002", "003"]
     assert all(a.title and len(a.text) > 1000 for a in articles.values())
     assert [k for k, a in sorted(articles.items()) if a.auto_generated] == ["001"]
-    origin = {k: [l.href for l in a.links if l.kind == "origin_link"] for k, a in articles.items()}
+    origin = {k: [link.href for link in a.links if link.kind == "origin_link"] for k, a in articles.items()}
     assert origin["000"] and "toutiao.com/article/1852208574524496" in origin["000"][0]
     assert origin["002"] and "toutiao.com/article/1850269585341451" in origin["002"][0]
     assert not origin["001"] and not origin["003"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from newstrace.corpus.ingest import IngestOptions, expand_sources, ingest
+from newstrace.corpus.ingest import expand_sources, ingest
 from newstrace.corpus.store import Store
 from newstrace.extract.pipeline import ExtractOptions, extract_corpus
 from newstrace.provenance.report import ProvenanceOptions, analyse

@@ -8,7 +8,6 @@ written for these tests, across domains; servers are loopback only (tests/net_fi
 from __future__ import annotations
 
 import errno
-import zlib
 import gzip
 import io
 import json
@@ -17,14 +16,15 @@ import resource
 import signal
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 import newstrace.cli as cli_module
-from newstrace.corpus.store import Store
 from newstrace.corpus.ingest import text_hash
+from newstrace.corpus.store import Store
 from newstrace.extract.records import Annotations, Attribution, Entity, Statistic
 
 REPO = Path(__file__).resolve().parent.parent
@@ -197,7 +197,7 @@ def test_I11_import_refuses_string_value(tmp_path: Path) -> None:
     assert invoke(db, "import", str(write_lines(tmp_path / "ok.jsonl", [good, fixed]))).exit_code == 0
     exported = tmp_path / "e.jsonl"
     assert invoke(db, "export", "-o", str(exported)).exit_code == 0
-    assert {json.loads(l)["id"] for l in exported.read_text().splitlines()} == {"s1", "e1", "e2"}
+    assert {json.loads(line)["id"] for line in exported.read_text().splitlines()} == {"s1", "e1", "e2"}
 
 
 @pytest.mark.parametrize("extra, where", [

@@ -22,8 +22,7 @@ from urllib.parse import urldefrag
 import pytest
 from rich.console import Console
 
-from newstrace.provenance.render_html import (MENTIONS_PER_PAGE, TEMPLATES, render_html, render_pages,
-                                              write_html_report)
+from newstrace.provenance.render_html import MENTIONS_PER_PAGE, TEMPLATES, render_html, render_pages, write_html_report
 from newstrace.provenance.render_md import MENTION_ROWS, render_markdown
 from newstrace.provenance.render_term import render_terminal
 
@@ -200,7 +199,7 @@ def test_the_family_graph_folds_a_crowd_of_articles() -> None:
 
 
 def test_timeline_dots_never_overlap_when_dates_bunch() -> None:
-    from newstrace.provenance.timeline_svg import GAP, LABEL_W, MAX_LEVELS, OVERFLOW_W, R, Event, layout
+    from newstrace.provenance.timeline_svg import GAP, LABEL_W, MAX_LEVELS, OVERFLOW_W, Event, R, layout
 
     day = dt.date(2024, 9, 12)
     # Thirty retellings on two days, one a year later: the bunch must not be drawn as one dot.
@@ -337,7 +336,7 @@ def test_markdown_has_a_row_per_mention(report: dict) -> None:
     markdown = render_markdown(report)
     rows = _mention_rows(markdown)
     assert len(rows) == len(_mentions(report))
-    width = len(_cells(next(l for l in markdown.splitlines() if l.startswith(MENTION_HEADER))))
+    width = len(_cells(next(line for line in markdown.splitlines() if line.startswith(MENTION_HEADER))))
     assert all(len(_cells(r)) == width for r in rows)
     assert "<script" not in markdown and "\x1b" not in markdown
     assert "**17.1%** (drift)" in markdown

@@ -9,8 +9,13 @@ import pytest
 
 from newstrace.extract.kb import Entry, KnowledgeBase
 from newstrace.extract.records import Annotations, Attribution, Citation, Entity, Statistic
-from newstrace.provenance import sources
-from newstrace.provenance.sources import build_registry, find_acronyms, find_appositives, names_something, normalise_phrase
+from newstrace.provenance.sources import (
+    build_registry,
+    find_acronyms,
+    find_appositives,
+    names_something,
+    normalise_phrase,
+)
 
 
 def _annotate(article_id: str, text: str, attributed: list[tuple[str, str]], *,

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from newstrace.provenance.display import estimates_line, format_amount, format_value, mention_drifted, statement, statement_label
+from newstrace.provenance.display import (
+    estimates_line,
+    format_amount,
+    format_value,
+    mention_drifted,
+    statement,
+    statement_label,
+)
 
 
 @pytest.mark.parametrize(("value", "shown"), [

@@ -9,7 +9,7 @@ import numpy as np
 
 from newstrace.corpus.records import Article, Status
 from newstrace.extract.kb import Entry, KnowledgeBase
-from newstrace.extract.records import Annotations, Attribution, Citation, Statistic
+from newstrace.extract.records import Annotations, Attribution, Statistic
 from newstrace.provenance.figures import MentionInput
 from newstrace.provenance.records import ChainStep, Mention, SourceRef
 from newstrace.provenance.sources import build_registry
