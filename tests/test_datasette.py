@@ -14,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import sqlalchemy.exc
 import yaml
 from click.testing import CliRunner
 
@@ -113,7 +114,7 @@ def test_a_failed_write_keeps_the_previous_database(tmp_path: Path) -> None:
     # A mention of an article the report does not list breaks a foreign key: nothing is replaced.
     bad = {"id": 1, "family_id": "f-missing", "article_id": "nowhere", "text": "3%", "value": 3.0, "unit": "percent",
            "start": 0, "end": 2, "human": False}
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(sqlalchemy.exc.IntegrityError):  # a foreign key refused
         write_report_database(target, {"articles": [row], "mentions": [bad]})
     with sqlite3.connect(target) as conn:
         assert conn.execute("SELECT outlet FROM articles").fetchall() == [("Daily Ledger",)]
