@@ -422,8 +422,6 @@ def test_specs_and_names_negatives_stay_statistics(nlp, text: str, value: float)
 @pytest.mark.parametrize("text", [
     "The hatchback delivers 290 lb-ft of torque from its small engine.",
     "The tablet ships with 256GB storage and a bright screen.",
-    "A survey of 2,400 parents was carried out by the charity in March.",
-    "A total of 12,500 nurses were surveyed by the union.",
     "Half of 18- to 24-year-olds read news on their phones.",
     "Nine percent of people between the ages of 16 and 29 volunteer.",
     "Voters under 30 backed the measure.",
@@ -432,7 +430,7 @@ def test_specs_and_names_negatives_stay_statistics(nlp, text: str, value: float)
     "Get the speaker on sale for 79.99",
     "The base laptop costs $1,299 and comes in two colours.",
 ])
-def test_product_specs_samples_ages_and_shop_copy_are_not_statistics(nlp, text) -> None:
+def test_product_specs_ages_and_shop_copy_are_not_statistics(nlp, text) -> None:
     """General shapes of false statistics on news pages (issue 14 item 4), on written sentences."""
     numbers = {s.text for s in _stats(nlp, text) if s.unit != "percent" or "%" not in text}
     assert not (numbers - {"Half", "Nine percent"}), numbers
@@ -442,6 +440,7 @@ def test_product_specs_samples_ages_and_shop_copy_are_not_statistics(nlp, text) 
     ("The average price of a litre of diesel rose to $1.92 in May.", 1.92),
     ("Engine output rose to 300 hp after the update.", 300),
     ("Over 2,000 people under 25 lost their jobs.", 2000),
+    ("A total of 12,500 nurses were surveyed by the union.", 12500),  # a survey's size is retold and traced
     ("Wholesale electricity cost $85 per megawatt hour, up 12% on last year.", 85),
 ])
 def test_prices_and_counts_that_are_statistics_stay(nlp, text, value) -> None:

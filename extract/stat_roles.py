@@ -1,0 +1,426 @@
+"""Roles: what a figure measures and whom it is about, read from the dependency parse around the
+amount, within the figure's own clause (stage 4 of `extract.statistics`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from newstrace.extract.claims import entity_span
+from newstrace.extract.stat_amounts import ACTOR_LABELS, EXAMPLE_PREPS, MEASURE_NOUNS, Amount, word_list, word_mapping
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Token
+
+
+def anchor_of(doc: "Doc", amount: Amount, token: "Token") -> "Token":
+    """The token through which the amount joins the sentence (its syntactic head)."""
+    span = range(amount.token_start, amount.token_end)
+    anchor = token
+    seen = 0
+    while anchor.head.i in span and anchor.head != anchor and seen < 8:
+        anchor = anchor.head
+        seen += 1
+    return anchor
+
+
+def roles_of(doc: "Doc", amount: Amount, token: "Token", unit: str) -> tuple[str | None, str | None]:
+    """(measure, holder) from the parse around the amount."""
+    anchor = anchor_of(doc, amount, token)
+    if unit == "rank":
+        return _rank_roles(doc, amount, anchor)
+    # the amount and its approximation cue ("an estimated 25 million") are not the measure
+    cue_length = len(amount.approx.split()) if amount.approx else 0
+    own = set(range(max(0, amount.token_start - cue_length), amount.token_end))
+    if anchor.dep_ == "conj" and anchor.head.pos_ == "NOUN" and anchor.head.i not in own \
+            and _is_measure_noun(anchor.head):
+        # "growth of 2.1% this year and 2.4% next year": the second figure is of the same measure
+        noun = anchor.head
+        holder_token = _holder_in(noun, exclude=own) or _clause_subject(noun)
+        measure = _phrase(noun, exclude=own | _subtree_ids(holder_token))
+        return measure, _phrase(holder_token, exclude=own) if holder_token is not None else None
+    # "15.8% share held by US entities", "17% stake": the amount modifies a noun
+    if anchor.dep_ in ("nummod", "compound", "amod", "quantmod") and anchor.head.pos_ in ("NOUN", "PROPN") \
+            and anchor.head.i not in own:
+        noun = anchor.head
+        holder_token = _holder_in(noun, exclude=own) or _passive_agent(noun)
+        if unit in ("count", "quantity") and noun.lemma_.lower() not in MEASURE_NOUNS:
+            # "eight Chinese AI models": the noun is what is counted
+            holder = _phrase(holder_token, exclude=own) if holder_token is not None else _norp_modifier(noun)
+            if holder is None:
+                subject = _clause_subject(noun)
+                holder = _phrase(subject, exclude=own) if subject is not None and subject != noun else None
+            return _event_measure(noun, _phrase(noun, exclude=own | _subtree_ids(holder_token))), holder
+        measure = _phrase(noun, exclude=own | _subtree_ids(holder_token))
+        if holder_token is None:
+            subject = _clause_subject(noun)
+            if subject is not None and subject != noun and not names_people(subject) and subject.pos_ == "NOUN":
+                # "developers' downloads reached a 17% share": the share is of the subject
+                holder_token = _holder_in(subject, exclude=own)
+                of_what = _phrase(subject, exclude=own | _subtree_ids(holder_token))
+                measure = f"{measure} of {of_what}" if measure and of_what else measure or of_what
+            elif subject is not None and subject != noun:
+                holder_token = subject
+        return measure, _phrase(holder_token, exclude=own) if holder_token is not None else None
+    named = _parenthesised_noun(doc, amount)
+    if named is not None:
+        # "payroll employment (+73,000) and the unemployment rate (4.2%)": the noun the brackets follow
+        holder_token = _holder_in(named, exclude=own)
+        measure = _phrase(named, exclude=own | _subtree_ids(holder_token))
+        return measure, _phrase(holder_token, exclude=own) if holder_token is not None else None
+    # "17% of open AI model downloads"
+    of_child = next((c for c in anchor.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    verb = governing_verb(anchor)
+    subject = _subject_of(verb) if verb is not None else None
+    if of_child is not None:
+        objects = [c for c in of_child.children if c.dep_ == "pobj"]
+        if objects:
+            counted = _phrase(objects[0], exclude=own)
+            measure = f"share of {counted}" if unit == "percent" and counted else counted
+            holder = _phrase(subject, exclude=own) if subject is not None and subject.i not in own \
+                and not _is_measure_noun(subject) else None
+            if unit == "percent" and counted and anchor.dep_ in ("nsubj", "nsubjpass") and verb is not None:
+                # "78% of Americans live paycheck to paycheck": the share is of those who do what the verb says
+                predicate = _predicate(verb, anchor)
+                if predicate:
+                    pronoun = "who" if names_people(objects[0]) else "that"
+                    measure = f"share of {counted} {pronoun} {predicate}"
+                    if holder is None and (names_people(objects[0]) or objects[0].ent_type_ in ("NORP", "GPE")):
+                        holder = counted
+            return measure, holder
+    if anchor.dep_ == "pobj" and anchor.head.lower_ == "of" and anchor.head.head.pos_ == "NOUN":
+        # "long-term debt of more than $700 million": the noun the amount is the value of
+        noun = anchor.head.head
+        holder_token = _holder_in(noun, exclude=own | {anchor.head.i}) or _clause_subject(noun)
+        measure = _phrase(noun, exclude=own | {anchor.head.i} | _subtree_ids(holder_token))
+        return measure, _phrase(holder_token, exclude=own) if holder_token is not None else None
+    if unit == "multiplier":
+        holder = _phrase(subject, exclude=own) if subject is not None and subject.i not in own else None
+        return _multiplier_measure(doc, amount), holder
+    if subject is not None and subject.i not in own:
+        if _is_measure_noun(subject):
+            holder_token = _holder_in(subject, exclude=own)
+            measure = _phrase(subject, exclude=own | _subtree_ids(holder_token))
+            return measure, _phrase(holder_token, exclude=own) if holder_token is not None else None
+        return _verb_measure(verb), _phrase(subject, exclude=own)
+    return None, None
+
+
+def _event_measure(noun: "Token", phrase: str | None) -> str | None:
+    """"cut 4,000 jobs" -> "jobs cut", "300 Indians were deported" -> "Indians deported": a count
+    that an event verb reports is of the event, not of the things (`event_participles`)."""
+    if phrase is None or noun.dep_ not in ("dobj", "nsubjpass") or noun.head.pos_ != "VERB":
+        return phrase
+    participle = word_mapping("event_participles").get(noun.head.lemma_.lower())
+    return f"{phrase} {participle}" if participle else phrase
+
+
+# A predicate longer than this is no label an analyst would write; the share keeps its group alone.
+_PREDICATE_WORDS = 8
+
+
+def _predicate(verb: "Token", subject: "Token") -> str | None:
+    """The verb phrase of a share's clause without its subject: "live paycheck to paycheck", for a
+    verb of saying its complement ("42% of people say they trust the news" -> "trust the news")."""
+    if verb.lemma_.lower() in word_list("speech_verbs_share"):
+        inner = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+        if inner is None:
+            return None
+        drop = {t.i for c in inner.children if c.dep_ in ("nsubj", "mark") and c.pos_ in ("PRON", "SCONJ")
+                for t in c.subtree}
+        verb, subject = inner, None
+    else:
+        drop = set()
+    skip_ids = ({t.i for t in subject.subtree} if subject is not None else set()) | drop
+    for child in verb.children:
+        if child.dep_ in ("advcl", "conj", "cc", "punct", "ccomp", "parataxis", "mark") and child.i > verb.i:
+            skip_ids |= {t.i for t in child.subtree}
+        if child.dep_ in ("advmod", "npadvmod", "prep", "punct", "mark") and child.i < verb.i:
+            skip_ids |= {t.i for t in child.subtree}  # "Overall, only ..."
+    words = [t.text for t in verb.subtree if t.i not in skip_ids and not t.is_punct and t.ent_type_ != "DATE"]
+    if not words or len(words) > _PREDICATE_WORDS:
+        return None
+    return " ".join(words)
+
+
+def _parenthesised_noun(doc: "Doc", amount: Amount) -> "Token | None":
+    """The noun an amount in brackets right after it stands for: "payroll employment (+73,000)"."""
+    start, end = amount.token_start, amount.token_end
+    if start < 2 or end >= len(doc) or doc[start - 1].text != "(" or doc[end].text != ")":
+        return None
+    noun = doc[start - 2]
+    if noun.pos_ != "NOUN" or noun.ent_type_ in ACTOR_LABELS or names_people(noun):
+        return None
+    return noun
+
+
+def _multiplier_measure(doc: "Doc", amount: Amount) -> str | None:
+    """"17X faster than its predecessor", "three times less power": the comparison made."""
+    after = doc[amount.token_end:amount.token_end + 6]
+    words: list[str] = []
+    for token in after:
+        if token.is_punct or token.pos_ in ("VERB", "AUX", "CCONJ") or token.dep_ == "cc":
+            break
+        words.append(token.text)
+        if token.tag_ in ("JJR", "RBR") and token.lower_ not in ("more", "less", "fewer"):
+            if token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "than":
+                continue
+            break
+    return " ".join(words) or None
+
+
+def _rank_roles(doc: "Doc", amount: Amount, anchor: "Token") -> tuple[str | None, str | None]:
+    """Rank holder = who ranks; measure = the ranking ("in comprehensive performance evaluation")."""
+    verb = anchor.head
+    if anchor.dep_ == "conj":
+        verb = anchor.head.head
+    if anchor.dep_ == "dobj":
+        verb = anchor.head  # "claimed the top spot"
+    elif verb.pos_ in ("NOUN", "PROPN") and verb.head != verb:
+        verb = verb.head  # "took second place"
+    # the ranking: "in X", "among X", "within X" under the verb or the rank phrase
+    pieces: list[str] = []
+    for owner in dict.fromkeys((verb, anchor)):
+        for child in owner.children:
+            if child.dep_ == "prep" and child.lower_ in ("in", "among", "on", "within", "across"):
+                objects = [c for c in child.children if c.dep_ == "pobj"]
+                if objects and objects[0].ent_type_ not in ("DATE", "TIME"):
+                    phrase = _phrase(objects[0])
+                    if phrase:
+                        pieces.append(f"{child.lower_} {phrase}")
+    measure = " ".join(pieces) or None
+    if doc[amount.token_start].lemma_ == "top" and doc[amount.token_start].pos_ == "VERB":
+        target = next((c for c in doc[amount.token_start].children if c.dep_ == "dobj"), None)
+        measure = _phrase(target) or measure  # "topped the list of the most valuable brands"
+    nxt = doc[amount.token_end] if amount.token_end < len(doc) else None
+    if nxt is not None and nxt.text == "-" and amount.token_end + 1 < len(doc):
+        nxt = doc[amount.token_end + 1]
+    if nxt is not None and (nxt.tag_ in ("JJS", "RBS") or nxt.lower_ == "most"):
+        # "the world's third-largest economy" -> "largest economy"
+        target = nxt.head if nxt.head.pos_ in ("NOUN", "PROPN") else None
+        skip = set(range(amount.token_start, nxt.i + 1))
+        if target is not None:
+            skip |= {t.i for c in target.children if c.dep_ == "poss" for t in c.subtree}
+        rest = _phrase(target, exclude=skip) if target is not None else None
+        measure = f"{nxt.text} {rest}" if rest else nxt.text
+    holder_token = None
+    if verb.dep_ == "relcl":
+        holder_token = _antecedent(verb.head)
+    elif verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+        holder_token = verb.head  # "models (ranked second and ninth)"
+    if holder_token is None:
+        holder_token = _subject_of(verb)
+    if holder_token is None:
+        holder_token = _subject_of(governing_verb(anchor))
+    if holder_token is not None and amount.token_start <= holder_token.i < amount.token_end:
+        holder_token = None
+    if holder_token is None:
+        return measure, None
+    if holder_token.pos_ == "NOUN" and not names_people(holder_token):
+        # "two models from OpenAI (ranked 2nd and 9th)": name the owner, keep the
+        # ranked things as the measure when the text names no ranking
+        owner = _holder_in(holder_token, exclude=set()) or _passive_agent(holder_token)
+        if owner is not None:
+            ranked = _phrase(holder_token, exclude=_subtree_ids(owner))
+            return measure or (f"rank of {ranked}" if ranked else None), _phrase(owner)
+    return measure, _phrase(holder_token)
+
+
+def _passive_agent(noun: "Token") -> "Token | None":
+    """"models ... were released by OpenAI": the agent of the clause the noun is subject of."""
+    if noun.dep_ != "nsubjpass":
+        return None
+    for child in noun.head.children:
+        if child.dep_ == "agent":
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
+    return None
+
+
+def governing_verb(token: "Token") -> "Token | None":
+    current = token
+    for _ in range(6):
+        if current.pos_ in ("VERB", "AUX"):
+            return current
+        if current.head == current:
+            return None
+        current = current.head
+    return None
+
+
+def _subject_of(verb: "Token | None") -> "Token | None":
+    """The subject of a verb, following relative pronouns to their antecedent."""
+    if verb is None:
+        return None
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
+    if not subjects:
+        if verb.dep_ in ("xcomp", "advcl", "conj") and verb.head != verb:
+            return _subject_of(verb.head)
+        if verb.dep_ in ("acl",) and verb.head.pos_ in ("NOUN", "PROPN"):
+            return verb.head
+        return None
+    subject = subjects[0]
+    if subject.tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
+        subject = _antecedent(verb.head)
+    return subject
+
+
+def _antecedent(token: "Token") -> "Token":
+    """Resolve what a relative clause is about, past dates and example lists."""
+    if token.ent_type_ in ("DATE", "TIME"):
+        verb = token.head
+        objects = sorted((c for c in verb.children if c.dep_ in ("dobj", "nsubj")), key=lambda c: c.dep_ != "dobj")
+        if objects:
+            token = objects[0]
+    # "...of American developers including Google, Meta and OpenAI, which was 15.8%"
+    for _ in range(4):
+        if token.dep_ == "conj":
+            token = token.head
+        elif token.dep_ == "pobj" and token.head.lower_ in EXAMPLE_PREPS:
+            token = token.head.head
+        else:
+            break
+    if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.pos_ == "NOUN" \
+            and token.head.head.lemma_.lower() in MEASURE_NOUNS:
+        token = token.head.head
+    return token
+
+
+def _clause_subject(noun: "Token") -> "Token | None":
+    if noun.dep_ in ("dobj", "attr", "pobj"):
+        verb = governing_verb(noun)
+        subject = _subject_of(verb) if verb is not None else None
+        if subject is not None and subject.pos_ in ("NOUN", "PROPN") and subject != noun:
+            return subject
+    return None
+
+
+def _is_measure_noun(token: "Token") -> bool:
+    if token.ent_type_ in ACTOR_LABELS or token.pos_ == "PROPN":
+        return False
+    return token.lemma_.lower() in MEASURE_NOUNS or token.lower_ in MEASURE_NOUNS or token.pos_ == "NOUN" and \
+        not names_people(token)
+
+
+def names_people(token: "Token") -> bool:
+    if token.lemma_.lower() in word_list("actor_nouns") or token.lower_ in word_list("actor_nouns"):
+        return True
+    return token.lemma_.lower() in {
+        "developer", "company", "firm", "people", "user", "country", "nation", "government", "researcher",
+        "worker", "adult", "child", "consumer", "household", "voter", "respondent", "business", "entity",
+        "startup", "lab", "team", "student", "patient", "player", "manufacturer", "maker", "resident",
+        "investor", "customer", "organization", "organisation", "group", "state", "city", "region",
+    } or token.ent_type_ in ("NORP", "GPE", "ORG", "PERSON")
+
+
+def _holder_in(noun: "Token", *, exclude: set[int]) -> "Token | None":
+    """Whom a measure noun is about: "share of downloads ... from China", "share of American developers"."""
+    candidates: list["Token"] = []
+    examples = {t.i for child in noun.children if child.lower_ in EXAMPLE_PREPS for t in child.subtree}
+    for token in noun.subtree:
+        if token.i in exclude or token == noun or token.i in examples:
+            continue
+        if token.dep_ == "pobj" and token.head.lower_ in ("from", "by", "of", "for") and (
+                token.ent_type_ in ACTOR_LABELS or names_people(token)):
+            if token.head.head.lower_ in EXAMPLE_PREPS:
+                continue
+            candidates.append(token)
+        elif token.dep_ == "poss" and token.tag_ not in ("PRP$", "WP$"):
+            candidates.append(token)
+        elif token.dep_ == "agent" and token.head.head == noun:
+            candidates.extend(c for c in token.children if c.dep_ == "pobj")
+    if not candidates:
+        return None
+    # the last one is the most specific ("... models from China")
+    preferred = [c for c in candidates if c.ent_type_ in ACTOR_LABELS or names_people(c)]
+    return (preferred or candidates)[-1]
+
+
+def _norp_modifier(noun: "Token") -> str | None:
+    """"Chinese AI models" -> "Chinese": the nationality or organisation a noun is qualified by."""
+    examples = {t.i for child in noun.children if child.lower_ in EXAMPLE_PREPS for t in child.subtree}
+    for token in noun.lefts:
+        for inner in token.subtree:
+            if inner.i not in examples and inner.ent_type_ in ("NORP", "GPE") \
+                    and inner.dep_ in ("amod", "compound", "nmod"):
+                return _entity_text(inner)
+    return None
+
+
+def _entity_text(token: "Token") -> str:
+    return entity_span(token).text
+
+
+def _verb_measure(verb: "Token | None") -> str | None:
+    """What a verb alone says is measured: nothing an analyst would write ("account", "say",
+    "wait" are not measures), so the measure stays unknown and the family keys on the rest."""
+    return None
+
+
+def _subtree_ids(token: "Token | None") -> set[int]:
+    if token is None:
+        return set()
+    ids = {t.i for t in token.subtree}
+    head = token.head
+    if token.dep_ in ("pobj",) and head.dep_ in ("prep", "agent"):
+        ids.add(head.i)  # drop "from" along with "China"
+        if head.head.dep_ == "acl" and head.dep_ == "agent":
+            ids.add(head.head.i)  # "held by"
+    return ids
+
+
+_SKIP_DEPS = {"relcl", "appos", "punct", "advcl", "acl", "cc", "preconj", "det", "predet", "nummod", "quantmod"}
+
+
+def _phrase(token: "Token | None", *, exclude: set[int] | None = None) -> str | None:
+    """A compact text for the noun phrase headed by `token`.
+
+    Keeps modifiers and "of/for/from/in" complements, drops relative clauses,
+    appositions, example lists ("including ..."), determiners and the excluded tokens.
+    Proper nouns with an appositive name ("its model 'M2'") give the name.
+    """
+    if token is None:
+        return None
+    exclude = exclude or set()
+    if token.pos_ == "PRON" and token.tag_ in ("WDT", "WP"):
+        return None
+    appositive = next((c for c in token.children if c.dep_ == "appos" and c.pos_ == "PROPN"
+                       and c.i not in exclude and any(ch.isalpha() for ch in c.text)), None)
+    if appositive is not None and token.pos_ == "NOUN":
+        token = appositive
+    if token.ent_type_ and token.ent_type_ in ACTOR_LABELS and token.pos_ == "PROPN":
+        entity = _entity_text(token)
+        if entity:
+            return entity.removeprefix("the ").removeprefix("The ")
+    keep: list["Token"] = []
+    _collect(token, keep, exclude=exclude, root=token)
+    keep.sort(key=lambda t: t.i)
+    while keep and (keep[0].is_punct or keep[0].dep_ in ("det", "cc", "prep")):
+        keep.pop(0)
+    while keep and (keep[-1].is_punct or keep[-1].dep_ in ("cc", "prep")):
+        keep.pop()
+    if not keep:
+        return None
+    text = "".join(t.text + (t.whitespace_ if i + 1 < len(keep) and keep[i + 1].i == t.i + 1 else " ")
+                   for i, t in enumerate(keep)).strip()
+    return " ".join(text.split()) or None
+
+
+def _collect(token: "Token", keep: list["Token"], *, exclude: set[int], root: "Token") -> None:
+    if token.i in exclude:
+        return
+    if token != root and token.tag_ == "HYPH":
+        keep.append(token)  # "open-source" keeps its hyphen
+        return
+    if token != root and (token.dep_ in _SKIP_DEPS or (token.dep_ == "prep" and token.lower_ in EXAMPLE_PREPS)):
+        return
+    if token != root and token.dep_ == "advmod" and token.head == root:
+        return  # "only two models"
+    if token != root and token.ent_type_ == "DATE":
+        return  # the period is a field of its own: "revenue in the second quarter" -> "revenue"
+    if token != root and token.dep_ == "conj" and any(
+            t.like_num or t.ent_type_ in ("PERCENT", "MONEY", "CARDINAL", "QUANTITY") for t in token.subtree):
+        return  # "growth of 2.1% this year and 2.4% next year": the other figure is not the measure
+    if token.dep_ == "prep" and token.lower_ not in ("of", "for", "from", "in", "on", "among", "by", "to", "with"):
+        return
+    keep.append(token)
+    for child in token.children:
+        _collect(child, keep, exclude=exclude, root=root)

@@ -1,0 +1,179 @@
+"""When a figure holds: its period from the sentence, its period key, and whether it is a forecast
+(stage 4 of `extract.statistics`; period words are in `stat_periods.yaml`, forecast words in
+`stat_forecast.yaml`)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from newstrace.extract.claims import entities_in
+from newstrace.extract.numbers import parse_ordinal
+from newstrace.extract.periods import period_key
+from newstrace.extract.records import Statistic
+from newstrace.extract.stat_amounts import MONTHS, Amount, word_list
+from newstrace.extract.stat_roles import governing_verb
+
+if TYPE_CHECKING:  # pragma: no cover
+    import datetime as dt
+
+    from spacy.tokens import Doc, Span, Token
+
+
+def with_period_key(record: Statistic, reference: "dt.date | None") -> Statistic:
+    """The period key, and a period after the publication year makes the figure a forecast."""
+    key = period_key(record.period, reference=reference, forecast=record.forecast)
+    forecast = record.forecast
+    if reference is not None and key is not None and key[:4].isdigit() and int(key[:4]) > reference.year:
+        forecast = True
+    return replace(record, period_key=key, forecast=forecast)
+
+
+def is_period_phrase(phrase: str) -> bool:
+    import datetime
+
+    bare = phrase.removesuffix("'s").removesuffix("’s").strip()
+    # any reference date resolves a month name; only whether the phrase names a period matters
+    return period_key(f"in {bare}", reference=datetime.date(2000, 1, 1)) is not None
+
+
+def is_forecast(doc: "Doc", anchor: "Token", sentence: "Span", period: str | None) -> bool:
+    """A projection, target or forecast: the figure's clause is governed by a verb of
+    expectation ("is expected to reach"), has a future auxiliary ("will grow"), names a
+    projection ("a forecast of 2.4%"), or puts a deadline on it ("by 2050") in a clause that is
+    not in the past tense. Words are language data (`stat_forecast.yaml`)."""
+    verbs, auxiliaries = word_list("forecast_verbs"), word_list("forecast_auxiliaries")
+    nouns = word_list("forecast_nouns")
+    noun = anchor.head if anchor.dep_ in ("nummod", "compound", "quantmod") and anchor.head != anchor else anchor
+    if any(c.dep_ == "acl" and c.tag_ in ("VBN", "VBD") for c in noun.children):
+        return False  # "the 14 million (cars) sold in 2023": a figure the text calls done
+    base = noun if noun.dep_ == "pobj" else anchor
+    if base.dep_ == "pobj" and base.head.lower_ in ("than", "from") and base.head.head.pos_ != "VERB":
+        return False  # "up from 14 million", "higher than the 14 million": the base of a comparison
+    verb = governing_verb(anchor)
+    chain: list["Token"] = []
+    current = anchor
+    for _ in range(8):
+        chain.append(current)
+        if current.head == current or (current.pos_ in ("VERB", "AUX") and current.dep_ in ("ccomp", "ROOT")
+                                       and current is not verb):
+            break
+        current = current.head
+    for token in chain:
+        if token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in verbs and token.tag_ != "VBD":
+            return True
+        if token.pos_ == "NOUN" and token.lower_ in nouns:
+            return True
+        if token.pos_ in ("VERB", "AUX") and any(c.dep_ == "aux" and c.lower_ in auxiliaries for c in token.children):
+            return True
+        if token.pos_ in ("VERB", "AUX") and token.lemma_.lower() == "set" and any(
+                c.dep_ == "xcomp" for c in token.children):
+            return True  # "is set to reach"
+    for token in anchor.children:
+        if token.dep_ == "prep" and token.lower_ == "of" and token.head.lower_ in nouns:
+            return True
+    if period is not None:
+        at = sentence.text.find(period)
+        before = sentence.text[:at].split()[-1:] if at > 0 else []
+        if before and before[0].lower() in word_list("forecast_deadline_prepositions"):
+            # "by 2030 ... will", not "By 2018, ... remained"
+            return verb is not None and verb.tag_ not in ("VBD", "VBN")
+    return False
+
+
+def period_of(amount: Amount, sentence: "Span", anchor: "Token") -> str | None:
+    """The time the figure covers: the nearest DATE entity of the figure's clause.
+
+    A date counts when it attaches to the verb of the figure or to a verb above it
+    ("in the past year, the share ... increased to 17%"), not when it sits in another
+    clause ("the company, founded in 1998, hired 45 engineers").
+    """
+    verb = governing_verb(anchor)
+    chain = {t.i for t in verb.ancestors} | {verb.i} if verb is not None else set()
+    # a date inside the figure's own noun phrase dates it first: "the 14 million (cars sold) in 2023"
+    noun = anchor.head if anchor.dep_ in ("nummod", "compound", "quantmod") and anchor.head != anchor else anchor
+    own_phrase = {t.i for t in noun.subtree} if noun.pos_ in ("NOUN", "PROPN", "NUM", "SYM") else set()
+    best: tuple[int, str] | None = None
+    for ent in entities_in(sentence):
+        if ent.label_ != "DATE" or amount.token_start <= ent.start < amount.token_end:
+            continue
+        if ent.start < amount.token_end and ent.end > amount.token_start:
+            continue
+        text = ent.text
+        numeric = all(t.like_num or t.is_punct or t.lower_ in ("and", "to") for t in ent) \
+            and not any(len(t.text) == 4 and t.text.isdigit() for t in ent)
+        if parse_ordinal(text) is not None or numeric:
+            continue  # "2nd and 9th", "30 to 40" mis-tagged as dates
+        if len(ent) == 1 and ent[0].lower_ in ("daily", "weekly", "monthly", "annually", "yearly", "hourly", "today"):
+            continue  # a frequency, not a period
+        if not _has_date_word(ent):
+            continue  # "26 or above": the tagger's guess, no calendar word in it
+        if _is_comparison_base(ent):
+            continue  # "a 20% increase compared to 2023": 2023 is what the figure is measured against
+        owner = governing_verb(ent.root)
+        inside = ent.root.i in own_phrase
+        if chain and owner is not None and owner.i not in chain and not inside:
+            continue
+        # the gap between the two spans; on a tie the date after the figure wins ("from 13.8%
+        # in 1990 to 28.3% in 2022": 28.3% is of 2022), as English puts "in <period>" after it
+        after = ent.start >= amount.token_end
+        gap = ent.start - amount.token_end if after else amount.token_start - ent.end
+        distance = 2 * max(gap, 0) + (0 if after else 1)
+        if _is_point_date(ent):
+            distance += 100  # "On December 22" dates the report, not the figure
+        if inside:
+            distance -= 50
+        if best is None or distance < best[0]:
+            best = (distance, text)
+    if best is None:
+        return _period_token(amount, sentence)
+    return best[1]
+
+
+def _is_comparison_base(ent: "Span") -> bool:
+    doc = ent.doc
+    before = [t.lower_ for t in doc[max(0, ent.start - 2):ent.start]]
+    return bool(before) and (before[-1] in ("than", "versus", "vs", "vs.") or before[-2:] in (
+        ["compared", "to"], ["compared", "with"], ["relative", "to"]))
+
+
+_PERIOD_TOKEN = re.compile(r"^(?:[qh][1-4]|fy\d{2,4}|[qh][1-4]\d{2,4})$", re.IGNORECASE)
+
+
+def _period_token(amount: Amount, sentence: "Span") -> str | None:
+    """"Q3", "H1", "FY24": period codes the tagger rarely calls dates; the nearest one, with a
+    year right after it ("Q3 2025")."""
+    best: tuple[int, str] | None = None
+    for token in sentence:
+        if not _PERIOD_TOKEN.match(token.text) or (token.lower_[0] == "h" and token.lower_[1] not in "12"):
+            continue
+        text = token.text
+        nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
+        if nxt is not None and nxt.text.isdigit() and len(nxt.text) == 4:
+            text = f"{text} {nxt.text}"
+        distance = min(abs(token.i - amount.token_start), abs(token.i - amount.token_end))
+        if best is None or distance < best[0]:
+            best = (distance, text)
+    return best[1] if best is not None else None
+
+
+_DATE_WORDS = MONTHS | {
+    "year", "years", "month", "months", "week", "weeks", "day", "days", "quarter", "quarters", "decade",
+    "decades", "century", "centuries", "half", "season", "spring", "summer", "autumn", "fall", "winter",
+    "today", "yesterday", "tomorrow", "ago", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "weekend", "fiscal", "fy", "q1", "q2", "q3", "q4", "h1", "h2", "period",
+    "annual", "annually", "past", "last", "recent", "now", "currently",
+}
+
+
+def _has_date_word(ent: "Span") -> bool:
+    return any(t.lower_ in _DATE_WORDS or (t.text.isdigit() and len(t.text) == 4 and 1000 <= int(t.text) <= 2100)
+               or t.text.endswith("s")
+               and t.text[:-1].isdigit() for t in ent)
+
+
+def _is_point_date(ent: "Span") -> bool:
+    words = {t.lower_ for t in ent}
+    return bool(words & MONTHS) and any(t.like_num and len(t.text) <= 2 for t in ent) and not (
+        words & {"ending", "through", "to", "until", "since", "between", "from"})
