@@ -37,7 +37,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -222,7 +222,7 @@ def _worker_address() -> str:
 
 
 def _run_batches(client: "Client", store: Store, work: Plan, kb: "KnowledgeBase", options: ExtractOptions,
-                 expected: Identity) -> Iterator[BatchResult]:
+                 expected: Identity) -> Generator[BatchResult, None, None]:
     """Yield batch results as they complete, keeping a bounded window of batches on the cluster."""
     from distributed import as_completed
 

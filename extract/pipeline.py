@@ -19,7 +19,7 @@ import functools
 import hashlib
 import itertools
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -262,7 +262,8 @@ def extract_corpus(store: Store, options: ExtractOptions = ExtractOptions(), *,
         return summarise(save_results(store, results, work.total, on_progress), work.unchanged)
 
 
-def _overlapped(store: Store, work: Plan, kb: "KnowledgeBase", options: ExtractOptions) -> Iterator[BatchResult]:
+def _overlapped(store: Store, work: Plan, kb: "KnowledgeBase", options: ExtractOptions,
+                ) -> Generator[BatchResult, None, None]:
     """Batch results in order, batch k's encoding running on a second thread while batch k+1 is parsed."""
     from concurrent.futures import ThreadPoolExecutor
 
