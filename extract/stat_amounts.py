@@ -89,7 +89,7 @@ _MEASURE_UNITS = {
     "celsius", "fahrenheit", "byte", "gb", "tb", "mb", "pb", "kb", "flop", "flops", "parameter",
     "ghz", "mhz", "mph", "kph", "km/h", "knot", "calorie", "kcal", "ppm", "petaflop", "exaflop",
     "nanometer", "nanometre", "nm", "token", "teraflop", "cup", "tsp", "tbsp", "teaspoon", "tablespoon",
-    "pint", "quart", "ml", "gigawatt", "megawatt", "kilowatt", "terawatt", "mile", "yard", "metric",
+    "pint", "quart", "ml", "gigawatt", "megawatt", "kilowatt", "terawatt", "yard", "metric",
 }
 
 

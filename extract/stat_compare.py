@@ -31,7 +31,7 @@ def link_comparisons(doc: "Doc", records: list[Statistic], sentence_of: dict[int
                     links[a].add(b)
                     links[b].add(a)
     # "This figure exceeded ..., which was 15.8%": the figure is in the sentence before
-    for position, sentence_start in enumerate(sentences):
+    for sentence_start in sentences:
         members = by_sentence[sentence_start]
         sentence = doc.char_span(sentence_start, records[members[0]].sentence_end, alignment_mode="expand")
         if sentence is None or not _opens_with_anaphora(sentence) \

@@ -18,7 +18,7 @@ def top_number_tokens(mentions: Sequence[NumberMention], table: dict[str, list[t
     """Token index -> value of every number right after "top" ("top 10", "top ten")."""
     found: dict[int, float] = {}
     ends = {m.token_end - 1: m for m in mentions}
-    for start, end in table.get("TOP_N", []):
+    for _start, end in table.get("TOP_N", []):
         mention = ends.get(end - 1)
         if mention is not None and mention.kind == "cardinal":
             found[end - 1] = mention.value
