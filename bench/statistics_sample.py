@@ -18,8 +18,8 @@ labels are committed (no text of ../shared is stored in the project).
 `measure_ok`, `holder_ok`, `period_ok`). A field that is None in the record is right when
 the sentence does not state it either (the labeller's call).
 
-How the committed sample was labelled (200 lines, seed 3107, drawn at bbd287b plus the
-parallel-clause measure rule of the next commit, labelled on 2026-12-02 with no rule changed
+How the committed sample was labelled (200 lines, seed 3107, drawn with the code of bbd287b (the
+statistics split and its rules), labelled on 2026-12-02 with no rule changed
 afterwards). Earlier samples are kept and never relabelled: statistics_sample_seed1202.jsonl
 (drawn at 2302419, scored 0.705 / 0.175; its false positives were read to write the rules of
 df94cbd, so `rescore` on it is optimistic) and statistics_sample_seed14.jsonl (drawn at 0590d7d,
