@@ -97,3 +97,196 @@ def _span(mention: Any, at: int) -> dict[str, Any]:
     start = mention.sentence_start + at
     return {"article": mention.article, "text": mention.sentence[at:mention.end - mention.sentence_start],
             "start": start, "end": mention.end, "sentence": mention.sentence, "figure": mention.text}
+
+
+# -- expectations: one value said to match forecasts in one retelling, to defy them in another -------
+
+
+@functools.lru_cache(maxsize=None)
+def _phrase_pattern(language: str, name: str) -> re.Pattern[str] | None:
+    """One regex per language and data file whose named groups are the file's classes, found anywhere."""
+    from newstrace.extract import langdata
+
+    if not langdata.has(language, name):
+        return None
+    parts = []
+    for kind, phrases in sorted(langdata.table(language, name).items()):
+        alts = "|".join(r"\s+".join(map(re.escape, p.split())) for p in sorted(phrases, key=len, reverse=True))
+        parts.append(f"(?P<{kind}>(?:{alts}))")
+    return re.compile(rf"(?<!\w)(?:{'|'.join(parts)})(?!\w)", re.IGNORECASE)
+
+
+def _language(language: str | None) -> str:
+    from newstrace.extract import langdata
+
+    return (language or langdata.DEFAULT_LANGUAGE).split("-")[0].lower()
+
+
+def _previous_sentence(mention: Any, text: str | None) -> tuple[str, int] | None:
+    """The sentence before the mention's, in the same paragraph, with its offset in the article text."""
+    if not text or mention.sentence_start <= 0 or getattr(mention, "copy_of", None):
+        return None
+    before = text[:mention.sentence_start]
+    paragraph = before.rfind("\n") + 1
+    stops = [m.end() for m in re.finditer(r"[.!?]\s+", before[paragraph:].rstrip())]
+    start = paragraph + (stops[-1] if stops else 0)
+    sentence = before[start:].strip()
+    return (sentence, start) if sentence else None
+
+
+def expectation_of(mention: Any, language: str | None, text: str | None = None) -> tuple[str, dict[str, Any]] | None:
+    """(class, span) of the expectation phrase in a figure's sentence, else in the sentence before it.
+
+    The sentence before counts only when the figure's own sentence states no phrase: a lead saying
+    "unemployment unexpectedly rose" is about the figure the next sentence gives. One phrase per
+    sentence; a sentence with phrases of two classes ("as expected ..., unlike wages") says nothing sure.
+    """
+    pattern = _phrase_pattern(_language(language), "conflict_expectation")
+    if pattern is None:
+        return None
+    places = [(mention.sentence, mention.sentence_start)]
+    if (previous := _previous_sentence(mention, text)) is not None:
+        places.append(previous)
+    for sentence, offset in places:
+        found = list(pattern.finditer(sentence))
+        kinds = {next(k for k, v in m.groupdict().items() if v) for m in found}
+        if len(kinds) > 1:
+            return None
+        if found:
+            match = found[0]
+            return kinds.pop(), {"article": mention.article, "text": match.group(0),
+                                 "start": offset + match.start(), "end": offset + match.end(),
+                                 "sentence": sentence, "figure": mention.text}
+    return None
+
+
+def expectation_conflicts(families: Sequence[Any], cluster_of: Mapping[str, str],
+                          languages: Mapping[str, str | None],
+                          texts: Mapping[str, str] | None = None) -> list[Conflict]:
+    """One value of one quantity said to match expectations in one article and to defy them in another.
+
+    "above" and "below" expectations also contradict each other and "met"; "against" (contrary to
+    expectations, direction not said) contradicts "met" only. Same value and, where both state one,
+    same period, as for the direction of change.
+    """
+    texts = texts or {}
+    clash = {frozenset(p) for p in (("met", "above"), ("met", "below"), ("met", "against"), ("above", "below"))}
+    conflicts: list[Conflict] = []
+    for family in families:
+        firsts: dict[tuple[float, str], tuple[str, dict[str, Any], Any]] = {}
+        for mention in sorted(getattr(family, "mentions", ()), key=lambda m: (m.article, m.start)):
+            found = expectation_of(mention, languages.get(mention.article), texts.get(mention.article))
+            if found is not None:
+                firsts.setdefault((mention.value, mention.article), (found[0], found[1], mention))
+        rows = sorted(firsts.items())
+        pair = next(((a, b) for n, a in enumerate(rows) for b in rows[n + 1:]
+                     if a[0][0] == b[0][0] and frozenset((a[1][0], b[1][0])) in clash
+                     and _same_period(a[1][2].period, b[1][2].period)), None)
+        if pair is None:
+            continue
+        (_, (kind_a, span_a, one)), (_, (kind_b, span_b, other)) = pair
+        clusters = {cluster_of.get(one.article), cluster_of.get(other.article)}
+        conflicts.append(Conflict(
+            f"expectation differs for one value of one quantity ({kind_a} vs {kind_b}): "
+            f"{one.text} {span_a['text']} vs {other.text} {span_b['text']}",
+            (span_a, span_b), clusters.pop() if len(clusters) == 1 else None))
+    return conflicts
+
+
+# -- bounds: "more than a fifth" against "nearly 20%" of one quantity ---------------------------------
+
+
+def _share(mention: Any) -> float | None:
+    """The value on one scale: a percent as a fraction, "one in five" as 0.2; a count as stated."""
+    value = mention.value
+    if getattr(mention, "of", None):
+        return value / mention.of if mention.of else None
+    if mention.unit == "percent":
+        return value / 100.0
+    return value
+
+
+def bound_of(mention: Any, language: str | None) -> str | None:
+    """The bound class of a mention's approximation word (above / at_least / below / at_most), if any."""
+    approx = getattr(mention, "approx", None)
+    if not approx:
+        return None
+    from newstrace.extract import langdata
+
+    lang = _language(language)
+    if not langdata.has(lang, "conflict_bounds"):
+        return None
+    said = " ".join(approx.lower().split())
+    return next((kind for kind, words in sorted(langdata.table(lang, "conflict_bounds").items())
+                 if said in {" ".join(w.lower().split()) for w in words}), None)
+
+
+def _bounds_clash(kind_a: str, a: float, kind_b: str, b: float) -> bool:
+    """Whether "kind_a a" and "kind_b b" leave no value both allow (more than 0.2 vs nearly 0.2)."""
+    tiny = 1e-9 * max(abs(a), abs(b), 1.0)
+    low = {"above": True, "at_least": False}   # strict?
+    high = {"below": True, "at_most": False}
+    for (k1, v1), (k2, v2) in (((kind_a, a), (kind_b, b)), ((kind_b, b), (kind_a, a))):
+        if k1 in low and k2 in high:
+            strict = low[k1] or high[k2]
+            if v2 < v1 - tiny or (strict and abs(v2 - v1) <= tiny):
+                return True
+    return False
+
+
+def bound_conflicts(families: Sequence[Any], cluster_of: Mapping[str, str],
+                    languages: Mapping[str, str | None]) -> list[Conflict]:
+    """Two retellings of one quantity (one family, same period where both state one, same unit scale)
+    whose bounds cannot both hold: "more than one in five" and "nearly 20 per cent".
+
+    Only bound against bound: an exact figure against a bound may be a rounding ("20%" of 20.4%),
+    and a plain different value is the numeric conflict's.
+    """
+    conflicts: list[Conflict] = []
+    for family in families:
+        firsts: dict[str, tuple[str, float, Any]] = {}
+        for mention in sorted(getattr(family, "mentions", ()), key=lambda m: (m.article, m.start)):
+            kind = bound_of(mention, languages.get(mention.article))
+            share = _share(mention)
+            if kind is not None and share is not None and not getattr(mention, "copy_of", None):
+                firsts.setdefault(mention.article, (kind, share, mention))
+        rows = sorted(firsts.items())
+        pair = next(((a, b) for n, a in enumerate(rows) for b in rows[n + 1:]
+                     if _comparable(a[1][2], b[1][2]) and _same_stated_period(a[1][2].period, b[1][2].period)
+                     and _bounds_clash(a[1][0], a[1][1], b[1][0], b[1][1])), None)
+        if pair is None:
+            continue
+        (_, (kind_a, _, one)), (_, (kind_b, _, other)) = pair
+        spans = tuple(_bound_span(m) for m in (one, other))
+        clusters = {cluster_of.get(one.article), cluster_of.get(other.article)}
+        conflicts.append(Conflict(
+            f"bounds cannot both hold for one quantity ({kind_a} vs {kind_b}): "
+            f"{spans[0]['text']} vs {spans[1]['text']}", spans, clusters.pop() if len(clusters) == 1 else None))
+    return conflicts
+
+
+def _same_stated_period(a: str | None, b: str | None) -> bool:
+    """Periods both stated and equal, or both unstated: a bound is a loose claim, and "almost one in five
+    by 2030" against an undated "more than one in five" is too often another quantity in one family."""
+    if bool(a) != bool(b):
+        return False
+    return _same_period(a, b)
+
+
+def _comparable(a: Any, b: Any) -> bool:
+    """Shares compare with shares (percent, "one in five"); anything else only in one unit."""
+    def shared(m: Any) -> bool:
+        return m.unit == "percent" or bool(getattr(m, "of", None))
+    return (shared(a) and shared(b)) or (not shared(a) and not shared(b) and a.unit == b.unit)
+
+
+def _bound_span(mention: Any) -> dict[str, Any]:
+    """The figure with its bound word as stated ("more than one in five"), both sentences kept."""
+    offset = mention.start - mention.sentence_start
+    head = mention.sentence[:max(0, offset)]
+    approx = " ".join(mention.approx.split())
+    at = " ".join(head.lower().split(" ")).rfind(approx.lower()) if approx else -1
+    start = at if at >= 0 and offset - at <= len(approx) + 4 else offset
+    return {"article": mention.article, "text": mention.sentence[start:mention.end - mention.sentence_start],
+            "start": mention.sentence_start + start, "end": mention.end, "sentence": mention.sentence,
+            "figure": mention.text}

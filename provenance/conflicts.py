@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from newstrace.corpus.records import Article
 from newstrace.extract.records import Annotations, Entity
 
-from .conflict_kinds import direction_conflicts
+from .conflict_kinds import bound_conflicts, direction_conflicts, expectation_conflicts
 from .records import Conflict
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
@@ -221,14 +221,18 @@ def _value(sentence: _Sentence, entity: Entity, articles: Mapping[str, Article])
 
 
 def find_figure_conflicts(families: Sequence[Any], cluster_of: Mapping[str, str],
-                          languages: Mapping[str, str | None] | None = None) -> list[Conflict]:
+                          languages: Mapping[str, str | None] | None = None,
+                          texts: Mapping[str, str] | None = None) -> list[Conflict]:
     """Numeric and unit conflicts between retellings, each with both sentences.
 
     `families` are the figure families (F2's `FigureFamily`: one quantity each, with `mentions`).
     Numeric: two articles give one quantity from the same source (the primary source the mention
     traces to, `trace.primary_key`) with values neither of which is a rounding of the other (3.1 and
     3.2; not 15.86 and 15.9). Unit: two articles of one cluster state one figure (the same value)
-    in different units of one dimension (miles and kilometres).
+    in different units of one dimension (miles and kilometres). Expectation ("as expected" vs
+    "unexpectedly") and bound ("more than a fifth" vs "nearly 20%") conflicts are in conflict_kinds;
+    `texts` (article id -> text), when given, lets an expectation phrase be read in the sentence
+    before the figure's.
     """
     from .trace import primary_key
 
@@ -253,6 +257,8 @@ def find_figure_conflicts(families: Sequence[Any], cluster_of: Mapping[str, str]
                     (_mention_value(one), _mention_value(other)), shared))
     conflicts.extend(_unit_conflicts(families, cluster_of, languages or {}))
     conflicts.extend(direction_conflicts(families, cluster_of, languages or {}))
+    conflicts.extend(expectation_conflicts(families, cluster_of, languages or {}, texts))
+    conflicts.extend(bound_conflicts(families, cluster_of, languages or {}))
     return conflicts
 
 

@@ -162,3 +162,94 @@ def test_one_direction_disagreement_across_three_articles_is_one_conflict_naming
     third = _mention("c", "Autumn vaccination rose to 61%, officials said.", "61%", 61.0)
     found = _directions(find_figure_conflicts([_family(one, other, third)], CLUSTER))
     assert len(found) == 1 and {v["article"] for v in found[0].values} == {"a", "b", "c"}
+
+
+# -- expectations and bounds (conflict_kinds) ------------------------------------------------------
+
+
+def _kind(found, prefix: str):
+    return [c for c in found if c.what.startswith(prefix)]
+
+
+def test_expectation_conflict_met_vs_unexpected_with_both_sentences() -> None:
+    one = _mention("a", "Measles cases reached 1,200 this spring, in line with forecasts from the agency.", "1,200",
+                   1200, unit="count")
+    other = _mention("b", "Measles cases unexpectedly reached 1,200 this spring, the agency said.", "1,200", 1200,
+                     unit="count")
+    found = _kind(find_figure_conflicts([_family(one, other)], CLUSTER), "expectation")
+    assert len(found) == 1
+    texts = {v["text"].lower() for v in found[0].values}
+    assert texts == {"in line with forecasts", "unexpectedly"}
+    assert {v["article"] for v in found[0].values} == {"a", "b"}
+    assert all(v["sentence"] for v in found[0].values)
+
+
+def test_expectation_read_in_the_sentence_before_when_text_given() -> None:
+    text = "Die Inflation ist im März entgegen den Erwartungen gestiegen. Sie lag bei 2,9 %, so das Amt."
+    start = text.index("Sie lag")
+    sentence = text[start:]
+    other = _mention("b", "Inflation rose to 2.9% in March, as economists expected.", "2.9%", 2.9)
+    stated = sentence.index("2,9 %")
+    one = Mention(article="a", text="2,9 %", value=2.9, unit="percent", start=start + stated,
+                  end=start + stated + 5, sentence=sentence, sentence_start=start, sentence_end=len(text),
+                  attribution=SourceRef("National Grain Board", "organization"))
+    family = [_family(one, other)]
+    languages = {"a": "de", "b": "en"}
+    assert _kind(find_figure_conflicts(family, CLUSTER, languages), "expectation") == []
+    found = _kind(find_figure_conflicts(family, CLUSTER, languages, {"a": text}), "expectation")
+    assert len(found) == 1
+    assert {v["text"].lower() for v in found[0].values} == {"entgegen den erwartungen", "as economists expected"}
+
+
+def test_expectation_agreeing_or_other_value_is_no_conflict() -> None:
+    one = _mention("a", "Crude output fell to 9.1 million barrels a day, as analysts expected.", "9.1", 9.1,
+                   unit="count")
+    same = _mention("b", "Output was 9.1 million barrels a day, in line with estimates.", "9.1", 9.1, unit="count")
+    assert _kind(find_figure_conflicts([_family(one, same)], CLUSTER), "expectation") == []
+    other_value = _mention("b", "Output unexpectedly hit 9.4 million barrels a day.", "9.4", 9.4, unit="count")
+    assert _kind(find_figure_conflicts([_family(one, other_value)], CLUSTER), "expectation") == []
+    # "beat" and "unexpectedly" do not contradict: a surprise may well be a beat.
+    beat = _mention("a", "Burglaries totalled 310, higher than expected by the force.", "310", 310, unit="count")
+    surprise = _mention("b", "Burglaries unexpectedly totalled 310 in the quarter.", "310", 310, unit="count")
+    assert _kind(find_figure_conflicts([_family(beat, surprise)], CLUSTER), "expectation") == []
+
+
+def _approx(article: str, sentence: str, stated: str, value: float, approx: str, unit: str = "percent",
+            of: float | None = None) -> Mention:
+    mention = _mention(article, sentence, stated, value, unit=unit)
+    return Mention(**{**mention.__dict__, "approx": approx, "of": of})
+
+
+def test_bound_conflict_more_than_a_fifth_vs_nearly_twenty_percent() -> None:
+    one = _approx("a", "More than one in five adults in the region now smoke, the survey found.", "one in five",
+                  1, "More than", unit="ratio", of=5)
+    other = _approx("b", "Nearly 20% of adults in the region smoke, according to the survey.", "20%", 20, "Nearly")
+    found = _kind(find_figure_conflicts([_family(one, other)], CLUSTER), "bounds")
+    assert len(found) == 1
+    assert {v["text"] for v in found[0].values} == {"More than one in five", "Nearly 20%"}
+    assert all(v["sentence"] for v in found[0].values)
+
+
+def test_bounds_that_can_both_hold_are_no_conflict() -> None:
+    over = _approx("a", "Solar supplied more than 12% of the grid's power last year.", "12%", 12, "more than")
+    nearly = _approx("b", "Solar supplied nearly 15% of the grid's power last year.", "15%", 15, "nearly")
+    assert _kind(find_figure_conflicts([_family(over, nearly)], CLUSTER), "bounds") == []
+    about = _approx("b", "Solar supplied about 10% of the grid's power last year.", "10%", 10, "about")
+    assert _kind(find_figure_conflicts([_family(over, about)], CLUSTER), "bounds") == []
+    # "at least 300" and "up to 300" both allow exactly 300.
+    least = _approx("a", "At least 300 jobs will go at the plant.", "300", 300, "At least", unit="count")
+    most = _approx("b", "Up to 300 jobs will go at the plant.", "300", 300, "Up to", unit="count")
+    assert _kind(find_figure_conflicts([_family(least, most)], CLUSTER), "bounds") == []
+    fewer = _approx("b", "Up to 250 jobs will go at the plant.", "250", 250, "Up to", unit="count")
+    assert len(_kind(find_figure_conflicts([_family(least, fewer)], CLUSTER), "bounds")) == 1
+
+
+def test_bounds_with_one_period_unstated_are_no_conflict() -> None:
+    later = _approx("a", "Almost one in five homes will use heat pumps by 2030.", "one in five", 1, "Almost",
+                    unit="ratio", of=5)
+    later = Mention(**{**later.__dict__, "period": "2030"})
+    undated = _approx("b", "More than one in five homes use heat pumps.", "one in five", 1, "More than",
+                      unit="ratio", of=5)
+    assert _kind(find_figure_conflicts([_family(later, undated)], CLUSTER), "bounds") == []
+    dated = Mention(**{**undated.__dict__, "period": "2030"})
+    assert len(_kind(find_figure_conflicts([_family(later, dated)], CLUSTER), "bounds")) == 1
