@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 import re
 from pathlib import Path
 
@@ -219,7 +220,7 @@ def test_sharing_a_paragraph_of_boilerplate_is_not_a_copy() -> None:
 )
 def test_rewrite_rule(cosine: float, shared_figures: int, linked: bool, basis: str | None) -> None:
     u, v = _unit_pair(cosine)
-    shared = {f"{n}|percent" for n in range(shared_figures)}
+    shared = {f"{n + 21}.5|percent" for n in range(shared_figures)}  # specific figures (21.5%, 22.5%)
     docs = [
         ClusterDoc("a", "alpha beta gamma delta epsilon " * 10, u, "2025-01-01", frozenset(shared | {"99|count"})),
         ClusterDoc("b", "one two three four five six seven " * 10, v, "2025-01-02", frozenset(shared | {"7|rank"})),
@@ -499,3 +500,105 @@ def test_copy_spun_with_synonyms_joins_by_its_figures() -> None:
     assert _together(result, "sp1", "sp2") and result.cluster_of("sp1").links[0].basis == "figures"
     assert not _together(result, "sp1", "sp3")
     assert result.stats.figure_candidates == 1
+
+
+# --- corroboration: figures and entities that are the theme, not the story ----------------------
+
+
+def _pair(figures_a: set[str], figures_b: set[str], cosine: float = 0.85, **extra: object) -> list[ClusterDoc]:
+    u, v = _unit_pair(cosine)
+    return [ClusterDoc("a", "alpha beta gamma delta epsilon " * 10, u, None, frozenset(figures_a), **extra),
+            ClusterDoc("b", "one two three four five six seven " * 10, v, None, frozenset(figures_b), **extra)]
+
+
+def test_round_figures_in_common_do_not_corroborate() -> None:
+    # Two reports on one theme (vaccination) both say "a million" and "doubled": round, so coincidence.
+    docs = _pair({"1e+06|count", "2|multiplier", "37|percent"}, {"1e+06|count", "2|multiplier", "64|percent"})
+    result = cluster_documents(docs)
+    assert len(result.clusters) == 2
+    (refused,) = result.separated
+    assert any(r.startswith("kept apart: the 2 figures in common are all round") for r in refused.reasons)
+
+
+def test_two_figures_among_many_are_a_shared_theme() -> None:
+    # Two long labour-market pages, a dozen figures each, meet on two of them: not one story.
+    a = {f"{n}.5|percent" for n in range(10, 22)}
+    b = {f"{n}.5|percent" for n in range(20, 32)}
+    result = cluster_documents(_pair(a, b))
+    assert len(result.clusters) == 2
+    assert any("only 2 figures in common" in r for r in result.separated[0].reasons)
+    # A short rewrite that retells two of the long page's figures is a large share of its own: joined.
+    short = {"20.5|percent", "21.5|percent", "3|count"}
+    assert len(cluster_documents(_pair(a, short)).clusters) == 1
+    # Four or more specific figures in common corroborate whatever the page lengths.
+    wide = {f"{n}.5|percent" for n in range(18, 30)}
+    assert len(cluster_documents(_pair(a, wide)).clusters) == 1
+
+
+def test_one_specific_figure_for_the_same_period_links_and_an_older_one_does_not() -> None:
+    # Harvest figures: both pages state 4.35 million tonnes for 2024 (one page without the year's
+    # context gives it as its latest period too).
+    tonnes = ("4.35e+06|quantity", "2024")
+    result = cluster_documents(_pair({tonnes[0], "3|count"}, {tonnes[0], "12|percent"}, facts=frozenset({tonnes})))
+    assert len(result.clusters) == 1
+    link = result.clusters[0].links[0]
+    assert link.basis == "cosine+fact" and "for: 4.35e+06|quantity for 2024 in both" in link.reasons
+    # The same figure as a back-reference: each page reports a later year, so it is a comparison only.
+    older = ("4.35e+06|quantity", "2019")
+    a = ClusterDoc("a", "alpha beta gamma delta epsilon " * 10, _unit_pair(0.85)[0], None,
+                   frozenset({older[0], "5.1e+06|quantity"}), facts=frozenset({older, ("5.1e+06|quantity", "2024")}))
+    b = ClusterDoc("b", "one two three four five six seven " * 10, _unit_pair(0.85)[1], None,
+                   frozenset({older[0], "3.9e+06|quantity"}), facts=frozenset({older, ("3.9e+06|quantity", "2023")}))
+    assert len(cluster_documents([a, b]).clusters) == 2
+    # A month without its year ("in July", an undated page) is the July of a dated page.
+    july = ("64000|count", "--07")
+    result = cluster_documents(_pair({"64000|count", "8|count"}, {"64000|count", "2|rank"},
+                                     facts=frozenset({july})))
+    assert len(result.clusters) == 1
+
+
+def test_theme_entities_alone_do_not_link_even_in_a_small_run() -> None:
+    # Four pages on electric buses: every one names the same three makers and the ministry, which on
+    # four documents still weigh as much as a rare name would by IDF alone.
+    theme = frozenset({"voltline", "arcbus", "transit-ministry", "northgrid"})
+    u, v = _unit_pair(0.82)
+    w, x = _unit_pair(0.2, seed=7)
+    docs = [ClusterDoc("a", "alpha beta gamma delta " * 10, u, None, entities=theme),
+            ClusterDoc("b", "one two three four " * 10, v, None, entities=theme | {"depot-union"}),
+            ClusterDoc("c", "red green blue yellow " * 10, w, None, entities=theme | {"city-council"}),
+            ClusterDoc("d", "north south east west " * 10, x, None, entities=theme | {"battery-lab"})]
+    result = cluster_documents(docs)
+    assert len(result.clusters) == 4
+    assert any("the theme" in r for link in result.separated for r in link.reasons)
+    # The same two pages sharing a name the others do not (a named depot) do link on entities.
+    docs[0] = replace(docs[0], entities=theme | {"depot-union"})
+    docs[1] = replace(docs[1], entities=theme | {"depot-union"})
+    linked = cluster_documents(docs)
+    assert linked.cluster_of("a").id == linked.cluster_of("b").id
+    assert linked.cluster_of("a").links[0].basis == "cosine+entities"
+
+
+def test_entity_link_refused_when_both_state_figures_and_share_none() -> None:
+    # Two pages naming the same rare agencies, one about fare rises (percentages), one about fleet
+    # counts: both state figures, none the same, so the names are a shared cast, not one story.
+    names = frozenset({"harbour-authority", "ferry-guild", "coast-office", "pilot-board"})
+    background = [ClusterDoc(f"bg{i}", f"filler words number {i} " * 8, None, None, entities=frozenset({f"x{i}"}))
+                  for i in range(6)]
+    docs = _pair({"12.5|percent", "8.5|percent"}, {"140|count", "35|count"}, cosine=0.8)
+    docs = [replace(d, entities=names) for d in docs]
+    result = cluster_documents(background + docs)
+    assert result.cluster_of("a").id != result.cluster_of("b").id
+    assert any("both state figures and share none" in r for link in result.separated for r in link.reasons)
+    # Without figures on one side the names alone may still link (nothing contradicts them).
+    docs[1] = replace(docs[1], figures=frozenset())
+    assert cluster_documents(background + docs).cluster_of("a").id == cluster_documents(background + docs).cluster_of("b").id
+
+
+def test_a_round_lead_figure_in_common_does_not_join_two_months() -> None:
+    # Unemployment rounds to 5% in both months; the payroll figures differ for different months.
+    may = {("5|percent", "2025-05"), ("120000|count", "2025-05")}
+    june = {("5|percent", "2025-06"), ("80000|count", "2025-06")}
+    docs = [_story_doc("m1", 0.3, facts=frozenset(may), lead_facts=frozenset(may), figures={"120000|count", "5|percent"}),
+            _story_doc("j1", 0.34, facts=frozenset(june), lead_facts=frozenset(june), figures={"80000|count", "5|percent"})]
+    result = cluster_documents(docs)
+    assert not _together(result, "m1", "j1")
