@@ -247,7 +247,7 @@ def test_unchanged_corpus_reuses_cached_clusters(seeds_run: tuple[Path, dict], m
                                                  tmp_path: Path) -> None:
     import shutil
 
-    import newstrace.provenance.report as report_module
+    import newstrace.provenance.backends as backends
 
     db = tmp_path / "copy.db"
     shutil.copy(seeds_run[0], db)
@@ -255,7 +255,7 @@ def test_unchanged_corpus_reuses_cached_clusters(seeds_run: tuple[Path, dict], m
     def must_not_cluster(*args: object, **kwargs: object) -> None:
         raise AssertionError("clustered again although nothing changed")
 
-    monkeypatch.setattr(report_module, "cluster_corpus", must_not_cluster)
+    monkeypatch.setattr(backends, "cluster", must_not_cluster)
     with Store.open(db) as store:
         again = analyse(store)[0].to_dict()
     assert again["clusters"] == seeds_run[1]["clusters"]
