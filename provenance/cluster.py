@@ -68,10 +68,11 @@ import itertools
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from functools import cached_property
-from typing import Any, Iterable, Literal, Mapping, Sequence
+from typing import Any, Literal
 
 import numpy as np
 
@@ -746,7 +747,7 @@ def _components(prepared: Sequence[_Prepared], index: dict[str, int], links: Seq
     Dask run keep the same links and refuse the same ones.
     """
     sets = _StorySets(prepared, options)
-    ordered = sorted(links, key=lambda l: _strength(l, index))
+    ordered = sorted(links, key=lambda link: _strength(link, index))
     kept, separated = [], []
     for link in ordered:
         if any(reason.startswith("kept apart:") for reason in link.reasons):

@@ -17,7 +17,7 @@ from typing import Any
 from .records import Conflict
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _direction_pattern(language: str) -> re.Pattern[str] | None:
     """One regex per language whose named groups are the classes; it must end at the figure."""
     from newstrace.extract import langdata
@@ -64,7 +64,7 @@ def direction_conflicts(families: Sequence[Any], cluster_of: Mapping[str, str],
             found = direction_of(mention, languages.get(mention.article))
             if found is not None:
                 by_value[mention.value][found[0]].append((mention.article, found[1], mention))
-        for value, kinds in sorted(by_value.items()):
+        for _value, kinds in sorted(by_value.items()):
             if len(kinds) < 2:
                 continue
             # The same disagreement seen in several articles is one conflict: the first mention of each
@@ -102,7 +102,7 @@ def _span(mention: Any, at: int) -> dict[str, Any]:
 # -- expectations: one value said to match forecasts in one retelling, to defy them in another -------
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _phrase_pattern(language: str, name: str) -> re.Pattern[str] | None:
     """One regex per language and data file whose named groups are the file's classes, found anywhere."""
     from newstrace.extract import langdata

@@ -21,8 +21,8 @@ import functools
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 from newstrace.corpus.records import Article
 from newstrace.extract.records import Annotations, Entity
