@@ -55,6 +55,7 @@ from .cluster import (
     ClusterOptions,
     ClusterResult,
     ClusterStats,
+    EntityWeights,
     _check_unique,
     _components,
     _entity_weights,
@@ -158,7 +159,7 @@ def _unit_only(doc: ClusterDoc, options: ClusterOptions) -> _Prepared:
 
 
 def _measured_pairs(client: "Client", ordered: Sequence[ClusterDoc], light: Sequence[_Prepared],
-                    weights: dict[str, float], options: ClusterOptions, partition_size: int) -> list[_Outcome]:
+                    weights: EntityWeights, options: ClusterOptions, partition_size: int) -> list[_Outcome]:
     import dask
     import dask.bag as db
 
@@ -306,7 +307,7 @@ def _halves(groups: Iterable[tuple[int, list[tuple[int, Any]]]]) -> list[tuple[P
     return halves
 
 
-def _measure(groups: Iterable[tuple[Pair, list[tuple[Pair, _Half]]]], weights: dict[str, float],
+def _measure(groups: Iterable[tuple[Pair, list[tuple[Pair, _Half]]]], weights: EntityWeights,
              options: ClusterOptions) -> list[_Outcome]:
     counts: Counter[Source] = Counter()
     links: list[ClusterLink] = []

@@ -104,7 +104,7 @@ def test_write_outputs_renders_again_exactly_what_changed(seeds_db: tuple[Path, 
     from newstrace.corpus.store import Store
     from newstrace.provenance.export import texts_of
     from newstrace.provenance.outputs import MANIFEST, write_outputs
-    from newstrace.provenance.render_html import render_html
+    from newstrace.provenance.render_html import write_html_report
     from newstrace.provenance.render_md import render_markdown
     from newstrace.provenance.report import analyse
 
@@ -113,7 +113,11 @@ def test_write_outputs_renders_again_exactly_what_changed(seeds_db: tuple[Path, 
         report, corpus = analyse(store)
     first = write_outputs(report, corpus, tmp_path)
     assert first.rendered == ("report.json", "export.jsonl", "report.md", "report.html") and first.reused == ()
-    assert (tmp_path / "report.html").read_text(encoding="utf-8") == render_html(first.data, texts_of(corpus))
+    # report.html is the index of a folder (report_files/): the same pages as writing the report anew.
+    fresh = tmp_path / "fresh" / "report.html"
+    fresh.parent.mkdir()
+    write_html_report(first.data, texts_of(corpus), fresh)
+    assert (tmp_path / "report.html").read_bytes() == fresh.read_bytes()
     assert (tmp_path / "report.md").read_text(encoding="utf-8") == render_markdown(first.data)
 
     assert write_outputs(report, corpus, tmp_path).reused == ("report.md", "report.html")
@@ -124,7 +128,16 @@ def test_write_outputs_renders_again_exactly_what_changed(seeds_db: tuple[Path, 
         corpus.articles[cited], text=corpus.articles[cited].text + " One more sentence.")})
     changed = write_outputs(report, edited, tmp_path)
     assert changed.reused == ("report.md",) and "report.html" in changed.rendered
-    assert (tmp_path / "report.html").read_text(encoding="utf-8") == render_html(changed.data, texts_of(edited))
+    again = tmp_path / "again" / "report.html"
+    again.parent.mkdir()
+    write_html_report(changed.data, texts_of(edited), again)
+
+    def pages(index: Path) -> dict[str, bytes]:
+        folder = index.with_name("report_files")
+        return {"index": index.read_bytes(),
+                **{str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*.html"))}}
+
+    assert pages(tmp_path / "report.html") == pages(again) != pages(fresh)
 
     (tmp_path / MANIFEST).write_text("{not json", encoding="utf-8")
     assert write_outputs(report, edited, tmp_path).reused == ()
