@@ -17,7 +17,9 @@ is left open (`ambiguous_source`).
 
 from __future__ import annotations
 
-from collections import defaultdict
+import functools
+import re
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
@@ -25,7 +27,14 @@ import numpy as np
 
 from newstrace.corpus.records import Article
 
-from .figures import FamilyOptions, decimals, holder_countries, looks_like_source_name, values_compatible
+from .figures import (
+    FamilyOptions,
+    decimals,
+    holder_countries,
+    looks_like_source_name,
+    significant_digits,
+    values_compatible,
+)
 from .records import Estimate, Mention, SourceRef
 from .trace import is_later, primary_key
 
@@ -127,10 +136,16 @@ def trace_estimates(mentions: Sequence[Mention], vectors: Mapping[int, np.ndarra
         elif len(order) == 1 and mention.attribution is None:
             # One source in the family and nothing says otherwise: a retelling of it, perhaps misstated.
             assigned[index] = order[0]
-        elif mention.attribution is None and len(set(values.values())) == 1:
+        elif (mention.attribution is None or _inherited(mention)) and len(set(values.values())) == 1 \
+                and mention.value not in values.values() \
+                and not _revised_from(index, _members_stating(values[order[0]], grouped, mentions), mentions,
+                                      languages):
             # Several sources, all stating one value this mention does not: whichever it retells, it
-            # misstates it. Which one is left open.
+            # misstates it. Which one is left open. A source inherited from another page (the page itself
+            # names nobody) that states nothing of its own here says nothing against them.
             flags[index].extend((AMBIGUOUS, DRIFT))
+
+    _one_source_two_values(mentions, keys, grouped, values, assigned, flags, languages)
 
     members_of: dict[str, list[int]] = defaultdict(list)
     for index, key in sorted(assigned.items()):
@@ -142,8 +157,11 @@ def trace_estimates(mentions: Sequence[Mention], vectors: Mapping[int, np.ndarra
         value = values[key]
         countries = holder_countries(next((mentions[i].holder for i in grouped[key]
                                            if holder_countries(mentions[i].holder)), None))
+        stating = [i for i in grouped[key] if mentions[i].value == value]
         for i in indices:
             held = holder_countries(mentions[i].holder)
+            if mentions[i].value != value and _revised_from(i, stating, mentions, languages):
+                continue
             if mentions[i].value != value or mentions[i].unit != mentions[grouped[key][0]].unit or (
                     countries and held and not countries & held):
                 flags[i].append(DRIFT)
@@ -160,6 +178,84 @@ def trace_estimates(mentions: Sequence[Mention], vectors: Mapping[int, np.ndarra
     return tuple(estimates), tuple(out), tuple(family_flags)
 
 
+def _one_source_two_values(mentions: Sequence[Mention], keys: Sequence[str | None], grouped: Mapping[str, list[int]],
+                           values: Mapping[str, float], assigned: Mapping[int, str], flags: dict[int, list[str]],
+                           languages: Mapping[int, str | None]) -> None:
+    """Drift inside a source that states no estimate of its own here, only inferred ones.
+
+    A source does not publish two values for one quantity and period (unless it revised one, which its
+    retellings then say). When the mentions traced to such a source (its name carried over from another
+    sentence, or inherited from another page of the story) hold two values, the one most of them state is
+    its value (or the one value the others round), a tie going to the value the family's own estimates
+    state; a mention stating another value
+    misstates it: drift. Mentions already judged (traced to an estimate, or flagged) are left as they are.
+    """
+    weak: dict[str, list[int]] = defaultdict(list)
+    for index, key in enumerate(keys):
+        if key is not None and key not in grouped and mentions[index].attribution is not None:
+            weak[key].append(index)
+    known = set(values.values())
+    for members in weak.values():
+        counts = Counter(mentions[i].value for i in members)
+        if len(counts) < 2:
+            continue
+        # A value the others round (7,236,000 for "7.2 million") is the source's own, however few state it.
+        leaders = [v for v in counts if any(w != v and _value_matches(_bare(w), v) for w in counts)
+                   and all(significant_digits(w) < significant_digits(v) for w in counts
+                           if w != v and _value_matches(_bare(w), v))]
+        if not leaders:
+            top = max(counts.values())
+            leaders = [v for v, n in counts.items() if n == top]
+        if len(leaders) > 1:
+            leaders = [v for v in leaders if any(_value_matches(_bare(v), k) for k in known)]
+        if len(leaders) != 1:
+            continue  # nothing says which of its values the source states
+        reference = leaders[0]
+        stating = [i for i in members if mentions[i].value == reference]
+        for i in members:
+            if mentions[i].value == reference or i in assigned or DRIFT in flags.get(i, ()):
+                continue
+            if not _revised_from(i, stating, mentions, languages):
+                flags[i].append(DRIFT)
+
+
+def _inherited(mention: Mention) -> bool:
+    """Its source was borrowed from another page of the story: its own page names none."""
+    source = mention.attribution
+    return bool(source is not None and source.inferred and source.via and source.via != mention.article)
+
+
+def _members_stating(value: float, grouped: Mapping[str, list[int]], mentions: Sequence[Mention]) -> list[int]:
+    return [i for members in grouped.values() for i in members if mentions[i].value == value]
+
+
+@functools.cache
+def _revision_pattern(language: str) -> re.Pattern[str] | None:
+    from newstrace.extract import langdata
+
+    lang = language if langdata.has(language, "revision_cues") else "en"
+    cues = langdata.words(lang, "revision_cues") if langdata.has(lang, "revision_cues") else ()
+    if not cues:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True)) + ")",
+                      re.IGNORECASE)
+
+
+def _says_revised(index: int, mentions: Sequence[Mention], languages: Mapping[int, str | None]) -> bool:
+    pattern = _revision_pattern((languages.get(index) or "en").split("-")[0].lower())
+    return bool(pattern and pattern.search(mentions[index].sentence))
+
+
+def _revised_from(index: int, others: Sequence[int], mentions: Sequence[Mention],
+                  languages: Mapping[int, str | None]) -> bool:
+    """The mention's sentence says its value was revised, and the sentences stating the other value do
+    not: a revision (a new value replacing the old), not a misstatement. When both say it, the revision
+    is the quantity itself ("downward revisions of 258,000") and says nothing about which value is right."""
+    if not _says_revised(index, mentions, languages):
+        return False
+    return not any(_says_revised(i, mentions, languages) for i in others)
+
+
 class _Value:
     """The two fields `values_compatible` reads, for a bare number."""
 
@@ -167,7 +263,11 @@ class _Value:
         self.value, self.approx = value, approx
 
 
-def _value_matches(mention: Mention, value: float) -> bool:
+def _bare(value: float) -> _Value:
+    return _Value(value)
+
+
+def _value_matches(mention: Mention | _Value, value: float) -> bool:
     return values_compatible(mention, _Value(value))  # type: ignore[arg-type]
 
 

@@ -363,10 +363,11 @@ def cross_language_join(x: MentionInput, y: MentionInput, options: FamilyOptions
 def _distinctive_match(a: Statistic, b: Statistic) -> bool:
     """One value, stated with three or more significant digits, for one resolved period."""
     pa = period_key(a)
-    return bool(pa and pa == period_key(b) and a.value == b.value and _significant_digits(a.value) >= 3)
+    return bool(pa and pa == period_key(b) and a.value == b.value and significant_digits(a.value) >= 3)
 
 
-def _significant_digits(value: float) -> int:
+def significant_digits(value: float) -> int:
+    """How many significant digits a value is stated with (7,236,000 -> 4; 7.2 million -> 2)."""
     digits = f"{abs(value):.6g}".replace(".", "").lstrip("0")
     digits = digits.split("e")[0].rstrip("0")
     return len(digits)
@@ -495,7 +496,7 @@ def _story_evidence(mention: MentionInput) -> set[str]:
     if mention.cluster is not None:
         keys.add(f"cluster:{mention.cluster}")
     stat = mention.stat
-    if period_key(stat) and _significant_digits(stat.value) >= 3:
+    if period_key(stat) and significant_digits(stat.value) >= 3:
         keys.add(f"value:{stat.value!r}@{period_key(stat)}")
     return keys
 

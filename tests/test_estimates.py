@@ -3,6 +3,8 @@ between sources, and unattributed retellings traced by value (or left open)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from newstrace.corpus.records import Article
@@ -179,3 +181,99 @@ def test_a_value_no_agreeing_source_states_is_drift_left_open() -> None:
     mentions[1] = _mention("b", 2650, "2,650", register)
     _, out, flags = trace_estimates(mentions, {i: LABOUR for i in range(3)}, {0: "c1", 1: "c1", 2: "c2"})
     assert DRIFT not in out[2].flags and SOURCES_DIFFER in flags
+
+
+def _inherited(name: str, via: str) -> SourceRef:
+    return SourceRef(name=name, kind="person", kb_id=None, cue="inferred from coverage cluster", inferred=True,
+                     via=via)
+
+
+def _said(name: str, kind: str = "person") -> SourceRef:
+    # named in another sentence of the page and carried over: the page's own words, but only inferred
+    return SourceRef(name=name, kind=kind, kb_id=None, cue="carried over from an earlier sentence", inferred=True)
+
+
+def _sentence_mention(article: str, value: float, text: str, sentence: str, source: SourceRef | None) -> Mention:
+    return replace(_mention(article, value, text, source), sentence=sentence, unit="count")
+
+
+def test_one_inferred_source_with_two_values_the_differing_one_drifts() -> None:
+    # Energy: two pages name the grid operator for 4,800 outages; a page quoting its spokesman (his name
+    # carried over from another sentence) says 4,800, and a page that inherits the spokesman from it says
+    # 8,400. The spokesman states no estimate of his own; a source does not publish two values for one
+    # count, so 8,400 misstates it.
+    grid, board = _source("Valley Grid Operator"), _source("Regional Energy Board")
+    mentions = [_sentence_mention("a", 4800, "4,800", "The operator counted 4,800 outages.", grid),
+                _sentence_mention("b", 4800, "4,800", "The board confirmed 4,800 outages.", board),
+                _sentence_mention("c", 4800, "4,800", "Okafor said 4,800 homes lost power.", _said("Okafor")),
+                _sentence_mention("d", 8400, "8,400", "Some 8,400 homes lost power.", _inherited("Okafor", "c"))]
+    _, out, flags = trace_estimates(mentions, {i: LABOUR for i in range(4)}, {i: "c1" for i in range(4)})
+    assert DRIFT in out[3].flags and DRIFT not in out[2].flags
+    assert DRIFT in flags and SOURCES_DIFFER not in flags
+
+
+def test_an_inherited_source_stating_the_agreed_value_is_not_drift() -> None:
+    # Health: the same count of measles cases retold through an inherited name is no misstatement.
+    ministry, institute = _source("Health Ministry"), _source("Public Health Institute")
+    mentions = [_mention("a", 312, "312", ministry), _mention("b", 312, "312", institute),
+                _mention("c", 312, "312", _inherited("Dr. Amara Lind", "x"))]
+    _, out, flags = trace_estimates(mentions, {0: LABOUR, 1: LABOUR, 2: OTHER}, {0: "c1", 1: "c1", 2: "c9"})
+    assert DRIFT not in out[2].flags and DRIFT not in flags
+
+
+def test_a_body_the_page_itself_names_for_another_value_is_not_pinned_as_drift() -> None:
+    # Surveys: a page whose only named source is a second institute, with its own 2.6 million, is not
+    # treated as a retelling of the first two bodies' 2.5 million (its source is its own page's word).
+    first, second = _source("Household Panel"), _source("Census Office")
+    named_only = SourceRef(name="Social Research Centre", kind="organization", kb_id=None,
+                           cue="the source the article names", inferred=True)
+    mentions = [_mention("a", 2.5e6, "2.5 million", first), _mention("b", 2.5e6, "2.5 million", second),
+                _mention("c", 2.6e6, "2.6 million", named_only)]
+    _, out, _ = trace_estimates(mentions, {i: LABOUR for i in range(3)}, {i: "c1" for i in range(3)})
+    assert DRIFT not in out[2].flags
+
+
+def test_the_value_the_others_round_is_the_inferred_sources_own() -> None:
+    # Labour: the precise count a page states is the office's; pages writing "1.8 million" round it.
+    office = _said("Statistics Office", kind="organization")
+    mentions = [_sentence_mention("a", 1_826_000, "1,826,000", "Long-term unemployed: 1,826,000.", office),
+                _sentence_mention("b", 1_800_000, "1.8 million", "About 1.8 million were long-term unemployed.",
+                                  office),
+                _sentence_mention("c", 1_800_000, "1.8 million", "1.8 million had no work for a year.", office)]
+    _, out, flags = trace_estimates(mentions, {}, {i: "c1" for i in range(3)})
+    assert [DRIFT in m.flags for m in out] == [False, True, True] and DRIFT in flags
+
+
+def test_a_value_its_sentence_calls_revised_is_a_revision_not_drift() -> None:
+    # Labour: one retelling gives the first print (147,000), another the revised one (114,000) and says so.
+    office = _source("Employment Office")
+    first = "Employers added 147,000 jobs in June, the office said."
+    revised = "June's gain was revised to 114,000, the office said."
+    mentions = [_sentence_mention("a", 147_000, "147,000", first, office),
+                _sentence_mention("b", 147_000, "147,000", first, office),
+                _sentence_mention("c", 114_000, "114,000", revised, office)]
+    _, out, flags = trace_estimates(mentions, {}, {i: "c1" for i in range(3)})
+    assert DRIFT not in out[2].flags and DRIFT not in flags
+    # Without the cue the same value is a misstatement.
+    mentions[2] = _sentence_mention("c", 114_000, "114,000", "June's gain was 114,000, the office said.", office)
+    _, out, flags = trace_estimates(mentions, {}, {i: "c1" for i in range(3)})
+    assert DRIFT in out[2].flags and DRIFT in flags
+
+
+def test_a_revision_cue_every_value_shares_excuses_nothing() -> None:
+    # The quantity is itself a revision ("revisions cut 258,000 jobs"): a page writing 46,000 for it drifts.
+    office = _said("Labour Office", kind="organization")
+    mentions = [_sentence_mention("a", 258_000, "258,000", "Revisions cut 258,000 jobs from May and June.", office),
+                _sentence_mention("b", 258_000, "258,000", "Downward revisions totalled 258,000.", office),
+                _sentence_mention("c", 46_000, "46,000", "Revisions lowered May and June by 46,000.", office)]
+    _, out, _ = trace_estimates(mentions, {}, {i: "c1" for i in range(3)})
+    assert DRIFT in out[2].flags
+
+
+def test_revision_cues_are_read_in_the_pages_language() -> None:
+    office = _source("Oficina de Empleo")
+    mentions = [_sentence_mention("a", 147_000, "147.000", "Se crearon 147.000 empleos en junio.", office),
+                _sentence_mention("b", 114_000, "114.000", "La cifra de junio fue revisada a 114.000.", office)]
+    mentions.append(mentions[0])
+    _, out, _ = trace_estimates(mentions, {}, {i: "c1" for i in range(3)}, languages={0: "es", 1: "es", 2: "es"})
+    assert DRIFT not in out[1].flags
