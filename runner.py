@@ -78,7 +78,7 @@ class RunSummary:
 def run(sources: Iterable["Source"], store: "Store", options: RunOptions = RunOptions(), *,
         progress: Callable[[RunProgress], None] | None = None, cancel: Cancel | None = None) -> RunSummary:
     """Ingest `sources` into `store`, annotate what changed, build the report and write it to `options.out`."""
-    from newstrace.corpus.clean import close_workers
+    from newstrace.corpus.extraction_pool import claim_pool
     from newstrace.corpus.ingest import ingest
     from newstrace.extract.models import models_session
     from newstrace.provenance import backends
@@ -100,10 +100,10 @@ def run(sources: Iterable["Source"], store: "Store", options: RunOptions = RunOp
             done += 1
             report(RunProgress("ingest", done, len(items), result))
 
-        try:
-            ingested = ingest(items, store, options.ingest, on_item=on_item)
-        finally:
-            close_workers()  # their memory is better spent on the models from here on
+        # The workers the CLI started ahead, if any; closed once ingest is done, since their memory
+        # is better spent on the models from here on.
+        with claim_pool(max(1, options.ingest.extract_workers)) as pool:
+            ingested = ingest(items, store, options.ingest, on_item=on_item, pool=pool)
         report(RunProgress("ingested", done, len(items), summary=ingested))
         # The scheduler, when given, runs both heavy stages: annotation here, clustering in analyse.
         extracted = backends.annotate(store, options.extract, options.provenance.scheduler,

@@ -9,6 +9,7 @@ network or extraction work.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
@@ -22,27 +23,25 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
-from .clean import (
-    CleanOptions,
+from .article_check import is_article
+from .clean_records import CleanOptions
+from .decode import decode_body
+from .errors import FetchError, StoreError, UsageError
+from .extraction_pool import ExtractionPool, claim_pool, default_worker_count, start_extraction
+from .extraction_worker import (
     ExtractionCancelled,
     ExtractionTimeout,
     ExtractionWorker,
     ExtractorCrashed,
     PendingCall,
-    default_worker_count,
-    is_article,
-    parse_text_file,
-    start_extraction,
-    take_workers,
     wait_for_calls,
 )
-from .decode import decode_body
-from .errors import FetchError, StoreError, UsageError
 from .fetch import Fetcher, FetchOptions
 from .filetypes import file_kind, looks_binary, response_kind
 from .language import detect_language
 from .records import Article, Extracted, IngestSummary, RawResponse, Status
 from .store import ArticleState, Store, now
+from .text_file import parse_text_file
 from .urls import InvalidURL, canonical_url, content_id, looks_like_url, outlet_from_url, strip_userinfo, url_id
 
 # /2: one precise trafilatura pass in fast mode, links placed from the page's own anchors.
@@ -161,7 +160,7 @@ def expand_sources(sources: Sequence[str], input_files: Sequence[str | IO[str]] 
                     raise UsageError(f"cannot read input list {item}: {exc.strerror}; check the -i path") from exc
         else:
             handle = item
-        with handle if handle is not sys.stdin else _nullcontext(handle):
+        with handle if handle is not sys.stdin else contextlib.nullcontext(handle):
             for number, text, problem in _bounded_lines(handle):
                 if problem is not None:
                     yield Source(_list_name(item), "invalid", line=number, error=problem)
@@ -196,17 +195,6 @@ def _bounded_lines(handle: IO[str]) -> Iterator[tuple[int, str, str | None]]:
                                "stopped reading this list (is it a text file with one URL or path per line?)")
             return
         yield number, "", f"invalid_input: line longer than {MAX_INPUT_LINE} characters"
-
-
-class _nullcontext:
-    def __init__(self, value: IO[str]):
-        self.value = value
-
-    def __enter__(self) -> IO[str]:
-        return self.value
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 def _classify(ref: str, line: int | None) -> Iterator[Source]:
@@ -299,8 +287,14 @@ def text_hash(text: str) -> str:
 
 
 def ingest(sources: Iterable[Source], store: Store, options: IngestOptions = IngestOptions(), *,
-           on_item: Callable[[ItemResult], None] | None = None, run_id: str | None = None) -> IngestSummary:
-    """Ingest every source into `store`; return the counts. Never raises for a single bad item."""
+           on_item: Callable[[ItemResult], None] | None = None, run_id: str | None = None,
+           pool: ExtractionPool | None = None) -> IngestSummary:
+    """Ingest every source into `store`; return the counts. Never raises for a single bad item.
+
+    Pages are extracted by `pool`'s workers; the caller that passes a pool owns it (and may go on
+    using it). Without one, ingest takes `options.extract_workers` workers (those started ahead
+    by `start_workers`, if any) and closes them when it is done.
+    """
     run_id = run_id or uuid.uuid4().hex[:12]
     counts = {"ok": 0, "duplicate": 0, "unchanged": 0, "no_article": 0, "failed": 0}
     failures: list[tuple[str, str, str]] = []
@@ -313,20 +307,20 @@ def ingest(sources: Iterable[Source], store: Store, options: IngestOptions = Ing
         if on_item:
             on_item(result)
 
-    # The process-wide worker is kept for later callers; the extra ones live as long as this run.
-    workers = take_workers(max(1, options.extract_workers))
-    extra = workers[1:]
+    owned = None
+    if pool is None:
+        pool = owned = claim_pool(max(1, options.extract_workers))
     try:
         with Fetcher(options.fetch) as fetcher:
-            runner = _Runner(store, options, fetcher, run_id, workers)
+            runner = _Runner(store, options, fetcher, run_id, pool.workers())
             for source in sources:
                 for result in runner.run(source):
                     report(result)
             for result in runner.flush():
                 report(result)
     finally:
-        for worker in extra:
-            worker.close()
+        if owned is not None:
+            owned.close()
     return IngestSummary(ok=counts["ok"], duplicate=counts["duplicate"], unchanged=counts["unchanged"],
                          no_article=counts["no_article"], failed=counts["failed"], failures=tuple(failures))
 

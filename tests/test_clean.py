@@ -11,10 +11,12 @@ import pytest
 from newstrace.corpus.clean import (
     ExtractedPage,
     ExtractionCancelled,
+    ExtractionPool,
     ExtractionTimeout,
     ExtractionWorker,
     ExtractorCrashed,
     boilerplate_reason,
+    claim_pool,
     clean_body,
     close_workers,
     default_worker,
@@ -24,7 +26,6 @@ from newstrace.corpus.clean import (
     is_auto_generated_note,
     parse_text_file,
     start_workers,
-    take_workers,
     wait_for_calls,
 )
 from newstrace.corpus.errors import NewstraceError
@@ -186,9 +187,9 @@ _PREFILTERED_EXAMPLES = {
 
 
 def test_every_alternative_of_a_prefiltered_rule_still_matches():
-    from newstrace.corpus.clean import _RULES
+    from newstrace.corpus.boilerplate import RULES
 
-    rules = {rule.name: rule for rule in _RULES}
+    rules = {rule.name: rule for rule in RULES}
     assert {name for name, rule in rules.items() if rule.needs} == set(_PREFILTERED_EXAMPLES)
     for name, lines in _PREFILTERED_EXAMPLES.items():
         for line in lines:
@@ -206,14 +207,14 @@ def test_prefilters_change_no_verdict_on_the_benchmark_pages(benchmark_pages):
     """On every text line of the 181 real pages, the prefiltered rules decide as their bare patterns."""
     from lxml import html as lxml_html
 
-    from newstrace.corpus.clean import _RULES
+    from newstrace.corpus.boilerplate import RULES
 
     checked = 0
     for page in benchmark_pages:
         for line in lxml_html.fromstring(page).text_content().split("\n"):
             line = line.strip()
             folded = line.casefold()
-            for rule in _RULES:
+            for rule in RULES:
                 if rule.needs:
                     bare = len(line) <= rule.max_len and rule.pattern.search(line) is not None
                     assert rule.matches(line, folded) is bare, (rule.name, line)
@@ -222,7 +223,7 @@ def test_prefilters_change_no_verdict_on_the_benchmark_pages(benchmark_pages):
 
 
 def test_every_self_description_the_auto_pattern_knows_passes_its_prefilter():
-    from newstrace.corpus.clean import _AUTO_RE, _AUTO_WORDS
+    from newstrace.corpus.boilerplate import AUTO_RE, AUTO_WORDS
 
     claims = ["auto-generated", "auto aggregated", "automatically summarized", "auto-matically summarised",
               "autowritten", "auto-created", "auto produced", "auto-curated",
@@ -232,8 +233,8 @@ def test_every_self_description_the_auto_pattern_knows_passes_its_prefilter():
               "summarized entirely by llm", "summarised with artificial intelligence", "created by automated",
               "syndicated feed"]
     for claim in claims:
-        assert _AUTO_RE.search(claim), claim
-        assert any(word in claim for word in _AUTO_WORDS), claim
+        assert AUTO_RE.search(claim), claim
+        assert any(word in claim for word in AUTO_WORDS), claim
         assert is_auto_generated_note(f"Note: this article was {claim} (disclaimer).".upper()), claim
 
 
@@ -478,53 +479,66 @@ def test_jobs_queued_behind_a_crash_are_cancelled():
 
 
 def test_a_job_sent_while_its_worker_is_still_starting_waits_for_that_start():
-    start_workers(1)
-    worker = take_workers(1)[0]
-    # No wait: the background start may still hold the worker; the job must
-    # neither fail nor start a second process.
-    assert extract_in_worker(page(*STORY), None, 30, worker=worker).title == "Council passes budget"
-    first = worker.pid
-    assert extract_in_worker(page(*STORY), None, 30, worker=worker).title == "Council passes budget"
-    assert worker.pid == first
+    with ExtractionPool(1) as pool:
+        pool.start()
+        worker = pool.workers()[0]
+        # No wait: the background start may still hold the worker; the job must
+        # neither fail nor start a second process.
+        assert extract_in_worker(page(*STORY), None, 30, worker=worker).title == "Council passes budget"
+        first = worker.pid
+        assert extract_in_worker(page(*STORY), None, 30, worker=worker).title == "Council passes budget"
+        assert worker.pid == first
 
 
-def test_close_workers_stops_the_processes_and_a_later_job_starts_one_again():
-    start_workers(2)
-    worker, spare = take_workers(2)
-    try:
-        start_workers(2)  # one more started ahead, never handed out
+def test_closing_a_pool_stops_its_processes_and_a_later_job_starts_one_again():
+    with ExtractionPool(2) as pool:
+        worker, spare = pool.workers()
+        assert pool.workers() == [worker, spare]  # made once, not per call
+        assert worker.pid is None and spare.pid is None  # lazily: nothing runs before a job or start()
         assert extract_in_worker(page(*STORY), None, 30, worker=worker).title == "Council passes budget"
         before = worker.pid
         assert before is not None
-        close_workers()
+        pool.close()
         assert worker.pid is None
         with pytest.raises(ProcessLookupError):
             os.kill(before, 0)
-        assert take_workers(2)[1].pid is None  # the one started ahead was closed too
         assert extract_in_worker(page(*STORY), None, 30, worker=worker).title == "Council passes budget"
         assert worker.pid not in (None, before)
-    finally:
-        spare.close()
+    assert worker.pid is None  # the with block closed it again
 
 
-def test_workers_started_ahead_are_handed_out_first():
-    start_workers(2)
-    workers = take_workers(3)
+def _wait_for_pid(worker: ExtractionWorker) -> int | None:
+    deadline = time.monotonic() + 60
+    while worker.pid is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return worker.pid
+
+
+def test_a_pool_started_ahead_is_claimed_once_and_its_processes_are_used():
+    ahead = start_workers(2)
+    pool = claim_pool(2)
     try:
-        assert workers[0] is default_worker()
-        # Started ahead on a background thread, before anyone asked for it.
-        deadline = time.monotonic() + 60
-        while workers[1].pid is None and time.monotonic() < deadline:
-            time.sleep(0.01)
-        started = workers[1].pid
+        assert pool is ahead
+        workers = pool.workers()
+        # Started ahead on a background thread, before anyone sent a job.
+        started = _wait_for_pid(workers[1])
         assert started is not None
-        assert workers[2].pid is None  # made on demand; its first job starts it
         assert extract_in_worker(page(*STORY), None, 30, worker=workers[1]).title == "Council passes budget"
         assert workers[1].pid == started  # the job used the process started ahead, not a second one
-        assert take_workers(2)[1] not in workers  # handed out once
+        other = claim_pool(2)
+        assert other is not pool and other.workers()[0].pid is None  # handed out once; the next is new
     finally:
-        for worker in workers[1:]:
-            worker.close()
+        pool.close()
+
+
+def test_close_workers_stops_a_pool_nobody_claimed_and_the_default_worker():
+    ahead = start_workers(1)
+    assert _wait_for_pid(ahead.workers()[0]) is not None
+    assert extract_in_worker(page(*STORY), None, 30).title == "Council passes budget"  # the default worker
+    assert default_worker() is default_worker() and default_worker().pid is not None
+    close_workers()
+    assert ahead.workers()[0].pid is None and default_worker().pid is None
+    assert claim_pool(1) is not ahead  # a closed pool is not handed out later
 
 
 # -- regex safety (RELIABILITY D12) -----------------------------------------------------

@@ -1,0 +1,54 @@
+"""The no-article decision: why an extraction is not a story (too short, a teaser, a link list)."""
+
+from __future__ import annotations
+
+from .records import Extracted
+
+# trafilatura's own MIN_EXTRACTED_SIZE: below this a "page" is almost always a
+# navigation stub, an error page or a teaser, never a story worth annotating.
+MIN_ARTICLE_CHARS = 250
+
+# A paywall prompt next to this little text means we only saw the teaser.
+# Sites that ship the full story with a hidden prompt still pass.
+PAYWALL_TEASER_MAX_CHARS = 1500
+
+# When most of the "body" is anchor text, it is a link list (section front,
+# tag page), not an article.
+MAX_LINK_SHARE = 0.6
+MIN_LINKS_FOR_LINK_LIST = 5
+
+
+def is_link_list(linked_chars: int, total_chars: int) -> bool:
+    # A deals roundup or a story with many inline links still has real prose
+    # between the links; a menu or tag page does not.
+    return linked_chars > MAX_LINK_SHARE * total_chars and total_chars - linked_chars < MIN_ARTICLE_CHARS
+
+
+
+def is_article(extracted: Extracted) -> str | None:
+    """Why this extraction is not an article, or None when it is one.
+
+    Reasons: parser_depth (libxml2 dropped deep content), empty_body,
+    paywall (only a teaser next to a subscribe prompt), too_short (under
+    MIN_ARTICLE_CHARS), link_list (mostly anchor text: a section front).
+    """
+    flags = getattr(extracted, "flags", ())
+    body = extracted.text.strip()
+    if "parser_depth" in flags:
+        return "parser_depth"
+    if not body:
+        return "empty_body"
+    if "paywall" in flags and len(body) < PAYWALL_TEASER_MAX_CHARS:
+        return "paywall"
+    if len(body) < MIN_ARTICLE_CHARS:
+        return "too_short"
+    if "link_list" in flags or _is_hyperlink_list(extracted):
+        return "link_list"
+    return None
+
+
+def _is_hyperlink_list(extracted: Extracted) -> bool:
+    anchors = [link for link in extracted.links if link.kind == "hyperlink" and link.start >= 0]
+    if len(anchors) < MIN_LINKS_FOR_LINK_LIST:
+        return False
+    return is_link_list(sum(link.end - link.start for link in anchors), len(extracted.text))
