@@ -1,4 +1,4 @@
-"""A hardened HTTP client for analyst-supplied news URLs.
+"""A hardened HTTP client for analyst-supplied news URLs: the fetcher (hops, retries, robots.txt).
 
 We fetch with our own client rather than trafilatura's because its fetcher
 retries without TLS verification, has no total deadline, returns None instead
@@ -14,19 +14,20 @@ What this module guarantees for every `Fetcher.fetch` call:
 * bodies are capped on the wire and after decompression;
 * every failure is a `FetchError` with a stable `reason` code.
 
+The pieces it stands on have modules of their own: address_guard (which addresses may be
+reached), transport (the pinned, deadline-clamped connections), fetch_options (`FetchOptions`,
+`HostThrottle`) and content_checks (type, size, binary sniff, content codings).
+
 This is library code: it never prints and never sleeps longer than the caps.
 """
 
+
 from __future__ import annotations
 
-import ipaddress
 import re
-import socket
 import ssl
-import threading
 import time
-import zlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -37,16 +38,61 @@ from urllib.robotparser import RobotFileParser
 import httpcore
 import httpx
 
+from .address_guard import (
+    AddressPolicy,
+    AddressRefused,
+    IPAddress,
+    ResolveFailed,
+    embedded_ipv4,
+    public_address_policy,
+    resolve,
+    vet_host,
+)
+from .content_checks import (
+    ACCEPTED_TYPES,
+    check_content_type,
+    content_encodings,
+    content_length,
+    decode_content,
+    looks_binary,
+    mime_type,
+    refuse_binary,
+)
 from .errors import BlockedError, FetchError, PermanentFetchError, TransientFetchError
+from .fetch_options import DEFAULT_USER_AGENT, FetchOptions, HostThrottle, MiB
 from .records import RawResponse
+from .transport import Deadline, GuardedBackend, GuardedTransport, build_pool, proxy_endpoint
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-AddressPolicy = Callable[[IPAddress, int], bool]
+# The names callers have imported from here since before the split.
+__all__ = [
+    "ACCEPTED_TYPES",
+    "CREDENTIAL_HEADERS",
+    "DEFAULT_USER_AGENT",
+    "REDIRECT_STATUSES",
+    "RETRYABLE_REASONS",
+    "RETRY_STATUSES",
+    "AddressPolicy",
+    "FetchError",
+    "FetchOptions",
+    "Fetcher",
+    "HostThrottle",
+    "IPAddress",
+    "MiB",
+    "check_content_type",
+    "checked_url",
+    "content_encodings",
+    "decode_content",
+    "embedded_ipv4",
+    "looks_binary",
+    "mime_type",
+    "parse_retry_after",
+    "public_address_policy",
+    "redirect_target",
+    "refuse_binary",
+    "resolve",
+    "vet_host",
+]
 
-MiB = 1024 * 1024
-DEFAULT_USER_AGENT = "newstrace/0.1 (news provenance research; polite crawler)"
-
-ACCEPTED_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # Network failures worth another try within this fetch. total_deadline and
@@ -57,380 +103,7 @@ RETRYABLE_REASONS = frozenset(
 )
 CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
 
-# Ranges some Python patch levels still call global (CVE-2024-4032 fixed a
-# few), plus documentation and benchmarking nets nobody should publish on.
-_NEVER_PUBLIC = tuple(
-    ipaddress.ip_network(net)
-    for net in ("0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
-                "172.16.0.0/12", "192.0.0.0/29", "192.0.2.0/24", "192.88.99.0/24",
-                "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24",
-                "224.0.0.0/4", "240.0.0.0/4", "::/127", "100::/64", "2001:db8::/32",
-                "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8")
-)
-# IPv6 ranges that carry an IPv4 address in their low 32 bits: NAT64's well-known prefix (RFC 6052) and
-# IPv4-compatible addresses (::a.b.c.d, deprecated by RFC 4291 but still routed to a.b.c.d by some stacks).
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")
-_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
-# Never globally reachable whatever it embeds (IANA special-purpose registry), though some Python
-# versions call it global: the local-use NAT64 prefix of RFC 8215.
-_NEVER_PUBLIC_V6 = (ipaddress.ip_network("64:ff9b:1::/48"),)
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
-_MIME_TOKEN = re.compile(r"[a-z0-9!#$&^_.+-]{1,64}/[a-z0-9!#$&^_.+-]{1,64}")
-_BINARY_MAGIC = (
-    b"\x1f\x8b",  # gzip
-    b"%PDF-", b"\x89PNG\r\n\x1a\n", b"PK\x03\x04", b"GIF87a", b"GIF89a", b"\xff\xd8\xff",
-    b"\x28\xb5\x2f\xfd",  # zstd
-    b"BZh", b"\xfd7zXZ\x00", b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07", b"\x7fELF", b"OggS",
-    b"ID3", b"wOFF", b"wOF2",
-)
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-
-
-def public_address_policy(ip: IPAddress, port: int) -> bool:
-    """Production policy: only globally routable unicast addresses, and an IPv6 address only when every
-    IPv4 address it carries (mapped, compatible, 6to4, Teredo, NAT64) is one too (I9)."""
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip in _IPV4_COMPATIBLE and ip.ipv4_mapped is None:
-            return False  # ::a.b.c.d, and :: and ::1: not a routable IPv6 address in any case
-        if any(ip in net for net in _NEVER_PUBLIC_V6):
-            return False
-        embedded = embedded_ipv4(ip)
-        if embedded:
-            return all(_public_unicast(v4) for v4 in embedded)
-    return _public_unicast(ip)
-
-
-def _public_unicast(ip: IPAddress) -> bool:
-    if ip.is_multicast or not ip.is_global:
-        return False
-    return not any(ip.version == net.version and ip in net for net in _NEVER_PUBLIC)
-
-
-def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
-    """Every IPv4 address an IPv6 address carries, by the `ipaddress` properties (and the NAT64 and
-    IPv4-compatible prefixes it has no property for): a connect to one of these may reach that IPv4 host."""
-    found: list[ipaddress.IPv4Address] = []
-    if ip.ipv4_mapped is not None:
-        found.append(ip.ipv4_mapped)
-    if ip.sixtofour is not None:
-        found.append(ip.sixtofour)
-    if ip.teredo is not None:
-        found.extend(ip.teredo)  # (server, client): the client is where the packets go
-    if ip in _NAT64 or ip in _IPV4_COMPATIBLE:
-        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
-    return found
-
-
-def _allow_all(ip: IPAddress, port: int) -> bool:
-    return True
-
-
-@dataclass(frozen=True)
-class FetchOptions:
-    """Limits and policy for one `Fetcher`. Tests shrink these to stay fast."""
-
-    # Wall clock per URL over every hop, retry, backoff and body byte. Time spent
-    # waiting for our own politeness slot is added back: it is not the server's.
-    timeout: float = 30.0
-    connect_timeout: float = 10.0
-    read_timeout: float = 15.0  # per socket read
-    max_bytes: int = 10 * MiB  # on the wire
-    max_decompressed_bytes: int = 20 * MiB
-    max_redirects: int = 5
-    retries: int = 2  # 3 requests in all
-    backoff: float = 1.0  # first retry delay; doubles each time
-    retry_after_cap: float = 30.0  # never sleep longer; give up instead
-    rate: float = 1.0  # minimum seconds between requests to one host
-    user_agent: str = DEFAULT_USER_AGENT
-    allow_private: bool = False
-    respect_robots: bool = True
-    proxy: str | None = None  # explicit only: environment proxies are ignored
-    verify: bool | str | ssl.SSLContext = True  # True or a CA bundle path / context
-    # (ip, port) -> True if we may connect there; asked for every resolved and
-    # every connected address. Tests inject one that trusts a single loopback port.
-    address_policy: AddressPolicy = public_address_policy
-    robots_max_bytes: int = 512 * 1024
-    sniff_bytes: int = 1024
-
-    def __post_init__(self) -> None:
-        if self.verify is False:
-            # There is no insecure mode: a fallback without verification is the
-            # exact trafilatura behaviour this module exists to avoid.
-            raise ValueError("TLS verification cannot be disabled; pass a CA bundle instead")
-        for name in ("timeout", "connect_timeout", "read_timeout"):
-            if getattr(self, name) <= 0:
-                raise ValueError(f"{name} must be positive")
-        for name in ("max_bytes", "max_decompressed_bytes", "robots_max_bytes", "sniff_bytes"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be at least 1")
-        for name in ("max_redirects", "retries", "backoff", "retry_after_cap", "rate"):
-            if getattr(self, name) < 0:
-                raise ValueError(f"{name} must not be negative")
-
-    @property
-    def policy(self) -> AddressPolicy:
-        return _allow_all if self.allow_private else self.address_policy
-
-    @property
-    def robots_agent(self) -> str:
-        """The product token robots.txt groups are matched against."""
-        return (self.user_agent.split("/")[0].split() or ["*"])[0]
-
-
-class HostThrottle:
-    """Spaces requests to one host at least `rate` seconds apart.
-
-    Slots are reserved under a lock and slept on outside it, so one slow host
-    never delays requests to another, and a Fetcher per thread can share one.
-    """
-
-    def __init__(self, rate: float) -> None:
-        self._rate = rate
-        self._lock = threading.Lock()
-        self._next: dict[str, float] = {}
-
-    def wait(self, host: str) -> float:
-        """Block until `host` may be contacted; return the seconds slept."""
-        with self._lock:
-            now = time.monotonic()
-            start = max(now, self._next.get(host, now))
-            self._next[host] = start + self._rate
-        delay = start - now
-        if delay > 0:
-            time.sleep(delay)
-        return delay
-
-
-# ---------------------------------------------------------------- network guard
-
-
-class _AddressRefused(Exception):
-    """The policy rejected every address a host resolved to (or connected to)."""
-
-
-class _ResolveFailed(Exception):
-    """Name resolution failed or did not finish in time."""
-
-
-class _Deadline:
-    """A mutable wall-clock limit; politeness waits push it back."""
-
-    def __init__(self, seconds: float, outer: _Deadline | None = None) -> None:
-        self.at = time.monotonic() + seconds
-        if outer is not None:
-            self.at = min(self.at, outer.at)
-
-    def left(self) -> float:
-        return self.at - time.monotonic()
-
-    def passed(self) -> bool:
-        return self.left() <= 0
-
-
-class _GuardedBackend(httpcore.NetworkBackend):
-    """Resolves, vets and pins every TCP connection httpcore opens."""
-
-    def __init__(self, policy: AddressPolicy, trusted: frozenset[tuple[str, int]]) -> None:
-        self._inner = httpcore.SyncBackend()
-        self._policy = policy
-        self._trusted = trusted  # an explicitly configured proxy
-        self.deadlines: list[_Deadline] = []  # innermost last
-
-    def clamp(self, timeout: float | None, expired: type[Exception]) -> float | None:
-        """Shrink a per-operation timeout so it can't outlive the fetch deadline."""
-        if not self.deadlines:
-            return timeout
-        left = self.deadlines[-1].left()
-        if left <= 0:
-            raise expired("total deadline reached")
-        return left if timeout is None else min(timeout, left)
-
-    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
-                    local_address: str | None = None,
-                    socket_options: object = None) -> httpcore.NetworkStream:
-        if (host.lower(), port) in self._trusted:
-            stream = self._inner.connect_tcp(host, port, self.clamp(timeout, httpcore.ConnectTimeout),
-                                             local_address, socket_options)
-            return _DeadlineStream(stream, self)
-        allowed = vet_host(host, port, self._policy, self.clamp(timeout, httpcore.ConnectTimeout))
-        error: Exception | None = None
-        for ip in allowed:
-            try:
-                stream = self._inner.connect_tcp(str(ip), port,
-                                                 self.clamp(timeout, httpcore.ConnectTimeout),
-                                                 local_address, socket_options)
-            except httpcore.ConnectError as exc:
-                error = exc
-                continue
-            return _DeadlineStream(self._vet_peer(stream, port), self)
-        assert error is not None
-        raise error
-
-    def _vet_peer(self, stream: httpcore.NetworkStream, port: int) -> httpcore.NetworkStream:
-        # Belt and braces: judge the socket's real peer, not only what we asked for.
-        peer = stream.get_extra_info("server_addr")
-        if not peer or not self._policy(ipaddress.ip_address(peer[0]), port):
-            stream.close()
-            raise _AddressRefused(f"connected peer {peer!r} is not allowed")
-        return stream
-
-    def connect_unix_socket(self, path: str, timeout: float | None = None,
-                            socket_options: object = None) -> httpcore.NetworkStream:
-        raise _AddressRefused("unix sockets are never fetched")
-
-    def sleep(self, seconds: float) -> None:
-        time.sleep(seconds)
-
-
-class _DeadlineStream(httpcore.NetworkStream):
-    """Passes I/O through, clamping each timeout to the fetch deadline.
-
-    A server dripping one byte a second satisfies every per-read timeout; this
-    is what stops it (RELIABILITY.md A3).
-    """
-
-    def __init__(self, inner: httpcore.NetworkStream, backend: _GuardedBackend) -> None:
-        self._inner = inner
-        self._backend = backend
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, self._backend.clamp(timeout, httpcore.ReadTimeout))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, self._backend.clamp(timeout, httpcore.WriteTimeout))
-
-    def close(self) -> None:
-        self._inner.close()
-
-    def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
-                  timeout: float | None = None) -> httpcore.NetworkStream:
-        inner = self._inner.start_tls(ssl_context, server_hostname,
-                                      self._backend.clamp(timeout, httpcore.ConnectTimeout))
-        return _DeadlineStream(inner, self._backend)
-
-    def get_extra_info(self, info: str) -> object:
-        return self._inner.get_extra_info(info)
-
-
-def vet_host(host: str, port: int, policy: AddressPolicy,
-             timeout: float | None) -> list[IPAddress]:
-    """Resolve `host` and return the addresses the policy allows (raise if none)."""
-    addresses = resolve(host, port, timeout)
-    allowed = [ip for ip in addresses if policy(ip, port)]
-    if not allowed:
-        shown = ", ".join(str(ip) for ip in addresses[:4])
-        raise _AddressRefused(f"{host} resolves only to non-public addresses ({shown})")
-    return allowed
-
-
-def resolve(host: str, port: int, timeout: float | None) -> list[IPAddress]:
-    """All addresses for `host`, bounded in time (getaddrinfo itself is not)."""
-    literal = _ip_literal(host)
-    if literal is not None:
-        return [literal]
-    answers: list[tuple] = []
-    errors: list[BaseException] = []
-
-    def lookup() -> None:
-        try:
-            answers.extend(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
-        except (OSError, UnicodeError) as exc:
-            errors.append(exc)
-
-    worker = threading.Thread(target=lookup, name="newstrace-dns", daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        raise _ResolveFailed(f"{host}: resolver did not answer in {timeout:.1f}s")
-    if errors or not answers:
-        raise _ResolveFailed(f"{host}: {errors[0] if errors else 'no addresses'}")
-    found: list[IPAddress] = []
-    for family, *_, sockaddr in answers:
-        if family in (socket.AF_INET, socket.AF_INET6):
-            ip = ipaddress.ip_address(sockaddr[0])
-            if ip not in found:
-                found.append(ip)
-    if not found:
-        raise _ResolveFailed(f"{host}: no IP addresses")
-    return found
-
-
-def _ip_literal(host: str) -> IPAddress | None:
-    try:
-        return ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return None
-
-
-class _CoreStream(httpx.SyncByteStream):
-    def __init__(self, stream: object) -> None:
-        self._stream = stream
-
-    def __iter__(self) -> Iterator[bytes]:
-        yield from self._stream  # type: ignore[misc]
-
-    def close(self) -> None:
-        close = getattr(self._stream, "close", None)
-        if close is not None:
-            close()
-
-
-class _GuardedTransport(httpx.BaseTransport):
-    """httpx transport over an httpcore pool that uses our guarded backend.
-
-    httpx's own HTTPTransport offers no way to pass a network backend. httpcore
-    exceptions are left unmapped on purpose: `_translate` understands both.
-    """
-
-    def __init__(self, pool: httpcore.ConnectionPool) -> None:
-        self._pool = pool
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        core_request = httpcore.Request(
-            method=request.method,
-            url=httpcore.URL(scheme=request.url.raw_scheme, host=request.url.raw_host,
-                             port=request.url.port, target=request.url.raw_path),
-            headers=request.headers.raw,
-            content=request.stream,  # type: ignore[arg-type]
-            extensions=request.extensions,
-        )
-        response = self._pool.handle_request(core_request)
-        return httpx.Response(status_code=response.status, headers=response.headers,
-                              stream=_CoreStream(response.stream),
-                              extensions=response.extensions)
-
-    def close(self) -> None:
-        self._pool.close()
-
-
-def _ssl_context(verify: bool | str | ssl.SSLContext) -> ssl.SSLContext:
-    if isinstance(verify, ssl.SSLContext):
-        return verify
-    if isinstance(verify, str):
-        return ssl.create_default_context(cafile=verify)
-    import certifi
-
-    return ssl.create_default_context(cafile=certifi.where())
-
-
-def _build_pool(options: FetchOptions, backend: _GuardedBackend) -> httpcore.ConnectionPool:
-    context = _ssl_context(options.verify)
-    common = dict(ssl_context=context, max_connections=10, max_keepalive_connections=10,
-                  keepalive_expiry=5.0, http1=True, http2=False, retries=0,
-                  network_backend=backend)
-    if options.proxy:
-        return httpcore.HTTPProxy(proxy_url=options.proxy, **common)  # type: ignore[arg-type]
-    return httpcore.ConnectionPool(**common)  # type: ignore[arg-type]
-
-
-def _proxy_endpoint(proxy: str | None) -> frozenset[tuple[str, int]]:
-    if not proxy:
-        return frozenset()
-    url = httpx.URL(proxy)
-    if url.scheme not in ("http", "https"):
-        raise ValueError("only http(s) proxies are supported")
-    default = 443 if url.scheme == "https" else 80
-    return frozenset({(url.host.lower(), url.port or default)})
 
 
 # ------------------------------------------------------------------ fetching
@@ -468,9 +141,9 @@ class Fetcher:
     def __init__(self, options: FetchOptions | None = None, *,
                  throttle: HostThrottle | None = None) -> None:
         self.options = options or FetchOptions()
-        self._backend = _GuardedBackend(self.options.policy, _proxy_endpoint(self.options.proxy))
+        self._backend = GuardedBackend(self.options.policy, proxy_endpoint(self.options.proxy))
         self._client = httpx.Client(
-            transport=_GuardedTransport(_build_pool(self.options, self._backend)),
+            transport=GuardedTransport(build_pool(self.options, self._backend)),
             follow_redirects=False,
             trust_env=False,  # never pick up http_proxy & co. behind the caller's back
             headers={"User-Agent": self.options.user_agent,
@@ -505,7 +178,7 @@ class Fetcher:
                 page: bool) -> RawResponse:
         opts = self.options
         outer = self._backend.deadlines[-1] if self._backend.deadlines else None
-        self._backend.deadlines.append(_Deadline(opts.timeout, outer))
+        self._backend.deadlines.append(Deadline(opts.timeout, outer))
         state = _FetchState(headers)
         try:
             for hop in range(opts.max_redirects + 1):
@@ -617,7 +290,7 @@ class Fetcher:
         return _Final(status=status, headers=headers, body=body, peer_address=peer)
 
     def _read_body(self, response: httpx.Response, limit: int, sniff: bool) -> bytes:
-        declared = _content_length(response.headers.get("content-length"))
+        declared = content_length(response.headers.get("content-length"))
         if declared is not None and declared > limit:
             raise PermanentFetchError("too_large", f"Content-Length {declared} > {limit}")
         encodings = content_encodings(response.headers.get_list("content-encoding"))
@@ -676,9 +349,9 @@ class Fetcher:
         """Map transport exceptions to FetchErrors; unknown ones pass through."""
         if isinstance(exc, FetchError):
             return exc
-        if isinstance(exc, _AddressRefused):
+        if isinstance(exc, AddressRefused):
             return BlockedError(_blocked_reason(hop), str(exc))
-        if isinstance(exc, _ResolveFailed):
+        if isinstance(exc, ResolveFailed):
             return TransientFetchError("dns", str(exc))
         if isinstance(exc, _NETWORK_ERRORS) and self._backend.deadlines[-1].passed():
             return TransientFetchError("total_deadline",
@@ -816,146 +489,6 @@ def parse_retry_after(value: str | None) -> float | None:
         when = when.replace(tzinfo=timezone.utc)
     return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
-
-def mime_type(content_type: str | None) -> str:
-    """The bare, lowercased media type ('' when absent)."""
-    if not content_type:
-        return ""
-    return content_type.split(";", 1)[0].strip().lower()
-
-
-def check_content_type(content_type: str | None) -> None:
-    """Refuse non-text types from the headers alone, before any body byte."""
-    mime = mime_type(content_type)
-    if not mime or mime in ACCEPTED_TYPES:
-        return  # a missing type is decided by sniffing the body
-    # The reason code is stored and grouped on, so keep it short and tame.
-    shown = mime if _MIME_TOKEN.fullmatch(mime) else "invalid"
-    raise PermanentFetchError(f"unsupported_type:{shown}", f"Content-Type {content_type[:100]!r}")
-
-
-def refuse_binary(prefix: bytes) -> None:
-    if looks_binary(prefix):
-        raise PermanentFetchError("binary_body", f"body starts with {prefix[:8]!r}")
-
-
-def looks_binary(prefix: bytes) -> bool:
-    if prefix.startswith(_UTF16_BOMS):
-        return False  # UTF-16 text is full of NULs
-    return prefix.startswith(_BINARY_MAGIC) or b"\x00" in prefix
-
-
-def _content_length(value: str | None) -> int | None:
-    if value is None:
-        return None
-    try:
-        return int(value.split(",")[0].strip())
-    except ValueError:
-        raise PermanentFetchError("bad_response", f"Content-Length {value!r}") from None
-
-
-def content_encodings(values: list[str]) -> list[str]:
-    """Content codings in the order they were applied, identity removed."""
-    names = [part.strip().lower() for value in values for part in value.split(",")]
-    return ["gzip" if name == "x-gzip" else name for name in names if name and name != "identity"]
-
-
-def decode_content(data: bytes, encodings: list[str], cap: int) -> bytes:
-    """Undo every content coding, last applied first, never exceeding `cap`."""
-    if not data:
-        return data  # an empty body "in gzip" is still just empty
-    for name in reversed(encodings):
-        decoder = _DECODERS.get(name)
-        if decoder is None:
-            raise PermanentFetchError("bad_content_encoding", f"unknown coding {name[:32]!r}")
-        try:
-            data = decoder(data, cap)
-        except FetchError:
-            raise
-        except Exception as exc:  # zlib.error, brotli.error, ZstdError: corrupt input
-            raise PermanentFetchError("bad_content_encoding", f"{name}: {exc}") from exc
-    return data
-
-
-def _too_large(cap: int) -> PermanentFetchError:
-    return PermanentFetchError("decompressed_too_large", f"decompressed body exceeds {cap} bytes")
-
-
-def _inflate(data: bytes, wbits: int, cap: int, out: bytearray) -> bytes:
-    """Inflate one zlib/gzip stream into `out`; return the bytes after it."""
-    inflater = zlib.decompressobj(wbits)
-    while data and not inflater.eof:
-        # max_length bounds each step, so a bomb never expands past cap + 1.
-        out += inflater.decompress(data, cap + 1 - len(out))
-        if len(out) > cap:
-            raise _too_large(cap)
-        data = inflater.unconsumed_tail
-    if not inflater.eof:
-        raise PermanentFetchError("bad_content_encoding", "compressed stream is truncated")
-    return inflater.unused_data
-
-
-def _gunzip(data: bytes, cap: int) -> bytes:
-    out = bytearray()
-    rest = _inflate(data, 16 + zlib.MAX_WBITS, cap, out)
-    while rest.startswith(b"\x1f\x8b"):  # concatenated gzip members are one body
-        rest = _inflate(rest, 16 + zlib.MAX_WBITS, cap, out)
-    return bytes(out)
-
-
-def _inflate_deflate(data: bytes, cap: int) -> bytes:
-    # "deflate" should be zlib-wrapped, but many servers send raw deflate.
-    wrapped = len(data) >= 2 and data[0] & 0x0F == 8 and (data[0] * 256 + data[1]) % 31 == 0
-    out = bytearray()
-    _inflate(data, zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS, cap, out)
-    return bytes(out)
-
-
-def _unbrotli(data: bytes, cap: int) -> bytes:
-    import brotli
-
-    decompressor = brotli.Decompressor()
-    out = bytearray(decompressor.process(data, output_buffer_limit=cap + 1))
-    while len(out) <= cap and not decompressor.is_finished():
-        piece = decompressor.process(b"", output_buffer_limit=cap + 1 - len(out))
-        if not piece:
-            break
-        out += piece
-    if len(out) > cap:
-        raise _too_large(cap)
-    if not decompressor.is_finished():
-        raise PermanentFetchError("bad_content_encoding", "brotli stream is truncated")
-    return bytes(out)
-
-
-def _unzstd(data: bytes, cap: int) -> bytes:
-    import zstandard
-
-    # RFC 9659 limits HTTP zstd windows to 8 MiB; refusing bigger ones bounds memory.
-    decompressor = zstandard.ZstdDecompressor(max_window_size=8 * MiB)
-    out = bytearray()
-    while data:
-        frame = decompressor.decompressobj()
-        pos = 0
-        # zstandard has no output limit per call, so feed it small slices: the
-        # overshoot past cap is bounded by what a few bytes can expand to.
-        while pos < len(data) and not frame.eof:
-            out += frame.decompress(data[pos:pos + 64])
-            pos += 64
-            if len(out) > cap:
-                raise _too_large(cap)
-        if not frame.eof:
-            raise PermanentFetchError("bad_content_encoding", "zstd stream is truncated")
-        data = frame.unused_data + data[pos:]  # a following frame continues the body
-    return bytes(out)
-
-
-_DECODERS: dict[str, Callable[[bytes, int], bytes]] = {
-    "gzip": _gunzip,
-    "deflate": _inflate_deflate,
-    "br": _unbrotli,
-    "zstd": _unzstd,
-}
 
 
 def _peer_address(response: httpx.Response) -> str | None:

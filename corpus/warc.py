@@ -211,7 +211,8 @@ def _record(reader: _Reader, number: int, headers: dict[str, str]) -> WarcRecord
 
 
 def _http_response(block: bytes, uri: str, headers: dict[str, str]) -> RawResponse:
-    from .fetch import FetchError, content_encodings, decode_content
+    from .content_checks import content_encodings, decode_content
+    from .errors import FetchError
 
     if not block.startswith(b"HTTP/"):
         raise ValueError("not_http: the record holds no HTTP response (a dns: or other non-HTTP capture)")
