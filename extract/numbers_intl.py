@@ -24,6 +24,7 @@ thousand ("mil personas"; "Millionen Menschen" alone is no figure).
 from __future__ import annotations
 
 import functools
+import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -111,12 +112,22 @@ class _Locale:
     of_words: tuple[str, ...] = ()  # "of" after a fraction or a scale ("quart de million", "millions d'euros")
     connector_units: tuple[float, ...] = ()  # units a connector joins to tens in one compound ("et un")
     fraction_infix: tuple[str, ...] = ()  # between denominator and numerator ("三分之一", "3분의 1")
+    ordinal_words: dict[str, float] = field(default_factory=dict)  # every ordinal word, also those read as fractions
+    ordinal_plurals: tuple[str, ...] = ()  # endings of a plural ordinal: a denominator ("trois centièmes")
+    ordinal_nouns: frozenset[str] = frozenset()  # ordinals that are nouns too ("seconde", "segundo")
 
 
 def _lower_map(data: dict | None, kind: str, out: dict[str, tuple[str, float]]) -> None:
     for word, value in (data or {}).items():
         if value is not None:
             out.setdefault(str(word).lower(), (kind, float(value)))
+
+
+def _fold(word: str) -> str:
+    """A word without its accents ("séptimo" -> "septimo", "centième" -> "centieme"): web text and
+    headlines drop accents often, so every number word is also known without them."""
+    return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", word)
+                                                 if not unicodedata.combining(c)))
 
 
 @functools.cache
@@ -132,6 +143,7 @@ def _locale(lang: str) -> _Locale:
     _lower_map(data.get("dozens"), "dozen", words)
     _lower_map(data.get("fraction_words"), "fraction", words)
     _lower_map(data.get("ordinals"), "ordinal", words)
+    _lower_map(data.get("fraction_nouns"), "fraction_noun", words)
     for word in data.get("connectors", []):
         words.setdefault(word.lower(), ("connector", 0.0))
     for word in data.get("decimal_words", []):
@@ -147,7 +159,13 @@ def _locale(lang: str) -> _Locale:
     for word in data.get("article_ones", []):
         if word.lower() in words and words[word.lower()][0] == "unit":
             words[word.lower()] = ("article", 1.0)
-    pieces = tuple(sorted((w for w, (k, _) in words.items() if " " not in w and k != "ordinal"),
+    ordinal_words = {str(w).lower(): float(v) for w, v in (data.get("ordinals") or {}).items() if v is not None}
+    if data.get("script") != "cjk":  # folding would take Hangul apart; CJK scripts have no accents
+        for word, entry in list(words.items()):
+            words.setdefault(_fold(word), entry)
+        for word, value in list(ordinal_words.items()):
+            ordinal_words.setdefault(_fold(word), value)
+    pieces = tuple(sorted((w for w, (k, _) in words.items() if " " not in w and k not in ("ordinal", "fraction_noun")),
                           key=len, reverse=True))
     def strings(name: str, source: dict = amounts) -> tuple[str, ...]:
         return tuple(str(w) for w in source.get(name, []) or [])
@@ -187,6 +205,10 @@ def _locale(lang: str) -> _Locale:
         of_words=tuple(sorted((w.lower() for w in strings("of_words", data)), key=len, reverse=True)),
         connector_units=tuple(float(v) for v in data.get("connector_units", []) or []),
         fraction_infix=strings("fraction_infix", data),
+        ordinal_words=ordinal_words,
+        ordinal_plurals=tuple(w.lower() for w in strings("ordinal_plural_endings", data)),
+        ordinal_nouns=frozenset(_fold(w.lower()) for w in strings("ordinal_nouns", data))
+        | frozenset(w.lower() for w in strings("ordinal_nouns", data)),
     )
 
 
@@ -457,6 +479,8 @@ def _derived_ordinal(word: str, lang: str) -> float | None:
                     base = base[:-len(stem)] + replacement
                     break
             for candidate in (base, base + "e", base + "a", base + "o"):
+                if loc.words.get(candidate, ("", 0.0))[0] in ("scale", "hundred"):
+                    return loc.words[candidate][1]  # "millième", "billionième", "millonésimo": a bare scale
                 found = _western_numbers(candidate, loc)
                 if len(found) == 1 and found[0].start == 0 and found[0].end == len(candidate) \
                         and found[0].kind == "cardinal":
@@ -754,13 +778,23 @@ def _scale_after(atoms: Sequence[_Atom], j: int, text: str, loc: _Locale) -> tup
 def find_numbers_intl(text: str, lang: str) -> list[IntlNumber]:
     """Every number mention in `text` (a text in language `lang`), in text order."""
     loc = _locale(lang)
-    urls = [(m.start(), m.end()) for m in _URL.finditer(text)]
+    # Digits inside a web address ("?q=30%25"), an IP address or a phone number are no numbers of the text.
+    codes = [(m.start(), m.end()) for pattern in (_URL, _IP, _PHONE) for m in pattern.finditer(text)]
     found = _cjk_numbers(text, loc) if loc.cjk else _western_numbers(text, loc)
-    # Digits inside a web address ("?q=30%25") are no numbers of the text.
-    return [n for n in found if not any(s <= n.start < e for s, e in urls)] if urls else found
+    return [n for n in found if not any(s <= n.start < e for s, e in codes)] if codes else found
 
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+")
+# Four dotted groups of one to three digits, one of them not three long ("192.168.1.2"; "1.200.300.400"
+# is a number where a point groups thousands).
+_IP = re.compile(r"(?<![\w.,])(?=(?:\d{1,3}\.){3}\d{1,3}(?![\w,]|\.\d))(?!(?:\d{1,3})(?:\.\d{3}){3}(?![\w,]|\.\d))"
+                 r"(?:\d{1,3}\.){3}\d{1,3}")
+# A phone number: an international "+" prefix and three digit groups or more (not a signed number whose
+# groups are thousands, "+1 234 567"), groups joined by hyphens or slashes
+# three times or more ("+1-222-2222/2222", "030/1234-5678-9"), or five two-digit pairs ("01 23 45 67 89").
+_PHONE = re.compile(r"(?<![\w+])(?!\+\d{1,3}(?:[ .\u00a0\u202f]\d{3})+(?![\w.,]))\+\d{1,3}(?:[-\s./]\(?\d{1,4}\)?){3,}(?![\w])"
+                    r"|(?<![\w.,/-])\d{2,4}(?:[-/]\d{2,5}){3,}(?![\w/-])"
+                    r"|(?<![\w.,])0\d(?:[ .]\d\d){4}(?![\w,]|\.\d)")
 
 
 def _western_numbers(text: str, loc: _Locale) -> list[IntlNumber]:
@@ -786,6 +820,26 @@ def _western_numbers(text: str, loc: _Locale) -> list[IntlNumber]:
                     out.append(IntlNumber(start, end, text[start:end], value + ending[1], "ordinal", False))
                     i = ending[0]
                     continue
+                # "deux centième" (200th), "cent vingt-cinquième" (125th), "cincuenta y dos milésimo
+                # tricentésimo" (52,300th): a number and a singular ordinal make one ordinal
+                compound = _ordinal_after(atoms, j, text, loc, run) if atoms[i].kind != "article" else None
+                if atoms[i].kind == "article" and j > i + 1:
+                    # "un cent cinquième": one 105th; the words after the article and the ordinal are
+                    # its denominator
+                    rest = _read_words(atoms, i + 1, text, loc)
+                    denominator = _ordinal_after(atoms, j, text, loc, rest[1]) if rest and rest[0] == j else None
+                    if denominator is not None and denominator[1]:
+                        end = atoms[denominator[0] - 1].end
+                        out.append(IntlNumber(start, end, text[start:end], 1 / denominator[1], "fraction", False))
+                        i = denominator[0]
+                        continue
+                if compound is not None:
+                    k, value = compound
+                    start, value = _negative(text, start, value, loc)
+                    end = atoms[k - 1].end
+                    out.append(IntlNumber(start, end, text[start:end], value, "ordinal", False))
+                    i = k
+                    continue
                 # "un sur trois", "1 sobre 3": a share; "trois cinquièmes": an ordinal denominator
                 fraction = _fraction_after(atoms, j, text, loc, value, run)
                 if fraction is not None:
@@ -794,13 +848,15 @@ def _western_numbers(text: str, loc: _Locale) -> list[IntlNumber]:
                 # "1,5 fois", "3e": digit ordinals
                 ordinal = _digit_ordinal(text, end, loc) if run.digits and not run.scaled and j == i + 1 \
                     and float(value).is_integer() and kind == "cardinal" else None
-                start, value = _negative(text, start, value, loc)
+                signed, value = _negative(text, start, value, loc)
+                negated, start = signed != start, signed  # "négatif un" is a number, not an article
                 if ordinal is not None:
                     out.append(IntlNumber(start, ordinal, text[start:ordinal], value, "ordinal", True))
                 else:
                     glued = re.match(r"[^\W\d_]+", text[end:]) if run.digits and atoms[j - 1].kind == "digit" else None
                     out.append(IntlNumber(start, end, text[start:end], value, kind, run.digits, run.scaled,
-                                          article=run.only_article and not run.digits and kind == "cardinal",
+                                          article=run.only_article and not run.digits and kind == "cardinal"
+                                          and not negated,
                                           suffix=glued.group(0) if glued else None))
                 i = j
                 continue
@@ -808,10 +864,93 @@ def _western_numbers(text: str, loc: _Locale) -> list[IntlNumber]:
             # ("dreivier" is not 4)
             while i + 1 < len(atoms) and atoms[i + 1].start == atom.start:
                 i += 1
-        if atom.kind == "ordinal" and atom.value:
-            out.append(IntlNumber(atom.start, atom.end, atom.text.rstrip("\x00"), atom.value, "ordinal", False))
+        if atom.kind == "fraction_noun" and atom.value and atom.text[-1:] != "\x00":
+            # "la moitié des salariés", "die Hälfte": a share on its own, as English "half"
+            out.append(IntlNumber(atom.start, atom.end, atom.text, 1 / atom.value, "fraction", False))
+        if atom.kind == "ordinal" and atom.value and not _ordinal_noun(atoms, i, text, loc):
+            # "vigésimo quinto", "centésimo vigésimo quinto": ordinal words falling in place value add up
+            k, value = _ordinal_tail(atoms, i + 1, text, loc, atom.value)
+            end = atoms[k - 1].end
+            out.append(IntlNumber(atom.start, end, text[atom.start:end], value, "ordinal", False))
+            i = k
+            continue
         i += 1
     return out
+
+
+def _ordinal_noun(atoms: Sequence[_Atom], i: int, text: str, loc: _Locale) -> bool:
+    """An ordinal word that is also a noun, used as one: after an "of" word or a number
+    ("centièmes de seconde", "30 segundos")."""
+    if atoms[i].text.rstrip("\x00").lower() not in loc.ordinal_nouns or i == 0 \
+            or not _joinable(text, atoms[i - 1], atoms[i]):
+        return False
+    before = atoms[i - 1]
+    return before.kind in ("digit", "unit", "article", "hundred", "scale") or before.text.lower() in loc.of_words
+
+
+def _place(value: float) -> float:
+    """The place value a round number word leaves open below it: 20 -> 10, 300 -> 100, 1000 -> 1000;
+    0 for a number that is not round (25, 1.5): nothing can be added to it."""
+    if value < 10 or not float(value).is_integer():
+        return 0.0
+    place = 10.0 ** int(math.log10(value) + 1e-9)
+    return place if value % place == 0 else 0.0
+
+
+def _is_power(value: float) -> bool:
+    """100, 1000, a million...: ordinals of these multiply a number before them ("deux centième")."""
+    return value >= 100 and float(value).is_integer() and 10 ** round(math.log10(value)) == value
+
+
+def _ordinal_value(atom: _Atom, loc: _Locale) -> float | None:
+    """The ordinal value of an atom: an ordinal word, or a word read as a fraction that is also an
+    ordinal ("quinto" in "vigésimo quinto")."""
+    if atom.kind == "ordinal" and atom.value:
+        return atom.value
+    return loc.ordinal_words.get(atom.text.rstrip("\x00").lower())
+
+
+def _ordinal_after(atoms: Sequence[_Atom], j: int, text: str, loc: _Locale, run: _Run) -> tuple[int, float] | None:
+    """A spelled number and a singular ordinal word after it read as one ordinal: (index after, value).
+
+    A power ordinal multiplies what is below its scale ("deux centième" = 200th, "tres millones dos
+    milésimo" = 3,002,000th); a smaller one completes a round number ("cent vingt-cinquième" = 125th).
+    After "un", or in the plural, the ordinal is a denominator instead ("un centième", "un cent
+    cinquième" = 1/105, "trois cinquièmes"), which `_fraction_after` reads; the caller leaves runs that
+    open with an article to it."""
+    if run.digits or j >= len(atoms) or atoms[j].start == atoms[j - 1].start \
+            or not _joinable(text, atoms[j - 1], atoms[j]) or run.value <= 1:
+        return None
+    ordinal = _ordinal_value(atoms[j], loc)
+    word = atoms[j].text.rstrip("\x00").lower()
+    if ordinal is None or any(word.endswith(e) for e in loc.ordinal_plurals):
+        return None
+    if _is_power(ordinal):
+        high = sum(v for v, scale in run.parts if scale > ordinal)
+        low = run.value - high
+        if not 0 < low < ordinal:  # "tres mil millonésimo" = 3,000 x 10^6; "mil milésimo" is no ordinal
+            return None
+        value = high + low * ordinal
+    elif 0 < ordinal < _place(run.last):
+        value = run.value + ordinal
+    else:
+        return None
+    return _ordinal_tail(atoms, j + 1, text, loc, value, ordinal)
+
+
+def _ordinal_tail(atoms: Sequence[_Atom], k: int, text: str, loc: _Locale, value: float,
+                  last: float | None = None) -> tuple[int, float]:
+    """Ordinal words after an ordinal that fill its open places ("milésimo quingentésimo vigésimo
+    tercero" = 1523rd): (index after the last one, the sum)."""
+    last = value if last is None else last
+    while k < len(atoms) and atoms[k].start != atoms[k - 1].start and _joinable(text, atoms[k - 1], atoms[k]):
+        ordinal = _ordinal_value(atoms[k], loc)
+        if ordinal is None or not 0 < ordinal < _place(last):
+            break
+        value += ordinal
+        last = ordinal
+        k += 1
+    return k, value
 
 
 def _tens_ordinal(atoms: Sequence[_Atom], j: int, text: str) -> tuple[int, float] | None:
@@ -884,7 +1023,12 @@ def _negative(text: str, start: int, value: float, loc: _Locale) -> tuple[int, f
     return start, value
 
 
+_DEGREES = re.compile(r"°\s?[CFK]\b")
+
+
 def _digit_ordinal(text: str, end: int, loc: _Locale) -> int | None:
+    if _DEGREES.match(text, end):
+        return None  # "30° C" is a temperature, though "°" also marks ordinals ("2°")
     for suffix in loc.ordinal_suffixes:
         if text.startswith(suffix, end):
             after = end + len(suffix)
