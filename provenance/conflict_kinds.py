@@ -82,7 +82,7 @@ def direction_conflicts(families: Sequence[Any], cluster_of: Mapping[str, str],
             classes = " vs ".join(sorted({kind for _, (kind, _, _) in rows}))
             texts = " vs ".join(sorted({span["text"] for span in spans}))
             conflicts.append(Conflict(f"direction differs for one value of one quantity ({classes}): {texts}",
-                                      spans, clusters.pop() if len(clusters) == 1 else None))
+                                      spans, clusters.pop() if len(clusters) == 1 else None, kind="direction"))
     return conflicts
 
 
@@ -172,6 +172,8 @@ def expectation_conflicts(families: Sequence[Any], cluster_of: Mapping[str, str]
     texts = texts or {}
     clash = {frozenset(p) for p in (("met", "above"), ("met", "below"), ("met", "against"), ("above", "below"))}
     conflicts: list[Conflict] = []
+    # One phrase pair read for two figures of one sentence ("up to 4.2% from 4.1%, as expected") is one conflict.
+    seen: set[frozenset[tuple[str, int]]] = set()
     for family in families:
         firsts: dict[tuple[float, str], tuple[str, dict[str, Any], Any]] = {}
         for mention in sorted(getattr(family, "mentions", ()), key=lambda m: (m.article, m.start)):
@@ -185,11 +187,15 @@ def expectation_conflicts(families: Sequence[Any], cluster_of: Mapping[str, str]
         if pair is None:
             continue
         (_, (kind_a, span_a, one)), (_, (kind_b, span_b, other)) = pair
+        mark = frozenset(((span_a["article"], span_a["start"]), (span_b["article"], span_b["start"])))
+        if mark in seen:
+            continue
+        seen.add(mark)
         clusters = {cluster_of.get(one.article), cluster_of.get(other.article)}
         conflicts.append(Conflict(
             f"expectation differs for one value of one quantity ({kind_a} vs {kind_b}): "
             f"{one.text} {span_a['text']} vs {other.text} {span_b['text']}",
-            (span_a, span_b), clusters.pop() if len(clusters) == 1 else None))
+            (span_a, span_b), clusters.pop() if len(clusters) == 1 else None, kind="expectation"))
     return conflicts
 
 
@@ -261,7 +267,8 @@ def bound_conflicts(families: Sequence[Any], cluster_of: Mapping[str, str],
         clusters = {cluster_of.get(one.article), cluster_of.get(other.article)}
         conflicts.append(Conflict(
             f"bounds cannot both hold for one quantity ({kind_a} vs {kind_b}): "
-            f"{spans[0]['text']} vs {spans[1]['text']}", spans, clusters.pop() if len(clusters) == 1 else None))
+            f"{spans[0]['text']} vs {spans[1]['text']}", spans, clusters.pop() if len(clusters) == 1 else None,
+            kind="bounds"))
     return conflicts
 
 

@@ -163,7 +163,7 @@ def find_conflicts(cluster_id: str, members: Sequence[str], articles: Mapping[st
         shared = sorted(contexts[(what, _)])
         context = f" (both mention {', '.join(shared[:3])})" if shared else ""
         conflicts.append(Conflict(f"{what} differs in aligned sentences{context}: {' vs '.join(texts)}",
-                                  tuple(values[a] for a in sorted(values)), cluster_id))
+                                  tuple(values[a] for a in sorted(values)), cluster_id, kind=what))
     return conflicts
 
 
@@ -237,29 +237,113 @@ def find_figure_conflicts(families: Sequence[Any], cluster_of: Mapping[str, str]
     from .trace import primary_key
 
     conflicts: list[Conflict] = []
-    seen: set[tuple[Any, ...]] = set()
     for family in families:
         by_source: dict[str, list[Any]] = defaultdict(list)
         for mention in getattr(family, "mentions", ()):
             key = _source_key(mention, primary_key)
             if key is not None and not getattr(mention, "copy_of", None):
                 by_source[key].append(mention)
-        for key, mentions in sorted(by_source.items()):
-            for one, other in _differing_values(mentions):
-                mark = ("value", key, frozenset(((one.article, one.value), (other.article, other.value))))
-                if mark in seen:
-                    continue
-                seen.add(mark)
-                source = _source_name(one) or key
-                shared = cluster_of.get(one.article) if cluster_of.get(one.article) == cluster_of.get(other.article) else None
-                conflicts.append(Conflict(
-                    f"value differs for one quantity from {source}: {one.text} vs {other.text}",
-                    (_mention_value(one), _mention_value(other)), shared))
+        pairs = [pair for _, mentions in sorted(by_source.items()) for pair in _differing_values(mentions)]
+        pairs.extend(_unattributed_differing(family))
+        pairs = [(one, other) for one, other in pairs if _same_holder(family, one, other)]
+        if pairs:
+            conflicts.append(_numeric_conflict(family, pairs, cluster_of))
     conflicts.extend(_unit_conflicts(families, cluster_of, languages or {}))
     conflicts.extend(direction_conflicts(families, cluster_of, languages or {}))
     conflicts.extend(expectation_conflicts(families, cluster_of, languages or {}, texts))
     conflicts.extend(bound_conflicts(families, cluster_of, languages or {}))
     return conflicts
+
+
+def _numeric_conflict(family: Any, pairs: Sequence[tuple[Any, Any]], cluster_of: Mapping[str, str]) -> Conflict:
+    """One conflict per quantity: every article in a disagreeing pair, with the mention it disagrees with.
+
+    The same disagreement seen by several articles (879 and 880 million against 890 million) is one
+    conflict naming all of them, not one per pair of articles.
+    """
+    firsts: dict[str, Any] = {}
+    for one, other in pairs:
+        for mention in (one, other):
+            firsts.setdefault(mention.article, mention)
+    rows = [firsts[a] for a in sorted(firsts, key=lambda a: (firsts[a].value, a))]
+    sources = sorted({name for one, _ in pairs if (name := _source_name(one))})
+    source = f" from {', '.join(sources[:2])}" if sources else ""
+    measure = f" ({family.measure})" if getattr(family, "measure", None) else ""
+    # Values that round to one another are one side ("879 million / 880 million vs 890 million").
+    sides: list[list[Any]] = []
+    for mention in rows:
+        if sides and _same_up_to_rounding(sides[-1][-1].value, mention.value):
+            sides[-1].append(mention)
+        else:
+            sides.append([mention])
+    stated = " vs ".join(" / ".join(dict.fromkeys(m.text for m in side)) for side in sides)
+    clusters = {cluster_of.get(m.article) for m in rows}
+    return Conflict(f"value differs for one quantity{measure}{source}: {stated}",
+                    tuple(_mention_value(m) for m in rows), clusters.pop() if len(clusters) == 1 else None,
+                    kind="numeric")
+
+
+def _inferred(mention: Any) -> bool:
+    source = getattr(mention, "attribution", None)
+    return source is None or bool(getattr(source, "inferred", False))
+
+
+def _unattributed_differing(family: Any) -> list[tuple[Any, Any]]:
+    """A retelling that names no source against the articles that name one, when its value is none of theirs.
+
+    Its source was only inferred (from the story or the family), so it has no estimate of its own that
+    could differ: a value no named source states, beyond rounding, contradicts them (a combined revision
+    of 46,000 where the source said 258,000). A value some named source states is that source's
+    estimate (sources differ), not a conflict; an article stating both values compares them.
+    """
+    mentions = [m for m in getattr(family, "mentions", ()) if not getattr(m, "copy_of", None)]
+    named = [m for m in mentions if not _inferred(m)]
+    if not named:
+        return []
+    stated = [m.value for m in mentions]
+    by_article: dict[str, list[Any]] = defaultdict(list)
+    for mention in sorted(mentions, key=lambda m: (m.article, m.start)):
+        by_article[mention.article].append(mention)
+    pairs = []
+    for loose in sorted((m for m in mentions if _inferred(m)), key=lambda m: (m.article, m.start)):
+        if any(_same_up_to_rounding(loose.value, m.value) for m in named):
+            continue
+        for article in sorted({m.article for m in named} - {loose.article}):
+            if any(_same_up_to_rounding(x.value, y.value) for x in by_article[loose.article]
+                   for y in by_article[article]):
+                continue
+            other = next((m for m in by_article[article] if not _inferred(m)
+                          and _periods_compatible(loose.period, m.period)
+                          and not _both_from_one(loose.value, m.value, stated)), None)
+            if other is not None:
+                pairs.append((loose, other))
+    return pairs
+
+
+def _periods_compatible(a: str | None, b: str | None) -> bool:
+    """Unless both state a period and neither names the other ("May and June" names "May")."""
+    if not a or not b:
+        return True
+    x, y = (" ".join(p.lower().split()) for p in (a, b))
+    return x == y or bool(re.search(rf"\b{re.escape(x)}\b", y) or re.search(rf"\b{re.escape(y)}\b", x))
+
+
+_HOLDER_STOP = frozenset("the a an of in for and its their all".split())
+
+
+def _holder_words(text: str | None) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"\w+", (text or "").lower()) if w not in _HOLDER_STOP)
+
+
+def _same_holder(family: Any, one: Any, other: Any) -> bool:
+    """Whether two mentions can be of one holder: a mention without one has the family's.
+
+    "The healthcare sector added 73,300 jobs" is one sector's count, not the economy's 74,000, even
+    when the two landed in one family; holders with no word in common are two quantities.
+    """
+    a = _holder_words(getattr(one, "holder", None) or getattr(family, "holder", None))
+    b = _holder_words(getattr(other, "holder", None) or getattr(family, "holder", None))
+    return not a or not b or bool(a & b)
 
 
 def _source_key(mention: Any, primary_key: Any) -> str | None:
@@ -390,5 +474,5 @@ def _unit_conflicts(families: Sequence[Any], cluster_of: Mapping[str, str],
                     conflicts.append(Conflict(
                         f"unit differs for one figure: {one.text} ({unit_a.split(':')[1]}) vs "
                         f"{other.text} ({unit_b.split(':')[1]})",
-                        (_mention_value(one), _mention_value(other)), cluster))
+                        (_mention_value(one), _mention_value(other)), cluster, kind="unit"))
     return conflicts

@@ -130,6 +130,9 @@ class Conflict:
     what: str
     values: tuple[dict[str, Any], ...]  # {"article", "text", "start", "end", "sentence"}
     cluster: str | None = None
+    # What disagrees: "place", "date" (aligned sentences), "release_date" (one release dated two days),
+    # "numeric", "unit", "direction", "expectation", "bounds", "scope" (one value, two categories).
+    kind: str | None = None
 
 
 @dataclass(frozen=True)

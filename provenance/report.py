@@ -119,8 +119,10 @@ def assemble(corpus: Corpus, clusters: ClusterResult, kb: KnowledgeBase, options
         if len(cluster.articles) > 1:
             conflicts.extend(find_conflicts(cluster.id, cluster.articles, corpus.articles, corpus.annotations))
     # Numeric (one quantity, one source, two values) and unit conflicts come from the families.
+    # Texts let a kind read the sentence before a figure's (an expectation stated in the lead).
     conflicts.extend(find_figure_conflicts(families, cluster_of,
-                                           {a.id: a.language for a in corpus.articles.values()}))
+                                           {a.id: a.language for a in corpus.articles.values()},
+                                           texts=_texts(corpus)))
 
     nodes, edges = graph.sorted()
     articles_out = tuple(_article_dict(a, cluster_of.get(a.id)) for a in sorted(corpus.articles.values(),
