@@ -468,12 +468,17 @@ def show(ctx: click.Context, article_id: str) -> None:
     ingested, or the path of the ingested file; `newstrace articles` lists them.
     """
     from newstrace.corpus.lookup import resolve_article
+    from newstrace.extract.records import Annotations
     from newstrace.extract.show import render_article
+    from newstrace.provenance.human_annotations import corrected_article
 
     with _store(ctx, must_exist=True) as store:
         article = resolve_article(store, article_id)
         stored = store.get_annotations(article.id)
-    render_article(article, stored[1] if stored else None, _console())
+        correction = store.human_annotations().get(article.id)
+    ann = Annotations.from_dict(stored[1]) if stored and stored[1] else None
+    # What the report uses: an imported human correction laid over extract's annotations.
+    render_article(article, corrected_article(ann, article.text, article.content_hash, correction), _console())
 
 
 @cli.command()

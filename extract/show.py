@@ -10,7 +10,10 @@ from newstrace.corpus.terminal import plain
 from .records import Annotations
 
 STYLES = {"statistic": "bold black on yellow", "entity": "underline cyan", "quote": "italic green",
-          "source": "bold magenta"}
+          "source": "bold magenta", "corrected": "bold white on blue"}
+# The key under Annotations.extra where an imported human correction lists what it changed
+# (provenance/human_annotations.py writes it; extract only reads it, to show it).
+HUMAN_KEY = "human_annotation"
 
 
 def _clean(text: Any) -> Any:
@@ -19,7 +22,13 @@ def _clean(text: Any) -> Any:
     return plain(text)
 
 
-def render_article(article: Article, data: dict[str, Any] | None, console: Any) -> None:
+def render_article(article: Article, ann: Annotations | dict[str, Any] | None, console: Any) -> None:
+    """Print the article with its annotations highlighted, then tables of what was found.
+
+    `ann` is what the report uses: extract's annotations with any imported human correction laid
+    over them; statistics a person added or changed are highlighted as "corrected" and marked in the
+    table, and the ones they removed are listed.
+    """
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
@@ -36,14 +45,18 @@ def render_article(article: Article, data: dict[str, Any] | None, console: Any) 
     console.print(Panel(header))
 
     body = _clean(article.text)
-    ann = Annotations.from_dict(data) if data else None
+    if isinstance(ann, dict):
+        ann = Annotations.from_dict(ann) if ann else None
+    human = (ann.extra.get(HUMAN_KEY) or {}) if ann is not None else {}
+    edited = {tuple(span) for span in human.get("edited") or ()}
     if ann is not None and not ann.skipped:
         for entity in ann.entities:
             body.stylize(STYLES["entity"], entity.start, entity.end)
         for quote in ann.quotes:
             body.stylize(STYLES["quote"], quote.start, quote.end)
         for stat in ann.statistics:
-            body.stylize(STYLES["statistic"], stat.start, stat.end)
+            body.stylize(STYLES["corrected" if (stat.start, stat.end) in edited else "statistic"],
+                         stat.start, stat.end)
             if stat.attribution and stat.attribution.start >= 0:
                 body.stylize(STYLES["source"], stat.attribution.start, stat.attribution.end)
     console.print(body)
@@ -58,13 +71,25 @@ def render_article(article: Article, data: dict[str, Any] | None, console: Any) 
         legend.append(name, style=style)
         legend.append("  ")
     console.print(legend)
-    table = Table("figure", "value", "unit", "holder", "measure", "period", "source", title="statistics")
+    if human:
+        console.print(plain(f"corrected by a person ({human.get('origin') or 'imported'}): "
+                            f"{len(edited)} statistic(s) added or changed, {len(human.get('removed') or ())} "
+                            "removed", "blue"))
+    table = Table("figure", "value", "unit", "holder", "measure", "period", "source", "by", title="statistics")
     for stat in ann.statistics:
         source = stat.attribution.name if stat.attribution else "-"
         table.add_row(*(_clean(x) for x in (
             stat.text, f"{stat.value:g}" + (f" of {stat.of:g}" if stat.of is not None else ""), stat.unit,
-            stat.holder, stat.measure, stat.period, source)))
+            stat.holder, stat.measure, stat.period, source,
+            "person" if (stat.start, stat.end) in edited else "extract")))
     console.print(table)
+    removed = [tuple(span) for span in human.get("removed") or ()]
+    if removed:
+        console.print("statistics a person removed:")  # a title would wrap to this narrow table's width
+        gone = Table("figure", "at")
+        for start, end in removed:
+            gone.add_row(_clean(article.text[start:end]), f"{start}..{end}")
+        console.print(gone)
     if ann.quotes:
         quotes = Table("speaker", "quote", title="quotes")
         for quote in ann.quotes:

@@ -239,3 +239,21 @@ def apply_corrections(annotations: dict[str, Annotations], texts: Mapping[str, t
             figure_vectors[article_id] = np.asarray(vectors)[rows]
         else:
             figure_vectors.pop(article_id)
+
+
+def corrected_article(ann: Annotations | None, text: str, content_hash: str | None,
+                      stored: tuple[str, str, dict[str, Any]] | None) -> Annotations | None:
+    """One article's annotations as the report sees them: its stored correction laid over extract's, when
+    the correction was made on this text (`newstrace show` uses it; `load_corpus` does all at once)."""
+    if ann is None or stored is None or stored[0] != content_hash:
+        return ann
+    corrected, _ = apply_correction(ann, text, Correction.from_dict(stored[2]), stored[1])
+    return corrected
+
+
+def human_marks(ann: Annotations | None) -> dict[str, Any]:
+    """What a person changed in this article: edited and removed statistic spans, their source spans, and
+    which tool file it came from; empty when nobody corrected it."""
+    if ann is None:
+        return {}
+    return dict(ann.extra.get(HUMAN_KEY) or {})
