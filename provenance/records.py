@@ -74,6 +74,9 @@ class Mention:
     # value matches two sources' estimates, so it is left open), "traced_by_value" (no source named;
     # traced to the one estimate its value and story match).
     flags: tuple[str, ...] = ()
+    # A person marked this statistic (added it, changed its span or unit, or gave it another source)
+    # in an annotation tool, and the import laid that correction over extract's (human_annotations.py).
+    human: bool = False
 
     @property
     def hops(self) -> int | None:
@@ -211,7 +214,7 @@ def _mention_dict(m: Mention) -> dict[str, Any]:
         "measure": m.measure, "holder": m.holder, "period": m.period,
         "outlet": m.outlet, "date": m.date, "attribution": attribution,
         "hops": m.hops, "chain": [_step_dict(step) for step in m.chain], "copy_of": m.copy_of,
-        "flags": list(m.flags),
+        "flags": list(m.flags), "human": m.human,
     }
 
 

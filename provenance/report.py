@@ -30,6 +30,7 @@ from .coverage import CLUSTER_CACHE_NAME, Corpus, clustering_key, load_corpus
 from .display import statement_label
 from .estimates import trace_estimates
 from .figures import FamilyOptions, MentionInput, canonical_value, group_mentions, merge_families, most_common
+from .human_annotations import human_spans
 from .records import ChainStep, FigureFamily, Mention, PrimarySource, Report, SourceRef
 from .sources import SourceRegistry, build_registry, corpus_registry
 from .trace import (
@@ -267,7 +268,8 @@ def _mention(member: MentionInput, corpus: Corpus, source: SourceRef | None, via
         article=article.id, text=stat.text, value=stat.value, unit=stat.unit, start=stat.start, end=stat.end,
         sentence=article.text[stat.sentence_start:stat.sentence_end], sentence_start=stat.sentence_start,
         sentence_end=stat.sentence_end, of=stat.of, approx=stat.approx, measure=stat.measure, holder=stat.holder,
-        period=stat.period, outlet=article.outlet, date=article.published, attribution=source, chain=chain)
+        period=stat.period, outlet=article.outlet, date=article.published, attribution=source, chain=chain,
+        human=(stat.start, stat.end) in set(human_spans(corpus.annotations.get(article.id))))
 
 
 def _flags(stats: Sequence[Statistic], mentions: Sequence[Mention], members: Sequence[MentionInput],

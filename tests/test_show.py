@@ -1,4 +1,4 @@
-"""`newstrace show` prints what the report uses: extract's annotations with a person's imported correction."""
+"""What a person corrected is what `newstrace show` prints and what the report JSON marks `human`."""
 
 from __future__ import annotations
 
@@ -98,3 +98,30 @@ def copy_store_and_correct(db: Path, folder: Path, content_hash: str) -> Path:
         article = next(iter(store.iter_articles(statuses=None)))
         store.save_human_annotations([(article.id, content_hash, "prodigy", Correction((), ()).to_dict())])
     return copy
+
+
+def test_the_report_json_marks_each_mention_a_person_corrected(harvest_db: Path, tmp_path: Path) -> None:
+    import json
+
+    import newstrace.cli as cli_module
+    from newstrace.extract.records import Annotations
+    from newstrace.provenance.annotation_formats import Span
+    from newstrace.provenance.human_annotations import Correction, current_view
+    from tests.shared_stores import copy_store
+
+    db = copy_store(harvest_db, tmp_path)
+    with Store.open(db) as store:
+        article = next(iter(store.iter_articles(statuses=None)))
+        ann = Annotations.from_dict(store.get_annotations(article.id)[1])
+        view = current_view(ann, article.text)
+        six = next(s for s in view.statistics if article.text[s.start:s.end] == "6%")
+        widened = Span(six.start - len("down "), six.end, six.label)
+        statistics = tuple(s for s in view.statistics if s != six) + (widened,)
+        store.save_human_annotations([(article.id, article.content_hash, "label-studio",
+                                       Correction(statistics, view.sources).to_dict())])
+    result = CliRunner().invoke(cli_module.cli, ["--db", str(db), "report", "--format", "json"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    mentions = {m["text"]: m for f in json.loads(result.output)["figures"] for m in f["mentions"]}
+    assert mentions["down 6%"]["human"] is True
+    assert mentions["31 million tonnes" if "31 million tonnes" in mentions else "31 million"]["human"] is False
