@@ -60,6 +60,7 @@ def _data() -> dict[str, object]:
         "groups": frozenset(words(LANG, "group_nouns")),
         "org_heads": frozenset(words(LANG, "org_heads")),
         "non_source": frozenset(words(LANG, "non_source_heads")),
+        "titles": frozenset(words(LANG, "person_titles")),
         "fillers": re.compile(r"^(?:(?:{})\s+)+".format("|".join(re.escape(f) for f in fillers)), re.IGNORECASE),
     }
 
@@ -414,20 +415,95 @@ class _Resolver:
         return None
 
     def _affiliation(self, a: Attribution) -> tuple[str, str | None] | None:
-        """The organisation in the apposition after a person's name: ", chief economist at the IMF"."""
-        tail = self.text[a.end:a.end + 140]
+        """The organisation a person speaks for, as the article introduces them: the apposition after the
+        name (", chief economist at the IMF", ", the bank's chief economist", ", Director, Example
+        Institute") or a title before it ("Example Institute Director Jane Doe", "the bureau's commissioner
+        Jane Doe"), where the source is named or at the person's other mentions in the article (a person
+        is introduced once, then quoted by surname)."""
+        for n, (start, end) in enumerate(self._person_spans(a)):
+            # At the name the source is given with, any apposition naming a body ties them; elsewhere only
+            # a title does ("Jane Doe, a professor at X" introduces her, her words need not be X's).
+            org = self._after_name(start, end, titled=n > 0 or a.start < 0) or self._before_name(start)
+            if org is not None:
+                return org
+        return None
+
+    def _person_spans(self, a: Attribution) -> list[tuple[int, int]]:
+        """Where the article names the person: the attribution's own span, then each person entity that
+        shares the name's last word (the surname), in text order."""
+        spans = [(a.start, a.end)] if 0 <= a.start < a.end else []
+        words_of = re.findall(r"[^\W\d_][\w'’-]*", a.name)
+        if words_of:
+            surname = words_of[-1].lower()
+            for e in self.entities:
+                if e.label == "PERSON" and (e.start, e.end) not in spans:
+                    found = re.findall(r"[^\W\d_][\w'’-]*", e.text)
+                    if found and found[-1].lower() == surname:
+                        spans.append((e.start, e.end))
+        return spans
+
+    def _after_name(self, name_start: int, name_end: int, *, titled: bool = False) -> tuple[str, str | None] | None:
+        tail = self.text[name_end:name_end + 140]
         match = re.match(r"\s*,\s*([^,;:()“”\"]{3,120})", tail)
         if not match:
             return None
-        start, end = a.end + match.start(1), a.end + match.end(1)
+        if titled and not self._has_title(match.group(1)):
+            return None
+        start, end = name_end + match.start(1), name_end + match.end(1)
+        if self._is_title(match.group(1)):
+            # "Jane Doe, Director, Example Institute": a bare title, then the body in the next segment.
+            nxt = re.match(r"\s*,\s*([^,;:()“”\"]{3,80})", self.text[end:end + 100])
+            if nxt:
+                start, end = end + nxt.start(1), end + nxt.end(1)
         inside = [e for e in self.orgs if start <= e.start and e.end <= end and e.kind != "person"]
         if inside:
             return self._org_name(inside[0])
-        words_after = re.findall(r"\w+", match.group(1).lower())
+        segment = self.text[start:end]
+        words_after = re.findall(r"\w+", segment.lower())
         pointer = next((w for w in words_after if w in _data()["org_heads"]), None)  # type: ignore[operator]
-        if pointer is not None and re.search(r"\b(?:the|its|this)\s+" + pointer + r"['’]?s?\b", match.group(1).lower()):
-            return self._earlier_org(pointer, a.start)
+        if pointer is not None and re.search(r"\b(?:the|its|this)\s+" + pointer + r"['’]?s?\b", segment.lower()):
+            return self._earlier_org(pointer, name_start)
         return None
+
+    def _before_name(self, name_start: int) -> tuple[str, str | None] | None:
+        """"Example Institute Director Jane Doe", "the Fund's chief economist Jane Doe", "agency director
+        Jane Doe" (a head word pointing back at an agency named before)."""
+        head = self.text[max(0, name_start - 160):name_start]
+        # the title: the longest run of title words right before the name (at most five)
+        title_start = None
+        for match in re.finditer(r"[^\W\d_][\w.-]*(?=\s*,?\s*$|\s+)", head):
+            if self._is_title(head[match.start():]) and len(head[match.start():].split()) <= 5:
+                title_start = name_start - len(head) + match.start()
+                break
+        if title_start is None:
+            return None
+        before = re.sub(r"['’]s\s*$", "", self.text[:title_start].rstrip()) + " "
+        for e in reversed(self.orgs):
+            if e.kind == "person" or e.end > title_start:
+                continue
+            if e.end >= len(before.rstrip()) - 1 and e.end <= title_start:
+                bare = normalise_phrase(e.text).lower()
+                if e.kb_id is None and bare in _data()["org_heads"]:  # type: ignore[operator]
+                    return self._earlier_org(bare, e.start)
+                return self._org_name(e)
+            break
+        pointer = re.search(r"(?:^|\s)(?:the\s+|its\s+)?([^\W\d_]+)\s*$", before)
+        if pointer is not None and pointer.group(1).lower() in _data()["org_heads"]:  # type: ignore[operator]
+            return self._earlier_org(pointer.group(1).lower(), title_start)
+        return None
+
+    @staticmethod
+    def _has_title(phrase: str) -> bool:
+        found = {re.sub(r"['’]s$", "", w.strip(".,")).lower() for w in phrase.split()}
+        return bool(found & (_data()["titles"] - {"and", "of"}))  # type: ignore[operator]
+
+    @staticmethod
+    def _is_title(phrase: str) -> bool:
+        """Every word is a title word and one is not a joining word: "Executive Director", "chief economist"."""
+        found = [w.strip(".,").lower() for w in phrase.split()]
+        titles = _data()["titles"]
+        return bool(found) and all(w in titles for w in found) and any(  # type: ignore[operator]
+            w not in ("and", "of") for w in found)
 
 
 def _source_kind(kind: str | None) -> str | None:

@@ -429,3 +429,33 @@ def test_annotations_carry_acronyms_and_the_new_fields(nlp, kb):
             s["attribution"].pop(key, None)
     loaded = Annotations.from_dict(old).statistics[0].attribution
     assert loaded.raw is None and loaded.resolved is True
+
+
+@pytest.mark.parametrize(("text", "org", "speaker"), [
+    # health: a title before the name, right after the body's name
+    ("Northern Health Authority Director Mara Feld said 312 measles cases were confirmed in March.",
+     "Northern Health Authority", "Mara Feld"),
+    # labour statistics: introduced once with a title pointing back at the bureau, then quoted by surname
+    ("The Northern Statistics Bureau released its monthly survey on Friday. Bureau Commissioner Lena Ortiz "
+     "presented it. Ortiz said employers added 73,000 jobs in July.", "Northern Statistics Bureau", "Lena Ortiz"),
+    # energy: a bare title in the apposition, the body in the next segment
+    ("Tom Reyes, Chief Executive, Pacific Grid Authority, said 4,800 homes lost power on Monday.",
+     "Pacific Grid Authority", "Tom Reyes"),
+])
+def test_a_person_with_a_title_of_a_body_speaks_for_it(nlp, kb, text, org, speaker):
+    found = _last(nlp, kb, text)
+    assert (found.name, found.kind, found.speaker) == (org, "organization", speaker)
+
+
+@pytest.mark.parametrize(("text", "person"), [
+    # housing: introduced as a professor elsewhere in the article: her forecast is her own
+    ("Jane Holt, a professor at Eastfield University, studies rents. Holt said prices would rise 4% next year.",
+     "Jane Holt"),
+    # a title with no body next to it ties the person to nothing
+    ("Senior economist Jane Holt said prices would rise 4% next year.", "Jane Holt"),
+    # a head of state's title names no body the text gives
+    ("President Maria Alvarez said the economy grew 2.1% last year.", "Maria Alvarez"),
+])
+def test_a_person_without_a_title_of_a_named_body_stays_the_source(nlp, kb, text, person):
+    found = _last(nlp, kb, text)
+    assert (found.name, found.kind) == (person, "person")
