@@ -168,6 +168,35 @@ _CONNECTORS = {"de", "la", "del", "des", "du", "le", "les", "der", "die", "das",
 _ACRONYM = re.compile(r"\(\s*([A-ZÄÖÜÉ][A-Za-z0-9ÄÖÜÉ&-]{1,9})\s*\)")
 
 
+def _spelled_out(words: Sequence[re.Match[str]], acronym: str) -> list[re.Match[str]] | None:
+    """The words before a bracket whose initials spell the acronym, in order, with the small words
+    between them ("Organisation mondiale de la santé (OMS)", "Agence internationale de l'énergie
+    (AIE)"): French and Spanish names of bodies are written in sentence case, so capitals alone do not
+    find them. The first word must be capitalised; None when the words do not spell it."""
+    letters = [c for c in acronym if c.isalpha()]
+    if not 2 <= len(letters) <= 8 or not all(c.isupper() for c in letters):
+        return None
+    chosen: list[re.Match[str]] = []
+    want = len(letters) - 1
+    for w in reversed(words):
+        token = w.group(0)
+        bare = re.sub(r"^(?:[ldLD]|qu)['’]", "", token)
+        if token.lower() in _CONNECTORS or bare.lower() in _CONNECTORS:
+            if not chosen:
+                return None
+            chosen.insert(0, w)
+            continue
+        if not bare[:1].isalpha() or bare[0].upper() != letters[want]:
+            return None
+        chosen.insert(0, w)
+        want -= 1
+        if want < 0:
+            break
+    if want >= 0 or not chosen or not chosen[0].group(0)[:1].isupper():
+        return None
+    return chosen
+
+
 def _acronyms(text: str, kb: "KnowledgeBase", taken: Sequence[Entity]) -> list[Entity]:
     """Names the text defines with an acronym, and the acronym's later uses.
 
@@ -199,6 +228,9 @@ def _acronyms(text: str, kb: "KnowledgeBase", taken: Sequence[Entity]) -> list[E
                 break
         while chosen and not chosen[0].group(0)[:1].isupper():
             chosen.pop(0)
+        spelled = _spelled_out(words, acronym)
+        if spelled is not None:
+            chosen = spelled  # "Fédération nationale des producteurs de lait (FNPL)": sentence case
         if not chosen:
             continue
         initials = {w.group(0)[0].upper() for w in chosen if w.group(0)[:1].isupper()}
@@ -414,13 +446,35 @@ def _names(text: str, entities: Sequence[Entity], lang: str) -> list[_Name]:
                 taken.append(m.span())
     # Capitalised runs the KB does not know ("Francesco Branca", "Statistisches Bundesamt"): two or more
     # capitalised words, not the first word of a sentence alone.
+    function_words = {w.lower() for w in _words(lang, "sentences", "function_words")}
+    places = {w.lower() for w in _words(lang, "roles", "holder_places")} if has_roles(lang) else set()
     for m in _CAPITALISED.finditer(text):
         if lang == "de":
             continue  # German capitalises every noun: a run of capitals is no name
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue
-        names.append(_Name(m.start(), m.end(), m.group(1), None, None))
+        start, name = m.start(), m.group(1)
+        first = name.split()[0]
+        before = re.search(r"([^\W\d_]+)\s+$", text[max(0, start - 12):start])
+        if first.lower() in places or before and before.group(1).lower() in places:
+            continue  # "En Estados Unidos, ...", "en Gran Bretaña": a place the figure is about, no source
+        if first.lower() in function_words:
+            start, name = start + len(first) + 1, name[len(first) + 1:].lstrip()  # "La Comisión Europea"
+            if " " not in name:
+                continue  # one capitalised word after a capitalised article opens a sentence: no name
+        names.append(_Name(start, m.end(), name, None, None))
     return sorted(names, key=lambda n: n.start)
+
+
+def _impersonal(body: str, cs: int, ce: int, lang: str) -> bool:
+    """A reporting verb with no one behind it: "se prevé", "on estime", "wird erwartet", "erwartet man"."""
+    words = {w.lower() for w in _words(lang, "cues", "impersonal")}
+    if not words:
+        return False
+    before = re.search(r"([^\W\d_]+)['’]?\s*$", body[max(0, cs - 16):cs])
+    after = re.match(r"\s+([^\W\d_]+)", body[ce:ce + 16])
+    return bool(before and before.group(1).lower() in words or after and after.group(1).lower() in words
+                and lang == "de")
 
 
 def _cue_spans(body: str, words: Sequence[str]) -> list[tuple[int, int, str]]:
@@ -473,6 +527,8 @@ def attribute(text: str, lang: str, sentences: Sequence[tuple[int, int]],
                     break
         if found is None:
             for cs, ce, cue in sorted(_cue_spans(body, verbs), key=lambda c: c[0]):
+                if _impersonal(body, cs, ce, lang):
+                    continue  # the source named before still speaks (carried below), or none does
                 if not inside:
                     work = _work_source(body, s, lang)
                     if work is not None and abs(work.start - (s + cs)) <= 40:
