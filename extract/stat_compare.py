@@ -46,7 +46,11 @@ def link_comparisons(doc: "Doc", records: list[Statistic], sentence_of: dict[int
     updated: list[Statistic] = []
     for index, record in enumerate(records):
         linked = tuple(sorted(links[index]))
-        period = record.period or next((records[j].period for j in linked if records[j].period), None)
+        # a period is borrowed from a figure of the same time, never from the base the figure is compared
+        # with: "38% ..., up from 29% in 2017" -- 2017 is the base's year
+        # (and a base borrows none: "from 40 buses today to 120 by 2030" -- 2030 is not the 40's)
+        period = record.period or (None if linked and _is_base(doc, record) else next(
+            (records[j].period for j in linked if records[j].period and not _is_base(doc, records[j])), None))
         # a measure is borrowed only within the figure's own clause: "July revised up from +73,000 to
         # +79,000, leaving combined employment 21,000 lower" -- the later clause measures something else
         clause = _clause_root(doc, record)
@@ -54,6 +58,20 @@ def link_comparisons(doc: "Doc", records: list[Statistic], sentence_of: dict[int
                                           and _parallel(doc, clause, _clause_root(doc, records[j]))), None)
         updated.append(replace(record, compared_with=linked, period=period, measure=measure))
     return updated
+
+
+_BASE_CUES = ({"from", "than", "since", "versus", "vs", "vs.", "over"}, {("compared", "with"), ("compared", "to"),
+              ("relative", "to"), ("up", "from"), ("down", "from")})
+
+
+def _is_base(doc: "Doc", record: Statistic) -> bool:
+    """Is the figure the base of a comparison ("up from 29%", "than $40", "compared with 2.1%")?"""
+    span = doc.char_span(record.start, record.end, alignment_mode="expand")
+    if span is None:
+        return False
+    before = [t.lower_ for t in doc[max(0, span.start - 4):span.start]
+              if not (t.idx >= record.start - len(record.approx or "") - 1 and record.approx)]
+    return bool(before) and (before[-1] in _BASE_CUES[0] or tuple(before[-2:]) in _BASE_CUES[1])
 
 
 _CLAUSE_DEPS = {"ROOT", "ccomp", "advcl", "relcl", "parataxis", "conj", "xcomp"}

@@ -3,9 +3,11 @@ amount, within the figure's own clause (stage 4 of `extract.statistics`)."""
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from newstrace.extract.claims import entity_span
+from newstrace.extract.langdata import table
 from newstrace.extract.stat_amounts import ACTOR_LABELS, EXAMPLE_PREPS, MEASURE_NOUNS, Amount, word_list, word_mapping
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -23,9 +25,76 @@ def anchor_of(doc: "Doc", amount: Amount, token: "Token") -> "Token":
     return anchor
 
 
+@functools.cache
+def _roles_data() -> dict:
+    return table("en", "stat_roles")
+
+
+@functools.cache
+def roles_word_list(name: str) -> frozenset[str]:
+    """A word list of `extract/lang/en/stat_roles.yaml`, lower-cased."""
+    return frozenset(str(w).lower() for w in _roles_data()[name])
+
+
+_roles_words = roles_word_list
+
+
 def roles_of(doc: "Doc", amount: Amount, token: "Token", unit: str) -> tuple[str | None, str | None]:
-    """(measure, holder) from the parse around the amount."""
+    """(measure, holder) from the parse around the amount; when the construction names no holder,
+    the group ("for men") or the place ("In the UK, ...") the figure's clause is said of."""
     anchor = anchor_of(doc, amount, token)
+    measure, holder = _roles(doc, amount, anchor, unit)
+    if holder is None:
+        own = set(range(amount.token_start, amount.token_end))
+        holder = _group_or_place(anchor, own, measure)
+    return measure, holder
+
+
+def _group_or_place(anchor: "Token", own: set[int], measure: str | None) -> str | None:
+    """"... rose to 26.9% for men" -> "men"; "In the U.S., 19% pay for news" -> "U.S.": a people noun after
+    "for"/"among" on the figure or its verb, else a place the clause of the figure is set in. Words of the
+    measure are not its holder ("the obesity rate among adults" keeps "adults" in the measure)."""
+    verb = governing_verb(anchor)
+    # the figure's path up to its verb: "... and from 19% to 11% for women" hangs the group on "from"
+    owners = [anchor]
+    for ancestor in anchor.ancestors:
+        if verb is None or ancestor == verb or len(owners) > 6:
+            break
+        owners.append(ancestor)
+    if verb is not None and verb != anchor:
+        owners.append(verb)
+    said = set((measure or "").lower().split())
+    start = min(own) if own else anchor.i
+    groups: list[tuple[int, "Token"]] = []
+    for owner in owners:
+        for child in owner.children:
+            if child.dep_ != "prep" or child.lower_ not in _roles_words("group_preps"):
+                continue
+            for obj in child.children:
+                if obj.dep_ == "pobj" and obj.i not in own and obj.pos_ == "NOUN" and names_people(obj) \
+                        and obj.lower_ not in said and obj.ent_type_ not in ("ORG", "PERSON"):
+                    # the nearest group after the figure: "28.3% ... for women and ... 26.9% ... for men"
+                    groups.append((obj.i - start if obj.i > start else 1000 + start - obj.i, obj))
+    if groups:
+        group = min(groups, key=lambda g: g[0])[1]
+        # the group alone: "men", not "men with a posterior probability of at least 0.80"
+        aside = {t.i for c in group.children if c.dep_ == "prep" and c.lower_ != "of" for t in c.subtree}
+        return _phrase(group, exclude=own | aside)
+    if verb is None:
+        return None
+    for owner in [verb, *verb.ancestors]:
+        for child in owner.children:
+            # a place set before the figure: "In the UK, the rate ...", not "... and even more in the US"
+            if child.dep_ != "prep" or child.lower_ != "in" or child.i > start:
+                continue
+            for obj in child.children:
+                if obj.dep_ == "pobj" and obj.i not in own and obj.ent_type_ in ("GPE", "LOC") \
+                        and obj.lower_ not in said:
+                    return _phrase(obj, exclude=own)
+    return None
+
+
+def _roles(doc: "Doc", amount: Amount, anchor: "Token", unit: str) -> tuple[str | None, str | None]:
     if unit == "rank":
         return _rank_roles(doc, amount, anchor)
     # the amount and its approximation cue ("an estimated 25 million") are not the measure
@@ -46,10 +115,17 @@ def roles_of(doc: "Doc", amount: Amount, token: "Token", unit: str) -> tuple[str
         if unit in ("count", "quantity") and noun.lemma_.lower() not in MEASURE_NOUNS:
             # "eight Chinese AI models": the noun is what is counted
             holder = _phrase(holder_token, exclude=own) if holder_token is not None else _norp_modifier(noun)
+            counted = _phrase(noun, exclude=own | _subtree_ids(holder_token))
+            change = _by_change(noun)
             if holder is None:
                 subject = _clause_subject(noun)
+                if change is not None and subject is not None and subject.pos_ == "NOUN" \
+                        and subject.ent_type_ not in ACTOR_LABELS and not names_people(subject):
+                    # "employment rose by 73,000 jobs": the subject is what changed, the jobs its unit
+                    changed = _phrase(subject, exclude=own)
+                    return (f"{change} in {changed}" if changed else counted), None
                 holder = _phrase(subject, exclude=own) if subject is not None and subject != noun else None
-            return _event_measure(noun, _phrase(noun, exclude=own | _subtree_ids(holder_token))), holder
+            return _event_measure(noun, counted), holder
         measure = _phrase(noun, exclude=own | _subtree_ids(holder_token))
         if holder_token is None:
             subject = _clause_subject(noun)
@@ -78,6 +154,13 @@ def roles_of(doc: "Doc", amount: Amount, token: "Token", unit: str) -> tuple[str
             measure = f"share of {counted}" if unit == "percent" and counted else counted
             holder = _phrase(subject, exclude=own) if subject is not None and subject.i not in own \
                 and not _is_measure_noun(subject) else None
+            if unit in ("percent", "ratio") and counted and verb is not None and subject is not None \
+                    and subject.i not in own and verb.lemma_.lower() in _roles_words("share_verbs") \
+                    and subject.pos_ == "NOUN" and not names_people(subject):
+                # "electric cars accounted for 15% of all cars sold": the part's share of the whole
+                part = _phrase(subject, exclude=own)
+                if part:
+                    measure = f"{part}{_POSSESSIVE_S[part.endswith('s')]} share of {counted}"
             if unit == "percent" and counted and anchor.dep_ in ("nsubj", "nsubjpass") and verb is not None:
                 # "78% of Americans live paycheck to paycheck": the share is of those who do what the verb says
                 predicate = _predicate(verb, anchor)
@@ -96,19 +179,51 @@ def roles_of(doc: "Doc", amount: Amount, token: "Token", unit: str) -> tuple[str
     if unit == "multiplier":
         holder = _phrase(subject, exclude=own) if subject is not None and subject.i not in own else None
         return _multiplier_measure(doc, amount), holder
+    if unit in ("percent", "ratio") and anchor.dep_ in ("nsubj", "nsubjpass") and verb is not None \
+            and anchor.head == verb:
+        # "38% say they avoid the news", "19% pay for news": the share of those who do what the verb says
+        predicate = _predicate(verb, anchor) if verb.lemma_.lower() not in _roles_data()["change_verbs"] \
+            and verb.lemma_.lower() != "change" else None
+        if predicate:
+            pronoun = "who" if verb.lemma_.lower() in word_list("speech_verbs_share") else "that"
+            counted = _counted_after(doc, amount, own)
+            return (f"share of {counted} {pronoun} {predicate}" if counted else f"share {pronoun} {predicate}"), None
     if subject is not None and subject.i not in own:
         if _is_measure_noun(subject):
             holder_token = _holder_in(subject, exclude=own)
             measure = _phrase(subject, exclude=own | _subtree_ids(holder_token))
             return measure, _phrase(holder_token, exclude=own) if holder_token is not None else None
-        return _verb_measure(verb), _phrase(subject, exclude=own)
+        change = _verb_measure(verb, anchor)
+        if change is not None and subject.pos_ == "NOUN" and subject.ent_type_ not in ACTOR_LABELS:
+            # "discouraged workers decreased by 212,000": the change is in the group, not held by it
+            counted = _phrase(subject, exclude=own)
+            return (f"{change} in {counted}" if counted else change), None
+        return change, _phrase(subject, exclude=own)
     return None, None
+
+
+_POSSESSIVE_S = ("'s", "'")
+
+
+def _by_change(noun: "Token") -> str | None:
+    """The change a verb of change states when the counted noun is its amount: "rose by 73,000 jobs"."""
+    if noun.dep_ == "pobj" and noun.head.lower_ == "by" and noun.head.head.pos_ == "VERB":
+        found = _roles_data()["change_verbs"].get(noun.head.head.lemma_.lower())
+        return str(found) if found else None
+    return None
 
 
 def _event_measure(noun: "Token", phrase: str | None) -> str | None:
     """"cut 4,000 jobs" -> "jobs cut", "300 Indians were deported" -> "Indians deported": a count
     that an event verb reports is of the event, not of the things (`event_participles`)."""
-    if phrase is None or noun.dep_ not in ("dobj", "nsubjpass") or noun.head.pos_ != "VERB":
+    if phrase is None:
+        return phrase
+    done = next((c for c in noun.children if c.dep_ == "acl" and c.tag_ == "VBN" and c.i == noun.i + 1), None)
+    if done is not None:
+        # "6 million vehicles sold", "the 300 homes destroyed": the participle says which of the things count
+        particle = next((c.text for c in done.children if c.dep_ == "prt"), None)
+        return f"{phrase} {done.text}" + (f" {particle}" if particle else "")
+    if noun.dep_ not in ("dobj", "nsubjpass") or noun.head.pos_ != "VERB":
         return phrase
     participle = word_mapping("event_participles").get(noun.head.lemma_.lower())
     return f"{phrase} {participle}" if participle else phrase
@@ -118,7 +233,7 @@ def _event_measure(noun: "Token", phrase: str | None) -> str | None:
 _PREDICATE_WORDS = 8
 
 
-def _predicate(verb: "Token", subject: "Token") -> str | None:
+def _predicate(verb: "Token", subject: "Token | None") -> str | None:
     """The verb phrase of a share's clause without its subject: "live paycheck to paycheck", for a
     verb of saying its complement ("42% of people say they trust the news" -> "trust the news")."""
     if verb.lemma_.lower() in word_list("speech_verbs_share"):
@@ -134,6 +249,8 @@ def _predicate(verb: "Token", subject: "Token") -> str | None:
     for child in verb.children:
         if child.dep_ in ("advcl", "conj", "cc", "punct", "ccomp", "parataxis", "mark") and child.i > verb.i:
             skip_ids |= {t.i for t in child.subtree}
+        if child.i > verb.i and child.dep_ in ("advmod", "prep", "npadvmod") and _numeric(child):
+            skip_ids |= {t.i for t in child.subtree}  # "..., up from 29% in 2017": a comparison, not the deed
         if child.dep_ in ("advmod", "npadvmod", "prep", "punct", "mark") and child.i < verb.i:
             skip_ids |= {t.i for t in child.subtree}  # "Overall, only ..."
     words = [t.text for t in verb.subtree if t.i not in skip_ids and not t.is_punct and t.ent_type_ != "DATE"]
@@ -142,14 +259,26 @@ def _predicate(verb: "Token", subject: "Token") -> str | None:
     return " ".join(words)
 
 
+def _counted_after(doc: "Doc", amount: Amount, own: set[int]) -> str | None:
+    """"one in five cars sold": the noun right after a ratio that is what it counts."""
+    if amount.token_end >= len(doc):
+        return None
+    noun = doc[amount.token_end]
+    if noun.pos_ != "NOUN" or noun.head.i not in own and noun.i not in {t.head.i for t in doc[amount.token_start:amount.token_end]}:
+        return None
+    return _event_measure(noun, _phrase(noun, exclude=own))
+
+
 def _parenthesised_noun(doc: "Doc", amount: Amount) -> "Token | None":
     """The noun an amount in brackets right after it stands for: "payroll employment (+73,000)"."""
     start, end = amount.token_start, amount.token_end
     if start < 2 or end >= len(doc) or doc[start - 1].text != "(" or doc[end].text != ")":
         return None
     noun = doc[start - 2]
-    if noun.pos_ != "NOUN" or noun.ent_type_ in ACTOR_LABELS or names_people(noun):
+    if noun.pos_ != "NOUN" or noun.ent_type_ in ACTOR_LABELS:
         return None
+    if names_people(noun) and amount.unit not in ("count", "number"):
+        return None  # "teenagers (15.2 percent)": the group holds the rate; "girls (50 million)" counts them
     return noun
 
 
@@ -202,7 +331,7 @@ def _rank_roles(doc: "Doc", amount: Amount, anchor: "Token") -> tuple[str | None
             skip |= {t.i for c in target.children if c.dep_ == "poss" for t in c.subtree}
         rest = _phrase(target, exclude=skip) if target is not None else None
         measure = f"{nxt.text} {rest}" if rest else nxt.text
-    holder_token = None
+    holder_token: "Token | None" = None
     if verb.dep_ == "relcl":
         holder_token = _antecedent(verb.head)
     elif verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
@@ -218,10 +347,10 @@ def _rank_roles(doc: "Doc", amount: Amount, anchor: "Token") -> tuple[str | None
     if holder_token.pos_ == "NOUN" and not names_people(holder_token):
         # "two models from OpenAI (ranked 2nd and 9th)": name the owner, keep the
         # ranked things as the measure when the text names no ranking
-        owner = _holder_in(holder_token, exclude=set()) or _passive_agent(holder_token)
-        if owner is not None:
-            ranked = _phrase(holder_token, exclude=_subtree_ids(owner))
-            return measure or (f"rank of {ranked}" if ranked else None), _phrase(owner)
+        owner_token = _holder_in(holder_token, exclude=set()) or _passive_agent(holder_token)
+        if owner_token is not None:
+            ranked = _phrase(holder_token, exclude=_subtree_ids(owner_token))
+            return measure or (f"rank of {ranked}" if ranked else None), _phrase(owner_token)
     return measure, _phrase(holder_token)
 
 
@@ -308,6 +437,8 @@ def names_people(token: "Token") -> bool:
         "worker", "adult", "child", "consumer", "household", "voter", "respondent", "business", "entity",
         "startup", "lab", "team", "student", "patient", "player", "manufacturer", "maker", "resident",
         "investor", "customer", "organization", "organisation", "group", "state", "city", "region",
+        "man", "woman", "men", "women", "girl", "boy", "teenager", "teen", "adolescent", "youth", "senior",
+        "employee", "parent", "owner", "buyer", "driver", "member", "citizen", "american", "immigrant",
     } or token.ent_type_ in ("NORP", "GPE", "ORG", "PERSON")
 
 
@@ -315,6 +446,10 @@ def _holder_in(noun: "Token", *, exclude: set[int]) -> "Token | None":
     """Whom a measure noun is about: "share of downloads ... from China", "share of American developers"."""
     candidates: list["Token"] = []
     examples = {t.i for child in noun.children if child.lower_ in EXAMPLE_PREPS for t in child.subtree}
+    if noun.lemma_.lower() in _roles_words("tally_nouns"):
+        # "the number of obese adults": what is counted is the measure, not whom it is about
+        examples |= {t.i for child in noun.children if child.dep_ == "prep" and child.lower_ == "of"
+                     for t in child.subtree}
     for token in noun.subtree:
         if token.i in exclude or token == noun or token.i in examples:
             continue
@@ -349,9 +484,20 @@ def _entity_text(token: "Token") -> str:
     return entity_span(token).text
 
 
-def _verb_measure(verb: "Token | None") -> str | None:
-    """What a verb alone says is measured: nothing an analyst would write ("account", "say",
-    "wait" are not measures), so the measure stays unknown and the family keys on the rest."""
+def _verb_measure(verb: "Token | None", anchor: "Token") -> str | None:
+    """What a verb alone says is measured: the change a verb of change states, as the noun an analyst
+    writes ("the index fell 0.3%" -> "fall"), when the figure is its amount ("fell 0.3%", "fell by 0.3%"),
+    not where it ends ("fell to 0.3%"). Other verbs ("account", "say", "wait") name no measure: it stays
+    unknown and the family keys on the rest."""
+    if verb is None:
+        return None
+    change = _roles_data()["change_verbs"].get(verb.lemma_.lower())
+    if change is None:
+        return None
+    if anchor.head == verb and anchor.dep_ in ("npadvmod", "dobj", "advmod", "attr"):
+        return str(change)
+    if anchor.dep_ == "pobj" and anchor.head.lower_ == "by" and anchor.head.head == verb:
+        return str(change)
     return None
 
 
@@ -410,17 +556,24 @@ def _collect(token: "Token", keep: list["Token"], *, exclude: set[int], root: "T
     if token != root and token.tag_ == "HYPH":
         keep.append(token)  # "open-source" keeps its hyphen
         return
+    if token != root and token.dep_ == "cc" and token.i not in exclude and any(
+            c.dep_ == "conj" and c.i not in exclude and not _numeric(c) for c in token.head.children):
+        keep.append(token)  # "overweight and obese adults": the list keeps its "and"
+        return
     if token != root and (token.dep_ in _SKIP_DEPS or (token.dep_ == "prep" and token.lower_ in EXAMPLE_PREPS)):
         return
     if token != root and token.dep_ == "advmod" and token.head == root:
         return  # "only two models"
     if token != root and token.ent_type_ == "DATE":
         return  # the period is a field of its own: "revenue in the second quarter" -> "revenue"
-    if token != root and token.dep_ == "conj" and any(
-            t.like_num or t.ent_type_ in ("PERCENT", "MONEY", "CARDINAL", "QUANTITY") for t in token.subtree):
+    if token != root and token.dep_ == "conj" and _numeric(token):
         return  # "growth of 2.1% this year and 2.4% next year": the other figure is not the measure
     if token.dep_ == "prep" and token.lower_ not in ("of", "for", "from", "in", "on", "among", "by", "to", "with"):
         return
     keep.append(token)
     for child in token.children:
         _collect(child, keep, exclude=exclude, root=root)
+
+
+def _numeric(token: "Token") -> bool:
+    return any(t.like_num or t.ent_type_ in ("PERCENT", "MONEY", "CARDINAL", "QUANTITY") for t in token.subtree)

@@ -13,7 +13,7 @@ from newstrace.extract.numbers import parse_ordinal
 from newstrace.extract.periods import period_key
 from newstrace.extract.records import Statistic
 from newstrace.extract.stat_amounts import MONTHS, Amount, word_list
-from newstrace.extract.stat_roles import governing_verb
+from newstrace.extract.stat_roles import governing_verb, roles_word_list
 
 if TYPE_CHECKING:  # pragma: no cover
     import datetime as dt
@@ -107,6 +107,12 @@ def period_of(amount: Amount, sentence: "Span", anchor: "Token") -> str | None:
             continue  # "2nd and 9th", "30 to 40" mis-tagged as dates
         if len(ent) == 1 and ent[0].lower_ in ("daily", "weekly", "monthly", "annually", "yearly", "hourly", "today"):
             continue  # a frequency, not a period
+        if _is_frequency(ent):
+            continue  # "every week", "on an annual basis": how often, not when
+        if _is_tenor(ent):
+            continue  # "three-month aluminum", "the 10-year yield": the kind of contract, not when
+        if _dates_other_figure(ent, amount):
+            continue  # "38%, up from 29% in 2017": 2017 is the other figure's period
         if not _has_date_word(ent):
             continue  # "26 or above": the tagger's guess, no calendar word in it
         if _is_comparison_base(ent):
@@ -129,6 +135,52 @@ def period_of(amount: Amount, sentence: "Span", anchor: "Token") -> str | None:
     if best is None:
         return _period_token(amount, sentence)
     return best[1]
+
+
+def _is_frequency(ent: "Span") -> bool:
+    words = roles_word_list("frequency_words")
+    tokens = [t for t in ent if not t.is_punct]
+    if tokens and tokens[0].lower_ in ("every", "each", "per"):
+        return True
+    nxt = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+    return bool(tokens) and all(t.lower_ in words for t in tokens) and (nxt is None or nxt.lower_ == "basis"
+                                                                       or len(tokens) == 1 and ent.root.dep_ == "amod")
+
+
+def _is_tenor(ent: "Span") -> bool:
+    """A hyphenated length of time that qualifies a noun: "three-month", "10-year", "30-day"."""
+    hyphen = any(t.text == "-" for t in ent) or any("-" in t.text for t in ent)
+    return hyphen and ent.root.dep_ in ("compound", "amod", "nmod") and ent.root.head.i >= ent.end \
+        and ent.root.head.pos_ in ("NOUN", "PROPN")
+
+
+_AMOUNT_ENTS = ("PERCENT", "MONEY", "CARDINAL", "QUANTITY")
+
+
+def _dates_other_figure(ent: "Span", amount: Amount) -> bool:
+    """The date is the complement of another figure ("from 29% in 2017", "to 80 by 2022"), not of this one."""
+    head = ent.root.head
+    if ent.root.dep_ != "pobj" or head.dep_ != "prep":
+        return False
+    owner = head.head
+    if amount.token_start <= owner.i < amount.token_end:
+        return False
+    if not (owner.like_num or owner.ent_type_ in _AMOUNT_ENTS or owner.lower_ in ("%", "percent")):
+        return False
+    # the other figure is a base ("from 29% in 2017", "than 2.1% in 2023"), or the end of the range this
+    # figure starts ("from 16 currently to 80 by 2022"); a parallel figure shares its period
+    noun = owner
+    while noun.dep_ in ("nummod", "compound", "quantmod") and noun.head != noun:
+        noun = noun.head
+    if noun.dep_ != "pobj":
+        return False
+    prep = noun.head.lower_
+    if prep in ("from", "than", "since", "versus", "vs", "vs."):
+        return True
+    mine = ent.doc[amount.token_start]
+    while mine.dep_ in ("nummod", "compound", "quantmod") and mine.head != mine:
+        mine = mine.head
+    return prep == "to" and mine.dep_ == "pobj" and mine.head.lower_ == "from"
 
 
 def _is_comparison_base(ent: "Span") -> bool:

@@ -1,0 +1,118 @@
+"""Measure, holder and period of a statistic read from the parse, one construction per test
+(extract/stat_roles.py, extract/stat_timing.py, extract/stat_compare.py). Sentences are written for
+these tests, across domains."""
+
+from __future__ import annotations
+
+import pytest
+
+from newstrace.extract.statistics import find_statistics
+
+
+def _stat(nlp, text: str, figure: str, published: str | None = "2025-06-15"):
+    doc = nlp(text)
+    found = [s for s in find_statistics(doc, published=published) if s.text == figure]
+    assert found, f"{figure!r} not found in {text!r}: {[s.text for s in find_statistics(doc)]}"
+    return found[0]
+
+
+@pytest.mark.parametrize(("text", "figure", "measure", "holder"), [
+    ("Japan's Nikkei declined 1.2% on Tuesday.", "1.2%", "decline", "Nikkei"),
+    ("Bitcoin tumbled 7% overnight.", "7%", "fall", "Bitcoin"),
+    ("Acme Corp's stock jumped by 14% after the results.", "14%", "stock", "Acme Corp"),
+])
+def test_a_verb_of_change_names_the_change(nlp, text, figure, measure, holder) -> None:
+    # a name that changes holds the change; a noun that changes ("stock", "earnings") is the measure itself
+    stat = _stat(nlp, text, figure)
+    assert stat.measure is not None and stat.measure.split()[0] == measure
+    if holder is not None:
+        assert stat.holder is not None and holder in stat.holder
+
+
+def test_a_change_in_a_group_is_measured_on_the_group_not_held_by_it(nlp) -> None:
+    stat = _stat(nlp, "Long-term unemployed workers decreased by 95,000 in March.", "95,000")
+    assert stat.measure is not None and stat.measure.startswith("decrease in")
+    assert "workers" in stat.measure
+    assert stat.holder is None
+
+
+def test_a_subject_that_changes_by_a_count_is_the_measure(nlp) -> None:
+    stat = _stat(nlp, "Manufacturing employment rose by 12,000 jobs in May.", "12,000")
+    assert stat.measure is not None and "employment" in stat.measure and stat.measure.startswith("rise")
+    assert stat.holder is None
+
+
+@pytest.mark.parametrize(("text", "figure", "words"), [
+    ("Overall, 41% say they rarely read a printed newspaper.", "41%", ("share who", "read")),
+    ("About 27% were born outside the country.", "27%", ("share that", "born")),
+])
+def test_a_share_as_subject_is_the_share_who_do_what_the_verb_says(nlp, text, figure, words) -> None:
+    stat = _stat(nlp, text, figure)
+    assert stat.measure is not None
+    for word in words:
+        assert word in stat.measure
+
+
+def test_one_in_n_things_keeps_what_it_counts(nlp) -> None:
+    stat = _stat(nlp, "Analysts think that one in four homes sold next year will be new builds.", "one in four")
+    assert stat.measure is not None and stat.measure.startswith("share of homes sold")
+
+
+def test_a_thing_accounting_for_a_share_is_the_part_of_the_whole(nlp) -> None:
+    stat = _stat(nlp, "Heat pumps accounted for 22% of all heating systems installed.", "22%")
+    assert stat.measure is not None and stat.measure.startswith("Heat pumps' share of")
+    holder_stat = _stat(nlp, "Brazil accounted for 35% of global coffee exports.", "35%")
+    assert holder_stat.holder == "Brazil" and holder_stat.measure == "share of global coffee exports"
+
+
+def test_a_tally_noun_keeps_its_of_complement(nlp) -> None:
+    stat = _stat(nlp, "The number of licensed taxi drivers and couriers reached 48,000 in 2024.", "48,000")
+    assert stat.measure is not None and stat.measure.startswith("number of")
+    assert "drivers" in stat.measure and "and" in stat.measure
+    assert stat.holder is None
+
+
+def test_a_participle_after_the_counted_noun_stays_in_the_measure(nlp) -> None:
+    stat = _stat(nlp, "With more than 2 million tickets sold, the festival broke its record.", "2 million")
+    assert stat.measure == "tickets sold"
+
+
+def test_the_nearest_group_after_the_figure_holds_it(nlp) -> None:
+    text = "The smoking rate fell from 24% in 2000 to 15% in 2020 for men and from 19% to 11% for women."
+    men = _stat(nlp, text, "15%")
+    women = _stat(nlp, text, "11%")
+    assert men.holder == "men"
+    assert women.holder == "women"
+
+
+def test_a_place_set_before_the_figure_holds_it(nlp) -> None:
+    stat = _stat(nlp, "In Canada, the vacancy rate for rental flats climbed to 3.1% last year.", "3.1%")
+    assert stat.holder == "Canada"
+    later = _stat(nlp, "The vacancy rate climbed to 3.1% last year, and even higher in Canada.", "3.1%")
+    assert later.holder != "Canada"
+
+
+def test_the_period_of_a_comparison_base_is_not_the_figures(nlp) -> None:
+    stat = _stat(nlp, "Overall, 44% say they use a bank app daily, up from 31% in 2019.", "44%")
+    assert stat.period != "2019"
+    base = _stat(nlp, "Overall, 44% say they use a bank app daily, up from 31% in 2019.", "31%")
+    assert base.period == "2019"
+
+
+def test_the_deadline_of_a_range_end_is_not_the_start_figures(nlp) -> None:
+    stat = _stat(nlp, "Planners expect the fleet to grow from 40 buses today to as many as 120 by 2030.", "40")
+    assert stat.period != "2030"
+
+
+@pytest.mark.parametrize(("text", "figure"), [
+    ("Half of the members of the club swim every week, the survey found.", "Half"),
+    ("Rents were up 4.5% on an annual basis, the agency said.", "4.5%"),
+])
+def test_a_frequency_is_not_a_period(nlp, text, figure) -> None:
+    stat = _stat(nlp, text, figure)
+    assert stat.period is None or not any(w in stat.period.lower() for w in ("every", "annual"))
+
+
+def test_a_tenor_is_not_a_period(nlp) -> None:
+    stat = _stat(nlp, "The ten-year bond yield rose 0.12% to 4.3%.", "0.12%")
+    assert stat.period is None or "year" not in stat.period.lower()
