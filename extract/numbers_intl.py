@@ -115,6 +115,7 @@ class _Locale:
     ordinal_words: dict[str, float] = field(default_factory=dict)  # every ordinal word, also those read as fractions
     ordinal_plurals: tuple[str, ...] = ()  # endings of a plural ordinal: a denominator ("trois centièmes")
     ordinal_nouns: frozenset[str] = frozenset()  # ordinals that are nouns too ("seconde", "segundo")
+    native: dict = field(default_factory=dict)  # Korean native numbers: tens, units, determiners, particles
 
 
 def _lower_map(data: dict | None, kind: str, out: dict[str, tuple[str, float]]) -> None:
@@ -207,6 +208,7 @@ def _locale(lang: str) -> _Locale:
         fraction_infix=strings("fraction_infix", data),
         ordinal_words=ordinal_words,
         ordinal_plurals=tuple(w.lower() for w in strings("ordinal_plural_endings", data)),
+        native=dict(data.get("native") or {}),
         ordinal_nouns=frozenset(_fold(w.lower()) for w in strings("ordinal_nouns", data))
         | frozenset(w.lower() for w in strings("ordinal_nouns", data)),
     )
@@ -1049,9 +1051,64 @@ def parse_number_intl(text: str, lang: str) -> float | None:
 # --- Korean and Chinese -------------------------------------------------------------------------
 
 
+def _native_numbers(text: str, loc: _Locale) -> list[IntlNumber]:
+    """Native Korean numbers ("세 명", "스물여섯 명", "열여섯 살", "하나만"): tens and units words.
+
+    Their shortest forms are everyday words too ("한국", "세계", "네"), so a determiner form ("한",
+    "두", "세", "네", "스무") counts only before a counter; a pronoun form ("하나", "셋", "쉰둘") also
+    before a particle, a space or punctuation, never inside a longer word."""
+    native = loc.native
+    if not native:
+        return []
+    tens, units, determiners = native.get("tens", {}), native.get("units", {}), native.get("determiners", {})
+    particles = tuple(sorted(native.get("particles", []), key=len, reverse=True))
+    counters = tuple(sorted((*loc.counters, *loc.measure, *native.get("counters", []), *loc.cjk_ordinal_suffix),
+                            key=len, reverse=True))
+
+    def alternation(words: dict) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    pattern = re.compile(rf"(?<![\uac00-\ud7a3])({alternation(tens)})?({alternation({**units, **determiners})})?")
+    out: list[IntlNumber] = []
+    for m in pattern.finditer(text):
+        if m.end() == m.start():
+            continue
+        ten, unit = m.group(1), m.group(2)
+        value = float(tens.get(ten, 0) + (units.get(unit) or determiners.get(unit) or 0))
+        rest = text[m.end():]
+        gap = len(rest) - len(rest.lstrip(" "))
+        counter = next((c for c in counters if rest[gap:].startswith(c)), None) if gap <= 1 else None
+        if counter is None:
+            # a pronoun needs its units word ("열이 나다" is a fever) and a word end after it or its
+            # particle ("하나는", not "하나은행")
+            particle = next((p for p in particles if rest.startswith(p)), "")
+            after = rest[len(particle):len(particle) + 1]
+            if unit is None or unit in determiners or not rest or "\uac00" <= after <= "\ud7a3" \
+                    or not particle and rest[:1] not in " .,!?)":
+                continue
+        if counter in loc.cjk_ordinal_suffix:  # "네 번째": the fourth, the suffix in the span as "3번째"
+            end = m.end() + gap + len(counter)
+            out.append(IntlNumber(m.start(), end, text[m.start():end], value, "ordinal", False))
+            continue
+        out.append(IntlNumber(m.start(), m.end(), m.group(0), value, "cardinal", False))
+    return out
+
+
 def _cjk_numbers(text: str, loc: _Locale) -> list[IntlNumber]:
     """Korean and Chinese numbers, with fractions written denominator first ("三分之一", "3분의 1")."""
     found = _cjk_read(text, loc)
+    # "1/2", "3/4", "1,5e6" in digits: the same forms as in other scripts. CJK characters touch
+    # digits ("约1/3的人"), so they are masked as spaces for the word-boundary checks of those patterns.
+    masked = re.sub(r"[^\x00-\x7f]", " ", text)
+    special = [IntlNumber(s, e, text[s:e], v, "fraction" if "/" in text[s:e] else "cardinal")
+               for s, e, v in _special_digits(masked, loc) if not text[s:e].startswith((".", ","))]
+    if special:
+        found = sorted([n for n in found if not any(x.start < n.end and n.start < x.end for x in special)] + special,
+                       key=lambda n: n.start)
+    native = _native_numbers(text, loc)
+    if native:
+        found = sorted([n for n in found if not any(v.start < n.end and n.start < v.end for v in native)] + native,
+                       key=lambda n: n.start)
     if not loc.fraction_infix:
         return found
     chars = "".join(sorted(set(loc.cjk_digits) | set(loc.small_multipliers) | set(loc.large_multipliers)))
@@ -1105,6 +1162,7 @@ def _cjk_read(text: str, loc: _Locale, keep_all: bool = False) -> list[IntlNumbe
         cjk_digit_count = 0
         frac = ""
         last_multiplier = 0  # the multiplier just before a trailing digit ("二百五" = 250)
+        last_large = 0  # the last large multiplier read (万, 亿)
         digit_after_multiplier = False
         j = i
         while j < n:
@@ -1121,6 +1179,8 @@ def _cjk_read(text: str, loc: _Locale, keep_all: bool = False) -> list[IntlNumbe
             if ch in loc.cjk_digits:
                 if j > start and normal[j - 1].isascii() and normal[j - 1].isdigit():
                     break  # "4일" is the 4th day: a Sino digit does not continue Arabic digits
+                if has_mult and number and j > start and normal[j - 1] in loc.cjk_digits:
+                    break  # "이십육이다": after "이십육" the "이" is a particle; "二十五六" is two numbers
                 d = loc.cjk_digits[ch]
                 digit_after_multiplier = number is None and j > start and (
                     normal[j - 1] in loc.small_multipliers or normal[j - 1] in loc.large_multipliers)
@@ -1129,7 +1189,8 @@ def _cjk_read(text: str, loc: _Locale, keep_all: bool = False) -> list[IntlNumbe
                 j += 1
                 continue
             if ch in loc.small_multipliers:
-                section += (number if number is not None else 1) * loc.small_multipliers[ch]
+                # "一千零十二": after the zero placeholder a bare "十" is ten, as at the start
+                section += (number if number else 1) * loc.small_multipliers[ch]
                 last_multiplier = loc.small_multipliers[ch]
                 number = None
                 has_mult = True
@@ -1140,8 +1201,11 @@ def _cjk_read(text: str, loc: _Locale, keep_all: bool = False) -> list[IntlNumbe
                 base = section + (number or 0)
                 if not base and total:
                     total *= value
+                elif total and value > last_large:
+                    total = (total + base) * value  # "一万五千亿" = 1.5 x 10^12: the larger unit takes all before it
                 else:
                     total += (base or 1) * value
+                last_large = value
                 section, number = 0.0, None
                 last_multiplier = value
                 has_mult = True

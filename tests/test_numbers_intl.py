@@ -171,3 +171,43 @@ def test_spanish_digit_ordinals_with_word_endings(text: str, value: float) -> No
 ])
 def test_news_forms(text: str, lang: str, want: tuple[str, float, str]) -> None:
     assert want in amounts(text, lang)
+
+
+# --- Korean native numbers, Sino-Korean particles, Chinese placeholders ---------------------------
+
+
+@pytest.mark.parametrize("text, want", [
+    ("화재로 세 명이 숨졌다.", [("세 명", 3, "count")]),
+    ("공장 두 곳이 문을 닫았다.", [("두 곳", 2, "count")]),
+    ("스물여섯 명이 다쳤다.", [("스물여섯 명", 26, "count")]),
+    ("열여섯 살 학생", [("열여섯", 16, "count")]),
+    ("후보 셋 중 하나는 탈락한다.", [("셋", 3, "count"), ("하나", 1, "count")]),
+])
+def test_korean_native_numbers(text: str, want: list) -> None:
+    assert amounts(text, "ko") == want
+
+
+@pytest.mark.parametrize("text", ["세계 경제가 둔화했다.", "한국은행이 금리를 올렸다.", "하나은행 주가가 올랐다.",
+                                  "열이 나면 병원에 가세요.", "네, 알겠습니다."])
+def test_korean_words_that_look_like_native_numbers(text: str) -> None:
+    assert find_numbers_intl(text, "ko") == []
+
+
+def test_korean_native_ordinal_takes_its_suffix() -> None:
+    assert numbers("네 번째 경기에서 이겼다", "ko") == [("네 번째", 4, "ordinal")]
+
+
+def test_sino_korean_digit_after_a_digit_is_a_particle() -> None:
+    # "이십육이다": 26 and the copula, not 262
+    assert [n.value for n in find_numbers_intl("정답은 이십육이다", "ko")] == [26]
+
+
+@pytest.mark.parametrize("text, value", [("共有一千零十二家企业", 1012), ("一万五千亿元", 1.5e12), ("1.5万亿元", 1.5e12)])
+def test_chinese_placeholder_zero_and_stacked_units(text: str, value: float) -> None:
+    assert [n.value for n in find_numbers_intl(text, "zh")] == [value]
+
+
+@pytest.mark.parametrize("text, lang, value", [("约1/3的受访者表示反对", "zh", 1 / 3),
+                                               ("응답자의 1/4 이상이 반대했다", "ko", 0.25)])
+def test_slash_fractions_touching_cjk_characters(text: str, lang: str, value: float) -> None:
+    assert [(round(a.value, 6), a.unit) for a in find_amounts_intl(text, lang)] == [(round(value, 6), "ratio")]
