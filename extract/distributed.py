@@ -53,10 +53,7 @@ from .pipeline import (
     ExtractSummary,
     Plan,
     annotate_batch,
-    pipeline_fingerprint,
-    plan,
-    save_results,
-    summarise,
+    run_extraction,
     work_batches,
 )
 from .records import Annotations
@@ -162,22 +159,15 @@ def extract_corpus_distributed(store: Store, options: ExtractOptions, scheduler:
         Whatever stops the client talking to the cluster. In every case the
         batches already finished are stored; a rerun resumes from there.
     """
-    from .kb import load_kb
+    def on_cluster(work: Plan, kb: "KnowledgeBase") -> Generator[BatchResult, None, None]:
+        expected = identity(kb)
+        with connect(scheduler) as client:
+            _check_workers(client, kb, expected)
+            # Closed by run_extraction when a write fails (disk full): the close reaches
+            # _run_batches, which cancels the batches still on the cluster at once.
+            yield from _run_batches(client, store, work, kb, options, expected)
 
-    kb = load_kb(options.kb_paths)
-    work = plan(store, options, pipeline_fingerprint(kb))
-    if on_progress:
-        on_progress(0, work.total)
-    if not work.total:
-        return ExtractSummary(unchanged=work.unchanged)
-
-    expected = identity(kb)
-    with connect(scheduler) as client:
-        _check_workers(client, kb, expected)
-        # closing(): if a write fails (disk full), the batches still on the cluster
-        # are cancelled at once rather than whenever the generator is collected.
-        with contextlib.closing(_run_batches(client, store, work, kb, options, expected)) as results:
-            return summarise(save_results(store, results, work.total, on_progress), work.unchanged)
+    return run_extraction(store, options, on_cluster, on_progress=on_progress)
 
 
 def annotate_batch_on_worker(items: Sequence[WorkItem], kb: "KnowledgeBase", fingerprint: str,

@@ -247,9 +247,18 @@ def summarise(results: Iterable[BatchResult], unchanged: int = 0) -> ExtractSumm
                           failed=counts["failed"], failures=tuple(sorted(failures)))
 
 
-def extract_corpus(store: Store, options: ExtractOptions = ExtractOptions(), *,
+# Given the plan and the loaded KB, a runner yields the batch results (in any order) for the planned articles.
+BatchRunner = Callable[[Plan, "KnowledgeBase"], Generator[BatchResult, None, None]]
+
+
+def run_extraction(store: Store, options: ExtractOptions, runner: BatchRunner, *,
                    on_progress: Callable[[int, int], None] | None = None) -> ExtractSummary:
-    """Annotate every article whose stored annotations are missing or stale, in this process."""
+    """The sequence every runner shares: load the KB, plan, report (0, to do), then store each
+    batch `runner` yields in its own transaction and sum the run up.
+
+    The runner's generator is closed as soon as this returns or raises (a failed write, say), so
+    work it still has in flight is cancelled then, not whenever the generator is collected.
+    """
     from .kb import load_kb
 
     kb = load_kb(options.kb_paths)
@@ -258,8 +267,15 @@ def extract_corpus(store: Store, options: ExtractOptions = ExtractOptions(), *,
         on_progress(0, work.total)
     if not work.total:
         return ExtractSummary(unchanged=work.unchanged)
-    with contextlib.closing(_overlapped(store, work, kb, options)) as results:
+    with contextlib.closing(runner(work, kb)) as results:
         return summarise(save_results(store, results, work.total, on_progress), work.unchanged)
+
+
+def extract_corpus(store: Store, options: ExtractOptions = ExtractOptions(), *,
+                   on_progress: Callable[[int, int], None] | None = None) -> ExtractSummary:
+    """Annotate every article whose stored annotations are missing or stale, in this process."""
+    return run_extraction(store, options, lambda work, kb: _overlapped(store, work, kb, options),
+                          on_progress=on_progress)
 
 
 def _overlapped(store: Store, work: Plan, kb: "KnowledgeBase", options: ExtractOptions,
