@@ -4,6 +4,7 @@
     python -m bench.statistics_sample score [--labels tests/data/statistics_sample.jsonl]
     python -m bench.statistics_sample rescore [--labels ...]
     python -m bench.statistics_sample dump  [--limit N]
+    python -m bench.statistics_sample strip --labels FILE
 
 `draw` runs `find_statistics` over the coverage corpus (../shared/coverage/articles, the
 txt files: header lines, a blank line, paragraphs; lines in [brackets] are collector notes)
@@ -11,7 +12,7 @@ and the gold text of the article-extraction benchmark pages, draws N statistics 
 (seeded) and writes one JSON line each: the statistic's fields, where its sentence is (file,
 offset, a short hash of the sentence) and empty label fields, plus the sentence itself in a
 separate `_sentence` field that is for reading while labelling and is stripped before the
-labels are committed (no text of ../shared is stored in the project).
+labels are committed (no text of ../shared is stored in the project): `strip` removes it in place.
 
 `score` reads the labelled lines and prints precision for "is a statistic" (label
 `is_stat`) and "all fields right" (`is_stat` and every one of `value_ok`, `unit_ok`,
@@ -113,6 +114,8 @@ def extracted() -> Iterator[dict]:
 def draw(n: int, seed: int, out: Path) -> None:
     rows = list(extracted())
     sample = random.Random(seed).sample(rows, min(n, len(rows)))
+    for position, row in enumerate(sample):
+        row["draw"] = position  # the order of the draw: a labelling cut short labels a random prefix
     sample.sort(key=lambda r: (r["doc"], r["offset"]))
     with out.open("w", encoding="utf-8") as handle:
         for row in sample:
@@ -122,11 +125,14 @@ def draw(n: int, seed: int, out: Path) -> None:
     print(f"{len(rows)} statistics on the pages; {len(sample)} drawn (seed {seed}) -> {out}")
 
 
-def score(path: Path) -> dict[str, float]:
+def score(path: Path, *, partial: bool = False) -> dict[str, float]:
+    """Precision over the labelled lines. Every line must be labelled unless `partial`: then only the
+    labelled ones are scored (label them in `draw` order, so that they are a random subset)."""
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     unlabelled = [r for r in rows if r.get("is_stat") is None]
-    if unlabelled:
+    if unlabelled and not partial:
         raise SystemExit(f"{path}: {len(unlabelled)} of {len(rows)} lines have no is_stat label")
+    rows = [r for r in rows if r.get("is_stat") is not None]
     stats = sum(1 for r in rows if r["is_stat"])
     all_right = sum(1 for r in rows if r["is_stat"] and all(r.get(f) for f in LABEL_FIELDS))
     result = {"n": len(rows), "is_statistic": stats / len(rows), "all_fields_right": all_right / len(rows)}
@@ -153,6 +159,15 @@ def rescore(path: Path) -> None:
               f"{right / len(kept):.3f} (fields are the labelled ones; changed fields are not re-labelled)")
 
 
+def strip(path: Path) -> None:
+    """Remove the `_sentence` reading aid from every line, in place, before the labels are committed."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for row in rows:
+        row.pop("_sentence", None)
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    print(f"{path}: {len(rows)} lines, sentences removed")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -162,20 +177,25 @@ def main(argv: list[str] | None = None) -> int:
     p_draw.add_argument("--out", type=Path, default=Path("/tmp/statistics_sample.jsonl"))
     p_score = sub.add_parser("score")
     p_score.add_argument("--labels", type=Path, default=LABELS)
+    p_score.add_argument("--partial", action="store_true", help="score the labelled lines only")
     p_rescore = sub.add_parser("rescore", help="re-run extract and score the labelled lines it still finds")
     p_rescore.add_argument("--labels", type=Path, default=LABELS)
+    p_strip = sub.add_parser("strip", help="remove the _sentence reading aid before committing")
+    p_strip.add_argument("--labels", type=Path, required=True)
     p_dump = sub.add_parser("dump")
     p_dump.add_argument("--limit", type=int, default=0)
     args = parser.parse_args(argv)
     if args.command == "draw":
         draw(args.n, args.seed, args.out)
     elif args.command == "score":
-        result = score(args.labels)
+        result = score(args.labels, partial=args.partial)
         print(f"n={result['n']}  is a statistic: {result['is_statistic']:.3f} (target >= 0.9)  "
               f"all fields right: {result['all_fields_right']:.3f} (target >= 0.85)")
         print("  among statistics: " + "  ".join(f"{f} {result[f]:.3f}" for f in LABEL_FIELDS[1:]))
     elif args.command == "rescore":
         rescore(args.labels)
+    elif args.command == "strip":
+        strip(args.labels)
     else:
         for count, row in enumerate(extracted()):
             if args.limit and count >= args.limit:

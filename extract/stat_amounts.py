@@ -114,7 +114,7 @@ MEASURE_NOUNS = {
 ACTOR_LABELS = {"GPE", "NORP", "ORG", "PERSON", "PRODUCT", "FAC", "LOC"}
 
 
-@functools.lru_cache(maxsize=4)
+@functools.cache
 def word_list(name: str, lang: str = DEFAULT_LANGUAGE) -> frozenset[str]:
     """A word list of `extract/lang/<lang>/stat_nonstatistics.yaml` or `stat_forecast.yaml`, as a set."""
     source = "stat_forecast" if name.startswith("forecast_") else "stat_nonstatistics"
@@ -122,7 +122,7 @@ def word_list(name: str, lang: str = DEFAULT_LANGUAGE) -> frozenset[str]:
     return frozenset(str(w).lower() for w in table(lang, source)[key])
 
 
-@functools.lru_cache(maxsize=4)
+@functools.cache
 def word_mapping(name: str, lang: str = DEFAULT_LANGUAGE) -> dict[str, str]:
     """A word mapping of `stat_nonstatistics.yaml` (e.g. event verb -> participle), lower-cased."""
     return {str(k).lower(): str(v) for k, v in table(lang, "stat_nonstatistics")[name].items()}

@@ -22,6 +22,7 @@ from newstrace.extract.stat_amounts import (
     pattern_matchers,
     word_list,
 )
+from newstrace.extract.stat_context import is_context_description
 from newstrace.extract.stat_roles import governing_verb, names_people
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -84,6 +85,8 @@ def _is_description(doc: "Doc", amount: Amount, *, top_numbers: set[int] = froze
             return True
         if _is_product_spec(doc, amount) or _is_name_number(doc, amount):
             return True
+    if is_context_description(doc, amount):
+        return True  # sizes, deals, performance, survey scope, entrants, windows, bounds, hypotheticals
     if amount.unit != "number" or amount.of is not None:
         return False
     sentence = doc[amount.token_start].sent
@@ -165,8 +168,8 @@ def _is_product_price(doc: "Doc", amount: Amount) -> bool:
     sentence = doc[amount.token_start].sent
     words = {t.lower_ for t in sentence} | {t.lemma_.lower() for t in sentence}
     change = word_list("change_verbs") | word_list("change_nouns") | word_list("price_statistic_words")
-    if words & change:
-        return False
+    if words & change or words & word_list("market_price_words"):
+        return False  # a change of price, or a market's price ("shares priced at $18"), is a figure
     near = doc[max(sentence.start, amount.token_start - 6):min(sentence.end, amount.token_end + 3)]
     cues = word_list("price_words") | {"originally"}
     if any(t.lower_ in cues or t.lemma_.lower() in cues for t in near):
@@ -199,7 +202,7 @@ def _is_age_band(doc: "Doc", amount: Amount) -> bool:
     if after is not None and after.pos_ in ("NOUN", "PROPN", "NUM", "SYM"):
         return False  # "under 25 hours", "over 65 people"
     owner = doc[prev.i - 1]
-    return names_people(owner) or owner.lower_ in word_list("tally_nouns") or owner.lower_ in ("those", "anyone")
+    return names_people(owner) or owner.lower_ in word_list("tally_nouns") or owner.lower_ in word_list("age_owners")
 
 
 def _is_spec_part(doc: "Doc", amount: Amount) -> bool:
@@ -293,7 +296,9 @@ def _is_spec(doc: "Doc", amount: Amount) -> bool:
     start = amount.token_start - (len(amount.approx.split()) if amount.approx else 0)
     before = doc[start - 1] if start > 0 else None
     # "a 70B model"; for a measurement also "the 16-inch laptop", "its 5,000 mAh battery"
-    articles = ("a", "an") if amount.unit == "number" else ("a", "an", "the", "its", "their", "his", "her", "our")
+    determiners = ("a", "an", "the", "its", "their", "his", "her", "our", "my", "your")
+    hyphened = doc.text[amount.end:amount.end + 1] in ("-", "‑")  # "my 12-question quiz": glued to its noun
+    articles = ("a", "an") if amount.unit == "number" and not hyphened else determiners
     if before is None or before.lower_ not in articles:
         return _is_model_number(doc, amount)
     noun = counted_noun(doc, amount)
@@ -306,7 +311,8 @@ def _is_spec(doc: "Doc", amount: Amount) -> bool:
         return False
     if any(t.lower_ in word_list("change_nouns") or t.lemma_.lower() in word_list("change_nouns") for t in chain):
         return False
-    return not any(t.lemma_.lower() in MEASURE_NOUNS for t in chain)
+    # "a 16-inch snowfall", "a 9-inch rise": a measured noun makes the size a figure
+    return not any(t.lemma_.lower() in MEASURE_NOUNS or t.lemma_.lower() in word_list("measured_nouns") for t in chain)
 
 
 def _is_product_spec(doc: "Doc", amount: Amount) -> bool:
