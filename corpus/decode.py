@@ -107,9 +107,9 @@ class Decoded:
 
 def decode_body(body: bytes, content_type: str | None) -> Decoded:
     """Decode `body` by BOM > header charset > <meta> > detector > windows-1252."""
-    for prefix, codec in _BOMS:
+    for prefix, bom_codec in _BOMS:
         if body.startswith(prefix):
-            return _decode(body[len(prefix):], codec, "bom")
+            return _decode(body[len(prefix):], bom_codec, "bom")
     codec = charset_from_content_type(content_type)
     if codec:
         return _decode(body, codec, "header")

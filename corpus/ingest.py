@@ -532,7 +532,7 @@ class _Runner:
         flag = UNBLOCKING_FLAGS.get(existing.reason or "")
         return flag is not None and _flag_is_set(self.options, flag)
 
-    def _upgrade(self, existing: ArticleState) -> bool:
+    def _upgrade(self, existing: "ArticleState | Article") -> bool:
         """A stored document is redone to mark it primary when asked now, or when an older extractor stored it."""
         return (self.options.primary and not existing.is_primary and existing.status is Status.OK) or self._stale(existing)
 

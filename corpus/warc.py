@@ -21,7 +21,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from .records import RawResponse
 
@@ -120,7 +120,8 @@ def _open(handle: IO[bytes]) -> IO[bytes]:
     magic = handle.read(2)
     handle.seek(0)
     # One gzip member per record or one for the whole file: GzipFile reads members one after another.
-    return gzip.GzipFile(fileobj=handle, mode="rb") if magic == b"\x1f\x8b" else handle
+    # cast: a GzipFile reads like any binary file; typeshed does not call it an IO[bytes].
+    return cast(IO[bytes], gzip.GzipFile(fileobj=handle, mode="rb")) if magic == b"\x1f\x8b" else handle
 
 
 def iter_warc(path: Path) -> Iterator[WarcRecord | WarcDamage]:
