@@ -277,3 +277,12 @@ def test_revision_cues_are_read_in_the_pages_language() -> None:
     mentions.append(mentions[0])
     _, out, _ = trace_estimates(mentions, {}, {i: "c1" for i in range(3)}, languages={0: "es", 1: "es", 2: "es"})
     assert DRIFT not in out[1].flags
+
+
+def test_two_inferred_sources_with_a_value_each_are_not_drift() -> None:
+    # Surveys: two pages carry over two different pollsters' names, each with its own share; neither
+    # source holds two values, so neither is said to be misstated.
+    mentions = [_sentence_mention("a", 41, "41%", "Pollster one found 41% trust the news.", _said("Delta Polling")),
+                _sentence_mention("b", 44, "44%", "Another found 44% trust the news.", _said("Kappa Research"))]
+    _, out, flags = trace_estimates(mentions, {0: LABOUR, 1: LABOUR}, {0: "c1", 1: "c1"})
+    assert DRIFT not in flags and all(DRIFT not in m.flags for m in out)
