@@ -116,6 +116,8 @@ class _Locale:
     ordinal_plurals: tuple[str, ...] = ()  # endings of a plural ordinal: a denominator ("trois centièmes")
     ordinal_nouns: frozenset[str] = frozenset()  # ordinals that are nouns too ("seconde", "segundo")
     native: dict = field(default_factory=dict)  # Korean native numbers: tens, units, determiners, particles
+    per_prefix: dict[str, float] = field(default_factory=dict)  # "千分之三" = 3 per 1,000 = 0.3 %
+    fraction_and: tuple[str, ...] = ()  # joins a whole number to a fraction ("又", "과")
 
 
 def _lower_map(data: dict | None, kind: str, out: dict[str, tuple[str, float]]) -> None:
@@ -209,6 +211,8 @@ def _locale(lang: str) -> _Locale:
         ordinal_words=ordinal_words,
         ordinal_plurals=tuple(w.lower() for w in strings("ordinal_plural_endings", data)),
         native=dict(data.get("native") or {}),
+        per_prefix={str(k): float(v) for k, v in (amounts.get("per_prefix") or {}).items()},
+        fraction_and=strings("fraction_and", data),
         ordinal_nouns=frozenset(_fold(w.lower()) for w in strings("ordinal_nouns", data))
         | frozenset(w.lower() for w in strings("ordinal_nouns", data)),
     )
@@ -1116,16 +1120,29 @@ def _cjk_numbers(text: str, loc: _Locale) -> list[IntlNumber]:
     infix = "|".join(re.escape(w) for w in sorted(loc.fraction_infix, key=len, reverse=True))
     fractions: list[IntlNumber] = []
     for m in re.finditer(rf"({side})({infix})\s?({side})", text):
-        if any(text.startswith(p, m.start(1)) or text[:m.end(2)].endswith(p) for p in loc.percent_prefix):
-            continue  # "百分之十七" is a percent, "千分之三" a per-mille, not a fraction read here
+        if any(text.startswith(p, m.start(1)) or text[:m.end(2)].endswith(p) for p in loc.percent_prefix) \
+                or any(text.startswith(p, m.start(1)) for p in loc.per_prefix):
+            continue  # "百分之十七" is a percent, "千分之三" a per-mille ("一千分之一" is a fraction)
         den, num = _cjk_value(m.group(1), loc), _cjk_value(m.group(3), loc)
-        if den and num is not None and num <= den:
+        if den and num is not None:  # "五分之二十三" (23/5) as well as "三分之一"
             fractions.append(IntlNumber(m.start(), m.end(), m.group(0), num / den, "fraction",
                                         m.group(1)[:1].isdigit()))
     if not fractions:
         return found
     kept = [n for n in found if not any(f.start < n.end and n.start < f.end for f in fractions)]
-    return sorted(kept + fractions, key=lambda n: n.start)
+    # "三又三分之一", "일과 이분의 일": a whole number and a fraction joined by "and"
+    joined: list[IntlNumber] = []
+    for f in fractions:
+        head = text[:f.start].rstrip(" ")
+        conn = next((c for c in loc.fraction_and if head.endswith(c)), None)
+        whole = re.search(rf"{side}\s?$", head[:-len(conn)].rstrip(" ")) if conn else None
+        value = _cjk_value(whole.group(0).strip(), loc) if whole else None
+        if whole is not None and value is not None:
+            kept = [n for n in kept if not (whole.start() < n.end and n.start < whole.end())]
+            f = IntlNumber(whole.start(), f.end, text[whole.start():f.end], value + f.value, "fraction",
+                           whole.group(0)[:1].isdigit() or f.digits)
+        joined.append(f)
+    return sorted(kept + joined, key=lambda n: n.start)
 
 
 def _cjk_value(piece: str, loc: _Locale) -> float | None:
@@ -1143,11 +1160,14 @@ def _cjk_read(text: str, loc: _Locale, keep_all: bool = False) -> list[IntlNumbe
     out: list[IntlNumber] = []
     i = 0
     n = len(normal)
+    after_prefix = -1
     while i < n:
         c = normal[i]
-        prefix = next((p for p in (*loc.percent_prefix, *loc.percent) if len(p) > 1 and normal.startswith(p, i)), None)
+        prefix = next((p for p in (*loc.per_prefix, *loc.percent_prefix, *loc.percent)
+                       if len(p) > 1 and normal.startswith(p, i)), None)
         if prefix:
             i += len(prefix)  # "百分之十七", "2个百分点": the percent words are not numbers
+            after_prefix = i  # ... and a number right after "百分之" is one, a single numeral too ("百分之五")
             continue
         if not (c.isdigit() and c.isascii() or c in chars):
             i += 1
@@ -1244,8 +1264,8 @@ def _cjk_read(text: str, loc: _Locale, keep_all: bool = False) -> list[IntlNumbe
         # Lone Sino-Korean syllables and single Chinese digits are words as often as numbers: a run
         # without Arabic digits counts when it has a multiplier, or (Chinese) two digits or more.
         # A run opening with a large multiplier is a word ("조사" survey, "万一" in case, "만" only).
-        keep = keep_all or has_digit or has_mult and normal[start] not in loc.large_multipliers \
-            and (loc.lang != "ko" or cjk_digit_count or j - start >= 2) \
+        keep = keep_all or has_digit or start == after_prefix or has_mult and normal[start] not in loc.large_multipliers \
+            and (loc.lang != "ko" or cjk_digit_count or j - start >= 2 or _followed_by_unit(normal, j, loc)) \
             or cjk_digit_count >= 2 and loc.lang != "ko" \
             or cjk_digit_count == 1 and loc.lang != "ko" and _followed_by_unit(normal, j, loc)
         while j > start and normal[j - 1] == " ":
@@ -1270,14 +1290,17 @@ def _cjk_read(text: str, loc: _Locale, keep_all: bool = False) -> list[IntlNumbe
 def _cjk_negative(text: str, start: int, value: float, loc: _Locale) -> tuple[int, float]:
     if start and text[start - 1] in "-−" and (start < 2 or not text[start - 2].isalnum()):
         return start - 1, -value
+    head = text[:start]
     for word in loc.negative_words:
-        if text[:start].endswith(word):
-            return start - len(word), -value
+        for gap in ("", " "):  # "마이너스 5": the word may stand apart
+            if head.endswith(word + gap) and (len(head) == len(word + gap) or not head[-len(word + gap) - 1].isalnum()
+                                              or not gap):
+                return start - len(word + gap), -value
     return start, value
 
 
 def _followed_by_unit(text: str, end: int, loc: _Locale) -> bool:
-    rest = text[end:end + 4]
+    rest = text[end:end + 6].lstrip(" ")
     return any(rest.startswith(w) for w in (*loc.counters, *loc.percent, *loc.rank, *loc.currency, *loc.measure,
                                             *loc.tenths_percent, *loc.discount_percent))
 
@@ -1347,8 +1370,6 @@ def _unit_after(text: str, number: IntlNumber, loc: _Locale) -> IntlAmount | Non
         return IntlAmount(number.start, end, text[number.start:end], number.value, unit, number, currency,
                           unit_text=text[pos:end])
 
-    if text.startswith("%", pos) or text.startswith("％", pos):
-        return make("percent", pos + 1)
     # Chinese tenths ("七成" = 70%) and discounts ("75折" = 75% of the price, "7折" = 70%).
     for word in loc.tenths_percent:
         if text.startswith(word, pos) and 0 < number.value <= 10:
@@ -1359,9 +1380,11 @@ def _unit_after(text: str, number: IntlNumber, loc: _Locale) -> IntlAmount | Non
             value = number.value * 10 if number.value < 10 else number.value
             return IntlAmount(number.start, pos + len(word), text[number.start:pos + len(word)], value,
                               "percent", number, unit_text=word)
-    for word in loc.percent:
+    for word in loc.percent:  # longest first: "%p" (points, Korean) before "%"
         if _starts_word(text, pos, word, glued=glued):
             return make("percent", pos + len(word))
+    if text.startswith("%", pos) or text.startswith("％", pos):
+        return make("percent", pos + 1)
     # Money: a currency word may follow a scale word ("17 Millionen Euro", "3 Mrd. Dollar"), in some
     # languages after an "of" ("3 millions d'euros", "1.200 millones de dólares").
     at = [pos]
@@ -1397,6 +1420,11 @@ def _unit_after(text: str, number: IntlNumber, loc: _Locale) -> IntlAmount | Non
 
 def _unit_before(text: str, number: IntlNumber, loc: _Locale) -> IntlAmount | None:
     before = text[max(0, number.start - 6):number.start].rstrip(_SPACES)
+    for word, per in sorted(loc.per_prefix.items(), key=lambda kv: -len(kv[0])):
+        if before.endswith(word):  # "千分之三": a per-mille, given as the percent it is (0.3 %)
+            start = number.start - (len(text[:number.start]) - len(text[:number.start].rstrip(_SPACES))) - len(word)
+            return IntlAmount(start, number.end, text[start:number.end], number.value * 100 / per, "percent",
+                              number, unit_text=word)
     for word in loc.percent_prefix:
         if before.endswith(word):
             start = number.start - (len(text[:number.start]) - len(text[:number.start].rstrip(_SPACES))) - len(word)

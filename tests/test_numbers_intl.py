@@ -211,3 +211,33 @@ def test_chinese_placeholder_zero_and_stacked_units(text: str, value: float) -> 
                                                ("응답자의 1/4 이상이 반대했다", "ko", 0.25)])
 def test_slash_fractions_touching_cjk_characters(text: str, lang: str, value: float) -> None:
     assert [(round(a.value, 6), a.unit) for a in find_amounts_intl(text, lang)] == [(round(value, 6), "ratio")]
+
+
+@pytest.mark.parametrize("text, lang, want", [
+    ("不良率降至千分之三。", "zh", ("千分之三", 0.3, "percent")),
+    ("手续费为万分之五。", "zh", ("万分之五", 0.05, "percent")),
+    ("失业率上升百分之五。", "zh", ("百分之五", 5.0, "percent")),
+    ("기준금리를 0.25%p 인상했다", "ko", ("0.25%p", 0.25, "percent")),
+    ("지지율이 3%포인트 올랐다", "ko", ("3%포인트", 3.0, "percent")),
+    ("백 퍼센트 확신한다", "ko", ("백 퍼센트", 100.0, "percent")),
+])
+def test_cjk_per_mille_points_and_spelled_percent(text: str, lang: str, want: tuple) -> None:
+    assert amounts(text, lang) == [want]
+
+
+def test_cjk_fraction_with_a_numeral_before_is_a_fraction_not_a_per_mille() -> None:
+    assert numbers("一千分之一", "zh") == [("一千分之一", 0.001, "fraction")]
+
+
+@pytest.mark.parametrize("text, lang, value", [("五分之二十三", "zh", 4.6), ("오분의 이십삼", "ko", 4.6),
+                                               ("三又三分之一", "zh", 10 / 3), ("일과 이분의 일", "ko", 1.5)])
+def test_cjk_improper_and_mixed_fractions(text: str, lang: str, value: float) -> None:
+    assert [round(n.value, 6) for n in find_numbers_intl(text, lang)] == [round(value, 6)]
+
+
+def test_korean_and_between_words_is_no_mixed_number() -> None:
+    assert numbers("사과와 3분의 1", "ko") == [("3분의 1", round(1 / 3, 9), "fraction")]
+
+
+def test_korean_negative_word_apart_from_the_number() -> None:
+    assert numbers("성장률은 마이너스 2로 떨어졌다", "ko") == [("마이너스 2", -2, "cardinal")]
