@@ -1183,6 +1183,8 @@ def _cjk_read(text: str, loc: _Locale, keep_all: bool = False) -> list[IntlNumbe
         frac = ""
         last_multiplier = 0  # the multiplier just before a trailing digit ("二百五" = 250)
         last_large = 0  # the last large multiplier read (万, 亿)
+        last_small = 10 ** 9  # the last small multiplier (十, 百, 千) in the current section
+        scale_after = 0  # a large multiplier after decimals ("三点五亿")
         digit_after_multiplier = False
         j = i
         while j < n:
@@ -1209,6 +1211,9 @@ def _cjk_read(text: str, loc: _Locale, keep_all: bool = False) -> list[IntlNumbe
                 j += 1
                 continue
             if ch in loc.small_multipliers:
+                if section and number is None and loc.small_multipliers[ch] > last_small:
+                    break  # "七十百分位": a larger unit right after a smaller one starts another word
+                last_small = loc.small_multipliers[ch]
                 # "一千零十二": after the zero placeholder a bare "十" is ten, as at the start
                 section += (number if number else 1) * loc.small_multipliers[ch]
                 last_multiplier = loc.small_multipliers[ch]
@@ -1226,6 +1231,7 @@ def _cjk_read(text: str, loc: _Locale, keep_all: bool = False) -> list[IntlNumbe
                 else:
                     total += (base or 1) * value
                 last_large = value
+                last_small = 10 ** 9  # a new section: any small unit may follow
                 section, number = 0.0, None
                 last_multiplier = value
                 has_mult = True
@@ -1239,12 +1245,18 @@ def _cjk_read(text: str, loc: _Locale, keep_all: bool = False) -> list[IntlNumbe
                     and normal[j - 1] in chars:
                 j += 1  # "一百 五 十 二": numerals spaced out
                 continue
-            if ch in decimal_words and number is not None and j + 1 < n and normal[j + 1] in loc.cjk_digits:
+            if ch in decimal_words and (number is not None or section and not total) and j + 1 < n \
+                    and normal[j + 1] in loc.cjk_digits:
+                # "三点五", "一百二十点五" (120.5); a large unit after the decimals scales them all
+                # ("三点五亿" = 350 million)
                 k = j + 1
                 while k < n and normal[k] in loc.cjk_digits:
                     frac += str(loc.cjk_digits[normal[k]])
                     k += 1
                 j = k
+                if k < n and normal[k] in loc.large_multipliers and not total:
+                    scale_after = loc.large_multipliers[normal[k]]
+                    j = k + 1
                 break
             if ch == " " and has_digit and j + 1 < n and normal[j + 1] in loc.large_multipliers:
                 j += 1  # "3 억"
@@ -1261,6 +1273,9 @@ def _cjk_read(text: str, loc: _Locale, keep_all: bool = False) -> list[IntlNumbe
         if frac:
             value += float("0." + frac)
             cjk_digit_count += len(frac)
+            if scale_after:
+                value *= scale_after
+                has_mult = True
         # Lone Sino-Korean syllables and single Chinese digits are words as often as numbers: a run
         # without Arabic digits counts when it has a multiplier, or (Chinese) two digits or more.
         # A run opening with a large multiplier is a word ("조사" survey, "万一" in case, "만" only).

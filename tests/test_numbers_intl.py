@@ -241,3 +241,14 @@ def test_korean_and_between_words_is_no_mixed_number() -> None:
 
 def test_korean_negative_word_apart_from_the_number() -> None:
     assert numbers("성장률은 마이너스 2로 떨어졌다", "ko") == [("마이너스 2", -2, "cardinal")]
+
+
+@pytest.mark.parametrize("text, lang, value", [("营收达三点五亿元", "zh", 3.5e8), ("得分为一百二十点五", "zh", 120.5),
+                                               ("매출 삼점오억 원", "ko", 3.5e8)])
+def test_cjk_decimals_after_units_and_before_a_large_unit(text: str, lang: str, value: float) -> None:
+    assert [n.value for n in find_numbers_intl(text, lang)] == [value]
+
+
+def test_chinese_larger_small_unit_after_a_smaller_one_ends_the_number() -> None:
+    assert ("百分之七十", 70.0, "percent") in amounts("收盘价的百分之七十百分位", "zh")
+    assert 170.0 not in [n.value for n in find_numbers_intl("收盘价的百分之七十百分位", "zh")]
