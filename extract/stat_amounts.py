@@ -51,6 +51,10 @@ _CURRENCY_WORDS = {
 }
 
 
+# Currency words, for the stages that read what stands before a bracket ("71,350 euro ($78,770)").
+CURRENCY_WORDS = frozenset(_CURRENCY_WORDS)
+
+
 _APPROX_CUES = (
     "about", "around", "approximately", "roughly", "nearly", "almost", "some", "close to",
     "more than", "over", "less than", "under", "fewer than", "at least", "at most", "up to",

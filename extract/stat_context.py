@@ -16,7 +16,15 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from newstrace.extract.stat_amounts import Amount, counted_noun, has_scale, is_measure_unit, number_token, word_list
+from newstrace.extract.stat_amounts import (
+    CURRENCY_WORDS,
+    Amount,
+    counted_noun,
+    has_scale,
+    is_measure_unit,
+    number_token,
+    word_list,
+)
 from newstrace.extract.stat_roles import governing_verb
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -32,12 +40,14 @@ def is_context_description(doc: "Doc", amount: Amount) -> bool:
     if amount.unit == "money":
         return _is_deal_price(doc, amount) or _is_conversion(doc, amount)
     if amount.unit == "percent":
-        return _is_discount(doc, amount)
+        return _is_discount(doc, amount) or _is_full_idiom(doc, amount)
     if amount.unit == "ratio":
         return _is_period_fraction(doc, amount)
     if amount.unit not in ("number", "quantity") or amount.of is not None:
         return False
     if _is_glued_size(doc, amount) or _is_format_name(amount) or _is_conversion(doc, amount):
+        return True
+    if _is_screen_size(doc, amount):
         return True
     if amount.unit == "quantity":
         return _is_performance(doc, amount) or _is_recipe_count(doc, amount)
@@ -147,6 +157,24 @@ def _is_discount(doc: "Doc", amount: Amount) -> bool:
     return _has_phrase(sentence.text, word_list("deal_words") - nouns)
 
 
+def _is_full_idiom(doc: "Doc", amount: Amount) -> bool:
+    """"I'm 100% sure", "it suits you 100%": a hundred percent as an intensifier, not a share. "Rose 100%",
+    "100% of homes" and "100% renewable power" stay figures."""
+    if amount.value != 100 or amount.of is not None:
+        return False
+    following = list(doc[amount.token_end:amount.token_end + 2])
+    if following and following[0].lower_ == "of":
+        return False
+    verb = governing_verb(number_token(doc, amount))
+    if verb is not None and verb.lemma_.lower() in word_list("change_verbs"):
+        return False
+    if not following or following[0].is_punct:
+        return True  # "suits you 100%."
+    if following[0].pos_ in ("ADJ", "ADV"):
+        return len(following) < 2 or following[1].pos_ not in ("NOUN", "PROPN")  # "100% sure", not "100% renewable power"
+    return False
+
+
 def _is_period_fraction(doc: "Doc", amount: Amount) -> bool:
     """"third-quarter earnings", "the first half": a quarter or a half after an ordinal is a period;
     "half-baked", "half-price", "quarter-final": one glued to a hyphen is part of a compound word."""
@@ -196,6 +224,19 @@ def _is_glued_size(doc: "Doc", amount: Amount) -> bool:
     return modifies or determined or sized
 
 
+def _is_screen_size(doc: "Doc", amount: Amount) -> bool:
+    """"the display size will remain 13.3 inches": a size in inches or millimetres in a sentence about a
+    product's part (`spec_nouns`), with nothing measured ("2 inches of rain") and no change."""
+    if amount.unit != "quantity" or doc[amount.token_end - 1].lower_ not in ("inch", "inches", "mm", "″"):
+        return False
+    sentence = _sentence(doc, amount)
+    after = doc[amount.token_end] if amount.token_end < len(doc) else None
+    if after is not None and after.lower_ == "of" or _states_change(sentence):
+        return False
+    words = _words(sentence)
+    return bool(words & word_list("spec_nouns")) and not words & word_list("measured_nouns")
+
+
 def _is_inch_mark(doc: "Doc", amount: Amount) -> bool:
     """"a 34" monitor": a number glued to an inch mark that does not close a quotation."""
     if amount.end >= len(doc.text) or doc.text[amount.end] not in "\"″":
@@ -216,7 +257,7 @@ def _is_conversion(doc: "Doc", amount: Amount) -> bool:
         return False
     previous = doc[amount.token_start - 2]
     if amount.unit == "money":
-        return previous.lower_ in ("dollars", "euros", "pounds", "yen", "yuan", "francs", "rupees", "won") \
+        return previous.lower_ in CURRENCY_WORDS or previous.lower_ in ("euro", "pounds") \
             or previous.like_num or previous.text in ("million", "billion")
     if is_measure_unit(previous) or re.fullmatch(r"[\d.,]+[a-z]+", previous.lower_):
         return True

@@ -5,6 +5,7 @@ The kinds are general shapes; their words are language data (`stat_nonstatistics
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
 from newstrace.extract.stat_amounts import (
@@ -58,7 +59,7 @@ def is_statistic(doc: "Doc", amount: Amount, *, top_numbers: set[int]) -> bool:
     return not _is_description(doc, amount, top_numbers=top_numbers)
 
 
-def _is_description(doc: "Doc", amount: Amount, *, top_numbers: set[int] = frozenset()) -> bool:
+def _is_description(doc: "Doc", amount: Amount, *, top_numbers: AbstractSet[int] = frozenset()) -> bool:
     """Numbers that describe rather than measure (issue 14): the kinds are general shapes,
     their words are language data (`stat_nonstatistics.yaml`)."""
     if _is_phone_number(doc, amount) or _is_page_furniture(doc, amount):

@@ -48,6 +48,9 @@ def _values(nlp, text: str) -> list[float]:
     ("The new airliner seats 180 passengers in a two-class layout.", [180.0]),
     ("The phone's screen has a resolution of 1440 pixels by 3120 pixels.", [1440.0, 3120.0]),
     ("The toy castle measures 18\" long and 12\" wide.", [18.0, 12.0]),
+    ("The base model will start at 41,000 euro ($44,300) when it ships.", [44300.0]),
+    ("The maker says the display size will stay at 6.7 inches on the next phone.", [6.7]),
+    ("I am 100 percent sure the vote will pass.", [100.0]),
     # page furniture and references
     ("Readers wrote in.\n\n250\n\nThe council met again.", [250.0]),
     ("Sleep loss raises appetite, several trials found (14, 15).", [14.0, 15.0]),
@@ -78,6 +81,8 @@ def test_description_is_not_a_statistic(nlp, text: str, dropped: list[float]) ->
     ("Unemployment rose to 4.4% in March as 12,000 jobs were cut.", 12000.0),
     ("The moon is 2,400 miles wide (3,860 kilometres), astronomers said.", 2400.0),
     ("Half of the city's bridges need repair, the audit found.", 0.5),
+    ("The island's grid ran on 100% renewable power for a week.", 100.0),
+    ("Rain totals reached 4 inches in the valley by Tuesday.", 4.0),
 ])
 def test_figures_beside_the_shapes_stay(nlp, text: str, kept: float) -> None:
     assert kept in _values(nlp, text)
