@@ -13,6 +13,11 @@ or whose source was only inferred, is traced by its value and its story: to
 the one estimate whose value it matches and that is stated in its coverage
 cluster or in a sentence that says the same thing; when two estimates match it
 is left open (`ambiguous_source`).
+
+A source the family knows only through inferred mentions (its name carried over from another sentence
+or inherited from another page) has no estimate, but it still publishes one value: when its mentions
+hold two, the one the others differ from drifts. A value its sentence calls revised ("revised to
+14,000"; `revision_cues.yaml`) is a revision, not drift, unless the other value's sentences say so too.
 """
 
 from __future__ import annotations
@@ -187,12 +192,14 @@ def _one_source_two_values(mentions: Sequence[Mention], keys: Sequence[str | Non
     retellings then say). When the mentions traced to such a source (its name carried over from another
     sentence, or inherited from another page of the story) hold two values, the one most of them state is
     its value (or the one value the others round), a tie going to the value the family's own estimates
-    state; a mention stating another value
-    misstates it: drift. Mentions already judged (traced to an estimate, or flagged) are left as they are.
+    state; a mention stating another value misstates it: drift. Mentions already judged (traced to an
+    estimate, or flagged) are left as they are; a misread "name" ("38% of respondents") is no source.
     """
     weak: dict[str, list[int]] = defaultdict(list)
     for index, key in enumerate(keys):
-        if key is not None and key not in grouped and mentions[index].attribution is not None:
+        source = mentions[index].attribution
+        if key is not None and key not in grouped and source is not None and (
+                source.kb_id or looks_like_source_name(source.name)):
             weak[key].append(index)
     known = set(values.values())
     for members in weak.values():
