@@ -300,10 +300,14 @@ def _is_sample_size(doc: "Doc", amount: Amount) -> bool:
     Counts of a survey's respondents are kept: reports cite them as figures of the survey."""
     if amount.value >= 10000:
         return False
+    preps = ("in", "of", "with", "involving", "among", "including")
+    if amount.token_start >= 2 and doc[amount.token_start - 1].lower_ in preps \
+            and doc[amount.token_start - 2].lemma_.lower() in word_list("study_nouns"):
+        return True  # "a study in 48 people", whatever the parse attached "in" to
     token = number_token(doc, amount)
     noun = counted_noun(doc, amount)
     prep = noun.head if noun.dep_ == "pobj" else (token.head if token.dep_ == "pobj" else None)
-    if prep is None or prep.lower_ not in ("in", "of", "with", "involving", "among", "including"):
+    if prep is None or prep.lower_ not in preps:
         return False
     return prep.head.lemma_.lower() in word_list("study_nouns")
 

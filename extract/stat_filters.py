@@ -326,9 +326,10 @@ def _is_product_spec(doc: "Doc", amount: Amount) -> bool:
     glued = re.sub(r"^[\d.,]+", "", unit_word.lower_) if unit_word is not None else ""
     if unit_word is None or not ({unit_word.lower_, suffix, glued} & units):
         return False  # "5,000 mAh" is read as a bare number before a noun, "400 hp" as a quantity
+    # a verb or a noun of change ("output rose to 400 hp"); "in total" or "top-end" are not one
     sentence = doc[amount.token_start].sent
-    change = word_list("change_verbs") | word_list("change_nouns")
-    return not any(t.lemma_.lower() in change or t.lower_ in change for t in sentence)
+    return not any(t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in word_list("change_verbs")
+                   or t.pos_ == "NOUN" and t.lemma_.lower() in word_list("change_nouns") for t in sentence)
 
 
 def _is_name_number(doc: "Doc", amount: Amount) -> bool:
