@@ -137,6 +137,17 @@ def _roles(doc: "Doc", amount: Amount, anchor: "Token", unit: str) -> tuple[str 
             elif subject is not None and subject != noun:
                 holder_token = subject
         return measure, _phrase(holder_token, exclude=own) if holder_token is not None else None
+    actor = _parenthesised_actor(doc, amount)
+    if actor is not None:
+        # "countries with the lowest trust include the USA (26 percent)": the name the brackets follow
+        return None, _phrase(actor, exclude=own)
+    if unit == "money":
+        contents = next((o for c in anchor.children if c.dep_ == "prep" and c.lower_ == "in" for o in c.children
+                         if o.dep_ == "pobj" and o.pos_ == "NOUN" and o.ent_type_ not in ("DATE", "TIME")), None)
+        if contents is not None:
+            # "the state's $2 billion in cash reserves", "$5 million in damages": what the sum is of
+            owner = next((c for c in anchor.children if c.dep_ == "poss" and c.tag_ not in ("PRP$", "WP$")), None)
+            return _phrase(contents, exclude=own), _phrase(owner, exclude=own) if owner is not None else None
     named = _parenthesised_noun(doc, amount)
     if named is not None:
         # "payroll employment (+73,000) and the unemployment rate (4.2%)": the noun the brackets follow
@@ -167,8 +178,9 @@ def _roles(doc: "Doc", amount: Amount, anchor: "Token", unit: str) -> tuple[str 
                 if predicate:
                     pronoun = "who" if names_people(objects[0]) else "that"
                     measure = f"share of {counted} {pronoun} {predicate}"
-                    if holder is None and (names_people(objects[0]) or objects[0].ent_type_ in ("NORP", "GPE")):
-                        holder = counted
+                    if holder is None and objects[0].lemma_.lower() not in _GENERIC_PEOPLE and (
+                            names_people(objects[0]) or objects[0].ent_type_ in ("NORP", "GPE")):
+                        holder = counted  # "78% of Americans": the Americans; "15% of people": no one in particular
             return measure, holder
     if anchor.dep_ == "pobj" and anchor.head.lower_ == "of" and anchor.head.head.pos_ == "NOUN":
         # "long-term debt of more than $700 million": the noun the amount is the value of
@@ -188,12 +200,20 @@ def _roles(doc: "Doc", amount: Amount, anchor: "Token", unit: str) -> tuple[str 
             pronoun = "who" if verb.lemma_.lower() in word_list("speech_verbs_share") else "that"
             counted = _counted_after(doc, amount, own)
             return (f"share of {counted} {pronoun} {predicate}" if counted else f"share {pronoun} {predicate}"), None
+    if subject is None or subject.i in own:
+        # "..., down 0.21% on the day", "the state has paid $449,000": no subject, the change or payment
+        found = _adverb_change(anchor) or _money_measure(verb, anchor, unit)
+        if found is not None:
+            return found, None
     if subject is not None and subject.i not in own:
         if _is_measure_noun(subject):
             holder_token = _holder_in(subject, exclude=own)
             measure = _phrase(subject, exclude=own | _subtree_ids(holder_token))
             return measure, _phrase(holder_token, exclude=own) if holder_token is not None else None
-        change = _verb_measure(verb, anchor)
+        paid = _money_measure(verb, anchor, unit)
+        change = _verb_measure(verb, anchor) or _adverb_change(anchor)
+        if change is None and paid is not None:
+            return paid, _phrase(subject, exclude=own)  # "the state has paid $449,000": the state's payment
         if change is not None and subject.pos_ == "NOUN" and subject.ent_type_ not in ACTOR_LABELS:
             # "discouraged workers decreased by 212,000": the change is in the group, not held by it
             counted = _phrase(subject, exclude=own)
@@ -203,6 +223,7 @@ def _roles(doc: "Doc", amount: Amount, anchor: "Token", unit: str) -> tuple[str 
 
 
 _POSSESSIVE_S = ("'s", "'")
+_GENERIC_PEOPLE = frozenset({"people", "person", "respondent", "one", "those", "participant"})
 
 
 def _by_change(noun: "Token") -> str | None:
@@ -267,6 +288,34 @@ def _counted_after(doc: "Doc", amount: Amount, own: set[int]) -> str | None:
     if noun.pos_ != "NOUN" or noun.head.i not in own and noun.i not in {t.head.i for t in doc[amount.token_start:amount.token_end]}:
         return None
     return _event_measure(noun, _phrase(noun, exclude=own))
+
+
+def _parenthesised_actor(doc: "Doc", amount: Amount) -> "Token | None":
+    """The name an amount in brackets follows: "Argentina (46%)", "the UK (34 percent)"."""
+    start, end = amount.token_start, amount.token_end
+    if start < 2 or end >= len(doc) or doc[start - 1].text != "(" or doc[end].text != ")":
+        return None
+    name = doc[start - 2]
+    if name.pos_ != "PROPN" or name.ent_type_ not in ("GPE", "NORP", "ORG", "LOC"):
+        return None
+    return name
+
+
+def _adverb_change(anchor: "Token") -> str | None:
+    """"the index is up 1%", "down 0.21% on the day": the change an adverb states."""
+    head = anchor.head
+    if anchor.dep_ in ("npadvmod", "dobj", "pobj") and head.pos_ == "ADV" and head != anchor:
+        found = _roles_data()["change_adverbs"].get(head.lower_)
+        return str(found) if found else None
+    return None
+
+
+def _money_measure(verb: "Token | None", anchor: "Token", unit: str) -> str | None:
+    """"the state has paid $449,000", "bid $16.50 per share": the payment a verb of money states."""
+    if unit != "money" or verb is None or anchor.head != verb or anchor.dep_ not in ("dobj", "attr", "npadvmod"):
+        return None
+    found = _roles_data()["money_verbs"].get(verb.lemma_.lower())
+    return str(found) if found else None
 
 
 def _parenthesised_noun(doc: "Doc", amount: Amount) -> "Token | None":
@@ -446,14 +495,19 @@ def _holder_in(noun: "Token", *, exclude: set[int]) -> "Token | None":
     """Whom a measure noun is about: "share of downloads ... from China", "share of American developers"."""
     candidates: list["Token"] = []
     examples = {t.i for child in noun.children if child.lower_ in EXAMPLE_PREPS for t in child.subtree}
+    counted: set[int] = set()
     if noun.lemma_.lower() in _roles_words("tally_nouns"):
         # "the number of obese adults": what is counted is the measure, not whom it is about
-        examples |= {t.i for child in noun.children if child.dep_ == "prep" and child.lower_ == "of"
-                     for t in child.subtree}
+        counted = {t.i for child in noun.children if child.dep_ == "prep" and child.lower_ == "of"
+                   for t in child.subtree}
     for token in noun.subtree:
         if token.i in exclude or token == noun or token.i in examples:
             continue
-        if token.dep_ == "pobj" and token.head.lower_ in ("from", "by", "of", "for") and (
+        if token.dep_ == "pobj" and token.head.lower_ == "in" and token.ent_type_ in ("GPE", "LOC"):
+            candidates.append(token)  # "the number in sub-Saharan Africa", "sales in China"
+        elif token.i in counted:
+            continue
+        elif token.dep_ == "pobj" and token.head.lower_ in ("from", "by", "of", "for") and (
                 token.ent_type_ in ACTOR_LABELS or names_people(token)):
             if token.head.head.lower_ in EXAMPLE_PREPS:
                 continue
@@ -481,7 +535,16 @@ def _norp_modifier(noun: "Token") -> str | None:
 
 
 def _entity_text(token: "Token") -> str:
-    return entity_span(token).text
+    """The entity's text, with an adjective right before it that narrows it ("sub-Saharan Africa",
+    "northern Italy")."""
+    span = entity_span(token)
+    narrowing = [c for c in token.children if c.dep_ == "amod" and c.pos_ == "ADJ" and c.right_edge.i == span.start - 1]
+    if narrowing:
+        start = narrowing[0].left_edge.i
+        while start >= 2 and span.doc[start - 1].text == "-" and span.doc[start - 2].is_alpha:
+            start -= 2  # "sub-Saharan"
+        return span.doc[start:span.end].text
+    return span.text
 
 
 def _verb_measure(verb: "Token | None", anchor: "Token") -> str | None:
@@ -528,6 +591,8 @@ def _phrase(token: "Token | None", *, exclude: set[int] | None = None) -> str | 
     exclude = exclude or set()
     if token.pos_ == "PRON" and token.tag_ in ("WDT", "WP"):
         return None
+    if token.tag_ == "PRP":
+        return token.text  # "they'd" is "they", which no holder is
     appositive = next((c for c in token.children if c.dep_ == "appos" and c.pos_ == "PROPN"
                        and c.i not in exclude and any(ch.isalpha() for ch in c.text)), None)
     if appositive is not None and token.pos_ == "NOUN":
@@ -539,7 +604,7 @@ def _phrase(token: "Token | None", *, exclude: set[int] | None = None) -> str | 
     keep: list["Token"] = []
     _collect(token, keep, exclude=exclude, root=token)
     keep.sort(key=lambda t: t.i)
-    while keep and (keep[0].is_punct or keep[0].dep_ in ("det", "cc", "prep")):
+    while keep and (keep[0].is_punct or keep[0].dep_ in ("det", "cc", "prep")) and not _before_hyphen(keep[0]):
         keep.pop(0)
     while keep and (keep[-1].is_punct or keep[-1].dep_ in ("cc", "prep")):
         keep.pop()
@@ -560,15 +625,26 @@ def _collect(token: "Token", keep: list["Token"], *, exclude: set[int], root: "T
             c.dep_ == "conj" and c.i not in exclude and not _numeric(c) for c in token.head.children):
         keep.append(token)  # "overweight and obese adults": the list keeps its "and"
         return
+    if token != root and token.dep_ in ("det", "predet") and _before_hyphen(token):
+        keep.append(token)  # "all-time high"
+        return
     if token != root and (token.dep_ in _SKIP_DEPS or (token.dep_ == "prep" and token.lower_ in EXAMPLE_PREPS)):
         return
     if token != root and token.dep_ == "advmod" and token.head == root:
         return  # "only two models"
+    if token != root and token.dep_ == "amod" and token.lower_ in _roles_words("evaluative_adjectives"):
+        return  # "a stunning 258,000 jobs": a judgement, not what is counted
+    if token != root and token.dep_ == "poss" and token.tag_ == "PRP$":
+        return  # "its usage", "their games": whose it is, is the holder's business
+    if token.dep_ == "prep" and token.children and all(
+            c.ent_type_ == "DATE" for c in token.children if c.dep_ == "pobj") and any(
+            c.dep_ == "pobj" for c in token.children):
+        return  # "jobs in August": the period is a field of its own, and "in" goes with it
     if token != root and token.ent_type_ == "DATE":
         return  # the period is a field of its own: "revenue in the second quarter" -> "revenue"
     if token != root and token.dep_ == "conj" and _numeric(token):
         return  # "growth of 2.1% this year and 2.4% next year": the other figure is not the measure
-    if token.dep_ == "prep" and token.lower_ not in ("of", "for", "from", "in", "on", "among", "by", "to", "with"):
+    if token.dep_ == "prep" and token.lower_ not in ("of", "for", "from", "in", "on", "among", "by", "to"):
         return
     keep.append(token)
     for child in token.children:
@@ -577,3 +653,7 @@ def _collect(token: "Token", keep: list["Token"], *, exclude: set[int], root: "T
 
 def _numeric(token: "Token") -> bool:
     return any(t.like_num or t.ent_type_ in ("PERCENT", "MONEY", "CARDINAL", "QUANTITY") for t in token.subtree)
+
+
+def _before_hyphen(token: "Token") -> bool:
+    return token.i + 1 < len(token.doc) and token.doc[token.i + 1].tag_ == "HYPH"

@@ -94,6 +94,7 @@ def period_of(amount: Amount, sentence: "Span", anchor: "Token") -> str | None:
     # a date inside the figure's own noun phrase dates it first: "the 14 million (cars sold) in 2023"
     noun = anchor.head if anchor.dep_ in ("nummod", "compound", "quantmod") and anchor.head != anchor else anchor
     own_phrase = {t.i for t in noun.subtree} if noun.pos_ in ("NOUN", "PROPN", "NUM", "SYM") else set()
+    other_start = _range_start_span(anchor, amount)
     best: tuple[int, str] | None = None
     for ent in entities_in(sentence):
         if ent.label_ != "DATE" or amount.token_start <= ent.start < amount.token_end:
@@ -117,10 +118,15 @@ def period_of(amount: Amount, sentence: "Span", anchor: "Token") -> str | None:
             continue  # "26 or above": the tagger's guess, no calendar word in it
         if _is_comparison_base(ent):
             continue  # "a 20% increase compared to 2023": 2023 is what the figure is measured against
+        if _is_duration_figure(ent):
+            continue  # "shaved 3.2 years off life expectancy": a length of time that is itself a figure
+        if ent.start in other_start:
+            continue  # "from 1% in 1975 to 6% in 2016": 1975 is the start's, not the end figure's
         owner = governing_verb(ent.root)
         inside = ent.root.i in own_phrase
-        if chain and owner is not None and owner.i not in chain and not inside:
-            continue
+        if chain and owner is not None and owner.i not in chain and not inside \
+                and not _in_xcomp_chain(owner, chain):
+            continue  # another clause; "are estimated to be living with obesity in 2021" is the same one
         # the gap between the two spans; on a tie the date after the figure wins ("from 13.8%
         # in 1990 to 28.3% in 2022": 28.3% is of 2022), as English puts "in <period>" after it
         after = ent.start >= amount.token_end
@@ -135,6 +141,37 @@ def period_of(amount: Amount, sentence: "Span", anchor: "Token") -> str | None:
     if best is None:
         return _period_token(amount, sentence)
     return best[1]
+
+
+def _range_start_span(anchor: "Token", amount: Amount) -> set[int]:
+    """Token indices between "from" and "to" when the figure is the "to" end of a range: dates there are
+    the start figure's ("increased from 1% in 1975 to 6% in 2016")."""
+    noun = anchor
+    if noun.dep_ != "pobj" or noun.head.lower_ != "to" or noun.head.dep_ != "prep":
+        return set()
+    to = noun.head
+    start = next((c for c in to.head.children if c.dep_ == "prep" and c.lower_ == "from" and c.i < to.i), None)
+    if start is None:
+        return set()
+    return set(range(start.i, to.i))
+
+
+def _is_duration_figure(ent: "Span") -> bool:
+    """A number of years, months or days that is the object or subject of a verb: a figure, not a period."""
+    tokens = [t for t in ent if not t.is_punct]
+    return len(tokens) == 2 and tokens[0].like_num and not (len(tokens[0].text) == 4 and tokens[0].text.isdigit()) \
+        and ent.root.dep_ in ("dobj", "nsubj", "nsubjpass", "npadvmod")
+
+
+def _in_xcomp_chain(owner: "Token", chain: set[int]) -> bool:
+    current = owner
+    for _ in range(4):
+        if current.dep_ != "xcomp" or current.head == current:
+            return False
+        current = current.head
+        if current.i in chain:
+            return True
+    return False
 
 
 def _is_frequency(ent: "Span") -> bool:

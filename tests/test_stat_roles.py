@@ -116,3 +116,61 @@ def test_a_frequency_is_not_a_period(nlp, text, figure) -> None:
 def test_a_tenor_is_not_a_period(nlp) -> None:
     stat = _stat(nlp, "The ten-year bond yield rose 0.12% to 4.3%.", "0.12%")
     assert stat.period is None or "year" not in stat.period.lower()
+
+
+def test_a_predicative_up_or_down_names_the_change(nlp) -> None:
+    stat = _stat(nlp, "Nvidia ended the session at $131, down 1.4% on the week.", "1.4%")
+    assert stat.measure == "fall"
+    rise = _stat(nlp, "Tesla's shares are up 12% this month while Ford is up 3%.", "3%")
+    assert rise.measure == "rise"
+
+
+def test_a_verb_of_paying_names_the_payment(nlp) -> None:
+    stat = _stat(nlp, "The city has paid the contractor about $2.3 million so far this year.", "$2.3 million")
+    assert stat.measure == "payment" and stat.holder == "city"
+
+
+def test_a_sum_in_something_measures_that_thing(nlp) -> None:
+    stat = _stat(nlp, "The insurer's $40 million in claims was paid by the reinsurer.", "$40 million")
+    assert stat.measure == "claims"
+    assert stat.holder is not None and stat.holder.startswith("insurer")
+
+
+def test_a_name_before_bracketed_figure_holds_it(nlp) -> None:
+    text = "Vaccination rates were lowest in a handful of places, among them Romania (61%) and Bulgaria (54%)."
+    assert _stat(nlp, text, "54%").holder == "Bulgaria"
+    assert _stat(nlp, text, "61%").holder == "Romania"
+
+
+def test_judging_words_and_possessive_pronouns_leave_the_measure(nlp) -> None:
+    stat = _stat(nlp, "The storm destroyed a staggering 1,200 homes along the coast.", "1,200")
+    assert stat.measure is not None and "staggering" not in stat.measure and "homes" in stat.measure
+    own = _stat(nlp, "The club said its membership grew to 8,400 last year.", "8,400")
+    assert own.measure is not None and not own.measure.startswith("its")
+
+
+def test_a_place_inside_the_measure_phrase_is_its_holder(nlp) -> None:
+    stat = _stat(nlp, "The number of tourists in Portugal reached 30 million in 2024.", "30 million")
+    assert stat.holder == "Portugal"
+    assert stat.measure is not None and stat.measure.startswith("number of tourists")
+
+
+def test_the_start_of_a_range_keeps_its_date_and_the_end_keeps_its_own(nlp) -> None:
+    text = "Broadband coverage in rural areas rose from less than 5% in 2010 to nearly 70% among farms in 2023."
+    assert _stat(nlp, text, "70%").period == "2023"
+    assert _stat(nlp, text, "5%").period == "2010"
+
+
+def test_a_length_of_time_that_is_a_figure_is_not_a_period(nlp) -> None:
+    stat = _stat(nlp, "Air pollution has cut 2.4 years from the lives of 90 million residents.", "90 million")
+    assert stat.period is None or "years" not in stat.period
+
+
+def test_a_date_in_the_figures_infinitive_chain_is_its_period(nlp) -> None:
+    stat = _stat(nlp, "Nearly a third of households (4 million homes) are thought to be renting in 2022.", "4 million")
+    assert stat.period == "2022"
+
+
+def test_an_adjective_narrowing_a_place_stays_with_it(nlp) -> None:
+    stat = _stat(nlp, "The number of births in sub-Saharan Africa is projected to reach 48 million.", "48 million")
+    assert stat.holder == "sub-Saharan Africa"
