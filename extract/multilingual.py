@@ -168,6 +168,25 @@ _CONNECTORS = {"de", "la", "del", "des", "du", "le", "les", "der", "die", "das",
 _ACRONYM = re.compile(r"\(\s*([A-ZÄÖÜÉ][A-Za-z0-9ÄÖÜÉ&-]{1,9})\s*\)")
 
 
+def _stems(name: str) -> set[str]:
+    """Content-word stems of a name, accents folded ("Organización" and "Organisation" share "organ")."""
+    import unicodedata
+
+    folded = "".join(c for c in unicodedata.normalize("NFD", name.lower()) if not unicodedata.combining(c))
+    return {w[:5] for w in re.findall(r"[a-z]{4,}", folded)}
+
+
+def _same_body(long_form: str, entry: Any) -> bool:
+    """Whether a KB entry found by an acronym is the body a text spells out before it: one of its names
+    shares a content word with the long form ("Organización Mundial de la Salud" and WHO's
+    "Organisation mondiale de la santé"), which cognates across languages do and an unrelated body with
+    the same letters ("Encuesta de Población Activa", EPA) does not."""
+    if entry is None:
+        return False
+    words = _stems(long_form)
+    return any(words & _stems(name) for name in entry.strong_names())
+
+
 def _spelled_out(words: Sequence[re.Match[str]], acronym: str) -> list[re.Match[str]] | None:
     """The words before a bracket whose initials spell the acronym, in order, with the small words
     between them ("Organisation mondiale de la santé (OMS)", "Agence internationale de l'énergie
@@ -241,7 +260,7 @@ def _acronyms(text: str, kb: "KnowledgeBase", taken: Sequence[Entity]) -> list[E
         entity = resolve_name(name, kb, start=start, end=end, label="ORG")
         if entity.kb_id is None:
             by_acronym = resolve_name(acronym, kb, start=start, end=end, label="ORG")
-            if by_acronym.kb_id is not None:
+            if by_acronym.kb_id is not None and _same_body(name, kb.get(by_acronym.kb_id)):
                 entity = replace(by_acronym, text=name)
             else:
                 # the long form is the name the acronym stands for wherever it is used later
@@ -250,6 +269,11 @@ def _acronyms(text: str, kb: "KnowledgeBase", taken: Sequence[Entity]) -> list[E
             out.append(entity)
             spans.append((start, end))
         defined[acronym] = entity
+    # A KB acronym the text defines as another body ("la Encuesta de Población Activa (EPA)" is no
+    # environmental agency): the text's definition wins at every later use.
+    redefined = {(e.start, e.end) for e in taken for acronym, entity in defined.items()
+                 if e.text == acronym and e.kb_id is not None and e.kb_id != entity.kb_id}
+    spans = [span for span in spans if span not in redefined]
     for acronym, entity in defined.items():
         for m in re.finditer(rf"(?<![\w]){re.escape(acronym)}(?![\w])", text):
             if any(s < m.end() and m.start() < e for s, e in spans):
@@ -266,8 +290,47 @@ def find_entities_intl(text: str, lang: str, kb: "KnowledgeBase",
     sentences = find_sentences(text, lang) if sentences is None else sentences
     entities = find_entities(_doc(text, sentences, lang), kb, labels=NAME_LABELS)
     entities += _kb_scan(text, kb, entities)
-    entities += _acronyms(text, kb, entities)
+    entities += _inflected_names(text, lang, kb, entities)
+    defined = _acronyms(text, kb, entities)
+    # an acronym the text defines replaces the KB's reading of the same letters there
+    spans = {(e.start, e.end) for e in defined}
+    entities = [e for e in entities if (e.start, e.end) not in spans] + defined
     return sorted(entities, key=lambda e: (e.start, e.end))
+
+
+def _inflected_names(text: str, lang: str, kb: "KnowledgeBase", taken: Sequence[Entity]) -> list[Entity]:
+    """KB names whose adjective the sentence inflects ("laut Statistischem Bundesamt", "des
+    Statistischen Bundesamtes" for "Statistisches Bundesamt"): the adjective's endings, from
+    cues.yaml `adjective_endings`, are tried against the KB's forms (`adjective_lemmas`)."""
+    from .entities import resolve_name
+
+    endings = sorted(_words(lang, "cues", "adjective_endings"), key=len, reverse=True)
+    lemmas = _words(lang, "cues", "adjective_lemmas")
+    if not endings or not lemmas:
+        return []
+    from .kb import name_key
+
+    alternation = "|".join(re.escape(e) for e in endings)
+    spans = [(e.start, e.end) for e in taken]
+    found: list[Entity] = []
+    known: set[str] | None = None  # KB name keys, built once a page has a candidate
+    for m in re.finditer(rf"(?<![\w-])([A-ZÄÖÜ][a-zäöüß]+?)(?:{alternation})\s+([A-ZÄÖÜ][a-zäöüß-]+?)(?:es|s)?(?![\w-])",
+                         text):
+        if any(s < m.end() and m.start() < e for s, e in spans):
+            continue
+        for lemma in lemmas:
+            name = f"{m.group(1)}{lemma} {m.group(2)}"
+            if known is None:
+                known = {name_key(n) for entry in kb for n in entry.strong_names()}
+            if name_key(name) not in known:
+                continue  # exact names only, and no fuzzy search per German adjective and noun
+            match = kb.resolve(name)
+            if match is not None and match.method == "alias":  # exact names only: every German noun is capitalised
+                found.append(replace(resolve_name(name, kb, start=m.start(), end=m.end(), label="ORG"),
+                                     text=m.group(0)))
+                spans.append(m.span())
+                break
+    return found
 
 
 # --- statistics ---------------------------------------------------------------------------------
@@ -446,6 +509,21 @@ def _names(text: str, entities: Sequence[Entity], lang: str) -> list[_Name]:
                 taken.append(m.span())
     # Capitalised runs the KB does not know ("Francesco Branca", "Statistisches Bundesamt"): two or more
     # capitalised words, not the first word of a sentence alone.
+    # French and Spanish name bodies with a lower-case noun and a capitalised complement ("le
+    # ministère de la Santé", "el Ministerio de Economía", "l'agence Moody's").
+    nouns = _words(lang, "cues", "body_nouns")
+    if nouns:
+        pattern = "|".join(re.escape(n) for n in sorted(nouns, key=len, reverse=True))
+        ofs = "|".join(re.escape(w) for w in sorted(_words(lang, "roles", "of_words"), key=len, reverse=True)) \
+            if has_roles(lang) else "de"
+        for m in re.finditer(rf"(?<![\w])(?:{pattern})\s+(?:(?:{ofs})\s*)?(?:[lL]['’])?"
+                             rf"[A-ZÉÈÁÍÓÚÑ][\w’'-]+(?:\s+[A-ZÉÈÁÍÓÚÑ][\w’'-]+)*", text, flags=re.IGNORECASE):
+            name = m.group(0)
+            if not any(c.isupper() for c in name[name.find(" "):]):
+                continue  # IGNORECASE lets the noun be capitalised; the complement must be a name
+            if not any(s < m.end() and m.start() < e for s, e in taken):
+                names.append(_Name(m.start(), m.end(), name, "organization", None))
+                taken.append(m.span())
     function_words = {w.lower() for w in _words(lang, "sentences", "function_words")}
     places = {w.lower() for w in _words(lang, "roles", "holder_places")} if has_roles(lang) else set()
     for m in _CAPITALISED.finditer(text):

@@ -86,3 +86,41 @@ def test_french_acronym_defined_in_the_text_is_the_later_source(kb) -> None:
 def test_reporting_cues_give_the_kb_body(lang: str, text: str, cue: str, kb) -> None:
     stat = annotate(text, lang, kb).statistics[0]
     assert stat.attribution is not None and stat.attribution.cue == cue and stat.attribution.kb_id == "who"
+
+
+def test_a_kb_acronym_the_text_defines_as_another_body_is_that_body(kb) -> None:
+    # EPA is a US agency in the KB; this text spells it out as a Spanish survey
+    text = ("La Encuesta de Población Activa (EPA) se publicó ayer. "
+            "Según la EPA, el paro bajó al 11,2%.")
+    stat = annotate(text, "es", kb).statistics[0]
+    assert stat.attribution is not None and stat.attribution.kb_id is None
+    assert stat.attribution.name == "Encuesta de Población Activa"
+
+
+def test_a_kb_acronym_spelled_out_in_another_language_keeps_its_kb_body(kb) -> None:
+    text = "La Organización Mundial de la Salud (OMS) alertó. Según la OMS, 300 millones de personas sufren asma."
+    stat = annotate(text, "es", kb).statistics[0]
+    assert stat.attribution is not None and stat.attribution.kb_id == "who"
+
+
+@pytest.mark.parametrize("text", ["Laut Statistischem Bundesamt stiegen die Mieten um 4,1 Prozent.",
+                                  "Wie das Statistische Bundesamt mitteilte, sank der Absatz um 3 Prozent.",
+                                  "Nach Angaben des Statistischen Bundesamtes lebten 84 Millionen Menschen im Land."])
+def test_german_inflected_adjective_in_a_kb_name(text: str, kb) -> None:
+    stat = annotate(text, "de", kb).statistics[0]
+    assert stat.attribution is not None and stat.attribution.kb_id == "destatis"
+
+
+@pytest.mark.parametrize("lang, text, name", [
+    ("fr", "Les hospitalisations ont reculé de 12 %, a indiqué le ministère de la Santé.", "ministère de la Santé"),
+    ("es", "Las exportaciones crecieron un 5%, informó el ministerio de Economía.", "ministerio de Economía"),
+])
+def test_lower_case_body_noun_with_a_capitalised_complement(lang: str, text: str, name: str, kb) -> None:
+    stat = annotate(text, lang, kb).statistics[0]
+    assert stat.attribution is not None and stat.attribution.name == name
+
+
+def test_a_body_noun_without_a_name_after_it_is_no_name(kb) -> None:
+    text = "Selon le gouvernement, 40 % des communes sont concernées."
+    stat = annotate(text, "fr", kb).statistics[0]
+    assert stat.attribution is None or stat.attribution.name != "gouvernement"
