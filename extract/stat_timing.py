@@ -46,8 +46,9 @@ def is_forecast(doc: "Doc", anchor: "Token", sentence: "Span", period: str | Non
     verbs, auxiliaries = word_list("forecast_verbs"), word_list("forecast_auxiliaries")
     nouns = word_list("forecast_nouns")
     noun = anchor.head if anchor.dep_ in ("nummod", "compound", "quantmod") and anchor.head != anchor else anchor
-    if any(c.dep_ == "acl" and c.tag_ in ("VBN", "VBD") for c in noun.children):
-        return False  # "the 14 million (cars) sold in 2023": a figure the text calls done
+    if any(c.dep_ == "acl" and c.tag_ in ("VBN", "VBD") and c.lower_ not in word_list("forecast_comparison_participles")
+           for c in noun.children):
+        return False  # "the 14 million (cars) sold in 2023": a figure the text calls done ("compared to" is no deed)
     base = noun if noun.dep_ == "pobj" else anchor
     if base.dep_ == "pobj" and base.head.lower_ in ("than", "from") and base.head.head.pos_ != "VERB":
         return False  # "up from 14 million", "higher than the 14 million": the base of a comparison

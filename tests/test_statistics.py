@@ -336,6 +336,10 @@ def test_relative_periods_stay_unkeyed_without_a_trusted_date(nlp) -> None:
     ("Inflation eased to 2.9% in August.", 2.9, False),
     ("The economy added a stronger-than-expected 147,000 jobs in June.", 147000, False),
     ("An estimated 25 million people lack clean water.", 25e6, False),
+    # "compared to" attaches the base of a comparison, not a deed: the increase is as projected as the total
+    ("Heat pump sales are expected to reach 9 million units by the end of 2027, a 15% increase compared to "
+     "2026.", 15, True),
+    ("Heat pump sales reached 9 million units in 2024, a 15% increase compared to 2023.", 15, False),
 ])
 def test_forecasts_are_kept_apart_from_outcomes(nlp, text, value, forecast) -> None:
     stats = find_statistics(nlp(text), published="2025-09-15")
