@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.shared_stores import DEMO, DEMO_KB, extracted_store
+from tests.shared_stores import DEMO, DEMO_KB, cli, copy_store, extract_store, extracted_store, ingested_store
+
+if TYPE_CHECKING:
+    from newstrace.extract.pipeline import ExtractSummary
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -122,13 +126,37 @@ def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 # Ingesting and extracting a corpus costs seconds of model time; the test files that only read
 # an extracted corpus share one per test run. A test that writes takes `copy_store` of it.
 @pytest.fixture(scope="session")
-def demo_extracted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo corpus with its primary documents, ingested (not extracted): copy it before writing."""
+    return ingested_store(tmp_path_factory.mktemp("demo-ingested") / "c.db", [str(DEMO)], [str(DEMO / "primary")])
+
+
+@pytest.fixture(scope="session")
+def demo_extraction(demo_ingested: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ExtractSummary]:
+    """`demo_ingested` extracted with the demo KB, and what that extraction reported."""
+    db = copy_store(demo_ingested, tmp_path_factory.mktemp("demo-shared"))
+    return db, extract_store(db, DEMO_KB)
+
+
+@pytest.fixture(scope="session")
+def demo_extracted(demo_extraction: tuple[Path, ExtractSummary]) -> Path:
     """The demo corpus (with its primary documents) ingested and extracted with the demo KB."""
-    return extracted_store(tmp_path_factory.mktemp("demo-shared") / "c.db", [str(DEMO)], [str(DEMO / "primary")],
-                            DEMO_KB)
+    return demo_extraction[0]
 
 
 @pytest.fixture(scope="session")
 def seeds_extracted(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
     """The example articles ingested and extracted with the demo KB (their cast is there, not shipped)."""
     return extracted_store(tmp_path_factory.mktemp("seeds-shared") / "c.db", [str(seeds_dir)], [], DEMO_KB)
+
+
+@pytest.fixture(scope="session")
+def seeds_cli_run(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> tuple[Path, Path]:
+    """`newstrace run SEEDS --out FOLDER/report` in a subprocess, once per test run: (store, FOLDER).
+    tests/test_cli.py reads and re-runs it; tests/test_dask.py compares a Dask run with its report."""
+    folder = tmp_path_factory.mktemp("cli")
+    db = folder / "c.db"
+    result = cli(db, "run", str(seeds_dir), "--out", str(folder / "report"))
+    assert result.returncode == 0, result.stderr
+    assert str(folder / "report" / "report.html") in result.stdout
+    return db, folder

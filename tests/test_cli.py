@@ -53,13 +53,10 @@ def test_bad_database_url_is_exit_3(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def seeds_db(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> tuple[Path, Path]:
-    folder = tmp_path_factory.mktemp("cli")
-    db = folder / "c.db"
-    result = run(db, "run", str(seeds_dir), "--out", str(folder / "report"))
-    assert result.returncode == 0, result.stderr
-    assert str(folder / "report" / "report.html") in result.stdout
-    return db, folder
+def seeds_db(seeds_cli_run: tuple[Path, Path]) -> tuple[Path, Path]:
+    # `newstrace run` on the seeds, once per test run (tests/conftest.py): tests/test_dask.py compares
+    # a Dask run with the same report.
+    return seeds_cli_run
 
 
 @pytest.mark.slow

