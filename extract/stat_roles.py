@@ -163,8 +163,13 @@ def _roles(doc: "Doc", amount: Amount, anchor: "Token", unit: str) -> tuple[str 
         if objects:
             counted = _phrase(objects[0], exclude=own)
             measure = f"share of {counted}" if unit == "percent" and counted else counted
+            # "one billion people — 43% of adults — were ...", "2 million residents, or 18% of adults":
+            # the figure restates the subject, which is then no holder of it but the same group again
+            restates = subject is not None and subject.i not in own and (
+                (anchor.head == subject and anchor.dep_ in ("appos", "conj"))
+                or (anchor.head == verb and anchor.dep_ in ("nsubj", "nsubjpass")))
             holder = _phrase(subject, exclude=own) if subject is not None and subject.i not in own \
-                and not _is_measure_noun(subject) else None
+                and not _is_measure_noun(subject) and not restates else None
             if unit in ("percent", "ratio") and counted and verb is not None and subject is not None \
                     and subject.i not in own and verb.lemma_.lower() in _roles_words("share_verbs") \
                     and subject.pos_ == "NOUN" and not names_people(subject):
@@ -172,9 +177,10 @@ def _roles(doc: "Doc", amount: Amount, anchor: "Token", unit: str) -> tuple[str 
                 part = _phrase(subject, exclude=own)
                 if part:
                     measure = f"{part}{_POSSESSIVE_S[part.endswith('s')]} share of {counted}"
-            if unit == "percent" and counted and anchor.dep_ in ("nsubj", "nsubjpass") and verb is not None:
+            if unit == "percent" and counted and verb is not None and (
+                    anchor.dep_ in ("nsubj", "nsubjpass") or restates):
                 # "78% of Americans live paycheck to paycheck": the share is of those who do what the verb says
-                predicate = _predicate(verb, anchor)
+                predicate = _predicate(verb, subject if restates else anchor)
                 if predicate:
                     pronoun = "who" if names_people(objects[0]) else "that"
                     measure = f"share of {counted} {pronoun} {predicate}"
@@ -272,8 +278,10 @@ def _predicate(verb: "Token", subject: "Token | None") -> str | None:
             skip_ids |= {t.i for t in child.subtree}
         if child.i > verb.i and child.dep_ in ("advmod", "prep", "npadvmod") and _numeric(child):
             skip_ids |= {t.i for t in child.subtree}  # "..., up from 29% in 2017": a comparison, not the deed
-        if child.dep_ in ("advmod", "npadvmod", "prep", "punct", "mark") and child.i < verb.i:
-            skip_ids |= {t.i for t in child.subtree}  # "Overall, only ..."
+        if child.dep_ in ("advmod", "npadvmod", "prep", "punct", "mark", "nsubj", "nsubjpass") and child.i < verb.i:
+            # "Overall, only ..."; and a second subject the parser hung on the verb ("2 million residents
+            # — 18% of adults — are obese") is no part of the deed
+            skip_ids |= {t.i for t in child.subtree}
     words = [t.text for t in verb.subtree if t.i not in skip_ids and not t.is_punct and t.ent_type_ != "DATE"]
     if not words or len(words) > _PREDICATE_WORDS:
         return None

@@ -180,22 +180,20 @@ def expectation_conflicts(families: Sequence[Any], cluster_of: Mapping[str, str]
             found = expectation_of(mention, languages.get(mention.article), texts.get(mention.article))
             if found is not None:
                 firsts.setdefault((mention.value, mention.article), (found[0], found[1], mention))
-        rows = sorted(firsts.items())
-        pair = next(((a, b) for n, a in enumerate(rows) for b in rows[n + 1:]
-                     if a[0][0] == b[0][0] and frozenset((a[1][0], b[1][0])) in clash
-                     and _same_period(a[1][2].period, b[1][2].period)), None)
-        if pair is None:
+        rows = [row for _, row in sorted(firsts.items())]
+        sides = _clashing(rows, lambda a, b: a[2].value == b[2].value and frozenset((a[0], b[0])) in clash
+                          and _same_period(a[2].period, b[2].period))
+        if not sides:
             continue
-        (_, (kind_a, span_a, one)), (_, (kind_b, span_b, other)) = pair
-        mark = frozenset(((span_a["article"], span_a["start"]), (span_b["article"], span_b["start"])))
+        mark = frozenset((span["article"], span["start"]) for _, span, _ in sides)
         if mark in seen:
             continue
         seen.add(mark)
-        clusters = {cluster_of.get(one.article), cluster_of.get(other.article)}
+        spans = tuple(span for _, span, _ in sides)
         conflicts.append(Conflict(
-            f"expectation differs for one value of one quantity ({kind_a} vs {kind_b}): "
-            f"{one.text} {span_a['text']} vs {other.text} {span_b['text']}",
-            (span_a, span_b), clusters.pop() if len(clusters) == 1 else None, kind="expectation"))
+            f"expectation differs for one value of one quantity ({_classes(sides)}): "
+            + _texts(f"{mention.text} {span['text']}" for _, span, mention in sides),
+            spans, _one_cluster(sides, cluster_of), kind="expectation"))
     return conflicts
 
 
@@ -256,19 +254,15 @@ def bound_conflicts(families: Sequence[Any], cluster_of: Mapping[str, str],
             share = _share(mention)
             if kind is not None and share is not None and not getattr(mention, "copy_of", None):
                 firsts.setdefault(mention.article, (kind, share, mention))
-        rows = sorted(firsts.items())
-        pair = next(((a, b) for n, a in enumerate(rows) for b in rows[n + 1:]
-                     if _comparable(a[1][2], b[1][2]) and _same_stated_period(a[1][2].period, b[1][2].period)
-                     and _bounds_clash(a[1][0], a[1][1], b[1][0], b[1][1])), None)
-        if pair is None:
+        rows = [row for _, row in sorted(firsts.items())]
+        sides = _clashing(rows, lambda a, b: _comparable(a[2], b[2]) and _same_stated_period(a[2].period, b[2].period)
+                          and _bounds_clash(a[0], a[1], b[0], b[1]))
+        if not sides:
             continue
-        (_, (kind_a, _, one)), (_, (kind_b, _, other)) = pair
-        spans = tuple(_bound_span(m) for m in (one, other))
-        clusters = {cluster_of.get(one.article), cluster_of.get(other.article)}
+        spans = tuple(_bound_span(mention) for _, _, mention in sides)
         conflicts.append(Conflict(
-            f"bounds cannot both hold for one quantity ({kind_a} vs {kind_b}): "
-            f"{spans[0]['text']} vs {spans[1]['text']}", spans, clusters.pop() if len(clusters) == 1 else None,
-            kind="bounds"))
+            f"bounds cannot both hold for one quantity ({_classes(sides)}): " + _texts(s["text"] for s in spans),
+            spans, _one_cluster(sides, cluster_of), kind="bounds"))
     return conflicts
 
 
@@ -297,3 +291,134 @@ def _bound_span(mention: Any) -> dict[str, Any]:
     return {"article": mention.article, "text": mention.sentence[start:mention.end - mention.sentence_start],
             "start": mention.sentence_start + start, "end": mention.end, "sentence": mention.sentence,
             "figure": mention.text}
+
+
+# -- scope: one value said to count one category in one retelling, another in the next ---------------
+
+# Where the words attached to a figure stop: another number, or a clause break.
+_CLAUSE_BREAK = re.compile(r"\d|[;:()\[\],]|\s(?:and|while|whereas|but|und|während|aber|et|mais|alors que|y|mientras|pero)\s",
+                           re.IGNORECASE)
+
+
+@functools.cache
+def _scope_patterns(language: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(set name, regex whose named groups are the set's categories) per set of the language's data."""
+    from newstrace.extract import langdata
+
+    if not langdata.has(language, "conflict_scope"):
+        return ()
+    out = []
+    for name, categories in sorted(langdata.table(language, "conflict_scope").items()):
+        # All phrases of a set in one alternation, longest first across categories: alternation takes the
+        # first branch that matches, so "not seasonally adjusted" must come before "seasonally adjusted".
+        phrases = sorted(((kind, p) for kind, words in categories.items() for p in words), key=lambda kp: -len(kp[1]))
+        branches = []
+        for n, (kind, phrase) in enumerate(phrases):
+            spaced = r"\s+".join(map(re.escape, phrase.split()))
+            branches.append(f"(?P<{kind}_{n}>{spaced})")
+        out.append((name, re.compile(rf"(?<!\w)(?:{'|'.join(branches)})(?!\w)", re.IGNORECASE)))
+    return tuple(out)
+
+
+def _categories(pattern: re.Pattern[str], text: str) -> list[tuple[str, re.Match[str]]]:
+    found = []
+    for match in pattern.finditer(text):
+        group = next(k for k, v in match.groupdict().items() if v)
+        found.append((group.rsplit("_", 1)[0], match))
+    return found
+
+
+def scope_of(mention: Any, language: str | None) -> list[tuple[str, str, dict[str, Any]]]:
+    """(set, category, span) for each category set whose words are attached to a figure.
+
+    The words right after the figure (to the next number or clause break) are read first, else the
+    words right before it (back to the previous one); a stretch naming two categories of one set
+    ("overweight or obese") names none.
+    """
+    offset = mention.start - mention.sentence_start
+    end = mention.end - mention.sentence_start
+    if offset < 0 or end > len(mention.sentence):
+        return []
+    sentence = mention.sentence
+    after = sentence[end:]
+    stop = _CLAUSE_BREAK.search(after)
+    after_text = after[:stop.start()] if stop else after
+    before = sentence[:offset]
+    breaks = list(_CLAUSE_BREAK.finditer(before))
+    before_from = breaks[-1].end() if breaks else 0
+    out = []
+    for name, pattern in _scope_patterns(_language(language)):
+        for text, base, is_after in ((after_text, end, True), (before[before_from:], before_from, False)):
+            found = _categories(pattern, text)
+            kinds = {kind for kind, _ in found}
+            if len(kinds) > 1:
+                break
+            if found:
+                match = found[0][1] if is_after else found[-1][1]
+                lo, hi = (offset, base + match.end()) if is_after else (base + match.start(), end)
+                out.append((name, found[0][0], {"article": mention.article, "text": sentence[lo:hi],
+                                                "start": mention.sentence_start + lo,
+                                                "end": mention.sentence_start + hi,
+                                                "sentence": sentence, "figure": mention.text}))
+                break
+    return out
+
+
+def scope_conflicts(families: Sequence[Any], cluster_of: Mapping[str, str],
+                    languages: Mapping[str, str | None]) -> list[Conflict]:
+    """One value of one quantity said to count one category in one article and another in the next.
+
+    "43% of adults were overweight" against "43% of adults were obese": the same figure of one family
+    (same value up to rounding, same period where both state one) with different single categories of
+    one set of exclusive categories (language data, conflict_scope.yaml).
+    """
+    from .conflicts import _same_holder, _same_up_to_rounding
+
+    conflicts: list[Conflict] = []
+    for family in families:
+        firsts: dict[tuple[str, str], tuple[str, dict[str, Any], Any]] = {}
+        for mention in sorted(getattr(family, "mentions", ()), key=lambda m: (m.article, m.start)):
+            if getattr(mention, "copy_of", None):
+                continue
+            for name, kind, span in scope_of(mention, languages.get(mention.article)):
+                firsts.setdefault((name, mention.article), (kind, span, mention))
+        by_set: dict[str, list[tuple[str, dict[str, Any], Any]]] = defaultdict(list)
+        for (name, _), row in sorted(firsts.items()):
+            by_set[name].append(row)
+        for _set, rows in sorted(by_set.items()):
+            sides = _clashing(rows, lambda a, b: a[0] != b[0] and _same_up_to_rounding(a[2].value, b[2].value)
+                              and _same_period(a[2].period, b[2].period) and _same_holder(family, a[2], b[2]))
+            if not sides:
+                continue
+            spans = tuple(span for _, span, _ in sides)
+            conflicts.append(Conflict(
+                f"what one figure counts differs ({_classes(sides).replace('_', ' ')}): "
+                + _texts(s["text"] for s in spans), spans, _one_cluster(sides, cluster_of), kind="scope"))
+    return conflicts
+
+
+# -- shared by the kinds above --------------------------------------------------------------------------
+
+
+def _clashing(rows: Sequence[tuple[Any, ...]], clash: Any) -> list[tuple[Any, ...]]:
+    """The rows (one per article: class first, mention last) that clash with at least one other row.
+
+    One disagreement seen in several articles is one conflict naming every article on each side, so
+    an analyst sees all the retellings that say each thing, not one pair picked by article order.
+    """
+    return [row for n, row in enumerate(rows) if any(clash(row, other) for m, other in enumerate(rows) if m != n)]
+
+
+def _classes(sides: Sequence[tuple[Any, ...]]) -> str:
+    return " vs ".join(sorted({str(row[0]) for row in sides}))
+
+
+def _texts(texts: Any, limit: int = 4) -> str:
+    """Distinct stated texts in order of first appearance, at most `limit` of them."""
+    unique = list(dict.fromkeys(texts))
+    return " vs ".join(unique[:limit]) + (f" (and {len(unique) - limit} more)" if len(unique) > limit else "")
+
+
+def _one_cluster(sides: Sequence[tuple[Any, ...]], cluster_of: Mapping[str, str]) -> str | None:
+    clusters = {cluster_of.get(row[-1].article) for row in sides}
+    return clusters.pop() if len(clusters) == 1 else None

@@ -27,7 +27,7 @@ from typing import Any
 from newstrace.corpus.records import Article
 from newstrace.extract.records import Annotations, Entity
 
-from .conflict_kinds import bound_conflicts, direction_conflicts, expectation_conflicts
+from .conflict_kinds import bound_conflicts, direction_conflicts, expectation_conflicts, scope_conflicts
 from .records import Conflict
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
@@ -252,6 +252,7 @@ def find_figure_conflicts(families: Sequence[Any], cluster_of: Mapping[str, str]
     conflicts.extend(direction_conflicts(families, cluster_of, languages or {}))
     conflicts.extend(expectation_conflicts(families, cluster_of, languages or {}, texts))
     conflicts.extend(bound_conflicts(families, cluster_of, languages or {}))
+    conflicts.extend(scope_conflicts(families, cluster_of, languages or {}))
     return conflicts
 
 

@@ -253,3 +253,54 @@ def test_bounds_with_one_period_unstated_are_no_conflict() -> None:
     assert _kind(find_figure_conflicts([_family(later, undated)], CLUSTER), "bounds") == []
     dated = Mention(**{**undated.__dict__, "period": "2030"})
     assert len(_kind(find_figure_conflicts([_family(later, dated)], CLUSTER), "bounds")) == 1
+
+
+# -- scope: what one value counts (conflict_kinds.scope_conflicts) ------------------------------------
+
+
+def _scopes(found):
+    return [c for c in found if c.kind == "scope"]
+
+
+def test_one_value_said_to_count_two_exclusive_categories_is_a_scope_conflict() -> None:
+    one = _mention("a", "About 31% of the town's workers held part-time jobs last year, the board said.", "31%", 31.0)
+    other = _mention("b", "Some 31% of workers in the town were in full-time jobs last year.", "31%", 31.0)
+    found = _scopes(find_figure_conflicts([_family(one, other)], CLUSTER))
+    assert len(found) == 1
+    texts = {v["text"] for v in found[0].values}
+    assert any("part-time" in t for t in texts) and any("full-time" in t for t in texts)
+    assert {v["sentence"] for v in found[0].values} == {one.sentence, other.sentence}
+
+
+def test_a_dash_aside_keeps_the_category_after_it() -> None:
+    one = _mention("a", "Nearly 2 million residents — 18% of adults — are obese, the survey found.", "18%", 18.0)
+    other = _mention("b", "The survey found that 18% of adults are overweight.", "18%", 18.0)
+    found = _scopes(find_figure_conflicts([_family(one, other)], CLUSTER))
+    assert len(found) == 1
+
+
+def test_a_retelling_naming_both_categories_or_the_same_one_is_no_scope_conflict() -> None:
+    both = _mention("a", "The survey found 18% of adults were overweight or obese.", "18%", 18.0)
+    one = _mention("b", "The survey found that 18% of adults are obese.", "18%", 18.0)
+    assert _scopes(find_figure_conflicts([_family(both, one)], CLUSTER)) == []
+    same = _mention("c", "Obesity now affects 18% of adults, the survey found.", "18%", 18.0)
+    assert _scopes(find_figure_conflicts([_family(one, same)], CLUSTER)) == []
+
+
+def test_different_values_are_no_scope_conflict() -> None:
+    one = _mention("a", "The median wage rose to $812 a week.", "$812", 812.0, unit="USD")
+    other = _mention("b", "The average wage rose to $960 a week.", "$960", 960.0, unit="USD")
+    assert _scopes(find_figure_conflicts([_family(one, other)], CLUSTER)) == []
+
+
+def test_a_scope_or_expectation_disagreement_names_every_article_on_each_side() -> None:
+    one = _mention("a", "Some 31% of workers in the town held part-time jobs last year.", "31%", 31.0)
+    other = _mention("b", "About 31% of the town's workers were in full-time jobs last year.", "31%", 31.0)
+    third = _mention("c", "Last year 31% of its workers had part-time jobs, the board said.", "31%", 31.0)
+    found = _scopes(find_figure_conflicts([_family(one, other, third)], CLUSTER))
+    assert len(found) == 1 and {v["article"] for v in found[0].values} == {"a", "b", "c"}
+    met = _mention("a", "Inflation eased to 2.9%, in line with expectations.", "2.9%", 2.9)
+    also_met = _mention("b", "As expected, inflation eased to 2.9% in May.", "2.9%", 2.9)
+    defied = _mention("c", "Inflation unexpectedly eased to 2.9%.", "2.9%", 2.9)
+    found = _kind(find_figure_conflicts([_family(met, also_met, defied)], CLUSTER), "expectation")
+    assert len(found) == 1 and {v["article"] for v in found[0].values} == {"a", "b", "c"}
