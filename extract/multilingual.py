@@ -283,6 +283,51 @@ def _acronyms(text: str, kb: "KnowledgeBase", taken: Sequence[Entity]) -> list[E
     return out
 
 
+@functools.cache
+def _date_pattern(lang: str) -> re.Pattern[str] | None:
+    """One regex for the calendar days the language's dates.yaml spells, longest pattern first."""
+    templates = _words(lang, "dates", "patterns")
+    months = [m for m in _table(lang, "months")]
+    if not templates or not months:
+        return None
+    day = "|".join([*(re.escape(w) for w in _words(lang, "dates", "day_words")), r"3[01]|[12]\d|0?[1-9]"])
+    month = "|".join(re.escape(m) for m in sorted(months, key=len, reverse=True))
+    branches = []
+    for template in sorted(templates, key=len, reverse=True):
+        pieces = re.split(r"(\{day\}|\{month\}|\{year\})", template)
+        parts = []
+        for piece in pieces:
+            if piece == "{day}":
+                parts.append(f"(?:{day})")
+            elif piece == "{month}":
+                parts.append(f"(?:{month})")
+            elif piece == "{year}":
+                parts.append(r"(?:1[89]\d\d|20\d\d)")
+            else:
+                parts.append(r"\s+".join(map(re.escape, piece.split(" "))))
+        branches.append("".join(parts))
+    # Longest month first and no word character after it, so "mar." never takes the start of "marzo".
+    return re.compile(rf"(?<![\w.])(?:{'|'.join(branches)})(?!\w)", re.IGNORECASE)
+
+
+def find_dates(text: str, lang: str, taken: Sequence[Entity] = ()) -> list[Entity]:
+    """Calendar days written out ("15 de junio", "3. März 2025", "1er juin") as DATE entities.
+
+    English pages get theirs from spaCy's NER; here they come from the language's month names and
+    date patterns, so a date conflict or a release date can be read on these pages too.
+    """
+    pattern = _date_pattern(lang)
+    if pattern is None:
+        return []
+    spans = [(e.start, e.end) for e in taken]
+    out = []
+    for m in pattern.finditer(text):
+        if any(s < m.end() and m.start() < e for s, e in spans):
+            continue
+        out.append(Entity(start=m.start(), end=m.end(), text=m.group(0), label="DATE", match="rule"))
+    return out
+
+
 def find_entities_intl(text: str, lang: str, kb: "KnowledgeBase",
                        sentences: Sequence[tuple[int, int]] | None = None) -> list[Entity]:
     from .entities import NAME_LABELS, find_entities
@@ -295,6 +340,7 @@ def find_entities_intl(text: str, lang: str, kb: "KnowledgeBase",
     # an acronym the text defines replaces the KB's reading of the same letters there
     spans = {(e.start, e.end) for e in defined}
     entities = [e for e in entities if (e.start, e.end) not in spans] + defined
+    entities += find_dates(text, lang, entities)
     return sorted(entities, key=lambda e: (e.start, e.end))
 
 

@@ -54,16 +54,27 @@ class _Sentence:
     names: frozenset[str]  # non-place, non-date entities, normalised
     places: tuple[Entity, ...]
     dates: tuple[Entity, ...]
-    outlets: frozenset[str]  # outlets named in the sentence (KB ids or names)
+    outlets: frozenset[str]  # who published what the sentence dates: outlets, works and their publishers
 
 
-def _sentences(article: Article, ann: Annotations) -> list[_Sentence]:
+# KB kinds that are a publication: a work names its publishers' release as well as itself.
+_WORK_KINDS = frozenset({"study", "dataset", "leaderboard", "report", "publication"})
+
+
+def _sentences(article: Article, ann: Annotations,
+               publishers: Mapping[str, Sequence[str]] | None = None) -> list[_Sentence]:
     """The sentences of one article that can take part in a conflict.
 
     A place conflict needs a venue on both sides and a date conflict a dated
-    outlet on both sides; other sentences are dropped here, before their words
-    are even read, which is most of them.
+    publication on both sides; other sentences are dropped here, before their
+    words are even read, which is most of them. A publication is an outlet, a
+    named work (and through the KB its publishers: "the Digital News Report"
+    is the Reuters Institute's release), or a KB body in a sentence with a
+    publication word of the article's language ("a study by the institute,
+    published on 15 June": conflict_dates.yaml).
     """
+    publishers = publishers or {}
+    release = _release_words(article.language)
     entities = sorted(ann.entities, key=lambda e: e.start)
     starts = [e.start for e in entities]
     out = []
@@ -73,14 +84,34 @@ def _sentences(article: Article, ann: Annotations) -> list[_Sentence]:
         # country as the subject ("China has ...") is not a venue.
         places = tuple(e for e in inside if e.label in PLACE_LABELS and _is_locative(e, article.text))
         dates = tuple(e for e in inside if e.label in DATE_LABELS and _CALENDAR.search(e.text))
-        outlets = frozenset((e.kb_id or e.text.lower()) for e in inside if e.kind == "outlet")
+        outlets = set((e.kb_id or e.text.lower()) for e in inside if e.kind == "outlet")
+        for e in inside:
+            if e.kb_id and e.kind in _WORK_KINDS:
+                outlets.update((e.kb_id, *publishers.get(e.kb_id, ())))
+        if dates and not outlets and release is not None and release.search(article.text[start:end]):
+            outlets.update(e.kb_id for e in inside if e.kb_id and e.kind not in ("place", "person"))
         if not places and not (dates and outlets):
             continue
         words = frozenset(w.lower() for w in _WORD.findall(article.text[start:end]) if w.lower() not in _STOP)
         names = frozenset((e.kb_id or e.text.lower()) for e in inside
                           if e.label not in PLACE_LABELS + DATE_LABELS and e.label not in ("CARDINAL", "PERCENT", "ORDINAL"))
-        out.append(_Sentence(article.id, start, end, words, names, places, dates, outlets))
+        out.append(_Sentence(article.id, start, end, words, names | outlets, places, dates, frozenset(outlets)))
     return out
+
+
+@functools.cache
+def _release_words(language: str | None) -> re.Pattern[str] | None:
+    """Words that say a sentence is about a publication, in the article's language (conflict_dates.yaml)."""
+    from newstrace.extract import langdata
+
+    lang = (language or langdata.DEFAULT_LANGUAGE).split("-")[0].lower()
+    if not langdata.has(lang, "conflict_dates"):
+        return None
+    words = [w for w in langdata.words(lang, "conflict_dates")]
+    if not words:
+        return None
+    alternation = "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
 
 
 def _candidates(sentences: Mapping[str, Sequence[_Sentence]]) -> list[tuple[str, _Sentence]]:
@@ -120,9 +151,15 @@ def _key(entity: Entity) -> str:
 
 
 def find_conflicts(cluster_id: str, members: Sequence[str], articles: Mapping[str, Article],
-                   annotations: Mapping[str, Annotations], options: AlignOptions = AlignOptions()) -> list[Conflict]:
-    """Conflicts in one cluster; the same disagreement seen in several pairs is one conflict."""
-    sentences = {m: _sentences(articles[m], annotations[m]) for m in members if m in annotations and m in articles}
+                   annotations: Mapping[str, Annotations], options: AlignOptions = AlignOptions(),
+                   publishers: Mapping[str, Sequence[str]] | None = None) -> list[Conflict]:
+    """Conflicts in one cluster; the same disagreement seen in several pairs is one conflict.
+
+    `publishers` maps a KB work's id to its publishers' ids (`KnowledgeBase`'s `publishers`), so two
+    sentences dating one release agree on whose it is however each names it.
+    """
+    sentences = {m: _sentences(articles[m], annotations[m], publishers)
+                 for m in members if m in annotations and m in articles}
     mentioned = {m: {_key(e) for e in annotations[m].entities} for m in sentences}
     # Dates as calendar days, however spelt ("Nov. 3" is "November 3", "3 novembre"), per article.
     days = {m: {d for e in annotations[m].entities if e.label in DATE_LABELS and (d := _day(e.text))}

@@ -116,9 +116,11 @@ def assemble(corpus: Corpus, clusters: ClusterResult, kb: KnowledgeBase, options
                          tracer=tracer)
 
     conflicts = []
+    publishers = {entry.id: entry.publishers for entry in kb if entry.publishers}
     for cluster in clusters.clusters:
         if len(cluster.articles) > 1:
-            conflicts.extend(find_conflicts(cluster.id, cluster.articles, corpus.articles, corpus.annotations))
+            conflicts.extend(find_conflicts(cluster.id, cluster.articles, corpus.articles, corpus.annotations,
+                                            publishers=publishers))
     # Numeric (one quantity, one source, two values) and unit conflicts come from the families.
     # Texts let a kind read the sentence before a figure's (an expectation stated in the lead).
     conflicts.extend(find_figure_conflicts(families, cluster_of,

@@ -304,3 +304,37 @@ def test_a_scope_or_expectation_disagreement_names_every_article_on_each_side() 
     defied = _mention("c", "Inflation unexpectedly eased to 2.9%.", "2.9%", 2.9)
     found = _kind(find_figure_conflicts([_family(met, also_met, defied)], CLUSTER), "expectation")
     assert len(found) == 1 and {v["article"] for v in found[0].values} == {"a", "b", "c"}
+
+
+def _release_article(article_id: str, text: str, language: str, date_text: str,
+                     *named: tuple[str, str, str]) -> tuple[Article, Annotations]:
+    """An article with one dated sentence; `named` holds (text, kb id, kind) of its KB entities."""
+    start = text.index(date_text)
+    entities = [Entity(start, start + len(date_text), date_text, "DATE")]
+    for name, kb_id, kind in named:
+        at = text.index(name)
+        entities.append(Entity(at, at + len(name), name, "ORG", kb_id=kb_id, kind=kind))
+    article = Article(id=article_id, url=None, final_url=None, canonical_url=None, source_path=None,
+                      status=Status.OK, text=text, language=language)
+    return article, Annotations(article_id, "test", language, sentences=((0, len(text)),),
+                                entities=tuple(sorted(entities, key=lambda e: e.start)))
+
+
+def test_a_release_dated_differently_across_languages_through_its_publisher_is_a_date_conflict() -> None:
+    # The English retelling names the report (a KB work), the Spanish one its publisher and a publication word.
+    a = _release_article("a", "The Coastal Health Survey, released on Tuesday (May 6), found fewer smokers.", "en",
+                         "May 6", ("Coastal Health Survey", "chs", "study"))
+    b = _release_article("b", "Un estudio del Instituto Costero publicado el miércoles, 7 de mayo, halla menos fumadores.",
+                         "es", "7 de mayo", ("Instituto Costero", "coast-inst", "organization"))
+    articles = {x[0].id: x[0] for x in (a, b)}
+    annotations = {x[0].id: x[1] for x in (a, b)}
+    publishers = {"chs": ("coast-inst",)}
+    found = find_conflicts("c-1", ["a", "b"], articles, annotations, publishers=publishers)
+    assert len(found) == 1 and {v["text"] for v in found[0].values} == {"May 6", "7 de mayo"}
+    # Without the KB's publisher the two sentences name no common body; without a publication word
+    # the institute's sentence dates something else.
+    assert find_conflicts("c-1", ["a", "b"], articles, annotations) == []
+    c = _release_article("c", "El Instituto Costero abrió el miércoles, 7 de mayo, una nueva sede.", "es",
+                         "7 de mayo", ("Instituto Costero", "coast-inst", "organization"))
+    articles["c"], annotations["c"] = c
+    assert find_conflicts("c-1", ["a", "c"], articles, annotations, publishers=publishers) == []

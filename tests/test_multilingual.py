@@ -534,3 +534,16 @@ def test_chinese_figures_glued_to_words_are_kept_and_years_dropped():
 ])
 def test_count_measure_is_the_noun_counted(lang, text, value, measure):
     assert roles(text, lang, value)[0] == measure
+
+
+@pytest.mark.parametrize("lang,text,dates", [
+    ("es", "El informe, publicado el 14 de marzo de 2024, sigue al del 2 de abril.", ["14 de marzo de 2024", "2 de abril"]),
+    ("fr", "Le bilan paru le 1er mars et celui du 22 août 2023 divergent.", ["1er mars", "22 août 2023"]),
+    ("de", "Die am 7. Mai 2024 vorgelegte Studie folgt der vom 30. November.", ["7. Mai 2024", "30. November"]),
+    ("es", "Solo 15 de los 40 hospitales respondieron en marzo.", []),
+])
+def test_calendar_days_are_date_entities(lang, text, dates):
+    from newstrace.extract.multilingual import find_dates
+
+    assert [e.text for e in find_dates(text, lang)] == dates
+    assert all(e.label == "DATE" for e in find_dates(text, lang))
