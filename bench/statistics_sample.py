@@ -19,12 +19,16 @@ labels are committed (no text of ../shared is stored in the project): `strip` re
 `measure_ok`, `holder_ok`, `period_ok`). A field that is None in the record is right when
 the sentence does not state it either (the labeller's call).
 
-How the committed sample was labelled (200 lines, seed 3107, drawn with the code of bbd287b (the
-statistics split and its rules), labelled on 2026-12-02 with no rule changed
-afterwards). Earlier samples are kept and never relabelled: statistics_sample_seed1202.jsonl
+How the committed sample was labelled (200 lines, seed 1203, drawn with the code of fe4f0ae,
+labelled on 2026-12-03 before any rule was changed; the fields of each line are the labeller's
+reading, the `draw` field the order of the draw). Earlier samples are kept and never relabelled,
+each as statistics_sample_seed<SEED>.jsonl: seed 3107 (drawn at bbd287b, scored 0.655 / 0.155;
+its false positives were read to write later rules, so `rescore` on it is optimistic),
+statistics_sample_seed1202.jsonl
 (drawn at 2302419, scored 0.705 / 0.175; its false positives were read to write the rules of
-df94cbd, so `rescore` on it is optimistic) and statistics_sample_seed14.jsonl (drawn at 0590d7d,
-0.775 / 0.255, also looked at while rules were written). A statistic is a stated quantity of the
+df94cbd, so `rescore` on it is optimistic too) and statistics_sample_seed14.jsonl (drawn at 0590d7d,
+0.775 / 0.255, also looked at while rules were written). A new sample takes the name
+statistics_sample.jsonl and the one it replaces is renamed with its seed. A statistic is a stated quantity of the
 world an analyst could cite (counts, amounts, shares, rates, prices in prose, measurements with
 what they measure, ranks, sports tallies). Not statistics: names and model numbers, recipe
 measures, specs without a measure, deal and listing prices, page furniture, hypotheticals,
@@ -37,9 +41,14 @@ Americans live paycheck to paycheck"; a measure that drops the event, "jobs" for
 is wrong), a holder when it names whom the figure is about (a source, a document or the measure
 itself is wrong), a period when its text and key are the figure's own (the base of a comparison,
 a frequency or a deadline is wrong) and the forecast flag is right.
-Scores of seed 3107: is a statistic 0.655, all fields right 0.155; among statistics value 1.000,
-unit 1.000, measure 0.359, holder 0.595, period 0.824. Seed 1202 at 2302419: 0.705 / 0.175
-(measure 0.404, holder 0.489, period 0.801).
+Seed 1203 also read: a change given with the quantity that changed as its measure ("sedan
+sales" for "sedan sales are down 12.3%") is right; personal anecdotes ("my 1,000 followers"),
+product line-ups ("launching with 22 games", "thirteen finishes") and ticker-table cells are not
+statistics; an expectation or plan not flagged as forecast has its period wrong.
+Scores of seed 1203 at fe4f0ae (honest: labelled before any rule change): is a statistic 0.770,
+all fields right 0.225; among statistics value 0.994, unit 0.987, measure 0.442, holder 0.662,
+period 0.844. Seed 3107 at bbd287b: 0.655 / 0.155 (measure 0.359, holder 0.595, period 0.824).
+Seed 1202 at 2302419: 0.705 / 0.175 (measure 0.404, holder 0.489, period 0.801).
 """
 
 from __future__ import annotations
