@@ -30,7 +30,7 @@ from typing import Any
 
 from newstrace.extract.langdata import DEFAULT_LANGUAGE, has, table
 
-__all__ = ["month_named", "parse_reference", "period_key"]
+__all__ = ["month_named", "parse_reference", "period_key", "period_words"]
 
 _YEAR = r"(1[89]\d\d|20\d\d|2100)"
 
@@ -66,6 +66,12 @@ def _data(lang: str) -> dict[str, Any]:
         # None when the language lists no comparison words: then nothing is cut
         "base_re": re.compile(r"(?<!\w)(?:" + "|".join(re.escape(b) for b in bases) + r")(?!\w)") if bases else None,
     }
+
+
+def period_words(name: str, lang: str = DEFAULT_LANGUAGE) -> frozenset[str]:
+    """A word list of `stat_periods.yaml` (lower case); empty when the language lists none."""
+    data = table(lang if has(lang, "stat_periods") else DEFAULT_LANGUAGE, "stat_periods")
+    return frozenset(str(w).lower() for w in data.get(name) or ())
 
 
 def parse_reference(published: str | None) -> dt.date | None:

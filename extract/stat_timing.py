@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from newstrace.extract.claims import entities_in
 from newstrace.extract.numbers import parse_ordinal
-from newstrace.extract.periods import period_key
+from newstrace.extract.periods import period_key, period_words
 from newstrace.extract.records import Statistic
 from newstrace.extract.stat_amounts import MONTHS, Amount, word_list
 from newstrace.extract.stat_roles import governing_verb, roles_word_list
@@ -224,8 +224,53 @@ def _dates_other_figure(ent: "Span", amount: Amount) -> bool:
 def _is_comparison_base(ent: "Span") -> bool:
     doc = ent.doc
     before = [t.lower_ for t in doc[max(0, ent.start - 2):ent.start]]
-    return bool(before) and (before[-1] in ("than", "versus", "vs", "vs.") or before[-2:] in (
-        ["compared", "to"], ["compared", "with"], ["relative", "to"]))
+    if bool(before) and (before[-1] in ("than", "versus", "vs", "vs.") or before[-2:] in (
+            ["compared", "to"], ["compared", "with"], ["relative", "to"])):
+        return True
+    return _is_change_base(ent) or _is_record_base(ent)
+
+
+
+def _is_point(ent: "Span") -> bool:
+    """A year, a month, a quarter or a past relative period ("2023", "March 2021", "last year"), not a
+    stretch of time ("the day", "the past year") nor a span ("2019 to 2021")."""
+    import datetime
+
+    words = [t.lower_ for t in ent]
+    if any(w in period_words("span_joiners") for w in words[1:]):
+        return False
+    nxt = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+    if nxt is not None and nxt.lower_ in period_words("span_joiners") and ent.end + 1 < len(ent.doc) \
+            and (ent.doc[ent.end + 1].like_num or ent.doc[ent.end + 1].ent_type_ == "DATE"):
+        return False  # "from 2019 to 2021": a span the figure covers
+    return period_key(ent.text, reference=datetime.date(2000, 6, 15)) is not None
+
+
+def _is_change_base(ent: "Span") -> bool:
+    """"a 12% increase on last year", "up 4.5% from 2023": the point after the preposition is the base."""
+    if ent.start == 0:
+        return False
+    prep = ent.doc[ent.start - 1]
+    if prep.lower_ not in period_words("base_prepositions") or ent.root.head != prep:
+        return False
+    head = prep.head
+    changes = word_list("change_verbs") | word_list("change_nouns")
+    of_change = head.lemma_.lower() in changes or head.lower_ in changes \
+        or head.lower_ in ("up", "down", "higher", "lower", "more", "less") \
+        or head.like_num or head.lower_ in ("%", "percent", "cent") or head.ent_type_ in ("PERCENT", "MONEY")
+    return of_change and _is_point(ent)
+
+
+def _is_record_base(ent: "Span") -> bool:
+    """"its highest rate since March 2021": the date after a superlative is the last time it was so."""
+    if ent.start == 0:
+        return False
+    prep = ent.doc[ent.start - 1]
+    if prep.lower_ not in period_words("record_prepositions") or ent.root.head != prep:
+        return False
+    head = prep.head
+    near = [head, *head.children]
+    return any(t.tag_ in ("JJS", "RBS") or t.lower_ in period_words("record_words") for t in near) and _is_point(ent)
 
 
 _PERIOD_TOKEN = re.compile(r"^(?:[qh][1-4]|fy\d{2,4}|[qh][1-4]\d{2,4})$", re.IGNORECASE)

@@ -456,3 +456,22 @@ def test_a_measure_comes_from_the_figure_clause_not_a_later_one(nlp) -> None:
     assert _by_value(stats, 41000).measure != "total hiring"
     stats = _stats(nlp, "Both retail sales (+2.1%) and factory orders (-0.4%) moved little in May.")
     assert _by_value(stats, 2.1).measure == "retail sales"
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Retail sales showed a 12% increase on last year, the trade body said.", 12),
+    ("The firm posted an increase of 4.5 percent from 2023 in its core business.", 4.5),
+    ("Fares were up 8% on a year earlier.", 8),
+    ("Unemployment hit 6.1%, its highest rate since March 2021.", 6.1),
+])
+def test_the_base_of_a_change_or_a_record_is_not_its_period(nlp, text, value) -> None:
+    assert _by_value(_stats(nlp, text), value).period is None
+
+
+@pytest.mark.parametrize("text, value, period", [
+    ("Shares rose 3% on the day.", 3, "the day"),
+    ("Exports grew from 2019 to 2021 by 14%.", 14, "2019 to 2021"),
+    ("Rents rose 6% over the past year.", 6, "the past year"),
+])
+def test_a_change_keeps_its_own_stretch_of_time(nlp, text, value, period) -> None:
+    assert _by_value(_stats(nlp, text), value).period == period
