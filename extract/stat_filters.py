@@ -164,19 +164,40 @@ def _is_product_price(doc: "Doc", amount: Amount) -> bool:
     """A small unscaled price with a price word nearby ("costs $2,399", "priced at $799",
     "(Originally $159)", "the $49 charging brick") in a sentence that states no change and no
     average: the price of a product or a deal, which coverage of prices would state with a change."""
-    if has_scale(doc, amount.number) or abs(amount.value) >= 10000:
+    if has_scale(doc, amount.number):
         return False
     sentence = doc[amount.token_start].sent
-    words = {t.lower_ for t in sentence} | {t.lemma_.lower() for t in sentence}
+    # "up to 4km", "down to $164.99": a bound or a deal, not a change of price
+    stated = [t for t in sentence if not (t.lower_ in ("up", "down") and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to")]
+    words = {t.lower_ for t in stated} | {t.lemma_.lower() for t in stated}
     change = word_list("change_verbs") | word_list("change_nouns") | word_list("price_statistic_words")
     if words & change or words & word_list("market_price_words"):
         return False  # a change of price, or a market's price ("shares priced at $18"), is a figure
+    if _is_starting_price(doc, amount, words):
+        return True
+    if abs(amount.value) >= 10000:
+        return False
     near = doc[max(sentence.start, amount.token_start - 6):min(sentence.end, amount.token_end + 3)]
     cues = word_list("price_words") | {"originally"}
     if any(t.lower_ in cues or t.lemma_.lower() in cues for t in near):
         return True
     noun = counted_noun(doc, amount)
     return noun.i >= amount.token_end and (noun.lower_ in word_list("spec_nouns") or noun.pos_ == "PROPN")
+
+
+def _is_starting_price(doc: "Doc", amount: Amount, words: AbstractSet[str]) -> bool:
+    """"It will start at $44,000", "pricing starts at 71,350 euro": a list price after a starting-price cue,
+    with a price word in the sentence or a pronoun for the thing priced."""
+    start = amount.token_start
+    while start > 0 and doc[start - 1].is_currency:
+        start -= 1
+    before = " ".join(t.lower_ for t in doc[max(0, start - 2):start])
+    if before not in word_list("starting_price_cues"):
+        return False
+    if words & word_list("price_words"):
+        return True
+    verb = doc[start - 2] if doc[start - 2].pos_ in ("VERB", "AUX") else doc[start - 2].head
+    return any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "PRON" for c in verb.children)
 
 
 _AGE_AFTER = re.compile(r"^\s*[-‑–]?\s*(?:(?:to|and|or|[-‑–])\s*\d+\s*)?[-‑–\s]\s*(?:years?|yrs?)[-‑–\s]*olds?",

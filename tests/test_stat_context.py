@@ -17,7 +17,10 @@ def _values(nlp, text: str) -> list[float]:
     ("The company unveiled a 14-inch tablet and a 6.1-inch phone at the fair.", [14.0, 6.1]),
     ("The pickup keeps its 3.5-liter engine for another model year.", [3.5]),
     ("The watch comes in a 41mm case with a leather strap.", [41.0]),
-    # deals, listings and subscriptions
+    # deals, listings and subscriptions; list prices after a starting-price cue, whatever their size
+    ("The electric pickup will be priced at $58,500 when it arrives in stores.", [58500.0]),
+    ("It will start at $38,900 in most states.", [38900.0]),
+    ("With a flight time of up to 40 minutes, the drone is priced at $649.", [649.0]),
     ("The cordless drill is down to $89 in the holiday sale at several retailers.", [89.0]),
     ("An annual subscription costs $59.99, which saves readers $12 over paying monthly.", [59.99, 12.0]),
     ("The blender is available with a 30% discount until Sunday with a coupon code.", [30.0]),
@@ -83,6 +86,9 @@ def test_description_is_not_a_statistic(nlp, text: str, dropped: list[float]) ->
     ("Half of the city's bridges need repair, the audit found.", 0.5),
     ("The island's grid ran on 100% renewable power for a week.", 100.0),
     ("Rain totals reached 4 inches in the valley by Tuesday.", 4.0),
+    # a count in states or countries that a report states, and starting salaries
+    ("Flu infections were found in 30 states, according to the report.", 30.0),
+    ("Salaries start at $45,000 for newly qualified nurses.", 45000.0),
 ])
 def test_figures_beside_the_shapes_stay(nlp, text: str, kept: float) -> None:
     assert kept in _values(nlp, text)
