@@ -4,6 +4,7 @@ amount, within the figure's own clause (stage 4 of `extract.statistics`)."""
 from __future__ import annotations
 
 import functools
+import re
 from typing import TYPE_CHECKING
 
 from newstrace.extract.claims import entity_span
@@ -43,11 +44,42 @@ def roles_of(doc: "Doc", amount: Amount, token: "Token", unit: str) -> tuple[str
     """(measure, holder) from the parse around the amount; when the construction names no holder,
     the group ("for men") or the place ("In the UK, ...") the figure's clause is said of."""
     anchor = anchor_of(doc, amount, token)
+    tally = _tally_line(doc, amount) if unit == "count" else None
+    if tally is not None:
+        return tally
     measure, holder = _roles(doc, amount, anchor, unit)
     if holder is None:
         own = set(range(amount.token_start, amount.token_end))
         holder = _group_or_place(anchor, own, measure)
     return measure, holder
+
+
+_TALLY_BREAKS = frozenset(":;,()|–—")
+_INITIAL = re.compile(r"[A-Z]\.")
+
+
+def _tally_line(doc: "Doc", amount: Amount) -> tuple[str, str] | None:
+    """A line of a box score or a tally with no verb: "Tolivert 25 points.", "J. Smith 2 goals, 1 assist":
+    the name before the number holds it and the noun after it is what it counts."""
+    sentence = doc[amount.token_start].sent
+    if any(t.pos_ in ("VERB", "AUX") and not t.is_punct for t in sentence if t.tag_ not in ("NNP", "NNPS")):
+        return None
+    start = amount.token_start
+    while start > sentence.start and not any(c in _TALLY_BREAKS for c in doc[start - 1].text):
+        start -= 1
+    name = [t for t in doc[start:amount.token_start]]
+    # a name: capitalised words and initials ("L. Patikas"); the tagger often calls an unknown name a noun
+    if not name or len(name) > 4 or not name[-1].is_alpha \
+            or any(not (t.text in (".", "'", "’") or _INITIAL.fullmatch(t.text) or t.is_alpha and t.text[0].isupper())
+                   for t in name):
+        return None
+    after = doc[amount.token_end] if amount.token_end < len(doc) else None
+    if after is None or after.pos_ != "NOUN":
+        return None
+    end = doc[after.i + 1] if after.i + 1 < sentence.end else None
+    if end is not None and not (end.is_punct or end.is_space):
+        return None
+    return after.text, doc[start:amount.token_start].text
 
 
 def _group_or_place(anchor: "Token", own: set[int], measure: str | None) -> str | None:

@@ -64,8 +64,9 @@ def is_forecast(doc: "Doc", anchor: "Token", sentence: "Span", period: str | Non
     for token in chain:
         if token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in verbs and token.tag_ != "VBD":
             return True
-        if token.pos_ == "NOUN" and token.lower_ in nouns:
-            return True
+        if token.pos_ == "NOUN" and token.lower_ in nouns \
+                and not (token == noun and anchor.dep_ == "nummod" and anchor.like_num and token.tag_ == "NNS"):
+            return True  # "a forecast of 2.4%", "the 2% target"; "3 goals" counts goals, it projects nothing
         if token.pos_ in ("VERB", "AUX") and any(c.dep_ == "aux" and c.lower_ in auxiliaries for c in token.children):
             return True
         if token.pos_ in ("VERB", "AUX") and token.lemma_.lower() == "set" and any(

@@ -174,3 +174,19 @@ def test_a_date_in_the_figures_infinitive_chain_is_its_period(nlp) -> None:
 def test_an_adjective_narrowing_a_place_stays_with_it(nlp) -> None:
     stat = _stat(nlp, "The number of births in sub-Saharan Africa is projected to reach 48 million.", "48 million")
     assert stat.holder == "sub-Saharan Africa"
+
+
+@pytest.mark.parametrize(("text", "figure", "measure", "holder"), [
+    ("Okafor 31 points.", "31", "points", "Okafor"),
+    ("Westfield (5-3): R. Duarte 2 goals, 1 assist.", "2", "goals", "R. Duarte"),
+    ("Reyes 12 rebounds; Okoro 7 assists.", "12", "rebounds", "Reyes"),
+])
+def test_a_box_score_line_names_the_player_and_the_tally(nlp, text, figure, measure, holder) -> None:
+    # a line of a box score has no verb: the name before the number holds it, the noun after is the tally
+    stat = _stat(nlp, text, figure)
+    assert (stat.measure, stat.holder, stat.forecast) == (measure, holder, False)
+
+
+def test_a_count_of_goals_is_not_a_forecast_but_a_goal_of_a_number_is(nlp) -> None:
+    assert not _stat(nlp, "The winger has scored 14 goals this season.", "14").forecast
+    assert _stat(nlp, "The city set a goal of 40,000 new homes.", "40,000").forecast
