@@ -386,7 +386,8 @@ def scope_conflicts(families: Sequence[Any], cluster_of: Mapping[str, str],
         for (name, _), row in sorted(firsts.items()):
             by_set[name].append(row)
         for _set, rows in sorted(by_set.items()):
-            sides = _clashing(rows, lambda a, b: a[0] != b[0] and _same_up_to_rounding(a[2].value, b[2].value)
+            sides = _clashing(rows, lambda a, b, family=family: a[0] != b[0]
+                              and _same_up_to_rounding(a[2].value, b[2].value)
                               and _same_period(a[2].period, b[2].period) and _same_holder(family, a[2], b[2]))
             if not sides:
                 continue
@@ -422,3 +423,110 @@ def _texts(texts: Any, limit: int = 4) -> str:
 def _one_cluster(sides: Sequence[tuple[Any, ...]], cluster_of: Mapping[str, str]) -> str | None:
     clusters = {cluster_of.get(row[-1].article) for row in sides}
     return clusters.pop() if len(clusters) == 1 else None
+
+
+# -- aligned sentences: two retellings of one sentence that give its other figure two values ---------
+
+
+def aligned_conflicts(families: Sequence[Any], cluster_of: Mapping[str, str],
+                      languages: Mapping[str, str | None]) -> list[Conflict]:
+    """Two articles of one story whose sentences share a figure (one family) and give the sentence's
+    one other figure of a unit two values beyond rounding.
+
+    "Long-term unemployment reached 1.8 million, 24.9% of the jobless" against a translation saying
+    "1,826 millones ..., el 25,2% del total": the shared 1.8 million anchors the two sentences, and each
+    has one percentage besides it, so the two percentages are one quantity told twice. The families
+    cannot show it: across languages or rewordings the two percentages never join one. Kept apart:
+    sentences with two figures of the unit (which is which is unknown), values further apart than
+    `ALIGNED_TOLERANCE`, a change against a share, measures with different heads in one language,
+    stated periods or places that differ.
+    """
+    from newstrace.provenance.figures import head_word
+
+    from .conflicts import _same_up_to_rounding
+
+    family_of: dict[tuple[str, int, int], str] = {}
+    sentences: dict[tuple[str, int], list[Any]] = defaultdict(list)
+    for family in families:
+        for mention in getattr(family, "mentions", ()):
+            if getattr(mention, "copy_of", None):
+                continue
+            family_of[(mention.article, mention.start, mention.end)] = family.id
+            sentences[(mention.article, mention.sentence_start)].append(mention)
+    anchored: set[tuple[tuple[str, int], tuple[str, int]]] = set()
+    for family in families:
+        places = sorted({(m.article, m.sentence_start) for m in getattr(family, "mentions", ())
+                         if not getattr(m, "copy_of", None) and cluster_of.get(m.article)})
+        for n, a in enumerate(places):
+            for b in places[n + 1:]:
+                if a[0] != b[0] and cluster_of.get(a[0]) == cluster_of.get(b[0]):
+                    anchored.add((a, b))
+    seen: set[frozenset[tuple[str, int]]] = set()
+    conflicts: list[Conflict] = []
+    for a, b in sorted(anchored):
+        shared = ({family_of[(m.article, m.start, m.end)] for m in sentences[a]}
+                  & {family_of[(m.article, m.start, m.end)] for m in sentences[b]})
+        for unit in sorted({m.unit for m in sentences[a]} & {m.unit for m in sentences[b]}):
+            one = [m for m in sentences[a] if m.unit == unit and family_of[(m.article, m.start, m.end)] not in shared]
+            other = [m for m in sentences[b] if m.unit == unit and family_of[(m.article, m.start, m.end)] not in shared]
+            if len(one) != 1 or len(other) != 1:
+                continue
+            x, y = one[0], other[0]
+            if _same_up_to_rounding(x.value, y.value) or getattr(x, "of", None) != getattr(y, "of", None) \
+                    or not _near(x.value, y.value):
+                continue
+            lang_x, lang_y = _language(languages.get(x.article)), _language(languages.get(y.article))
+            if not _one_quantity(x, y, lang_x, lang_y, head_word):
+                continue
+            mark = frozenset(((x.article, x.start), (y.article, y.start)))
+            if mark in seen:
+                continue
+            seen.add(mark)
+            spans = tuple({"article": m.article, "text": m.text, "start": m.start, "end": m.end,
+                           "sentence": m.sentence, "figure": m.text} for m in (x, y))
+            conflicts.append(Conflict(
+                f"value differs in aligned sentences (both state {_anchor_text(sentences[a], shared, family_of)}): "
+                f"{x.text} vs {y.text}", spans, cluster_of.get(x.article), kind="numeric"))
+    return conflicts
+
+
+def _one_quantity(x: Any, y: Any, lang_x: str, lang_y: str, head_word: Any) -> bool:
+    """Whether nothing said about two figures makes them two quantities."""
+    from newstrace.extract.records import Statistic
+    from newstrace.provenance.figures import holders_conflict, kinds_conflict, quantity_kind
+
+    def stat(m: Any) -> Statistic:
+        return Statistic(text=m.text, value=m.value, unit=m.unit, start=m.start, end=m.end,
+                         measure=m.measure, holder=m.holder, period=m.period)
+
+    if kinds_conflict(quantity_kind(stat(x), lang_x), quantity_kind(stat(y), lang_y)):
+        return False
+    if holders_conflict(stat(x), stat(y)):
+        return False
+    years_x, years_y = set(_YEARS.findall(x.period or "")), set(_YEARS.findall(y.period or ""))
+    if years_x and years_y and not years_x & years_y:
+        return False
+    if lang_x == lang_y:
+        if not _same_period(x.period, y.period):
+            return False
+        heads = head_word(x.measure), head_word(y.measure)
+        if all(heads) and heads[0] != heads[1]:
+            return False
+    return True
+
+
+_YEARS = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
+
+# A retelling that misstates a figure stays near it (24.9% told as 25.2%, a digit slipped); two figures of
+# aligned sentences further apart than this share of the larger are more likely two quantities
+# (a participation rate and an unemployment rate, this year's count and last year's).
+ALIGNED_TOLERANCE = 0.10
+
+
+def _near(a: float, b: float) -> bool:
+    largest = max(abs(a), abs(b))
+    return bool(largest) and abs(a - b) / largest <= ALIGNED_TOLERANCE
+
+
+def _anchor_text(mentions: Sequence[Any], shared: set[str], family_of: Mapping[tuple[str, int, int], str]) -> str:
+    return next((m.text for m in mentions if family_of[(m.article, m.start, m.end)] in shared), "one figure")

@@ -27,7 +27,13 @@ from typing import Any
 from newstrace.corpus.records import Article
 from newstrace.extract.records import Annotations, Entity
 
-from .conflict_kinds import bound_conflicts, direction_conflicts, expectation_conflicts, scope_conflicts
+from .conflict_kinds import (
+    aligned_conflicts,
+    bound_conflicts,
+    direction_conflicts,
+    expectation_conflicts,
+    scope_conflicts,
+)
 from .records import Conflict
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
@@ -57,8 +63,19 @@ class _Sentence:
     outlets: frozenset[str]  # who published what the sentence dates: outlets, works and their publishers
 
 
-# KB kinds that are a publication: a work names its publishers' release as well as itself.
-_WORK_KINDS = frozenset({"study", "dataset", "leaderboard", "report", "publication"})
+# Words between a body's name and a date that dates the body's release ("the Survey, released on Tuesday
+# (May 6)", "un estudio del Instituto publicado el miércoles, 7 de mayo"); further on, the date is
+# more likely another event's ("M2, released on 27 October, tops the Index").
+_RELEASE_GAP_WORDS = 6
+
+
+def _dates_release(entity: Entity, dates: Sequence[Entity], text: str, release: re.Pattern[str]) -> bool:
+    """Whether a date follows the body's name closely, with a publication word between them."""
+    for date in dates:
+        gap = text[entity.end:date.start]
+        if date.start >= entity.end and len(gap.split()) <= _RELEASE_GAP_WORDS and release.search(gap):
+            return True
+    return False
 
 
 def _sentences(article: Article, ann: Annotations,
@@ -67,11 +84,11 @@ def _sentences(article: Article, ann: Annotations,
 
     A place conflict needs a venue on both sides and a date conflict a dated
     publication on both sides; other sentences are dropped here, before their
-    words are even read, which is most of them. A publication is an outlet, a
-    named work (and through the KB its publishers: "the Digital News Report"
-    is the Reuters Institute's release), or a KB body in a sentence with a
-    publication word of the article's language ("a study by the institute,
-    published on 15 June": conflict_dates.yaml).
+    words are even read, which is most of them. A publication is an outlet's
+    report, or a KB body or work followed closely by a publication word of the
+    article's language and a date ("a study by the institute, published on 15
+    June": conflict_dates.yaml); a work names its KB publishers' release too
+    ("the Digital News Report" is the Reuters Institute's).
     """
     publishers = publishers or {}
     release = _release_words(article.language)
@@ -85,11 +102,11 @@ def _sentences(article: Article, ann: Annotations,
         places = tuple(e for e in inside if e.label in PLACE_LABELS and _is_locative(e, article.text))
         dates = tuple(e for e in inside if e.label in DATE_LABELS and _CALENDAR.search(e.text))
         outlets = set((e.kb_id or e.text.lower()) for e in inside if e.kind == "outlet")
-        for e in inside:
-            if e.kb_id and e.kind in _WORK_KINDS:
-                outlets.update((e.kb_id, *publishers.get(e.kb_id, ())))
-        if dates and not outlets and release is not None and release.search(article.text[start:end]):
-            outlets.update(e.kb_id for e in inside if e.kb_id and e.kind not in ("place", "person"))
+        if dates and release is not None:
+            for e in inside:
+                if e.kb_id and e.kind not in ("outlet", "place", "person") and _dates_release(e, dates, article.text,
+                                                                                             release):
+                    outlets.update((e.kb_id, *publishers.get(e.kb_id, ())))
         if not places and not (dates and outlets):
             continue
         words = frozenset(w.lower() for w in _WORD.findall(article.text[start:end]) if w.lower() not in _STOP)
@@ -290,6 +307,7 @@ def find_figure_conflicts(families: Sequence[Any], cluster_of: Mapping[str, str]
     conflicts.extend(expectation_conflicts(families, cluster_of, languages or {}, texts))
     conflicts.extend(bound_conflicts(families, cluster_of, languages or {}))
     conflicts.extend(scope_conflicts(families, cluster_of, languages or {}))
+    conflicts.extend(aligned_conflicts(families, cluster_of, languages or {}))
     return conflicts
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from newstrace.corpus.records import Article, Status
 from newstrace.extract.records import Annotations, Entity
 from newstrace.provenance.conflicts import _same_up_to_rounding, find_conflicts, find_figure_conflicts
@@ -338,3 +340,60 @@ def test_a_release_dated_differently_across_languages_through_its_publisher_is_a
                          "7 de mayo", ("Instituto Costero", "coast-inst", "organization"))
     articles["c"], annotations["c"] = c
     assert find_conflicts("c-1", ["a", "c"], articles, annotations, publishers=publishers) == []
+    # A date near a publication word that dates something else than the work the sentence names.
+    d = _release_article("d", "A new inhaler, released on May 9 by a start-up, leads the Coastal Health Survey.",
+                         "en", "May 9", ("Coastal Health Survey", "chs", "study"))
+    articles["d"], annotations["d"] = d
+    assert find_conflicts("c-1", ["a", "d"], articles, annotations, publishers=publishers) == []
+
+
+# -- aligned sentences (conflict_kinds.aligned_conflicts) -----------------------------------------------
+
+
+def _aligned(found):
+    return [c for c in found if c.what.startswith("value differs in aligned sentences")]
+
+
+def _fam(family_id: str, *mentions: Mention) -> FigureFamily:
+    return FigureFamily(id=family_id, value=mentions[0].value, unit=mentions[0].unit, mentions=tuple(mentions))
+
+
+def _two(article: str, sentence: str, first: tuple[str, float, str], second: tuple[str, float, str]):
+    return tuple(_mention(article, sentence, text, value, unit=unit, source=None) for text, value, unit in (first, second))
+
+
+def test_a_translated_sentence_anchored_by_a_shared_figure_gives_its_other_figure_another_value() -> None:
+    en = _two("a", "Rural clinics treated 2.4 million patients, 31.7% of all visits.",
+              ("2.4 million", 2.4e6, "quantity"), ("31.7%", 31.7, "percent"))
+    es = _two("b", "Las clínicas rurales atendieron a 2,4 millones de pacientes, el 32,9% de las visitas.",
+              ("2,4 millones", 2.4e6, "quantity"), ("32,9%", 32.9, "percent"))
+    families = [_fam("f-count", en[0], es[0]), _fam("f-en", en[1]), _fam("f-es", es[1])]
+    found = _aligned(find_figure_conflicts(families, {"a": "c-1", "b": "c-1"}, {"a": "en", "b": "es"}))
+    assert len(found) == 1 and {v["text"] for v in found[0].values} == {"31.7%", "32,9%"}
+    # Another story, or no shared figure: nothing anchors the sentences.
+    assert _aligned(find_figure_conflicts(families, {"a": "c-1", "b": "c-2"}, {"a": "en", "b": "es"})) == []
+    apart = [_fam("f-1", en[0]), _fam("f-2", es[0]), _fam("f-en", en[1]), _fam("f-es", es[1])]
+    assert _aligned(find_figure_conflicts(apart, {"a": "c-1", "b": "c-1"}, {"a": "en", "b": "es"})) == []
+
+
+def test_aligned_figures_far_apart_or_ambiguous_or_of_other_measures_are_no_conflict() -> None:
+    cluster = {"a": "c-1", "b": "c-1"}
+    # 62% against 4.1%: a participation rate beside an unemployment rate, not one figure misstated.
+    far = (_two("a", "Some 6.1 million were jobless while participation stood at 62.4%.",
+                ("6.1 million", 6.1e6, "quantity"), ("62.4%", 62.4, "percent")),
+           _two("b", "The jobless rate was 4.1%, with 6.1 million out of work.",
+                ("6.1 million", 6.1e6, "quantity"), ("4.1%", 4.1, "percent")))
+    families = [_fam("f-count", far[0][0], far[1][0]), _fam("f-x", far[0][1]), _fam("f-y", far[1][1])]
+    assert _aligned(find_figure_conflicts(families, cluster)) == []
+    # Two percentages beside the anchor: which one the other sentence restates is unknown.
+    a = [_mention("a", "Of 900 schools, 41% had nurses and 44% had counsellors.", t, v, source=None)
+         for t, v in (("900", 900.0), ("41%", 41.0), ("44%", 44.0))]
+    b = _two("b", "Across 900 schools, 42% had nurses.", ("900", 900.0, "quantity"), ("42%", 42.0, "percent"))
+    families = [_fam("f-n", a[0], b[0]), _fam("f-1", a[1]), _fam("f-2", a[2]), _fam("f-3", b[1])]
+    assert _aligned(find_figure_conflicts(families, cluster)) == []
+    # One language, measures with different heads: a share and a turnout are two quantities.
+    x = replace(_mention("a", "Of 900 schools, 41% had nurses.", "41%", 41.0, source=None), measure="share of schools")
+    y = replace(_mention("b", "Of 900 schools, turnout was 43%.", "43%", 43.0, source=None), measure="turnout")
+    n1, n2 = (_mention(m.article, m.sentence, "900", 900.0, unit="quantity", source=None) for m in (x, y))
+    families = [_fam("f-n", n1, n2), _fam("f-x", x), _fam("f-y", y)]
+    assert _aligned(find_figure_conflicts(families, cluster)) == []
