@@ -1347,7 +1347,67 @@ def find_amounts_intl(text: str, lang: str) -> list[IntlAmount]:
             amount = IntlAmount(amount.start, amount.end, amount.text, amount.value, amount.unit, number,
                                 amount.currency, approx, amount.unit_text)
         amounts.append(amount)
-    return _shared_units(text, _shared_counters(text, amounts, loc), loc)
+    return _share_phrases(text, _shared_units(text, _shared_counters(text, amounts, loc), loc), loc)
+
+
+@functools.cache
+def _share_patterns(lang: str) -> tuple[re.Pattern[str], ...]:
+    """The language's "one in N" phrases (share_phrases.yaml) as regexes with `one` and `n` groups."""
+    if not langdata.has(lang, "share_phrases"):
+        return ()
+    data = langdata.table(lang, "share_phrases")
+    gap = rf"(?:\s+[^\W\d_]+){{1,{int(data.get('words') or 0)}}}"  # "une voiture sur cinq": the words between
+    out = []
+    for template in data.get("patterns") or ():
+        parts = []
+        for piece in re.split(r"(\{one\}|\{n\}|\.\.\.)", str(template)):
+            if piece == "{one}":
+                parts.append(r"(?P<one>[^\W\d_]+|1)")
+            elif piece == "{n}":
+                parts.append(r"(?P<n>[^\W_]+)")
+            elif piece == "...":
+                if parts and parts[-1].endswith(r"\s+"):
+                    parts[-1] = parts[-1][:-3]  # the gap brings its own spaces
+                parts.append(gap)
+            else:
+                parts.append(re.sub(r"(?:\\ )+", r"\\s+", re.escape(piece)))
+        out.append(re.compile(rf"(?<!\w){''.join(parts)}(?!\w)", re.IGNORECASE))
+    return tuple(out)
+
+
+def _share_phrases(text: str, amounts: list[IntlAmount], loc: _Locale) -> list[IntlAmount]:
+    """"uno de cada nueve", "jedes zehnte", "une voiture sur cinq": a share of 1/N, as "un sur trois" is.
+
+    The phrase's numbers were read as two counts (or a rank); they become one ratio amount spanning
+    the phrase. N is the number (cardinal or ordinal) found where the pattern's {n} is.
+    """
+    patterns = _share_patterns(loc.lang)
+    if not patterns:
+        return amounts
+    by_start = {a.start: a for a in amounts}
+    replaced: list[tuple[IntlAmount, set[int]]] = []
+    taken: set[int] = set()
+    for pattern in patterns:
+        for m in pattern.finditer(text):
+            n = by_start.get(m.start("n"))
+            if n is None or n.value < 2 or not float(n.value).is_integer() or n.unit not in ("count", "rank"):
+                continue
+            covered = {a.start for a in amounts if m.start() <= a.start < m.end()}
+            if "one" in m.groupdict() and m.group("one") is not None:
+                one = by_start.get(m.start("one"))
+                if one is None or one.value != 1:
+                    continue
+            if covered & taken:
+                continue
+            taken |= covered
+            number = IntlNumber(m.start(), m.end(), m.group(0), 1 / n.value, "fraction", False)
+            replaced.append((IntlAmount(m.start(), m.end(), m.group(0), 1 / n.value, "ratio", number,
+                                        approx=by_start.get(min(covered)).approx if covered else None),
+                             covered))
+    if not replaced:
+        return amounts
+    kept = [a for a in amounts if a.start not in taken]
+    return sorted(kept + [amount for amount, _ in replaced], key=lambda a: a.start)
 
 
 def _shared_units(text: str, amounts: list[IntlAmount], loc: _Locale) -> list[IntlAmount]:

@@ -252,3 +252,22 @@ def test_cjk_decimals_after_units_and_before_a_large_unit(text: str, lang: str, 
 def test_chinese_larger_small_unit_after_a_smaller_one_ends_the_number() -> None:
     assert ("百分之七十", 70.0, "percent") in amounts("收盘价的百分之七十百分位", "zh")
     assert 170.0 not in [n.value for n in find_numbers_intl("收盘价的百分之七十百分位", "zh")]
+
+
+@pytest.mark.parametrize("lang,text,said,value", [
+    ("de", "Bald ist jedes achte verkaufte Fahrrad ein E-Bike.", "jedes achte", 1 / 8),
+    ("de", "Jeder dritte Befragte liest keine Zeitung mehr.", "Jeder dritte", 1 / 3),
+    ("de", "Nur einer von sechs Anträgen wurde bewilligt.", "einer von sechs", 1 / 6),
+    ("es", "Casi uno de cada siete hogares no tiene calefacción.", "uno de cada siete", 1 / 7),
+    ("es", "Una familia de cada cuatro ahorra cada mes.", "Una familia de cada cuatro", 1 / 4),
+    ("fr", "Un élève sur six redouble au collège.", "Un élève sur six", 1 / 6),
+])
+def test_one_in_n_phrases_are_one_share(lang, text, said, value):
+    amounts = find_amounts_intl(text, lang)
+    share = [a for a in amounts if a.unit == "ratio"]
+    assert [a.text for a in share] == [said] and share[0].value == pytest.approx(value)
+    assert not [a for a in amounts if a.start > share[0].start and a.end <= share[0].end and a is not share[0]]
+
+
+def test_every_without_an_ordinal_is_no_share():
+    assert [a for a in find_amounts_intl("Jeden Tag fahren 40 Busse.", "de") if a.unit == "ratio"] == []
