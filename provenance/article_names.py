@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .display import clean_text
+from .views import ArticleView
 
 _MIN_PREFIX = 6
 
@@ -36,29 +37,38 @@ def human_date(value: Any) -> str:
     return f"{day.day} {day:%b} {day.year}" if day else ""
 
 
-def outlet_of(article: Mapping[str, Any]) -> str:
+def outlet_of(article: ArticleView | Mapping[str, Any]) -> str:
     """The outlet's name, else the site's host, else the file's name: something an analyst recognises."""
-    outlet = clean_text(article.get("outlet"))
+    article = _view(article)
+    outlet = clean_text(article.outlet)
     if outlet:
         return outlet
-    for key in ("final_url", "url"):
-        host = urlsplit(clean_text(article.get(key))).hostname or ""
+    for url in (article.final_url, article.url):
+        host = urlsplit(clean_text(url)).hostname or ""
         if host:
             return host.removeprefix("www.")
-    path = clean_text(article.get("source_path"))
+    path = clean_text(article.source_path)
     return PurePath(path).name if path else "unknown outlet"
+
+
+def _view(article: ArticleView | Mapping[str, Any]) -> ArticleView:
+    return article if isinstance(article, ArticleView) else ArticleView.from_dict(article)
+
+
+NO_ARTICLE = ArticleView(None)  # what `ArticleNames.get` gives for an id the report does not list
 
 
 class ArticleNames:
     """Unique analyst names for every article of a report, and their titles."""
 
-    def __init__(self, articles: Iterable[Mapping[str, Any]]) -> None:
-        self.articles: dict[str, Mapping[str, Any]] = {}
+    def __init__(self, articles: Iterable[ArticleView | Mapping[str, Any]]) -> None:
+        self.articles: dict[str, ArticleView] = {}
         base: dict[str, str] = {}
-        for article in articles:
-            key = clean_text(article.get("id"))
+        for item in articles:
+            article = _view(item)
+            key = clean_text(article.id)
             self.articles[key] = article
-            date = human_date(article.get("published")) or "undated"
+            date = human_date(article.published) or "undated"
             base[key] = f"{outlet_of(article)}, {date}"
         groups: dict[str, list[str]] = defaultdict(list)
         for key, name in base.items():
@@ -78,8 +88,8 @@ class ArticleNames:
     def key(article_id: Any) -> str:
         return clean_text(article_id).removeprefix("article:")
 
-    def get(self, article_id: Any) -> Mapping[str, Any]:
-        return self.articles.get(self.key(article_id), {})
+    def get(self, article_id: Any) -> ArticleView:
+        return self.articles.get(self.key(article_id), NO_ARTICLE)
 
     def name(self, article_id: Any) -> str:
         key = self.key(article_id)
@@ -87,8 +97,7 @@ class ArticleNames:
 
     def title(self, article_id: Any) -> str:
         article = self.get(article_id)
-        return clean_text(article.get("title") or article.get("url") or article.get("source_path")
-                          or self.key(article_id))
+        return clean_text(article.title or article.url or article.source_path or self.key(article_id))
 
     def known(self, article_id: Any) -> bool:
         return self.key(article_id) in self.articles

@@ -106,14 +106,14 @@ def family_graph(figure: Mapping[str, Any], names: ArticleNames, links: Mapping[
     primary_doc = clean_text(source.get("article") or (source.get("evidence") or {}).get("article")) or None
     graph = _Graph()
     ordered = sorted({clean_text(m.get("article")) for m in mentions},
-                     key=lambda a: (a != primary_doc, clean_text(names.get(a).get("published")) or "~", a))
+                     key=lambda a: (a != primary_doc, clean_text(names.get(a).published) or "~", a))
     shown = set(ordered[:MAX_ARTICLES])
     if primary_doc:
         shown.add(primary_doc)
     folded: dict[str, int] = defaultdict(int)
 
     def article_node(article_id: str, note: str = "") -> str:
-        kind = "primary" if article_id == primary_doc or names.get(article_id).get("is_primary") else "article"
+        kind = "primary" if article_id == primary_doc or names.get(article_id).is_primary else "article"
         return graph.node(f"article:{article_id}", names.name(article_id), kind,
                           f"{names.name(article_id)} — {names.title(article_id)}", href(article_id), note)
 
@@ -150,7 +150,7 @@ def family_graph(figure: Mapping[str, Any], names: ArticleNames, links: Mapping[
     # Copies and rewrites among the family's articles, even where no chain passes through them.
     for pair, kind in links.items():
         if len(pair) == 2 and all(f"article:{a}" in graph.nodes for a in pair) and kind in _LINK_KIND:
-            a, b = sorted(pair, key=lambda x: (clean_text(names.get(x).get("published")) or "~", x))
+            a, b = sorted(pair, key=lambda x: (clean_text(names.get(x).published) or "~", x))
             graph.edge(f"article:{b}", f"article:{a}", _LINK_KIND[kind])
     if primary_doc:
         doc = article_node(primary_doc)

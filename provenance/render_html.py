@@ -52,6 +52,7 @@ from .display import (
     values_match,
 )
 from .verdict import build_verdict
+from .views import ArticleView
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
@@ -289,7 +290,7 @@ class Site:
                 "statement": said, "flags": flags, "flag_slugs": " ".join(f["slug"] for f in flags),
                 "articles": len({clean_text(m.get("article")) for m in mentions}),
                 "no_source": sum(1 for m in mentions if not isinstance(m.get("attribution"), Mapping)
-                                 and not self.names.get(m.get("article")).get("is_primary")),
+                                 and not self.names.get(m.get("article")).is_primary),
                 "primary_in_corpus": bool(source.get("in_corpus")),
                 # What the search box matches: value, statement, source, outlets (a few, to keep the row small).
                 "search": " ".join([_value(figure), said, clean_text(source.get("name")),
@@ -299,7 +300,7 @@ class Site:
         for i, cluster in enumerate(self.clusters):
             members = [clean_text(a) for a in cluster.get("articles") or []]
             representative = clean_text(cluster.get("representative")) or members[0]
-            days = sorted(d for a in members if (d := article_date(self.names.get(a).get("published"))))
+            days = sorted(d for a in members if (d := article_date(self.names.get(a).published)))
             kinds: dict[str, int] = defaultdict(int)
             for link in entries(cluster, "links"):
                 kinds[_slug(link.get("kind"))] += 1
@@ -376,7 +377,7 @@ class Site:
             events = []
             for m in mentions:
                 article = self.names.get(m.get("article"))
-                day = article_date(m.get("date") or article.get("published"))
+                day = article_date(m.get("date") or article.published)
                 if day is None:
                     undated += 1
                     continue
@@ -399,11 +400,11 @@ class Site:
         article = self.names.get(article_id)
         value = mention.get("value", mention.get("text"))
         badges = []
-        if article.get("is_primary"):
+        if article.is_primary:
             badges.append({"cls": "primarydoc", "label": "primary document"})
-        if article.get("auto_generated"):
+        if article.auto_generated:
             badges.append({"cls": "muted", "label": "auto-generated"})
-        mismatch = (format_number(primary_value) if primary_value is not None and not article.get("is_primary")
+        mismatch = (format_number(primary_value) if primary_value is not None and not article.is_primary
                     and number_in(value) is not None and not values_match(value, primary_value) else None)
         attribution = mention.get("attribution") if isinstance(mention.get("attribution"), Mapping) else None
         shown_attribution = None
@@ -427,7 +428,7 @@ class Site:
                 "stated": clean_text(mention.get("text")) or format_number(value),
                 "drift": mention_drifted(figure, mention), "mismatch": mismatch,
                 "sentence": sentence_with_mark(mention), "attribution": shown_attribution,
-                "is_primary": bool(article.get("is_primary")), "chain": chain,
+                "is_primary": bool(article.is_primary), "chain": chain,
                 "hops": "—" if hops is None else clean_text(hops)}
 
     # -- clusters
@@ -438,7 +439,7 @@ class Site:
         members = []
         for article_id in cluster.get("articles") or []:
             ref = self.article_ref(article_id)
-            ref.update(date=human_date(self.names.get(article_id).get("published")) or "undated",
+            ref.update(date=human_date(self.names.get(article_id).published) or "undated",
                        representative=clean_text(article_id) == representative)
             members.append(ref)
         links = []
@@ -548,8 +549,8 @@ class Site:
         return self._render("list.html", context)
 
 
-def _dot_kind(mention: Mapping[str, Any], article: Mapping[str, Any]) -> str:
-    if article.get("is_primary"):
+def _dot_kind(mention: Mapping[str, Any], article: ArticleView) -> str:
+    if article.is_primary:
         return "primary"
     attribution = mention.get("attribution")
     if not isinstance(attribution, Mapping):
