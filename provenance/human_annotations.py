@@ -1,7 +1,7 @@
 """Corrections a person made in an annotation tool, laid over what `extract` found.
 
-A correction is the complete set of statistic spans (`STAT_<UNIT>`) and source spans (`SOURCE`)
-a person left on one article. It is stored apart from extract's annotations (the store's
+A correction is the complete set of statistic spans (`STAT_<UNIT>`), source spans (`SOURCE`) and,
+from the annotation tools, quote and speaker spans (`QUOTE`, `SPEAKER`) a person left on one article. It is stored apart from extract's annotations (the store's
 `human_annotations` table) with the hash of the text it was made on, and applied each time the
 corpus is loaded for a report, so it outlives `extract --force` and is dropped, never misapplied,
 once the article's text changes.
@@ -13,6 +13,12 @@ boundary, "17%" -> "17.1%"). Each statistic keeps its source when the person kep
 span; otherwise it takes the person's source span in its sentence (the nearest before it, else
 after), and loses a source whose span the person deleted. What changed is listed in
 `Annotations.extra["human_annotation"]`, which the exports read as "marked by a person".
+
+Quotes, when the correction holds them: the person's QUOTE spans are the article's quotes (extract's
+quote of the same span keeps its cue), each spoken by the person's SPEAKER span nearest to it within
+`SPEAKER_REACH` characters (extract's speaker when the person kept that span), else by nobody.
+A correction stored before quotes could be corrected (or from a JSONL line, which carries only
+statistics) leaves extract's quotes as they are.
 """
 
 from __future__ import annotations
@@ -24,39 +30,59 @@ from typing import Any
 
 import numpy as np
 
-from newstrace.extract.records import UNITS, Annotations, Attribution, Statistic
+from newstrace.extract.records import UNITS, Annotations, Attribution, Quote, Statistic
 
 from .annotation_formats import STAT_PREFIX, Span, annotation_spans
 
 HUMAN_KEY = "human_annotation"
 SOURCE_LABEL = "SOURCE"
+QUOTE_LABEL = "QUOTE"
+SPEAKER_LABEL = "SPEAKER"
+# A speaker is named in the quote's sentence or the one next to it ('"...," she said.'); further away a
+# SPEAKER span belongs to another quote.
+SPEAKER_REACH = 200
 HUMAN_CUE = "human annotation"  # the cue of a source a person marked: no cue word was found for it
 
 
 def is_correctable(label: str) -> bool:
-    """Statistics and the sources they are attributed to are what an import corrects."""
-    return label.startswith(STAT_PREFIX) or label == SOURCE_LABEL
+    """Statistics, the sources they are attributed to, quotes and their speakers are what an import corrects."""
+    return label.startswith(STAT_PREFIX) or label in (SOURCE_LABEL, QUOTE_LABEL, SPEAKER_LABEL)
 
 
 @dataclass(frozen=True)
 class Correction:
     statistics: tuple[Span, ...]
     sources: tuple[tuple[int, int], ...]
+    # None: the correction says nothing about quotes (extract's stay); else the person's spans.
+    quotes: tuple[tuple[int, int], ...] | None = None
+    speakers: tuple[tuple[int, int], ...] | None = None
 
     @classmethod
     def from_spans(cls, spans: Iterable[Span]) -> "Correction":
         spans = sorted(set(spans), key=lambda s: (s.start, s.end, s.label))
-        return cls(tuple(s for s in spans if s.label.startswith(STAT_PREFIX)),
-                   tuple(sorted({(s.start, s.end) for s in spans if s.label == SOURCE_LABEL})))
+
+        def of(label: str) -> tuple[tuple[int, int], ...]:
+            return tuple(sorted({(s.start, s.end) for s in spans if s.label == label}))
+
+        return cls(tuple(s for s in spans if s.label.startswith(STAT_PREFIX)), of(SOURCE_LABEL),
+                   of(QUOTE_LABEL), of(SPEAKER_LABEL))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"statistics": [[s.start, s.end, s.label] for s in self.statistics],
-                "sources": [list(s) for s in self.sources]}
+        out: dict[str, Any] = {"statistics": [[s.start, s.end, s.label] for s in self.statistics],
+                               "sources": [list(s) for s in self.sources]}
+        if self.quotes is not None:
+            out["quotes"] = [list(q) for q in self.quotes]
+            out["speakers"] = [list(q) for q in self.speakers or ()]
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Correction":
+        def spans(key: str) -> tuple[tuple[int, int], ...]:
+            return tuple((int(a), int(b)) for a, b in data.get(key) or ())
+
         return cls(tuple(Span(int(a), int(b), str(label)) for a, b, label in data.get("statistics") or ()),
-                   tuple((int(a), int(b)) for a, b in data.get("sources") or ()))
+                   spans("sources"), spans("quotes") if "quotes" in data else None,
+                   spans("speakers") if "quotes" in data else None)
 
 
 def current_view(ann: Annotations | None, text: str) -> Correction:
@@ -76,9 +102,11 @@ def check_correction(correction: Correction, text: str, ann: Annotations | None 
         if (span.start, span.end) not in known and read_value(text[span.start:span.end], unit) is None:
             raise ValueError(f"{span.label} span {text[span.start:span.end]!r} at {span.start}..{span.end} "
                              "holds no number to read; mark the figure itself")
-    for start, end in correction.sources:
-        if not text[start:end].strip():
-            raise ValueError(f"SOURCE span at {start}..{end} is blank")
+    for label, found in ((SOURCE_LABEL, correction.sources), (QUOTE_LABEL, correction.quotes or ()),
+                         (SPEAKER_LABEL, correction.speakers or ())):
+        for start, end in found:
+            if not 0 <= start < end <= len(text) or not text[start:end].strip():
+                raise ValueError(f"{label} span at {start}..{end} is blank or outside the text")
 
 
 _OF = re.compile(r"^(?P<a>.+?)\s+(?:of|in|out of)\s+(?P<b>.+)$", re.IGNORECASE)
@@ -159,9 +187,39 @@ def apply_correction(ann: Annotations, text: str, correction: Correction, origin
     claims = tuple(replace(c, statistics=tuple(remap[i] for i in c.statistics if i in remap),
                            attribution=_kept(c.attribution, text, human_sources)) for c in ann.claims)
     removed = [[s.start, s.end] for i, s in enumerate(old) if i not in origins]
-    extra = {**ann.extra, HUMAN_KEY: {"origin": origin, "edited": edited, "removed": removed,
-                                      "sources": [list(s) for s in correction.sources]}}
-    return replace(ann, statistics=tuple(new), claims=claims, extra=extra), origins
+    mark: dict[str, Any] = {"origin": origin, "edited": edited, "removed": removed,
+                            "sources": [list(s) for s in correction.sources]}
+    quotes = ann.quotes
+    if correction.quotes is not None:
+        quotes = _corrected_quotes(ann, text, correction, entities)
+        mark["quotes"] = [[q.start, q.end] for q in quotes if q not in ann.quotes]
+        mark["removed_quotes"] = [[q.start, q.end] for q in ann.quotes if q not in quotes]
+    extra = {**ann.extra, HUMAN_KEY: mark}
+    return replace(ann, statistics=tuple(new), claims=claims, quotes=quotes, extra=extra), origins
+
+
+def _corrected_quotes(ann: Annotations, text: str, correction: Correction,
+                      entities: Mapping[tuple[int, int], Any]) -> tuple[Quote, ...]:
+    """The person's quotes, each with the speaker span nearest to it (see the module docstring)."""
+    old = {_trim(text, q.start, q.end): q for q in ann.quotes}
+    speakers = sorted(correction.speakers or ())
+    out = []
+    for start, end in correction.quotes or ():
+        kept = old.get(_trim(text, start, end))
+        if kept is not None and kept.speaker_start >= 0 and _trim(text, kept.speaker_start, kept.speaker_end) in speakers:
+            out.append(kept)
+            continue
+        near = [(max(s - end, start - e, 0), (s, e)) for s, e in speakers]
+        near = [pair for pair in near if pair[0] <= SPEAKER_REACH]
+        speaker = min(near)[1] if near else None
+        entity = entities.get(speaker) if speaker else None
+        words = text[start:end].strip().strip("\"'“”‘’«»„").strip()
+        out.append(Quote(start=start, end=end, text=words or text[start:end],
+                         speaker=" ".join(text[speaker[0]:speaker[1]].split()) if speaker else None,
+                         kb_id=getattr(entity, "kb_id", None),
+                         speaker_start=speaker[0] if speaker else -1, speaker_end=speaker[1] if speaker else -1,
+                         cue=kept.cue if kept is not None else None))
+    return tuple(sorted(out, key=lambda q: (q.start, q.end)))
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -423,7 +423,9 @@ def _save_correction(store: Store, article: Article, annotations: Annotations, s
     from .human_annotations import HUMAN_KEY, Correction, current_view
 
     given = Correction.from_spans(spans)
-    view = current_view(annotations, article.text)
+    shown = current_view(annotations, article.text)
+    # A JSONL line corrects statistics only: its sources stay as shown, and its quotes are extract's.
+    view = Correction(shown.statistics, shown.sources)
     correction = Correction(given.statistics, view.sources)
     before = store.human_annotations().get(article.id)
     if before is not None and before[0] == article.content_hash and Correction.from_dict(before[2]) == correction:
@@ -523,12 +525,13 @@ def _tool_records(path: Path, fmt: str) -> Iterator[tuple[int, Any]]:
 
 
 def import_annotations(path: Path, store: Store, fmt: str, *, skip_invalid: bool = False) -> ImportResult:
-    """Import the statistic and source spans of a doccano, Label Studio or Prodigy file as corrections.
+    """Import the statistic, source, quote and speaker spans of a doccano, Label Studio or Prodigy file as
+    corrections.
 
     Each task must be an article in this store with the same text (the spans index it); it is found by
     `article_id` or, when the tool dropped it, by its text. A task whose spans are what the store's
     annotations (with any earlier correction) already show is unchanged. Edits to other labels
-    (entities, quotes, claims) are listed as notes, not imported: those are extract's to find.
+    (entities, citations, claims) are listed as notes, not imported: those are extract's to find.
     """
     from newstrace.extract.records import Annotations as _Annotations
 
@@ -572,7 +575,7 @@ def import_annotations(path: Path, store: Store, fmt: str, *, skip_invalid: bool
             if others != shown:
                 labels = sorted({s.label for s in others ^ shown})
                 notes.append(f"{where} {number}: edits to {', '.join(labels[:6])} spans are not imported "
-                             "(only STAT_* and SOURCE spans correct the report)")
+                             "(only STAT_*, SOURCE, QUOTE and SPEAKER spans correct the report)")
             same_as_stored = before is not None and Correction.from_dict(before[2]) == correction
             if correction == current_view(ann, article.text) or same_as_stored:
                 unchanged += 1

@@ -585,3 +585,35 @@ def test_tool_readers_take_each_tools_own_shape() -> None:
     assert rejected.skipped and rejected.article_id == "r1"
     with pytest.raises(ValueError, match="outside the text"):
         read_doccano({"text": text, "label": [[40, 90, "SOURCE"]]}, 1)
+
+
+def test_a_correction_replaces_quotes_and_their_speakers() -> None:
+    from newstrace.extract.records import Annotations, Entity, Quote
+    from newstrace.provenance.human_annotations import HUMAN_KEY, Correction, apply_correction
+
+    text = ('"Prices will keep falling," said the mayor. Her deputy disagreed. '
+            '"We expect a rebound by spring," the deputy told reporters.')
+    mayor, deputy = text.index("the mayor"), text.index("the deputy")
+    first = (1, text.index('," said'))
+    second = (text.index("We expect") , text.index('," the deputy'))
+    ann = Annotations(
+        article_id="a1", pipeline_version="test", sentences=((0, 43), (44, 66), (67, len(text))),
+        entities=(Entity(deputy + 4, deputy + 10, "deputy", "PERSON", kb_id="deputy-mayor"),),
+        # extract gave the first quote to the wrong speaker and missed the second
+        quotes=(Quote(first[0], first[1], text[first[0]:first[1]], "Her deputy", speaker_start=text.index("Her"),
+                      speaker_end=text.index("Her") + len("Her deputy"), cue="said"),))
+    spans = [Span(*first, "QUOTE"), Span(mayor, mayor + len("the mayor"), "SPEAKER"),
+             Span(*second, "QUOTE"), Span(deputy + 4, deputy + 10, "SPEAKER")]
+    corrected, _ = apply_correction(ann, text, Correction.from_spans(spans), "doccano")
+    said = {q.text: q for q in corrected.quotes}
+    assert set(said) == {"Prices will keep falling", "We expect a rebound by spring"}
+    assert said["Prices will keep falling"].speaker == "the mayor" and said["Prices will keep falling"].cue == "said"
+    assert (said["We expect a rebound by spring"].speaker, said["We expect a rebound by spring"].kb_id) == (
+        "deputy", "deputy-mayor")
+    assert corrected.extra[HUMAN_KEY]["quotes"] and corrected.extra[HUMAN_KEY]["removed_quotes"]
+    # A correction that says nothing of quotes (stored before they could be corrected) keeps extract's.
+    old_style = Correction.from_dict({"statistics": [], "sources": []})
+    assert apply_correction(ann, text, old_style, "doccano")[0].quotes == ann.quotes
+    # Round trip through the stored form.
+    stored = Correction.from_spans(spans)
+    assert Correction.from_dict(stored.to_dict()) == stored
