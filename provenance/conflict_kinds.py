@@ -456,7 +456,7 @@ def aligned_conflicts(families: Sequence[Any], cluster_of: Mapping[str, str],
     anchored: set[tuple[tuple[str, int], tuple[str, int]]] = set()
     for family in families:
         places = sorted({(m.article, m.sentence_start) for m in getattr(family, "mentions", ())
-                         if not getattr(m, "copy_of", None) and cluster_of.get(m.article)})
+                         if not getattr(m, "copy_of", None) and cluster_of.get(m.article)})[:_MAX_ANCHORED]
         for n, a in enumerate(places):
             for b in places[n + 1:]:
                 if a[0] != b[0] and cluster_of.get(a[0]) == cluster_of.get(b[0]):
@@ -514,6 +514,10 @@ def _one_quantity(x: Any, y: Any, lang_x: str, lang_y: str, head_word: Any) -> b
             return False
     return True
 
+
+# Sentences of one family paired as anchors, at most: the pairs grow with the square of a figure's
+# retellings, and a disagreement told by hundreds of articles shows among the first of them too.
+_MAX_ANCHORED = 200
 
 _YEARS = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
 
