@@ -28,7 +28,7 @@ from newstrace.extract.stat_amounts import (
 from newstrace.extract.stat_roles import governing_verb
 
 if TYPE_CHECKING:  # pragma: no cover
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
 __all__ = ["is_context_description"]
 
@@ -79,7 +79,7 @@ def _has_phrase(text: str, phrases: frozenset[str]) -> bool:
     return any(re.search(r"(?<![\w-])" + re.escape(p) + r"(?![\w-])", lowered) for p in phrases)
 
 
-def _states_change(span: "Span") -> bool:
+def _states_change(span: "Span | list[Token]") -> bool:
     """A verb or a noun of change in the span ("rose", "a cut"); "top-selling" or "the report" are not."""
     return any(t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in word_list("change_verbs")
                or t.pos_ == "NOUN" and t.lemma_.lower() in word_list("change_nouns") for t in span)
@@ -287,7 +287,10 @@ def _is_scope(doc: "Doc", amount: Amount) -> bool:
             and noun.lower_ not in word_list("scope_nouns"):
         return False
     sentence = _sentence(doc, amount)
-    if _states_change(sentence) and not (_words(sentence) & {"surveyed", "polled", "respondents"}):
+    # a change on the count's own path up the parse ("cases rose in 30 states"), not one in another clause
+    # ("a survey across 46 countries shows that 36% avoid news, climbing to 41% in Brazil")
+    path = [number_token(doc, amount), *number_token(doc, amount).ancestors]
+    if _states_change(path) and not (_words(sentence) & {"surveyed", "polled", "respondents"}):
         return False  # "the virus spread to 46 countries"
     before = doc[amount.token_start - 1] if amount.token_start > 0 else None
     if before is not None and before.lower_ in ("all", "the") and not _states_change(sentence):

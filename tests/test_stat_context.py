@@ -17,6 +17,8 @@ def _values(nlp, text: str) -> list[float]:
     ("The company unveiled a 14-inch tablet and a 6.1-inch phone at the fair.", [14.0, 6.1]),
     ("The pickup keeps its 3.5-liter engine for another model year.", [3.5]),
     ("The watch comes in a 41mm case with a leather strap.", [41.0]),
+    # the scope of a survey when the change is in another clause
+    ("A new poll carried out across 31 countries shows that 52% distrust the media, rising to 70% in Peru.", [31.0]),
     # deals, listings and subscriptions; list prices after a starting-price cue, whatever their size
     ("The electric pickup will be priced at $58,500 when it arrives in stores.", [58500.0]),
     ("It will start at $38,900 in most states.", [38900.0]),
