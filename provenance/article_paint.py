@@ -114,7 +114,7 @@ def cited_index(report: Mapping[str, Any]) -> dict[str, list[tuple[int, str, Mar
                                         sentence_with_mark(mention)))
         source = figure.get("primary_source")
         evidence = source.get("evidence") if isinstance(source, Mapping) else None
-        if (article_id := owner(evidence)) is not None:
+        if isinstance(evidence, Mapping) and (article_id := owner(evidence)) is not None:
             out[article_id].append((_int(evidence.get("start")), anchor("e", article_id, evidence.get("start")),
                                     _e(evidence.get("sentence"))))
     for conflict in entries(report, "conflicts"):
@@ -180,7 +180,8 @@ class Painter:
         return "".join(out)
 
     def plain(self, lo: int, hi: int) -> str:
-        out, pos = [], lo
+        out: list[str] = []
+        pos = lo
         for point in self.points:
             if lo <= point.start < hi and self.claim(point.anchor):
                 out.append(_e(self.text[pos:point.start], keep_newlines=True))

@@ -203,9 +203,14 @@ def estimates_line(figure: Mapping[str, Any]) -> str:
                       f"{format_value(e.get('value'), figure.get('unit'), figure.get('of'))}" for e in items)
 
 
-def entries(container: Mapping[str, Any], key: str) -> list[dict]:
+def entries(container: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
     """The mappings listed under `container[key]`; a missing key or a malformed item is skipped, not an error."""
     return [item for item in container.get(key) or [] if isinstance(item, Mapping)]
+
+
+def mapping(value: Any) -> Mapping[str, Any]:
+    """`value` if it is a mapping, else an empty one: for a record's optional part read key by key."""
+    return value if isinstance(value, Mapping) else {}
 
 
 def figure_key_label(key: Any) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .article_names import ArticleNames
-from .display import clean_text, entries, shorten
+from .display import clean_text, entries, mapping, shorten
 
 # Columns, left to right: who reports it, who passed it on, what it comes from, the document itself.
 _COLUMN = {"article": 0, "outlet": 1, "organization": 1, "person": 1, "place": 1, "model": 1,
@@ -102,7 +102,7 @@ def family_graph(figure: Mapping[str, Any], names: ArticleNames, links: Mapping[
     mentions = entries(figure, "mentions")
     if not mentions:
         return None
-    source = figure.get("primary_source") if isinstance(figure.get("primary_source"), Mapping) else {}
+    source = mapping(figure.get("primary_source"))
     primary_doc = clean_text(source.get("article") or (source.get("evidence") or {}).get("article")) or None
     graph = _Graph()
     ordered = sorted({clean_text(m.get("article")) for m in mentions},

@@ -1,4 +1,4 @@
-"""The claim-provenance report (the JSON contract, as a plain dict) as a folder of HTML pages.
+"""The claim-provenance report (a `views.ReportView`, or the JSON contract's dict) as a folder of HTML pages.
 
 One page for 5,000 articles was 135 MB: no browser opens that. So the report
 is an index (summary, the figure families with filters and search, the
@@ -45,6 +45,7 @@ from .display import (
     estimates_line,
     format_number,
     format_value,
+    mapping,
     mention_drifted,
     number_in,
     shorten,
@@ -52,7 +53,7 @@ from .display import (
     values_match,
 )
 from .verdict import build_verdict
-from .views import ArticleView
+from .views import ArticleView, ConflictView, ReportView, report_view
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
@@ -118,8 +119,8 @@ def _value(figure: Mapping[str, Any]) -> str:
     return format_value(figure.get("value"), figure.get("unit"), figure.get("of"), keep_spacing=True)
 
 
-def _is_failure(article: Mapping[str, Any]) -> bool:
-    status = clean_text(article.get("status") or "ok")
+def _is_failure(article: ArticleView) -> bool:
+    status = clean_text(article.status or "ok")
     return status.startswith("failed") or status == "blocked"
 
 
@@ -147,26 +148,28 @@ class Page:
 class Site:
     """Names every page of the report and renders each; `root` is how a page reaches the pages folder."""
 
-    def __init__(self, report: Mapping[str, Any], texts: Mapping[str, str] | None = None,
+    def __init__(self, report: ReportView | Mapping[str, Any], texts: Mapping[str, str] | None = None,
                  index_href: str = "../" + INDEX, index_root: str = "", index_name: str = INDEX) -> None:
-        self.report = report
+        self.view = report_view(report)
+        # The family pages, their graphs and the painted article text still read the contract dict.
+        self.report = self.view.source
         self.texts = texts or {}
         self.index_href = index_href  # from a page two levels down (kind/name.html) to the index
         self.index_root = index_root  # from the index to the pages folder
         self.index_name = index_name  # the index's own file name, for its own links
-        articles = entries(report, "articles")
+        articles = self.view.articles
         self.names = ArticleNames(articles)
         self.ok_articles = [a for a in articles if not _is_failure(a)]
         self.failed = [a for a in articles if _is_failure(a)]
-        self.figures = entries(report, "figures")
-        self.clusters = [c for c in entries(report, "clusters") if len(c.get("articles") or []) > 1]
-        self.conflicts = entries(report, "conflicts")
-        self.quotes = entries(report, "quotes")
+        self.figures = entries(self.report, "figures")
+        self.clusters = [c for c in self.view.clusters if len(c.articles) > 1]
+        self.conflicts = self.view.conflicts
+        self.quotes = self.view.quotes
         self.family_file = self._unique((f.get("id") or _figure_key(f) or i) for i, f in enumerate(self.figures))
-        self.cluster_file = self._unique(c.get("id") for c in self.clusters)
-        self.cluster_of = {clean_text(c.get("id")): self.cluster_file[i] for i, c in enumerate(self.clusters)}
-        self.article_file = {clean_text(a.get("id")): name for a, name in zip(
-            self.ok_articles, self._unique(a.get("id") for a in self.ok_articles))}
+        self.cluster_file = self._unique(c.id for c in self.clusters)
+        self.cluster_of = {clean_text(c.id): self.cluster_file[i] for i, c in enumerate(self.clusters)}
+        self.article_file = {clean_text(a.id): name for a, name in zip(
+            self.ok_articles, self._unique(a.id for a in self.ok_articles))}
         self.family_by_key: dict[str, int] = {}
         self.families_of: dict[str, list[int]] = defaultdict(list)
         for i, figure in enumerate(self.figures):
@@ -176,9 +179,9 @@ class Site:
                 self.families_of[article_id].append(i)
         self.links: dict[frozenset[str], str] = {}
         for cluster in self.clusters:
-            for link in entries(cluster, "links"):
-                pair = frozenset((clean_text(link.get("source")), clean_text(link.get("target"))))
-                self.links.setdefault(pair, _slug(link.get("kind")))
+            for link in cluster.links:
+                pair = frozenset((clean_text(link.source), clean_text(link.target)))
+                self.links.setdefault(pair, _slug(link.kind))
 
     @staticmethod
     def _unique(ids: Any) -> list[str]:
@@ -227,7 +230,7 @@ class Site:
         marks, sentences = spans_by_article(self.report)
         cited: dict[str, list] | None = None
         for article in self.ok_articles:
-            article_id = clean_text(article.get("id"))
+            article_id = clean_text(article.id)
             text = self.texts.get(article_id)
             if not isinstance(text, str) and cited is None:
                 cited = cited_index(self.report)
@@ -245,7 +248,6 @@ class Site:
         """What every page's frame needs; `root` is None for a page in a kind folder, else the index's."""
         on_index = root is not None
         root = root if on_index else "../"
-        summary = self.report.get("summary") or {}
         lists = [{"href": f"lists/{kind}-1.html", "label": label, "count": count}
                  for kind, label, count in (("articles", "Articles", len(self.ok_articles)),
                                             ("conflicts", "Conflicts", len(self.conflicts)),
@@ -254,7 +256,7 @@ class Site:
                  if count or kind == "articles"]
         return {"page_title": title, "css": _css(), "root": root, "lists": lists,
                 "index_href": self.index_name if on_index else self.index_href,
-                "generated": summary.get("generated_at")}
+                "generated": self.view.summary.generated_at}
 
     def _render(self, name: str, context: dict[str, Any]) -> Iterator[str]:
         return environment().get_template(name).generate(**context)
@@ -263,7 +265,7 @@ class Site:
 
     def _index(self) -> Iterator[str]:
         root = self.index_root
-        summary = dict(self.report.get("summary") or {})
+        summary = dict(self.view.summary.counts)
         summary.setdefault("articles", len(self.ok_articles))
         summary.setdefault("clusters", len(self.clusters))
         summary.setdefault("figures", len(self.figures))
@@ -275,13 +277,14 @@ class Site:
                                     ("figures", "figure families"), ("flagged", "flagged"),
                                     ("conflicts", "conflicts"), ("failed_inputs", "failed inputs"))
                  if key in summary]
-        families, flag_options = [], {}
+        families: list[dict[str, Any]] = []
+        flag_options: dict[str, dict[str, str]] = {}
         for i, figure in enumerate(self.figures):
             mentions = entries(figure, "mentions")
             flags = _flags(figure.get("flags"))
             for flag in flags:
                 flag_options.setdefault(flag["slug"], flag)
-            source = figure.get("primary_source") if isinstance(figure.get("primary_source"), Mapping) else {}
+            source = mapping(figure.get("primary_source"))
             outlets = {self.names.name(m.get("article")) for m in mentions}
             verdict = build_verdict(figure).sentence
             said = statement(figure, keep_spacing=True)
@@ -298,21 +301,21 @@ class Site:
             })
         clusters = []
         for i, cluster in enumerate(self.clusters):
-            members = [clean_text(a) for a in cluster.get("articles") or []]
-            representative = clean_text(cluster.get("representative")) or members[0]
+            members = [clean_text(a) for a in cluster.articles]
+            representative = clean_text(cluster.representative) or members[0]
             days = sorted(d for a in members if (d := article_date(self.names.get(a).published)))
             kinds: dict[str, int] = defaultdict(int)
-            for link in entries(cluster, "links"):
-                kinds[_slug(link.get("kind"))] += 1
+            for link in cluster.links:
+                kinds[_slug(link.kind)] += 1
             clusters.append({
-                "id": clean_text(cluster.get("id")), "href": f"{root}clusters/{self.cluster_file[i]}.html",
+                "id": clean_text(cluster.id), "href": f"{root}clusters/{self.cluster_file[i]}.html",
                 "size": len(members), "earliest": human_date(days[0].isoformat()) if days else "undated",
                 "representative": self.article_ref(representative, root=root), "kinds": sorted(kinds.items()),
                 "search": " ".join([self.names.name(a) + " " + self.names.title(a) for a in members[:20]]).lower(),
             })
-        singles = len(entries(self.report, "clusters")) - len(self.clusters)
+        singles = len(self.view.clusters) - len(self.clusters)
         context = self._common("Claim-provenance report", root)
-        context.update(schema=self.report.get("schema_version", "?"), tiles=tiles, families=families,
+        context.update(schema=self.view.schema_version, tiles=tiles, families=families,
                        flag_options=sorted(flag_options.values(), key=lambda f: f["label"]),
                        clusters=clusters, singles=singles)
         return self._render("index.html", context)
@@ -381,9 +384,9 @@ class Site:
                 if day is None:
                     undated += 1
                     continue
-                first = bool(seen) and clean_text(m.get("article")) == clean_text(seen.get("article"))
+                first = seen is not None and bool(seen) and clean_text(m.get("article")) == clean_text(seen.get("article"))
                 events.append(timeline_svg.Event(
-                    day, _dot_kind(m, article), first, bool(first and seen.get("estimated")),
+                    day, _dot_kind(m, article), first, bool(first and seen is not None and seen.get("estimated")),
                     f"{self.names.name(m.get('article'))}: {clean_text(m.get('text'))} — {self.names.title(m.get('article'))}",
                     self.article_href(m.get("article"), anchor("s", m.get("article"), m.get("start")))))
             timeline = timeline_svg.layout(events)
@@ -435,17 +438,17 @@ class Site:
 
     def _cluster(self, i: int) -> Iterator[str]:
         cluster = self.clusters[i]
-        representative = clean_text(cluster.get("representative"))
+        representative = clean_text(cluster.representative)
         members = []
-        for article_id in cluster.get("articles") or []:
+        for article_id in cluster.articles:
             ref = self.article_ref(article_id)
             ref.update(date=human_date(self.names.get(article_id).published) or "undated",
                        representative=clean_text(article_id) == representative)
             members.append(ref)
         links = []
-        for link in entries(cluster, "links"):
+        for link in cluster.links:
             figures = []
-            for key in link.get("shared_figures") or []:
+            for key in link.shared_figures:
                 index = self.family_by_key.get(clean_text(key))
                 if index is None:
                     figures.append({"label": clean_text(key), "href": None, "tip": ""})
@@ -454,62 +457,63 @@ class Site:
                     figures.append({"label": _value(figure), "href": self.family_href(index),
                                     "tip": statement(figure, keep_spacing=True)})
             scores = []
-            for key in ("jaccard", "containment", "cosine"):
-                score = number_in(link.get(key)) if link.get(key) is not None else None
+            for raw in (link.jaccard, link.containment, link.cosine):
+                score = number_in(raw) if raw is not None else None
                 scores.append(None if score is None else max(0.0, min(1.0, score)))
             # A link's source came first (provenance/cluster.py `_precedence`)... as the older column.
-            links.append({"older": self.article_ref(link.get("source")), "newer": self.article_ref(link.get("target")),
-                          "kind": _slug(link.get("kind")), "scores": scores, "figures": figures,
-                          "entities": [clean_text(e) for e in link.get("shared_entities") or []]})
-        cid = clean_text(cluster.get("id"))
-        conflicts = [self._conflict(k) for k in self.conflicts if clean_text(k.get("cluster")) == cid]
+            links.append({"older": self.article_ref(link.source), "newer": self.article_ref(link.target),
+                          "kind": _slug(link.kind), "scores": scores, "figures": figures,
+                          "entities": [clean_text(e) for e in link.shared_entities]})
+        cid = clean_text(cluster.id)
+        conflicts = [self._conflict(k) for k in self.conflicts if clean_text(k.cluster) == cid]
         context = self._common(f"Cluster {cid}")
         context.update(c={"id": cid, "members": members, "links": links, "conflicts": conflicts})
         return self._render("cluster.html", context)
 
-    def _conflict(self, conflict: Mapping[str, Any]) -> dict[str, Any]:
+    def _conflict(self, conflict: ConflictView) -> dict[str, Any]:
         sides = []
-        for value in entries(conflict, "values"):
-            target = anchor("c", value.get("article"), value.get("start")) if value.get("start") is not None else None
-            sides.append({"text": clean_text(value.get("text")),
-                          "href": self.article_href(value.get("article"), target) if target else None,
-                          "sentence": sentence_with_mark({"sentence": value.get("sentence"), "text": value.get("text")}),
-                          "article": self.article_ref(value.get("article"))})
-        cluster = conflict.get("cluster")
+        for value in conflict.values:
+            target = anchor("c", value.article, value.start) if value.start is not None else None
+            sides.append({"text": clean_text(value.text),
+                          "href": self.article_href(value.article, target) if target else None,
+                          "sentence": sentence_with_mark({"sentence": value.sentence, "text": value.text}),
+                          "article": self.article_ref(value.article)})
+        cluster = conflict.cluster
         href = self.cluster_href(cluster) if cluster is not None else None
-        return {"what": clean_text(conflict.get("what")), "sides": sides,
+        return {"what": clean_text(conflict.what), "sides": sides,
                 "cluster": {"id": clean_text(cluster), "href": href} if href else None}
 
     # -- articles
 
-    def _article(self, article: Mapping[str, Any], painted: Markup | None,
+    def _article(self, article: ArticleView, painted: Markup | None,
                  cited: Sequence[tuple[str, Markup]]) -> Iterator[str]:
-        article_id = clean_text(article.get("id"))
+        article_id = clean_text(article.id)
         badges = []
-        if article.get("is_primary"):
+        if article.is_primary:
             badges.append({"cls": "primarydoc", "label": "primary document"})
-        if article.get("auto_generated"):
+        if article.auto_generated:
             badges.append({"cls": "muted", "label": "auto-generated"})
-        facts = [(key, clean_text(article[key])) for key in ("outlet", "author", "published", "language", "status")
-                 if article.get(key)]
+        facts = [(key, clean_text(value)) for key, value in
+                 (("outlet", article.outlet), ("author", article.author), ("published", article.published),
+                  ("language", article.language), ("status", article.status)) if value]
         links = []
-        for key in ("url", "final_url"):
-            if article.get(key) and (key == "url" or article.get("final_url") != article.get("url")):
-                links.append((key.replace("_", " "), _weblink(article[key]), shorten(article[key], 80)))
-        cluster = article.get("cluster")
+        for key, url in (("url", article.url), ("final_url", article.final_url)):
+            if url and (key == "url" or article.final_url != article.url):
+                links.append((key.replace("_", " "), _weblink(url), shorten(url, 80)))
+        cluster = article.cluster
         href = self.cluster_href(cluster) if cluster is not None else None
         families = [{"label": _value(self.figures[i]), "href": self.family_href(i),
                      "tip": statement(self.figures[i], keep_spacing=True)} for i in self.families_of.get(article_id, [])]
         context = self._common(self.names.name(article_id))
         context.update(a={"id": article_id, "name": self.names.name(article_id),
-                          "title": clean_text(article.get("title")) or article_id, "badges": badges, "facts": facts,
+                          "title": clean_text(article.title) or article_id, "badges": badges, "facts": facts,
                           "links": links, "cluster": {"id": clean_text(cluster), "href": href} if href else None,
                           "families": families, "text": painted, "cited": list(cited)})
         return self._render("article.html", context)
 
     # -- paged lists
 
-    def _lists(self) -> list[tuple[str, list[Any], int]]:
+    def _lists(self) -> list[tuple[str, Sequence[Any], int]]:
         return [("articles", self.ok_articles, ROWS_PER_PAGE), ("conflicts", self.conflicts, CONFLICTS_PER_PAGE),
                 ("quotes", self.quotes, ROWS_PER_PAGE), ("failed", self.failed, ROWS_PER_PAGE)]
 
@@ -519,24 +523,24 @@ class Site:
         if kind == "articles":
             rows = []
             for a in chunk:
-                article_id = clean_text(a.get("id"))
-                cluster = a.get("cluster")
+                article_id = clean_text(a.id)
+                cluster = a.cluster
                 href = self.cluster_href(cluster) if cluster is not None else None
-                badges = ([{"cls": "primarydoc", "label": "primary document"}] if a.get("is_primary") else []) + \
-                         ([{"cls": "muted", "label": "auto-generated"}] if a.get("auto_generated") else [])
+                badges = ([{"cls": "primarydoc", "label": "primary document"}] if a.is_primary else []) + \
+                         ([{"cls": "muted", "label": "auto-generated"}] if a.auto_generated else [])
                 rows.append({"article": self.article_ref(article_id), "badges": badges,
-                             "status": clean_text(a.get("status") or "ok"),
+                             "status": clean_text(a.status or "ok"),
                              "cluster": {"id": clean_text(cluster), "href": href} if href else None,
                              "figures": len(self.families_of.get(article_id, []))})
         elif kind == "quotes":
-            rows = [{"speaker": clean_text(q.get("speaker")) or "unknown speaker", "text": clean_text(q.get("text")),
-                     "href": self.article_href(q.get("article"), anchor("q", q.get("article"), q.get("start"))),
-                     "article": self.article_ref(q.get("article"))} for q in chunk]
+            rows = [{"speaker": clean_text(q.speaker) or "unknown speaker", "text": clean_text(q.text),
+                     "href": self.article_href(q.article, anchor("q", q.article, q.start)),
+                     "article": self.article_ref(q.article)} for q in chunk]
         elif kind == "conflicts":
             rows = [self._conflict(k) for k in chunk]
         else:
-            rows = [{"id": clean_text(a.get("id")), "input": clean_text(a.get("url") or a.get("source_path")),
-                     "status": clean_text(a.get("status")), "reason": clean_text(a.get("reason"))} for a in chunk]
+            rows = [{"id": clean_text(a.id), "input": clean_text(a.url or a.source_path),
+                     "status": clean_text(a.status), "reason": clean_text(a.reason)} for a in chunk]
         count = _pages(len(items), per)
         heading = {"articles": "Articles", "conflicts": "Conflicts", "quotes": "Quotes",
                    "failed": "Failed inputs"}[kind]
@@ -574,7 +578,7 @@ class HtmlLayout:
             return cls(target, target.with_name(target.stem + "_files"))
         return cls(target / INDEX, target)
 
-    def site(self, report: Mapping[str, Any], texts: Mapping[str, str] | None) -> Site:
+    def site(self, report: ReportView | Mapping[str, Any], texts: Mapping[str, str] | None) -> Site:
         # Pages sit two levels below the index's folder when the folder is the target, else inside <stem>_files.
         index_href = os.path.relpath(self.index, self.folder / "families").replace(os.sep, "/")
         root = os.path.relpath(self.folder, self.index.parent).replace(os.sep, "/")
@@ -592,17 +596,17 @@ class WrittenHtml:
     index_sha256: str
 
 
-def iter_pages(report: Mapping[str, Any], texts: Mapping[str, str] | None = None) -> Iterator[Page]:
+def iter_pages(report: ReportView | Mapping[str, Any], texts: Mapping[str, str] | None = None) -> Iterator[Page]:
     """Every page of the report laid out as a folder (index.html at its top)."""
     return HtmlLayout.for_target(Path("report")).site(report, texts).pages()
 
 
-def render_html(report: Mapping[str, Any], texts: Mapping[str, str] | None = None) -> str:
+def render_html(report: ReportView | Mapping[str, Any], texts: Mapping[str, str] | None = None) -> str:
     """The index page alone (as a folder's index.html), as one string: small at any corpus size."""
     return "".join(next(iter_pages(report, texts)).chunks)
 
 
-def render_pages(report: Mapping[str, Any], texts: Mapping[str, str] | None = None) -> dict[str, str]:
+def render_pages(report: ReportView | Mapping[str, Any], texts: Mapping[str, str] | None = None) -> dict[str, str]:
     """Every page as {path: html}; for tests and small reports (a large one is written with write_html_report)."""
     return {page.path: "".join(page.chunks) for page in iter_pages(report, texts)}
 
@@ -610,7 +614,7 @@ def render_pages(report: Mapping[str, Any], texts: Mapping[str, str] | None = No
 _KINDS = ("families", "clusters", "articles", "lists")
 
 
-def write_html_report(report: Mapping[str, Any], texts: Mapping[str, str] | None, target: Path) -> WrittenHtml:
+def write_html_report(report: ReportView | Mapping[str, Any], texts: Mapping[str, str] | None, target: Path) -> WrittenHtml:
     """Write the report's pages for `target` (a folder, or an index file NAME.html beside NAME_files/).
 
     Each page is written atomically (corpus/atomic.py); the index goes last, so

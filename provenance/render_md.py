@@ -119,7 +119,7 @@ def _tidy(text: str, first: bool) -> str:
 def _context(data: ReportView | Mapping[str, Any]) -> dict[str, Any]:
     report = report_view(data)
     names = ArticleNames(report.articles)
-    site = Site(report.source)  # the HTML report's page names, for the pointers past a capped table
+    site = Site(report)  # the HTML report's page names, for the pointers past a capped table
     summary = report.summary
     keys = [("articles", "articles"), ("clusters", "coverage clusters"), ("figures", "figure families"),
             ("flagged", "flagged"), ("conflicts", "conflicts"), ("failed_inputs", "failed inputs")]

@@ -13,7 +13,7 @@ from (mentions by flag, outlet and source), from the package's datasette_metadat
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ def _json(value: Any) -> str | None:
 
 
 def report_rows(data: Mapping[str, Any], sources: Iterable[Mapping[str, Any]],
-                human: Mapping[str, Iterable[tuple[int, int]]] = {}) -> dict[str, Iterator[dict[str, Any]] | list]:
+                human: Mapping[str, Iterable[tuple[int, int]]] = {}) -> dict[str, Iterable[dict[str, Any]]]:
     """Rows for each report table. `data` is `Report.to_dict()`, `sources` the store's registry rows,
     `human` the (start, end) of every statistic a person corrected, by article id."""
     articles = [a for a in data.get("articles") or ()]
@@ -63,7 +63,11 @@ def report_rows(data: Mapping[str, Any], sources: Iterable[Mapping[str, Any]],
         "publisher": s.get("publisher"), "mentions": int(s.get("mentions") or 0),
         "articles": len(s.get("articles") or ()), "aliases": _json(s.get("aliases"))} for s in sources]
 
-    families, estimates, mentions, flags, steps = [], [], [], [], []
+    families: list[dict[str, Any]] = []
+    estimates: list[dict[str, Any]] = []
+    mentions: list[dict[str, Any]] = []
+    flags: list[dict[str, Any]] = []
+    steps: list[dict[str, Any]] = []
     for family in data.get("figures") or ():
         primary = family.get("primary_source") or {}
         first = family.get("first_seen") or {}

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .display import clean_text, format_value, number_in, values_match
+from .display import clean_text, format_value, mapping, number_in, values_match
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def build_verdict(figure: Mapping[str, Any]) -> Verdict:
                 rounded_to.append(shown)
         else:
             differ += 1
-    seen = figure.get("first_seen") if isinstance(figure.get("first_seen"), Mapping) else {}
+    seen = mapping(figure.get("first_seen"))
     first = clean_text(seen.get("date")) or None
     name = clean_text(source.get("name")) if source else None
     unit, of = figure.get("unit"), figure.get("of")
