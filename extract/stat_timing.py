@@ -247,27 +247,31 @@ def _is_point(ent: "Span") -> bool:
     return period_key(ent.text, reference=datetime.date(2000, 6, 15)) is not None
 
 
+def _governing_preposition(ent: "Span", words: str) -> "Token | None":
+    """The preposition right before a date that governs it, when it is one of the `words` list's."""
+    if ent.start == 0:
+        return None
+    prep = ent.doc[ent.start - 1]
+    return prep if prep.lower_ in period_words(words) and ent.root.head == prep else None
+
+
 def _is_change_base(ent: "Span") -> bool:
     """"a 12% increase on last year", "up 4.5% from 2023": the point after the preposition is the base."""
-    if ent.start == 0:
-        return False
-    prep = ent.doc[ent.start - 1]
-    if prep.lower_ not in period_words("base_prepositions") or ent.root.head != prep:
+    prep = _governing_preposition(ent, "base_prepositions")
+    if prep is None:
         return False
     head = prep.head
     changes = word_list("change_verbs") | word_list("change_nouns")
     of_change = head.lemma_.lower() in changes or head.lower_ in changes \
-        or head.lower_ in ("up", "down", "higher", "lower", "more", "less") \
+        or head.lower_ in period_words("base_change_words") \
         or head.like_num or head.lower_ in ("%", "percent", "cent") or head.ent_type_ in ("PERCENT", "MONEY")
     return of_change and _is_point(ent)
 
 
 def _is_record_base(ent: "Span") -> bool:
     """"its highest rate since March 2021": the date after a superlative is the last time it was so."""
-    if ent.start == 0:
-        return False
-    prep = ent.doc[ent.start - 1]
-    if prep.lower_ not in period_words("record_prepositions") or ent.root.head != prep:
+    prep = _governing_preposition(ent, "record_prepositions")
+    if prep is None:
         return False
     head = prep.head
     near = [head, *head.children]

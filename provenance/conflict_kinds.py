@@ -17,6 +17,12 @@ from typing import Any
 from .records import Conflict
 
 
+def alternation(phrases: Sequence[str]) -> str:
+    """A regex alternation of phrases, longest first (so "held steady at" wins over "steady at"), any run of
+    spaces matching the spaces inside a phrase."""
+    return "|".join(r"\s+".join(map(re.escape, p.split())) for p in sorted(phrases, key=len, reverse=True))
+
+
 @functools.cache
 def _direction_pattern(language: str) -> re.Pattern[str] | None:
     """One regex per language whose named groups are the classes; it must end at the figure."""
@@ -26,18 +32,14 @@ def _direction_pattern(language: str) -> re.Pattern[str] | None:
         return None
     parts = []
     for kind, phrases in sorted(langdata.table(language, "conflict_direction").items()):
-        # Longest first, so "held steady at" wins over "steady at".
-        alts = "|".join(r"\s+".join(map(re.escape, p.split())) for p in sorted(phrases, key=len, reverse=True))
+        alts = alternation(phrases)
         parts.append(f"(?P<{kind}>\\b(?:{alts}))")
     return re.compile(f"(?:{'|'.join(parts)})\\s*$", re.IGNORECASE)
 
 
 def direction_of(mention: Any, language: str | None) -> tuple[str, int] | None:
     """(class, offset in the sentence where the phrase starts) of the phrase right before a figure."""
-    from newstrace.extract import langdata
-
-    lang = (language or langdata.DEFAULT_LANGUAGE).split("-")[0].lower()
-    pattern = _direction_pattern(lang)
+    pattern = _direction_pattern(language_code(language))
     if pattern is None:
         return None
     offset = mention.start - mention.sentence_start
@@ -111,12 +113,12 @@ def _phrase_pattern(language: str, name: str) -> re.Pattern[str] | None:
         return None
     parts = []
     for kind, phrases in sorted(langdata.table(language, name).items()):
-        alts = "|".join(r"\s+".join(map(re.escape, p.split())) for p in sorted(phrases, key=len, reverse=True))
+        alts = alternation(phrases)
         parts.append(f"(?P<{kind}>(?:{alts}))")
     return re.compile(rf"(?<!\w)(?:{'|'.join(parts)})(?!\w)", re.IGNORECASE)
 
 
-def _language(language: str | None) -> str:
+def language_code(language: str | None) -> str:
     from newstrace.extract import langdata
 
     return (language or langdata.DEFAULT_LANGUAGE).split("-")[0].lower()
@@ -141,7 +143,7 @@ def expectation_of(mention: Any, language: str | None, text: str | None = None) 
     "unemployment unexpectedly rose" is about the figure the next sentence gives. One phrase per
     sentence; a sentence with phrases of two classes ("as expected ..., unlike wages") says nothing sure.
     """
-    pattern = _phrase_pattern(_language(language), "conflict_expectation")
+    pattern = _phrase_pattern(language_code(language), "conflict_expectation")
     if pattern is None:
         return None
     places = [(mention.sentence, mention.sentence_start)]
@@ -217,7 +219,7 @@ def bound_of(mention: Any, language: str | None) -> str | None:
         return None
     from newstrace.extract import langdata
 
-    lang = _language(language)
+    lang = language_code(language)
     if not langdata.has(lang, "conflict_bounds"):
         return None
     said = " ".join(approx.lower().split())
@@ -347,7 +349,7 @@ def scope_of(mention: Any, language: str | None) -> list[tuple[str, str, dict[st
     breaks = list(_CLAUSE_BREAK.finditer(before))
     before_from = breaks[-1].end() if breaks else 0
     out = []
-    for name, pattern in _scope_patterns(_language(language)):
+    for name, pattern in _scope_patterns(language_code(language)):
         for text, base, is_after in ((after_text, end, True), (before[before_from:], before_from, False)):
             found = _categories(pattern, text)
             kinds = {kind for kind, _ in found}
@@ -475,7 +477,7 @@ def aligned_conflicts(families: Sequence[Any], cluster_of: Mapping[str, str],
             if _same_up_to_rounding(x.value, y.value) or getattr(x, "of", None) != getattr(y, "of", None) \
                     or not _near(x.value, y.value):
                 continue
-            lang_x, lang_y = _language(languages.get(x.article)), _language(languages.get(y.article))
+            lang_x, lang_y = language_code(languages.get(x.article)), language_code(languages.get(y.article))
             if not _one_quantity(x, y, lang_x, lang_y, head_word):
                 continue
             mark = frozenset(((x.article, x.start), (y.article, y.start)))

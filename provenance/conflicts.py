@@ -29,9 +29,11 @@ from newstrace.extract.records import Annotations, Entity
 
 from .conflict_kinds import (
     aligned_conflicts,
+    alternation,
     bound_conflicts,
     direction_conflicts,
     expectation_conflicts,
+    language_code,
     scope_conflicts,
 )
 from .records import Conflict
@@ -121,14 +123,13 @@ def _release_words(language: str | None) -> re.Pattern[str] | None:
     """Words that say a sentence is about a publication, in the article's language (conflict_dates.yaml)."""
     from newstrace.extract import langdata
 
-    lang = (language or langdata.DEFAULT_LANGUAGE).split("-")[0].lower()
+    lang = language_code(language)
     if not langdata.has(lang, "conflict_dates"):
         return None
-    words = [w for w in langdata.words(lang, "conflict_dates")]
+    words = langdata.words(lang, "conflict_dates")
     if not words:
         return None
-    alternation = "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
+    return re.compile(rf"(?<!\w)(?:{alternation(words)})(?!\w)", re.IGNORECASE)
 
 
 def _candidates(sentences: Mapping[str, Sequence[_Sentence]]) -> list[tuple[str, _Sentence]]:
