@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup, escape
 
-from .display import clean_text, entries, statement
+from .display import clean_text
+from .views import EvidenceView, FigureView, MentionView, ReportView
 
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_.:-]")
 
@@ -47,13 +48,17 @@ class Span:
     tip: str
 
 
-def sentence_with_mark(mention: Mapping[str, Any]) -> Markup:
-    """The mention's sentence with the figure marked; each piece escaped on its own."""
-    sentence = str(mention.get("sentence") or "")
-    text = str(mention.get("text") or "")
+def sentence_with_mark(sentence: Any, text: Any, start: Any = None, sentence_start: Any = None) -> Markup:
+    """The sentence with the figure `text` marked; each piece escaped on its own.
+
+    `start` and `sentence_start` (offsets in the article) place the mark when they agree with the
+    sentence; else the first occurrence of the text is marked.
+    """
+    sentence = str(sentence or "")
+    text = str(text or "")
     if not sentence:
         return Markup("")
-    lo = _int(mention.get("start")) - _int(mention.get("sentence_start"))
+    lo = _int(start) - _int(sentence_start)
     if not (0 <= lo and sentence[lo:lo + len(text)] == text and text):
         lo = sentence.find(text) if text else -1
     if lo < 0:
@@ -62,72 +67,72 @@ def sentence_with_mark(mention: Mapping[str, Any]) -> Markup:
     return _e(sentence[:lo]) + Markup("<mark>") + _e(sentence[lo:hi]) + Markup("</mark>") + _e(sentence[hi:])
 
 
-def spans_by_article(report: Mapping[str, Any]) -> tuple[dict[str, list[Span]], dict[str, list[Span]]]:
+def mention_sentence(mention: MentionView) -> Markup:
+    """A mention's sentence with its figure marked."""
+    return sentence_with_mark(mention.sentence, mention.text, mention.start, mention.sentence_start)
+
+
+def spans_by_article(report: ReportView) -> tuple[dict[str, list[Span]], dict[str, list[Span]]]:
     """Highlights (figures, conflicts, quotes) and sentence wrappers per article, from the report's offsets."""
     marks: dict[str, list[Span]] = defaultdict(list)
     sentences: dict[str, list[Span]] = defaultdict(list)
-    for figure in entries(report, "figures"):
-        said = statement(figure, keep_spacing=True)
-        for m in entries(figure, "mentions"):
-            article = clean_text(m.get("article"))
-            marks[article].append(Span(_int(m.get("start")), _int(m.get("end")), anchor("s", article, m.get("start")),
-                                       "fig", said))
-            sentences[article].append(Span(_int(m.get("sentence_start")), _int(m.get("sentence_end")),
-                                           anchor("e", article, m.get("sentence_start")), "sent", ""))
-        source = figure.get("primary_source")
-        evidence = source.get("evidence") if isinstance(source, Mapping) else None
-        if isinstance(evidence, Mapping):
-            article = clean_text(evidence.get("article"))
-            sentences[article].append(Span(_int(evidence.get("start")), _int(evidence.get("end")),
-                                           anchor("e", article, evidence.get("start")), "sent evidence", ""))
-    for conflict in entries(report, "conflicts"):
-        for v in entries(conflict, "values"):
-            if v.get("start") is not None:
-                article = clean_text(v.get("article"))
-                marks[article].append(Span(_int(v.get("start")), _int(v.get("end")),
-                                           anchor("c", article, v.get("start")), "conflict",
-                                           clean_text(conflict.get("what"))))
-    for q in entries(report, "quotes"):
-        article = clean_text(q.get("article"))
-        marks[article].append(Span(_int(q.get("start")), _int(q.get("end")), anchor("q", article, q.get("start")),
-                                   "quote", f"quote: {clean_text(q.get('speaker'))}"))
+    for figure in report.figures:
+        said = figure.said(keep_spacing=True)
+        for m in figure.mentions:
+            article = clean_text(m.article)
+            marks[article].append(Span(_int(m.start), _int(m.end), anchor("s", article, m.start), "fig", said))
+            sentences[article].append(Span(_int(m.sentence_start), _int(m.sentence_end),
+                                           anchor("e", article, m.sentence_start), "sent", ""))
+        evidence = _evidence(figure)
+        if evidence is not None:
+            article = clean_text(evidence.article)
+            sentences[article].append(Span(_int(evidence.start), _int(evidence.end),
+                                           anchor("e", article, evidence.start), "sent evidence", ""))
+    for conflict in report.conflicts:
+        for v in conflict.values:
+            if v.start is not None:
+                article = clean_text(v.article)
+                marks[article].append(Span(_int(v.start), _int(v.end), anchor("c", article, v.start), "conflict",
+                                           clean_text(conflict.what)))
+    for q in report.quotes:
+        article = clean_text(q.article)
+        marks[article].append(Span(_int(q.start), _int(q.end), anchor("q", article, q.start),
+                                   "quote", f"quote: {clean_text(q.speaker)}"))
     return marks, sentences
 
 
-def cited_index(report: Mapping[str, Any]) -> dict[str, list[tuple[int, str, Markup]]]:
+def _evidence(figure: FigureView) -> EvidenceView | None:
+    return figure.primary_source.evidence if figure.primary_source is not None else None
+
+
+def cited_index(report: ReportView) -> dict[str, list[tuple[int, str, Markup]]]:
     """Article id -> (offset, anchor, html) of every passage the report cites from it, in one pass.
 
     Used for an article whose text the report does not carry, so every link to it still lands.
     """
     out: dict[str, list[tuple[int, str, Markup]]] = defaultdict(list)
-
-    def owner(item: Any) -> str | None:
-        return clean_text(item.get("article")) if isinstance(item, Mapping) else None
-
-    for figure in entries(report, "figures"):
-        for mention in entries(figure, "mentions"):
-            if (article_id := owner(mention)) is not None:
-                out[article_id].append((_int(mention.get("start")), anchor("s", article_id, mention.get("start")),
-                                        sentence_with_mark(mention)))
-                out[article_id].append((_int(mention.get("sentence_start")),
-                                        anchor("e", article_id, mention.get("sentence_start")),
-                                        sentence_with_mark(mention)))
-        source = figure.get("primary_source")
-        evidence = source.get("evidence") if isinstance(source, Mapping) else None
-        if isinstance(evidence, Mapping) and (article_id := owner(evidence)) is not None:
-            out[article_id].append((_int(evidence.get("start")), anchor("e", article_id, evidence.get("start")),
-                                    _e(evidence.get("sentence"))))
-    for conflict in entries(report, "conflicts"):
-        for value in entries(conflict, "values"):
-            if (article_id := owner(value)) is not None and value.get("start") is not None:
-                shown = sentence_with_mark({"sentence": value.get("sentence") or value.get("text"),
-                                            "text": value.get("text")})
-                out[article_id].append((_int(value.get("start")), anchor("c", article_id, value.get("start")), shown))
-    for quote in entries(report, "quotes"):
-        if (article_id := owner(quote)) is not None:
-            shown = (Markup("“") + _e(quote.get("text")) + Markup("” — ")
-                     + _e(quote.get("speaker") or "unknown speaker"))
-            out[article_id].append((_int(quote.get("start")), anchor("q", article_id, quote.get("start")), shown))
+    for figure in report.figures:
+        for mention in figure.mentions:
+            article_id = clean_text(mention.article)
+            shown = mention_sentence(mention)
+            out[article_id].append((_int(mention.start), anchor("s", article_id, mention.start), shown))
+            out[article_id].append((_int(mention.sentence_start), anchor("e", article_id, mention.sentence_start),
+                                    shown))
+        evidence = _evidence(figure)
+        if evidence is not None:
+            article_id = clean_text(evidence.article)
+            out[article_id].append((_int(evidence.start), anchor("e", article_id, evidence.start),
+                                    _e(evidence.sentence)))
+    for conflict in report.conflicts:
+        for value in conflict.values:
+            if value.start is not None:
+                article_id = clean_text(value.article)
+                shown = sentence_with_mark(value.sentence or value.text, value.text)
+                out[article_id].append((_int(value.start), anchor("c", article_id, value.start), shown))
+    for quote in report.quotes:
+        article_id = clean_text(quote.article)
+        shown = Markup("“") + _e(quote.text) + Markup("” — ") + _e(quote.speaker or "unknown speaker")
+        out[article_id].append((_int(quote.start), anchor("q", article_id, quote.start), shown))
     return out
 
 

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .article_names import ArticleNames
-from .display import clean_text, entries, mapping, shorten
+from .display import clean_text, shorten
+from .views import FigureView
 
 # Columns, left to right: who reports it, who passed it on, what it comes from, the document itself.
 _COLUMN = {"article": 0, "outlet": 1, "organization": 1, "person": 1, "place": 1, "model": 1,
@@ -96,16 +97,16 @@ class _Graph:
             self.edges.setdefault((source, target, kind), tip)
 
 
-def family_graph(figure: Mapping[str, Any], names: ArticleNames, links: Mapping[frozenset[str], str],
+def family_graph(figure: FigureView, names: ArticleNames, links: Mapping[frozenset[str], str],
                  href: Callable[[str], str | None]) -> Drawing | None:
     """The family's graph; `links` gives the cluster link kind of a pair of articles, `href` an article's page."""
-    mentions = entries(figure, "mentions")
+    mentions = figure.mentions
     if not mentions:
         return None
-    source = mapping(figure.get("primary_source"))
-    primary_doc = clean_text(source.get("article") or (source.get("evidence") or {}).get("article")) or None
+    source = figure.primary_source
+    primary_doc = clean_text(source.document if source is not None else None) or None
     graph = _Graph()
-    ordered = sorted({clean_text(m.get("article")) for m in mentions},
+    ordered = sorted({clean_text(m.article) for m in mentions},
                      key=lambda a: (a != primary_doc, clean_text(names.get(a).published) or "~", a))
     shown = set(ordered[:MAX_ARTICLES])
     if primary_doc:
@@ -118,34 +119,35 @@ def family_graph(figure: Mapping[str, Any], names: ArticleNames, links: Mapping[
                           f"{names.name(article_id)} — {names.title(article_id)}", href(article_id), note)
 
     for mention in mentions:
-        article_id = clean_text(mention.get("article"))
-        attribution = mention.get("attribution") if isinstance(mention.get("attribution"), Mapping) else None
-        steps = [s for s in entries(mention, "chain") if clean_text(s.get("id")) != f"article:{article_id}"]
+        article_id = clean_text(mention.article)
+        attribution = mention.attribution
+        inferred = attribution is not None and attribution.inferred
+        steps = [s for s in mention.chain if clean_text(s.id) != f"article:{article_id}"]
         first_target = steps[0] if steps else None
         if article_id not in shown:
             if first_target is not None:
-                folded[clean_text(first_target.get("id"))] += 1
+                folded[clean_text(first_target.id)] += 1
             continue
         note = "" if attribution is not None or article_id == primary_doc else "no source"
         previous = article_node(article_id, note)
         for step in steps:
-            step_id = clean_text(step.get("id"))
-            kind = clean_text(step.get("kind")) or "source"
+            step_id = clean_text(step.id)
+            kind = clean_text(step.kind) or "source"
             if step_id.startswith("article:"):
                 target = step_id.removeprefix("article:")
                 node = article_node(target)
                 linked = _LINK_KIND.get(links.get(frozenset((previous.removeprefix("article:"), target)), ""))
-                if previous.startswith("article:") and attribution is not None and attribution.get("inferred"):
-                    graph.edge(previous, node, "inferred via", f"{clean_text(attribution.get('name'))} inferred via "
+                if previous.startswith("article:") and attribution is not None and inferred:
+                    graph.edge(previous, node, "inferred via", f"{clean_text(attribution.name)} inferred via "
                                                                f"{names.name(target)}")
                 if linked:
                     graph.edge(previous, node, linked)
-                elif not (attribution is not None and attribution.get("inferred")):
+                elif not inferred:
                     graph.edge(previous, node, "names source")
             else:
-                label = clean_text(step.get("label")) or step_id
+                label = clean_text(step.label) or step_id
                 node = graph.node(step_id, label, kind, f"{label} ({kind})")
-                graph.edge(previous, node, "names source", clean_text(mention.get("text")))
+                graph.edge(previous, node, "names source", clean_text(mention.text))
             previous = node
     # Copies and rewrites among the family's articles, even where no chain passes through them.
     for pair, kind in links.items():
@@ -154,7 +156,8 @@ def family_graph(figure: Mapping[str, Any], names: ArticleNames, links: Mapping[
             graph.edge(f"article:{b}", f"article:{a}", _LINK_KIND[kind])
     if primary_doc:
         doc = article_node(primary_doc)
-        kb_node = f"kb:{clean_text(source.get('kb_id'))}" if source.get("kb_id") else None
+        kb_id = source.kb_id if source is not None else None
+        kb_node = f"kb:{clean_text(kb_id)}" if kb_id else None
         if kb_node and kb_node in graph.nodes:
             graph.edge(kb_node, doc, "published as")
     for target, count in sorted(folded.items()):

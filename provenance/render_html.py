@@ -37,23 +37,17 @@ from markupsafe import Markup
 
 from . import graph_svg, timeline_svg
 from .article_names import ArticleNames, article_date, human_date
-from .article_paint import anchor, cited_index, cited_items, painted_text, sentence_with_mark, spans_by_article
-from .display import (
-    FLAG_LABELS,
-    clean_text,
-    entries,
-    estimates_line,
-    format_number,
-    format_value,
-    mapping,
-    mention_drifted,
-    number_in,
-    shorten,
-    statement,
-    values_match,
+from .article_paint import (
+    anchor,
+    cited_index,
+    cited_items,
+    mention_sentence,
+    painted_text,
+    sentence_with_mark,
+    spans_by_article,
 )
-from .verdict import build_verdict
-from .views import ArticleView, ConflictView, ReportView, report_view
+from .display import FLAG_LABELS, clean_text, format_number, number_in, shorten, values_match
+from .views import ArticleView, ConflictView, FigureView, MentionView, ReportView, report_view
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
@@ -115,8 +109,8 @@ def _flags(flags: Any) -> list[dict[str, str]]:
     return [{"slug": _slug(f), "label": FLAG_LABELS.get(clean_text(f), clean_text(f))} for f in flags or []]
 
 
-def _value(figure: Mapping[str, Any]) -> str:
-    return format_value(figure.get("value"), figure.get("unit"), figure.get("of"), keep_spacing=True)
+def _value(figure: FigureView) -> str:
+    return figure.shown_value(keep_spacing=True)
 
 
 def _is_failure(article: ArticleView) -> bool:
@@ -124,13 +118,22 @@ def _is_failure(article: ArticleView) -> bool:
     return status.startswith("failed") or status == "blocked"
 
 
-def _figure_key(figure: Mapping[str, Any]) -> str:
+def _figure_key(figure: FigureView) -> str:
     """The producer's cluster evidence names shared figures as "value|unit[|ofN]"."""
-    value = number_in(figure.get("value"))
-    key = f"{value:g}|{figure.get('unit')}" if value is not None else ""
-    if figure.get("of") is not None and number_in(figure.get("of")) is not None:
-        key += f"|of{number_in(figure.get('of')):g}"
+    value = number_in(figure.value)
+    key = f"{value:g}|{figure.unit}" if value is not None else ""
+    of = number_in(figure.of) if figure.of is not None else None
+    if of is not None:
+        key += f"|of{of:g}"
     return key
+
+
+def _offset(value: Any, missing: int) -> int:
+    """A character offset as an int; `missing` when there is none or it does not read as a number."""
+    try:
+        return int(value or missing)
+    except (TypeError, ValueError):
+        return missing
 
 
 def _pages(total: int, per: int) -> int:
@@ -151,8 +154,6 @@ class Site:
     def __init__(self, report: ReportView | Mapping[str, Any], texts: Mapping[str, str] | None = None,
                  index_href: str = "../" + INDEX, index_root: str = "", index_name: str = INDEX) -> None:
         self.view = report_view(report)
-        # The family pages, their graphs and the painted article text still read the contract dict.
-        self.report = self.view.source
         self.texts = texts or {}
         self.index_href = index_href  # from a page two levels down (kind/name.html) to the index
         self.index_root = index_root  # from the index to the pages folder
@@ -161,11 +162,11 @@ class Site:
         self.names = ArticleNames(articles)
         self.ok_articles = [a for a in articles if not _is_failure(a)]
         self.failed = [a for a in articles if _is_failure(a)]
-        self.figures = entries(self.report, "figures")
+        self.figures = self.view.figures
         self.clusters = [c for c in self.view.clusters if len(c.articles) > 1]
         self.conflicts = self.view.conflicts
         self.quotes = self.view.quotes
-        self.family_file = self._unique((f.get("id") or _figure_key(f) or i) for i, f in enumerate(self.figures))
+        self.family_file = self._unique((f.id or _figure_key(f) or i) for i, f in enumerate(self.figures))
         self.cluster_file = self._unique(c.id for c in self.clusters)
         self.cluster_of = {clean_text(c.id): self.cluster_file[i] for i, c in enumerate(self.clusters)}
         self.article_file = {clean_text(a.id): name for a, name in zip(
@@ -173,9 +174,9 @@ class Site:
         self.family_by_key: dict[str, int] = {}
         self.families_of: dict[str, list[int]] = defaultdict(list)
         for i, figure in enumerate(self.figures):
-            self.family_by_key.setdefault(clean_text(figure.get("id")), i)
+            self.family_by_key.setdefault(clean_text(figure.id), i)
             self.family_by_key.setdefault(_figure_key(figure), i)
-            for article_id in dict.fromkeys(clean_text(m.get("article")) for m in entries(figure, "mentions")):
+            for article_id in dict.fromkeys(clean_text(m.article) for m in figure.mentions):
                 self.families_of[article_id].append(i)
         self.links: dict[frozenset[str], str] = {}
         for cluster in self.clusters:
@@ -227,13 +228,13 @@ class Site:
             yield from self._family_pages(i)
         for i in range(len(self.clusters)):
             yield Page(f"clusters/{self.cluster_file[i]}.html", self._cluster(i))
-        marks, sentences = spans_by_article(self.report)
+        marks, sentences = spans_by_article(self.view)
         cited: dict[str, list] | None = None
         for article in self.ok_articles:
             article_id = clean_text(article.id)
             text = self.texts.get(article_id)
             if not isinstance(text, str) and cited is None:
-                cited = cited_index(self.report)
+                cited = cited_index(self.view)
             painted = (painted_text(text, marks.get(article_id, []), sentences.get(article_id, []))
                        if isinstance(text, str) else None)
             yield Page(f"articles/{self.article_file[article_id]}.html",
@@ -269,7 +270,7 @@ class Site:
         summary.setdefault("articles", len(self.ok_articles))
         summary.setdefault("clusters", len(self.clusters))
         summary.setdefault("figures", len(self.figures))
-        summary.setdefault("flagged", sum(1 for f in self.figures if f.get("flags")))
+        summary.setdefault("flagged", sum(1 for f in self.figures if f.flags))
         summary.setdefault("failed_inputs", len(self.failed))
         tiles = [{"value": format_number(summary.get(key)), "label": label,
                   "warn": key in ("flagged", "failed_inputs", "conflicts") and (number_in(summary.get(key)) or 0) > 0}
@@ -280,23 +281,21 @@ class Site:
         families: list[dict[str, Any]] = []
         flag_options: dict[str, dict[str, str]] = {}
         for i, figure in enumerate(self.figures):
-            mentions = entries(figure, "mentions")
-            flags = _flags(figure.get("flags"))
+            mentions = figure.mentions
+            flags = _flags(figure.flags)
             for flag in flags:
                 flag_options.setdefault(flag["slug"], flag)
-            source = mapping(figure.get("primary_source"))
-            outlets = {self.names.name(m.get("article")) for m in mentions}
-            verdict = build_verdict(figure).sentence
-            said = statement(figure, keep_spacing=True)
+            source = figure.primary_source
+            outlets = {self.names.name(m.article) for m in mentions}
+            said = figure.said(keep_spacing=True)
             families.append({
-                "href": self.family_href(i, root=root), "value": _value(figure), "verdict": verdict,
+                "href": self.family_href(i, root=root), "value": _value(figure), "verdict": figure.verdict.sentence,
                 "statement": said, "flags": flags, "flag_slugs": " ".join(f["slug"] for f in flags),
-                "articles": len({clean_text(m.get("article")) for m in mentions}),
-                "no_source": sum(1 for m in mentions if not isinstance(m.get("attribution"), Mapping)
-                                 and not self.names.get(m.get("article")).is_primary),
-                "primary_in_corpus": bool(source.get("in_corpus")),
+                "articles": len({clean_text(m.article) for m in mentions}),
+                "no_source": sum(1 for m in mentions if m.attribution is None and not self.names.get(m.article).is_primary),
+                "primary_in_corpus": source is not None and source.in_corpus,
                 # What the search box matches: value, statement, source, outlets (a few, to keep the row small).
-                "search": " ".join([_value(figure), said, clean_text(source.get("name")),
+                "search": " ".join([_value(figure), said, clean_text(source.name if source else None),
                                     *sorted(outlets)[:12]]).lower(),
             })
         clusters = []
@@ -323,50 +322,50 @@ class Site:
     # -- families
 
     def _family_pages(self, i: int) -> Iterator[Page]:
-        mentions = entries(self.figures[i], "mentions")
-        count = _pages(len(mentions), MENTIONS_PER_PAGE)
+        count = _pages(len(self.figures[i].mentions), MENTIONS_PER_PAGE)
         for page in range(1, count + 1):
             suffix = "" if page == 1 else f"-{page}"
             yield Page(f"families/{self.family_file[i]}{suffix}.html", self._family(i, page, count))
 
     def _family(self, i: int, page: int, count: int) -> Iterator[str]:
         figure = self.figures[i]
-        mentions = entries(figure, "mentions")
-        source = figure.get("primary_source") if isinstance(figure.get("primary_source"), Mapping) else None
-        document = clean_text(source.get("article") or (source.get("evidence") or {}).get("article")) if source else ""
-        own = next((m for m in mentions if document and clean_text(m.get("article")) == document), None)
-        primary_value = number_in(own.get("value", own.get("text"))) if own else None
-        verdict = build_verdict(figure).sentence
-        facts = [(label, clean_text(figure.get(key))) for key, label in
-                 (("measure", "measure"), ("holder", "holder"), ("period", "period"), ("unit", "unit"))
-                 if figure.get(key)]
-        if estimates := estimates_line(figure):
+        mentions = figure.mentions
+        # An empty record (a source or first seen) is shown as none.
+        source = figure.primary_source if figure.primary_source is not None and not figure.primary_source.empty else None
+        document = clean_text(source.document) if source else ""
+        # The primary document's own mention of the figure, when the corpus holds the document.
+        own = next((m for m in mentions if document and clean_text(m.article) == document), None)
+        primary_value = number_in(own.stated) if own else None
+        facts = [(label, clean_text(value)) for value, label in
+                 ((figure.measure, "measure"), (figure.holder, "holder"), (figure.period, "period"),
+                  (figure.unit, "unit")) if value]
+        if estimates := figure.estimates_line():
             facts.append(("estimates by source", estimates))
         variants = []
-        for variant in figure.get("variants") or []:
-            drifted = number_in(variant) is not None and not values_match(variant, figure.get("value"))
+        for variant in figure.variants:
+            drifted = number_in(variant) is not None and not values_match(variant, figure.value)
             asprimary = primary_value is not None and values_match(variant, primary_value)
             variants.append({"text": clean_text(variant), "drifted": drifted, "asprimary": asprimary,
                              "note": "as the primary document states it" if asprimary
                              else ("differs from the family value" if drifted else "")})
-        seen = figure.get("first_seen") if isinstance(figure.get("first_seen"), Mapping) else None
-        first_seen = ({"date": human_date(seen.get("date")) or clean_text(seen.get("date")) or "undated",
-                       "article": self.article_ref(seen.get("article")), "estimated": bool(seen.get("estimated"))}
+        seen = figure.first_seen if figure.first_seen is not None and not figure.first_seen.empty else None
+        first_seen = ({"date": human_date(seen.date) or clean_text(seen.date) or "undated",
+                       "article": self.article_ref(seen.article), "estimated": seen.estimated}
                       if seen else None)
         primary = None
         if source:
-            evidence = source.get("evidence") if isinstance(source.get("evidence"), Mapping) else None
+            evidence = source.evidence if source.evidence is not None and not source.evidence.empty else None
             shown = None
-            if evidence and evidence.get("sentence"):
-                shown = (sentence_with_mark({**own, "sentence": evidence.get("sentence")})
-                         if own and int(own.get("sentence_start") or -1) == int(evidence.get("start") or -2)
-                         else clean_text(evidence.get("sentence")))
-            target = (anchor("s", document, own.get("start")) if own
-                      else anchor("e", evidence.get("article"), evidence.get("start")) if evidence else None)
-            primary = {"name": clean_text(source.get("name")) or "unnamed", "kind": clean_text(source.get("kind")),
-                       "in_corpus": bool(source.get("in_corpus")),
+            if evidence and evidence.sentence:
+                shown = (sentence_with_mark(evidence.sentence, own.text, own.start, own.sentence_start)
+                         if own and _offset(own.sentence_start, -1) == _offset(evidence.start, -2)
+                         else clean_text(evidence.sentence))
+            target = (anchor("s", document, own.start) if own
+                      else anchor("e", evidence.article, evidence.start) if evidence else None)
+            primary = {"name": clean_text(source.name) or "unnamed", "kind": clean_text(source.kind),
+                       "in_corpus": source.in_corpus,
                        "document": self.article_ref(document) if document else None,
-                       "url_href": _weblink(source.get("url")), "url_shown": shorten(source.get("url"), 70),
+                       "url_href": _weblink(source.url), "url_shown": shorten(source.url, 70),
                        "evidence": shown, "evidence_href": self.article_href(document, target) if document else None}
         lo = (page - 1) * MENTIONS_PER_PAGE
         rows = [self._mention_row(figure, m, primary_value) for m in mentions[lo:lo + MENTIONS_PER_PAGE]]
@@ -379,29 +378,28 @@ class Site:
             graph = graph_svg.family_graph(figure, self.names, self.links, lambda a: self.article_href(a))
             events = []
             for m in mentions:
-                article = self.names.get(m.get("article"))
-                day = article_date(m.get("date") or article.published)
+                article = self.names.get(m.article)
+                day = article_date(m.date or article.published)
                 if day is None:
                     undated += 1
                     continue
-                first = seen is not None and bool(seen) and clean_text(m.get("article")) == clean_text(seen.get("article"))
+                first = seen is not None and clean_text(m.article) == clean_text(seen.article)
                 events.append(timeline_svg.Event(
-                    day, _dot_kind(m, article), first, bool(first and seen is not None and seen.get("estimated")),
-                    f"{self.names.name(m.get('article'))}: {clean_text(m.get('text'))} — {self.names.title(m.get('article'))}",
-                    self.article_href(m.get("article"), anchor("s", m.get("article"), m.get("start")))))
+                    day, _dot_kind(m, article), first, bool(first and seen is not None and seen.estimated),
+                    f"{self.names.name(m.article)}: {clean_text(m.text)} — {self.names.title(m.article)}",
+                    self.article_href(m.article, anchor("s", m.article, m.start))))
             timeline = timeline_svg.layout(events)
-        context = self._common(f"{_value(figure)} · {shorten(statement(figure), 60)}")
-        context.update(f={"value": _value(figure), "verdict": verdict, "statement": statement(figure, keep_spacing=True),
-                          "facts": facts, "flags": _flags(figure.get("flags")), "variants": variants,
-                          "first_seen": first_seen, "primary": primary},
+        context = self._common(f"{_value(figure)} · {shorten(figure.said(), 60)}")
+        context.update(f={"value": _value(figure), "verdict": figure.verdict.sentence,
+                          "statement": figure.said(keep_spacing=True), "facts": facts, "flags": _flags(figure.flags),
+                          "variants": variants, "first_seen": first_seen, "primary": primary},
                        rows=rows, pager=pager, graph=graph, timeline=timeline, undated=undated)
         return self._render("family.html", context)
 
-    def _mention_row(self, figure: Mapping[str, Any], mention: Mapping[str, Any],
-                     primary_value: float | None) -> dict[str, Any]:
-        article_id = clean_text(mention.get("article"))
+    def _mention_row(self, figure: FigureView, mention: MentionView, primary_value: float | None) -> dict[str, Any]:
+        article_id = clean_text(mention.article)
         article = self.names.get(article_id)
-        value = mention.get("value", mention.get("text"))
+        value = mention.stated
         badges = []
         if article.is_primary:
             badges.append({"cls": "primarydoc", "label": "primary document"})
@@ -409,28 +407,28 @@ class Site:
             badges.append({"cls": "muted", "label": "auto-generated"})
         mismatch = (format_number(primary_value) if primary_value is not None and not article.is_primary
                     and number_in(value) is not None and not values_match(value, primary_value) else None)
-        attribution = mention.get("attribution") if isinstance(mention.get("attribution"), Mapping) else None
+        attribution = mention.attribution
         shown_attribution = None
         if attribution is not None:
-            via = attribution.get("via")
-            shown_attribution = {"name": clean_text(attribution.get("name")) or "unnamed",
-                                 "kind": clean_text(attribution.get("kind")),
-                                 "inferred": bool(attribution.get("inferred")), "cue": clean_text(attribution.get("cue")),
+            via = attribution.via
+            shown_attribution = {"name": clean_text(attribution.name) or "unnamed",
+                                 "kind": clean_text(attribution.kind),
+                                 "inferred": attribution.inferred, "cue": clean_text(attribution.cue),
                                  "via": self.article_ref(via) if via else None}
         chain = []
-        for step in entries(mention, "chain"):
-            step_id = clean_text(step.get("id"))
-            kind = clean_text(step.get("kind"))
+        for step in mention.chain:
+            step_id = clean_text(step.id)
+            kind = clean_text(step.kind)
             is_article = step_id.startswith("article:") and self.names.known(step_id)
-            chain.append({"kind": _slug(kind), "tip": f"{clean_text(step.get('label'))} ({kind})",
-                          "label": self.names.name(step_id) if is_article else shorten(step.get("label") or step_id, 34),
+            chain.append({"kind": _slug(kind), "tip": f"{clean_text(step.label)} ({kind})",
+                          "label": self.names.name(step_id) if is_article else shorten(step.label or step_id, 34),
                           "href": self.article_href(step_id) if is_article else None})
-        hops = mention.get("hops")
+        hops = mention.hops
         return {"article": self.article_ref(article_id), "badges": badges,
-                "href": self.article_href(article_id, anchor("s", article_id, mention.get("start"))),
-                "stated": clean_text(mention.get("text")) or format_number(value),
-                "drift": mention_drifted(figure, mention), "mismatch": mismatch,
-                "sentence": sentence_with_mark(mention), "attribution": shown_attribution,
+                "href": self.article_href(article_id, anchor("s", article_id, mention.start)),
+                "stated": clean_text(mention.text) or format_number(value),
+                "drift": mention.drifted(figure), "mismatch": mismatch,
+                "sentence": mention_sentence(mention), "attribution": shown_attribution,
                 "is_primary": bool(article.is_primary), "chain": chain,
                 "hops": "—" if hops is None else clean_text(hops)}
 
@@ -455,7 +453,7 @@ class Site:
                 else:
                     figure = self.figures[index]
                     figures.append({"label": _value(figure), "href": self.family_href(index),
-                                    "tip": statement(figure, keep_spacing=True)})
+                                    "tip": figure.said(keep_spacing=True)})
             scores = []
             for raw in (link.jaccard, link.containment, link.cosine):
                 score = number_in(raw) if raw is not None else None
@@ -476,7 +474,7 @@ class Site:
             target = anchor("c", value.article, value.start) if value.start is not None else None
             sides.append({"text": clean_text(value.text),
                           "href": self.article_href(value.article, target) if target else None,
-                          "sentence": sentence_with_mark({"sentence": value.sentence, "text": value.text}),
+                          "sentence": sentence_with_mark(value.sentence, value.text),
                           "article": self.article_ref(value.article)})
         cluster = conflict.cluster
         href = self.cluster_href(cluster) if cluster is not None else None
@@ -503,7 +501,7 @@ class Site:
         cluster = article.cluster
         href = self.cluster_href(cluster) if cluster is not None else None
         families = [{"label": _value(self.figures[i]), "href": self.family_href(i),
-                     "tip": statement(self.figures[i], keep_spacing=True)} for i in self.families_of.get(article_id, [])]
+                     "tip": self.figures[i].said(keep_spacing=True)} for i in self.families_of.get(article_id, [])]
         context = self._common(self.names.name(article_id))
         context.update(a={"id": article_id, "name": self.names.name(article_id),
                           "title": clean_text(article.title) or article_id, "badges": badges, "facts": facts,
@@ -553,13 +551,12 @@ class Site:
         return self._render("list.html", context)
 
 
-def _dot_kind(mention: Mapping[str, Any], article: ArticleView) -> str:
+def _dot_kind(mention: MentionView, article: ArticleView) -> str:
     if article.is_primary:
         return "primary"
-    attribution = mention.get("attribution")
-    if not isinstance(attribution, Mapping):
+    if mention.attribution is None:
         return "unattributed"
-    return "inferred" if attribution.get("inferred") else "attributed"
+    return "inferred" if mention.attribution.inferred else "attributed"
 
 
 # -- public surface -----------------------------------------------------------------------------

@@ -191,7 +191,10 @@ def test_the_family_graph_folds_a_crowd_of_articles() -> None:
         {"article": a["id"], "text": "3.2%", "attribution": {"name": "Statistics Office", "kind": "organization"},
          "chain": [{"id": f"article:{a['id']}", "kind": "article"},
                    {"id": "kb:stats", "label": "Statistics Office", "kind": "organization"}]} for a in articles]}
-    drawing = graph_svg.family_graph(figure, ArticleNames(articles), {}, lambda a: None)
+    from newstrace.provenance.views import ArticleView, FigureView
+
+    names = ArticleNames([ArticleView.from_dict(a) for a in articles])
+    drawing = graph_svg.family_graph(FigureView.from_dict(figure), names, {}, lambda a: None)
     assert drawing is not None
     assert len(drawing.boxes) == graph_svg.MAX_ARTICLES + 2  # the shown articles, the source, "+50 more"
     assert drawing.hidden == 90 - graph_svg.MAX_ARTICLES
