@@ -108,6 +108,9 @@ class ClusterDoc:
     facts: frozenset[tuple[str, str]] = frozenset()
     lead_facts: frozenset[tuple[str, str]] = frozenset()
     editions: frozenset[tuple[str, str]] = frozenset()
+    # ISO 639-1 code of the text ("en", "de"), None when unknown. The embeddings are English-only, so
+    # a pair in two languages is judged by its facts, not its cosine (`_decide_across_languages`).
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,16 @@ class ClusterOptions:
         that restates it is about another period and the story check keeps it
         apart.
     seed: MinHash permutation seed; fixed so runs are reproducible.
+    distinctive_min_value: a count or amount of `min_fact_digits` significant digits and at
+        least this size ("73,000 jobs", "17 million cars", "1.6 billion") is distinctive: it names
+        one release's figure, where a share ("25%") or a small count ("12 countries") recurs across
+        stories. Two pages in different languages are proposed as a pair when they state one such
+        figure (to the precision of the less precise, so "159 millions" meets "160 million").
+    cross_language_min_figures: figures two pages in different languages must share (one of them
+        distinctive, and `min_figure_share` of what they state, or `confident_shared_figures`) to
+        be one story. An English-only encoder scores a translation about as low as an unrelated
+        page (0.1-0.5 on the coverage corpus), so its cosine cannot gate such a pair; the facts do,
+        and the story check (`_story_conflict`) still keeps other editions and periods apart.
     spun_min_figures, spun_figure_share: a copy spun with synonyms ("individuals
         underneath 25" for "people under 25") keeps none of its shingles and
         little of its embedding, but every figure: six figures in common, half
@@ -213,6 +226,8 @@ class ClusterOptions:
     min_fact_digits: int = 2
     seed: int = 1
     max_date_gap_days: int = 45
+    distinctive_min_value: float = 1000.0
+    cross_language_min_figures: int = 2
     spun_min_figures: int = 6
     spun_figure_share: float = 0.5
 
@@ -232,8 +247,8 @@ class ClusterLink:
     """Why two articles are in one cluster.
 
     `source` came first (see the module docstring). `basis` names the rule that
-    accepted the link: "jaccard", "containment", "cosine+figures",
-    "cosine+entities" or "cosine". `cosine` is None when either article has no
+    accepted the link: "jaccard", "containment", "cosine+figures", "cosine+fact",
+    "cosine+entities", "cosine", "figures" (a spun copy) or "figures across languages". `cosine` is None when either article has no
     embedding; `entity_overlap` is the rarity-weighted Jaccard of entities.
     """
 
@@ -499,8 +514,13 @@ def _embedding_candidates(prepared: Sequence[_Prepared], options: ClusterOptions
 
 
 def figure_candidates(docs: Sequence[ClusterDoc], options: ClusterOptions) -> set[tuple[int, int]]:
-    """Index pairs sharing at least `spun_min_figures` figure keys (figures on more than
-    `sentence_max_df` articles propose nothing, as boilerplate sentences do not)."""
+    """Index pairs their figures propose: spun copies (`spun_min_figures` keys in common) and pages in
+    two languages that state one distinctive figure (`distinctive_min_value`). A figure on more than
+    `sentence_max_df` articles proposes nothing, as a boilerplate sentence does not."""
+    return _spun_candidates(docs, options) | _cross_language_candidates(docs, options)
+
+
+def _spun_candidates(docs: Sequence[ClusterDoc], options: ClusterOptions) -> set[tuple[int, int]]:
     postings: dict[str, list[int]] = {}
     for i, doc in enumerate(docs):
         if len(doc.figures) >= options.spun_min_figures:
@@ -511,6 +531,77 @@ def figure_candidates(docs: Sequence[ClusterDoc], options: ClusterOptions) -> se
         if 1 < len(members) <= options.sentence_max_df:
             shared.update(itertools.combinations(members, 2))
     return {pair for pair, n in shared.items() if n >= options.spun_min_figures}
+
+
+def _cross_language_candidates(docs: Sequence[ClusterDoc], options: ClusterOptions) -> set[tuple[int, int]]:
+    """Pairs in two languages that state one distinctive figure: the embeddings cannot propose a
+    translation (they are English-only), its figures can. Keys are rounded to `min_fact_digits`
+    significant digits so that a rounded retelling meets its source in the index."""
+    postings: dict[str, list[int]] = {}
+    for i, doc in enumerate(docs):
+        if doc.language is None:
+            continue
+        for key in {_rounded_key(k, options.min_fact_digits) for k in doc.figures if _distinctive(k, options)}:
+            postings.setdefault(key, []).append(i)
+    pairs: set[tuple[int, int]] = set()
+    for members in postings.values():
+        if 1 < len(members) <= options.sentence_max_df:
+            pairs.update((i, j) for i, j in itertools.combinations(members, 2)
+                         if docs[i].language != docs[j].language)
+    return pairs
+
+
+def _split_key(figure_key: str) -> tuple[float, str] | None:
+    """("73000|count") -> (73000.0, "count"); the rest of the key (unit, "of N") stays one string."""
+    value, _, rest = figure_key.partition("|")
+    try:
+        return float(value), rest
+    except ValueError:
+        return None
+
+
+def _round_significant(value: float, digits: int) -> float:
+    return float(f"{value:.{max(1, digits) - 1}e}")
+
+
+def _rounded_key(figure_key: str, digits: int) -> str:
+    parts = _split_key(figure_key)
+    if parts is None:
+        return figure_key
+    return f"{_round_significant(parts[0], digits):g}|{parts[1]}"
+
+
+def _distinctive(figure_key: str, options: ClusterOptions) -> bool:
+    """A large specific amount ("73000|count", "1.59e+08|count"): one release's figure, not a theme's."""
+    parts = _split_key(figure_key)
+    return (parts is not None and abs(parts[0]) >= options.distinctive_min_value
+            and _significant_digits(figure_key) >= options.min_fact_digits)
+
+
+def shared_figures(a: Iterable[str], b: Iterable[str], min_digits: int = 2) -> tuple[str, ...]:
+    """The figure keys two pages both state, sorted.
+
+    The same key, or keys of one unit whose values agree at the precision of the less precise one
+    when that precision is still `min_digits` significant digits: "1.59e+08|count" and
+    "1.6e+08|count" are one figure rounded ("159 million", "160 millones"), and the shared key is
+    the rounded one. A round figure ("1e+09", a billion) only matches itself: "a billion" is not
+    "1.4 billion".
+    """
+    mine, theirs = set(a), set(b)
+    shared = mine & theirs
+    by_rest: dict[str, list[tuple[float, str]]] = {}
+    for key in theirs - shared:
+        if (parts := _split_key(key)) is not None:
+            by_rest.setdefault(parts[1], []).append((parts[0], key))
+    for key in mine - shared:
+        parts = _split_key(key)
+        if parts is None:
+            continue
+        for value, other in by_rest.get(parts[1], ()):
+            low = min(_significant_digits(key), _significant_digits(other))
+            if low >= min_digits and _round_significant(parts[0], low) == _round_significant(value, low):
+                shared.add(key if _significant_digits(key) == low else other)
+    return tuple(sorted(shared))
 
 
 @dataclass(frozen=True)
@@ -546,7 +637,7 @@ def _evaluate(a: _Prepared, b: _Prepared, weights: EntityWeights, options: Clust
     jaccard = shared / union if union else 0.0
     containment = shared / smaller if smaller else 0.0
     cosine = float(np.dot(a.unit, b.unit)) if a.unit is not None and b.unit is not None else None
-    figures = tuple(sorted(a.doc.figures & b.doc.figures))
+    figures = shared_figures(a.doc.figures, b.doc.figures, options.min_fact_digits)
     entities = tuple(sorted(a.doc.entities & b.doc.entities))
     overlap = _weighted_jaccard(a.doc.entities, b.doc.entities, weights)
 
@@ -558,10 +649,13 @@ def _evaluate(a: _Prepared, b: _Prepared, weights: EntityWeights, options: Clust
         figure_share=len(figures) / math.sqrt(len(a.doc.figures) * len(b.doc.figures)) if figures else 0.0,
         specific_figures=sum(1 for key in figures if _significant_digits(key) >= options.min_fact_digits),
         specific_facts=len(_shared_facts(a.doc, b.doc, options.min_fact_digits)),
+        distinctive_figures=sum(1 for key in figures if _distinctive(key, options)),
         both_state_figures=bool(a.doc.figures) and bool(b.doc.figures),
         shared_entities=len(entities), entity_overlap=overlap,
         distinctive_entities=len(weights.distinctive(entities, options.entity_max_df_share)))
-    decision, refusal = _decide(shared, jaccard, containment, cosine, evidence, options)
+    languages = (a.doc.language, b.doc.language) if a.doc.language != b.doc.language else None
+    decision, refusal = _decide(shared, jaccard, containment, cosine, evidence, options,
+                                across_languages=languages is not None and None not in languages)
     if decision is None and spun:
         decision, refusal = ("rewrite", "figures"), None
     if decision is None and refusal is None:
@@ -569,6 +663,10 @@ def _evaluate(a: _Prepared, b: _Prepared, weights: EntityWeights, options: Clust
     kind, basis = decision or ("rewrite", refusal[0])  # type: ignore[index]
     source, target = sorted((a.doc, b.doc), key=_precedence)
     reasons = _pair_evidence(a.doc, b.doc, options)
+    if basis == _ACROSS_LANGUAGES:
+        # Not a "for:" reason: those order links by support (`_strength`), and a link between two
+        # languages stands on fewer facts than one its words corroborate, so it is taken late.
+        reasons = (*reasons, f"languages: {source.language} and {target.language}")
     if decision is None:
         reasons = (*reasons, f"against: {refusal[1]}", f"kept apart: {refusal[1]}")  # type: ignore[index]
     return ClusterLink(
@@ -594,6 +692,7 @@ class _Corroboration:
     figure_share: float  # shared / sqrt(|A| |B|) of the two pages' figure keys
     specific_figures: int  # shared figures of `min_fact_digits` significant digits or more
     specific_facts: int  # of those, stated for the same period by both
+    distinctive_figures: int  # shared figures that are large specific amounts (`_distinctive`)
     both_state_figures: bool
     shared_entities: int
     entity_overlap: float
@@ -607,6 +706,8 @@ def _decide(
     cosine: float | None,
     facts: _Corroboration,
     options: ClusterOptions,
+    *,
+    across_languages: bool = False,
 ) -> tuple[tuple[LinkKind, str] | None, tuple[str, str] | None]:
     """The link rule: ((kind, basis), None), or (None, (basis, why refused)) when the words proposed a
     rewrite its facts do not corroborate, or (None, None). Copy evidence wins over rewrite evidence."""
@@ -615,6 +716,8 @@ def _decide(
             return ("copy", "jaccard"), None
         if containment >= options.containment_threshold:
             return ("copy", "containment"), None
+    if across_languages and (cosine is None or cosine < options.rewrite_cosine):
+        return _decide_across_languages(facts, options)
     if cosine is None:
         return None, None
     if cosine >= options.strong_cosine:
@@ -642,6 +745,25 @@ def _decide(
             return None, refusal or ("cosine+entities", "both state figures and share none")
         return ("rewrite", "cosine+entities"), None
     return None, refusal
+
+
+_ACROSS_LANGUAGES = "figures across languages"
+
+
+def _decide_across_languages(
+    facts: _Corroboration, options: ClusterOptions,
+) -> tuple[tuple[LinkKind, str] | None, tuple[str, str] | None]:
+    """A translation or a retelling in another language: its figures, not its cosine, decide.
+
+    One distinctive figure in common proposes the pair; it takes `cross_language_min_figures`, one
+    of them distinctive, and the share of what the two state that a rewrite in one language needs.
+    """
+    if facts.shared_figures < options.cross_language_min_figures or facts.distinctive_figures == 0:
+        return None, None
+    if facts.figure_share >= options.min_figure_share or facts.shared_figures >= options.confident_shared_figures:
+        return ("rewrite", _ACROSS_LANGUAGES), None
+    return None, (_ACROSS_LANGUAGES, f"only {facts.shared_figures} figures in common "
+                  f"({facts.figure_share:.0%} of what the two state), a shared theme rather than one story")
 
 
 def _significant_digits(figure_key: str) -> int:

@@ -72,6 +72,7 @@ def cluster_docs(corpus: Corpus) -> tuple[list[ClusterDoc], list[ClusterDoc]]:
             published=article.ordering_date,  # an estimated date never orders a link
             figures=frozenset(figure_key(s) for s in ann.statistics) if ann else frozenset(),
             entities=frozenset(e.kb_id for e in ann.entities if e.kb_id) if ann else frozenset(),
+            language=(article.language or "").split("-")[0].lower() or None,
             **_story_facts(article, ann)))
     return docs, primary
 
@@ -132,7 +133,7 @@ def cluster_corpus(corpus: Corpus, options: ClusterOptions = ClusterOptions(), *
 
 
 # Bump when clustering returns something else for the same inputs: cached results are then ignored.
-CLUSTER_CACHE_VERSION = "4"  # 4: story evidence (facts, editions), reasons and separated links
+CLUSTER_CACHE_VERSION = "5"  # 4: story evidence (facts, editions), reasons and separated links; 5: languages
 CLUSTER_CACHE_NAME = "clusters"
 
 
@@ -150,5 +151,6 @@ def clustering_key(corpus: Corpus, options: ClusterOptions) -> str:
             digest.update(hashlib.sha256(doc.text.encode("utf-8")).digest())
             digest.update(b"" if doc.embedding is None else np.asarray(doc.embedding, dtype=np.float32).tobytes())
             digest.update("\x01".join(sorted(doc.figures) + ["\x02"] + sorted(doc.entities)).encode())
-            digest.update(repr((sorted(doc.facts), sorted(doc.lead_facts), sorted(doc.editions))).encode())
+            digest.update(repr((sorted(doc.facts), sorted(doc.lead_facts), sorted(doc.editions),
+                                doc.language)).encode())
     return digest.hexdigest()

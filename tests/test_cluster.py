@@ -602,3 +602,60 @@ def test_a_round_lead_figure_in_common_does_not_join_two_months() -> None:
             _story_doc("j1", 0.34, facts=frozenset(june), lead_facts=frozenset(june), figures={"80000|count", "5|percent"})]
     result = cluster_documents(docs)
     assert not _together(result, "m1", "j1")
+
+
+# -- across languages ---------------------------------------------------------------------------
+
+def _unit_vector(seed: int) -> np.ndarray:
+    # Unrelated random directions: an English-only encoder scores a translation about this low.
+    return np.random.default_rng(seed).normal(size=16).astype(np.float32)
+
+
+def _lang_doc(article_id: str, language: str, figures: set[str], text: str) -> ClusterDoc:
+    return ClusterDoc(article_id, text, _unit_vector(len(article_id) * 31 + ord(article_id[-1])), None,
+                      figures=frozenset(figures), language=language)
+
+
+def test_a_translation_joins_its_story_on_shared_figures():
+    english = _lang_doc("en-wire", "en", {"73000|count", "4|percent", "1.59e+08|count", "12|percent"},
+                        "The economy added 73,000 jobs in July, and 159 million people were at work.")
+    german = _lang_doc("de-copy", "de", {"73000|count", "4|percent", "1.6e+08|count"},
+                       "Die Wirtschaft schuf im Juli 73.000 Stellen; 160 Millionen Menschen arbeiteten.")
+    result = cluster_documents([english, german])
+    assert len(result.clusters) == 1
+    (link,) = result.clusters[0].links
+    assert link.basis == "figures across languages"
+    # the rounded retelling counts: 159 million and 160 million are one figure
+    assert "1.6e+08|count" in link.shared_figures
+    assert any(reason == "languages: en and de" or reason == "languages: de and en" for reason in link.reasons)
+
+
+def test_pages_in_two_languages_sharing_only_round_figures_stay_apart():
+    english = _lang_doc("en-a", "en", {"25|percent", "1e+09|count", "10|percent"}, "A quarter of a billion people.")
+    spanish = _lang_doc("es-b", "es", {"25|percent", "1e+09|count", "3|percent"}, "Un cuarto de mil millones.")
+    assert len(cluster_documents([english, spanish]).clusters) == 2
+
+
+def test_one_distinctive_figure_alone_does_not_join_languages():
+    english = _lang_doc("en-a", "en", {"73000|count", "8|percent", "31|percent", "2|percent"}, "Jobs rose by 73,000.")
+    french = _lang_doc("fr-b", "fr", {"73000|count", "55|percent", "17|percent", "6|percent"}, "73 000 emplois.")
+    result = cluster_documents([english, french])
+    assert len(result.clusters) == 2
+    assert result.stats.figure_candidates == 1  # proposed by the figure, refused by the rule
+
+
+def test_pages_of_one_language_still_need_their_cosine():
+    # Same figures, unrelated vectors, one language: the cross-language rule does not apply.
+    a = _lang_doc("en-a", "en", {"73000|count", "4|percent", "1.6e+08|count"}, "Seventy-three thousand jobs.")
+    b = _lang_doc("en-b", "en", {"73000|count", "4|percent", "1.6e+08|count"}, "Another text entirely here.")
+    assert len(cluster_documents([a, b]).clusters) == 2
+
+
+def test_shared_figures_match_roundings_but_not_round_figures():
+    from newstrace.provenance.cluster import shared_figures
+
+    assert shared_figures({"1.59e+08|count"}, {"1.6e+08|count"}) == ("1.6e+08|count",)
+    assert shared_figures({"73400|count"}, {"73000|count"}) == ("73000|count",)
+    assert shared_figures({"1.4e+09|count"}, {"1e+09|count"}) == ()  # "a billion" is not 1.4 billion
+    assert shared_figures({"74000|count"}, {"73000|count"}) == ()
+    assert shared_figures({"16|percent"}, {"16|count"}) == ()  # another unit
