@@ -33,7 +33,7 @@ lint: install
 
 test: install lint
 	NEWSTRACE_TEST_PG=$$($(PY) -c "import socket,sys; s=socket.socket(); s.settimeout(1); sys.stdout.write('$(PG_URL)' if s.connect_ex(('127.0.0.1',5432))==0 else '')") \
-	$(PY) -m pytest -q -ra --durations=20
+	$(PY) -m pytest -q -ra --durations=20 -n 2 --dist worksteal
 
 test-fast: install
 	$(PY) -m pytest -q -ra -m "not slow"
