@@ -130,8 +130,11 @@ def _figure_key(figure: FigureView) -> str:
 
 def _offset(value: Any, missing: int) -> int:
     """A character offset as an int; `missing` when there is none or it does not read as a number."""
+    # `value or missing` would take offset 0, the start of a text, for a missing one.
+    if value is None or value == "":
+        return missing
     try:
-        return int(value or missing)
+        return int(value)
     except (TypeError, ValueError):
         return missing
 

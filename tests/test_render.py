@@ -519,3 +519,14 @@ def test_report_html_writes_a_folder_or_an_index_with_its_pages(small_db: Path, 
     assert 'href="r_files/lists/articles-1.html"' in index
     article = (tmp_path / "r_files" / "articles" / "lab1.html").read_text(encoding="utf-8")
     assert 'href="../../r.html"' in article and "Depot staff accept pay offer" in article
+
+
+def test_an_offset_of_zero_is_an_offset_not_a_missing_one():
+    from newstrace.provenance.render_html import _offset
+
+    assert _offset(0, -1) == 0
+    assert _offset("0", -2) == 0
+    assert _offset(None, -1) == -1
+    assert _offset("", -2) == -2
+    assert _offset("x", -2) == -2
+    assert _offset(17, -1) == 17
