@@ -171,8 +171,9 @@ def _roles(doc: "Doc", amount: Amount, anchor: "Token", unit: str) -> tuple[str 
         return measure, _phrase(holder_token, exclude=own) if holder_token is not None else None
     actor = _parenthesised_actor(doc, amount)
     if actor is not None:
-        # "countries with the lowest trust include the USA (26 percent)": the name the brackets follow
-        return None, _phrase(actor, exclude=own)
+        # "countries with the lowest trust include the USA (26 percent)": the name the brackets follow,
+        # and the quantity the list's header names ("trust")
+        return _list_header(actor, own), _phrase(actor, exclude=own)
     if unit == "money":
         contents = next((o for c in anchor.children if c.dep_ == "prep" and c.lower_ == "in" for o in c.children
                          if o.dep_ == "pobj" and o.pos_ == "NOUN" and o.ent_type_ not in ("DATE", "TIME")), None)
@@ -183,7 +184,7 @@ def _roles(doc: "Doc", amount: Amount, anchor: "Token", unit: str) -> tuple[str 
     named = _parenthesised_noun(doc, amount)
     if named is not None:
         # "payroll employment (+73,000) and the unemployment rate (4.2%)": the noun the brackets follow
-        holder_token = _holder_in(named, exclude=own)
+        holder_token = _holder_in(named, exclude=own) or _copula_subject(named)
         measure = _phrase(named, exclude=own | _subtree_ids(holder_token))
         return measure, _phrase(holder_token, exclude=own) if holder_token is not None else None
     # "17% of open AI model downloads"
@@ -223,10 +224,22 @@ def _roles(doc: "Doc", amount: Amount, anchor: "Token", unit: str) -> tuple[str 
     if anchor.dep_ == "pobj" and anchor.head.lower_ == "of" and anchor.head.head.pos_ == "NOUN":
         # "long-term debt of more than $700 million": the noun the amount is the value of
         noun = anchor.head.head
-        holder_token = _holder_in(noun, exclude=own | {anchor.head.i}) or _clause_subject(noun)
+        if _is_light(noun):
+            carried = _light_measure(noun, own, unit)
+            if carried is not None:
+                return carried
+        subject = _clause_subject(noun)
+        # "the growth in EV sales was driven by sales of 11 million": a quantity is no holder
+        holder_token = _holder_in(noun, exclude=own | {anchor.head.i}) or (
+            subject if subject is not None and not _is_thing(subject) else None)
         measure = _phrase(noun, exclude=own | {anchor.head.i} | _subtree_ids(holder_token))
         return measure, _phrase(holder_token, exclude=own) if holder_token is not None else None
     if unit == "multiplier":
+        if subject is not None and subject.i not in own and _is_thing(subject) \
+                and doc[amount.token_start].pos_ == "VERB":
+            # "the prevalence of obesity more than doubled": what doubled is the measure, not a holder
+            owner = _holder_in(subject, exclude=own)
+            return _phrase(subject, exclude=own | _subtree_ids(owner)), _phrase(owner, exclude=own)
         holder = _phrase(subject, exclude=own) if subject is not None and subject.i not in own else None
         return _multiplier_measure(doc, amount), holder
     if unit in ("percent", "ratio") and anchor.dep_ in ("nsubj", "nsubjpass") and verb is not None \
@@ -261,6 +274,43 @@ def _roles(doc: "Doc", amount: Amount, anchor: "Token", unit: str) -> tuple[str 
 
 
 _POSSESSIVE_S = ("'s", "'")
+
+
+def _is_light(noun: "Token") -> bool:
+    """A noun that carries a figure without naming a quantity (`light_measures`): "a total of", "units"."""
+    return noun.lemma_.lower() in _roles_words("light_measures") or noun.lower_ in _roles_words("light_measures")
+
+
+def _is_thing(token: "Token") -> bool:
+    """A common noun that names a quantity or a thing, not whom a figure is about: no name, no people,
+    no place ("sales", "the prevalence of obesity", "forecasts")."""
+    return token.pos_ == "NOUN" and token.ent_type_ not in ACTOR_LABELS and not names_people(token) \
+        and not _is_light(token)
+
+
+def _light_measure(noun: "Token", own: set[int], unit: str) -> tuple[str | None, str | None] | None:
+    """(measure, holder) for a figure a light noun carries: "the jobless rate hit a record high of 9.4%"
+    -> the rate; "plans to spend a total of $2.6 billion on contracts" -> spending on contracts; "spent on
+    payments to farmers, to the tune of $28 billion" -> spending on payments to farmers. None when the
+    clause names nothing better: the light noun is then kept."""
+    verb = governing_verb(noun)
+    subject = _subject_of(verb) if verb is not None else None
+    if subject is not None and subject.i not in own and _is_thing(subject) \
+            and verb.lemma_.lower() not in _roles_data()["money_verbs"]:
+        owner = _holder_in(subject, exclude=own)
+        return _phrase(subject, exclude=own | _subtree_ids(owner)), _phrase(owner, exclude=own)
+    if verb is None or unit != "money":
+        return None
+    paid = _roles_data()["money_verbs"].get(verb.lemma_.lower())
+    if paid is None:
+        return None
+    target = next((o for c in verb.children if c.dep_ == "prep" and c.lower_ in ("on", "for") and c.i != noun.head.i
+                   for o in c.children if o.dep_ == "pobj" and o.pos_ == "NOUN"), None)
+    on_what = _phrase(target, exclude=own) if target is not None else None
+    measure = f"{paid} {target.head.lower_} {on_what}" if on_what else str(paid)
+    holder = subject if subject is not None and subject.i not in own and subject.pos_ in ("NOUN", "PROPN") \
+        and not _is_thing(subject) else None
+    return measure, _phrase(holder, exclude=own) if holder is not None else None
 _GENERIC_PEOPLE = frozenset({"people", "person", "respondent", "one", "those", "participant"})
 
 
@@ -339,6 +389,59 @@ def _parenthesised_actor(doc: "Doc", amount: Amount) -> "Token | None":
     if name.pos_ != "PROPN" or name.ent_type_ not in ("GPE", "NORP", "ORG", "LOC"):
         return None
     return name
+
+
+def _list_header(actor: "Token", own: set[int]) -> str | None:
+    """The quantity a list of names with bracketed figures is of, named by the noun the list is said
+    of: "the countries with the highest trust in the news are Denmark (58%), Norway (56%)" -> "trust in the
+    news". Adjectives of degree ("highest", "a high level of") are dropped: each name holds its own level."""
+    item = actor
+    for _ in range(12):
+        if item.dep_ != "conj" or item.head == item:
+            break
+        item = item.head
+    if item.dep_ not in ("attr", "dobj", "nsubj") or item.head.pos_ not in ("VERB", "AUX"):
+        return None
+    verb = item.head
+    header = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "attr", "dobj")
+                   and c != item and c.pos_ == "NOUN"), None)
+    if header is None:
+        return None
+    quantity = next((o for c in header.children if c.dep_ == "prep" and c.lower_ == "with"
+                     for o in c.children if o.dep_ == "pobj" and o.pos_ == "NOUN"), None)
+    if quantity is None:
+        return None
+    degree = _roles_words("degree_adjectives")
+    drop = {t.i for t in quantity.subtree if t.dep_ in ("amod", "advmod") and (t.tag_ in ("JJS", "RBS")
+            or t.lemma_.lower() in degree or t.lower_ in degree)}
+    if quantity.lemma_.lower() in _roles_words("light_measures"):
+        # "a high level of trust in the news": the level's "of" names the quantity
+        inner = next((o for c in quantity.children if c.dep_ == "prep" and c.lower_ == "of"
+                      for o in c.children if o.dep_ == "pobj"), None)
+        if inner is not None:
+            quantity = inner
+    return _phrase(quantity, exclude=own | drop)
+
+
+def _copula_subject(noun: "Token") -> "Token | None":
+    """The name a copular clause says holds the quantity: "Finland remains the country with the highest
+    trust (69%)" -> Finland (the noun "trust" hangs on the clause's complement, whose subject is a name)."""
+    current = noun
+    for _ in range(6):
+        head = current.head
+        if head == current:
+            return None
+        if current.dep_ in ("attr", "prep") and head.lemma_.lower() in _roles_words("copulas") \
+                and any(c.dep_ == "attr" for c in head.children):
+            # the complement, or a "with" the parser hung on the copula beside it
+            subject = next((c for c in head.children if c.dep_ == "nsubj"), None)
+            if subject is not None and subject.pos_ == "PROPN" and subject.ent_type_ in ACTOR_LABELS:
+                return subject
+            return None
+        if current.dep_ not in ("pobj", "prep", "compound", "amod"):
+            return None
+        current = head
+    return None
 
 
 def _adverb_change(anchor: "Token") -> str | None:

@@ -40,6 +40,7 @@ The stages, each a small function over the doc:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -97,9 +98,33 @@ def find_statistics(doc: "Doc", *, published: str | None = None) -> list[Statist
     kept.extend(ranks)
     kept = counts_in_top(doc, kept, top, sentence_of)
     kept = sorted(_dedupe(kept), key=lambda a: (a.start, a.end))
-    records = [_record(doc, amount, sentence_of) for amount in kept]
+    records = _shared_measures([_record(doc, amount, sentence_of) for amount in kept])
     reference = parse_reference(published)
     return [with_period_key(r, reference) for r in link_comparisons(doc, records, sentence_of)]
+
+
+def _shared_measures(records: list[Statistic]) -> list[Statistic]:
+    """A figure the parse names no measure for takes the measure of the nearest figure of its sentence
+    in the same unit: a list or a contrast states one quantity for several holders ("China accounts for 60%
+    of sales, while Europe and the US represent 25% and 10%"; "Spain has the highest rate (12%), Malta the
+    lowest (3%)"), and the parse only ties the measure to one of them. An earlier figure is preferred;
+    a superlative ("highest", "lowest") is the first figure's own and is not passed on."""
+    out = list(records)
+    for index, record in enumerate(records):
+        if record.measure is not None or record.unit in ("rank", "multiplier"):
+            continue
+        peers = [(abs(i - index) + (0.5 if i > index else 0), other) for i, other in enumerate(records)
+                 if i != index and other.sentence_start == record.sentence_start and other.unit == record.unit
+                 and other.measure is not None and other.currency == record.currency]
+        if not peers:
+            continue
+        measure = min(peers, key=lambda p: p[0])[1].measure or ""
+        words = measure.split()
+        while words and words[0].lower() in word_list("superlatives"):
+            words.pop(0)
+        if words:
+            out[index] = dataclasses.replace(record, measure=" ".join(words))
+    return out
 
 
 def _dedupe(amounts: Iterable[Amount]) -> list[Amount]:

@@ -190,3 +190,54 @@ def test_a_box_score_line_names_the_player_and_the_tally(nlp, text, figure, meas
 def test_a_count_of_goals_is_not_a_forecast_but_a_goal_of_a_number_is(nlp) -> None:
     assert not _stat(nlp, "The winger has scored 14 goals this season.", "14").forecast
     assert _stat(nlp, "The city set a goal of 40,000 new homes.", "40,000").forecast
+
+
+def test_a_light_noun_carrying_the_figure_gives_way_to_the_quantity_it_is_of(nlp) -> None:
+    # "a record high of", "a total of" say nothing about what is measured: the clause's subject does
+    stat = _stat(nlp, "The region's vacancy rate hit a record high of 7.6% in April.", "7.6%")
+    assert stat.measure == "vacancy rate"
+    revenue = _stat(nlp, "The brewer's revenue reached a total of $3 billion last year.", "$3 billion")
+    assert revenue.measure == "revenue"
+
+
+def test_a_light_noun_under_a_verb_of_money_is_the_spending_it_states(nlp) -> None:
+    stat = _stat(nlp, "The city plans to spend a total of $40 million on new bus lanes.", "$40 million")
+    assert stat.measure == "spending on new bus lanes"
+    assert stat.holder == "city" or stat.holder is None
+
+
+def test_a_quantity_that_doubled_is_the_measure_not_the_holder(nlp) -> None:
+    stat = _stat(nlp, "The price of rice more than doubled between 2019 and 2023.", "doubled")
+    assert stat.measure == "price of rice"
+    assert stat.holder is None
+
+
+def test_a_quantity_subject_does_not_hold_the_figure_of_its_complement(nlp) -> None:
+    stat = _stat(nlp, "The rise in bicycle sales was led by Denmark, with sales of 900,000 in 2024.", "900,000")
+    assert stat.holder is None or "sales" not in stat.holder
+
+
+def test_a_list_header_names_the_measure_of_the_bracketed_names(nlp) -> None:
+    text = "The regions with the highest unemployment are Andalusia (18 percent) and Extremadura (17 percent)."
+    for figure, holder in (("18 percent", "Andalusia"), ("17 percent", "Extremadura")):
+        stat = _stat(nlp, text, figure)
+        assert stat.holder == holder
+        assert stat.measure == "unemployment"
+
+
+def test_the_subject_of_a_copula_holds_a_bracketed_figure_of_its_complement(nlp) -> None:
+    stat = _stat(nlp, "Norway remains the country with the highest savings rate (21%).", "21%")
+    assert stat.holder == "Norway"
+    assert stat.measure is not None and "savings rate" in stat.measure
+
+
+def test_a_figure_without_measure_takes_the_measure_of_its_sentence_peer(nlp) -> None:
+    text = "Brazil accounts for 35% of global coffee exports, while Vietnam and Colombia represent 17% and 8%."
+    first = _stat(nlp, text, "35%")
+    second = _stat(nlp, text, "17%")
+    assert first.measure is not None and "coffee exports" in first.measure
+    assert second.measure == first.measure
+    contrast = "Estonia has the highest broadband coverage (96%), with Bulgaria having the lowest (71%)."
+    low = _stat(nlp, contrast, "71%")
+    assert low.measure is not None and "broadband coverage" in low.measure
+    assert not low.measure.startswith("highest")
