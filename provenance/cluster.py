@@ -1,6 +1,6 @@
 """Coverage clusters: articles that are copies or rewrites of one story.
 
-Three generators propose candidate pairs without comparing all pairs:
+Four generators propose candidate pairs without comparing all pairs:
 
 * `MinHashLSH` over word shingles proposes pairs with a high Jaccard
   similarity: syndicated copies with different page furniture.
@@ -14,6 +14,10 @@ Three generators propose candidate pairs without comparing all pairs:
 * nearest neighbours of the title-and-lead embeddings (k per article)
   propose rewrites (translations, auto-summaries, paraphrases), which share
   few shingles or sentences.
+* an index of figures proposes spun copies (many figures in common, few
+  words) and pages in two languages that state one distinctive amount: the
+  embeddings are English-only, so a translation is found and judged by its
+  figures (`_decide_across_languages`).
 
 Every candidate pair is then measured exactly (Jaccard and containment of the
 shingle sets, cosine, shared figures and entities) and accepted or not by
