@@ -252,8 +252,9 @@ class ClusterLink:
 
     `source` came first (see the module docstring). `basis` names the rule that
     accepted the link: "jaccard", "containment", "cosine+figures", "cosine+fact",
-    "cosine+entities", "cosine", "figures" (a spun copy) or "figures across languages". `cosine` is None when either article has no
-    embedding; `entity_overlap` is the rarity-weighted Jaccard of entities.
+    "cosine+entities", "cosine", "figures" (a spun copy) or "figures across languages".
+    `cosine` is None when either article has no embedding; `entity_overlap` is the
+    rarity-weighted Jaccard of entities.
     """
 
     source: str
@@ -657,9 +658,9 @@ def _evaluate(a: _Prepared, b: _Prepared, weights: EntityWeights, options: Clust
         both_state_figures=bool(a.doc.figures) and bool(b.doc.figures),
         shared_entities=len(entities), entity_overlap=overlap,
         distinctive_entities=len(weights.distinctive(entities, options.entity_max_df_share)))
-    languages = (a.doc.language, b.doc.language) if a.doc.language != b.doc.language else None
+    across_languages = None not in (a.doc.language, b.doc.language) and a.doc.language != b.doc.language
     decision, refusal = _decide(shared, jaccard, containment, cosine, evidence, options,
-                                across_languages=languages is not None and None not in languages)
+                                across_languages=across_languages)
     if decision is None and spun:
         decision, refusal = ("rewrite", "figures"), None
     if decision is None and refusal is None:
@@ -772,10 +773,10 @@ def _decide_across_languages(
 
 def _significant_digits(figure_key: str) -> int:
     """Significant digits of a figure key's value: "73000|count" 2, "1e+09|count" 1, "15.8|percent" 3."""
-    try:
-        value = abs(float(figure_key.split("|", 1)[0]))
-    except ValueError:
+    parts = _split_key(figure_key)
+    if parts is None:
         return 0
+    value = abs(parts[0])
     mantissa = f"{value:.12e}".split("e")[0].replace(".", "").rstrip("0")
     return len(mantissa) if value else 0
 
