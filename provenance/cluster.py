@@ -72,7 +72,7 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from functools import cached_property
@@ -337,9 +337,18 @@ def _link_from_dict(link: Mapping[str, Any]) -> ClusterLink:
                           "reasons": tuple(link.get("reasons", ()))})
 
 
+# -- the stages: public pieces that the local run (`cluster_documents`) and the Dask run
+# (`provenance.cluster_dask`) both call, so there is one way through the clustering ------------
+
+Pair = tuple[int, int]
+# The candidate generator that proposed a pair, as `ClusterStats` counts them.
+CandidateSource = Literal["jaccard", "containment", "embedding", "figures"]
+
+
 @dataclass(frozen=True)
-class _Prepared:
-    """Per-article data computed once: sorted unique shingle hashes, unit embedding."""
+class Prepared:
+    """One article ready to be measured (`prepare`): the doc, its sorted unique shingle hashes and its
+    unit embedding (None without one). Computed once per article; every pair it is in reads it."""
 
     doc: ClusterDoc
     shingles: np.ndarray
@@ -347,37 +356,38 @@ class _Prepared:
 
 
 def cluster_documents(docs: Iterable[ClusterDoc], options: ClusterOptions = ClusterOptions()) -> ClusterResult:
-    """Group `docs` into coverage clusters; every article lands in exactly one."""
-    # Sorting first makes LSH insertion, neighbour ties and everything after
+    """Group `docs` into coverage clusters; every article lands in exactly one.
+
+    The local run of the stages below; `provenance.cluster_dask.cluster_documents_dask` runs the
+    same stages on a Dask cluster and returns the same result.
+    """
+    # Sorting first makes the positions, neighbour ties and everything after
     # independent of the caller's order.
     ordered = sorted(docs, key=lambda d: d.article_id)
-    _check_unique(ordered)
-    prepared = [_prepare(d, options) for d in ordered]
-    index = {p.doc.article_id: i for i, p in enumerate(prepared)}
+    check_unique(ordered)
+    prepared = [prepare(d, options) for d in ordered]
 
-    sketches = {i: _minhash(p.shingles, options) for i, p in enumerate(prepared) if _linkable(p, options)}
-    jaccard_pairs = _jaccard_candidates(sketches, options)
-    containment_pairs = _containment_candidates(prepared, options)
-    embedding_pairs = _embedding_candidates(prepared, options)
-    figure_pairs = figure_candidates([p.doc for p in prepared], options)
+    jaccard_pairs = _pairs_sharing_a_key(
+        ((i, band_keys(p, options)) for i, p in enumerate(prepared) if linkable(p, options)), None)
+    # A sentence on very many pages is furniture (a disclaimer, a byline template);
+    # skipping it caps the pairs any one sentence can add.
+    containment_pairs = _pairs_sharing_a_key(
+        ((i, sentence_keys(p.doc.text, options.sentence_min_words)) for i, p in enumerate(prepared)
+         if linkable(p, options)), options.sentence_max_df)
+    embedding_pairs: set[Pair] = set()
+    if (search := embedding_matrix([p.unit for p in prepared], options)) is not None:
+        embedding_pairs = set(neighbour_pairs(*search, options))
+    figure_pairs = figure_candidates(ordered, options)
     candidates = sorted(jaccard_pairs | containment_pairs | embedding_pairs | figure_pairs)
 
-    weights = _entity_weights(ordered)
-    # Every candidate is measured: the story check (`_components`) joins the
+    weights = entity_weights(ordered)
+    # Every candidate is measured: the story check (`components`) joins the
     # strongest links first, so which weaker ones it refuses depends on all
     # of them. Candidates stay linear in n (see the module docstring).
-    links = [link for i, j in candidates if (link := _evaluate(prepared[i], prepared[j], weights, options))]
-    clusters, separated = _components(prepared, index, links, options)
-    stats = ClusterStats(
-        documents=len(prepared),
-        jaccard_candidates=len(jaccard_pairs),
-        containment_candidates=len(containment_pairs),
-        embedding_candidates=len(embedding_pairs),
-        pairs_examined=len(candidates),
-        links=sum(len(c.links) for c in clusters),
-        figure_candidates=len(figure_pairs),
-    )
-    return ClusterResult(clusters=clusters, stats=stats, separated=separated)
+    links = [link for i, j in candidates if (link := evaluate(prepared[i], prepared[j], weights, options))]
+    counts: dict[CandidateSource, int] = {"jaccard": len(jaccard_pairs), "containment": len(containment_pairs),
+                                          "embedding": len(embedding_pairs), "figures": len(figure_pairs)}
+    return assemble_result(ordered, links, counts, len(candidates), options)
 
 
 def candidate_pairs_count(result: ClusterResult) -> int:
@@ -385,20 +395,29 @@ def candidate_pairs_count(result: ClusterResult) -> int:
     return result.stats.pairs_examined
 
 
-def _check_unique(docs: Sequence[ClusterDoc]) -> None:
+def check_unique(docs: Sequence[ClusterDoc]) -> None:
+    """Raise ValueError naming the ids that occur more than once: a position must name one article."""
     seen = Counter(d.article_id for d in docs)
     dupes = sorted(k for k, n in seen.items() if n > 1)
     if dupes:
         raise ValueError(f"duplicate article ids: {', '.join(dupes[:5])}")
 
 
-def _prepare(doc: ClusterDoc, options: ClusterOptions) -> _Prepared:
-    unit = None
-    if doc.embedding is not None:
-        vec = np.asarray(doc.embedding, dtype=np.float32).reshape(-1)
-        norm = float(np.linalg.norm(vec))
-        unit = vec / norm if norm > 0 else None
-    return _Prepared(doc=doc, shingles=shingle_hashes(doc.text, options.shingle_size), unit=unit)
+def prepare(doc: ClusterDoc, options: ClusterOptions) -> Prepared:
+    """The article's `Prepared` form: shingles of `options.shingle_size` words and the unit embedding."""
+    return Prepared(doc=doc, shingles=shingle_hashes(doc.text, options.shingle_size), unit=unit_vector(doc.embedding))
+
+
+def unit_vector(embedding: np.ndarray | None) -> np.ndarray | None:
+    """`embedding` as a flat float32 unit vector, or None when there is none or it is all zeros.
+
+    Separate from `prepare` because a runner that leaves the shingles to its workers still needs
+    the vectors where the neighbour search runs."""
+    if embedding is None:
+        return None
+    vec = np.asarray(embedding, dtype=np.float32).reshape(-1)
+    norm = float(np.linalg.norm(vec))
+    return vec / norm if norm > 0 else None
 
 
 def shingle_hashes(text: str, size: int) -> np.ndarray:
@@ -428,6 +447,90 @@ def _token_hash(token: str) -> int:
     return int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest(), "little")
 
 
+def linkable(p: Prepared, options: ClusterOptions) -> bool:
+    """Whether the article can be a copy at all: it has the `min_shared_shingles` a copy must share.
+
+    The gate on the copy generators (bands and sentences): an article that fails it proposes no
+    jaccard or containment pair."""
+    return len(p.shingles) >= options.min_shared_shingles
+
+
+def band_keys(p: Prepared, options: ClusterOptions) -> list[tuple[int, bytes]]:
+    """The article's LSH bucket keys: (band, the band's MinHash values as bytes), one per band.
+
+    Bands are those datasketch's `MinHashLSH` chooses for `lsh_threshold` and `num_perm`, so two
+    articles share a key exactly when `MinHashLSH.query` would propose one for the other; the keys
+    are plain bytes so a runner can group them anywhere (a dict, a shuffle)."""
+    values = _minhash(p.shingles, options).hashvalues
+    return [(band, values[start:end].tobytes())
+            for band, (start, end) in enumerate(_band_ranges(options.lsh_threshold, options.num_perm))]
+
+
+def sentence_keys(text: str, min_words: int) -> set[int]:
+    """64-bit keys of the sentences of `text` with `min_words` words or more (lower-cased words).
+
+    Two articles that share a key share a whole sentence: the containment generator's index,
+    where a copied story sits inside a longer page."""
+    keys = set()
+    for sentence in _SENTENCE_BREAK.split(text):
+        words = [w.lower() for w in _WORD.findall(sentence)]
+        if len(words) >= min_words:
+            digest = hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).digest()
+            keys.add(int.from_bytes(digest, "little"))
+    return keys
+
+
+def bucket_pairs(members: Iterable[int], max_members: int | None = None) -> list[Pair]:
+    """The pairs (lower position first) of the distinct positions that share one bucket key; none when
+    more than `max_members` share it (a sentence or figure on very many pages is furniture)."""
+    positions = sorted(set(members))
+    if max_members is not None and len(positions) > max_members:
+        return []
+    return list(itertools.combinations(positions, 2))
+
+
+def _pairs_sharing_a_key(keyed: Iterable[tuple[int, Iterable[Hashable]]], max_members: int | None) -> set[Pair]:
+    postings: dict[Hashable, list[int]] = {}
+    for position, keys in keyed:
+        for key in keys:
+            postings.setdefault(key, []).append(position)
+    return {pair for members in postings.values() for pair in bucket_pairs(members, max_members)}
+
+
+def embedding_matrix(units: Sequence[np.ndarray | None], options: ClusterOptions) -> tuple[np.ndarray, np.ndarray] | None:
+    """The neighbour search's input: the unit vectors stacked (one row each) and the position of each
+    row's article; None when there is no search (fewer than two vectors, or `n_neighbors` < 1)."""
+    rows = [(i, unit) for i, unit in enumerate(units) if unit is not None]
+    if len(rows) < 2 or options.n_neighbors < 1:
+        return None
+    return np.vstack([unit for _, unit in rows]), np.array([i for i, _ in rows], dtype=np.int64)
+
+
+def neighbour_pairs(matrix: np.ndarray, positions: np.ndarray, options: ClusterOptions,
+                    rows: tuple[int, int] | None = None) -> list[Pair]:
+    """Embedding candidates: each query row's `n_neighbors` nearest rows within `rewrite_cosine`, as
+    position pairs (lower first). `rows` (start, end) limits the query rows to one block, so a runner
+    can split the search; every block searches the whole `matrix` (from `embedding_matrix`), so the
+    blocks together find what one search over all rows finds. A pair both sides find comes twice."""
+    from sklearn.neighbors import NearestNeighbors
+
+    k = min(options.n_neighbors + 1, len(positions))
+    # Euclidean on unit vectors ranks exactly as cosine and runs as one BLAS
+    # product per chunk; the k-neighbour cap is what keeps pairs linear in n.
+    finder = NearestNeighbors(n_neighbors=k, algorithm="brute", metric="euclidean").fit(matrix)
+    start, end = rows if rows is not None else (0, len(positions))
+    distances, neighbours = finder.kneighbors(matrix if rows is None else matrix[start:end])
+    # |a-b|^2 = 2 - 2 cos for unit vectors.
+    max_distance = math.sqrt(max(0.0, 2.0 - 2.0 * options.rewrite_cosine))
+    pairs: list[Pair] = []
+    for row, (dists, cols) in enumerate(zip(distances, neighbours), start):
+        for dist, col in zip(dists, cols):
+            if col != row and dist <= max_distance + 1e-6:
+                a, b = int(positions[row]), int(positions[col])
+                pairs.append((min(a, b), max(a, b)))
+    return pairs
+
+
 def _minhash(shingles: np.ndarray, options: ClusterOptions) -> Any:  # datasketch.MinHash, imported lazily
     from datasketch import MinHash
 
@@ -451,71 +554,32 @@ def _minhash_template(num_perm: int, seed: int) -> Any:
     return MinHash(num_perm=num_perm, seed=seed)
 
 
-def _linkable(p: _Prepared, options: ClusterOptions) -> bool:
-    # An article with fewer shingles than a copy must share can never be a copy.
-    return len(p.shingles) >= options.min_shared_shingles
-
-
-def _jaccard_candidates(sketches: dict[int, Any], options: ClusterOptions) -> set[tuple[int, int]]:
+@functools.lru_cache(maxsize=8)
+def _band_ranges(threshold: float, num_perm: int) -> tuple[tuple[int, int], ...]:
+    # datasketch picks the bands (b x r) that best fit the threshold; taking
+    # them from MinHashLSH itself keeps the buckets those of its index.
     from datasketch import MinHashLSH
 
-    lsh = MinHashLSH(threshold=options.lsh_threshold, num_perm=options.num_perm)
-    pairs: set[tuple[int, int]] = set()
-    for i, mh in sketches.items():
-        # Query before insert: each pair is found once, from its later member.
-        for j in lsh.query(mh):
-            pairs.add((j, i))
-        lsh.insert(i, mh)
-    return pairs
+    return tuple(MinHashLSH(threshold=threshold, num_perm=num_perm).hashranges)
 
 
-def _containment_candidates(prepared: Sequence[_Prepared], options: ClusterOptions) -> set[tuple[int, int]]:
-    """Pairs that share a whole sentence: where a copied story sits inside a longer page."""
-    postings: dict[int, list[int]] = {}
-    for i, p in enumerate(prepared):
-        if _linkable(p, options):
-            for key in _sentence_keys(p.doc.text, options.sentence_min_words):
-                postings.setdefault(key, []).append(i)
-    pairs: set[tuple[int, int]] = set()
-    for docs in postings.values():
-        # A sentence on very many pages is furniture (a disclaimer, a byline
-        # template); skipping it caps the pairs any one sentence can add.
-        if 1 < len(docs) <= options.sentence_max_df:
-            pairs.update(itertools.combinations(docs, 2))
-    return pairs
+def assemble_result(docs: Sequence[ClusterDoc], links: Iterable[ClusterLink], candidates: Mapping[CandidateSource, int],
+                    pairs_examined: int, options: ClusterOptions = ClusterOptions()) -> ClusterResult:
+    """The result from the measured links: clusters (`components`) and the stats.
 
-
-def _sentence_keys(text: str, min_words: int) -> set[int]:
-    keys = set()
-    for sentence in _SENTENCE_BREAK.split(text):
-        words = [w.lower() for w in _WORD.findall(sentence)]
-        if len(words) >= min_words:
-            digest = hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).digest()
-            keys.add(int.from_bytes(digest, "little"))
-    return keys
-
-
-def _embedding_candidates(prepared: Sequence[_Prepared], options: ClusterOptions) -> set[tuple[int, int]]:
-    rows = [i for i, p in enumerate(prepared) if p.unit is not None]
-    if len(rows) < 2 or options.n_neighbors < 1:
-        return set()
-    from sklearn.neighbors import NearestNeighbors
-
-    matrix = np.vstack([prepared[i].unit for i in rows])
-    k = min(options.n_neighbors + 1, len(rows))
-    # Euclidean on unit vectors ranks exactly as cosine and runs as one BLAS
-    # product per chunk; the k-neighbour cap is what keeps pairs linear in n.
-    finder = NearestNeighbors(n_neighbors=k, algorithm="brute", metric="euclidean").fit(matrix)
-    distances, neighbours = finder.kneighbors(matrix)
-    # |a-b|^2 = 2 - 2 cos for unit vectors.
-    max_distance = math.sqrt(max(0.0, 2.0 - 2.0 * options.rewrite_cosine))
-    pairs: set[tuple[int, int]] = set()
-    for row, (dists, cols) in enumerate(zip(distances, neighbours)):
-        for dist, col in zip(dists, cols):
-            if col != row and dist <= max_distance + 1e-6:
-                a, b = rows[row], rows[col]
-                pairs.add((min(a, b), max(a, b)))
-    return pairs
+    `docs` are in position order (by id); `candidates` counts the pairs each generator proposed,
+    `pairs_examined` the distinct pairs measured. The last stage of either runner."""
+    clusters, separated = components(docs, links, options)
+    stats = ClusterStats(
+        documents=len(docs),
+        jaccard_candidates=candidates.get("jaccard", 0),
+        containment_candidates=candidates.get("containment", 0),
+        embedding_candidates=candidates.get("embedding", 0),
+        pairs_examined=pairs_examined,
+        links=sum(len(c.links) for c in clusters),
+        figure_candidates=candidates.get("figures", 0),
+    )
+    return ClusterResult(clusters=clusters, stats=stats, separated=separated)
 
 
 def figure_candidates(docs: Sequence[ClusterDoc], options: ClusterOptions) -> set[tuple[int, int]]:
@@ -533,8 +597,7 @@ def _spun_candidates(docs: Sequence[ClusterDoc], options: ClusterOptions) -> set
                 postings.setdefault(key, []).append(i)
     shared: Counter[tuple[int, int]] = Counter()
     for members in postings.values():
-        if 1 < len(members) <= options.sentence_max_df:
-            shared.update(itertools.combinations(members, 2))
+        shared.update(bucket_pairs(members, options.sentence_max_df))
     return {pair for pair, n in shared.items() if n >= options.spun_min_figures}
 
 
@@ -550,9 +613,8 @@ def _cross_language_candidates(docs: Sequence[ClusterDoc], options: ClusterOptio
             postings.setdefault(key, []).append(i)
     pairs: set[tuple[int, int]] = set()
     for members in postings.values():
-        if 1 < len(members) <= options.sentence_max_df:
-            pairs.update((i, j) for i, j in itertools.combinations(members, 2)
-                         if docs[i].language != docs[j].language)
+        pairs.update((i, j) for i, j in bucket_pairs(members, options.sentence_max_df)
+                     if docs[i].language != docs[j].language)
     return pairs
 
 
@@ -626,16 +688,21 @@ class EntityWeights:
         return tuple(e for e in sorted(entities) if self.counts.get(e, 1) <= cap)
 
 
-def _entity_weights(docs: Sequence[ClusterDoc]) -> EntityWeights:
-    """Smoothed IDF of each entity over the input (never zero, so a two-article run still counts)."""
+def entity_weights(docs: Sequence[ClusterDoc]) -> EntityWeights:
+    """Smoothed IDF of each entity over the input (never zero, so a two-article run still counts).
+
+    A corpus-wide count: a runner computes it once over all `docs` and hands it to every `evaluate`."""
     df = Counter(e for d in docs for e in d.entities)
     n = len(docs)
     return EntityWeights({e: math.log((1 + n) / (1 + c)) + 1.0 for e, c in df.items()}, dict(df), n)
 
 
-def _evaluate(a: _Prepared, b: _Prepared, weights: EntityWeights, options: ClusterOptions) -> ClusterLink | None:
-    """The link two articles make, or None. A link the words proposed and the corroboration rule refused
-    comes back with a "kept apart: ..." reason (`_components` files it under `separated`)."""
+def evaluate(a: Prepared, b: Prepared, weights: EntityWeights, options: ClusterOptions) -> ClusterLink | None:
+    """Measure one candidate pair exactly: the link two articles make, or None.
+
+    A link the words proposed and the corroboration rule refused comes back with a "kept apart: ..."
+    reason (`components` files it under `separated`). Depends on the pair and the corpus-wide
+    `weights` only, so pairs can be measured anywhere, in any order."""
     shared = _intersection_size(a.shingles, b.shingles)
     union = len(a.shingles) + len(b.shingles) - shared
     smaller = min(len(a.shingles), len(b.shingles))
@@ -663,17 +730,22 @@ def _evaluate(a: _Prepared, b: _Prepared, weights: EntityWeights, options: Clust
                                 across_languages=across_languages)
     if decision is None and spun:
         decision, refusal = ("rewrite", "figures"), None
-    if decision is None and refusal is None:
+    kind: LinkKind
+    refused: str | None = None
+    if decision is not None:
+        kind, basis = decision
+    elif refusal is not None:
+        (kind, basis), refused = ("rewrite", refusal[0]), refusal[1]
+    else:
         return None
-    kind, basis = decision or ("rewrite", refusal[0])  # type: ignore[index]
     source, target = sorted((a.doc, b.doc), key=_precedence)
     reasons = _pair_evidence(a.doc, b.doc, options)
     if basis == _ACROSS_LANGUAGES:
         # Not a "for:" reason: those order links by support (`_strength`), and a link between two
         # languages stands on fewer facts than one its words corroborate, so it is taken late.
         reasons = (*reasons, f"languages: {source.language} and {target.language}")
-    if decision is None:
-        reasons = (*reasons, f"against: {refusal[1]}", f"kept apart: {refusal[1]}")  # type: ignore[index]
+    if refused is not None:
+        reasons = (*reasons, f"against: {refused}", f"kept apart: {refused}")
     return ClusterLink(
         source=source.article_id,
         target=target.article_id,
@@ -861,10 +933,13 @@ class DisjointSets:
         return True
 
 
-def _components(prepared: Sequence[_Prepared], index: dict[str, int], links: Sequence[ClusterLink],
-                options: ClusterOptions = ClusterOptions()) -> tuple[tuple[Cluster, ...], tuple[ClusterLink, ...]]:
-    """Clusters from links, keeping per cluster only the links that join something new (a spanning forest),
-    and the links the facts refused (`_story_conflict` between the two clusters they would join).
+def components(docs: Sequence[ClusterDoc], links: Iterable[ClusterLink],
+               options: ClusterOptions = ClusterOptions()) -> tuple[tuple[Cluster, ...], tuple[ClusterLink, ...]]:
+    """Clusters from the measured links over `docs` (in position order), and the links the facts refused.
+
+    Keeps per cluster only the links that join something new (a spanning forest); a link is refused
+    when `_story_conflict` holds between the two clusters it would join. Needs every link at once,
+    so it runs where the links are gathered.
 
     Links are taken strongest first (copies, then by cosine; ties in index
     order), so the core of each story forms before a weaker link can join an
@@ -873,7 +948,8 @@ def _components(prepared: Sequence[_Prepared], index: dict[str, int], links: Seq
     joined first. The order depends only on the links, so the local and the
     Dask run keep the same links and refuse the same ones.
     """
-    sets = _StorySets(prepared, options)
+    index = {doc.article_id: i for i, doc in enumerate(docs)}
+    sets = _StorySets(docs, options)
     ordered = sorted(links, key=lambda link: _strength(link, index))
     kept, separated = [], []
     for link in ordered:
@@ -890,13 +966,13 @@ def _components(prepared: Sequence[_Prepared], index: dict[str, int], links: Seq
             separated.append(replace(link, reasons=(*link.reasons, f"kept apart: {against}")))
 
     members: dict[int, list[int]] = {}
-    for i in range(len(prepared)):
+    for i in range(len(docs)):
         members.setdefault(sets.find(i), []).append(i)
     links_by_root: dict[int, list[ClusterLink]] = {}
     for link in kept:
         links_by_root.setdefault(sets.find(index[link.source]), []).append(link)
 
-    clusters = [_make_cluster([prepared[i].doc for i in group], links_by_root.get(root, [])) for root, group in members.items()]
+    clusters = [_make_cluster([docs[i] for i in group], links_by_root.get(root, [])) for root, group in members.items()]
     return tuple(sorted(clusters, key=lambda c: c.articles)), tuple(separated)
 
 
@@ -1009,10 +1085,10 @@ def _pair_evidence(a: ClusterDoc, b: ClusterDoc, options: ClusterOptions) -> tup
 class _StorySets(DisjointSets):
     """Disjoint sets that refuse a union the two sides' facts contradict (`_story_conflict`)."""
 
-    def __init__(self, prepared: Sequence[_Prepared], options: ClusterOptions):
-        super().__init__(len(prepared))
+    def __init__(self, docs: Sequence[ClusterDoc], options: ClusterOptions):
+        super().__init__(len(docs))
         self.options = options
-        self.stories = {i: _Story.of(p.doc) for i, p in enumerate(prepared)}
+        self.stories = {i: _Story.of(doc) for i, doc in enumerate(docs)}
 
     def join(self, a: int, b: int) -> str | None:
         """Union a and b unless their stories conflict; returns the conflict, or None when joined."""

@@ -15,18 +15,20 @@ ever holds all signatures or all candidate pairs:
 4. shuffle by pair: the two halves meet and the pair is measured exactly
    with `provenance.cluster`'s own rule.
 
-Band keys are the bytes of the band's hash values, bands as datasketch's
-`MinHashLSH` chooses them for the same threshold and permutations, so two
-articles share a bucket exactly when `MinHashLSH.query` would return one for
-the other: the candidate pairs, and hence the result and its stats, are the
-same as the local run's.
+Every step calls the stage `provenance.cluster` defines and runs locally
+(`prepare`, `linkable`, `band_keys`, `sentence_keys`, `bucket_pairs`,
+`embedding_matrix`, `neighbour_pairs`, `figure_candidates`, `entity_weights`,
+`evaluate`, `assemble_result`); this module only moves their inputs and
+outputs between workers. Two articles share a band key exactly when
+`MinHashLSH.query` would return one for the other, so the candidate pairs,
+and hence the result and its stats, are the same as the local run's.
 
 The embedding candidates (each article's `n_neighbors` nearest title-and-lead
 vectors within `rewrite_cosine`) come from the workers too: the matrix of
 unit vectors goes to every worker once, and each task runs the local
 search, `NearestNeighbors(brute, euclidean)` fitted on the whole matrix, for
-one block of query rows, so every row's neighbours are computed as the
-local run computes them. The pairs join the LSH and sentence proposals
+one block of query rows (`neighbour_pairs` with `rows`), so every row's
+neighbours are computed as the local run computes them. The pairs join the LSH and sentence proposals
 before step 3.
 
 Still on the client: the unit vectors themselves (`n x 384` floats, the
@@ -37,36 +39,38 @@ start on the client, as they do for `cluster_documents`.
 
 from __future__ import annotations
 
-import functools
-import itertools
-import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
 from newstrace.extract.distributed import connect
 
 from .cluster import (
+    CandidateSource,
     ClusterDoc,
     ClusterLink,
     ClusterOptions,
     ClusterResult,
-    ClusterStats,
     EntityWeights,
-    _check_unique,
-    _components,
-    _entity_weights,
-    _evaluate,
-    _linkable,
-    _minhash,
-    _prepare,
-    _Prepared,
-    _sentence_keys,
+    Pair,
+    Prepared,
+    assemble_result,
+    band_keys,
+    bucket_pairs,
+    check_unique,
     cluster_documents,
+    embedding_matrix,
+    entity_weights,
+    evaluate,
     figure_candidates,
+    linkable,
+    neighbour_pairs,
+    prepare,
+    sentence_keys,
+    unit_vector,
 )
 from .coverage import Corpus, cluster_corpus
 
@@ -74,8 +78,10 @@ if TYPE_CHECKING:  # pragma: no cover
     import dask.bag
     from distributed import Client
 
-Source = Literal["jaccard", "containment", "embedding", "figures"]
-Pair = tuple[int, int]
+Source = CandidateSource
+# A bucket: (_BAND, band, the band's hash bytes) or (_SENTENCE, sentence key).
+BucketKey = tuple[int, int, bytes] | tuple[int, int]
+_K = TypeVar("_K", bound=Hashable)
 
 # Articles per partition. Each partition is one task per stage; a few hundred
 # articles keep the per-task overhead (~1 ms) small against the sketching.
@@ -86,7 +92,6 @@ PARTITION_SIZE = 256
 NEIGHBOUR_BLOCK = 4096
 _BAND = 0
 _SENTENCE = 1
-_NO_SHINGLES = np.zeros(0, dtype=np.uint32)
 
 
 @dataclass(frozen=True)
@@ -104,7 +109,7 @@ class _Half:
     pair: Pair
     sources: frozenset[Source]
     position: int
-    prepared: _Prepared
+    prepared: Prepared
 
 
 @dataclass(frozen=True)
@@ -129,44 +134,41 @@ def cluster_documents_dask(docs: Iterable[ClusterDoc], scheduler: "str | Client"
         partition_size: articles per bag partition.
     """
     ordered = sorted(docs, key=lambda d: d.article_id)
-    _check_unique(ordered)
+    check_unique(ordered)
     if len(ordered) < 2:
         return cluster_documents(ordered, options)  # no pairs: nothing to distribute
     # Positions in id order are the indices `cluster_documents` uses, so the
     # pairs, and the order links are measured in, are the same.
-    light = [_unit_only(doc, options) for doc in ordered]
-    weights = _entity_weights(ordered)
+    weights = entity_weights(ordered)
     with connect(scheduler) as client:
-        outcomes = _measured_pairs(client, ordered, light, weights, options, partition_size)
-    return _result(light, outcomes, options)
+        outcomes = _measured_pairs(client, ordered, weights, options, partition_size)
+    counts: Counter[Source] = Counter()
+    for outcome in outcomes:
+        counts.update(dict(outcome.sources))
+    # The story check (facts against a link) runs here, on the client, over all the links.
+    # Every pair was measured; what both runs count as `links` is the links kept (the spanning forest).
+    return assemble_result(ordered, [link for o in outcomes for link in o.links], counts,
+                           sum(o.pairs for o in outcomes), options)
 
 
 def cluster_corpus_dask(corpus: Corpus, scheduler: "str | Client", options: ClusterOptions = ClusterOptions(), *,
                         partition_size: int = PARTITION_SIZE) -> ClusterResult:
-    """`provenance.report.cluster_corpus` with the coverage clustering on a Dask cluster."""
+    """`provenance.coverage.cluster_corpus` with the coverage clustering on a Dask cluster."""
     def on_dask(docs: list[ClusterDoc], opts: ClusterOptions) -> ClusterResult:
         return cluster_documents_dask(docs, scheduler, opts, partition_size=partition_size)
 
     return cluster_corpus(corpus, options, clusterer=on_dask)
 
 
-def _unit_only(doc: ClusterDoc, options: ClusterOptions) -> _Prepared:
-    # The client needs each article's unit vector (for the neighbour search)
-    # and its doc (for the components), not its shingles: those are the
-    # workers' job. Preparing a text-less copy reuses the one normalisation.
-    unit = _prepare(replace(doc, text=""), options).unit
-    return _Prepared(doc=doc, shingles=_NO_SHINGLES, unit=unit)
-
-
-def _measured_pairs(client: "Client", ordered: Sequence[ClusterDoc], light: Sequence[_Prepared],
-                    weights: EntityWeights, options: ClusterOptions, partition_size: int) -> list[_Outcome]:
+def _measured_pairs(client: "Client", ordered: Sequence[ClusterDoc], weights: EntityWeights,
+                    options: ClusterOptions, partition_size: int) -> list[_Outcome]:
     import dask
     import dask.bag as db
 
     prepared = _scatter_bag(client, list(enumerate(ordered)), partition_size).map(_prepare_at, options)
     buckets = _shuffle(prepared.map_partitions(_bucket_keys, options))
     proposals = buckets.map_partitions(_bucket_pairs, options)
-    if (neighbours := _neighbour_bag(client, light, options)) is not None:
+    if (neighbours := _neighbour_bag(client, ordered, options)) is not None:
         proposals = db.concat([proposals, neighbours])
     # Figure keys are a few per article: their index is built on the client, as the weights are.
     if spun := sorted(figure_candidates(ordered, options)):
@@ -183,7 +185,7 @@ def _measured_pairs(client: "Client", ordered: Sequence[ClusterDoc], light: Sequ
     return list(outcome.compute(scheduler=client, optimize_graph=False))
 
 
-def _scatter_bag(client: "Client", items: list[Any], partition_size: int) -> "dask.bag.Bag":
+def _scatter_bag(client: "Client", items: list[tuple[int, ClusterDoc]], partition_size: int) -> "dask.bag.Bag":
     import dask
     import dask.bag as db
 
@@ -193,21 +195,22 @@ def _scatter_bag(client: "Client", items: list[Any], partition_size: int) -> "da
     return db.from_delayed([dask.delayed(future) for future in client.scatter(chunks, hash=False)])
 
 
-def _neighbour_bag(client: "Client", light: Sequence[_Prepared], options: ClusterOptions) -> "dask.bag.Bag | None":
+def _neighbour_bag(client: "Client", ordered: Sequence[ClusterDoc], options: ClusterOptions) -> "dask.bag.Bag | None":
     """The embedding candidate pairs, searched on the workers one block of query rows per task."""
     import dask
     import dask.bag as db
 
-    positions = np.array([i for i, p in enumerate(light) if p.unit is not None], dtype=np.int64)
-    if len(positions) < 2 or options.n_neighbors < 1:
+    # The client needs the unit vectors (the matrix every worker searches), not the
+    # shingles: those are the workers' job.
+    search = embedding_matrix([unit_vector(doc.embedding) for doc in ordered], options)
+    if search is None:
         return None  # the local rule: no search, no embedding candidates
-    matrix = np.vstack([light[i].unit for i in positions])
+    rows = len(search[1])
     # Once per worker, not once per task; every task searches all of it.
-    [vectors] = client.scatter([(matrix, positions)], broadcast=True, hash=False)
-    blocks = [(start, min(start + NEIGHBOUR_BLOCK, len(positions)))
-              for start in range(0, len(positions), NEIGHBOUR_BLOCK)]
+    [vectors] = client.scatter([search], broadcast=True, hash=False)
+    blocks = [(start, min(start + NEIGHBOUR_BLOCK, rows)) for start in range(0, rows, NEIGHBOUR_BLOCK)]
     return db.from_sequence(blocks, npartitions=len(blocks)).map_partitions(
-        _neighbour_pairs, dask.delayed(vectors), options)
+        _neighbour_block_pairs, dask.delayed(vectors), options)
 
 
 def _shuffle(bag: "dask.bag.Bag") -> "dask.bag.Bag":
@@ -216,7 +219,7 @@ def _shuffle(bag: "dask.bag.Bag") -> "dask.bag.Bag":
     return bag.groupby(_key, shuffle="tasks")
 
 
-def _key(record: tuple[Any, Any]) -> Any:
+def _key(record: tuple[_K, object]) -> _K:
     return record[0]
 
 
@@ -225,80 +228,54 @@ def _key(record: tuple[Any, Any]) -> Any:
 # fetches must be picklable, and map_partitions stores what the function returns.
 
 
-def _prepare_at(item: tuple[int, ClusterDoc], options: ClusterOptions) -> tuple[int, _Prepared]:
+def _prepare_at(item: tuple[int, ClusterDoc], options: ClusterOptions) -> tuple[int, Prepared]:
     position, doc = item
-    return position, _prepare(doc, options)
+    return position, prepare(doc, options)
 
 
-def _bucket_keys(part: Iterable[tuple[int, _Prepared]], options: ClusterOptions) -> list[tuple[Any, int]]:
-    ranges = _band_ranges(options.lsh_threshold, options.num_perm)
-    keys: list[tuple[Any, int]] = []
+def _bucket_keys(part: Iterable[tuple[int, Prepared]], options: ClusterOptions) -> list[tuple[BucketKey, int]]:
+    keys: list[tuple[BucketKey, int]] = []
     for position, p in part:
         # Same gate as cluster_documents: too few shingles to ever be a copy.
-        if not _linkable(p, options):
+        if not linkable(p, options):
             continue
-        values = _minhash(p.shingles, options).hashvalues
-        keys.extend(((_BAND, band, values[start:end].tobytes()), position) for band, (start, end) in enumerate(ranges))
+        keys.extend(((_BAND, band, values), position) for band, values in band_keys(p, options))
         keys.extend(((_SENTENCE, sentence), position)
-                    for sentence in _sentence_keys(p.doc.text, options.sentence_min_words))
+                    for sentence in sentence_keys(p.doc.text, options.sentence_min_words))
     return keys
 
 
-@functools.lru_cache(maxsize=8)
-def _band_ranges(threshold: float, num_perm: int) -> tuple[tuple[int, int], ...]:
-    # datasketch picks the bands (b x r) that best fit the threshold; taking
-    # them from MinHashLSH itself keeps the buckets exactly the local run's.
-    from datasketch import MinHashLSH
-
-    return tuple(MinHashLSH(threshold=threshold, num_perm=num_perm).hashranges)
-
-
-def _bucket_pairs(groups: Iterable[tuple[Any, list[tuple[Any, int]]]],
+def _bucket_pairs(groups: Iterable[tuple[BucketKey, list[tuple[BucketKey, int]]]],
                   options: ClusterOptions) -> list[tuple[Pair, Source]]:
     pairs: list[tuple[Pair, Source]] = []
     for key, members in groups:
-        positions = sorted({position for _, position in members})
+        positions = [position for _, position in members]
         if key[0] == _BAND:
-            pairs.extend((pair, "jaccard") for pair in itertools.combinations(positions, 2))
-        elif 1 < len(positions) <= options.sentence_max_df:
+            pairs.extend((pair, "jaccard") for pair in bucket_pairs(positions))
+        else:
             # A sentence on very many pages is furniture; see cluster_documents.
-            pairs.extend((pair, "containment") for pair in itertools.combinations(positions, 2))
+            pairs.extend((pair, "containment") for pair in bucket_pairs(positions, options.sentence_max_df))
     return pairs
 
 
-def _neighbour_pairs(blocks: Iterable[tuple[int, int]], vectors: tuple[np.ndarray, np.ndarray],
-                     options: ClusterOptions) -> list[tuple[Pair, Source]]:
-    """`provenance.cluster`'s embedding candidates whose first-found side is a query row in `blocks`."""
-    from sklearn.neighbors import NearestNeighbors
-
+def _neighbour_block_pairs(blocks: Iterable[tuple[int, int]], vectors: tuple[np.ndarray, np.ndarray],
+                           options: ClusterOptions) -> list[tuple[Pair, Source]]:
+    """`provenance.cluster.neighbour_pairs` for the query rows of `blocks`."""
     matrix, positions = vectors
-    k = min(options.n_neighbors + 1, len(positions))
-    # Fitting a brute-force index only keeps the matrix; the scan is per query block.
-    finder = NearestNeighbors(n_neighbors=k, algorithm="brute", metric="euclidean").fit(matrix)
-    max_distance = math.sqrt(max(0.0, 2.0 - 2.0 * options.rewrite_cosine))
-    pairs: list[tuple[Pair, Source]] = []
-    for start, end in blocks:
-        distances, neighbours = finder.kneighbors(matrix[start:end])
-        for row, (dists, cols) in enumerate(zip(distances, neighbours), start):
-            for dist, col in zip(dists, cols):
-                # The same test as the local search, so the same pairs pass.
-                if col != row and dist <= max_distance + 1e-6:
-                    a, b = int(positions[row]), int(positions[col])
-                    pairs.append(((min(a, b), max(a, b)), "embedding"))
     # A pair both sides found is proposed twice; `_halves` merges it like any
     # pair two generators propose, so it is counted and measured once.
-    return pairs
+    return [(pair, "embedding") for rows in blocks for pair in neighbour_pairs(matrix, positions, options, rows)]
 
 
 def _requests(part: Iterable[tuple[Pair, Source]]) -> list[tuple[int, _Request]]:
     return [(position, _Request(pair, source)) for pair, source in part for position in pair]
 
 
-def _halves(groups: Iterable[tuple[int, list[tuple[int, Any]]]]) -> list[tuple[Pair, _Half]]:
+def _halves(groups: Iterable[tuple[int, list[tuple[int, "_Request | Prepared"]]]]) -> list[tuple[Pair, _Half]]:
     """Per article: one half for each distinct pair it is in, carrying every source that proposed the pair."""
     halves: list[tuple[Pair, _Half]] = []
     for position, records in groups:
-        prepared = next(value for _, value in records if isinstance(value, _Prepared))
+        prepared = next(value for _, value in records if isinstance(value, Prepared))
         sources: dict[Pair, set[Source]] = {}
         for _, value in records:
             if isinstance(value, _Request):
@@ -317,32 +294,6 @@ def _measure(groups: Iterable[tuple[Pair, list[tuple[Pair, _Half]]]], weights: E
         first, second = halves[pair[0]], halves[pair[1]]
         pairs += 1
         counts.update(first.sources)
-        if (link := _evaluate(first.prepared, second.prepared, weights, options)) is not None:
+        if (link := evaluate(first.prepared, second.prepared, weights, options)) is not None:
             links.append(link)
     return [_Outcome(tuple(sorted(counts.items())), pairs, tuple(links))]
-
-
-# -- back on the client --------------------------------------------------------------------
-
-
-def _result(light: Sequence[_Prepared], outcomes: Sequence[_Outcome],
-            options: ClusterOptions = ClusterOptions()) -> ClusterResult:
-    counts: Counter[str] = Counter()
-    for outcome in outcomes:
-        counts.update(dict(outcome.sources))
-    links = sorted((link for o in outcomes for link in o.links), key=lambda link: (link.source, link.target))
-    index = {p.doc.article_id: i for i, p in enumerate(light)}
-    # The story check (facts against a link) runs here, on the client, in the local run's order.
-    clusters, separated = _components(light, index, links, options)
-    stats = ClusterStats(
-        documents=len(light),
-        jaccard_candidates=counts["jaccard"],
-        containment_candidates=counts["containment"],
-        embedding_candidates=counts["embedding"],
-        figure_candidates=counts["figures"],
-        pairs_examined=sum(o.pairs for o in outcomes),
-        # Every pair was measured here; the local run stops measuring pairs
-        # already joined. What both count is the links kept: the spanning forest.
-        links=sum(len(c.links) for c in clusters),
-    )
-    return ClusterResult(clusters=clusters, stats=stats, separated=separated)

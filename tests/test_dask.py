@@ -388,11 +388,11 @@ def test_every_stage_returns_a_picklable_partition() -> None:
     import pickle
 
     from newstrace.provenance import cluster_dask as stages
-    from newstrace.provenance.cluster import _entity_weights, _prepare
+    from newstrace.provenance.cluster import entity_weights, prepare
 
     options = ClusterOptions(sentence_max_df=5)
     docs = sorted(synthetic_docs(), key=lambda d: d.article_id)
-    part = [(i, _prepare(doc, options)) for i, doc in enumerate(docs)]
+    part = [(i, prepare(doc, options)) for i, doc in enumerate(docs)]
     keys = stages._bucket_keys(part, options)
     grouped: dict[object, list] = {}
     for key, position in keys:
@@ -407,10 +407,10 @@ def test_every_stage_returns_a_picklable_partition() -> None:
     by_pair: dict[tuple[int, int], list] = {}
     for pair, half in halves:
         by_pair.setdefault(pair, []).append((pair, half))
-    outcome = stages._measure(sorted(by_pair.items()), _entity_weights(docs), options)
+    outcome = stages._measure(sorted(by_pair.items()), entity_weights(docs), options)
     units = np.vstack([p.unit for _, p in part if p.unit is not None])
     positions = np.array([i for i, p in part if p.unit is not None])
-    neighbours = stages._neighbour_pairs([(0, 5), (5, len(positions))], (units, positions), options)
+    neighbours = stages._neighbour_block_pairs([(0, 5), (5, len(positions))], (units, positions), options)
     for partition in (keys, pairs, requests, halves, outcome, neighbours):
         assert isinstance(partition, list) and partition
         pickle.loads(pickle.dumps(partition))
