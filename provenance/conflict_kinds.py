@@ -279,7 +279,7 @@ def _same_stated_period(a: str | None, b: str | None) -> bool:
 def _comparable(a: Any, b: Any) -> bool:
     """Shares compare with shares (percent, "one in five"); anything else only in one unit."""
     def shared(m: Any) -> bool:
-        return m.unit == "percent" or bool(getattr(m, "of", None))
+        return m.unit in ("percent", "ratio") or bool(getattr(m, "of", None))
     return (shared(a) and shared(b)) or (not shared(a) and not shared(b) and a.unit == b.unit)
 
 

@@ -36,6 +36,7 @@ from .conflict_kinds import (
     language_code,
     scope_conflicts,
 )
+from .figures import said_as_share
 from .records import Conflict
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
@@ -329,7 +330,7 @@ def _numeric_conflict(family: Any, pairs: Sequence[tuple[Any, Any]], cluster_of:
     # Values that round to one another are one side ("879 million / 880 million vs 890 million").
     sides: list[list[Any]] = []
     for mention in rows:
-        if sides and _same_up_to_rounding(sides[-1][-1].value, mention.value):
+        if sides and _same_stated(sides[-1][-1], mention):
             sides[-1].append(mention)
         else:
             sides.append([mention])
@@ -363,15 +364,14 @@ def _unattributed_differing(family: Any) -> list[tuple[Any, Any]]:
         by_article[mention.article].append(mention)
     pairs = []
     for loose in sorted((m for m in mentions if _inferred(m)), key=lambda m: (m.article, m.start)):
-        if any(_same_up_to_rounding(loose.value, m.value) for m in named):
+        if any(_same_stated(loose, m) for m in named):
             continue
         for article in sorted({m.article for m in named} - {loose.article}):
-            if any(_same_up_to_rounding(x.value, y.value) for x in by_article[loose.article]
-                   for y in by_article[article]):
+            if any(_same_stated(x, y) for x in by_article[loose.article] for y in by_article[article]):
                 continue
             other = next((m for m in by_article[article] if not _inferred(m)
                           and _periods_compatible(loose.period, m.period)
-                          and not _both_from_one(loose.value, m.value, stated)), None)
+                          and not _rounded_alike(loose, m, stated)), None)
             if other is not None:
                 pairs.append((loose, other))
     return pairs
@@ -398,9 +398,15 @@ def _same_holder(family: Any, one: Any, other: Any) -> bool:
     "The healthcare sector added 73,300 jobs" is one sector's count, not the economy's 74,000, even
     when the two landed in one family; holders with no word in common are two quantities.
     """
-    a = _holder_words(getattr(one, "holder", None) or getattr(family, "holder", None))
-    b = _holder_words(getattr(other, "holder", None) or getattr(family, "holder", None))
-    return not a or not b or bool(a & b)
+    from .figures import holder_countries
+
+    holders = [getattr(m, "holder", None) or getattr(family, "holder", None) for m in (one, other)]
+    a, b = (_holder_words(h) for h in holders)
+    if not a or not b or a & b:
+        return True
+    # One country named two ways ("the United States" and "US") is one holder.
+    places = [holder_countries(h) for h in holders]
+    return bool(places[0] and places[0] == places[1])
 
 
 def _source_key(mention: Any, primary_key: Any) -> str | None:
@@ -434,13 +440,11 @@ def _differing_values(mentions: Sequence[Any]) -> list[tuple[Any, Any]]:
     pairs = []
     for n, a in enumerate(articles):
         for b in articles[n + 1:]:
-            values_a = [m.value for m in by_article[a]]
-            values_b = [m.value for m in by_article[b]]
-            if any(_same_up_to_rounding(x, y) for x in values_a for y in values_b):
+            if any(_same_stated(x, y) for x in by_article[a] for y in by_article[b]):
                 continue
             found = next(((one, other) for one in by_article[a] for other in by_article[b]
                           if _same_period(one.period, other.period)
-                          and not _both_from_one(one.value, other.value, stated)), None)
+                          and not _rounded_alike(one, other, stated)), None)
             if found is not None:
                 pairs.append(found)
     return pairs
@@ -451,6 +455,24 @@ def _same_period(a: str | None, b: str | None) -> bool:
     if not a or not b:
         return True
     return " ".join(a.lower().split()) == " ".join(b.lower().split())
+
+
+def _same_stated(one: Any, other: Any) -> bool:
+    """Whether two mentions state one value: equal, or one a rounding of the other.
+
+    Shares said in words are exact as said: "one in ten" is not "one in nine" rounded, though 0.1 is
+    0.111 to one decimal; a retelling that turns one into the other changed the figure.
+    """
+    if said_as_share(one) and said_as_share(other):
+        return abs(one.value - other.value) < 1e-9
+    return _same_up_to_rounding(one.value, other.value)
+
+
+def _rounded_alike(one: Any, other: Any, stated: Sequence[float]) -> bool:
+    """Whether two different values both round one more precise stated value (never two shares in words)."""
+    if said_as_share(one) and said_as_share(other):
+        return False
+    return _both_from_one(one.value, other.value, stated)
 
 
 def _both_from_one(a: float, b: float, stated: Sequence[float]) -> bool:

@@ -99,6 +99,8 @@ def format_value(value: Any, unit: Any, of: Any = None, *, keep_spacing: bool = 
     """A family's value the way an analyst would say it: 17%, 8 of 10, #2, 3×, $2.2 billion; a list joined by commas."""
     if isinstance(value, (list, tuple)):
         return ", ".join(format_value(v, unit, of, keep_spacing=keep_spacing, currency=currency) for v in value)
+    if of is None and str(unit) == "ratio" and (said := _share_words(value)):
+        return said
     shown = format_amount(value, keep_spacing=keep_spacing)
     if of is not None:
         return f"{shown} of {format_number(of, keep_spacing=keep_spacing)}"
@@ -107,6 +109,19 @@ def format_value(value: Any, unit: Any, of: Any = None, *, keep_spacing: bool = 
         sign = _CURRENCY_SIGNS.get(code)
         return f"{sign}{shown}" if sign else f"{code} {shown}"
     return {"percent": f"{shown}%", "rank": f"#{shown}", "multiplier": f"{shown}×"}.get(str(unit), shown)
+
+
+def _share_words(value: Any) -> str | None:
+    """A fraction as the share it says, "1 in 9" for 0.111111, when a small denominator gives it exactly."""
+    from .figures import SHARE_DENOMINATORS
+
+    if not isinstance(value, (int, float)) or not 0 < value < 1:
+        return None
+    for denominator in SHARE_DENOMINATORS:
+        count = value * denominator
+        if abs(count - round(count)) < 1e-6:
+            return f"{round(count)} in {denominator}"
+    return None
 
 
 def _usable(phrase: Any, *others: Any) -> str:

@@ -22,7 +22,8 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -128,6 +129,9 @@ def value_match(a: Statistic, b: Statistic, tolerance: float = 0.05) -> int:
     """
     if a.value == b.value:
         return EXACT
+    if said_as_share(a) and said_as_share(b):
+        # Not decimals: 0.25 ("a quarter") is no rounding of 0.2 ("a fifth"), whatever round() says.
+        return LOOSE if _relative(a.value, b.value) <= SHARE_WORD_TOLERANCE else 0
     coarse, fine = (a, b) if place(a.value) >= place(b.value) else (b, a)
     step = place(coarse.value)
     if step <= 1:
@@ -148,6 +152,37 @@ def value_match(a: Statistic, b: Statistic, tolerance: float = 0.05) -> int:
 def values_compatible(a: Statistic, b: Statistic, tolerance: float = 0.05) -> bool:
     """The values may be one figure (see `value_match`)."""
     return value_match(a, b, tolerance) > 0
+
+
+# Shares said in words have small denominators ("one in nine", "jedes zehnte", "a quarter", "three in ten").
+SHARE_DENOMINATORS = range(2, 21)
+# A retelling says "one in ten" for one in nine (0.1 for 0.111): a coarser share word for one quantity.
+# Further apart ("a quarter" and "a fifth", 20%) they are two quantities.
+SHARE_WORD_TOLERANCE = 0.12
+
+
+def said_as_share(stat: Any) -> bool:
+    """A ratio that is a fraction with a small denominator: a share said in words, exact as said.
+
+    Takes anything with `value`, `unit` and `of` (a statistic or a report mention).
+    """
+    value = stat.value
+    if getattr(stat, "unit", None) != "ratio" or getattr(stat, "of", None) or not 0 < value < 1:
+        return False
+    return any(abs(value * n - round(value * n)) < 1e-6 for n in SHARE_DENOMINATORS)
+
+
+def share_form(stat: Statistic) -> Statistic:
+    """A share said as "one in nine" (1 of 9, a ratio with a denominator) as the fraction it states (1/9).
+
+    Shares reach the families in two forms: English "one in nine" is read as 1 of 9, "a fifth" and the
+    phrases of other languages ("uno de cada nueve", "jedes zehnte") as fractions. Families compare one
+    quantity on one scale, so a ratio enters them as its fraction; "8 of 10 doctors" (a count out of a
+    group, unit count) keeps its denominator. The mention's text still says it as stated.
+    """
+    if stat.unit == "ratio" and stat.of:
+        return replace(stat, value=stat.value / stat.of, of=None)
+    return stat
 
 
 def units_compatible(a: Statistic, b: Statistic) -> bool:

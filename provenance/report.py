@@ -29,7 +29,15 @@ from .conflicts import find_conflicts, find_figure_conflicts
 from .coverage import CLUSTER_CACHE_NAME, Corpus, clustering_key, load_corpus
 from .display import statement_label
 from .estimates import trace_estimates
-from .figures import FamilyOptions, MentionInput, canonical_value, group_mentions, merge_families, most_common
+from .figures import (
+    FamilyOptions,
+    MentionInput,
+    canonical_value,
+    group_mentions,
+    merge_families,
+    most_common,
+    share_form,
+)
 from .human_annotations import human_spans
 from .records import ChainStep, FigureFamily, Mention, PrimarySource, Report, SourceRef
 from .sources import SourceRegistry, build_registry, corpus_registry
@@ -169,7 +177,7 @@ def _mention_inputs(corpus: Corpus, cluster_of: Mapping[str, str]) -> list[Menti
         language = ann.language or corpus.articles[article_id].language
         for index, stat in enumerate(ann.statistics):
             vector = vectors[index] if vectors is not None and index < len(vectors) else None
-            inputs.append(MentionInput((article_id, index), stat, cluster_of.get(article_id), vector,
+            inputs.append(MentionInput((article_id, index), share_form(stat), cluster_of.get(article_id), vector,
                                        corpus.articles[article_id].is_primary, language, sources))
     return inputs
 

@@ -397,3 +397,30 @@ def test_aligned_figures_far_apart_or_ambiguous_or_of_other_measures_are_no_conf
     n1, n2 = (_mention(m.article, m.sentence, "900", 900.0, unit="quantity", source=None) for m in (x, y))
     families = [_fam("f-n", n1, n2), _fam("f-x", x), _fam("f-y", y)]
     assert _aligned(find_figure_conflicts(families, cluster)) == []
+
+
+def test_shares_said_in_words_with_another_denominator_are_a_numeric_conflict() -> None:
+    # "one in ten" is not "one in nine" rounded, though 0.1 is 0.111 to one decimal.
+    one = _mention("a", "One in nine homes in the region now heats with a pump, the board said.", "One in nine",
+                   1 / 9, unit="ratio")
+    other = _mention("b", "Jede zehnte Wohnung in der Region heizt laut dem Amt mit einer Pumpe.", "Jede zehnte",
+                     0.1, unit="ratio")
+    found = find_figure_conflicts([_family(one, other)], CLUSTER)
+    assert [c.kind for c in found] == ["numeric"]
+    assert {v["text"] for v in found[0].values} == {"One in nine", "Jede zehnte"}
+
+
+def test_one_share_said_two_ways_is_no_conflict() -> None:
+    one = _mention("a", "A fifth of the grain was lost to the floods, the board said.", "A fifth", 0.2, unit="ratio")
+    other = _mention("b", "One in five tonnes of grain was lost, according to the board.", "One in five", 0.2,
+                     unit="ratio")
+    assert find_figure_conflicts([_family(one, other)], CLUSTER) == []
+
+
+def test_one_country_named_two_ways_is_one_holder_for_a_numeric_conflict() -> None:
+    one = replace(_mention("a", "In the United States, 3.1% of loans were late, the board said.", "3.1%", 3.1),
+                  holder="United States")
+    other = replace(_mention("b", "US late loans stood at 3.4%, the board said.", "3.4%", 3.4), holder="US")
+    assert [c.kind for c in find_figure_conflicts([_family(one, other)], CLUSTER)] == ["numeric"]
+    sector = replace(other, holder="the farm sector")
+    assert find_figure_conflicts([_family(one, sector)], CLUSTER) == []

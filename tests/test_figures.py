@@ -537,3 +537,28 @@ def test_an_undetermined_figure_never_bridges_a_forecast_and_an_outcome() -> Non
                            _unit(base + 0.2 * np.eye(16)[1]))
     bare = MentionInput(("c", 0), _quantity(12, unit="percent", measure="rise"), "c1", _unit(base + 0.2 * np.eye(16)[2]))
     assert merge_families([[0], [1], [2]], [forecast, outcome, bare]) == [[0], [1, 2]]
+
+
+def test_a_share_in_words_enters_the_families_as_its_fraction() -> None:
+    from newstrace.provenance.figures import share_form
+
+    one_in_nine = replace(_fig(1, unit="ratio"), of=9.0)
+    assert share_form(one_in_nine).value == pytest.approx(1 / 9) and share_form(one_in_nine).of is None
+    # "8 of 10 clinics" counts members of a group: it keeps its denominator.
+    counted = replace(_fig(8, unit="count"), of=10.0)
+    assert share_form(counted) == counted
+
+
+def test_shares_in_words_match_only_their_own_fraction_or_the_next_coarser_one() -> None:
+    from newstrace.provenance.figures import EXACT, LOOSE, value_match
+
+    ninth, tenth = _fig(1 / 9, unit="ratio"), _fig(0.1, unit="ratio")
+    fifth, quarter = _fig(0.2, unit="ratio"), _fig(0.25, unit="ratio")
+    assert value_match(fifth, _fig(0.2, unit="ratio")) == EXACT
+    assert value_match(ninth, tenth) == LOOSE  # "one in ten" told for one in nine: one quantity, restated
+    assert value_match(fifth, quarter) == 0  # a quarter is no rounding of a fifth, whatever round(0.25, 1) says
+    # Decimal percentages still round as before.
+    assert value_match(_fig(25.0), _fig(25.4)) == EXACT
+    group = group_mentions([MentionInput(("a", 0), fifth, "c1", _unit(np.ones(16))),
+                            MentionInput(("b", 0), quarter, "c1", _unit(np.ones(16)))])
+    assert group == [[0], [1]]

@@ -530,3 +530,12 @@ def test_an_offset_of_zero_is_an_offset_not_a_missing_one():
     assert _offset("", -2) == -2
     assert _offset("x", -2) == -2
     assert _offset(17, -1) == 17
+
+
+def test_a_share_fraction_is_shown_as_the_share_it_says() -> None:
+    from newstrace.provenance.display import format_value
+
+    assert format_value(1 / 9, "ratio") == "1 in 9"
+    assert format_value(0.75, "ratio") == "3 in 4"
+    assert format_value(0.137, "ratio") == "0.137"  # no small denominator: as stated
+    assert format_value(1, "ratio", 9) == "1 of 9"
