@@ -2,8 +2,9 @@
 
 Four generators propose candidate pairs without comparing all pairs:
 
-* `MinHashLSH` over word shingles proposes pairs with a high Jaccard
-  similarity: syndicated copies with different page furniture.
+* MinHash LSH over word shingles (the bands of datasketch's `MinHashLSH`,
+  `band_keys`) proposes pairs with a high Jaccard similarity: syndicated
+  copies with different page furniture.
 * an inverted index of whole sentences proposes pairs that share a sentence
   of eight words or more: a short wire story quoted in full inside a longer
   page, which Jaccard misses because the page's extra text swamps the union.
@@ -22,6 +23,10 @@ Four generators propose candidate pairs without comparing all pairs:
 Every candidate pair is then measured exactly (Jaccard and containment of the
 shingle sets, cosine, shared figures and entities) and accepted or not by
 `_decide`; clusters are the connected components of the accepted links.
+Each step is a public stage (`prepare`, `band_keys`, `sentence_keys`,
+`bucket_pairs`, `neighbour_pairs`, `figure_candidates`, `evaluate`,
+`components`, `assemble_result`); `cluster_documents` runs them here and
+`provenance.cluster_dask` runs the same ones on a Dask cluster.
 Pairs grow linearly with the corpus: LSH buckets hold near-duplicates only,
 each boilerplate-free sentence is shared by few articles (and sentences on
 more than `sentence_max_df` pages are skipped), and each article has k

@@ -659,3 +659,69 @@ def test_shared_figures_match_roundings_but_not_round_figures():
     assert shared_figures({"1.4e+09|count"}, {"1e+09|count"}) == ()  # "a billion" is not 1.4 billion
     assert shared_figures({"74000|count"}, {"73000|count"}) == ()
     assert shared_figures({"16|percent"}, {"16|count"}) == ()  # another unit
+
+
+# --- the stages both runners call (provenance.cluster_dask runs the same ones) ---------------
+
+
+def test_band_keys_propose_the_pairs_minhash_lsh_proposes() -> None:
+    # The local and the Dask run group articles by `band_keys`; that must be MinHashLSH's own index.
+    from datasketch import MinHash, MinHashLSH
+
+    from newstrace.provenance.cluster import band_keys, bucket_pairs, linkable, prepare
+
+    options = ClusterOptions()
+    docs, _ = _synthetic_corpus(150, 11)
+    rng = random.Random(4)
+    # Part-copies sweep the Jaccard across the LSH threshold, where a band either matches or not.
+    for k in range(40):
+        kept = 0.3 + 0.6 * k / 40
+        mine = [s for s in docs[k].text.split(". ") if rng.random() < kept]
+        theirs = [s for s in docs[k + 60].text.split(". ") if rng.random() < 1 - kept]
+        docs.append(ClusterDoc(f"mix{k:03d}", ". ".join(mine + theirs), None, None))
+    prepared = [p for p in (prepare(d, options) for d in sorted(docs, key=lambda d: d.article_id))
+                if linkable(p, options)]
+
+    postings: dict[tuple[int, bytes], list[int]] = {}
+    for i, p in enumerate(prepared):
+        for key in band_keys(p, options):
+            postings.setdefault(key, []).append(i)
+    by_keys = {pair for members in postings.values() for pair in bucket_pairs(members)}
+
+    lsh = MinHashLSH(threshold=options.lsh_threshold, num_perm=options.num_perm)
+    by_lsh = set()
+    for i, p in enumerate(prepared):
+        sketch = MinHash(num_perm=options.num_perm, seed=options.seed, hashfunc=int)
+        sketch.update_batch(p.shingles.tolist())
+        by_lsh.update((j, i) for j in lsh.query(sketch))
+        lsh.insert(i, sketch)
+    assert len(by_lsh) > 30, len(by_lsh)  # the copies and part-copies
+    assert by_keys == by_lsh
+
+
+def test_neighbour_search_in_blocks_finds_what_one_search_finds() -> None:
+    from newstrace.provenance.cluster import embedding_matrix, neighbour_pairs, prepare
+
+    options = ClusterOptions()
+    docs, _ = _synthetic_corpus(700, 5)
+    units = [prepare(replace(d, text=""), options).unit for d in docs]
+    units[3] = None  # an article without a vector has no row
+    search = embedding_matrix(units, options)
+    assert search is not None
+    matrix, positions = search
+    assert len(positions) == len(docs) - 1 and 3 not in positions
+    whole = neighbour_pairs(matrix, positions, options)
+    blocks = [neighbour_pairs(matrix, positions, options, (start, min(start + 256, len(positions))))
+              for start in range(0, len(positions), 256)]
+    assert whole and sorted(whole) == sorted(pair for block in blocks for pair in block)
+    assert all(a < b for a, b in whole)
+    assert embedding_matrix(units[:1], options) is None
+    assert embedding_matrix(units, replace(options, n_neighbors=0)) is None
+
+
+def test_bucket_pairs_caps_furniture() -> None:
+    from newstrace.provenance.cluster import bucket_pairs
+
+    assert bucket_pairs([5, 2, 2, 9]) == [(2, 5), (2, 9), (5, 9)]
+    assert bucket_pairs([1, 2, 3], max_members=2) == []
+    assert bucket_pairs([7]) == []
