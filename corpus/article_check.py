@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 from .records import Extracted
 
 # trafilatura's own MIN_EXTRACTED_SIZE: below this a "page" is almost always a
 # navigation stub, an error page or a teaser, never a story worth annotating.
 MIN_ARTICLE_CHARS = 250
+
+# A wire brief is one full paragraph: shorter than trafilatura's floor, but a story that states a figure.
+# It passes when it holds a whole sentence of at least BRIEF_MIN_WORDS words with a digit in it; menus,
+# bylines and error pages of this length have no such sentence.
+BRIEF_MIN_CHARS = 150
+BRIEF_MIN_WORDS = 20
 
 # A paywall prompt next to this little text means we only saw the teaser.
 # Sites that ship the full story with a hidden prompt still pass.
@@ -40,11 +48,22 @@ def is_article(extracted: Extracted) -> str | None:
         return "empty_body"
     if "paywall" in flags and len(body) < PAYWALL_TEASER_MAX_CHARS:
         return "paywall"
-    if len(body) < MIN_ARTICLE_CHARS:
+    if len(body) < MIN_ARTICLE_CHARS and not is_brief(body):
         return "too_short"
     if "link_list" in flags or _is_hyperlink_list(extracted):
         return "link_list"
     return None
+
+
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?](?=\s|$)")
+
+
+def is_brief(body: str) -> bool:
+    """Whether a short body is a wire brief: at least BRIEF_MIN_CHARS long, with one full sentence of
+    BRIEF_MIN_WORDS words or more that states a number."""
+    if len(body) < BRIEF_MIN_CHARS:
+        return False
+    return any(len(s.split()) >= BRIEF_MIN_WORDS and any(c.isdigit() for c in s) for s in _SENTENCE.findall(body))
 
 
 def _is_hyperlink_list(extracted: Extracted) -> bool:

@@ -635,3 +635,14 @@ def test_text_file_dateline_is_its_date_and_body_dates_are_estimates() -> None:
     estimated = parse_text_file("Clinics cut waiting times\n\nWaiting times fell after the trust's review of "
                                 "2 December 2024, the trust said.\nMore staff were hired in 2023.")
     assert (estimated.published, estimated.date_source, estimated.date_estimated) == ("2024-12-02", "text", True)
+
+
+def test_a_one_paragraph_brief_with_a_figure_is_an_article_but_a_short_line_is_not() -> None:
+    brief = ("The regional water board said on Monday that 1.4 million households had their supply cut for "
+             "at least six hours during the heatwave, almost twice as many as in the previous summer.\nBy Staff")
+    assert len(brief) < 250 and is_article(ExtractedPage(text=brief)) is None
+    # The same length of byline, menu or teaser words, with no whole sentence stating a number, stays out.
+    stub = "Home | World | Business | Water board news and updates for 2024 | Sign in | Subscribe | " * 2
+    assert is_article(ExtractedPage(text=stub.strip())) == "too_short"
+    words = ("Water board statement on supply cuts during the summer heatwave published today " * 2).strip() + "."
+    assert is_article(ExtractedPage(text=words)) == "too_short"  # a long sentence, but no figure in it
