@@ -199,25 +199,6 @@ def values_differ(a: Any, b: Any) -> bool:
     return x is not None and y is not None and not _close(x, y)
 
 
-def mention_drifted(figure: Mapping[str, Any], mention: Mapping[str, Any]) -> bool:
-    """The mention differs from the estimate of the source it traces to (its "drift" flag).
-
-    Reports from before per-mention flags have none: there a value unlike the family's counts.
-    """
-    if "flags" in mention:
-        return "drift" in (mention.get("flags") or ())
-    return values_differ(mention.get("value", mention.get("text")), figure.get("value"))
-
-
-def estimates_line(figure: Mapping[str, Any]) -> str:
-    """Each primary source's own value, when the family has more than one: "BLS 73,000 · LSEG 74,000"."""
-    items = entries(figure, "estimates")
-    if len(items) < 2:
-        return ""
-    return " · ".join(f"{clean_text(e.get('name')) or 'unnamed'} "
-                      f"{format_value(e.get('value'), figure.get('unit'), figure.get('of'))}" for e in items)
-
-
 def entries(container: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
     """The mappings listed under `container[key]`; a missing key or a malformed item is skipped, not an error."""
     return [item for item in container.get(key) or [] if isinstance(item, Mapping)]
@@ -240,11 +221,3 @@ def figure_key_label(key: Any) -> str:
     except ValueError:
         return clean_text(key)
     return format_value(value, parts[1] if len(parts) > 1 else None, of)
-
-
-def statement(figure: Mapping[str, Any], *, keep_spacing: bool = False) -> str:
-    """The figure's own statement, or one built from its parts (see `statement_label`)."""
-    if figure.get("statement"):
-        return clean_text(figure["statement"], keep_spacing=keep_spacing)
-    return statement_label(figure.get("value"), figure.get("unit"), figure.get("of"), figure.get("holder"),
-                           figure.get("measure"), figure.get("period"), keep_spacing=keep_spacing)

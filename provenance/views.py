@@ -259,7 +259,7 @@ class MentionView(View):
 
     def drifted(self, figure: "FigureView") -> bool:
         """The mention differs from the estimate of the source it traces to (its "drift" flag); a report from
-        before per-mention flags has none, and there a value unlike the family's counts (display.mention_drifted)."""
+        before per-mention flags has none, and there a value unlike the family's counts."""
         if self.flags is not None:
             return "drift" in self.flags
         return values_differ(self.stated, figure.value)
@@ -335,7 +335,7 @@ class FigureView(View):
     mentions: tuple[MentionView, ...] = many(MentionView)
 
     def said(self, *, keep_spacing: bool = False) -> str:
-        """The family's own statement, or one built from its parts (display.statement)."""
+        """The family's own statement, or one built from its parts (display.statement_label)."""
         if self.statement:
             return clean_text(self.statement, keep_spacing=keep_spacing)
         return statement_label(self.value, self.unit, self.of, self.holder, self.measure, self.period,

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from newstrace.provenance.display import (
-    estimates_line,
-    format_amount,
-    format_value,
-    mention_drifted,
-    statement,
-    statement_label,
-)
+from newstrace.provenance.display import format_amount, format_value, statement_label
+from newstrace.provenance.views import FigureView, MentionView
 
 
 @pytest.mark.parametrize(("value", "shown"), [
@@ -42,23 +36,23 @@ def test_statement_drops_parts_that_are_numbers_or_repeats() -> None:
 
 def test_view_statement_falls_back_to_the_parts_of_old_reports() -> None:
     figure = {"value": 1.5e6, "unit": "count", "holder": "Farmers", "measure": "hectares planted", "period": "2024"}
-    assert statement(figure) == "Farmers' hectares planted: 1.5 million (2024)"
-    assert statement({**figure, "statement": "Given label"}) == "Given label"
+    assert FigureView.from_dict(figure).said() == "Farmers' hectares planted: 1.5 million (2024)"
+    assert FigureView.from_dict({**figure, "statement": "Given label"}).said() == "Given label"
 
 
 def test_drift_mark_comes_from_the_mention_flag_when_the_report_has_flags() -> None:
-    figure = {"value": 48, "unit": "percent"}
+    figure = FigureView.from_dict({"value": 48, "unit": "percent"})
     # A second body's own 51% is not drift, though it differs from the family's value.
-    assert not mention_drifted(figure, {"value": 51, "flags": []})
-    assert mention_drifted(figure, {"value": 48.4, "flags": ["drift"]})
-    assert mention_drifted(figure, {"value": 51})  # older reports: differing from the family is drift
+    assert not MentionView.from_dict({"value": 51, "flags": []}).drifted(figure)
+    assert MentionView.from_dict({"value": 48.4, "flags": ["drift"]}).drifted(figure)
+    assert MentionView.from_dict({"value": 51}).drifted(figure)  # older reports: differing from the family is drift
 
 
 def test_estimates_line_lists_each_source_when_there_are_several() -> None:
     figure = {"unit": "percent", "estimates": [{"name": "Statistics Office", "value": 48},
                                                {"name": "Heating Federation", "value": 51}]}
-    assert estimates_line(figure) == "Statistics Office 48% · Heating Federation 51%"
-    assert estimates_line({**figure, "estimates": figure["estimates"][:1]}) == ""
+    assert FigureView.from_dict(figure).estimates_line() == "Statistics Office 48% · Heating Federation 51%"
+    assert FigureView.from_dict({**figure, "estimates": figure["estimates"][:1]}).estimates_line() == ""
 
 
 def test_demonym_holder_is_a_modifier_not_a_possessor() -> None:
