@@ -199,11 +199,6 @@ def values_differ(a: Any, b: Any) -> bool:
     return x is not None and y is not None and not _close(x, y)
 
 
-def entries(container: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
-    """The mappings listed under `container[key]`; a missing key or a malformed item is skipped, not an error."""
-    return [item for item in container.get(key) or [] if isinstance(item, Mapping)]
-
-
 def mapping(value: Any) -> Mapping[str, Any]:
     """`value` if it is a mapping, else an empty one: for a record's optional part read key by key."""
     return value if isinstance(value, Mapping) else {}
