@@ -931,7 +931,8 @@ def merge_families(groups: Sequence[Sequence[int]], mentions: Sequence[MentionIn
     quantity (kept as separate estimates inside the family). Families are blocked by unit and value
     bin like mentions, so only families within a bin of each other are compared.
     """
-    groups = [part for group in groups for part in split_round_hubs(group, mentions, options)]
+    groups = [part for group in groups for hubless in split_round_hubs(group, mentions, options)
+              for part in split_other_periods(hubless, mentions)]
     if len(groups) < 2:
         return [list(g) for g in groups]
     summaries = [_summary(g, mentions) for g in groups]
@@ -1034,6 +1035,30 @@ def split_round_hubs(group: Sequence[int], mentions: Sequence[MentionInput],
     for i in members:
         parts[sets.find(position[i])].append(i)
     return sorted(parts.values(), key=lambda g: g[0])
+
+
+def split_other_periods(group: Sequence[int], mentions: Sequence[MentionInput]) -> list[list[int]]:
+    """A family split where some mentions resolve to another period than most of it.
+
+    Mentions that state no period join any (a "one in five" with no year matches this year's one in five
+    and the one forecast for 2030), so one family can chain two periods' figures. The period most of its
+    mentions resolve to keeps the family, with every mention of no period or a compatible one; the
+    mentions of each period that conflicts with it (`period_keys_conflict`) become a family of their own.
+    """
+    keys = {i: period_key(mentions[i].stat) for i in group}
+    counts: dict[str, int] = defaultdict(int)
+    for key in keys.values():
+        if key:
+            counts[key] += 1
+    if len(counts) < 2:
+        return [list(group)]
+    # Most mentions first; on a tie the earliest period, so the split does not depend on input order.
+    main = min(counts, key=lambda k: (-counts[k], k))
+    parts: dict[str | None, list[int]] = defaultdict(list)
+    for i in group:
+        key = keys[i]
+        parts[key if key and period_keys_conflict({key}, {main}) else None].append(i)
+    return sorted((sorted(p) for p in parts.values()), key=lambda g: g[0])
 
 
 def _named_by_article(a: _Summary, b: _Summary, options: FamilyOptions, cosine: float) -> bool:

@@ -562,3 +562,19 @@ def test_shares_in_words_match_only_their_own_fraction_or_the_next_coarser_one()
     group = group_mentions([MentionInput(("a", 0), fifth, "c1", _unit(np.ones(16))),
                             MentionInput(("b", 0), quarter, "c1", _unit(np.ones(16)))])
     assert group == [[0], [1]]
+
+
+def test_a_family_chained_across_two_periods_by_mentions_without_one_is_split() -> None:
+    from newstrace.provenance.figures import split_other_periods
+
+    vector = _unit(np.ones(16))
+    this_year = [MentionInput((f"a{n}", 0), _fig(20.0, period_key="2024"), "c1", vector) for n in range(3)]
+    undated = [MentionInput(("b", 0), _fig(20.0), "c1", vector)]
+    later = [MentionInput((f"c{n}", 0), _fig(20.0, period_key="2030"), "c1", vector) for n in range(2)]
+    mentions = this_year + undated + later
+    # "20% this year" and "20% by 2030" are two quantities; the undated one stays with the main period.
+    assert split_other_periods(range(6), mentions) == [[0, 1, 2, 3], [4, 5]]
+    # Keys of another grain (a month of the same year) do not conflict; one period alone is not split.
+    month = mentions[:4] + [MentionInput(("d", 0), _fig(20.0, period_key="2024-07"), "c1", vector)]
+    assert split_other_periods(range(5), month) == [[0, 1, 2, 3, 4]]
+    assert split_other_periods(range(4), mentions[:4]) == [[0, 1, 2, 3]]
