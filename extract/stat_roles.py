@@ -8,7 +8,7 @@ import re
 from typing import TYPE_CHECKING
 
 from newstrace.extract.claims import entity_span
-from newstrace.extract.langdata import table
+from newstrace.extract.langdata import table, words
 from newstrace.extract.stat_amounts import ACTOR_LABELS, EXAMPLE_PREPS, MEASURE_NOUNS, Amount, word_list, word_mapping
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -44,14 +44,163 @@ def roles_of(doc: "Doc", amount: Amount, token: "Token", unit: str) -> tuple[str
     """(measure, holder) from the parse around the amount; when the construction names no holder,
     the group ("for men") or the place ("In the UK, ...") the figure's clause is said of."""
     anchor = anchor_of(doc, amount, token)
+    dateline = dateline_ids(doc, amount)
     tally = _tally_line(doc, amount) if unit == "count" else None
     if tally is not None:
         return tally
     measure, holder = _roles(doc, amount, anchor, unit)
+    own = set(range(amount.token_start, amount.token_end))
     if holder is None:
-        own = set(range(amount.token_start, amount.token_end))
         holder = _group_or_place(anchor, own, measure)
+    if holder is None:
+        holder = _clause_holder(anchor, own | dateline, measure)
+    if holder is None:
+        holder = _leading_place(doc, amount, measure)
+    if dateline:
+        words = {doc[i].text for i in dateline}
+        holder = _without_dateline(holder, words)
+        measure = _without_dateline(measure, words)
+    if holder is not None and _is_source_phrase(holder):
+        holder = None  # "analysts expected $3 billion": who tells the figure is its source, not whom it is about
     return measure, holder
+
+
+def dateline_ids(doc: "Doc", amount: Amount) -> set[int]:
+    """The tokens of a wire dateline opening the figure's sentence or the text: "BOSTON (AP) —",
+    "LONDON, May 3 (Reuters) -": a place in capitals or a name with an agency in brackets, closed by a dash."""
+    sentence = doc[amount.token_start].sent
+    dashes = _roles_words("dateline_dashes")
+    for start in dict.fromkeys((sentence.start, 0)):
+        end = min(start + 12, amount.token_start, len(doc))
+        dash = next((t.i for t in doc[start:end] if t.text in dashes), None)
+        if dash is None or dash == start:
+            continue
+        head = doc[start:dash]
+        bracketed = any(t.text == "(" for t in head) and head[-1].text == ")"
+        capitals = all(t.is_punct or t.like_num or t.text.isupper() or t.is_title for t in head) \
+            and any(t.is_alpha and t.text.isupper() and len(t.text) > 1 for t in head)
+        if (bracketed or capitals) and all(not t.is_alpha or t.text[0].isupper() or t.lower_ in ("de", "of")
+                                           for t in head):
+            return set(range(start, dash + 1))
+    return set()
+
+
+def _without_dateline(phrase: str | None, words: set[str]) -> str | None:
+    """A phrase with the dateline's words it opens with dropped ("LONDON Tesco" -> "Tesco")."""
+    if phrase is None:
+        return None
+    parts = phrase.split()
+    while parts and parts[0].strip(",()") in words | {""}:
+        parts.pop(0)
+    return " ".join(parts) or None
+
+
+def _is_source_phrase(phrase: str) -> bool:
+    """"analysts", "economists polled by Reuters": a phrase headed by a noun for a source (`source_nouns`)."""
+    words = phrase.lower().split()
+    head = next((w for w in words if w in ("polled", "surveyed", "at", "from", "of")), None)
+    last = words[words.index(head) - 1] if head is not None and words.index(head) > 0 else words[-1] if words else ""
+    return last in _source_people()
+
+
+@functools.cache
+def _source_people() -> frozenset[str]:
+    return frozenset(str(w).lower() for w in table("en", "source_nouns")["person"])
+
+
+def _clause_holder(anchor: "Token", exclude: set[int], measure: str | None) -> str | None:
+    """"Jones scored 20 points", "Curry, who scored 31 points, ...": the subject of the verb the figure
+    hangs on when it is a name (a person, a team, a company, a country). Not the subject of a verb of saying
+    or expecting (the source: "Goldman expects growth of 3%"), nor a word of the measure."""
+    verb = governing_verb(anchor)
+    if verb is None:
+        return None
+    current: "Token | None" = verb
+    subject: "Token | None" = None
+    for _ in range(4):
+        if current is None or current.lemma_.lower() in _roles_words("source_verbs"):
+            return None
+        subjects = [c for c in current.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if len(subjects) > 1:
+            return None  # "United Nations: one in eight people are ...": a heading the parser made a subject
+        if subjects:
+            subject = subjects[0]
+            between = subject.doc[min(subject.right_edge.i, current.i):max(subject.left_edge.i, current.i)]
+            if any(t.text in (":", ";") or t.text in _roles_words("dateline_dashes") for t in between):
+                return None
+            if subject.tag_ in ("WDT", "WP") and current.dep_ == "relcl":
+                subject = _antecedent(current.head)
+            break
+        if current.dep_ in ("xcomp", "advcl", "conj") and current.head != current:
+            current = current.head
+        elif current.dep_ == "relcl":
+            subject = _antecedent(current.head)
+            break
+        else:
+            return None
+    if subject is None or subject.i in exclude or subject.i in {t.i for t in anchor.subtree}:
+        return None
+    if subject.tag_ == "PRP" or any(c.dep_ == "poss" and c.tag_ == "PRP$" for c in subject.children):
+        # "Amazon said it would hire 250,000", "Pfizer said its profit rose 12%": the pronoun is the speaker
+        speaker = _speaker_of(current)
+        return _phrase(speaker, exclude=exclude) if speaker is not None else None
+    if subject.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "QUANTITY", "ORDINAL"):
+        return None
+    if not (subject.pos_ == "PROPN" or subject.ent_type_ in ("ORG", "PERSON", "GPE", "NORP")):
+        return None
+    phrase = _phrase(subject, exclude=exclude)
+    if not phrase or not any(c.isalpha() for c in phrase):
+        return None
+    said = set((measure or "").lower().split())
+    if said & set(phrase.lower().split()):
+        return None  # the name is part of the measure ("Brent crude")
+    return phrase
+
+
+_PRONOUN_PERSONS = {"it": ("ORG", "GPE"), "its": ("ORG", "GPE"), "they": ("ORG", "GPE", "NORP"),
+                    "their": ("ORG", "GPE", "NORP"), "we": ("ORG",), "our": ("ORG",), "he": ("PERSON",),
+                    "his": ("PERSON",), "she": ("PERSON",), "her": ("PERSON",)}
+
+
+def _speaker_of(verb: "Token") -> "Token | None":
+    """The name that says the clause `verb` heads, when the clause's pronoun ("it", "its", "he") is that name:
+    "Amazon said it would hire ...". The pronoun must agree with the name's kind (a company is "it")."""
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None:
+        return None
+    pronoun = subject if subject.tag_ == "PRP" else next(
+        (c for c in subject.children if c.dep_ == "poss" and c.tag_ == "PRP$"), None)
+    kinds = _PRONOUN_PERSONS.get(pronoun.lower_) if pronoun is not None else None
+    if kinds is None or verb.dep_ != "ccomp" or verb.head.lemma_.lower() not in _speech_lemmas():
+        return None
+    speaker = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+    if speaker is None or speaker.pos_ != "PROPN" or speaker.ent_type_ not in kinds:
+        return None
+    return speaker
+
+
+@functools.cache
+def _speech_lemmas() -> frozenset[str]:
+    return frozenset(str(w).lower() for w in words("en", "speech_verbs"))
+
+
+def _leading_place(doc: "Doc", amount: Amount, measure: str | None) -> str | None:
+    """"In Kenya, 22% of cars sold were electric": a place named by a phrase that opens the sentence and is
+    closed by a comma before the figure."""
+    sentence = doc[amount.token_start].sent
+    first = sentence[0]
+    if first.lower_ not in _roles_words("leading_place_preps"):
+        return None
+    comma = next((t.i for t in sentence[1:12] if t.text == ","), None)
+    if comma is None or comma >= amount.token_start:
+        return None
+    places = [t for t in doc[first.i + 1:comma] if t.ent_type_ in ("GPE", "LOC") and t.ent_iob_ == "B"]
+    if len(places) != 1:
+        return None
+    place = _entity_text(places[0])
+    if place.lower() in (measure or "").lower():
+        return None
+    return place.removeprefix("the ")
 
 
 _TALLY_BREAKS = frozenset(":;,()|–—")

@@ -241,3 +241,61 @@ def test_a_figure_without_measure_takes_the_measure_of_its_sentence_peer(nlp) ->
     low = _stat(nlp, contrast, "71%")
     assert low.measure is not None and "broadband coverage" in low.measure
     assert not low.measure.startswith("highest")
+
+
+@pytest.mark.parametrize(("text", "figure", "holder"), [
+    ("Okafor scored 28 points and added 11 rebounds.", "28", "Okafor"),
+    ("Valverde, who scored 19 goals this season, signed a new deal.", "19", "Valverde"),
+    ("Vantor Energy, which employs 4,200 people, opened a new refinery.", "4,200", "Vantor Energy"),
+])
+def test_a_named_subject_of_the_figures_verb_holds_it(nlp, text, figure, holder) -> None:
+    # the subject of the verb the figure hangs on, when it is a name: a player, a company
+    stat = _stat(nlp, text, figure)
+    assert stat.holder is not None and holder in stat.holder
+
+
+def test_the_name_that_says_a_pronoun_clause_holds_its_figure(nlp) -> None:
+    stat = _stat(nlp, "Amazon said it would hire 150,000 seasonal workers.", "150,000")
+    assert stat.holder == "Amazon"
+    assert stat.measure is not None and stat.measure.endswith("hired")
+
+
+@pytest.mark.parametrize(("text", "figure"), [
+    # the subject of a verb of saying or expecting is the source, not the holder
+    ("Analysts expected revenue of $3.2 billion for the quarter.", "$3.2 billion"),
+    ("Economists had forecast 95,000 new jobs in April.", "95,000"),
+    ("The researchers analysed records from 40,000 patients.", "40,000"),
+])
+def test_a_source_is_no_holder(nlp, text, figure) -> None:
+    stat = _stat(nlp, text, figure)
+    assert stat.holder is None
+
+
+def test_a_heading_before_a_colon_is_no_holder(nlp) -> None:
+    stat = _stat(nlp, "World Bank: One in ten households in the region lack clean water, the lender said.", "One in ten")
+    assert stat.holder is None or "World Bank" not in stat.holder
+
+
+@pytest.mark.parametrize(("text", "figure", "holder"), [
+    ("In Kenya, 22% of cars sold last year were electric.", "22%", "Kenya"),
+    ("In Texas, more than 300,000 customers were without power on Tuesday.", "300,000", "Texas"),
+])
+def test_a_leading_place_holds_the_figure(nlp, text, figure, holder) -> None:
+    stat = _stat(nlp, text, figure)
+    assert stat.holder == holder
+
+
+def test_a_leading_phrase_that_is_no_place_holds_nothing(nlp) -> None:
+    stat = _stat(nlp, "In a survey of farmers, 38% said they had cut back on fertiliser.", "38%")
+    assert stat.holder is None
+
+
+@pytest.mark.parametrize(("text", "figure", "holder"), [
+    ("LONDON (Reuters) - Tesco hired 3,000 staff for the holiday season.", "3,000", "Tesco"),
+    ("BOSTON (AP) — About 40,000 homes lost power after the storm.", "40,000", None),
+    ("NAIROBI, Kenya (AP) — Floods have displaced 12,000 people.", "12,000", None),
+])
+def test_the_dateline_is_never_a_holder(nlp, text, figure, holder) -> None:
+    stat = _stat(nlp, text, figure)
+    assert stat.holder == holder
+    assert stat.measure is None or not any(w in stat.measure for w in ("LONDON", "BOSTON", "NAIROBI"))
