@@ -37,6 +37,7 @@ from .figures import (
     merge_families,
     most_common,
     share_form,
+    wording_pool,
 )
 from .human_annotations import human_spans
 from .records import ChainStep, FigureFamily, Mention, PrimarySource, Report, SourceRef
@@ -194,10 +195,12 @@ def _families(groups: Sequence[Sequence[int]], inputs: Sequence[MentionInput], c
         primary_stats = [m.stat for m in members if m.is_primary]
         value = canonical_value(stats, primary_stats)
         unit = stats[0].unit
-        # The primary document words the quantity best; coverage votes when there is none.
-        holder = most_common([s.holder for s in primary_stats]) or most_common([s.holder for s in stats])
-        measure = most_common([s.measure for s in primary_stats]) or most_common([s.measure for s in stats])
-        period = most_common([s.period for s in primary_stats]) or most_common([s.period for s in stats])
+        # The primary document words the quantity best; else coverage in the report's language votes,
+        # else all coverage (`wording_pool`).
+        pool = wording_pool(members)
+        holder, measure, period = (
+            _family_part([getattr(s, part) for s in pool], [getattr(s, part) for s in stats])
+            for part in ("holder", "measure", "period"))
         # Direct attributions first, so inferred ones can point at a real chain.
         direct_chains: dict[str, tuple[ChainStep, ...]] = {}
         donors = trace.donors(members, cluster_of)
@@ -267,6 +270,21 @@ def _copy_mentions(mentions: Sequence[Mention], by_original: Mapping[str, Sequen
             out.append(replace(mention, article=dup, outlet=article.outlet, date=article.published,
                                chain=(step,) + mention.chain, copy_of=mention.article))
     return out
+
+
+# A family of this many mentions or more shows a holder, measure or period only when two of them state it:
+# one retelling's stray reading ("General", "Tuesday") among a dozen that state none is not the family's.
+_PART_SUPPORT_FROM = 3
+
+
+def _family_part(pool: Sequence[str | None], everything: Sequence[str | None]) -> str | None:
+    """The holder, measure or period most of the wording pool states, else most of all mentions; in a family
+    of `_PART_SUPPORT_FROM` mentions or more, only one that at least two mentions state."""
+    for values in (pool, everything):
+        chosen = most_common(values)
+        if chosen is not None and (len(everything) < _PART_SUPPORT_FROM or list(values).count(chosen) >= 2):
+            return chosen
+    return None
 
 
 def _mention(member: MentionInput, corpus: Corpus, source: SourceRef | None, via_chain: Sequence[ChainStep],

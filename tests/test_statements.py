@@ -81,3 +81,29 @@ def test_a_family_is_labelled_in_the_report_language_when_a_page_uses_it() -> No
     assert most_common([s.measure for s in wording_pool([*family, said("viviendas", "es", primary=True)])]) == "viviendas"
     # With no page in the report's language, every page votes.
     assert most_common([s.measure for s in wording_pool(family[:2])]) == "hogares"
+
+
+def test_a_family_shows_only_the_parts_its_mentions_support() -> None:
+    from newstrace.provenance.report import _family_part
+
+    # One retelling's stray holder among several that state none is not the family's.
+    assert _family_part([None, "Governor", None, None], [None, "Governor", None, None]) is None
+    assert _family_part(["farmers", None, "farmers"], ["farmers", None, "farmers"]) == "farmers"
+    # A family of one or two mentions shows what it has; the report language's wording comes first.
+    assert _family_part(["households"], ["households", "hogares"]) == "households"
+    assert _family_part([None, None], ["hogares", None]) == "hogares"
+
+
+def test_families_are_worded_from_pages_in_the_report_language() -> None:
+    import numpy as np
+
+    from newstrace.extract.records import Statistic
+    from newstrace.provenance.figures import MentionInput, wording_pool
+
+    def member(article: str, measure: str, language: str) -> MentionInput:
+        stat = Statistic(text="12%", value=12.0, unit="percent", start=0, end=3, measure=measure)
+        return MentionInput((article, 0), stat, "c1", np.ones(4, dtype=np.float32), language=language)
+
+    es, en = member("a", "tasa de paro", "es"), member("b", "jobless rate", "en")
+    assert [s.measure for s in wording_pool([es, en])] == ["jobless rate"]
+    assert [s.measure for s in wording_pool([es])] == ["tasa de paro"]
