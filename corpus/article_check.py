@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from pathlib import Path
 
 from .records import Extracted
 
@@ -58,10 +60,19 @@ def is_article(extracted: Extracted) -> str | None:
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?](?=\s|$)")
 
 
+@functools.cache
+def _furniture() -> re.Pattern[str]:
+    """The words of data/brief_furniture.txt as one whole-word, case-folded pattern."""
+    lines = (Path(__file__).parent / "data" / "brief_furniture.txt").read_text(encoding="utf-8").splitlines()
+    words = sorted({line.split("#", 1)[0].strip().casefold() for line in lines} - {""}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(r"\s+".join(map(re.escape, w.split())) for w in words) + r")(?!\w)")
+
+
 def is_brief(body: str) -> bool:
     """Whether a short body is a wire brief: at least BRIEF_MIN_CHARS long, with one full sentence of
-    BRIEF_MIN_WORDS words or more that states a number."""
-    if len(body) < BRIEF_MIN_CHARS:
+    BRIEF_MIN_WORDS words or more that states a number, and no word of page furniture (a consent notice
+    or an error page of that length has one)."""
+    if len(body) < BRIEF_MIN_CHARS or _furniture().search(body.casefold()):
         return False
     return any(len(s.split()) >= BRIEF_MIN_WORDS and any(c.isdigit() for c in s) for s in _SENTENCE.findall(body))
 

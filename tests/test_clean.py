@@ -646,3 +646,12 @@ def test_a_one_paragraph_brief_with_a_figure_is_an_article_but_a_short_line_is_n
     assert is_article(ExtractedPage(text=stub.strip())) == "too_short"
     words = ("Water board statement on supply cuts during the summer heatwave published today " * 2).strip() + "."
     assert is_article(ExtractedPage(text=words)) == "too_short"  # a long sentence, but no figure in it
+
+
+def test_a_consent_notice_or_error_page_of_brief_length_is_not_a_brief() -> None:
+    consent = ("We and our 318 partners store and access information on a device, such as cookies, and process "
+               "personal data for tailored adverts and content, measurement and audience research.")
+    error = ("Sorry, the story you were looking for was not found on this news site, error 404, so please check the "
+             "web address you typed for mistakes and then try again.")
+    for body in (consent, error):
+        assert len(body) >= 150 and is_article(ExtractedPage(text=body)) == "too_short"
