@@ -5,6 +5,7 @@ The kinds are general shapes; their words are language data (`stat_nonstatistics
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
@@ -66,15 +67,20 @@ def _is_description(doc: "Doc", amount: Amount, *, top_numbers: AbstractSet[int]
         return True
     if _is_idiom_number(amount) or _is_threshold(doc, amount) or _is_shop_copy(doc, amount):
         return True  # "24/7"; "(BMI >=30 kg/m2)"; "Get it on Amazon for 39.99"
-    if amount.unit == "money" and _is_product_price(doc, amount):
-        return True  # "the 16-inch model costs $2,399": a product's price, not a figure of the world
+    if amount.unit == "money" and (_is_product_price(doc, amount) or _is_retail_price(doc, amount)):
+        return True  # "the 16-inch model costs $2,399", "a $15 charger": a product's price, not a figure of the world
     if amount.unit in ("number", "quantity") and amount.of is None:
         if _is_age_band(doc, amount) or _is_spec_part(doc, amount):
             return True  # "18- to 24-year-olds"; "406 lb-ft of torque"
     if amount.of is not None and _is_identifier(doc, amount):
         return True  # "Photo 3 of 12", "Page 2 of 5"
-    if amount.unit == "ratio" and _is_fraction_of_time(doc, amount):
-        return True  # "half a year", "half an hour"
+    if amount.unit == "ratio" and (_is_fraction_of_time(doc, amount) or _is_time_signature(doc, amount)
+                                   or _is_positioned_part(doc, amount)):
+        return True  # "half a year", "a year and a half", "half an hour"; "in 3/4 time"; "the top half"
+    if amount.unit == "multiplier" and _is_multiplier_idiom(doc, amount):
+        return True  # "paying twice over"
+    if amount.unit == "number" and _is_period_range_end(doc, amount):
+        return True  # "FY2021-23"
     if _is_kitchen_measure(doc, amount):
         return True  # "1 cup", "2 tbsp", "½ cup": a recipe, not the world
     if amount.unit == "money" and _is_listing_price(doc, amount):
@@ -86,6 +92,12 @@ def _is_description(doc: "Doc", amount: Amount, *, top_numbers: AbstractSet[int]
             return True
         if _is_product_spec(doc, amount) or _is_name_number(doc, amount):
             return True
+    if _is_device_spec(doc, amount):
+        return True  # "the monitor draws 65 watts", "the SUV offers 300 miles of range"
+    if _is_first_person(doc, amount):
+        return True  # "I got 30 likes", "it cost me $40": an anecdote
+    if _is_lineup(doc, amount):
+        return True  # "launching with 40 games", "a 25-city tour": a line-up
     if is_context_description(doc, amount):
         return True  # sizes, deals, performance, survey scope, entrants, windows, bounds, hypotheticals
     if amount.unit != "number" or amount.of is not None:
@@ -94,6 +106,149 @@ def _is_description(doc: "Doc", amount: Amount, *, top_numbers: AbstractSet[int]
     if any(sentence.start <= i < sentence.end for i in top_numbers):
         return False  # "eight ... made the top ten": a count out of a ranking (`counts_in_top`)
     return _is_small_description(doc, amount)
+
+
+def _words(tokens: "Iterable[Token]") -> set[str]:
+    return {w for t in tokens for w in (t.lower_, t.lemma_.lower())}
+
+
+def _clause_tokens(doc: "Doc", amount: Amount) -> list["Token"]:
+    """The number's head chain up to its clause's verb (and the verb a conjunct or a complement
+    hangs from), with the subjects, objects and possessives of each: what the figure is said of."""
+    token = number_token(doc, amount)
+    chain: list["Token"] = []
+    current = token
+    subjects = ("nsubj", "nsubjpass")
+    for _ in range(8):
+        chain.append(current)
+        if current.pos_ in ("VERB", "AUX") and (any(c.dep_ in subjects for c in current.children)
+                                               or current.dep_ not in ("conj", "xcomp", "advcl", "pcomp")):
+            break  # a verb with its own subject closes the clause; a bare conjunct or complement borrows one
+        if current.head == current:
+            break
+        current = current.head
+    out = list(chain)
+    for link in chain:
+        children = [c for c in link.children if c.dep_ in subjects + ("poss", "compound", "dative", "dobj", "iobj",
+                                                                      "npadvmod")]
+        out.extend(children)
+        out.extend(p for c in children if c.dep_ in subjects for p in c.children if p.dep_ == "poss")
+    return out
+
+
+def _states_world_measure(doc: "Doc", amount: Amount) -> bool:
+    """A device-sized quantity said of the world: a measure word ("capacity", "sales", "the grid"), a noun
+    of change or a verb of change other than what a product can reach ("output rose to 400 hp")."""
+    sentence = doc[amount.token_start].sent
+    words = _words(sentence)
+    if words & (word_list("spec_world_words") | word_list("change_nouns")):
+        return True
+    verbs = word_list("change_verbs") - word_list("spec_reach_verbs")
+    if any(t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in verbs for t in sentence):
+        return True
+    # a rate of use, "15 GB per phone per month", "900 kWh a month"
+    return any(t.lower_ in ("per", "a", "an", "every", "each") and t.i + 1 < sentence.end
+               and doc[t.i + 1].lemma_.lower() in TIME_UNITS for t in doc[amount.token_end:sentence.end])
+
+
+def _about_product(doc: "Doc", amount: Amount) -> bool:
+    """The figure's clause is said of a product ("the monitor", "its battery", "a 12-core chip"), or of "it"
+    when the sentence or the one before names a product."""
+    products = word_list("product_nouns")
+    clause = _clause_tokens(doc, amount)
+    if _words(clause) & products:
+        return True
+    after = doc[amount.token_end:amount.token_end + 3]
+    if _words(t for t in after if t.pos_ in ("NOUN", "PROPN")) & products:
+        return True  # "a 12-core processor"
+    if not any(t.lower_ in ("it", "its", "they", "their") for t in clause):
+        return False
+    sentence = doc[amount.token_start].sent
+    start = doc[sentence.start - 1].sent.start if sentence.start > 0 else sentence.start
+    return bool(_words(t for t in doc[start:sentence.end] if t.pos_ in ("NOUN", "PROPN")) & products)
+
+
+def _is_device_spec(doc: "Doc", amount: Amount) -> bool:
+    """A device's rating or a vehicle's range ("the monitor draws 65 watts", "a 12-core chip", "the SUV
+    offers 300 miles of range", "a range of 400 km"): a unit of `device_spec_units`, or a distance of
+    `range_nouns`, in a clause said of a product, with no measure of the world in the sentence."""
+    if amount.unit not in ("quantity", "number") or amount.of is not None:
+        return False
+    units = word_list("device_spec_units")
+    after = doc[amount.token_end] if amount.token_end < len(doc) else None
+    if after is not None and after.text in ("-", "‑") and amount.token_end + 1 < len(doc):
+        after = doc[amount.token_end + 1]  # "12-core"
+    unit_word = doc[amount.token_end - 1] if amount.unit == "quantity" else after
+    suffix = (amount.number.suffix or "").lower() if amount.number is not None else ""
+    glued = re.sub(r"^[\d.,]+", "", unit_word.lower_) if unit_word is not None else ""
+    rated = unit_word is not None and bool({unit_word.lower_, suffix, glued} & units)
+    if not rated and not _is_range(doc, amount, unit_word):
+        return False
+    return _about_product(doc, amount) and not _states_world_measure(doc, amount)
+
+
+def _is_range(doc: "Doc", amount: Amount, unit_word: "Token | None") -> bool:
+    """"300 miles of range", "a range of 400 km", "an electric range of up to 50 miles"."""
+    if unit_word is None or unit_word.lower_ not in word_list("range_units"):
+        return False
+    ranges = word_list("range_nouns")
+    following = " ".join(t.lower_ for t in doc[amount.token_end:amount.token_end + 4])
+    if following.startswith("of ") and any(following[3:].startswith(r) for r in ranges):
+        return True
+    start = amount.token_start - (len(amount.approx.split()) if amount.approx else 0)
+    before = " ".join(t.lower_ for t in doc[max(0, start - 5):start])
+    return any(before.endswith(f"{r} of") or f"{r} of up to" in before or before.endswith(f"{r} of about")
+               for r in ranges)
+
+
+def _is_first_person(doc: "Doc", amount: Amount) -> bool:
+    """A figure its clause says of "I", "me" or "my" ("I got 30 likes", "my 1,000 followers", "the repair cost
+    me $40", "my rent of $1,200"): a personal anecdote. Inside a quotation whose sentence names an official
+    speaker ("'I signed 40 orders,' the governor said") the figure is the office's and is kept; so is a scaled
+    sum ("'my people had $20 billion done,' the president said")."""
+    if has_scale(doc, amount.number):
+        return False  # "my people had $20 billion done": a scaled sum is not a personal tally
+    first = word_list("first_person_words")
+    clause = _clause_tokens(doc, amount)
+    mine = [t for t in clause if t.lower_ in first and t.pos_ == "PRON"]
+    if not mine:
+        return False
+    if _in_quotes(doc, amount):
+        sentence = doc[amount.token_start].sent
+        return not (_words(sentence) & word_list("official_speakers"))
+    return True
+
+
+def _is_lineup(doc: "Doc", amount: Amount) -> bool:
+    """A line-up: a bare count under a thousand of what a product, a service or an event is presented with
+    ("the console launches with 40 games", "the festival features 60 acts", "will unveil 12 new models")
+    or of a tour's stops ("the tour takes in 25 cities"), in a sentence with no word of sales or change."""
+    if amount.unit != "number" or amount.of is not None or abs(amount.value) >= 1000 \
+            or has_scale(doc, amount.number):
+        return False
+    noun = counted_noun(doc, amount)
+    if noun.i < amount.token_end:
+        return False
+    sentence = doc[amount.token_start].sent
+    words = _words(sentence)
+    if words & (word_list("spec_world_words") | word_list("change_nouns") | word_list("change_verbs")):
+        return False  # "sold 40 games", "added 12 models", "a record 60 acts"
+    counted = _words([noun])
+    if counted & word_list("tour_stop_nouns") and words & word_list("tour_nouns"):
+        return True
+    if not counted & word_list("lineup_nouns"):
+        return False
+    verb = governing_verb(number_token(doc, amount))
+    return verb is not None and verb.lemma_.lower() in word_list("lineup_verbs")
+
+
+def _in_quotes(doc: "Doc", amount: Amount) -> bool:
+    """Whether the amount is inside a quotation of its paragraph (an odd number of straight quotes before
+    it, or more opening than closing curly ones)."""
+    text = doc.text
+    start = text.rfind("\n", 0, amount.start) + 1
+    before = text[start:amount.start]
+    return before.count('"') % 2 == 1 or before.count("\u201c") > before.count("\u201d")
 
 
 _PHONE = re.compile(
@@ -200,6 +355,51 @@ def _is_starting_price(doc: "Doc", amount: Amount, words: AbstractSet[str]) -> b
     return any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "PRON" for c in verb.children)
 
 
+def _is_retail_price(doc: "Doc", amount: Amount) -> bool:
+    """A product's list price: a small unscaled price that qualifies a product ("a $15 charger", "the $99
+    wireless mouse"), that a product is offered for ("a 43-inch TV for $278", "a USB-C cable for around $8"),
+    that a review judges ("not cheap at $140") or that a label gives ("RRP: £23.99"), in a sentence with
+    no change and no market price (the average price of petrol, house prices, a commodity stay figures)."""
+    if has_scale(doc, amount.number) or abs(amount.value) >= 10000:
+        return False
+    sentence = doc[amount.token_start].sent
+    words = _words(t for t in sentence if t.dep_ != "prt")  # "pick up a cable" states no change
+    change = word_list("change_verbs") | word_list("change_nouns") | word_list("price_statistic_words")
+    if words & change or words & word_list("market_price_words"):
+        return False
+    start = amount.token_start
+    while start > 0 and (doc[start - 1].is_currency or doc[start - 1].lower_ in ("around", "about", "just", "only")):
+        start -= 1
+    before = [t for t in doc[max(sentence.start, start - 3):start] if not t.is_punct]
+    labels = word_list("price_labels")
+    if before and (before[-1].lower_ in labels or " ".join(t.lower_ for t in before[-2:]) in labels):
+        return True  # "RRP: £23.99"
+    if len(before) >= 2 and before[-1].lower_ == "at" and before[-2].lower_ in word_list("price_adjectives"):
+        return True  # "it's not cheap at $140"
+    products = word_list("product_nouns")
+    token = number_token(doc, amount)
+    noun = counted_noun(doc, amount)
+    if noun.i >= amount.token_end:  # "a $15 charger", "Satechi's $29 car charger"
+        chain = [t for t in doc[amount.token_end:noun.i + 1] if t.pos_ in ("NOUN", "PROPN")] or [noun]
+        for _ in range(2):
+            if chain[-1].dep_ not in ("compound", "amod", "nmod") or chain[-1].head == chain[-1]:
+                break
+            chain.append(chain[-1].head)
+        if _words(chain) & products:
+            return True
+    preposition = token.head if token.head.lower_ == "for" else None
+    if preposition is None and doc[start - 1].lower_ == "for" if start > 0 else False:
+        preposition = doc[start - 1]
+    if preposition is None:
+        return False
+    owner = preposition.head  # "a 43-inch TV for $278", "AirPods with a charging case for $150"
+    if owner.pos_ == "VERB":  # "pick up a USB-C cable for $8"
+        owners = [c for c in owner.children if c.dep_ == "dobj"]
+    else:
+        owners = [owner, owner.head] if owner.dep_ in ("pobj", "compound") else [owner]
+    return bool(_words(t for t in owners if t.pos_ in ("NOUN", "PROPN")) & products)
+
+
 _AGE_AFTER = re.compile(r"^\s*[-‑–]?\s*(?:(?:to|and|or|[-‑–])\s*\d+\s*)?[-‑–\s]\s*(?:years?|yrs?)[-‑–\s]*olds?",
                         re.IGNORECASE)
 
@@ -252,10 +452,53 @@ def _is_spec_part(doc: "Doc", amount: Amount) -> bool:
 
 
 def _is_fraction_of_time(doc: "Doc", amount: Amount) -> bool:
+    """"half a year", "half an hour", and "a year and a half", "an hour and a half" (the fraction after
+    "<unit of time> and")."""
     following = list(doc[amount.token_end:amount.token_end + 2])
     if following and following[0].lower_ in ("a", "an", "of"):
         following = following[1:]
-    return bool(following) and following[0].lemma_.lower() in TIME_UNITS
+    if following and following[0].lemma_.lower() in TIME_UNITS:
+        return True
+    start = amount.token_start
+    return start >= 2 and doc[start - 1].lower_ == "and" and doc[start - 2].lemma_.lower() in TIME_UNITS
+
+
+def _is_positioned_part(doc: "Doc", amount: Amount) -> bool:
+    """"the top half of the case", "the back third of the cabin": a fraction in words after a position word
+    names a part of a thing (or a half of a match), not a share of anything."""
+    start = amount.token_start
+    if start == 0 or not amount.text.isalpha() or amount.of is not None:
+        return False
+    return doc[start - 1].lower_ in word_list("part_positions")
+
+
+_SLASH_RATIO = re.compile(r"^(\d{1,2})/(\d{1,2})$")
+
+
+def _is_time_signature(doc: "Doc", amount: Amount) -> bool:
+    """"in 3/4 time", "from 4/4 to 6/8": a slash ratio over 2, 4, 8 or 16 in a sentence about music."""
+    match = _SLASH_RATIO.match(amount.text)
+    if match is None or int(match.group(2)) not in (2, 4, 8, 16):
+        return False
+    return bool(_words(doc[amount.token_start].sent) & word_list("music_words"))
+
+
+def _is_multiplier_idiom(doc: "Doc", amount: Amount) -> bool:
+    """"paying twice over": a multiple word followed by an idiom word states no multiple."""
+    after = doc[amount.token_end] if amount.token_end < len(doc) else None
+    return after is not None and after.lower_ in word_list("multiplier_idioms") and amount.text.isalpha()
+
+
+def _is_period_range_end(doc: "Doc", amount: Amount) -> bool:
+    """"FY2021-23", "CY24-26": the end of a range of fiscal or calendar years glued to its start."""
+    start = amount.token_start
+    if start < 2 or not amount.text.isdigit() or len(amount.text) not in (2, 4):
+        return False
+    dash, first = doc[start - 1], doc[start - 2]
+    if dash.text not in ("-", "‑", "–", "/") or dash.whitespace_ or first.whitespace_:
+        return False
+    match = re.match(r"^([A-Za-z]+)'?(\d{2}|\d{4})$", first.text)
+    return match is not None and match.group(1).lower() in word_list("period_prefixes")
 
 
 def _is_kitchen_measure(doc: "Doc", amount: Amount) -> bool:
@@ -496,8 +739,11 @@ def _is_duration(doc: "Doc", amount: Amount) -> bool:
     if nxt is not None and nxt.text == "-" and amount.token_end + 1 < len(doc):
         nxt = doc[amount.token_end + 1]
     if nxt is not None and nxt.lemma_.lower() in TIME_UNITS:
-        return True
-    return token.dep_ == "nummod" and token.head.lemma_.lower() in TIME_UNITS
+        return not (_words(doc[amount.token_end - 1:amount.token_end]) & word_list("power_units"))
+    if token.dep_ != "nummod" or token.head.lemma_.lower() not in TIME_UNITS:
+        return False
+    between = doc[amount.token_end:token.head.i]
+    return not (_words(between) & word_list("power_units"))  # "415 terawatt hours" is energy, not time
 
 
 def _is_list_number(doc: "Doc", amount: Amount) -> bool:
