@@ -199,7 +199,8 @@ def _families(groups: Sequence[Sequence[int]], inputs: Sequence[MentionInput], c
         # else all coverage (`wording_pool`).
         pool = wording_pool(members)
         holder, measure, period = (
-            _family_part([getattr(s, part) for s in pool], [getattr(s, part) for s in stats])
+            _family_part([getattr(s, part) for s in pool], [getattr(s, part) for s in stats],
+                         primary=bool(primary_stats))
             for part in ("holder", "measure", "period"))
         # Direct attributions first, so inferred ones can point at a real chain.
         direct_chains: dict[str, tuple[ChainStep, ...]] = {}
@@ -277,12 +278,14 @@ def _copy_mentions(mentions: Sequence[Mention], by_original: Mapping[str, Sequen
 _PART_SUPPORT_FROM = 3
 
 
-def _family_part(pool: Sequence[str | None], everything: Sequence[str | None]) -> str | None:
+def _family_part(pool: Sequence[str | None], everything: Sequence[str | None], *, primary: bool = False) -> str | None:
     """The holder, measure or period most of the wording pool states, else most of all mentions; in a family
-    of `_PART_SUPPORT_FROM` mentions or more, only one that at least two mentions state."""
-    for values in (pool, everything):
+    of `_PART_SUPPORT_FROM` mentions or more, only one that at least two mentions state, unless the pool
+    is the primary document's own wording (`primary`), which is the family's whatever coverage says."""
+    for n, values in enumerate((pool, everything)):
         chosen = most_common(values)
-        if chosen is not None and (len(everything) < _PART_SUPPORT_FROM or list(values).count(chosen) >= 2):
+        if chosen is not None and ((primary and n == 0) or len(everything) < _PART_SUPPORT_FROM
+                                   or list(values).count(chosen) >= 2):
             return chosen
     return None
 

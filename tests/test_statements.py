@@ -92,6 +92,9 @@ def test_a_family_shows_only_the_parts_its_mentions_support() -> None:
     # A family of one or two mentions shows what it has; the report language's wording comes first.
     assert _family_part(["households"], ["households", "hogares"]) == "households"
     assert _family_part([None, None], ["hogares", None]) == "hogares"
+    # The primary document's own wording labels the family even when it states it once.
+    assert _family_part(["US households", None], ["US households", None, None, None], primary=True) == "US households"
+    assert _family_part(["US households", None], ["US households", None, None, None]) is None
 
 
 def test_families_are_worded_from_pages_in_the_report_language() -> None:
