@@ -50,9 +50,8 @@ def atomic_open(path: Path, *, binary: bool = False) -> Iterator[IO]:
         raise OutputError(describe_write_error(path, exc)) from exc
     temp = Path(temp_name)
     try:
-        mode = "wb" if binary else "w"
-        kwargs = {} if binary else {"encoding": "utf-8", "newline": ""}
-        with os.fdopen(fd, mode, **kwargs) as handle:
+        opened: IO = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
+        with opened as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
@@ -71,7 +70,8 @@ def atomic_open(path: Path, *, binary: bool = False) -> Iterator[IO]:
 
 def _direct(path: Path, binary: bool) -> Iterator[IO]:
     try:
-        with path.open("wb" if binary else "w", **({} if binary else {"encoding": "utf-8", "newline": ""})) as handle:
+        opened: IO = path.open("wb") if binary else path.open("w", encoding="utf-8", newline="")
+        with opened as handle:
             yield handle
     except BrokenPipeError:
         raise
