@@ -211,8 +211,8 @@ def url_date(*urls: str | None, today: date | None = None) -> FoundDate:
                 value = _valid(int(match[1]), int(match[2]), int(match[3]), limit)
                 if value:
                     return FoundDate(value, "url", True)
-        match = _URL_YM.search(path)
-        if match and (value := _valid(int(match[1]), int(match[2]), 1, limit)):
+        month = _URL_YM.search(path)
+        if month and (value := _valid(int(month[1]), int(month[2]), 1, limit)):
             return FoundDate(value, "url", True)
     return NO_DATE
 
