@@ -119,7 +119,7 @@ ingest_log = sa.Table(
     sa.Column("at", sa.String(32), nullable=False),
 )
 
-annotations = sa.Table(
+annotations_table = sa.Table(
     "annotations", metadata,
     sa.Column("article_id", sa.String(32), primary_key=True),
     sa.Column("pipeline_version", sa.String(64), nullable=False),
@@ -180,7 +180,7 @@ human_annotations = sa.Table(
     sa.Column("updated_at", sa.String(32), nullable=False),
 )
 
-_V1_TABLES = (meta_table, articles, raw_responses, links, aliases, ingest_log, annotations)
+_V1_TABLES = (meta_table, articles, raw_responses, links, aliases, ingest_log, annotations_table)
 _V2_TABLES = (embeddings, results)
 
 
@@ -202,7 +202,7 @@ class _AddColumn:
         column = self.table.c[self.column]
         ddl = column.type.compile(dialect=conn.dialect)
         default = None
-        if column.server_default is not None:
+        if isinstance(column.server_default, sa.DefaultClause):  # a FetchedValue alone has no value to add
             arg = column.server_default.arg
             default = str(arg.compile(dialect=conn.dialect)) if hasattr(arg, "compile") else f"'{arg}'"
         nullable = "" if column.nullable or default is None else " NOT NULL"
@@ -354,7 +354,8 @@ class Store:
 
     def migrate(self) -> int:
         """Bring the schema to SCHEMA_VERSION in one transaction (DDL is transactional on both backends)."""
-        steps = {1: _V1_TABLES, 2: _V2_TABLES, 3: _V3_STEPS, 4: _V4_TABLES, 5: _V5_TABLES}
+        steps: dict[int, Sequence[sa.Table | _AddColumn]] = {
+            1: _V1_TABLES, 2: _V2_TABLES, 3: _V3_STEPS, 4: _V4_TABLES, 5: _V5_TABLES}
         with self.write() as conn:
             if not self.is_sqlite:
                 # Concurrent first runs on PostgreSQL must not both create the tables.
@@ -462,7 +463,7 @@ class Store:
                     "body": body,
                     "fetched_at": raw.fetched_at if raw else article.fetched_at,
                 })
-            names = sorted({alias, article.url, article.canonical_url, article.final_url} - {None, ""})
+            names = sorted({name for name in (alias, article.url, article.canonical_url, article.final_url) if name})
             if names:
                 run("alias", [{"alias": name, "article_id": article.id} for name in names])
             if input_ref:
@@ -487,11 +488,11 @@ class Store:
         with self.read() as conn:
             row = conn.execute(sa.select(articles).where(articles.c.id == article_id)).mappings().first()
             if row is None and allow_prefix:
-                row = conn.execute(sa.select(articles).where(articles.c.id.like(f"{article_id}%"))
-                                   .limit(2)).mappings().all()
-                if len(row) != 1:
+                matches = conn.execute(sa.select(articles).where(articles.c.id.like(f"{article_id}%"))
+                                       .limit(2)).mappings().all()
+                if len(matches) != 1:
                     return None
-                row = row[0]
+                row = matches[0]
             if row is None:
                 return None
             return _article(row, self._links(conn, row["id"]))
@@ -585,8 +586,8 @@ class Store:
     def annotation_hashes(self) -> dict[str, tuple[str, str, str]]:
         """article id -> (pipeline_version, input_hash, status) of its stored annotations."""
         with self.read() as conn:
-            rows = conn.execute(sa.select(annotations.c.article_id, annotations.c.pipeline_version,
-                                          annotations.c.input_hash, annotations.c.status)).all()
+            rows = conn.execute(sa.select(annotations_table.c.article_id, annotations_table.c.pipeline_version,
+                                          annotations_table.c.input_hash, annotations_table.c.status)).all()
         return {r[0]: (r[1], r[2], r[3]) for r in rows}
 
     def save_annotations(self, batch: Sequence[tuple[str, str, str, str, dict[str, Any]]],
@@ -596,7 +597,7 @@ class Store:
         stamp = now()
         with self.write() as conn:
             for article_id, version, input_hash, status, data in batch:
-                self._upsert(conn, annotations, {
+                self._upsert(conn, annotations_table, {
                     "article_id": article_id, "pipeline_version": version, "input_hash": input_hash,
                     "status": status, "data": json.dumps(data, ensure_ascii=False), "updated_at": stamp,
                 }, ["article_id"])
@@ -611,9 +612,9 @@ class Store:
         while True:
             with self.read() as conn:
                 rows = conn.execute(
-                    sa.select(annotations.c.article_id, annotations.c.status, annotations.c.data)
-                    .where(annotations.c.article_id > last)
-                    .order_by(annotations.c.article_id).limit(batch_size)).all()
+                    sa.select(annotations_table.c.article_id, annotations_table.c.status, annotations_table.c.data)
+                    .where(annotations_table.c.article_id > last)
+                    .order_by(annotations_table.c.article_id).limit(batch_size)).all()
             for article_id, status, data in rows:
                 yield article_id, status, json.loads(data)
             if len(rows) < batch_size:
@@ -622,8 +623,8 @@ class Store:
 
     def get_annotations(self, article_id: str) -> tuple[str, dict[str, Any]] | None:
         with self.read() as conn:
-            row = conn.execute(sa.select(annotations.c.status, annotations.c.data)
-                               .where(annotations.c.article_id == article_id)).first()
+            row = conn.execute(sa.select(annotations_table.c.status, annotations_table.c.data)
+                               .where(annotations_table.c.article_id == article_id)).first()
         return (row[0], json.loads(row[1])) if row else None
 
     def save_human_annotations(self, rows: Sequence[tuple[str, str, str, dict[str, Any]]]) -> None:
@@ -705,15 +706,14 @@ class Store:
 
 @lru_cache(maxsize=64)
 def _upsert_statement(dialect: str, table_name: str, columns: tuple[str, ...], keys: tuple[str, ...],
-                      update: bool) -> Any:
+                      update: bool) -> sa.Insert:
     # One statement per shape, executed with the row as parameters: built with
     # the row's values inlined, SQLAlchemy coerced and cache-keyed every value
     # on every call, which cost more than the write itself (ingest profile).
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(metadata.tables[table_name])
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    table = metadata.tables[table_name]
+    stmt = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
     if update:
         return stmt.on_conflict_do_update(
             index_elements=list(keys), set_={c: stmt.excluded[c] for c in columns if c not in keys})
