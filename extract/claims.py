@@ -94,10 +94,11 @@ def sentences(doclike: "Doc | Span") -> list["Span"]:
     Headlines, bullets and bylines sit on their own lines; a sentence never spans two
     lines here.
     """
-    doc = doclike.doc if hasattr(doclike, "doc") else doclike
+    doc = doclike.doc  # a Doc's .doc is the Doc itself
     pieces: list["Span"] = []
     # without a parser or sentencizer the lines are the only boundaries we have
-    spans = doclike.sents if doc.has_annotation("SENT_START") else [doclike[:]]
+    # Span.sents exists at runtime (spaCy >= 3.2) but spaCy's span.pyi does not declare it
+    spans = doclike.sents if doc.has_annotation("SENT_START") else [doclike[:]]  # type: ignore[union-attr]
     for sentence in spans:
         start = sentence.start
         for token in sentence:
