@@ -389,7 +389,7 @@ def _build(paths: Sequence[Path], *, builtin: bool = True) -> KnowledgeBase:
     return KnowledgeBase(entries, frozenset(never), tuple(str(p) for p in paths), builtin)
 
 
-def _one_line(text: str) -> str:
+def _one_line(text: object) -> str:
     return " ".join(str(text).split())
 
 
