@@ -507,10 +507,10 @@ def statistics_in(text: str, lang: str, sentences: Sequence[tuple[int, int]] | N
             unit=amount.unit, currency=amount.currency, approx=amount.approx, measure=measure, holder=holder,
             period=period, sentence_start=sentence[0], sentence_end=sentence[1])
         if year and "period_key" in _STAT_FIELDS:
-            stat = replace(stat, period_key=year)  # type: ignore[call-arg]
+            stat = replace(stat, period_key=year)
         scale = re.findall(r"[^\W\d_]+\.?", amount.number.text) if amount.number.scaled else []
         if scale and "scale" in _STAT_FIELDS:
-            stat = replace(stat, scale=scale[-1])  # type: ignore[call-arg]  # "Millionen", "Mrd.", as written
+            stat = replace(stat, scale=scale[-1])  # "Millionen", "Mrd.", as written
         out.append(stat)
     return out
 
