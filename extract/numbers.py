@@ -316,18 +316,18 @@ def _lex_pieces(text: str, start: int) -> list[_Atom]:
                 atom = replace(atom, suffix=word)
             atoms.append(atom)
         elif chunk.isalpha():
-            previous = pieces[index - 1] if index else None
-            glued = previous is not None and previous.end() == piece.start() and previous.group()[0].isdigit()
+            prior = pieces[index - 1] if index else None
+            glued = prior is not None and prior.end() == piece.start() and prior.group()[0].isdigit()
             if glued and atoms and atoms[-1].suffix == chunk:
                 continue
-            atom = _lex_word(chunk, begin, finish, glued=glued)
+            word_atom = _lex_word(chunk, begin, finish, glued=glued)
             if glued and chunk == "m":
                 # inside one chunk ("5m") the writer means million; doc mode sees
                 # "5" "m" as two tokens and decides from context in `_glued_suffix`
-                atom = _Atom("scale", begin, finish, value=1e6, abbr=True)
-            if atom is not None and atom.kind == "scale" and atom.abbr and not glued:
-                atom = None
-            atoms.append(atom if atom is not None else _Atom("break", begin, finish))
+                word_atom = _Atom("scale", begin, finish, value=1e6, abbr=True)
+            if word_atom is not None and word_atom.kind == "scale" and word_atom.abbr and not glued:
+                word_atom = None
+            atoms.append(word_atom if word_atom is not None else _Atom("break", begin, finish))
         elif chunk in _GLYPHS:
             atoms.append(_Atom("glyph", begin, finish, value=_GLYPHS[chunk]))
         elif chunk == "^":
@@ -549,7 +549,8 @@ def _on_num(state: _State, atom: _Atom) -> bool | None:
     if state.group is None and state.stage in (None, "scale"):
         state.group = state.small = atom.value
         state.had_hundred = False
-    elif state.stage == "hundred" and state.small == 0 and atom.value < 100 and atom.value == int(atom.value):
+    elif state.group is not None and state.stage == "hundred" and state.small == 0 and atom.value < 100 \
+            and atom.value == int(atom.value):
         state.group += atom.value  # "3 hundred and 21"
         state.small = atom.value
     else:
@@ -574,10 +575,10 @@ def _on_word(state: _State, atom: _Atom) -> bool | _Reading | None:
     if state.group is None and state.stage in (None, "scale"):
         state.group = state.small = value
         state.had_hundred = False
-    elif state.stage == "tens" and role == "unit" and not state.pending_and:
+    elif state.group is not None and state.stage == "tens" and role == "unit" and not state.pending_and:
         state.group += value  # "twenty-one"
         state.small += value
-    elif state.stage == "hundred" and state.small == 0:
+    elif state.group is not None and state.stage == "hundred" and state.small == 0:
         state.group += value  # "one hundred (and) six"
         state.small = value
     else:
@@ -650,7 +651,7 @@ def _on_glyph(state: _State, atom: _Atom) -> bool | None:
         return None
     if state.group is None and state.stage is None:
         state.group = state.small = atom.value
-    elif state.stage == "digits" and not state.pending_and:
+    elif state.group is not None and state.stage == "digits" and not state.pending_and:
         state.group += atom.value  # "2½"
     else:
         return None
@@ -665,7 +666,7 @@ def _on_slash(state: _State, atom: _Atom) -> bool | None:
     value = atom.value / atom.denominator
     if state.group is None and state.stage is None:
         state.group = state.small = value
-    elif state.stage == "digits" and state.atoms[state.i - 1].plain and abs(value) < 1:
+    elif state.group is not None and state.stage == "digits" and state.atoms[state.i - 1].plain and abs(value) < 1:
         state.group += math.copysign(abs(value), state.group)  # "2 1/4", "- 1 4/5"
     else:
         return None
@@ -691,7 +692,7 @@ def _on_frac(state: _State, atom: _Atom) -> bool | None:
             return True
     elif state.pending_a or (state.group is None and state.stage is None):
         state.group = state.small = 1 / atom.value  # "a half", "half", "quarter million"
-    elif state.stage in _WHOLE_STAGES and not state.pending_and:
+    elif state.group is not None and state.stage in _WHOLE_STAGES and not state.pending_and:
         state.parts = (state.group, atom.value)
         state.group = state.small = state.group / atom.value  # "three quarters"
     else:
@@ -1061,7 +1062,7 @@ def _token_atoms(token: "Token", previous: "Token | None", following: "Token | N
         return [_Atom("over", start, start + len(text), strict=True)]
     if text.lower() == "of" and previous is not None and previous.lower_ == "out":
         return []
-    if glued and text.rstrip(".").isalpha() and text.rstrip("."):
+    if glued and previous is not None and text.rstrip(".").isalpha() and text.rstrip("."):
         return _glued_suffix(token, previous, following)
     if text in _CURRENCY_SIGNS:
         return [_Atom("break", start, start + len(text))]
@@ -1175,7 +1176,7 @@ def _read_run(run: list[_Atom]) -> Iterator[tuple[_Reading, list[_Atom]]]:
 
 
 def _mention(doclike: "Doc | Span", reading: _Reading, chunk: list[_Atom]) -> NumberMention | None:
-    doc = doclike.doc if hasattr(doclike, "doc") else doclike
+    doc = doclike.doc  # a Doc's .doc is the Doc itself
     values = [a for a in chunk if a.kind in _VALUE_KINDS]
     if not values:
         return None
