@@ -1222,18 +1222,18 @@ def _cjk_read(text: str, loc: _Locale, keep_all: bool = False) -> list[IntlNumbe
                 j += 1
                 continue
             if ch in loc.large_multipliers:
-                value = loc.large_multipliers[ch]
+                large = loc.large_multipliers[ch]
                 base = section + (number or 0)
                 if not base and total:
-                    total *= value
-                elif total and value > last_large:
-                    total = (total + base) * value  # "一万五千亿" = 1.5 x 10^12: the larger unit takes all before it
+                    total *= large
+                elif total and large > last_large:
+                    total = (total + base) * large  # "一万五千亿" = 1.5 x 10^12: the larger unit takes all before it
                 else:
-                    total += (base or 1) * value
-                last_large = value
+                    total += (base or 1) * large
+                last_large = large
                 last_small = 10 ** 9  # a new section: any small unit may follow
                 section, number = 0.0, None
-                last_multiplier = value
+                last_multiplier = large
                 has_mult = True
                 j += 1
                 continue
@@ -1402,7 +1402,7 @@ def _share_phrases(text: str, amounts: list[IntlAmount], loc: _Locale) -> list[I
             taken |= covered
             number = IntlNumber(m.start(), m.end(), m.group(0), 1 / n.value, "fraction", False)
             replaced.append((IntlAmount(m.start(), m.end(), m.group(0), 1 / n.value, "ratio", number,
-                                        approx=by_start.get(min(covered)).approx if covered else None),
+                                        approx=by_start[min(covered)].approx if covered else None),
                              covered))
     if not replaced:
         return amounts
