@@ -178,6 +178,7 @@ def _fiscal(t: str, data: dict, reference: dt.date | None, forecast: bool) -> st
 def _quarter(t: str, data: dict, reference: dt.date | None, forecast: bool) -> str | None:
     match = data["quarter_re"].search(t)
     after = data["quarter_after_re"].search(t)  # "2024 Q4", "2024-Q4"
+    year: int | None
     if after is not None:
         year, number = int(after.group(1)), int(after.group(2))
     elif match is not None:
