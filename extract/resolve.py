@@ -33,7 +33,7 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from .kb import KnowledgeBase, name_key
 from .langdata import table, words
@@ -52,8 +52,19 @@ _ORG_LABELS = ("ORG",)
 _ORG_KINDS = ("organization", "outlet", "study", "dataset", "leaderboard")
 
 
+class _Lexicon(TypedDict):
+    """The English word lists resolution reads (`extract/lang/en/*.yaml`)."""
+
+    work: dict[str, str]  # head noun -> work kind
+    groups: frozenset[str]
+    org_heads: frozenset[str]
+    non_source: frozenset[str]
+    titles: frozenset[str]
+    fillers: re.Pattern[str]
+
+
 @functools.lru_cache(maxsize=1)
-def _data() -> dict[str, object]:
+def _data() -> _Lexicon:
     fillers = sorted(words(LANG, "phrase_fillers"), key=lambda w: -len(w))
     return {
         "work": {str(k).lower(): str(v) for k, v in table(LANG, "work_nouns").items()},
@@ -67,7 +78,7 @@ def _data() -> dict[str, object]:
 
 def work_kind(noun: str) -> str | None:
     """The work kind a head noun names ("outlook" -> forecast, "poll" -> survey), or None."""
-    return _data()["work"].get(noun.lower())  # type: ignore[union-attr]
+    return _data()["work"].get(noun.lower())
 
 
 # --- the phrase ------------------------------------------------------------------------
@@ -92,7 +103,7 @@ def normalise_phrase(raw: str) -> str:
         text = _CLOSED_BRACKET_TAIL.sub("", text)
         text = text.strip(_EDGE)
         text = _POSSESSIVE.sub("", text)
-        text = _data()["fillers"].sub("", text)  # type: ignore[union-attr]
+        text = _data()["fillers"].sub("", text)
         if text == before:
             break
     return text.strip(_EDGE)
@@ -261,7 +272,7 @@ class _Resolver:
                            publisher=" and ".join(publishers) or None)
         groups = _data()["groups"]
         if span is not None and len(span) and entry.kind != "person" and (
-                span.root.lower_ in groups or span.root.lemma_.lower() in groups):  # type: ignore[operator]
+                span.root.lower_ in groups or span.root.lemma_.lower() in groups):
             # "Researchers at MIT", "IMF economists": the organisation speaks through them.
             return replace(a, name=entry.name, kind=_source_kind(entry.kind) or "organization",
                            speaker=normalise_phrase(span.text), publisher=entry.name)
@@ -279,7 +290,7 @@ class _Resolver:
     def _person(self, a: Attribution, span: "Span") -> Attribution | None:
         """"Jane Roe, the bank's chief economist": the bank is the source, Jane Roe the speaker."""
         head = span.root
-        if head.lower_ in _data()["groups"] or head.lemma_.lower() in _data()["groups"]:  # type: ignore[operator]
+        if head.lower_ in _data()["groups"] or head.lemma_.lower() in _data()["groups"]:
             return self._group(a, span)
         org = self._affiliation(a)
         if org is None:
@@ -290,7 +301,7 @@ class _Resolver:
         head = span.root
         lower, lemma = head.lower_, head.lemma_.lower()
         groups = _data()["groups"]
-        if lower in groups or lemma in groups:  # type: ignore[operator]
+        if lower in groups or lemma in groups:
             return self._group(a, span)
         kind = work_kind(lower) or work_kind(lemma)
         if kind is not None:
@@ -304,7 +315,7 @@ class _Resolver:
         match = self.kb.resolve(name)
         if match is not None:
             return replace(a, name=match.name, kb_id=match.id, kind=_source_kind(match.kind) or a.kind)
-        if lower in _data()["org_heads"] and _is_pointer(span):  # type: ignore[operator]
+        if lower in _data()["org_heads"] and _is_pointer(span):
             org = self._earlier_org(lower, a.start)
             if org is None:
                 return None  # "the agency" with no agency named before
@@ -322,7 +333,7 @@ class _Resolver:
         speaker = normalise_phrase(span.text)
         org = self._org_inside(span, a)
         if org is None:
-            pointer = next((t for t in span if t.i < span.root.i and t.lower_ in _data()["org_heads"]), None)  # type: ignore[operator]
+            pointer = next((t for t in span if t.i < span.root.i and t.lower_ in _data()["org_heads"]), None)
             if pointer is not None:
                 org = self._earlier_org(pointer.lower_, a.start)
         if org is None:
@@ -335,13 +346,13 @@ class _Resolver:
         """"a study by MIT and Hugging Face", "the Fund's flagship report", "customs data"."""
         orgs = self._orgs_in(span)
         if not orgs:
-            pointer = next((t for t in span if t.i < span.root.i and t.lower_ in _data()["org_heads"]), None)  # type: ignore[operator]
+            pointer = next((t for t in span if t.i < span.root.i and t.lower_ in _data()["org_heads"]), None)
             earlier = self._earlier_org(pointer.lower_, a.start) if pointer is not None else None
             orgs = [earlier] if earlier is not None else []
         source_kind = _WORK_SOURCE_KIND.get(kind, a.kind)
         if not orgs:
             name = normalise_phrase(a.name)
-            if not name or name.lower() in _data()["work"]:  # type: ignore[operator]
+            if not name or name.lower() in _data()["work"]:
                 return None  # a bare "the report": nothing to resolve it to
             return replace(a, name=name, work=kind, kind=source_kind)
         if len(orgs) == 1:
@@ -367,7 +378,7 @@ class _Resolver:
                 if e.kind == "person":
                     continue
                 bare = normalise_phrase(e.text).lower()
-                if e.kb_id is None and bare in _data()["org_heads"]:  # type: ignore[operator]
+                if e.kb_id is None and bare in _data()["org_heads"]:
                     # "Agency scientists" tagged as a name: the word points back to an agency named before.
                     earlier = self._earlier_org(bare, span.start_char)
                     if earlier is not None:
@@ -460,7 +471,7 @@ class _Resolver:
             return self._org_name(inside[0])
         segment = self.text[start:end]
         words_after = re.findall(r"\w+", segment.lower())
-        pointer = next((w for w in words_after if w in _data()["org_heads"]), None)  # type: ignore[operator]
+        pointer = next((w for w in words_after if w in _data()["org_heads"]), None)
         if pointer is not None and re.search(r"\b(?:the|its|this)\s+" + pointer + r"['’]?s?\b", segment.lower()):
             return self._earlier_org(pointer, name_start)
         return None
@@ -483,26 +494,26 @@ class _Resolver:
                 continue
             if e.end >= len(before.rstrip()) - 1 and e.end <= title_start:
                 bare = normalise_phrase(e.text).lower()
-                if e.kb_id is None and bare in _data()["org_heads"]:  # type: ignore[operator]
+                if e.kb_id is None and bare in _data()["org_heads"]:
                     return self._earlier_org(bare, e.start)
                 return self._org_name(e)
             break
         pointer = re.search(r"(?:^|\s)(?:the\s+|its\s+)?([^\W\d_]+)\s*$", before)
-        if pointer is not None and pointer.group(1).lower() in _data()["org_heads"]:  # type: ignore[operator]
+        if pointer is not None and pointer.group(1).lower() in _data()["org_heads"]:
             return self._earlier_org(pointer.group(1).lower(), title_start)
         return None
 
     @staticmethod
     def _has_title(phrase: str) -> bool:
         found = {re.sub(r"['’]s$", "", w.strip(".,")).lower() for w in phrase.split()}
-        return bool(found & (_data()["titles"] - {"and", "of"}))  # type: ignore[operator]
+        return bool(found & (_data()["titles"] - {"and", "of"}))
 
     @staticmethod
     def _is_title(phrase: str) -> bool:
         """Every word is a title word and one is not a joining word: "Executive Director", "chief economist"."""
         found = [w.strip(".,").lower() for w in phrase.split()]
         titles = _data()["titles"]
-        return bool(found) and all(w in titles for w in found) and any(  # type: ignore[operator]
+        return bool(found) and all(w in titles for w in found) and any(
             w not in ("and", "of") for w in found)
 
 
@@ -539,7 +550,7 @@ def _names_nothing(span: "Span") -> bool:
         return True
     head = span.root
     non_source = _data()["non_source"]
-    if head.lower_ in non_source or head.lemma_.lower() in non_source:  # type: ignore[operator]
+    if head.lower_ in non_source or head.lemma_.lower() in non_source:
         return True
     if head.like_num or head.pos_ == "NUM":
         return True
