@@ -222,9 +222,9 @@ def figure_roles(text: str, lang: str, sentence: tuple[int, int], start: int, en
             else:
                 measure = phrase
     elif unit == "count" and after:
-        k = _count_noun(after, roles)
-        read = _phrase(after, k, roles, text, stop_at_name=True, sentence_start=s_start, names=names,
-                       lang=lang) if k is not None else None
+        noun = _count_noun(after, roles)
+        read = _phrase(after, noun, roles, text, stop_at_name=True, sentence_start=s_start, names=names,
+                       lang=lang) if noun is not None else None
         measure = read[0] if read else None  # "73.000 Wohnungen", "15 000 postes de travail"
     # 2. else the nearest measure noun before the figure in its clause
     if measure is None:
