@@ -268,7 +268,8 @@ def read_doccano(record: Mapping[str, Any], number: int) -> ToolRecord:
             item = [item.get("start_offset"), item.get("end_offset"), item.get("label")]
         if not isinstance(item, list) or len(item) != 3:
             raise ValueError(f"label[{i}] must be [start, end, label]")
-        spans.append(_span(*item, text, f"label[{i}]"))
+        start, end, label = item
+        spans.append(_span(start, end, label, text, f"label[{i}]"))
     return ToolRecord(number, _article_id(record, record.get("meta")), text, tuple(spans))
 
 
