@@ -29,7 +29,9 @@ _NAME_WORD = r"(?:[A-Z][\w&'\u2019-]*|of|on|the|and|for|in|de|des|du|der|la|le)"
 
 
 @functools.cache
-def _patterns(lang: str) -> tuple[re.Pattern[str], ...]:
+def _patterns(
+    lang: str,
+) -> tuple[tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]], dict[str, int]]:
     use = lang if langdata.has(lang, "release_nouns") else langdata.DEFAULT_LANGUAGE
     nouns = sorted(langdata.words(use, "release_nouns"), key=len, reverse=True)
     months_lang = lang if langdata.has(lang, "stat_periods") else langdata.DEFAULT_LANGUAGE
