@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, TypedDict
 from xml.sax.saxutils import escape, quoteattr
 
 from newstrace.extract.records import Annotations
@@ -22,8 +22,18 @@ from .records import Report
 EXPORT_VERSION = 1
 
 
-def spans_of(ann: Annotations, text: str) -> list[dict[str, Any]]:
-    spans = [{"start": e.start, "end": e.end, "label": e.label, "text": text[e.start:e.end], "kb_id": e.kb_id}
+class ExportSpan(TypedDict):
+    """One entry of a JSONL line's `spans`: an entity or a statistic, by offsets into the text."""
+
+    start: int
+    end: int
+    label: str
+    text: str
+    kb_id: str | None
+
+
+def spans_of(ann: Annotations, text: str) -> list[ExportSpan]:
+    spans: list[ExportSpan] = [{"start": e.start, "end": e.end, "label": e.label, "text": text[e.start:e.end], "kb_id": e.kb_id}
              for e in ann.entities]
     spans += [{"start": s.start, "end": s.end, "label": f"STAT_{s.unit.upper()}", "text": text[s.start:s.end],
                "kb_id": None} for s in ann.statistics]
