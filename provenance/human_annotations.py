@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 
@@ -230,7 +230,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _has_span(attribution: Attribution | None, text: str) -> bool:
+def _has_span(attribution: Attribution | None, text: str) -> TypeGuard[Attribution]:
     return (attribution is not None and not attribution.inferred and attribution.resolved
             and 0 <= attribution.start < attribution.end <= len(text))
 
@@ -293,8 +293,9 @@ def apply_corrections(annotations: dict[str, Annotations], texts: Mapping[str, t
             row = index if index is not None and (ann.statistics[index].sentence_start ==
                                                   stat.sentence_start) else same_sentence
             rows.append(row)
-        if rows and all(r is not None and r < len(vectors) for r in rows):
-            figure_vectors[article_id] = np.asarray(vectors)[rows]
+        picked = [r for r in rows if r is not None and r < len(vectors)]
+        if rows and len(picked) == len(rows):
+            figure_vectors[article_id] = np.asarray(vectors)[picked]
         else:
             figure_vectors.pop(article_id)
 
