@@ -21,10 +21,10 @@ import json
 import re
 import types
 import typing
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from newstrace.corpus.errors import UsageError
 from newstrace.corpus.ingest import text_hash
@@ -189,7 +189,7 @@ def _edited_spans(given: list[Any], annotations: Annotations, text: str) -> tupl
     from .export import spans_of  # lazy: export pulls in the report modules
     from .human_annotations import Correction, check_correction
 
-    def key(span: dict[str, Any]) -> tuple[Any, Any, Any]:
+    def key(span: Mapping[str, Any]) -> tuple[Any, Any, Any]:
         return span.get("start"), span.get("end"), span.get("label")
 
     if {key(span) for span in given} == {key(span) for span in spans_of(annotations, text)}:
@@ -238,7 +238,7 @@ def _list(data: dict[str, Any], name: str) -> list[Any]:
     return value
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -318,7 +318,7 @@ def _check_type(hint: Any, value: Any, where: str) -> None:
         if not isinstance(value, dict):
             raise ValueError(f"{where} must be an object, not {_json_type(value)}")
         return
-    if is_dataclass(hint):
+    if isinstance(hint, type) and is_dataclass(hint):  # a record class (is_dataclass also takes instances)
         check_record(hint, value, where)
         return
     if hint is bool:
@@ -398,7 +398,9 @@ def _store_rows(rows: Iterable[_Row], store: Store) -> tuple[int, int]:
                 # Compare as JSON: the stored copy has lists where the record has tuples.
                 wanted = json.loads(json.dumps(row.annotations.to_dict())) if row.annotations is not None else None
                 if wanted is None or (stored is not None and stored[1] == wanted):
-                    if not row.spans or _save_correction(store, row.article, row.annotations, row.spans, "jsonl") == 0:
+                    # a line has edited spans only beside its annotations (_row)
+                    if not row.spans or row.annotations is None \
+                            or _save_correction(store, row.article, row.annotations, row.spans, "jsonl") == 0:
                         unchanged += 1
                     else:
                         imported += 1
