@@ -529,10 +529,10 @@ def build_registry(annotations: Mapping[str, Annotations], kb: KnowledgeBase,
     phrases = [p for aid in sorted(annotations) for p in phrases_of(aid, annotations[aid])]
     # Works an article names without attributing a figure to them are sources it relies on all the same.
     for aid in sorted(annotations):
-        for kb_id in named_works(annotations[aid], kb):
-            entry = kb.get(kb_id)
+        for work_id in named_works(annotations[aid], kb):
+            entry = kb.get(work_id)
             if entry is not None:
-                phrases.append(SourcePhrase(aid, entry.name, entry.kind, kb_id, None, None, False,
+                phrases.append(SourcePhrase(aid, entry.name, entry.kind, work_id, None, None, False,
                                             annotations[aid].language))
 
     # Corpus-wide name knowledge: acronyms and appositive descriptions from every article.
@@ -561,8 +561,8 @@ def build_registry(annotations: Mapping[str, Annotations], kb: KnowledgeBase,
                 described.setdefault(name_key(description), normalise_phrase(name, words))
             persons = [(e.start, e.end, e.text) for e in ann.entities if e.label == "PERSON"]
             bodies = [(e.start, e.end, e.text) for e in ann.entities if e.label == "ORG"]
-            for person, body in find_affiliations(texts[aid], persons, bodies):
-                affiliation.setdefault(name_key(person), normalise_phrase(body, words))
+            for person, org in find_affiliations(texts[aid], persons, bodies):
+                affiliation.setdefault(name_key(person), normalise_phrase(org, words))
     for key in clashed:
         acronyms.pop(key, None)  # one short form, two bodies: it names neither for sure
 
@@ -676,6 +676,7 @@ def build_registry(annotations: Mapping[str, Annotations], kb: KnowledgeBase,
     id_of_root: dict[str, str] = {}
     for root, nodes in groups.items():
         kb_nodes = sorted(n for n in nodes if n.startswith("kb:"))
+        kb_id: str | None
         forms: Counter[str] = Counter()
         kind_votes: Counter[str] = Counter()
         for n in nodes:
