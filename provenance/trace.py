@@ -387,10 +387,10 @@ class Tracer:
             if own_source is not None:
                 tracer.article_source[article_id] = own_source
             if article.is_primary and article.is_article:
-                entity = tracer._doc_entity(article, named)
-                if entity is not None:
-                    tracer.doc_source[article_id] = entity
-                    tracer.primary_docs.setdefault(entity, article_id)
+                doc_entity = tracer._doc_entity(article, named)
+                if doc_entity is not None:
+                    tracer.doc_source[article_id] = doc_entity
+                    tracer.primary_docs.setdefault(doc_entity, article_id)
         return tracer
 
     # -- lookups -------------------------------------------------------------------------------
@@ -589,10 +589,9 @@ class Tracer:
         if mention.copy_of is not None and mention.chain:
             # An exact copy: its own step, then whatever its original's chain is.
             original = next((m for m in mentions if m.article == mention.copy_of and m.start == mention.start), None)
-            start = mention.chain[:1]
             if original is not None:
                 rest = self._chain(original, source, entity, via_article, mentions, own)
-                return start + rest
+                return mention.chain[:1] + rest
             return mention.chain
         article = self.articles[mention.article]
         start = ChainStep(article_node_id(article.id), article.title or article.id,
@@ -710,8 +709,8 @@ class Tracer:
         if not ordered:
             return None
         best = ordered[0]
-        name, kind, kb_id = labels[best]
+        best_name, best_kind, best_kb_id = labels[best]
         article_id = self.primary_docs.get(best)
-        return PrimarySource(name=name, kind=kind, kb_id=kb_id, url=kb_url(self.kb, kb_id),
+        return PrimarySource(name=best_name, kind=best_kind, kb_id=best_kb_id, url=kb_url(self.kb, best_kb_id),
                              in_corpus=article_id is not None, article=article_id, source_id=best,
                              candidates=candidates)
