@@ -245,22 +245,6 @@ def test_a_batch_that_raises_is_retried_as_single_articles(demo_db: Path, demo_r
     assert annotations_of(db)[poison] == annotations_of(demo_runs.local_db)[poison]
 
 
-@pytest.mark.slow
-def test_an_article_that_kills_its_worker_becomes_a_failure_row(demo_db: Path, demo_runs: DemoRuns, client,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    # One death is enough to give up on a task (the default retries it on
-    # three more workers, each restart costing a model load), and one task in
-    # flight at a time, so no innocent batch shares the dying worker.
-    monkeypatch.setattr(client.cluster.scheduler, "allowed_failures", 0)
-    monkeypatch.setattr(remote, "MIN_WINDOW", 1)
-    monkeypatch.setattr(remote, "BATCHES_PER_THREAD", 0)
-    poison = sorted(annotations_of(demo_runs.local_db))[2]
-    summary = extract_with_fault(demo_db, client, poison, "crash", batch_size=3)
-    check_failure_rows(demo_db, demo_runs, summary, poison,
-                       "nlp_failed(KilledWorker: a Dask worker process died")
-    client.wait_for_workers(2, timeout=120)
-
-
 class OtherKBCode(KnowledgeBase):
     """The KB class as another newstrace might fingerprint it."""
 
@@ -437,3 +421,21 @@ def test_cli_run_with_scheduler_matches_the_local_run(tmp_path: Path, client, se
         reports[name] = report
     assert reports["dask"]["clusters"] == reports["local"]["clusters"]
     assert reports["dask"]["figures"] == reports["local"]["figures"]
+
+
+# Last in the module: the worker it kills comes back without its models, and every test after it
+# paid for loading them again on the restarted worker (the CLI run above the most).
+@pytest.mark.slow
+def test_an_article_that_kills_its_worker_becomes_a_failure_row(demo_db: Path, demo_runs: DemoRuns, client,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # One death is enough to give up on a task (the default retries it on
+    # three more workers, each restart costing a model load), and one task in
+    # flight at a time, so no innocent batch shares the dying worker.
+    monkeypatch.setattr(client.cluster.scheduler, "allowed_failures", 0)
+    monkeypatch.setattr(remote, "MIN_WINDOW", 1)
+    monkeypatch.setattr(remote, "BATCHES_PER_THREAD", 0)
+    poison = sorted(annotations_of(demo_runs.local_db))[2]
+    summary = extract_with_fault(demo_db, client, poison, "crash", batch_size=3)
+    check_failure_rows(demo_db, demo_runs, summary, poison,
+                       "nlp_failed(KilledWorker: a Dask worker process died")
+    client.wait_for_workers(2, timeout=120)
