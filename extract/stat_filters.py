@@ -158,9 +158,13 @@ def _about_product(doc: "Doc", amount: Amount) -> bool:
     clause = _clause_tokens(doc, amount)
     if _words(clause) & products:
         return True
-    after = doc[amount.token_end:amount.token_end + 3]
+    after = []
+    for t in doc[amount.token_end:min(amount.token_end + 6, doc[amount.token_start].sent.end)]:
+        if t.is_punct and t.text not in ("-", "‑"):
+            break
+        after.append(t)
     if _words(t for t in after if t.pos_ in ("NOUN", "PROPN")) & products:
-        return True  # "a 12-core processor"
+        return True  # "a 12-core processor", "a 22 kW second on-board charging device"
     if not any(t.lower_ in ("it", "its", "they", "their") for t in clause):
         return False
     sentence = doc[amount.token_start].sent
@@ -213,6 +217,11 @@ def _is_first_person(doc: "Doc", amount: Amount) -> bool:
     mine = [t for t in clause if t.lower_ in first and t.pos_ == "PRON"]
     if not mine:
         return False
+    noun = counted_noun(doc, amount)
+    tallies = word_list("tally_nouns")
+    if (noun.lower_ in tallies or noun.lemma_.lower() in tallies) and all(
+            t.dep_ == "poss" and t.head.dep_ in ("nsubj", "nsubjpass") and t.head != noun for t in mine):
+        return False  # "my county recorded 340 overdose deaths": a tally of harm said of the writer's place
     if _in_quotes(doc, amount):
         sentence = doc[amount.token_start].sent
         return not (_words(sentence) & word_list("official_speakers"))

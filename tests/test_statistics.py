@@ -519,6 +519,7 @@ def test_first_person_anecdotes_are_not_statistics(nlp, text, value) -> None:
     ('"I signed 40 executive orders in my first month," the president said.', 40),  # an official's tally
     ('"We cut 400 jobs this year," the chief executive said.', 400),          # "we" is the firm
     ('"My people had $20 billion done," the senator recounted.', 20e9),       # a scaled sum
+    ("My county recorded 340 overdose deaths last year.", 340),              # a tally of harm
 ])
 def test_first_person_near_misses_stay_statistics(nlp, text, value) -> None:
     assert _by_value(_stats(nlp, text), value) is not None
