@@ -481,9 +481,23 @@ def _event_measure(noun: "Token", phrase: str | None) -> str | None:
         # "6 million vehicles sold", "the 300 homes destroyed": the participle says which of the things count
         particle = next((c.text for c in done.children if c.dep_ == "prt"), None)
         return f"{phrase} {done.text}" + (f" {particle}" if particle else "")
-    if noun.dep_ not in ("dobj", "nsubjpass") or noun.head.pos_ != "VERB":
+    head = noun.head
+    if noun.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN" \
+            and head.head.lower_ in _roles_words("event_nouns") and phrase.split()[-1] == noun.text:
+        # "cuts of 4,000 jobs" -> "job cuts", as the compound says it
+        return " ".join([*phrase.split()[:-1], noun.lemma_.lower(), head.head.lower_])
+    if head.pos_ != "VERB":
         return phrase
-    participle = word_mapping("event_participles").get(noun.head.lemma_.lower())
+    lemma = head.lemma_.lower()
+    if noun.dep_ == "nsubj":
+        # "300 people died", "1,000 residents fled": the verb says which of the people count
+        participle = _roles_data()["intransitive_event_verbs"].get(lemma)
+        if participle is None:
+            return phrase
+        return f"{phrase} {participle}"
+    if noun.dep_ not in ("dobj", "nsubjpass"):
+        return phrase
+    participle = word_mapping("event_participles").get(lemma) or _roles_data()["event_verbs"].get(lemma)
     return f"{phrase} {participle}" if participle else phrase
 
 

@@ -120,6 +120,8 @@ def period_of(amount: Amount, sentence: "Span", anchor: "Token") -> str | None:
             continue  # "26 or above": the tagger's guess, no calendar word in it
         if _is_comparison_base(ent):
             continue  # "a 20% increase compared to 2023": 2023 is what the figure is measured against
+        if _is_since_base(ent):
+            continue  # "has tripled since 2000": 2000 is where the change starts, not when the figure holds
         if _is_duration_figure(ent):
             continue  # "shaved 3.2 years off life expectancy": a length of time that is itself a figure
         if ent.start in other_start:
@@ -230,6 +232,16 @@ def _is_comparison_base(ent: "Span") -> bool:
         return True
     return _is_change_base(ent) or _is_record_base(ent)
 
+
+
+def _is_since_base(ent: "Span") -> bool:
+    """"since 2000", "since March": the start of what the figure runs over (`since_prepositions`)."""
+    if ent.start == 0:
+        return False
+    prep = ent.doc[ent.start - 1]
+    if ent[0].lower_ in roles_word_list("since_prepositions"):
+        return True  # the tagger took "since" into the date
+    return prep.lower_ in roles_word_list("since_prepositions") and ent.root.head == prep
 
 
 def _is_point(ent: "Span") -> bool:

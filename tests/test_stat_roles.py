@@ -299,3 +299,51 @@ def test_the_dateline_is_never_a_holder(nlp, text, figure, holder) -> None:
     stat = _stat(nlp, text, figure)
     assert stat.holder == holder
     assert stat.measure is None or not any(w in stat.measure for w in ("LONDON", "BOSTON", "NAIROBI"))
+
+
+@pytest.mark.parametrize(("text", "figure", "measure"), [
+    ("About 2,000 residents were evacuated from the valley on Sunday.", "2,000", "residents evacuated"),
+    ("The hospital hired 300 nurses this year.", "300", "nurses hired"),
+    ("More than 3,000 flights were cancelled at Heathrow.", "3,000", "flights cancelled"),
+    ("Clinics admitted 2,300 patients with influenza last week.", "2,300", "patients admitted"),
+    ("Some 300 people died in the heatwave.", "300", "people died"),
+    ("About 1,000 villagers fled the fighting.", "1,000", "villagers fled"),
+])
+def test_a_counted_noun_keeps_the_event_its_verb_reports(nlp, text, figure, measure) -> None:
+    # passive subject, active object, or the subject of an intransitive event verb
+    assert _stat(nlp, text, figure).measure == measure
+
+
+@pytest.mark.parametrize(("text", "figure", "measure"), [
+    ("The bank announced cuts of 4,000 jobs.", "4,000", "job cuts"),
+    ("The carmaker announced 4,000 job cuts in Germany.", "4,000", "job cuts"),
+    ("Mining saw losses of 12,000 jobs in May.", "12,000", "job losses"),
+])
+def test_an_event_noun_keeps_its_compound(nlp, text, figure, measure) -> None:
+    assert _stat(nlp, text, figure).measure == measure
+
+
+@pytest.mark.parametrize(("text", "figure", "measure"), [
+    # a verb that reports no event leaves the counted noun alone
+    ("The retailer has 300 stores.", "300", "stores"),
+    ("The utility serves 90,000 customers.", "90,000", "customers"),
+])
+def test_a_verb_of_no_event_leaves_the_counted_noun(nlp, text, figure, measure) -> None:
+    assert _stat(nlp, text, figure).measure == measure
+
+
+@pytest.mark.parametrize(("text", "figure"), [
+    ("Unemployment in the region has tripled since 2000.", "tripled"),
+    ("Solar output has risen 40% since 2019.", "40%"),
+    ("Since March, 300 people have died of cholera.", "300"),
+])
+def test_a_since_base_is_never_the_period(nlp, text, figure) -> None:
+    stat = _stat(nlp, text, figure)
+    assert stat.period is None or not any(y in stat.period for y in ("2000", "2019", "March"))
+
+
+def test_a_period_beside_a_since_record_is_kept(nlp) -> None:
+    # the figure's own year stays; only the start of the record is dropped
+    stat = _stat(nlp, "Car sales rose 12% in 2024, the fastest growth since 2015.", "12%")
+    assert stat.period == "2024"
+
