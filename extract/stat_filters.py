@@ -98,6 +98,8 @@ def _is_description(doc: "Doc", amount: Amount, *, top_numbers: AbstractSet[int]
         return True  # "I got 30 likes", "it cost me $40": an anecdote
     if _is_lineup(doc, amount):
         return True  # "launching with 40 games", "a 25-city tour": a line-up
+    if _is_imagined(doc, amount) or _is_study_dose(doc, amount):
+        return True  # "Imagine a town of 10,000 people"; "participants were given 1,000 IU of vitamin D"
     if is_context_description(doc, amount):
         return True  # sizes, deals, performance, survey scope, entrants, windows, bounds, hypotheticals
     if amount.unit != "number" or amount.of is not None:
@@ -249,6 +251,33 @@ def _is_lineup(doc: "Doc", amount: Amount) -> bool:
         return False
     verb = governing_verb(number_token(doc, amount))
     return verb is not None and verb.lemma_.lower() in word_list("lineup_verbs")
+
+
+def _is_imagined(doc: "Doc", amount: Amount) -> bool:
+    """A figure in a sentence that opens with an imperative of imagining ("Imagine a town of 10,000 people",
+    "Say you earn $50,000 a year"): an example the writer sets up, not a figure of the world."""
+    sentence = doc[amount.token_start].sent
+    words = [t for t in sentence if not (t.is_punct or t.is_space)]
+    if len(words) < 2 or words[0].lower_ not in word_list("hypothetical_openers"):
+        return False
+    opener = words[0]
+    if opener.lower_ == "say" and words[1].lower_ not in word_list("hypothetical_subjects"):
+        return False  # "Say goodbye to ..."
+    if opener.tag_ not in ("VB", "VBP", "VBG") or opener.ent_type_:
+        return False  # "Imagine Dragons sold ...", "Picture frames ..."
+    token = number_token(doc, amount)
+    return any(t.i == token.i for t in opener.subtree)  # "Assume nothing: 40% of voters ..." is not set up
+
+
+def _is_study_dose(doc: "Doc", amount: Amount) -> bool:
+    """A dose given or taken ("participants were given 1,000 IU of vitamin D a day", "took 5 mg"): a study's
+    design or a treatment, not a figure of the world; "4.5 billion doses were prescribed" counts doses."""
+    after = doc[amount.token_end] if amount.token_end < len(doc) else None
+    unit_word = doc[amount.token_end - 1] if amount.unit == "quantity" else after
+    if unit_word is None or unit_word.lower_ not in word_list("dose_units") or has_scale(doc, amount.number):
+        return False
+    verb = governing_verb(number_token(doc, amount))
+    return verb is not None and verb.lemma_.lower() in word_list("dose_verbs")
 
 
 def _in_quotes(doc: "Doc", amount: Amount) -> bool:

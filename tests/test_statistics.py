@@ -605,3 +605,22 @@ def test_parts_and_ratings_are_not_statistics(nlp, text, figure) -> None:
 ])
 def test_part_and_rating_near_misses_stay_statistics(nlp, text, figure) -> None:
     assert figure in [s.text for s in _stats(nlp, text)]
+
+
+@pytest.mark.parametrize("text, figure", [
+    ("Imagine a town of 10,000 people with one hospital.", "10,000"),          # an example set up
+    ("Say you earn $50,000 a year and save a tenth of it.", "$50,000"),
+    ("Participants were given 1,000 IU of vitamin D a day.", "1,000"),         # a study dose
+])
+def test_imagined_examples_and_doses_are_not_statistics(nlp, text, figure) -> None:
+    assert figure not in [s.text for s in _stats(nlp, text)]
+
+
+@pytest.mark.parametrize("text, figure", [
+    ("Imagine Dragons sold 5 million albums in 2018.", "5 million"),           # a name, not an imperative
+    ("Say goodbye to the 50 cent fee, the bank told 20,000 customers.", "20,000"),
+    ("Assume nothing: 40% of voters are undecided.", "40%"),
+    ("The country administered 12 million doses of vaccine in May.", "12 million"),
+])
+def test_imagined_and_dose_near_misses_stay_statistics(nlp, text, figure) -> None:
+    assert figure in [s.text for s in _stats(nlp, text)]
