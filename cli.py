@@ -184,6 +184,15 @@ def _info(ctx: click.Context, message: str) -> None:
         click.echo(message, err=True)
 
 
+def _database_out(out: Path | None) -> Path:
+    """The file a database export is written to: a stream will not do."""
+    if out is None:
+        from newstrace.corpus.errors import UsageError
+
+        raise UsageError("--format sqlite writes a database file, not a stream; pass -o FILE.db")
+    return out
+
+
 def _stdout_or(out: Path | None) -> Path | None:
     """`-o -` means stdout, as in most Unix tools."""
     return None if out is not None and str(out) == "-" else out
@@ -711,10 +720,8 @@ def export(ctx: click.Context, fmt: str, out: Path | None, kb_paths: tuple[Path,
     from newstrace.provenance.report import ProvenanceOptions, analyse
 
     out = _stdout_or(out)
-    if fmt == "sqlite" and out is None:
-        from newstrace.corpus.errors import UsageError
-
-        raise UsageError("--format sqlite writes a database file, not a stream; pass -o FILE.db")
+    if fmt == "sqlite":
+        _database_out(out)  # refused before the store is opened
     _check_out_file(out)
     with _store(ctx, must_exist=True) as store:
         result, corpus = analyse(store, ProvenanceOptions(kb_paths=kb_paths))
@@ -725,7 +732,7 @@ def export(ctx: click.Context, fmt: str, out: Path | None, kb_paths: tuple[Path,
     if fmt == "sqlite":
         from newstrace.provenance.report_tables import write_report
 
-        meta = write_report(out, result.to_dict(), registry, corrected)
+        meta = write_report(_database_out(out), result.to_dict(), registry, corrected)
         _info(ctx, f"wrote {out} and {meta}; browse with: datasette {out} -m {meta}")
     elif fmt == "graphml":
         _write_chunks(graphml_chunks(result, corrected), out)  # streamed: the joined document doubled peak memory

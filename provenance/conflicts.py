@@ -216,8 +216,8 @@ def find_conflicts(cluster_id: str, members: Sequence[str], articles: Mapping[st
     conflicts = []
     for (what, _), values in sorted(merged.items(), key=lambda kv: (kv[0][0], sorted(kv[0][1]))):
         texts = sorted({v["text"] for v in values.values()})
-        shared = sorted(contexts[(what, _)])
-        context = f" (both mention {', '.join(shared[:3])})" if shared else ""
+        mentioned_by_both = sorted(contexts[(what, _)])
+        context = f" (both mention {', '.join(mentioned_by_both[:3])})" if mentioned_by_both else ""
         conflicts.append(Conflict(f"{what} differs in aligned sentences{context}: {' vs '.join(texts)}",
                                   tuple(values[a] for a in sorted(values)), cluster_id, kind=what))
     return conflicts

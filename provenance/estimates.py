@@ -113,7 +113,7 @@ def trace_estimates(mentions: Sequence[Mention], vectors: Mapping[int, np.ndarra
         hint = keys[index] if mention.attribution is not None else None
         if hint in candidates or (hint in values and not candidates):
             # The inherited source states this value (or nothing else does): keep it.
-            assigned[index] = hint  # type: ignore[assignment]
+            assigned[index] = hint
         elif len(candidates) == 1:
             chosen = candidates[0]
             assigned[index] = chosen

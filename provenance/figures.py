@@ -198,7 +198,7 @@ def units_compatible(a: Statistic, b: Statistic) -> bool:
 def _countries_reader():
     """S1's general place reader when it is installed, else the small demonym table above."""
     try:
-        from newstrace.extract.places import countries_in  # type: ignore[import-not-found]
+        from newstrace.extract.places import countries_in
     except ImportError:
         return None
     return countries_in
@@ -726,7 +726,7 @@ class _Groups:
                 cluster = int(codes.cluster[index])
                 if codes.has_vector[index]:
                     # Without a cluster only the same article can lower the bar, so the article is part of the key.
-                    group_key = (code, cluster, int(codes.vector_id[index]),
+                    group_key: tuple[int, ...] = (code, cluster, int(codes.vector_id[index]),
                                  int(codes.article[index]) if cluster < 0 else -1, int(codes.source[index]),
                                  int(codes.language[index]))
                 else:
@@ -938,7 +938,8 @@ def merge_families(groups: Sequence[Sequence[int]], mentions: Sequence[MentionIn
     summaries = [_summary(g, mentions) for g in groups]
     blocks: dict[tuple, list[int]] = defaultdict(list)
     for index, summary in enumerate(summaries):
-        blocks[(*summary.key, value_bin(summary.value))].append(index)
+        block = (*summary.key, value_bin(summary.value))
+        blocks[block].append(index)
     sets = DisjointSets(len(groups))
     tentative: list[tuple[int, int]] = []
     for (*key, bin_), members in blocks.items():
@@ -1094,7 +1095,8 @@ def _same_quantity_pairs(summaries: Sequence[_Summary], options: FamilyOptions) 
             continue
         for holder in summary.holders:
             for measure in summary.measures:
-                blocks[(*summary.key, holder, measure)].append(index)
+                block = (*summary.key, holder, measure)
+                blocks[block].append(index)
     article_families: dict[str, set[int]] = defaultdict(set)
     for index, summary in enumerate(summaries):
         if len(summary.articles) > 1:
@@ -1127,7 +1129,7 @@ def _one_quantity(a: _Summary, b: _Summary, options: FamilyOptions, article_fami
     if not any(not x.sources and not ({f"kb:{s}" for s in x.article_sources} & y.resolved)
                for x, y in ((a, b), (b, a))):
         return False
-    if float(np.dot(a.centroid, b.centroid)) < options.cosine_cross_cluster:
+    if a.centroid is None or b.centroid is None or float(np.dot(a.centroid, b.centroid)) < options.cosine_cross_cluster:
         return False
     if a.clusters & b.clusters:
         return True

@@ -336,7 +336,7 @@ def _oriented_links(clusters: ClusterResult, articles: Mapping[str, Article]) ->
     orientation (`link.source` first: the longer text, then the id) is kept.
     """
     out = [(a.id, a.duplicate_of, "copy_of") for a in articles.values()
-           if a.status is Status.DUPLICATE and a.duplicate_of in articles]
+           if a.status is Status.DUPLICATE and a.duplicate_of is not None and a.duplicate_of in articles]
     for cluster in clusters.clusters:
         for link in cluster.links:
             a, b = articles[link.source], articles[link.target]
@@ -359,7 +359,7 @@ def _article_dict(article: Article, cluster: str | None) -> dict[str, Any]:
 
 def _exact_copies(articles: Mapping[str, Article], cluster_of: Mapping[str, str]) -> dict[str, str]:
     return {a.id: a.duplicate_of for a in articles.values()
-            if a.status is Status.DUPLICATE and a.duplicate_of in cluster_of}
+            if a.status is Status.DUPLICATE and a.duplicate_of is not None and a.duplicate_of in cluster_of}
 
 
 def _earliest(members: Sequence[str], articles: Mapping[str, Article]) -> dict[str, Any] | None:

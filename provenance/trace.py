@@ -215,8 +215,12 @@ WORK_KINDS = PRIMARY_KINDS + ("report", "survey", "index", "ranking", "forecast"
 
 
 class CorpusView(Protocol):
-    articles: Mapping[str, Article]
-    annotations: Mapping[str, Annotations]
+    # Read-only members, so a frozen record holding dicts (report.Corpus) satisfies the protocol.
+    @property
+    def articles(self) -> Mapping[str, Article]: ...
+
+    @property
+    def annotations(self) -> Mapping[str, Annotations]: ...
 
 
 def kb_names(kb: KnowledgeBase) -> dict[str, tuple[str, str | None]]:
