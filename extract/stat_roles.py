@@ -50,6 +50,19 @@ def roles_of(doc: "Doc", amount: Amount, token: "Token", unit: str) -> tuple[str
         return tally
     measure, holder = _roles(doc, amount, anchor, unit)
     own = set(range(amount.token_start, amount.token_end))
+    revised = _revision(anchor, own)
+    if revised is not None:
+        measure = revised
+    if measure is not None and measure.lower() in _roles_words("unit_measures"):
+        # "the Dow gained 80 points": the points are the change's unit; the verb says what the change is
+        verb = governing_verb(anchor)
+        change = _roles_data()["change_verbs"].get(verb.lemma_.lower()) if verb is not None else None
+        if change is not None:
+            subject = _subject_of(verb)
+            changed = _phrase(subject, exclude=own) if subject is not None and subject.i not in own \
+                and _is_thing(subject) and (holder is None or holder not in (_phrase(subject) or "")) else None
+            # "hourly earnings rose 12 cents" -> "rise in hourly earnings"; "the Dow gained 80 points" -> "gain"
+            measure = f"{change} in {changed}" if changed else str(change)
     if holder is None:
         holder = _group_or_place(anchor, own, measure)
     if holder is None:
@@ -63,6 +76,28 @@ def roles_of(doc: "Doc", amount: Amount, token: "Token", unit: str) -> tuple[str
     if holder is not None and _is_source_phrase(holder):
         holder = None  # "analysts expected $3 billion": who tells the figure is its source, not whom it is about
     return measure, holder
+
+
+def _revision(anchor: "Token", own: set[int]) -> str | None:
+    """"March payrolls were revised down by 20,000" -> "revision to payrolls": the amount a verb of revising
+    moves a figure by (`revision_verbs`); what the figure was or became ("from 147,000 to 14,000") is not it."""
+    if anchor.dep_ == "pobj" and anchor.head.lower_ == "by":
+        verb = anchor.head.head
+    elif anchor.dep_ in ("npadvmod", "dobj"):
+        verb = anchor.head
+    else:
+        return None
+    if verb.pos_ != "VERB" or verb.lemma_.lower() not in _roles_words("revision_verbs"):
+        return None
+    if verb.lemma_.lower() == "mark" and not any(c.dep_ == "prt" and c.lower_ in ("up", "down") for c in verb.children):
+        return None  # "marked down by 20,000" revises; "marked 20 years" does not
+    # what was revised: the passive subject, or the object of an active verb ("the office revised growth")
+    subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None) \
+        or next((c for c in verb.children if c.dep_ == "dobj" and c.i not in own), None)
+    if subject is None or subject.i in own or not _is_thing(subject):
+        return None
+    revised = _phrase(subject, exclude=own)
+    return f"revision to {revised}" if revised else None
 
 
 def dateline_ids(doc: "Doc", amount: Amount) -> set[int]:
@@ -899,8 +934,15 @@ def _phrase(token: "Token | None", *, exclude: set[int] | None = None) -> str | 
         return None
     if token.tag_ == "PRP":
         return token.text  # "they'd" is "they", which no holder is
+    if is_ticker(token):
+        # "Spot silver XAG=", "Brent crude futures LCOc1": the instrument the code is written beside
+        if token.dep_ == "appos" and token.head != token:
+            return _phrase(token.head, exclude=exclude | {token.i})
+        named = next((c for c in token.children if c.dep_ in ("compound", "nmod") and c.i < token.i
+                      and c.i not in exclude), None)
+        return _phrase(named, exclude=exclude | {token.i}) if named is not None else None
     appositive = next((c for c in token.children if c.dep_ == "appos" and c.pos_ == "PROPN"
-                       and c.i not in exclude and any(ch.isalpha() for ch in c.text)), None)
+                       and c.i not in exclude and any(ch.isalpha() for ch in c.text) and not is_ticker(c)), None)
     if appositive is not None and token.pos_ == "NOUN":
         token = appositive
     if token.ent_type_ and token.ent_type_ in ACTOR_LABELS and token.pos_ == "PROPN":
@@ -922,7 +964,7 @@ def _phrase(token: "Token | None", *, exclude: set[int] | None = None) -> str | 
 
 
 def _collect(token: "Token", keep: list["Token"], *, exclude: set[int], root: "Token") -> None:
-    if token.i in exclude:
+    if token.i in exclude or is_ticker(token):
         return
     if token != root and token.tag_ == "HYPH":
         keep.append(token)  # "open-source" keeps its hyphen
@@ -955,6 +997,16 @@ def _collect(token: "Token", keep: list["Token"], *, exclude: set[int], root: "T
     keep.append(token)
     for child in token.children:
         _collect(child, keep, exclude=exclude, root=root)
+
+
+@functools.cache
+def _ticker_shape() -> re.Pattern[str]:
+    return re.compile(str(_roles_data()["ticker_pattern"]))
+
+
+def is_ticker(token: "Token") -> bool:
+    """A market code ("XAG=", "LCOc1", ".N225", "7203.T"; `ticker_pattern`)."""
+    return not token.like_num and bool(_ticker_shape().match(token.text))
 
 
 def _numeric(token: "Token") -> bool:

@@ -347,3 +347,37 @@ def test_a_period_beside_a_since_record_is_kept(nlp) -> None:
     stat = _stat(nlp, "Car sales rose 12% in 2024, the fastest growth since 2015.", "12%")
     assert stat.period == "2024"
 
+
+
+@pytest.mark.parametrize(("text", "figure", "measure", "holder"), [
+    ("Spot silver XAG= rose 0.4% to $31.20 an ounce.", "0.4%", "Spot silver", None),
+    ("Brent crude futures LCOc1 fell 52 cents to $74.10 a barrel.", "52", "fall", "Brent crude futures"),
+])
+def test_a_market_code_is_neither_measure_nor_holder(nlp, text, figure, measure, holder) -> None:
+    stat = _stat(nlp, text, figure)
+    assert stat.measure == measure
+    assert stat.holder == holder
+
+
+def test_points_a_change_is_counted_in_are_no_measure(nlp) -> None:
+    stat = _stat(nlp, "The Dow Jones Industrial Average gained 80 points on Monday.", "80")
+    assert stat.measure == "gain"
+    # a quantity that changes by cents is named in the change
+    assert _stat(nlp, "Average diesel prices rose 9 cents last week.", "9").measure == "rise in Average diesel prices"
+    # points a player scores are what is counted: no verb of change, no rewrite
+    assert _stat(nlp, "Okafor scored 28 points in the first half.", "28").measure == "points"
+
+
+@pytest.mark.parametrize(("text", "figure", "measure"), [
+    ("March payrolls were revised down by 20,000.", "20,000", "revision to payrolls"),
+    ("The statistics office revised first-quarter growth up by 0.2 percentage points.", "0.2 percentage points",
+     "revision to growth"),
+])
+def test_the_amount_of_a_revision_is_the_revision(nlp, text, figure, measure) -> None:
+    assert _stat(nlp, text, figure).measure == measure
+
+
+def test_the_values_a_revision_moves_between_stay_the_quantity(nlp) -> None:
+    text = "Factory payrolls for June were revised down by 40,000, from 52,000 to 12,000."
+    assert _stat(nlp, text, "40,000").measure == "revision to Factory payrolls"
+    assert _stat(nlp, text, "12,000").measure == "Factory payrolls"
