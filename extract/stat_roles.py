@@ -177,7 +177,7 @@ def _clause_holder(anchor: "Token", exclude: set[int], measure: str | None) -> s
         return None
     if subject.tag_ == "PRP" or any(c.dep_ == "poss" and c.tag_ == "PRP$" for c in subject.children):
         # "Amazon said it would hire 250,000", "Pfizer said its profit rose 12%": the pronoun is the speaker
-        speaker = _speaker_of(current)
+        speaker = _speaker_of(current) if current is not None else None
         return _phrase(speaker, exclude=exclude) if speaker is not None else None
     if subject.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "QUANTITY", "ORDINAL"):
         return None
