@@ -32,7 +32,7 @@ demo: install
 	$(NEWSTRACE) --db $(DEMO_DB) run data/demo --kb data/demo/kb.yaml --out $(DEMO_OUT)
 
 # ruff over everything; mypy needs a folder in which the repository root is called `newstrace`.
-# On CI (a clean clone, CI=true) mypy's cache would be written for the 6,000 modules it reads and
+# On CI (a clean clone, CI=true) mypy's cache would be written for the 2,000 modules it reads and
 # never read again: --cache-dir=/dev/null skips writing it (a tenth of its CPU time here). Elsewhere it is kept.
 MYPY_ROOT := $(VENV)/mypy-root
 lint: install
