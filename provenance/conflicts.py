@@ -36,7 +36,7 @@ from .conflict_kinds import (
     language_code,
     scope_conflicts,
 )
-from .figures import said_as_share
+from .figures import holder_countries, said_as_share
 from .records import Conflict
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
@@ -398,8 +398,6 @@ def _same_holder(family: Any, one: Any, other: Any) -> bool:
     "The healthcare sector added 73,300 jobs" is one sector's count, not the economy's 74,000, even
     when the two landed in one family; holders with no word in common are two quantities.
     """
-    from .figures import holder_countries
-
     holders = [getattr(m, "holder", None) or getattr(family, "holder", None) for m in (one, other)]
     a, b = (_holder_words(h) for h in holders)
     if not a or not b or a & b:
