@@ -479,7 +479,7 @@ def _light_measure(noun: "Token", own: set[int], unit: str) -> tuple[str | None,
     clause names nothing better: the light noun is then kept."""
     verb = governing_verb(noun)
     subject = _subject_of(verb) if verb is not None else None
-    if subject is not None and subject.i not in own and _is_thing(subject) \
+    if verb is not None and subject is not None and subject.i not in own and _is_thing(subject) \
             and verb.lemma_.lower() not in _roles_data()["money_verbs"]:
         owner = _holder_in(subject, exclude=own)
         return _phrase(subject, exclude=own | _subtree_ids(owner)), _phrase(owner, exclude=own)
@@ -491,7 +491,7 @@ def _light_measure(noun: "Token", own: set[int], unit: str) -> tuple[str | None,
     target = next((o for c in verb.children if c.dep_ == "prep" and c.lower_ in ("on", "for") and c.i != noun.head.i
                    for o in c.children if o.dep_ == "pobj" and o.pos_ == "NOUN"), None)
     on_what = _phrase(target, exclude=own) if target is not None else None
-    measure = f"{paid} {target.head.lower_} {on_what}" if on_what else str(paid)
+    measure = f"{paid} {target.head.lower_} {on_what}" if target is not None and on_what else str(paid)
     holder = subject if subject is not None and subject.i not in own and subject.pos_ in ("NOUN", "PROPN") \
         and not _is_thing(subject) else None
     return measure, _phrase(holder, exclude=own) if holder is not None else None
