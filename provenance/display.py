@@ -113,15 +113,11 @@ def format_value(value: Any, unit: Any, of: Any = None, *, keep_spacing: bool = 
 
 def _share_words(value: Any) -> str | None:
     """A fraction as the share it says, "1 in 9" for 0.111111, when a small denominator gives it exactly."""
-    from .figures import SHARE_DENOMINATORS
+    from .figures import share_denominator
 
-    if not isinstance(value, (int, float)) or not 0 < value < 1:
+    if not isinstance(value, (int, float)) or (denominator := share_denominator(value)) is None:
         return None
-    for denominator in SHARE_DENOMINATORS:
-        count = value * denominator
-        if abs(count - round(count)) < 1e-6:
-            return f"{round(count)} in {denominator}"
-    return None
+    return f"{round(value * denominator)} in {denominator}"
 
 
 def _usable(phrase: Any, *others: Any) -> str:

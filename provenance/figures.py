@@ -161,15 +161,22 @@ SHARE_DENOMINATORS = range(2, 21)
 SHARE_WORD_TOLERANCE = 0.12
 
 
+def share_denominator(value: float) -> int | None:
+    """The smallest of `SHARE_DENOMINATORS` that makes a fraction a whole count (9 for 0.111111, 4 for
+    0.75), or None: the share a fraction says in words ("one in nine", "three in four")."""
+    if not 0 < value < 1:
+        return None
+    return next((n for n in SHARE_DENOMINATORS if abs(value * n - round(value * n)) < 1e-6), None)
+
+
 def said_as_share(stat: Any) -> bool:
     """A ratio that is a fraction with a small denominator: a share said in words, exact as said.
 
     Takes anything with `value`, `unit` and `of` (a statistic or a report mention).
     """
-    value = stat.value
-    if getattr(stat, "unit", None) != "ratio" or getattr(stat, "of", None) or not 0 < value < 1:
+    if getattr(stat, "unit", None) != "ratio" or getattr(stat, "of", None):
         return False
-    return any(abs(value * n - round(value * n)) < 1e-6 for n in SHARE_DENOMINATORS)
+    return share_denominator(stat.value) is not None
 
 
 def share_form(stat: Statistic) -> Statistic:
