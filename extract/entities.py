@@ -248,10 +248,12 @@ def resolve_name(
     match = kb.resolve(text)
     if match is None:
         return Entity(start, end, text, label or "ORG")
-    return _resolved(Entity(start, end, text, label or match.entry.label), match)
+    return entity_with_match(Entity(start, end, text, label or match.entry.label), match)
 
 
-def _resolved(entity: Entity, match: Match) -> Entity:
+def entity_with_match(entity: Entity, match: Match) -> Entity:
+    """`entity` resolved to the KB entry `match` found for it: the entry's label, id, canonical name and
+    kind, and how the name matched. The one way a KB match becomes an Entity (the multilingual scan uses it too)."""
     return replace(
         entity,
         label=match.entry.label,
@@ -310,7 +312,7 @@ def _ner_entities(doc: "Doc", kb: KnowledgeBase, labels: frozenset[str]) -> list
             entry = kb.get(ent.ent_id_)
             assert entry is not None
             match = Match(entry, text, "alias", 100.0)
-        found.append(_resolved(entity, match) if match else entity)
+        found.append(entity_with_match(entity, match) if match else entity)
     return found
 
 
@@ -320,7 +322,7 @@ def _kb_entity(span: "Span", entry_id: str, kb: KnowledgeBase) -> Entity:
     match = kb.resolve(span.text)
     if match is None or match.id != entry.id:
         match = Match(entry, span.text, "alias", 100.0)
-    return _resolved(Entity(span.start_char, span.end_char, span.text, entry.label), match)
+    return entity_with_match(Entity(span.start_char, span.end_char, span.text, entry.label), match)
 
 
 def _weak_entities(
@@ -337,7 +339,7 @@ def _weak_entities(
         sent = span.sent if doc.has_annotation("SENT_START") else doc[:]
         nearby = {x.kb_id for x in known if x.kb_id and sent.start_char <= x.start < sent.end_char}
         if (span.start_char, span.end_char) in ner_spans or set(entry.related) & nearby:
-            yield _resolved(
+            yield entity_with_match(
                 Entity(span.start_char, span.end_char, span.text, entry.label),
                 Match(entry, span.text, "alias", 100.0),
             )

@@ -145,7 +145,7 @@ def _kb_scan(text: str, kb: "KnowledgeBase", taken: Sequence[Entity]) -> list[En
     """KB names the token matcher cannot see, found as substrings: names in scripts written without
     spaces (Korean, Chinese), and names with an elision ("Agence internationale de l'énergie"), which
     the page's tokenizer splits where the KB's English rules do not."""
-    from .entities import _resolved  # one way to turn a KB match into an Entity
+    from .entities import entity_with_match  # one way to turn a KB match into an Entity
     from .kb import Match
 
     found: list[Entity] = []
@@ -158,7 +158,7 @@ def _kb_scan(text: str, kb: "KnowledgeBase", taken: Sequence[Entity]) -> list[En
                 if any(s < m.end() and m.start() < e for s, e in spans):
                     continue
                 spans.append((m.start(), m.end()))
-                found.append(_resolved(Entity(m.start(), m.end(), name, entry.label),
+                found.append(entity_with_match(Entity(m.start(), m.end(), name, entry.label),
                                        Match(entry, name, "alias", 100.0)))
     return found
 

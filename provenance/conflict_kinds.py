@@ -374,7 +374,7 @@ def scope_conflicts(families: Sequence[Any], cluster_of: Mapping[str, str],
     (same value up to rounding, same period where both state one) with different single categories of
     one set of exclusive categories (language data, conflict_scope.yaml).
     """
-    from .conflicts import _same_holder, _same_up_to_rounding
+    from .conflicts import same_holder, same_up_to_rounding
 
     conflicts: list[Conflict] = []
     for family in families:
@@ -389,8 +389,8 @@ def scope_conflicts(families: Sequence[Any], cluster_of: Mapping[str, str],
             by_set[name].append(row)
         for _set, rows in sorted(by_set.items()):
             sides = _clashing(rows, lambda a, b, family=family: a[0] != b[0]
-                              and _same_up_to_rounding(a[2].value, b[2].value)
-                              and _same_period(a[2].period, b[2].period) and _same_holder(family, a[2], b[2]))
+                              and same_up_to_rounding(a[2].value, b[2].value)
+                              and _same_period(a[2].period, b[2].period) and same_holder(family, a[2], b[2]))
             if not sides:
                 continue
             spans = tuple(span for _, span, _ in sides)
@@ -445,7 +445,7 @@ def aligned_conflicts(families: Sequence[Any], cluster_of: Mapping[str, str],
     """
     from newstrace.provenance.figures import head_word
 
-    from .conflicts import _same_up_to_rounding
+    from .conflicts import same_up_to_rounding
 
     family_of: dict[tuple[str, int, int], str] = {}
     sentences: dict[tuple[str, int], list[Any]] = defaultdict(list)
@@ -474,7 +474,7 @@ def aligned_conflicts(families: Sequence[Any], cluster_of: Mapping[str, str],
             if len(one) != 1 or len(other) != 1:
                 continue
             x, y = one[0], other[0]
-            if _same_up_to_rounding(x.value, y.value) or getattr(x, "of", None) != getattr(y, "of", None) \
+            if same_up_to_rounding(x.value, y.value) or getattr(x, "of", None) != getattr(y, "of", None) \
                     or not _near(x.value, y.value):
                 continue
             lang_x, lang_y = language_code(languages.get(x.article)), language_code(languages.get(y.article))

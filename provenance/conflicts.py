@@ -301,7 +301,7 @@ def find_figure_conflicts(families: Sequence[Any], cluster_of: Mapping[str, str]
                 by_source[key].append(mention)
         pairs = [pair for _, mentions in sorted(by_source.items()) for pair in _differing_values(mentions)]
         pairs.extend(_unattributed_differing(family))
-        pairs = [(one, other) for one, other in pairs if _same_holder(family, one, other)]
+        pairs = [(one, other) for one, other in pairs if same_holder(family, one, other)]
         if pairs:
             conflicts.append(_numeric_conflict(family, pairs, cluster_of))
     conflicts.extend(_unit_conflicts(families, cluster_of, languages or {}))
@@ -392,7 +392,7 @@ def _holder_words(text: str | None) -> frozenset[str]:
     return frozenset(w for w in re.findall(r"\w+", (text or "").lower()) if w not in _HOLDER_STOP)
 
 
-def _same_holder(family: Any, one: Any, other: Any) -> bool:
+def same_holder(family: Any, one: Any, other: Any) -> bool:
     """Whether two mentions can be of one holder: a mention without one has the family's.
 
     "The healthcare sector added 73,300 jobs" is one sector's count, not the economy's 74,000, even
@@ -463,7 +463,7 @@ def _same_stated(one: Any, other: Any) -> bool:
     """
     if said_as_share(one) and said_as_share(other):
         return abs(one.value - other.value) < 1e-9
-    return _same_up_to_rounding(one.value, other.value)
+    return same_up_to_rounding(one.value, other.value)
 
 
 def _rounded_alike(one: Any, other: Any, stated: Sequence[float]) -> bool:
@@ -486,7 +486,7 @@ def _from(short: float, precise: float) -> bool:
             or (step < 1 and _step(precise) < step and -tiny <= abs(precise) - abs(short) < step - tiny))
 
 
-def _same_up_to_rounding(a: float, b: float) -> bool:
+def same_up_to_rounding(a: float, b: float) -> bool:
     """Whether one value is the other rounded to the precision it was stated with (15.9 for 15.86)."""
     if a == b:
         return True

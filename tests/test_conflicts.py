@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from newstrace.corpus.records import Article, Status
 from newstrace.extract.records import Annotations, Entity
-from newstrace.provenance.conflicts import _same_up_to_rounding, find_conflicts, find_figure_conflicts
+from newstrace.provenance.conflicts import find_conflicts, find_figure_conflicts, same_up_to_rounding
 from newstrace.provenance.records import FigureFamily, Mention, SourceRef
 
 
@@ -41,8 +41,8 @@ def test_rounding_is_not_a_numeric_conflict() -> None:
     other = _mention("b", "Vacancies fell by 15.9%, according to the agency.", "15.9%", 15.9)
     third = _mention("c", "Vacancies fell about 16%.", "16%", 16.0)
     assert find_figure_conflicts([_family(one, other, third)], CLUSTER) == []
-    assert _same_up_to_rounding(879e6, 880e6) and not _same_up_to_rounding(879e6, 890e6)
-    assert not _same_up_to_rounding(3.1, 3.2) and not _same_up_to_rounding(20.0, 25.0)
+    assert same_up_to_rounding(879e6, 880e6) and not same_up_to_rounding(879e6, 890e6)
+    assert not same_up_to_rounding(3.1, 3.2) and not same_up_to_rounding(20.0, 25.0)
 
 
 def test_different_sources_with_different_values_are_not_a_conflict() -> None:
