@@ -16,9 +16,10 @@ Four generators propose candidate pairs without comparing all pairs:
   propose rewrites (translations, auto-summaries, paraphrases), which share
   few shingles or sentences.
 * an index of figures proposes spun copies (many figures in common, few
-  words) and pages in two languages that state one distinctive amount: the
-  embeddings are English-only, so a translation is found and judged by its
-  figures (`_decide_across_languages`).
+  words) and pages the encoder cannot read as a pair (two languages, or both
+  in a language other than English) that state one distinctive amount: the
+  embeddings are English-only, so a translation, or two retellings in Spanish,
+  are found and judged by their figures (`_decide_by_figures_alone`).
 
 Every candidate pair is then measured exactly (Jaccard and containment of the
 shingle sets, cosine, shared figures and entities) and accepted or not by
@@ -118,7 +119,7 @@ class ClusterDoc:
     lead_facts: frozenset[tuple[str, str]] = frozenset()
     editions: frozenset[tuple[str, str]] = frozenset()
     # ISO 639-1 code of the text ("en", "de"), None when unknown. The embeddings are English-only, so
-    # a pair in two languages is judged by its facts, not its cosine (`_decide_across_languages`).
+    # a pair they cannot read is judged by its facts, not its cosine (`_decide_by_figures_alone`).
     language: str | None = None
 
 
@@ -202,6 +203,10 @@ class ClusterOptions:
         be one story. An English-only encoder scores a translation about as low as an unrelated
         page (0.1-0.5 on the coverage corpus), so its cosine cannot gate such a pair; the facts do,
         and the story check (`_story_conflict`) still keeps other editions and periods apart.
+    encoder_language: the one language the sentence encoder (all-MiniLM-L6-v2) was trained on. A pair
+        in two languages, or in one other language, is judged by its figures as above: on the coverage
+        corpus two Spanish retellings of one release scored a cosine of 0.52, Spanish pages of
+        unrelated stories 0.34-0.59.
     spun_min_figures, spun_figure_share: a copy spun with synonyms ("individuals
         underneath 25" for "people under 25") keeps none of its shingles and
         little of its embedding, but every figure: six figures in common, half
@@ -237,6 +242,7 @@ class ClusterOptions:
     max_date_gap_days: int = 45
     distinctive_min_value: float = 1000.0
     cross_language_min_figures: int = 2
+    encoder_language: str = "en"
     spun_min_figures: int = 6
     spun_figure_share: float = 0.5
 
@@ -257,7 +263,8 @@ class ClusterLink:
 
     `source` came first (see the module docstring). `basis` names the rule that
     accepted the link: "jaccard", "containment", "cosine+figures", "cosine+fact",
-    "cosine+entities", "cosine", "figures" (a spun copy) or "figures across languages".
+    "cosine+entities", "cosine", "figures" (a spun copy), "figures across languages" or
+    "figures in another language" (two pages in one language other than the encoder's).
     `cosine` is None when either article has no embedding; `entity_overlap` is the
     rarity-weighted Jaccard of entities.
     """
@@ -591,7 +598,7 @@ def figure_candidates(docs: Sequence[ClusterDoc], options: ClusterOptions) -> se
     """Index pairs their figures propose: spun copies (`spun_min_figures` keys in common) and pages in
     two languages that state one distinctive figure (`distinctive_min_value`). A figure on more than
     `sentence_max_df` articles proposes nothing, as a boilerplate sentence does not."""
-    return _spun_candidates(docs, options) | _cross_language_candidates(docs, options)
+    return _spun_candidates(docs, options) | _unreadable_pair_candidates(docs, options)
 
 
 def _spun_candidates(docs: Sequence[ClusterDoc], options: ClusterOptions) -> set[tuple[int, int]]:
@@ -606,9 +613,10 @@ def _spun_candidates(docs: Sequence[ClusterDoc], options: ClusterOptions) -> set
     return {pair for pair, n in shared.items() if n >= options.spun_min_figures}
 
 
-def _cross_language_candidates(docs: Sequence[ClusterDoc], options: ClusterOptions) -> set[tuple[int, int]]:
-    """Pairs in two languages that state one distinctive figure: the embeddings cannot propose a
-    translation (they are English-only), its figures can. Keys are rounded to `min_fact_digits`
+def _unreadable_pair_candidates(docs: Sequence[ClusterDoc], options: ClusterOptions) -> set[tuple[int, int]]:
+    """Pairs the encoder cannot read (`_encoder_blind`) that state one distinctive figure: the
+    embeddings cannot propose a translation, or two retellings in Spanish (they are English-only),
+    their figures can. Keys are rounded to `min_fact_digits`
     significant digits so that a rounded retelling meets its source in the index."""
     postings: dict[str, list[int]] = {}
     for i, doc in enumerate(docs):
@@ -619,8 +627,17 @@ def _cross_language_candidates(docs: Sequence[ClusterDoc], options: ClusterOptio
     pairs: set[tuple[int, int]] = set()
     for members in postings.values():
         pairs.update((i, j) for i, j in bucket_pairs(members, options.sentence_max_df)
-                     if docs[i].language != docs[j].language)
+                     if _encoder_blind(docs[i], docs[j], options))
     return pairs
+
+
+def _encoder_blind(a: ClusterDoc, b: ClusterDoc, options: ClusterOptions) -> bool:
+    """The English-only encoder cannot compare the two: their languages differ, or neither is English.
+    Two retellings of one release in Spanish score a cosine as low as two Spanish pages on unrelated
+    stories, so the cosine proposes and gates neither. Unknown languages are left to the cosine."""
+    if a.language is None or b.language is None:
+        return False
+    return a.language != b.language or a.language != options.encoder_language
 
 
 def _split_key(figure_key: str) -> tuple[float, str] | None:
@@ -730,9 +747,9 @@ def evaluate(a: Prepared, b: Prepared, weights: EntityWeights, options: ClusterO
         both_state_figures=bool(a.doc.figures) and bool(b.doc.figures),
         shared_entities=len(entities), entity_overlap=overlap,
         distinctive_entities=len(weights.distinctive(entities, options.entity_max_df_share)))
-    across_languages = None not in (a.doc.language, b.doc.language) and a.doc.language != b.doc.language
     decision, refusal = _decide(shared, jaccard, containment, cosine, evidence, options,
-                                across_languages=across_languages)
+                                encoder_blind=_encoder_blind(a.doc, b.doc, options),
+                                same_language=a.doc.language == b.doc.language)
     if decision is None and spun:
         decision, refusal = ("rewrite", "figures"), None
     kind: LinkKind
@@ -745,7 +762,7 @@ def evaluate(a: Prepared, b: Prepared, weights: EntityWeights, options: ClusterO
         return None
     source, target = sorted((a.doc, b.doc), key=_precedence)
     reasons = _pair_evidence(a.doc, b.doc, options)
-    if basis == _ACROSS_LANGUAGES:
+    if basis in _FIGURES_ALONE:
         # Not a "for:" reason: those order links by support (`_strength`), and a link between two
         # languages stands on fewer facts than one its words corroborate, so it is taken late.
         reasons = (*reasons, f"languages: {source.language} and {target.language}")
@@ -789,7 +806,8 @@ def _decide(
     facts: _Corroboration,
     options: ClusterOptions,
     *,
-    across_languages: bool = False,
+    encoder_blind: bool = False,
+    same_language: bool = False,
 ) -> tuple[tuple[LinkKind, str] | None, tuple[str, str] | None]:
     """The link rule: ((kind, basis), None), or (None, (basis, why refused)) when the words proposed a
     rewrite its facts do not corroborate, or (None, None). Copy evidence wins over rewrite evidence."""
@@ -798,8 +816,8 @@ def _decide(
             return ("copy", "jaccard"), None
         if containment >= options.containment_threshold:
             return ("copy", "containment"), None
-    if across_languages and (cosine is None or cosine < options.rewrite_cosine):
-        return _decide_across_languages(facts, options)
+    if encoder_blind and (cosine is None or cosine < options.rewrite_cosine):
+        return _decide_by_figures_alone(facts, options, _OTHER_LANGUAGE if same_language else _ACROSS_LANGUAGES)
     if cosine is None:
         return None, None
     if cosine >= options.strong_cosine:
@@ -830,12 +848,15 @@ def _decide(
 
 
 _ACROSS_LANGUAGES = "figures across languages"
+_OTHER_LANGUAGE = "figures in another language"
+_FIGURES_ALONE = (_ACROSS_LANGUAGES, _OTHER_LANGUAGE)
 
 
-def _decide_across_languages(
-    facts: _Corroboration, options: ClusterOptions,
+def _decide_by_figures_alone(
+    facts: _Corroboration, options: ClusterOptions, basis: str,
 ) -> tuple[tuple[LinkKind, str] | None, tuple[str, str] | None]:
-    """A translation or a retelling in another language: its figures, not its cosine, decide.
+    """A pair the encoder cannot read (a translation, two retellings in Spanish): its figures, not its
+    cosine, decide.
 
     One distinctive figure in common proposes the pair; it takes `cross_language_min_figures`, one
     of them distinctive, and the share of what the two state that a rewrite in one language needs.
@@ -843,8 +864,8 @@ def _decide_across_languages(
     if facts.shared_figures < options.cross_language_min_figures or facts.distinctive_figures == 0:
         return None, None
     if facts.figure_share >= options.min_figure_share or facts.shared_figures >= options.confident_shared_figures:
-        return ("rewrite", _ACROSS_LANGUAGES), None
-    return None, (_ACROSS_LANGUAGES, f"only {facts.shared_figures} figures in common "
+        return ("rewrite", basis), None
+    return None, (basis, f"only {facts.shared_figures} figures in common "
                   f"({facts.figure_share:.0%} of what the two state), a shared theme rather than one story")
 
 

@@ -651,6 +651,27 @@ def test_pages_of_one_language_still_need_their_cosine():
     assert len(cluster_documents([a, b]).clusters) == 2
 
 
+def test_two_retellings_in_one_other_language_join_on_their_figures():
+    # The encoder reads English only: two Spanish pages of one release get no useful cosine, so their
+    # figures decide, as for a translation.
+    a = _lang_doc("es-wire", "es", {"4.1e+08|count", "2.3e+07|count", "12|percent", "6.5|percent"},
+                  "Unos 410 millones de personas, 23 millones de ellos niños.")
+    b = _lang_doc("es-blog", "es", {"4.1e+08|count", "2.3e+07|count", "12|percent"},
+                  "La cifra alcanza 410 millones; hay 23 millones de niños.")
+    result = cluster_documents([a, b])
+    assert len(result.clusters) == 1
+    (link,) = result.clusters[0].links
+    assert link.basis == "figures in another language"
+    assert not any(reason.startswith("languages:") and " and " in reason and "es and es" not in reason
+                   for reason in link.reasons)
+
+
+def test_two_pages_in_one_other_language_sharing_round_figures_stay_apart():
+    a = _lang_doc("de-a", "de", {"1e+09|count", "25|percent", "2|multiplier"}, "Eine Milliarde, ein Viertel.")
+    b = _lang_doc("de-b", "de", {"1e+09|count", "25|percent", "7|percent"}, "Eine Milliarde Euro, ein Viertel.")
+    assert len(cluster_documents([a, b]).clusters) == 2
+
+
 def test_shared_figures_match_roundings_but_not_round_figures():
     from newstrace.provenance.cluster import shared_figures
 
