@@ -166,8 +166,8 @@ def _measured_pairs(client: "Client", ordered: Sequence[ClusterDoc], weights: En
     import dask.bag as db
 
     prepared = _scatter_bag(client, list(enumerate(ordered)), partition_size).map(_prepare_at, options)
-    buckets = _shuffle(prepared.map_partitions(_bucket_keys, options))
-    proposals = buckets.map_partitions(_bucket_pairs, options)
+    buckets = _shuffle(prepared.map_partitions(partition_bucket_keys, options))
+    proposals = buckets.map_partitions(partition_bucket_pairs, options)
     if (neighbours := _neighbour_bag(client, ordered, options)) is not None:
         proposals = db.concat([proposals, neighbours])
     # Figure keys are a few per article: their index is built on the client, as the weights are.
@@ -175,10 +175,10 @@ def _measured_pairs(client: "Client", ordered: Sequence[ClusterDoc], weights: En
         proposals = db.concat([proposals, db.from_sequence([(pair, "figures") for pair in spun],
                                                            npartitions=max(1, len(spun) // 10_000))])
 
-    at_articles = _shuffle(db.concat([proposals.map_partitions(_requests), prepared]))
-    at_pairs = _shuffle(at_articles.map_partitions(_halves))
+    at_articles = _shuffle(db.concat([proposals.map_partitions(pair_requests), prepared]))
+    at_pairs = _shuffle(at_articles.map_partitions(pair_halves))
     # One copy of the weights on each worker, not one per task.
-    outcome = at_pairs.map_partitions(_measure, dask.delayed(weights, traverse=False), options)
+    outcome = at_pairs.map_partitions(measure_pairs, dask.delayed(weights, traverse=False), options)
     # Unfused, every partition a worker stores is a concrete list: fused bag
     # tasks may hand lazy iterators between stages, which cannot be pickled
     # when the next stage runs on another worker.
@@ -210,7 +210,7 @@ def _neighbour_bag(client: "Client", ordered: Sequence[ClusterDoc], options: Clu
     [vectors] = client.scatter([search], broadcast=True, hash=False)
     blocks = [(start, min(start + NEIGHBOUR_BLOCK, rows)) for start in range(0, rows, NEIGHBOUR_BLOCK)]
     return db.from_sequence(blocks, npartitions=len(blocks)).map_partitions(
-        _neighbour_block_pairs, dask.delayed(vectors), options)
+        block_neighbour_pairs, dask.delayed(vectors), options)
 
 
 def _shuffle(bag: "dask.bag.Bag") -> "dask.bag.Bag":
@@ -226,6 +226,8 @@ def _key(record: tuple[_K, object]) -> _K:
 # -- the stages, each a function of one partition ------------------------------------------
 # Each returns a list, never a generator: a bag partition that another worker
 # fetches must be picklable, and map_partitions stores what the function returns.
+# They are public as the Dask runner's stage interface, so a test can check that
+# property on each one whatever the placement.
 
 
 def _prepare_at(item: tuple[int, ClusterDoc], options: ClusterOptions) -> tuple[int, Prepared]:
@@ -233,7 +235,7 @@ def _prepare_at(item: tuple[int, ClusterDoc], options: ClusterOptions) -> tuple[
     return position, prepare(doc, options)
 
 
-def _bucket_keys(part: Iterable[tuple[int, Prepared]], options: ClusterOptions) -> list[tuple[BucketKey, int]]:
+def partition_bucket_keys(part: Iterable[tuple[int, Prepared]], options: ClusterOptions) -> list[tuple[BucketKey, int]]:
     keys: list[tuple[BucketKey, int]] = []
     for position, p in part:
         # Same gate as cluster_documents: too few shingles to ever be a copy.
@@ -245,8 +247,8 @@ def _bucket_keys(part: Iterable[tuple[int, Prepared]], options: ClusterOptions) 
     return keys
 
 
-def _bucket_pairs(groups: Iterable[tuple[BucketKey, list[tuple[BucketKey, int]]]],
-                  options: ClusterOptions) -> list[tuple[Pair, Source]]:
+def partition_bucket_pairs(groups: Iterable[tuple[BucketKey, list[tuple[BucketKey, int]]]],
+                           options: ClusterOptions) -> list[tuple[Pair, Source]]:
     pairs: list[tuple[Pair, Source]] = []
     for key, members in groups:
         positions = [position for _, position in members]
@@ -258,20 +260,20 @@ def _bucket_pairs(groups: Iterable[tuple[BucketKey, list[tuple[BucketKey, int]]]
     return pairs
 
 
-def _neighbour_block_pairs(blocks: Iterable[tuple[int, int]], vectors: tuple[np.ndarray, np.ndarray],
-                           options: ClusterOptions) -> list[tuple[Pair, Source]]:
+def block_neighbour_pairs(blocks: Iterable[tuple[int, int]], vectors: tuple[np.ndarray, np.ndarray],
+                          options: ClusterOptions) -> list[tuple[Pair, Source]]:
     """`provenance.cluster.neighbour_pairs` for the query rows of `blocks`."""
     matrix, positions = vectors
-    # A pair both sides found is proposed twice; `_halves` merges it like any
+    # A pair both sides found is proposed twice; `pair_halves` merges it like any
     # pair two generators propose, so it is counted and measured once.
     return [(pair, "embedding") for rows in blocks for pair in neighbour_pairs(matrix, positions, options, rows)]
 
 
-def _requests(part: Iterable[tuple[Pair, Source]]) -> list[tuple[int, _Request]]:
+def pair_requests(part: Iterable[tuple[Pair, Source]]) -> list[tuple[int, _Request]]:
     return [(position, _Request(pair, source)) for pair, source in part for position in pair]
 
 
-def _halves(groups: Iterable[tuple[int, list[tuple[int, "_Request | Prepared"]]]]) -> list[tuple[Pair, _Half]]:
+def pair_halves(groups: Iterable[tuple[int, list[tuple[int, "_Request | Prepared"]]]]) -> list[tuple[Pair, _Half]]:
     """Per article: one half for each distinct pair it is in, carrying every source that proposed the pair."""
     halves: list[tuple[Pair, _Half]] = []
     for position, records in groups:
@@ -284,8 +286,8 @@ def _halves(groups: Iterable[tuple[int, list[tuple[int, "_Request | Prepared"]]]
     return halves
 
 
-def _measure(groups: Iterable[tuple[Pair, list[tuple[Pair, _Half]]]], weights: EntityWeights,
-             options: ClusterOptions) -> list[_Outcome]:
+def measure_pairs(groups: Iterable[tuple[Pair, list[tuple[Pair, _Half]]]], weights: EntityWeights,
+                  options: ClusterOptions) -> list[_Outcome]:
     counts: Counter[Source] = Counter()
     links: list[ClusterLink] = []
     pairs = 0

@@ -377,24 +377,24 @@ def test_every_stage_returns_a_picklable_partition() -> None:
     options = ClusterOptions(sentence_max_df=5)
     docs = sorted(synthetic_docs(), key=lambda d: d.article_id)
     part = [(i, prepare(doc, options)) for i, doc in enumerate(docs)]
-    keys = stages._bucket_keys(part, options)
+    keys = stages.partition_bucket_keys(part, options)
     grouped: dict[object, list] = {}
     for key, position in keys:
         grouped.setdefault(key, []).append((key, position))
     buckets = list(grouped.items())
-    pairs = stages._bucket_pairs(buckets, options)
-    requests = stages._requests(pairs)
+    pairs = stages.partition_bucket_pairs(buckets, options)
+    requests = stages.pair_requests(pairs)
     by_article: dict[int, list] = {i: [(i, p)] for i, p in part}
     for position, request in requests:
         by_article[position].append((position, request))
-    halves = stages._halves(sorted(by_article.items()))
+    halves = stages.pair_halves(sorted(by_article.items()))
     by_pair: dict[tuple[int, int], list] = {}
     for pair, half in halves:
         by_pair.setdefault(pair, []).append((pair, half))
-    outcome = stages._measure(sorted(by_pair.items()), entity_weights(docs), options)
+    outcome = stages.measure_pairs(sorted(by_pair.items()), entity_weights(docs), options)
     units = np.vstack([p.unit for _, p in part if p.unit is not None])
     positions = np.array([i for i, p in part if p.unit is not None])
-    neighbours = stages._neighbour_block_pairs([(0, 5), (5, len(positions))], (units, positions), options)
+    neighbours = stages.block_neighbour_pairs([(0, 5), (5, len(positions))], (units, positions), options)
     for partition in (keys, pairs, requests, halves, outcome, neighbours):
         assert isinstance(partition, list) and partition
         pickle.loads(pickle.dumps(partition))
