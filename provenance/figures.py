@@ -72,8 +72,6 @@ class MentionInput:
     sources: frozenset[str] = frozenset()
 
 
-_APPROX_WORDS = ("about", "around", "roughly", "nearly", "almost", "approximately", "some", "close to", "over",
-                 "more than", "less than", "under", "at least", "up to")
 # Fallback holder -> country reading, used until `extract.places.countries_in` (general, KB-backed) is there.
 _DEMONYMS = {
     "chinese": "china", "china": "china", "prc": "china", "beijing": "china",
