@@ -61,9 +61,19 @@ def is_forecast(doc: "Doc", anchor: "Token", sentence: "Span", period: str | Non
                                        and current is not verb):
             break
         current = current.head
+    adjectives = word_list("forecast_adjectives")
     for token in chain:
-        if token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in verbs and token.tag_ != "VBD":
-            return True
+        if token.pos_ in ("VERB", "AUX") and (token.lemma_.lower() in verbs or token.lower_.removesuffix("s") in verbs) \
+                and token.tag_ != "VBD" and not _in_subject(anchor, token):  # the lemmatizer reads "hopes" as "hop"
+            return True  # "plans to hire 500", "expects revenue of $4bn"; not "45% of economists expect a recession"
+        if token.lower_ in adjectives and any(c.dep_ == "xcomp" for c in token.children):
+            return True  # "is likely to ship", "is due to open"
+        if token.pos_ == "VERB" and token.dep_ in ("xcomp", "advcl", "acl") and _cued_by(token.head, adjectives):
+            return True  # "is on track to sell 3 million", "is poised to reach"
+        if token.pos_ in ("VERB", "AUX") and any(
+                c.dep_ == "dobj" and c.lower_ in word_list("forecast_plan_nouns") or c.dep_ == "nsubj"
+                and token.tag_ != "VBD" and c.lower_ in word_list("forecast_plan_subjects") for c in token.children):
+            return True  # "raised its guidance to $12bn" (the guidance is what is raised), "the consensus calls for"
         if token.pos_ == "NOUN" and token.lower_ in nouns \
                 and not (token == noun and anchor.dep_ == "nummod" and anchor.like_num and token.tag_ == "NNS"):
             return True  # "a forecast of 2.4%", "the 2% target"; "3 goals" counts goals, it projects nothing
@@ -84,6 +94,18 @@ def is_forecast(doc: "Doc", anchor: "Token", sentence: "Span", period: str | Non
     return False
 
 
+def _cued_by(head: "Token", words: frozenset[str] | set[str]) -> bool:
+    """The head of a clause of what is to come, or a word beside it, is one of `words` ("on track", "likely")."""
+    near = [head, *head.children, *(g for c in head.children if c.dep_ == "prep" for g in c.children)]
+    return any(t.lower_ in words for t in near)
+
+
+def _in_subject(anchor: "Token", verb: "Token") -> bool:
+    """Whether the figure is in the active subject of the verb: "45% of economists expect a recession" states
+    what a survey found, not what is expected."""
+    return any(c.dep_ == "nsubj" and anchor.i in {t.i for t in c.subtree} for c in verb.children)
+
+
 def period_of(amount: Amount, sentence: "Span", anchor: "Token") -> str | None:
     """The time the figure covers: the nearest DATE entity of the figure's clause.
 
@@ -97,7 +119,7 @@ def period_of(amount: Amount, sentence: "Span", anchor: "Token") -> str | None:
     noun = anchor.head if anchor.dep_ in ("nummod", "compound", "quantmod") and anchor.head != anchor else anchor
     own_phrase = {t.i for t in noun.subtree} if noun.pos_ in ("NOUN", "PROPN", "NUM", "SYM") else set()
     other_start = _range_start_span(anchor, amount)
-    best: tuple[int, str] | None = None
+    best: tuple[int, str, "Span"] | None = None
     for ent in entities_in(sentence):
         if ent.label_ != "DATE" or amount.token_start <= ent.start < amount.token_end:
             continue
@@ -126,6 +148,12 @@ def period_of(amount: Amount, sentence: "Span", anchor: "Token") -> str | None:
             continue  # "shaved 3.2 years off life expectancy": a length of time that is itself a figure
         if ent.start in other_start:
             continue  # "from 1% in 1975 to 6% in 2016": 1975 is the start's, not the end figure's
+        if _is_vague_stretch(ent):
+            continue  # "the lowest in weeks", "within months", "its last 20": no period of the calendar
+        if _is_other_base(ent, amount):
+            continue  # "higher than before the pandemic in 2019", "up 5% on 2019 levels": the comparison's base
+        if _in_goal_of_other(ent, amount):
+            continue  # "4.2 million cars, short of its 2030 goal": the target's year, not the current value's
         owner = governing_verb(ent.root)
         inside = ent.root.i in own_phrase
         if chain and owner is not None and owner.i not in chain and not inside \
@@ -141,10 +169,85 @@ def period_of(amount: Amount, sentence: "Span", anchor: "Token") -> str | None:
         if inside:
             distance -= 50
         if best is None or distance < best[0]:
-            best = (distance, text)
+            best = (distance, text, ent)
     if best is None:
         return _period_token(amount, sentence)
-    return best[1]
+    return _with_range(best[2])
+
+
+def _year_token(token: "Token") -> bool:
+    return len(token.text) == 4 and token.text.isdigit() and 1900 <= int(token.text) <= 2100
+
+
+def _with_range(ent: "Span") -> str:
+    """The period as stated when it is one end of a span of years ("from 2020 to 2024", "From 2015 through
+    2022"): the tagger often marks only one end as a date, and one end alone is a different period."""
+    doc = ent.doc
+    joiners = period_words("span_joiners") - {"and"}
+    start, end = ent.start, ent.end
+    if end + 1 < len(doc) and doc[end].lower_ in joiners \
+            and _year_token(doc[end + 1]) and _year_token(doc[end - 1]) \
+            and not (end + 2 < len(doc) and doc[end + 2].pos_ in ("NOUN", "PROPN", "NUM")):
+        end += 2  # "2020 to 2024"; not "from 900 in 2019 to 1200 people"
+    elif start >= 2 and doc[start - 1].lower_ in joiners and _year_token(doc[start - 2]) and _year_token(doc[start]) \
+            and start >= 3 and doc[start - 3].lower_ in period_words("span_openers"):
+        start -= 2  # "From 2015 through 2022": the nearer end was taken
+    if (start, end) == (ent.start, ent.end):
+        return ent.text
+    return doc[start:end].text
+
+
+def _is_vague_stretch(ent: "Span") -> bool:
+    """A date the tagger finds in a bare length of time ("weeks", "in recent months" is kept, "within
+    weeks", "the coming years", "a few days") or in a count of events with a window word ("its last 20
+    games"): it names no time of the calendar the figure holds for."""
+    words = [t.lower_ for t in ent if not t.is_punct]
+    if not words:
+        return False
+    vague = period_words("vague_stretch_words")
+    units = period_words("plural_time_units")
+    if all(w in vague or w in units for w in words) and any(w in units for w in words):
+        return True
+    windows = period_words("window_words")
+    return any(t.like_num and not _year_token(t) for t in ent) and all(
+        w in windows or w in ("the", "its", "their", "his", "her") or w.replace(",", "").isdigit() for w in words)
+
+
+def _is_other_base(ent: "Span", amount: Amount) -> bool:
+    """The date hangs under a word of comparison ("higher than before the pandemic in 2019") or qualifies a
+    level that a change is measured from ("up 5% on 2019 levels", "down 3% from pre-pandemic 2019 figures")."""
+    figure = set(range(amount.token_start, amount.token_end))
+    current = ent.root
+    for _ in range(6):
+        if current.head == current or current.i in figure or current.pos_ in ("VERB", "AUX"):
+            break
+        current = current.head
+        if current.lower_ in period_words("comparison_words") and current.i not in figure:
+            return True
+    root = ent.root
+    if root.dep_ in ("compound", "nummod", "amod", "nmod", "poss") and root.head.lemma_.lower() in period_words(
+            "base_level_nouns") and root.head.dep_ == "pobj":
+        prep = root.head.head
+        return prep.lower_ in period_words("base_prepositions") or prep.lower_ in ("than", "with", "to")
+    return False
+
+
+def _in_goal_of_other(ent: "Span", amount: Amount) -> bool:
+    """The date belongs to a goal, target or plan the figure is set against ("has 4.2 million cars, short of
+    its 2030 goal of 10 million", "32% of power, against a target of 50% by 2030"): the figure is not in the
+    goal's phrase, so the goal's year is not its period."""
+    figure = set(range(amount.token_start, amount.token_end))
+    nouns = word_list("forecast_nouns")
+    current = ent.root
+    for _ in range(5):
+        if current.head == current or current.pos_ in ("VERB", "AUX"):
+            return False
+        current = current.head
+        if current.pos_ == "NOUN" and current.lower_ in nouns:
+            if current.dep_ in ("nsubj", "nsubjpass", "attr") and current.head.lemma_ == "be":
+                return False  # "the club's 2026 target is 40,000 members": the goal is what the figure states
+            return not any(t.i in figure for t in current.subtree)
+    return False
 
 
 def _range_start_span(anchor: "Token", amount: Amount) -> set[int]:

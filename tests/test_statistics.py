@@ -624,3 +624,53 @@ def test_imagined_examples_and_doses_are_not_statistics(nlp, text, figure) -> No
 ])
 def test_imagined_and_dose_near_misses_stay_statistics(nlp, text, figure) -> None:
     assert figure in [s.text for s in _stats(nlp, text)]
+
+
+# Periods (the period classes of the seed 1204 sample, read as classes only); sentences are our own.
+@pytest.mark.parametrize("text, value, period", [
+    ("Enrollment rose 15% from 2020 to 2024.", 15, "2020 to 2024"),                # one end tagged, the span stated
+    ("From 2015 through 2022, the number of farms fell 9%.", 9, "2015 through 2022"),
+    ("Deaths fell to 312 in 2023 from 401 five years earlier.", 312, "2023"),      # not a span: another figure
+    ("Vaccination rates among children fell from 86% in 2019 to 81% in 2023.", 81, "2023"),
+])
+def test_a_span_of_years_is_kept_whole(nlp, text, value, period) -> None:
+    assert _by_value(_stats(nlp, text), value).period == period
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Unemployment stood at 4.1%, the lowest in weeks.", 4.1),                    # a bare length of time
+    ("The vaccine cut hospital stays by 30% within weeks.", 30),
+    ("Sales were up 5% on 2019 levels.", 5),                                       # the level measured from
+    ("The country has 4.2 million electric cars, short of its 2030 goal of 10 million.", 4.2e6),  # the goal's year
+])
+def test_a_stretch_a_base_level_or_a_goal_year_is_not_the_period(nlp, text, value) -> None:
+    assert _by_value(_stats(nlp, text), value).period is None
+
+
+@pytest.mark.parametrize("text, value, period", [
+    ("The team has won 14 of its last 20 games this season.", 14, "this season"),  # "last 20" counts games
+    ("Rents rose 6% over the past year.", 6, "the past year"),
+    ("Cases rose 40% in recent weeks, the health agency said.", 40, "recent weeks"),
+    ("Over the 12 months to March, house prices rose 4.1%.", 4.1, "the 12 months to March"),
+    ("The club's 2026 target is 40,000 members; it has 31,000 now.", 40000, "2026"),  # the goal's own figure
+])
+def test_stated_periods_stay(nlp, text, value, period) -> None:
+    assert _by_value(_stats(nlp, text), value).period == period
+
+
+@pytest.mark.parametrize("text, value, forecast", [
+    ("The city intends to plant 10,000 trees this year.", 10000, True),            # a plan
+    ("The airline plans to hire 500 new pilots this year.", 500, True),
+    ("The firm raised its full-year guidance to $12 billion in sales.", 12e9, True),  # guidance
+    ("The league is on track to sell 3 million tickets this season.", 3e6, True),
+    ("Chipmakers are likely to ship 1.2 billion units this year.", 1.2e9, True),
+    ("Analysts' consensus calls for earnings of $2.10 a share this quarter.", 2.10, True),
+    ("The airline planned to hire 500 pilots but hired 320 in 2024.", 320, False),  # what happened
+    ("62% of voters want a ban on phones in schools, the poll found.", 62, False),  # a survey's finding
+    ("Some 45% of economists expect a recession this year.", 45, False),
+    ("The state's health plan covers 2.1 million people.", 2.1e6, False),
+])
+def test_plans_and_guidance_are_forecasts(nlp, text, value, forecast) -> None:
+    stats = find_statistics(nlp(text), published="2025-09-15")
+    assert _by_value(stats, value).forecast is forecast
+
