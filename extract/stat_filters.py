@@ -100,6 +100,10 @@ def _is_description(doc: "Doc", amount: Amount, *, top_numbers: AbstractSet[int]
         return True  # "launching with 40 games", "a 25-city tour": a line-up
     if _is_imagined(doc, amount) or _is_study_dose(doc, amount):
         return True  # "Imagine a town of 10,000 people"; "participants were given 1,000 IU of vitamin D"
+    if amount.unit == "money" and _is_subscription_price(doc, amount):
+        return True  # "the premium plan is $14.99 a month", "tickets start at $35": a price list
+    if _is_recipe_step(doc, amount) or _is_part_of_few(doc, amount):
+        return True  # "Add 200 grams of flour"; "two of the three films": a recipe, a description
     if is_context_description(doc, amount):
         return True  # sizes, deals, performance, survey scope, entrants, windows, bounds, hypotheticals
     if amount.unit != "number" or amount.of is not None:
@@ -218,7 +222,7 @@ def _is_first_person(doc: "Doc", amount: Amount) -> bool:
     clause = _clause_tokens(doc, amount)
     mine = [t for t in clause if t.lower_ in first and t.pos_ == "PRON"]
     if not mine:
-        return False
+        return _is_remembered(doc, amount) and not _in_quotes(doc, amount)
     noun = counted_noun(doc, amount)
     tallies = word_list("tally_nouns")
     if (noun.lower_ in tallies or noun.lemma_.lower() in tallies) and all(
@@ -228,6 +232,28 @@ def _is_first_person(doc: "Doc", amount: Amount) -> bool:
         sentence = doc[amount.token_start].sent
         return not (_words(sentence) & word_list("official_speakers"))
     return True
+
+
+def _is_remembered(doc: "Doc", amount: Amount) -> bool:
+    """The figure's verb sits under the writer's memory: a clause of time with "I" or "we" as subject
+    ("When I was a kid, a loaf cost 50 cents") or a verb of remembering with "I" ("I remember when petrol
+    cost $1"). "I learned that 1.2 million homes lost power" reports a figure and is not read so."""
+    verb = governing_verb(number_token(doc, amount))
+    if verb is None:
+        return False
+    writers, marks = word_list("writer_subjects"), word_list("memory_marks")
+    subjects = ("nsubj", "nsubjpass")
+    if _words(doc[amount.token_start].sent) & word_list("official_speakers"):
+        return False  # "When I took office, unemployment was 9%, the governor said": the office's figure
+    for clause in (c for c in verb.children if c.dep_ == "advcl"):
+        if any(m.dep_ in ("mark", "advmod") and m.lower_ in marks for m in clause.children) and any(
+                c.dep_ in subjects and c.lower_ in writers for c in clause.children):
+            return True
+    # "I remember when petrol cost $1": the figure's clause is the memory's "when" clause
+    above = verb.head
+    return verb.dep_ in ("advcl", "ccomp") and above.lemma_.lower() in word_list("memory_verbs") \
+        and any(c.dep_ in ("mark", "advmod") and c.lower_ == "when" for c in verb.children) \
+        and any(c.dep_ in subjects and c.lower_ in writers for c in above.children)
 
 
 def _is_lineup(doc: "Doc", amount: Amount) -> bool:
@@ -278,6 +304,56 @@ def _is_study_dose(doc: "Doc", amount: Amount) -> bool:
         return False
     verb = governing_verb(number_token(doc, amount))
     return verb is not None and verb.lemma_.lower() in word_list("dose_verbs")
+
+
+def _is_subscription_price(doc: "Doc", amount: Amount) -> bool:
+    """A small unscaled price of a subscription, a membership, a ticket or a plan tier ("the premium plan is
+    $14.99 per month", "a monthly pass costs $90", "tickets start at $35") in a sentence with no change and
+    no average: what a price list says, not a figure of the world ("the average ticket cost $120" stays)."""
+    if has_scale(doc, amount.number) or abs(amount.value) >= 1000:
+        return False
+    sentence = doc[amount.token_start].sent
+    words = _words(t for t in sentence if t.dep_ != "prt")
+    change = word_list("change_verbs") | word_list("change_nouns") | word_list("price_statistic_words")
+    if words & change or words & word_list("market_price_words"):
+        return False
+    nouns = word_list("subscription_nouns")
+    tiers = word_list("plan_tiers")
+    clause = _clause_tokens(doc, amount)
+    noun = counted_noun(doc, amount)
+    candidates = [t for t in clause if t.pos_ in ("NOUN", "PROPN")]
+    if noun.i >= amount.token_end:
+        candidates.append(noun)  # "a $90 monthly pass"
+    for token in candidates:
+        if token.lower_ in nouns or token.lemma_.lower() in nouns:
+            return True
+        if token.lemma_.lower() in ("plan", "tier", "package", "bundle") and any(
+                c.lower_ in tiers for c in token.children if c.dep_ in ("amod", "compound")):
+            return True  # "the premium plan", "Netflix's standard plan"; not "the state's health plan"
+    return False
+
+
+def _is_recipe_step(doc: "Doc", amount: Amount) -> bool:
+    """A measure in a step of a recipe: the sentence opens with an imperative of cooking ("Add 200 grams of
+    flour", "Bake at 180C for 25 minutes", "Stir in 2 litres of stock"); "Add to that 3 million jobs" is no step."""
+    sentence = doc[amount.token_start].sent
+    words = [t for t in sentence if not (t.is_punct or t.is_space)]
+    if len(words) < 2 or words[0].lower_ not in word_list("recipe_verbs") or words[0].tag_ != "VB" \
+            or words[0].ent_type_:
+        return False  # "Reserve Bank ...", "Heat waves killed ...", "Season ticket sales ...": not an imperative
+    if words[1].lower_ in ("to", "that", "up") or has_scale(doc, amount.number):
+        return False  # "Add to that ...", "Add up the ..."
+    return amount.unit in ("quantity", "number", "ratio")
+
+
+def _is_part_of_few(doc: "Doc", amount: Amount) -> bool:
+    """"two of the three films", "one of its four stores": a part of a small known set (a definite or a
+    possessive before a whole under ten) describes it; "three in four adults", "7 of 10 voters" are shares."""
+    if amount.of is None or amount.of >= 10 or " of " not in amount.text.lower():
+        return False
+    before_whole = amount.text.lower().split(" of ", 1)[1].split()
+    return len(before_whole) >= 2 and before_whole[0] in ("the", "its", "their", "his", "her", "our", "my", "these",
+                                                          "those")
 
 
 def _in_quotes(doc: "Doc", amount: Amount) -> bool:
