@@ -315,6 +315,14 @@ def is_later(candidate: Article | None, than: Article | None) -> bool:
     return bool(a and b and a[:10] > b[:10])
 
 
+def _source_key(member: MentionInput) -> str:
+    """One body however it is named: its KB id, else its name as written, case aside."""
+    attribution = member.stat.attribution
+    if attribution is None:
+        return ""
+    return attribution.kb_id or (attribution.name or "").casefold()
+
+
 def inferred(member: MentionInput, donor_map: Mapping[str, Sequence[MentionInput]], cluster_of: Mapping[str, str],
              direct_chains: Mapping[str, tuple[ChainStep, ...]], articles: Mapping[str, Article] | None = None,
              ) -> tuple[SourceRef | None, tuple[ChainStep, ...]]:
@@ -325,8 +333,13 @@ def inferred(member: MentionInput, donor_map: Mapping[str, Sequence[MentionInput
     me = articles.get(member.key[0]) if articles else None
     pool = [m for m in donor_map.get(cluster, ()) if m.key[0] != member.key[0]
             and not (articles and is_later(articles.get(m.key[0]), me))]
-    # A donor known to be earlier goes before one whose order is unknown.
-    pool.sort(key=lambda m: (ordering_date(articles.get(m.key[0])) is None if articles else False, m.key))
+    # The source most of the cluster's articles name for this figure goes first: an unattributed
+    # retelling is most likely told from what the coverage agrees on, and the choice then does not
+    # hang on article ids (which hash addresses). Among those, a donor known to be earlier goes before
+    # one whose order is unknown; the key breaks what is left.
+    naming = Counter(_source_key(m) for m in {m.key[0]: m for m in pool}.values())
+    pool.sort(key=lambda m: (-naming[_source_key(m)],
+                             ordering_date(articles.get(m.key[0])) is None if articles else False, m.key))
     donor = pool[0] if pool else None
     if donor is None:
         return None, ()
@@ -527,7 +540,10 @@ class Tracer:
             pool = [i for i, e in own.items() if mentions[i].article != mention.article
                     and self.cluster_of.get(mentions[i].article) == cluster and not self._is_outlet(e.id)
                     and not is_later(self.articles.get(mentions[i].article), me)]
-            pool.sort(key=lambda i: (ordering_date(self.articles.get(mentions[i].article)) is None,
+            # As in `inferred`: the source most of the story's articles name first, then the earliest.
+            naming = Counter(own[i].id for i in {mentions[i].article: i for i in pool}.values())
+            pool.sort(key=lambda i: (-naming[own[i].id],
+                                     ordering_date(self.articles.get(mentions[i].article)) is None,
                                      ordering_date(self.articles.get(mentions[i].article)) or "",
                                      mentions[i].article, mentions[i].start))
             if pool:

@@ -232,3 +232,25 @@ def test_a_page_naming_its_publishers_short_name_is_not_citing_a_source() -> Non
          outlet="CFMR at Northgate University")
     traced, _, _ = _trace(corpus, {"x1": "c1", "x2": "c1"})
     assert traced["x2"].attribution is not None and traced["x2"].attribution.name == "Westhaven Bakers Guild"
+
+
+def _member(article_id: str, source: str | None) -> MentionInput:
+    text = f"Ferry fares rose 12%{', ' + source + ' said' if source else ''}."
+    attribution = None if source is None else Attribution(name=source, kind="organization", cue="said",
+                                                          start=22, end=22 + len(source))
+    stat = Statistic(start=17, end=20, text="12%", value=12.0, unit="percent", sentence_start=0,
+                     sentence_end=len(text), attribution=attribution)
+    return MentionInput(key=(article_id, 0), stat=stat, cluster="c1", vector=None)
+
+
+def test_an_inferred_source_is_the_one_most_of_the_story_names_whatever_the_article_ids() -> None:
+    from newstrace.provenance.trace import donors, inferred
+
+    # Two pages name the transport board, one names the ferry union: the unattributed retelling is
+    # inferred from the board, whichever page sorts first by id.
+    for ids in (("a1", "a2", "a3"), ("z9", "b2", "b3")):
+        members = [_member(ids[0], "the Ferry Workers Union"), _member(ids[1], "the Harbour Transport Board"),
+                   _member(ids[2], "the Harbour Transport Board"), _member("q0", None)]
+        cluster_of = {m.key[0]: "c1" for m in members}
+        source, _ = inferred(members[-1], donors(members, cluster_of), cluster_of, {})
+        assert source is not None and source.name == "the Harbour Transport Board" and source.inferred
