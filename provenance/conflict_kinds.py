@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .mention_match import same_holder, same_up_to_rounding
 from .records import Conflict
 
 
@@ -374,8 +375,6 @@ def scope_conflicts(families: Sequence[Any], cluster_of: Mapping[str, str],
     (same value up to rounding, same period where both state one) with different single categories of
     one set of exclusive categories (language data, conflict_scope.yaml).
     """
-    from .conflicts import same_holder, same_up_to_rounding
-
     conflicts: list[Conflict] = []
     for family in families:
         firsts: dict[tuple[str, str], tuple[str, dict[str, Any], Any]] = {}
@@ -444,8 +443,6 @@ def aligned_conflicts(families: Sequence[Any], cluster_of: Mapping[str, str],
     stated periods or places that differ.
     """
     from newstrace.provenance.figures import head_word
-
-    from .conflicts import same_up_to_rounding
 
     family_of: dict[tuple[str, int, int], str] = {}
     sentences: dict[tuple[str, int], list[Any]] = defaultdict(list)

@@ -6,7 +6,8 @@ from dataclasses import replace
 
 from newstrace.corpus.records import Article, Status
 from newstrace.extract.records import Annotations, Entity
-from newstrace.provenance.conflicts import find_conflicts, find_figure_conflicts, same_up_to_rounding
+from newstrace.provenance.conflicts import find_conflicts, find_figure_conflicts
+from newstrace.provenance.mention_match import same_up_to_rounding
 from newstrace.provenance.records import FigureFamily, Mention, SourceRef
 
 

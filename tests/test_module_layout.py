@@ -183,16 +183,9 @@ def _import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return cycles
 
 
-# The one loop left: conflicts imports conflict_kinds at the top, and conflict_kinds reaches back for
-# same_holder and same_up_to_rounding inside two functions (a late import, so loading works). Breaking it
-# means moving those two and their rounding helpers out of conflicts.py; until then it is listed here, and
-# the test fails when the loop goes (so the list shrinks) or when any other appears.
-KNOWN_CYCLES = [["newstrace.provenance.conflict_kinds", "newstrace.provenance.conflicts"]]
-
-
-def test_no_import_cycle_beyond_the_known_one() -> None:
+def test_no_import_cycle() -> None:
     graph = {_module_name(p): _runtime_imports(p) for p in MODULES}
-    assert _import_cycles(graph) == KNOWN_CYCLES
+    assert _import_cycles(graph) == []
 
 
 def test_the_check_sees_an_import_cycle(tmp_path: Path) -> None:
