@@ -71,7 +71,8 @@ def is_forecast(doc: "Doc", anchor: "Token", sentence: "Span", period: str | Non
         if token.pos_ == "VERB" and token.dep_ in ("xcomp", "advcl", "acl") and _cued_by(token.head, adjectives):
             return True  # "is on track to sell 3 million", "is poised to reach"
         if token.pos_ in ("VERB", "AUX") and any(
-                c.dep_ == "dobj" and c.lower_ in word_list("forecast_plan_nouns") or c.dep_ == "nsubj"
+                c.dep_ == "dobj" and c.lower_ in word_list("forecast_plan_nouns")
+                and token.lemma_.lower() in word_list("forecast_revision_verbs") or c.dep_ == "nsubj"
                 and token.tag_ != "VBD" and c.lower_ in word_list("forecast_plan_subjects") for c in token.children):
             return True  # "raised its guidance to $12bn" (the guidance is what is raised), "the consensus calls for"
         if token.pos_ == "NOUN" and token.lower_ in nouns \

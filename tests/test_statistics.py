@@ -669,6 +669,7 @@ def test_stated_periods_stay(nlp, text, value, period) -> None:
     ("62% of voters want a ban on phones in schools, the poll found.", 62, False),  # a survey's finding
     ("Some 45% of economists expect a recession this year.", 45, False),
     ("The state's health plan covers 2.1 million people.", 2.1e6, False),
+    ("Engineers used laser guidance to cut the error to 0.3 millimetres in 2024.", 0.3, False),  # another sense
 ])
 def test_plans_and_guidance_are_forecasts(nlp, text, value, forecast) -> None:
     stats = find_statistics(nlp(text), published="2025-09-15")
