@@ -102,6 +102,8 @@ def _is_description(doc: "Doc", amount: Amount, *, top_numbers: AbstractSet[int]
         return True  # "Imagine a town of 10,000 people"; "participants were given 1,000 IU of vitamin D"
     if amount.unit == "money" and _is_subscription_price(doc, amount):
         return True  # "the premium plan is $14.99 a month", "tickets start at $35": a price list
+    if _is_body_size(doc, amount):
+        return True  # "a panel of 12 judges picked the winner": the make-up of a body
     if _is_recipe_step(doc, amount) or _is_part_of_few(doc, amount):
         return True  # "Add 200 grams of flour"; "two of the three films": a recipe, a description
     if is_context_description(doc, amount):
@@ -344,6 +346,20 @@ def _is_recipe_step(doc: "Doc", amount: Amount) -> bool:
     if words[1].lower_ in ("to", "that", "up") or has_scale(doc, amount.number):
         return False  # "Add to that ...", "Add up the ..."
     return amount.unit in ("quantity", "number", "ratio")
+
+
+def _is_body_size(doc: "Doc", amount: Amount) -> bool:
+    """"a panel of 12 judges", "a jury of nine", "the team of 40 researchers": a bare count under the limit after
+    "<determiner> <body noun> of" gives the make-up of a body that acts, not a figure of the world; a count
+    with a word of change ("a board of 12 cut 400 jobs" keeps 400) or a scale stays."""
+    if amount.unit != "number" or amount.of is not None or has_scale(doc, amount.number):
+        return False
+    limit = min(int(w) for w in word_list("body_size_limit"))
+    start = amount.token_start - (len(amount.approx.split()) if amount.approx else 0)
+    if abs(amount.value) >= limit or start < 3 or doc[start - 1].lower_ != "of":
+        return False
+    body, det = doc[start - 2], doc[start - 3]
+    return body.lemma_.lower() in word_list("body_nouns") and det.lower_ in ("a", "an", "the", "its", "their")
 
 
 def _is_part_of_few(doc: "Doc", amount: Amount) -> bool:

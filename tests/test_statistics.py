@@ -692,6 +692,8 @@ def test_plans_and_guidance_are_forecasts(nlp, text, value, forecast) -> None:
     ("The museum's new wing displays 300 paintings.", "300"),
     ("When I was a student, a pint cost £2.", "£2"),                                # a remembered anecdote
     ("I remember when a gallon of petrol cost $1.", "$1"),
+    ("A panel of 12 judges picked the winner.", "12"),                             # the make-up of a body
+    ("The SUV has 2,000 litres of boot space.", "2,000 litres"),                   # a part's size
 ])
 def test_widened_non_statistics_are_dropped(nlp, text, figure) -> None:
     assert figure not in [s.text for s in _stats(nlp, text)]
@@ -711,6 +713,9 @@ def test_widened_non_statistics_are_dropped(nlp, text, figure) -> None:
     ("I remember the vote: 52% backed leaving.", "52%"),                            # memory does not set it up
     ("When we analysed 3,000 court filings, 40% lacked a lawyer.", "40%"),          # a newsroom's finding
     ("When I took office, unemployment was 9%, the governor said.", "9%"),          # an office's figure
+    ("A crowd of 40,000 watched the final.", "40,000"),                             # an attendance
+    ("A team of 40 researchers found that 12% of rivers were polluted.", "12%"),    # the finding stays
+    ("The board of 12 directors approved 400 job cuts.", "400"),
 ])
 def test_widened_non_statistic_near_misses_stay(nlp, text, figure) -> None:
     assert figure in [s.text for s in _stats(nlp, text)]
