@@ -52,7 +52,7 @@ def build_verdict(figure: Mapping[str, Any]) -> Verdict:
     own = [m for m in mentions if document is not None and m.get("article") == document]
     stated = number_in(own[0].get("value", own[0].get("text"))) if own else None
     primary_value = stated if stated is not None else number_in(figure.get("value"))
-    primary_date = next((clean_text(m.get("date")) for m in own if m.get("date")), None)
+    primary_date = next((clean_text(m.get("date"))[:10] for m in own if m.get("date")), None)
     others = [m for m in mentions if not (document is not None and m.get("article") == document)]
     match = rounded = differ = no_source = 0
     rounded_to: list[str] = []
@@ -70,18 +70,25 @@ def build_verdict(figure: Mapping[str, Any]) -> Verdict:
         else:
             differ += 1
     seen = mapping(figure.get("first_seen"))
-    first = clean_text(seen.get("date")) or None
+    # The day is what an analyst reads; the time of a wire copy's timestamp is noise in a sentence.
+    first = clean_text(seen.get("date"))[:10] or None
     name = clean_text(source.get("name")) if source else None
     unit, of = figure.get("unit"), figure.get("of")
     head = (f"Primary: {name or 'unnamed source'}, {format_value(primary_value, unit, of)}"
             + (f" ({primary_date})" if primary_date else "") if source else "No primary source identified")
-    parts = [f"{match} match"]
+    parts = [_count(match, "matches", "match") if match else "none matches"]
     if rounded:
-        parts.append(f"{rounded} round it to {', '.join(rounded_to)}")
+        parts.append(f"{_count(rounded, 'rounds', 'round')} it to {', '.join(rounded_to)}")
     if differ:
-        parts.append(f"{differ} state another number")
-    parts.append(f"{no_source} name no source")
+        parts.append(f"{_count(differ, 'states', 'state')} another number")
+    if no_source:
+        parts.append(f"{_count(no_source, 'names', 'name')} no source")
     sentence = (f"{head}. {len(others)} retelling{'' if len(others) == 1 else 's'}: {', '.join(parts)}"
                 + (f"; first seen {first}" if first else "") + ".")
     return Verdict(name, primary_value, primary_date, len(others), match, rounded, tuple(rounded_to), differ,
                    no_source, first, sentence)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    """ "1 names", "3 name": the count with its verb agreeing."""
+    return f"{n} {one if n == 1 else many}"
