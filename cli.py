@@ -678,16 +678,21 @@ def _emit_report(data: dict, fmt: str, out: Path | None, texts: Any = None) -> N
     if fmt == "json":
         from newstrace.provenance.export import report_json_chunks
 
-        _write_chunks(report_json_chunks(data), out)
-    elif fmt == "md":
+        _write_chunks(report_json_chunks(data), out)  # the JSON contract is the dict itself
+        return
+    from newstrace.provenance.views import report_view
+
+    # The renderers take the typed view; the dict becomes one here, the only place the CLI holds it.
+    view = report_view(data)
+    if fmt == "md":
         from newstrace.provenance.render_md import iter_markdown
 
-        _write_chunks(iter_markdown(data), out)
+        _write_chunks(iter_markdown(view), out)
     elif fmt == "html":
         from newstrace.provenance.render_html import write_html_report
 
         assert out is not None  # _check_html_target refused stdout
-        written = write_html_report(data, texts, out)
+        written = write_html_report(view, texts, out)
         _info(click.get_current_context(), f"wrote {written.pages} pages ({written.bytes / 1e6:.1f} MB) for "
                                            f"{written.index}; largest {written.largest[0]} "
                                            f"({written.largest[1] / 1e6:.2f} MB)")
@@ -695,14 +700,14 @@ def _emit_report(data: dict, fmt: str, out: Path | None, texts: Any = None) -> N
         from newstrace.provenance.render_term import render_terminal
 
         if out is None:
-            render_terminal(data, _console())
+            render_terminal(view, _console())
         else:
             from rich.console import Console
 
             from newstrace.corpus.atomic import atomic_open
 
             with atomic_open(out) as handle:
-                render_terminal(data, Console(file=handle, width=120, color_system=None))
+                render_terminal(view, Console(file=handle, width=120, color_system=None))
 
 
 @cli.command()

@@ -30,6 +30,7 @@ from . import article_names, article_paint, display, graph_svg, render_html, ren
 from .coverage import Corpus
 from .export import jsonl_lines, report_json_parts, texts_of
 from .records import Report
+from .views import ReportView, report_view
 
 MANIFEST = ".newstrace-outputs.json"
 # Bump when the manifest's meaning changes; renderer code changes are caught by hashing their source.
@@ -66,6 +67,7 @@ def write_outputs(report: Report, corpus: Corpus, folder: Path) -> WrittenOutput
     }
     before = _read_manifest(folder)
     rendered, reused, files = ["report.json", "export.jsonl"], [], {}
+    view: ReportView | None = None  # read from the dict once, and only if a view is rendered
     for name, key in keys.items():
         path = folder / name
         previous = before.get(name)
@@ -75,10 +77,12 @@ def write_outputs(report: Report, corpus: Corpus, folder: Path) -> WrittenOutput
             reused.append(name)
             files[name] = previous
             continue
+        if view is None:
+            view = report_view(data)
         if name == "report.md":
-            files[name] = {"key": key, "sha256": _write_hashed(path, render_md.iter_markdown(data))}
+            files[name] = {"key": key, "sha256": _write_hashed(path, render_md.iter_markdown(view))}
         else:
-            files[name] = {"key": key, "sha256": render_html.write_html_report(data, texts, path).index_sha256}
+            files[name] = {"key": key, "sha256": render_html.write_html_report(view, texts, path).index_sha256}
         rendered.append(name)
     _write_manifest(folder, files)
     return WrittenOutputs(folder, data, tuple(rendered), tuple(reused))

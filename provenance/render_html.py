@@ -1,4 +1,4 @@
-"""The claim-provenance report (a `views.ReportView`, or the JSON contract's dict) as a folder of HTML pages.
+"""The claim-provenance report (a `views.ReportView`) as a folder of HTML pages.
 
 One page for 5,000 articles was 135 MB: no browser opens that. So the report
 is an index (summary, the figure families with filters and search, the
@@ -47,7 +47,7 @@ from .article_paint import (
     spans_by_article,
 )
 from .display import FLAG_LABELS, clean_text, format_number, number_in, shorten, values_match
-from .views import ArticleView, ConflictView, FigureView, MentionView, ReportView, report_view
+from .views import ArticleView, ConflictView, FigureView, MentionView, ReportView
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
@@ -154,9 +154,9 @@ class Page:
 class Site:
     """Names every page of the report and renders each; `root` is how a page reaches the pages folder."""
 
-    def __init__(self, report: ReportView | Mapping[str, Any], texts: Mapping[str, str] | None = None,
+    def __init__(self, report: ReportView, texts: Mapping[str, str] | None = None,
                  index_href: str = "../" + INDEX, index_root: str = "", index_name: str = INDEX) -> None:
-        self.view = report_view(report)
+        self.view = report
         self.texts = texts or {}
         self.index_href = index_href  # from a page two levels down (kind/name.html) to the index
         self.index_root = index_root  # from the index to the pages folder
@@ -578,7 +578,7 @@ class HtmlLayout:
             return cls(target, target.with_name(target.stem + "_files"))
         return cls(target / INDEX, target)
 
-    def site(self, report: ReportView | Mapping[str, Any], texts: Mapping[str, str] | None) -> Site:
+    def site(self, report: ReportView, texts: Mapping[str, str] | None) -> Site:
         # Pages sit two levels below the index's folder when the folder is the target, else inside <stem>_files.
         index_href = os.path.relpath(self.index, self.folder / "families").replace(os.sep, "/")
         root = os.path.relpath(self.folder, self.index.parent).replace(os.sep, "/")
@@ -596,17 +596,17 @@ class WrittenHtml:
     index_sha256: str
 
 
-def iter_pages(report: ReportView | Mapping[str, Any], texts: Mapping[str, str] | None = None) -> Iterator[Page]:
+def iter_pages(report: ReportView, texts: Mapping[str, str] | None = None) -> Iterator[Page]:
     """Every page of the report laid out as a folder (index.html at its top)."""
     return HtmlLayout.for_target(Path("report")).site(report, texts).pages()
 
 
-def render_html(report: ReportView | Mapping[str, Any], texts: Mapping[str, str] | None = None) -> str:
+def render_html(report: ReportView, texts: Mapping[str, str] | None = None) -> str:
     """The index page alone (as a folder's index.html), as one string: small at any corpus size."""
     return "".join(next(iter_pages(report, texts)).chunks)
 
 
-def render_pages(report: ReportView | Mapping[str, Any], texts: Mapping[str, str] | None = None) -> dict[str, str]:
+def render_pages(report: ReportView, texts: Mapping[str, str] | None = None) -> dict[str, str]:
     """Every page as {path: html}; for tests and small reports (a large one is written with write_html_report)."""
     return {page.path: "".join(page.chunks) for page in iter_pages(report, texts)}
 
@@ -614,7 +614,7 @@ def render_pages(report: ReportView | Mapping[str, Any], texts: Mapping[str, str
 _KINDS = ("families", "clusters", "articles", "lists")
 
 
-def write_html_report(report: ReportView | Mapping[str, Any], texts: Mapping[str, str] | None, target: Path) -> WrittenHtml:
+def write_html_report(report: ReportView, texts: Mapping[str, str] | None, target: Path) -> WrittenHtml:
     """Write the report's pages for `target` (a folder, or an index file NAME.html beside NAME_files/).
 
     Each page is written atomically (corpus/atomic.py); the index goes last, so

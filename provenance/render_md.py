@@ -1,4 +1,4 @@
-"""Render a claim-provenance report (a `views.ReportView`, or the JSON contract's dict) as one Markdown file.
+"""Render a claim-provenance report (a `views.ReportView`) as one Markdown file.
 
 The layout is a Jinja2 template (templates/report.md) with autoescape on and
 a finalize step that Markdown-escapes every value not already marked safe:
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -36,7 +36,7 @@ from .display import (
     values_differ,
 )
 from .render_html import TEMPLATES, Site
-from .views import ClusterView, FigureView, FirstSeenView, MentionView, PrimarySourceView, ReportView, report_view
+from .views import ClusterView, FigureView, FirstSeenView, MentionView, PrimarySourceView, ReportView
 
 # Characters that would open emphasis, code, links or end a table cell.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
@@ -84,11 +84,11 @@ def _bold(value: Any, note: str = "") -> Markup:
 # -- document -----------------------------------------------------------------------------------
 
 
-def render_markdown(report: ReportView | Mapping[str, Any]) -> str:
+def render_markdown(report: ReportView) -> str:
     return "".join(iter_markdown(report))
 
 
-def iter_markdown(report: ReportView | Mapping[str, Any]) -> Iterator[str]:
+def iter_markdown(report: ReportView) -> Iterator[str]:
     """`render_markdown`'s text in pieces of about 64 KB, for writing to a file.
 
     Runs of blank lines become one and the text ends in exactly one newline,
@@ -116,8 +116,7 @@ def _tidy(text: str, first: bool) -> str:
     return text.lstrip() if first else text
 
 
-def _context(data: ReportView | Mapping[str, Any]) -> dict[str, Any]:
-    report = report_view(data)
+def _context(report: ReportView) -> dict[str, Any]:
     names = ArticleNames(report.articles)
     site = Site(report)  # the HTML report's page names, for the pointers past a capped table
     summary = report.summary
@@ -211,7 +210,8 @@ def _mention_row(figure: FigureView, mention: MentionView, names: ArticleNames) 
     if attribution is not None:
         source, kind = attribution.name, attribution.kind
         via: Any = names.name(attribution.via) if attribution.inferred and attribution.via else ""
-        via = via or ("yes" if attribution.inferred else "")
+        # Inferred with no other article: carried from another sentence of the page itself.
+        via = via or ("its own text" if attribution.inferred else "")
     else:
         source = "primary document" if article.is_primary else _bold("none")
         kind = via = ""

@@ -1,4 +1,4 @@
-"""Render a claim-provenance report (a `views.ReportView`, or the JSON contract's dict) to a rich console.
+"""Render a claim-provenance report (a `views.ReportView`) to a rich console.
 
 Scraped strings reach the console only as `rich.text.Text` built from
 `clean_text` output: rich never parses them as markup ("[bold]" in a title stays
@@ -27,7 +27,6 @@ from .views import (
     FigureView,
     MentionView,
     ReportView,
-    report_view,
 )
 
 FLAG_STYLES = {
@@ -60,14 +59,13 @@ def _flags(flags: Any) -> Text:
 Titles = Mapping[str, ArticleView]
 
 
-def render_terminal(report: ReportView | Mapping[str, Any], console: Console) -> None:
-    view = report_view(report)
-    titles = view.articles_by_id()
-    console.print(_summary_panel(view))
-    for figure in view.figures:
+def render_terminal(report: ReportView, console: Console) -> None:
+    titles = report.articles_by_id()
+    console.print(_summary_panel(report))
+    for figure in report.figures:
         console.print(_figure_table(figure, titles))
         console.print()
-    for renderable in (_clusters_table(view, titles), _conflicts_table(view, titles), _gaps_table(view, titles)):
+    for renderable in (_clusters_table(report, titles), _conflicts_table(report, titles), _gaps_table(report, titles)):
         if renderable is not None:
             console.print(renderable)
 

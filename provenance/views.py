@@ -423,5 +423,6 @@ class ReportView(View):
 
 
 def report_view(report: ReportView | Mapping[str, Any]) -> ReportView:
-    """`report` as a view: a renderer's entry point accepts the contract dict too."""
+    """`report` as a view: the one place a contract dict (Report.to_dict, a report.json read back) becomes
+    what the renderers take, called where the dict exists (the CLI, outputs.py, tests)."""
     return report if isinstance(report, ReportView) else ReportView.from_dict(report)

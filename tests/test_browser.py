@@ -52,6 +52,7 @@ def report_folder(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
     from newstrace.provenance.export import texts_of
     from newstrace.provenance.render_html import write_html_report
     from newstrace.provenance.report import ProvenanceOptions, analyse
+    from newstrace.provenance.views import report_view
     from tests.shared_stores import DEMO_KB
 
     # Asked for here, not in the signature: pytest sets session fixtures up before module ones, and
@@ -60,7 +61,7 @@ def report_folder(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
     with Store.open(demo_extracted) as store:
         result, corpus = analyse(store, ProvenanceOptions(kb_paths=DEMO_KB))
     folder = tmp_path_factory.mktemp("browser") / "report"
-    write_html_report(result.to_dict(), texts_of(corpus), folder)
+    write_html_report(report_view(result.to_dict()), texts_of(corpus), folder)
     return folder
 
 

@@ -104,6 +104,7 @@ def test_write_outputs_renders_again_exactly_what_changed(seeds_db: tuple[Path, 
     from newstrace.provenance.render_html import write_html_report
     from newstrace.provenance.render_md import render_markdown
     from newstrace.provenance.report import analyse
+    from newstrace.provenance.views import report_view
 
     db, _ = seeds_db
     with Store.open(db) as store:
@@ -113,9 +114,9 @@ def test_write_outputs_renders_again_exactly_what_changed(seeds_db: tuple[Path, 
     # report.html is the index of a folder (report_files/): the same pages as writing the report anew.
     fresh = tmp_path / "fresh" / "report.html"
     fresh.parent.mkdir()
-    write_html_report(first.data, texts_of(corpus), fresh)
+    write_html_report(report_view(first.data), texts_of(corpus), fresh)
     assert (tmp_path / "report.html").read_bytes() == fresh.read_bytes()
-    assert (tmp_path / "report.md").read_text(encoding="utf-8") == render_markdown(first.data)
+    assert (tmp_path / "report.md").read_text(encoding="utf-8") == render_markdown(report_view(first.data))
 
     assert write_outputs(report, corpus, tmp_path).reused == ("report.md", "report.html")
 
@@ -127,7 +128,7 @@ def test_write_outputs_renders_again_exactly_what_changed(seeds_db: tuple[Path, 
     assert changed.reused == ("report.md",) and "report.html" in changed.rendered
     again = tmp_path / "again" / "report.html"
     again.parent.mkdir()
-    write_html_report(changed.data, texts_of(edited), again)
+    write_html_report(report_view(changed.data), texts_of(edited), again)
 
     def pages(index: Path) -> dict[str, bytes]:
         folder = index.with_name("report_files")

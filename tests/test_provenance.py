@@ -339,8 +339,9 @@ def test_demo_chains_end_at_a_registry_source_that_says_where_it_comes_from(demo
 
 def test_every_family_carries_its_verdict_in_the_json(seeds_report: dict) -> None:
     from newstrace.provenance.render_md import render_markdown
+    from newstrace.provenance.views import report_view
 
-    page = render_markdown(seeds_report)
+    page = render_markdown(report_view(seeds_report))
     for family in seeds_report["figures"]:
         verdict = family["verdict"]
         assert verdict["retellings"] >= verdict["match"] + verdict["rounded"]

@@ -25,6 +25,7 @@ from rich.console import Console
 from newstrace.provenance.render_html import MENTIONS_PER_PAGE, TEMPLATES, render_html, render_pages, write_html_report
 from newstrace.provenance.render_md import MENTION_ROWS, render_markdown
 from newstrace.provenance.render_term import render_terminal
+from newstrace.provenance.views import ReportView, report_view
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = Path(__file__).parent / "data" / "sample_report.json"
@@ -37,8 +38,14 @@ def report() -> dict:
 
 
 @pytest.fixture(scope="module")
-def pages(report: dict) -> dict[str, str]:
-    return render_pages(report, report["texts"])
+def view(report: dict) -> ReportView:
+    # The renderers take the typed view; the tests read the contract dict it is built from.
+    return report_view(report)
+
+
+@pytest.fixture(scope="module")
+def pages(view: ReportView, report: dict) -> dict[str, str]:
+    return render_pages(view, report["texts"])
 
 
 def _mentions(report: dict) -> list[dict]:
@@ -80,13 +87,14 @@ def test_sample_is_hostile_enough(report: dict) -> None:
     assert any("\x1b[2J" in t for t in titles)
 
 
-def test_the_report_is_an_index_and_a_page_per_family_cluster_and_article(report: dict, pages: dict) -> None:
+def test_the_report_is_an_index_and_a_page_per_family_cluster_and_article(report: dict, view: ReportView,
+                                                                          pages: dict) -> None:
     assert "index.html" in pages
     assert {f"families/{f['id']}.html" for f in report["figures"]} <= set(pages)
     assert {f"clusters/{c['id']}.html" for c in report["clusters"] if len(c["articles"]) > 1} <= set(pages)
     ok = [a for a in report["articles"] if a["status"] == "ok"]
     assert {f"articles/{a['id']}.html" for a in ok} <= set(pages)
-    assert render_html(report, report["texts"]) == pages["index.html"]
+    assert render_html(view, report["texts"]) == pages["index.html"]
 
 
 def test_html_escapes_scraped_strings(pages: dict) -> None:
@@ -106,8 +114,8 @@ def test_html_loads_nothing_from_anywhere(pages: dict) -> None:
         assert page.count("<script") == (1 if path == "index.html" else 0), path
 
 
-def test_html_pages_are_well_formed(report: dict, pages: dict) -> None:
-    for variant in (pages, render_pages(report)):
+def test_html_pages_are_well_formed(view: ReportView, pages: dict) -> None:
+    for variant in (pages, render_pages(view)):
         for path, page in variant.items():
             checker = _TagChecker()
             checker.feed(page)
@@ -115,8 +123,8 @@ def test_html_pages_are_well_formed(report: dict, pages: dict) -> None:
             assert checker.problems == [] and checker.stack == [], path
 
 
-def test_links_between_pages_resolve_with_and_without_texts(report: dict, pages: dict) -> None:
-    for variant in (pages, render_pages(report)):
+def test_links_between_pages_resolve_with_and_without_texts(view: ReportView, pages: dict) -> None:
+    for variant in (pages, render_pages(view)):
         assert _broken_links(variant) == []
         for path, page in variant.items():
             ids = _ids(page)
@@ -240,7 +248,7 @@ def test_html_shows_flags_inference_and_conflict(pages: dict) -> None:
 
 
 def test_html_is_deterministic(report: dict, pages: dict) -> None:
-    assert render_pages(report, report["texts"]) == pages
+    assert render_pages(report_view(report), report["texts"]) == pages
 
 
 def test_a_large_family_is_paged_and_every_page_linked() -> None:
@@ -252,7 +260,7 @@ def test_a_large_family_is_paged_and_every_page_linked() -> None:
                 for a in articles]
     report = {"articles": articles, "figures": [{"id": "f-fares", "value": 4.5, "unit": "percent",
                                                  "mentions": mentions}]}
-    pages = render_pages(report)
+    pages = render_pages(report_view(report))
     family = [p for p in pages if p.startswith("families/")]
     assert len(family) == -(-600 // MENTIONS_PER_PAGE)
     for path in family:
@@ -264,10 +272,11 @@ def test_a_large_family_is_paged_and_every_page_linked() -> None:
     assert _broken_links(pages) == []
 
 
-def test_write_html_report_as_a_folder_or_an_index_beside_its_pages(report: dict, tmp_path: Path) -> None:
-    folder = write_html_report(report, report["texts"], tmp_path / "out")
+def test_write_html_report_as_a_folder_or_an_index_beside_its_pages(report: dict, view: ReportView,
+                                                                   tmp_path: Path) -> None:
+    folder = write_html_report(view, report["texts"], tmp_path / "out")
     assert folder.index == tmp_path / "out" / "index.html" and folder.folder == tmp_path / "out"
-    beside = write_html_report(report, report["texts"], tmp_path / "report.html")
+    beside = write_html_report(view, report["texts"], tmp_path / "report.html")
     assert beside.index == tmp_path / "report.html" and beside.folder == tmp_path / "report_files"
     for written, base in ((folder, tmp_path / "out"), (beside, tmp_path)):
         files = [written.index, *written.folder.rglob("*.html")]
@@ -278,7 +287,7 @@ def test_write_html_report_as_a_folder_or_an_index_beside_its_pages(report: dict
     assert index_links and all(link.startswith(("report_files/", "report.html")) for link in index_links)
     # A page the report no longer has is removed; nothing else in the folder is touched.
     (tmp_path / "out" / "notes.txt").write_text("mine", encoding="utf-8")
-    write_html_report({**report, "figures": report["figures"][:1]}, report["texts"], tmp_path / "out")
+    write_html_report(report_view({**report, "figures": report["figures"][:1]}), report["texts"], tmp_path / "out")
     assert len(list((tmp_path / "out" / "families").glob("*.html"))) == 1
     assert (tmp_path / "out" / "notes.txt").read_text(encoding="utf-8") == "mine"
 
@@ -302,14 +311,15 @@ def test_renderers_tolerate_sparse_reports() -> None:
            "graph": {"nodes": [{"id": "a", "kind": "mystery"}, {"id": "b"}],
                      "edges": [{"source": "a", "target": "b", "kind": "new_kind"}, {"source": "a", "target": "gone"}]},
            "clusters": [{"articles": ["x", "y"], "links": [{}]}], "conflicts": [{}], "quotes": [{}]}
-    for sample in ({}, odd):
+    for sparse in ({}, odd):
+        sample = report_view(sparse)
         pages = render_pages(sample, {"x": "text \x1b[31m with \x07 controls"})
         for page in pages.values():
             assert 'href="javascript' not in page and "\x1b" not in page
         assert render_markdown(sample).startswith("# ")
         console = Console(record=True, width=100, file=io.StringIO())
         render_terminal(sample, console)
-        if sample:
+        if sparse:
             assert "[bold]x[/bold]" in console.export_text()
 
 
@@ -335,8 +345,8 @@ def _cells(row: str) -> list[str]:
     return re.split(r"(?<!\\)\|", row.strip())[1:-1]
 
 
-def test_markdown_has_a_row_per_mention(report: dict) -> None:
-    markdown = render_markdown(report)
+def test_markdown_has_a_row_per_mention(report: dict, view: ReportView) -> None:
+    markdown = render_markdown(view)
     rows = _mention_rows(markdown)
     assert len(rows) == len(_mentions(report))
     width = len(_cells(next(line for line in markdown.splitlines() if line.startswith(MENTION_HEADER))))
@@ -353,7 +363,7 @@ def test_markdown_caps_mention_tables_and_says_where_the_rest_are() -> None:
     figure = {"id": "f-ferry", "value": 12, "unit": "percent", "mentions": [
         {"article": a["id"], "text": "12%", "value": 12, "sentence": "Ferry crossings fell 12% in autumn."}
         for a in articles]}
-    markdown = render_markdown({"articles": articles, "figures": [figure]})
+    markdown = render_markdown(report_view({"articles": articles, "figures": [figure]}))
     assert len(_mention_rows(markdown)) == MENTION_ROWS
     assert "… and 7 more mention(s): every mention of this family is on the HTML report's page " \
            "families/f-ferry.html and in report.json." in markdown.replace("\\", "")
@@ -364,7 +374,7 @@ def test_markdown_cells_survive_pipes_and_newlines(report: dict) -> None:
     mention = hostile["figures"][0]["mentions"][0]
     mention["sentence"] = "a | b\nc"
     next(a for a in hostile["articles"] if a["id"] == mention["article"])["outlet"] = "x|y"
-    rows = _mention_rows(render_markdown(hostile))
+    rows = _mention_rows(render_markdown(report_view(hostile)))
     assert len(rows) == len(_mentions(report))
     assert len({len(_cells(r)) for r in rows}) == 1
     assert "a \\| b c" in rows[0] and "x\\|y" in rows[0]
@@ -373,9 +383,9 @@ def test_markdown_cells_survive_pipes_and_newlines(report: dict) -> None:
 # -- terminal -----------------------------------------------------------------------------------
 
 
-def test_terminal_shows_figures_without_escapes(report: dict) -> None:
+def test_terminal_shows_figures_without_escapes(view: ReportView) -> None:
     console = Console(record=True, width=120, file=io.StringIO())
-    render_terminal(report, console)
+    render_terminal(view, console)
     text = console.export_text()
     for value in ("17%", "15.8%", "17.1%", "8 of 10", "#2", "#9", "#1", "Yeongdeungpo", "Yongsan"):
         assert value in text
@@ -383,12 +393,12 @@ def test_terminal_shows_figures_without_escapes(report: dict) -> None:
     assert "Model Race <" in text  # the <script> title is shown as text, not dropped
 
 
-def test_terminal_puts_the_verdict_under_the_value(report: dict) -> None:
+def test_terminal_puts_the_verdict_under_the_value(report: dict, view: ReportView) -> None:
     from newstrace.provenance.display import format_value
     from newstrace.provenance.verdict import build_verdict
 
     console = Console(record=True, width=400, file=io.StringIO())
-    render_terminal(report, console)
+    render_terminal(view, console)
     lines = [line.strip() for line in console.export_text().splitlines()]
     for figure in report["figures"]:
         value = format_value(figure.get("value"), figure.get("unit"), figure.get("of"))
@@ -396,10 +406,10 @@ def test_terminal_puts_the_verdict_under_the_value(report: dict) -> None:
         assert lines[heading + 1] == build_verdict(figure).sentence
 
 
-def test_terminal_colours_come_only_from_us(report: dict) -> None:
+def test_terminal_colours_come_only_from_us(view: ReportView) -> None:
     console = Console(record=True, width=120, force_terminal=True, color_system="truecolor",
                       file=io.StringIO())
-    render_terminal(report, console)
+    render_terminal(view, console)
     styled = console.export_text(styles=True)
     assert "\x1b[" in styled  # flags are coloured...
     assert "\x1b[2J" not in styled and "[2J" not in console.export_text()  # ...but the page's escape is gone
@@ -480,11 +490,11 @@ def test_markdown_pieces_join_to_the_whole_text() -> None:
 
     sample = json.loads(SAMPLE.read_text(encoding="utf-8"))
     big = {**sample, "articles": sample["articles"] * 150}  # past one 64 KB piece
-    for report in (sample, {**sample, "figures": []}, {"summary": {}}, big):
+    for report in map(report_view, (sample, {**sample, "figures": []}, {"summary": {}}, big)):
         pieces = list(render_md.iter_markdown(report))
         whole = "".join(render_md.environment().get_template("report.md").generate(**render_md._context(report)))
         assert "".join(pieces) == render_md._tidy(whole.rstrip(), True) + "\n"
-    assert len(list(render_md.iter_markdown(big))) > 1
+    assert len(list(render_md.iter_markdown(report_view(big)))) > 1
 
 
 # -- the report command -------------------------------------------------------------------------
