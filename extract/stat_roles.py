@@ -50,7 +50,7 @@ def roles_of(doc: "Doc", amount: Amount, token: "Token", unit: str) -> tuple[str
         return tally
     measure, holder = _roles(doc, amount, anchor, unit)
     own = set(range(amount.token_start, amount.token_end))
-    revised = _revision(anchor, own)
+    revised = _revision(anchor, own) or _than_reported(anchor, measure)
     if revised is not None:
         measure = revised
     if measure is not None and measure.lower() in _roles_words("unit_measures"):
@@ -63,10 +63,18 @@ def roles_of(doc: "Doc", amount: Amount, token: "Token", unit: str) -> tuple[str
                 and _is_thing(subject) and (holder is None or holder not in (_phrase(subject) or "")) else None
             # "hourly earnings rose 12 cents" -> "rise in hourly earnings"; "the Dow gained 80 points" -> "gain"
             measure = f"{change} in {changed}" if changed else str(change)
+    if measure is not None and _is_vague(measure):
+        # "plan", "number", "new all-time high": no quantity named; the change the verb states, else none
+        measure = _verb_measure(governing_verb(anchor), anchor)
     if holder is None:
         holder = _group_or_place(anchor, own, measure)
     if holder is None:
         holder = _clause_holder(anchor, own | dateline, measure)
+    if holder is None:
+        # "Pfizer said its quarterly revenue fell 12%": whose the figure is, by the pronoun of the speaker's clause
+        verb = governing_verb(anchor)
+        speaker = _speaker_of(verb) if verb is not None else None
+        holder = _phrase(speaker, exclude=own) if speaker is not None else None
     if holder is None:
         holder = _leading_place(doc, amount, measure)
     if dateline:
@@ -76,6 +84,15 @@ def roles_of(doc: "Doc", amount: Amount, token: "Token", unit: str) -> tuple[str
     if holder is not None and _is_source_phrase(holder):
         holder = None  # "analysts expected $3 billion": who tells the figure is its source, not whom it is about
     return measure, holder
+
+
+def _is_vague(measure: str) -> bool:
+    """A measure made only of words that name no quantity (`vague_measures`, with degree and record words:
+    "number", "plan", "market", "a new all-time high")."""
+    vague = _roles_words("vague_measures") | _roles_words("degree_adjectives") | _roles_words("light_measures")
+    words = [w for w in re.split(r"[\s-]+", measure.lower()) if w]
+    return bool(words) and all(w in vague or w in ("new", "all", "time", "all-time") for w in words) \
+        and words[-1] in _roles_words("vague_measures") | _roles_words("light_measures")
 
 
 def _revision(anchor: "Token", own: set[int]) -> str | None:
@@ -98,6 +115,22 @@ def _revision(anchor: "Token", own: set[int]) -> str | None:
         return None
     revised = _phrase(subject, exclude=own)
     return f"revision to {revised}" if revised else None
+
+
+def _than_reported(anchor: "Token", measure: str | None) -> str | None:
+    """"Employment in May was 35,000 lower than previously reported" -> "revision to employment": a figure that
+    says how far a quantity differs from what was reported before (`previous_report_verbs`) is a revision."""
+    head = anchor.head
+    if anchor.dep_ != "npadvmod" or head.tag_ not in ("JJR", "RBR"):
+        return None
+    earlier = next((c for c in head.children if c.dep_ in ("advcl", "prep", "pcomp")
+                    and c.lemma_.lower() in _roles_words("previous_report_verbs")
+                    and any(m.lower_ == "than" for m in c.children)), None)
+    if earlier is None:
+        return None
+    if measure is None or measure.lower() in _roles_words("vague_measures"):
+        return "revision"
+    return f"revision to {measure[0].lower() + measure[1:] if measure[:2].istitle() else measure}"
 
 
 def dateline_ids(doc: "Doc", amount: Amount) -> set[int]:
@@ -209,7 +242,9 @@ def _speaker_of(verb: "Token") -> "Token | None":
     if kinds is None or verb.dep_ != "ccomp" or verb.head.lemma_.lower() not in _speech_lemmas():
         return None
     speaker = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
-    if speaker is None or speaker.pos_ != "PROPN" or speaker.ent_type_ not in kinds:
+    # a name the tagger gave no kind ("Pfizer said its ...") agrees with "it" as a company does
+    if speaker is None or speaker.pos_ != "PROPN" or speaker.ent_type_ not in kinds \
+            and not (speaker.ent_type_ == "" and "ORG" in kinds):
         return None
     return speaker
 
@@ -251,7 +286,16 @@ def _tally_line(doc: "Doc", amount: Amount) -> tuple[str, str] | None:
     start = amount.token_start
     while start > sentence.start and not any(c in _TALLY_BREAKS for c in doc[start - 1].text):
         start -= 1
-    name = [t for t in doc[start:amount.token_start]]
+    name_end = amount.token_start
+    if start == name_end:
+        # "Okafor: 31 points, 12 rebounds": a name and a colon head the line, each cell after it is the name's
+        colon = _tally_colon(doc, sentence.start, name_end)
+        if colon is None:
+            return None
+        name_end = start = colon
+        while start > sentence.start and not any(c in _TALLY_BREAKS for c in doc[start - 1].text):
+            start -= 1
+    name = [t for t in doc[start:name_end]]
     # a name: capitalised words and initials ("L. Patikas"); the tagger often calls an unknown name a noun
     if not name or len(name) > 4 or not name[-1].is_alpha \
             or any(not (t.text in (".", "'", "’") or _INITIAL.fullmatch(t.text) or t.is_alpha and t.text[0].isupper())
@@ -263,7 +307,19 @@ def _tally_line(doc: "Doc", amount: Amount) -> tuple[str, str] | None:
     end = doc[after.i + 1] if after.i + 1 < sentence.end else None
     if end is not None and not (end.is_punct or end.is_space):
         return None
-    return after.text, doc[start:amount.token_start].text
+    return after.text, doc[start:name_end].text
+
+
+def _tally_colon(doc: "Doc", first: int, amount_start: int) -> int | None:
+    """The colon that opens a line of tally cells before the amount: "Okafor: 31 points, 12 rebounds" ->
+    the ":" when only cells (a number and its noun) and commas stand between it and the amount."""
+    for i in range(amount_start - 1, first - 1, -1):
+        token = doc[i]
+        if token.text == ":":
+            return i if i > first else None
+        if not (token.like_num or token.pos_ == "NOUN" or token.text == "," or token.lower_ == "and"):
+            return None
+    return None
 
 
 def _group_or_place(anchor: "Token", own: set[int], measure: str | None) -> str | None:
@@ -300,8 +356,14 @@ def _group_or_place(anchor: "Token", own: set[int], measure: str | None) -> str 
         return None
     for owner in [verb, *verb.ancestors]:
         for child in owner.children:
-            # a place set before the figure: "In the UK, the rate ...", not "... and even more in the US"
-            if child.dep_ != "prep" or child.lower_ != "in" or child.i > start:
+            # a place set before the figure: "In the UK, the rate ...", not "... and even more in the US";
+            # after it only in the figure's own clause with no other figure between ("displaced 40,000
+            # residents in Bangladesh")
+            if child.dep_ != "prep" or child.lower_ != "in":
+                continue
+            if child.i > start and (owner != verb or any(
+                    t.like_num or t.ent_type_ in ("PERCENT", "MONEY", "CARDINAL", "QUANTITY")
+                    for t in anchor.doc[max(own, default=start) + 1:child.i])):
                 continue
             for obj in child.children:
                 if obj.dep_ == "pobj" and obj.i not in own and obj.ent_type_ in ("GPE", "LOC") \
@@ -335,13 +397,18 @@ def _roles(doc: "Doc", amount: Amount, anchor: "Token", unit: str) -> tuple[str 
             change = _by_change(noun)
             if holder is None:
                 subject = _clause_subject(noun)
+                if subject is not None and subject.lemma_.lower() in _roles_words("revision_nouns") and counted:
+                    # "revisions lowered job gains for May by 46,000 jobs": the count is the revision's. The
+                    # subject stays the holder for now: provenance.figures joins a misstated value to its
+                    # family only through a shared holder head word ("revisions"), and no holder would split it
+                    return f"revision to {counted}", _phrase(subject, exclude=own)
                 if change is not None and subject is not None and subject.pos_ == "NOUN" \
                         and subject.ent_type_ not in ACTOR_LABELS and not names_people(subject):
                     # "employment rose by 73,000 jobs": the subject is what changed, the jobs its unit
                     changed = _phrase(subject, exclude=own)
                     return (f"{change} in {changed}" if changed else counted), None
-                holder = _phrase(subject, exclude=own) if subject is not None and subject != noun else None
-            return _event_measure(noun, counted), holder
+                holder = _subject_holder(subject, own) if subject is not None and subject != noun else None
+            return _per_unit(noun, _event_measure(noun, counted)), holder
         measure = _phrase(noun, exclude=own | _subtree_ids(holder_token))
         if holder_token is None:
             subject = _clause_subject(noun)
@@ -357,7 +424,7 @@ def _roles(doc: "Doc", amount: Amount, anchor: "Token", unit: str) -> tuple[str 
     if actor is not None:
         # "countries with the lowest trust include the USA (26 percent)": the name the brackets follow,
         # and the quantity the list's header names ("trust")
-        return _list_header(actor, own), _phrase(actor, exclude=own)
+        return _list_header(actor, own) or _clause_quantity(actor, own), _phrase(actor, exclude=own)
     if unit == "money":
         contents = next((o for c in anchor.children if c.dep_ == "prep" and c.lower_ == "in" for o in c.children
                          if o.dep_ == "pobj" and o.pos_ == "NOUN" and o.ent_type_ not in ("DATE", "TIME")), None)
@@ -418,6 +485,9 @@ def _roles(doc: "Doc", amount: Amount, anchor: "Token", unit: str) -> tuple[str 
             subject if subject is not None and not _is_thing(subject) else None)
         measure = _phrase(noun, exclude=own | {anchor.head.i} | _subtree_ids(holder_token))
         return measure, _phrase(holder_token, exclude=own) if holder_token is not None else None
+    scaled = _scaled_object(verb, anchor, own)
+    if scaled is not None:
+        return scaled
     if unit == "multiplier":
         if subject is not None and subject.i not in own and _is_thing(subject) \
                 and doc[amount.token_start].pos_ == "VERB":
@@ -536,6 +606,60 @@ def _event_measure(noun: "Token", phrase: str | None) -> str | None:
     return f"{phrase} {participle}" if participle else phrase
 
 
+def _subject_holder(subject: "Token", own: set[int]) -> str | None:
+    """The holder a clause's subject gives a count it reports: a name or a people noun is it ("Acme cut 3,500
+    jobs"); a cause ("floods displaced 40,000 residents", `cause_nouns`) or a quantity ("gains", "payrolls",
+    `quantity_subjects`) is not, though a name it is qualified by is ("the US economy added ..." -> "US")."""
+    known = _roles_words("cause_nouns") | _roles_words("quantity_subjects") | MEASURE_NOUNS
+    if subject.pos_ != "NOUN" or subject.ent_type_ in ACTOR_LABELS or names_people(subject) \
+            or subject.lemma_.lower() not in known and subject.lower_ not in known:
+        return _phrase(subject, exclude=own)
+    named = next((t for t in subject.subtree if t != subject and t.i not in own and t.dep_ in ("compound", "poss", "amod")
+                  and t.ent_type_ in ("GPE", "ORG", "NORP") and t.head == subject), None)
+    return _entity_text(named).removeprefix("the ") if named is not None else None
+
+
+def _scaled_object(verb: "Token | None", anchor: "Token", own: set[int]) -> tuple[str | None, str | None] | None:
+    """"The plan would cut carbon emissions by 40%" -> "cut in carbon emissions"; "Acme raised prices by 5%" ->
+    "increase in prices", held by Acme: a verb that moves its object (`scaling_verbs`) by the figure states a
+    change in the object; its subject holds it when it is a name or people, else (a plan, a law) nobody."""
+    if verb is None or anchor.dep_ != "pobj" or anchor.head.lower_ != "by" or anchor.head.head != verb:
+        return None
+    change = _roles_data()["scaling_verbs"].get(verb.lemma_.lower())
+    target = next((c for c in verb.children if c.dep_ == "dobj" and c.i not in own), None)
+    if change is None or target is None or not _is_thing(target):
+        return None
+    moved = _phrase(target, exclude=own)
+    if not moved:
+        return None
+    subject = _subject_of(verb)
+    holder = _phrase(subject, exclude=own) if subject is not None and subject.i not in own and (
+        subject.pos_ == "PROPN" or subject.ent_type_ in ACTOR_LABELS or names_people(subject)) else None
+    return f"{change} in {moved}", holder
+
+
+def _per_unit(noun: "Token", measure: str | None) -> str | None:
+    """"averaged 24.5 points per game", "7.1 assists a game": a rate keeps what it is per
+    (`rate_denominators` for the "a game" form, any noun after "per")."""
+    if measure is None:
+        return None
+    doc = noun.doc
+    per = next((o for c in noun.children if c.dep_ == "prep" and c.lower_ == "per"
+                for o in c.children if o.dep_ == "pobj"), None)
+    if per is None and noun.i + 2 < len(doc) and doc[noun.i + 1].lower_ in ("a", "an", "per") \
+            and doc[noun.i + 2].lemma_.lower() in _roles_words("rate_denominators"):
+        per = doc[noun.i + 2]
+        # "steals a game", "rebounds a game in the playoffs" parsed as the noun's modifiers: not the measure's
+        inner = _phrase(per)
+        measure = measure.replace(f" {inner}", "") if inner and f" {inner}" in measure else measure
+    if per is None:
+        return measure
+    # "12 doctors per 10,000 people": the denominator keeps its own number
+    base = doc[per.left_edge.i:per.i + 1].text if per.i - per.left_edge.i < 4 else per.text
+    base = base.removeprefix("a ").removeprefix("an ").lower() if not per.left_edge.like_num else base
+    return measure if f" per {base}" in measure else f"{measure} per {base}"
+
+
 # A predicate longer than this is no label an analyst would write; the share keeps its group alone.
 _PREDICATE_WORDS = 8
 
@@ -584,6 +708,9 @@ def _parenthesised_actor(doc: "Doc", amount: Amount) -> "Token | None":
     if start < 2 or end >= len(doc) or doc[start - 1].text != "(" or doc[end].text != ")":
         return None
     name = doc[start - 2]
+    if name.pos_ == "NOUN" and name.dep_ == "pobj" and name.head.lower_ in _roles_words("group_preps") | {"in"} \
+            and (name.head.lower_ == "among" or names_people(name) or name.lemma_.lower() in _roles_words("place_nouns")):
+        return name  # "strongest among nurses (72%)", "highest in rural counties (61%)": a group or a place
     if name.pos_ != "PROPN" or name.ent_type_ not in ("GPE", "NORP", "ORG", "LOC"):
         return None
     return name
@@ -619,6 +746,34 @@ def _list_header(actor: "Token", own: set[int]) -> str | None:
         if inner is not None:
             quantity = inner
     return _phrase(quantity, exclude=own | drop)
+
+
+def _clause_quantity(actor: "Token", own: set[int]) -> str | None:
+    """The quantity a clause states for the names its bracketed figures follow: "support for the measure was
+    highest in Denmark (64%)" -> "support for the measure", "wind supplied a record share of power in Spain
+    (50%), Ireland (41%)" -> "share of power": the clause's object when it is a thing, else its subject.
+    Words of degree or record ("highest", "record") go: each name holds its own level."""
+    verb = governing_verb(actor)
+    if verb is None or verb.lemma_.lower() in _roles_words("source_verbs"):
+        return None
+    skip = own | {t.i for t in actor.subtree} | {t.i for t in actor.ancestors if t != verb and t.i > actor.i}
+    doc = actor.doc
+    for name in doc[verb.left_edge.i:verb.right_edge.i + 1]:
+        # the other names of the list ("a share of power in Poland (61%), Czechia (40%)") are no part of it
+        if name.i + 1 < len(doc) and doc[name.i + 1].text == "(" and name.pos_ == "PROPN" \
+                and name.dep_ == "pobj" and name.head.dep_ == "prep":
+            skip |= {t.i for t in name.head.subtree}
+    degree = _roles_words("degree_adjectives") | _roles_words("light_measures")
+    for dep in ("dobj", "nsubj", "nsubjpass"):
+        noun = next((c for c in verb.children if c.dep_ == dep and c.i not in skip), None)
+        if noun is None or noun.pos_ != "NOUN" or noun.ent_type_ in ACTOR_LABELS or names_people(noun):
+            continue
+        drop = {t.i for t in noun.subtree if t != noun and t.dep_ in ("amod", "advmod", "compound")
+                and (t.tag_ in ("JJS", "RBS") or t.lemma_.lower() in degree or t.lower_ in degree)}
+        found = _phrase(noun, exclude=skip | drop)
+        if found and found.lower() not in degree:
+            return found
+    return None
 
 
 def _copula_subject(noun: "Token") -> "Token | None":
