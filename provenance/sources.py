@@ -35,7 +35,7 @@ import numpy as np
 
 from newstrace.extract import langdata
 from newstrace.extract.kb import KnowledgeBase, name_key
-from newstrace.extract.records import Annotations, Attribution
+from newstrace.extract.records import WORK_KINDS, Annotations, Attribution
 
 from .records import SourceEntity
 
@@ -436,6 +436,12 @@ def corpus_id(name: str) -> str:
     return f"name:{slug or 'unknown'}"
 
 
+def _kb_work(kb: KnowledgeBase, kb_id: str | None) -> bool:
+    """Whether `kb_id` is a study, report, survey or other work in the KB."""
+    entry = kb.get(kb_id) if kb_id else None
+    return entry is not None and entry.kind in WORK_KINDS
+
+
 def kb_entity_id(kb_id: str) -> str:
     return f"kb:{kb_id}"
 
@@ -620,8 +626,10 @@ def build_registry(annotations: Mapping[str, Annotations], kb: KnowledgeBase,
         head, publisher = split_work(name, words)
         if head is None:
             head, publisher = owners_work(name, words)
-        if head is not None and publisher is not None:
-            # "a study by the Coastal Health Institute": a work with no name of its own is its publisher's.
+        if head is not None and publisher is not None and not _kb_work(kb, phrase.kb_id):
+            # "a study by the Coastal Health Institute": a work with no name of its own is its publisher's,
+            # unless extract resolved the phrase to a work the KB knows (by its publishers, say): then
+            # the KB's work is the source and the phrase one of its names.
             publisher = normalise_phrase(phrase.publisher, words) if phrase.publisher else publisher
             phrase = SourcePhrase(phrase.article, publisher, "organization", None, None, None, False,
                                   phrase.language, phrase.written)

@@ -333,12 +333,13 @@ def inferred(member: MentionInput, donor_map: Mapping[str, Sequence[MentionInput
     me = articles.get(member.key[0]) if articles else None
     pool = [m for m in donor_map.get(cluster, ()) if m.key[0] != member.key[0]
             and not (articles and is_later(articles.get(m.key[0]), me))]
-    # The source most of the cluster's articles name for this figure goes first: an unattributed
+    # A donor stating the very value goes first (a family also holds its roundings: "1 in 10" beside
+    # "1 in 9"); then the source most of the cluster's articles name for this figure: an unattributed
     # retelling is most likely told from what the coverage agrees on, and the choice then does not
     # hang on article ids (which hash addresses). Among those, a donor known to be earlier goes before
     # one whose order is unknown; the key breaks what is left.
     naming = Counter(_source_key(m) for m in {m.key[0]: m for m in pool}.values())
-    pool.sort(key=lambda m: (-naming[_source_key(m)],
+    pool.sort(key=lambda m: (m.stat.value != member.stat.value, -naming[_source_key(m)],
                              ordering_date(articles.get(m.key[0])) is None if articles else False, m.key))
     donor = pool[0] if pool else None
     if donor is None:
@@ -540,9 +541,10 @@ class Tracer:
             pool = [i for i, e in own.items() if mentions[i].article != mention.article
                     and self.cluster_of.get(mentions[i].article) == cluster and not self._is_outlet(e.id)
                     and not is_later(self.articles.get(mentions[i].article), me)]
-            # As in `inferred`: the source most of the story's articles name first, then the earliest.
+            # As in `inferred`: the very value first, then the source most of the story's articles
+            # name, then the earliest.
             naming = Counter(own[i].id for i in {mentions[i].article: i for i in pool}.values())
-            pool.sort(key=lambda i: (-naming[own[i].id],
+            pool.sort(key=lambda i: (mentions[i].value != mention.value, -naming[own[i].id],
                                      ordering_date(self.articles.get(mentions[i].article)) is None,
                                      ordering_date(self.articles.get(mentions[i].article)) or "",
                                      mentions[i].article, mentions[i].start))

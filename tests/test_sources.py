@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -331,3 +332,21 @@ def test_a_bodys_untitled_work_is_that_body() -> None:
     registry = build_registry(anns, _empty_kb(), texts, encoder=_bag_encoder)
     [entity] = registry.entities
     assert entity.name == "Alpine Water Authority" and entity.articles == ("o1", "o2", "o3")
+
+
+def test_an_untitled_work_extract_resolved_to_a_kb_work_stays_that_work() -> None:
+    # Extract matched "a study by the two institutes" to the KB's study by its publishers: the study,
+    # not the institutes, is the source, and the page naming the study by its title joins it.
+    texts = {"k1": "Wheat yields fell 8%, according to a study by the Northfield Institute and Lakeview College.",
+             "k2": "Yields fell 8%, the Harvest Resilience Study found."}
+    anns = {"k1": _annotate("k1", texts["k1"], [("8%", "a study by the Northfield Institute and Lakeview College")]),
+            "k2": _annotate("k2", texts["k2"], [("8%", "the Harvest Resilience Study")])}
+    stat = anns["k1"].statistics[0]
+    anns["k1"] = replace(anns["k1"], statistics=(replace(stat, attribution=replace(
+        stat.attribution, kind="study", kb_id="harvest-resilience-study")),))
+    kb = _kb(Entry(id="harvest-resilience-study", name="Harvest Resilience Study", kind="study",
+                   aliases=("Harvest Resilience Study",)))
+    registry = build_registry(anns, kb, texts, encoder=_bag_encoder)
+    found = registry.resolve(anns["k1"].statistics[0].attribution, "k1")
+    assert found is not None and found.kb_id == "harvest-resilience-study"
+    assert registry.resolve(anns["k2"].statistics[0].attribution, "k2") == found

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -254,3 +254,15 @@ def test_an_inferred_source_is_the_one_most_of_the_story_names_whatever_the_arti
         cluster_of = {m.key[0]: "c1" for m in members}
         source, _ = inferred(members[-1], donors(members, cluster_of), cluster_of, {})
         assert source is not None and source.name == "the Harbour Transport Board" and source.inferred
+
+
+def test_an_inferred_source_is_first_one_stating_the_very_value() -> None:
+    from newstrace.provenance.trace import donors, inferred
+
+    # One page says 12%, another rounds to 10%: a retelling of 12% took it from the first.
+    members = [_member("a1", "the Harbour Transport Board"), _member("a2", "the Ferry Workers Union"),
+               _member("q0", None)]
+    members[0] = replace(members[0], stat=replace(members[0].stat, value=10.0, text="10%"))
+    cluster_of = {m.key[0]: "c1" for m in members}
+    source, _ = inferred(members[-1], donors(members, cluster_of), cluster_of, {})
+    assert source is not None and source.name == "the Ferry Workers Union"
