@@ -11,11 +11,13 @@ storage failure, 130/143 interrupted.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +45,9 @@ class Group(click.Group):
             _quiet_pipe()  # `newstrace report | head -1`: the reader has what it wanted (I21)
             ctx.exit(0)
         except KeyboardInterrupt:
-            click.echo(f"interrupted{_progress_note()}: committed work is kept; rerun the same command to resume",
-                       err=True)
+            progress = (ctx.obj or {}).get("ingest_progress")  # None when Ctrl-C came before the group's callback
+            note = progress.note() if isinstance(progress, IngestProgress) else ""
+            click.echo(f"interrupted{note}: committed work is kept; rerun the same command to resume", err=True)
             ctx.exit(130)
         except Exception as exc:  # noqa: BLE001 - the last line of defence for a CLI
             if _debug(ctx):
@@ -115,41 +118,62 @@ def cli(ctx: click.Context, db: str, debug: bool, quiet: bool, verbose: bool) ->
 
     if quiet and verbose:
         raise UsageError("--quiet and --verbose contradict each other; give one")
-    ctx.obj = {"db": db, "verbosity": -1 if quiet else 1 if verbose else 0}
+    # This invocation's own state, so two commands run in one process (CliRunner in the tests) share none:
+    # what its ingest has done, and its cancel (set by Ctrl-C).
+    progress, cancel = IngestProgress(), threading.Event()
+    ctx.obj = {"db": db, "verbosity": -1 if quiet else 1 if verbose else 0, "ingest_progress": progress,
+               "cancel": cancel}
     # SIGTERM should end like Ctrl-C: the open transaction rolls back, committed rows stay.
-    signal.signal(signal.SIGTERM, _sigterm)
-    signal.signal(signal.SIGINT, _sigint)
+    signal.signal(signal.SIGTERM, functools.partial(_sigterm, progress))
+    signal.signal(signal.SIGINT, functools.partial(_sigint, cancel))
 
 
-def _sigterm(signum: int, frame: Any) -> None:
-    click.echo(f"terminated{_progress_note()}: committed work is kept; rerun the same command to resume", err=True)
+@dataclass
+class IngestProgress:
+    """Inputs listed and handled by this invocation's ingest, for the interrupted message.
+
+    Made by the group's callback for each invocation and kept in its context's
+    obj (the ingest display counts into it, the Ctrl-C and SIGTERM messages read
+    it), so two commands run in one process, as the tests run them through
+    CliRunner, never count into each other.
+    """
+
+    done: int = 0
+    total: int = 0
+
+    def note(self) -> str:
+        if not self.total:
+            return ""
+        return f" after {self.done} of {self.total} inputs ({self.total - self.done} pending)"
+
+
+def _ingest_progress(ctx: click.Context) -> IngestProgress:
+    progress = ctx.find_root().obj["ingest_progress"]
+    assert isinstance(progress, IngestProgress)
+    return progress
+
+
+def _sigterm(progress: IngestProgress, signum: int, frame: Any) -> None:
+    click.echo(f"terminated{progress.note()}: committed work is kept; rerun the same command to resume", err=True)
     sys.exit(143)
 
 
-# Inputs handled and listed by the ingest in progress, for the interrupted message.
-_ingest_progress = {"done": 0, "total": 0}
+def _cancel_of(ctx: click.Context) -> threading.Event:
+    """The invocation's cancel: set by Ctrl-C, handed to the library's `run`, checked at every progress point."""
+    cancel = ctx.find_root().obj["cancel"]
+    assert isinstance(cancel, threading.Event)
+    return cancel
 
 
-def _progress_note() -> str:
-    done, total = _ingest_progress["done"], _ingest_progress["total"]
-    if not total:
-        return ""
-    return f" after {done} of {total} inputs ({total - done} pending)"
-
-
-# Set by Ctrl-C; handed to the library's `run` as its cancel, and checked at every progress point.
-_cancel = threading.Event()
-
-
-def _sigint(signum: int, frame: Any) -> None:
-    _cancel.set()
+def _sigint(cancel: threading.Event, signum: int, frame: Any) -> None:
+    cancel.set()
     raise KeyboardInterrupt
 
 
-def _stop_if_interrupted() -> None:
+def _stop_if_interrupted(cancel: threading.Event) -> None:
     # Python prints and drops an exception raised while a finalizer (__del__, a closing
     # generator) runs, so a Ctrl-C landing there would be lost; the event is not.
-    if _cancel.is_set():
+    if cancel.is_set():
         raise KeyboardInterrupt
 
 
@@ -268,14 +292,15 @@ def _start_extraction_early(sources: tuple[str, ...], workers: int | None) -> No
     start_workers(workers or default_worker_count())
 
 
-def _expand(sources: tuple[str, ...], inputs: tuple[str, ...]) -> list[Any]:
+def _expand(ctx: click.Context, sources: tuple[str, ...], inputs: tuple[str, ...]) -> list[Any]:
     from newstrace.corpus.errors import UsageError
     from newstrace.corpus.ingest import expand_sources
 
     if not sources and not inputs:
         raise UsageError("nothing to ingest; give URLs, files or folders, or -i FILE (one per line)")
     items = list(expand_sources(sources, inputs))
-    _ingest_progress.update(done=0, total=len(items))
+    progress = _ingest_progress(ctx)
+    progress.done, progress.total = 0, len(items)
     return items
 
 
@@ -283,30 +308,32 @@ def _run_ingest(ctx: click.Context, store: Any, sources: tuple[str, ...], inputs
                 **options: Any) -> Any:
     from newstrace.corpus.ingest import ingest
 
-    items = _expand(sources, inputs)
-    with _ingest_display(ctx, len(items)) as on_item:
+    items = _expand(ctx, sources, inputs)
+    with _ingest_display(ctx) as on_item:
         summary = ingest(items, store, _ingest_options(**options), on_item=on_item)
     _ingest_done(ctx, summary)
     return summary
 
 
 @contextlib.contextmanager
-def _ingest_display(ctx: click.Context, total: int) -> Iterator[Callable[[Any], None]]:
-    """A progress bar over the inputs; yields the per-input callback, which prints failures as they come."""
+def _ingest_display(ctx: click.Context) -> Iterator[Callable[[Any], None]]:
+    """A progress bar over the inputs `_expand` listed; yields the per-input callback, which counts into the
+    invocation's IngestProgress and prints failures as they come."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from newstrace.corpus.ingest import unblock_hint
 
     console = _stderr_console()
     verbosity = _verbosity(ctx)
+    counted, cancel = _ingest_progress(ctx), _cancel_of(ctx)
     with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TextColumn("{task.description}", markup=False), console=console, transient=True,
                   disable=verbosity < 0) as progress:
-        task = progress.add_task("", total=total)
+        task = progress.add_task("", total=counted.total)
 
         def on_item(result: Any) -> None:
-            _ingest_progress["done"] += 1
-            _stop_if_interrupted()
+            counted.done += 1
+            _stop_if_interrupted(cancel)
             if result.status not in ("ok", "duplicate", "unchanged", "no_article"):
                 hint = unblock_hint(result.status, result.reason)
                 progress.console.print(f"failed: {_one_line(result.source.label)}: "
@@ -409,19 +436,19 @@ def scheduler_option(func: Any) -> Any:
 
 
 def _run_extract(store: Any, force: bool, workers: int, batch_size: int, kb_paths: tuple[Path, ...],
-                 scheduler: str | None = None, quiet: bool = False) -> Any:
+                 scheduler: str | None, quiet: bool, cancel: threading.Event) -> Any:
     from newstrace.extract.pipeline import ExtractOptions
     from newstrace.provenance import backends
 
     options = ExtractOptions(force=force, workers=workers, batch_size=batch_size, kb_paths=kb_paths)
-    with _extract_display(quiet) as on_progress:
+    with _extract_display(quiet, cancel) as on_progress:
         summary = backends.annotate(store, options, scheduler, on_progress=on_progress)
     _extract_done(summary, quiet)
     return summary
 
 
 @contextlib.contextmanager
-def _extract_display(quiet: bool) -> Iterator[Callable[[int, int], None]]:
+def _extract_display(quiet: bool, cancel: threading.Event) -> Iterator[Callable[[int, int], None]]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("[bold]extract"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -429,7 +456,7 @@ def _extract_display(quiet: bool) -> Iterator[Callable[[int, int], None]]:
         task = progress.add_task("", total=None)
 
         def on_progress(done: int, total: int) -> None:
-            _stop_if_interrupted()
+            _stop_if_interrupted(cancel)
             progress.update(task, completed=done, total=total)
 
         yield on_progress
@@ -463,7 +490,8 @@ def extract(ctx: click.Context, force: bool, workers: int, batch_size: int, kb_p
 
     check_models()
     with _store(ctx) as store:
-        summary = _run_extract(store, force, workers, batch_size, kb_paths, scheduler, _verbosity(ctx) < 0)
+        summary = _run_extract(store, force, workers, batch_size, kb_paths, scheduler, _verbosity(ctx) < 0,
+                               _cancel_of(ctx))
     ctx.exit(summary.exit_code)
 
 
@@ -800,13 +828,13 @@ def run(ctx: click.Context, sources: tuple[str, ...], inputs: tuple[str, ...], o
     from newstrace.runner import run as run_pipeline
 
     check_models()  # a missing model must stop the run before the store is even opened
-    items = _expand(sources, inputs)
+    items = _expand(ctx, sources, inputs)
     run_options = RunOptions(ingest=_ingest_options(**options),
                              extract=ExtractOptions(workers=workers, batch_size=32, kb_paths=kb_paths),
                              provenance=ProvenanceOptions(kb_paths=kb_paths, scheduler=scheduler), out=out)
-    quiet = _verbosity(ctx) < 0
+    quiet, cancel = _verbosity(ctx) < 0, _cancel_of(ctx)
     with contextlib.ExitStack() as displays, _store(ctx) as store:
-        on_item = displays.enter_context(_ingest_display(ctx, len(items)))
+        on_item = displays.enter_context(_ingest_display(ctx))
         on_batch: list[Callable[[int, int], None]] = []
 
         def progress(event: Any) -> None:
@@ -815,14 +843,14 @@ def run(ctx: click.Context, sources: tuple[str, ...], inputs: tuple[str, ...], o
             elif event.stage == "ingested":
                 displays.close()  # the ingest bar goes before its summary line
                 _ingest_done(ctx, event.summary)
-                on_batch.append(displays.enter_context(_extract_display(quiet)))
+                on_batch.append(displays.enter_context(_extract_display(quiet, cancel)))
             elif event.stage == "extract":
                 on_batch[-1](event.done, event.total)
             elif event.stage == "extracted":
                 displays.close()
                 _extract_done(event.summary, quiet)
 
-        summary = run_pipeline(items, store, run_options, progress=progress, cancel=_cancel)
+        summary = run_pipeline(items, store, run_options, progress=progress, cancel=cancel)
     written = summary.written
     assert written is not None  # out was given
     s = written.data["summary"]

@@ -500,6 +500,37 @@ def test_quiet_and_verbose_together_are_a_usage_error(small_db: Path) -> None:
     assert result.exit_code == 2 and "--quiet and --verbose" in result.stderr
 
 
+def test_an_invocation_shares_no_progress_or_cancel_with_the_one_before(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The tests run the CLI in one process again and again: what one invocation counted, or the Ctrl-C
+    # it was given, must not reach the next (both were module globals).
+    import signal
+
+    for name in ("tides.txt", "ferries.txt"):
+        (tmp_path / name).write_text("The harbour office said ferry crossings fell 8% in the autumn.",
+                                     encoding="utf-8")
+    db = tmp_path / "c.db"
+    handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    try:
+        assert invoke(db, "ingest", str(tmp_path / "tides.txt")).exit_code == 0
+        on_sigint = signal.getsignal(signal.SIGINT)
+        assert callable(on_sigint)
+        with pytest.raises(KeyboardInterrupt):
+            on_sigint(signal.SIGINT, None)  # a Ctrl-C once that ingest is over sets its cancel, not the next one's
+        assert invoke(db, "ingest", str(tmp_path / "ferries.txt")).exit_code == 0
+
+        def interrupted(*args: object, **kwargs: object) -> None:
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(cli_module, "_store", interrupted)
+        result = CliRunner().invoke(cli_module.cli, ["--db", str(db), "articles"])
+        # No "after 1 of 1 inputs": that count was the ingest before.
+        assert result.exit_code == 130 and result.stderr.startswith("interrupted: committed work is kept")
+    finally:
+        signal.signal(signal.SIGINT, handlers[0])
+        signal.signal(signal.SIGTERM, handlers[1])
+
+
 def test_shell_completion_as_the_readme_documents_it() -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO), "_NEWSTRACE_COMPLETE": "bash_complete",
            "COMP_WORDS": "newstrace arti", "COMP_CWORD": "1"}
