@@ -30,6 +30,30 @@ def with_period_key(record: Statistic, reference: "dt.date | None") -> Statistic
     return replace(record, period_key=key, forecast=forecast)
 
 
+def carry_anaphoric_periods(records: list[Statistic]) -> list[Statistic]:
+    """A period that points back ("over the same period") becomes the last period an earlier figure
+    of the article states, or None when none does: "the same period" means nothing on its own in a
+    family label, and with its antecedent the figure joins the figures of that period."""
+    anaphors = period_words("anaphoric_periods")
+    prepositions = period_words("anaphor_prepositions")
+    out: list[Statistic] = []
+    last: str | None = None
+    for record in records:
+        if record.period is not None and _bare_period(record.period, prepositions) in anaphors:
+            record = replace(record, period=last)
+        elif record.period is not None:
+            last = record.period
+        out.append(record)
+    return out
+
+
+def _bare_period(period: str, prepositions: frozenset[str]) -> str:
+    words = " ".join(period.lower().split()).split(" ")
+    if words and words[0] in prepositions:
+        words = words[1:]
+    return " ".join(words)
+
+
 def is_period_phrase(phrase: str) -> bool:
     import datetime
 

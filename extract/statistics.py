@@ -63,7 +63,13 @@ from newstrace.extract.stat_compare import link_comparisons
 from newstrace.extract.stat_filters import is_statistic
 from newstrace.extract.stat_ranks import counts_in_top, find_ranks, top_number_tokens
 from newstrace.extract.stat_roles import anchor_of, roles_of
-from newstrace.extract.stat_timing import is_forecast, is_period_phrase, period_of, with_period_key
+from newstrace.extract.stat_timing import (
+    carry_anaphoric_periods,
+    is_forecast,
+    is_period_phrase,
+    period_of,
+    with_period_key,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span
@@ -100,7 +106,8 @@ def find_statistics(doc: "Doc", *, published: str | None = None) -> list[Statist
     kept = sorted(_dedupe(kept), key=lambda a: (a.start, a.end))
     records = _shared_measures([_record(doc, amount, sentence_of) for amount in kept])
     reference = parse_reference(published)
-    return [with_period_key(r, reference) for r in link_comparisons(doc, records, sentence_of)]
+    linked = carry_anaphoric_periods(link_comparisons(doc, records, sentence_of))
+    return [with_period_key(r, reference) for r in linked]
 
 
 def _shared_measures(records: list[Statistic]) -> list[Statistic]:

@@ -719,3 +719,16 @@ def test_widened_non_statistics_are_dropped(nlp, text, figure) -> None:
 ])
 def test_widened_non_statistic_near_misses_stay(nlp, text, figure) -> None:
     assert figure in [s.text for s in _stats(nlp, text)]
+
+
+def test_a_period_pointing_back_takes_the_last_period_stated_before(nlp) -> None:
+    text = ("In the first quarter of 2031, wind farms supplied 31% of the grid's power. "
+            "Solar panels supplied 12% over the same period.")
+    wind, solar = _stats(nlp, text)
+    assert wind.period == "the first quarter of 2031"
+    assert solar.period == "the first quarter of 2031"
+
+
+def test_a_period_pointing_back_at_nothing_is_no_period(nlp) -> None:
+    (stat,) = _stats(nlp, "Bus ridership rose 9% over the same period.")
+    assert stat.period is None
