@@ -65,8 +65,12 @@ bench-numbers: install
 bench-numbers-intl: install
 	$(PY) -m bench.numbers_multilingual
 
+# Throughput of every stage (bench/out/pipeline-1000.json), then the HTML report folder at 5k and
+# 20k articles: page sizes and headless-Chromium load times (bench/out/report-scale.json; needs
+# /usr/bin/chromium, else its loads are skipped and say so). An hour or more on 2 cores.
 bench: install
 	$(PY) -m bench.pipeline_benchmark
+	$(PY) -m bench.report_scale
 
 bench-dask: install
 	$(PY) -m bench.dask_benchmark

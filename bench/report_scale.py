@@ -105,6 +105,8 @@ def measure_size(size: int, seed: int, data: Path, cache_db: str, loads: int) ->
     others = [name for name, _ in sizes[10:]]
     sample = ["index.html"] + [n for n in largest if n != "index.html"] + rng.sample(others, min(loads, len(others)))
     timed = load_times(folder, sample) if CHROMIUM.exists() else []
+    if not timed:
+        print(f"load times skipped: {CHROMIUM} not found (apt-get install chromium)", flush=True)
     slow = [t for t in timed if t["seconds"] >= LIMIT_LOAD_SECONDS]
     return {
         "size": size, "report_command": {"seconds": report.seconds, "peak_rss_mb": getattr(report, "peak_rss_mb", None),
