@@ -595,8 +595,8 @@ def assemble_result(docs: Sequence[ClusterDoc], links: Iterable[ClusterLink], ca
 
 
 def figure_candidates(docs: Sequence[ClusterDoc], options: ClusterOptions) -> set[tuple[int, int]]:
-    """Index pairs their figures propose: spun copies (`spun_min_figures` keys in common) and pages in
-    two languages that state one distinctive figure (`distinctive_min_value`). A figure on more than
+    """Index pairs their figures propose: spun copies (`spun_min_figures` keys in common) and pages the
+    encoder cannot compare (`_encoder_blind`) that state one distinctive figure (`distinctive_min_value`). A figure on more than
     `sentence_max_df` articles proposes nothing, as a boilerplate sentence does not."""
     return _spun_candidates(docs, options) | _unreadable_pair_candidates(docs, options)
 
