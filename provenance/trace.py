@@ -206,7 +206,8 @@ def primary_key(mention: Mention) -> str | None:
 # from. The rules: a mention keeps the source its own article names; else it borrows one from an earlier
 # sentence of its paragraph, or from the one source its article names at all; else from another article
 # of its coverage cluster that states the same figure, never a later-dated one (undated and estimated
-# dates order as unknown: allowed, but a dated earlier donor goes first). A source that is an outlet ("the FT reported") is followed on to what that
+# dates order as unknown: allowed). Among donors, one stating the very value goes first, then the source
+# most of the story names, then a dated earlier one. A source that is an outlet ("the FT reported") is followed on to what that
 # outlet's own coverage, or its story's, cites for the figure.
 
 PRIMARY_CUE = "primary document"
