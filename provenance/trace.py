@@ -317,11 +317,9 @@ def is_later(candidate: Article | None, than: Article | None) -> bool:
 
 
 def _source_key(member: MentionInput) -> str:
-    """One body however it is named: its KB id, else its name as written, case aside."""
+    """The node a donor's source is drawn as: its KB id, else its name (`source_node_id`)."""
     attribution = member.stat.attribution
-    if attribution is None:
-        return ""
-    return attribution.kb_id or (attribution.name or "").casefold()
+    return "" if attribution is None else source_node_id(attribution.kb_id, attribution.name or "")
 
 
 def inferred(member: MentionInput, donor_map: Mapping[str, Sequence[MentionInput]], cluster_of: Mapping[str, str],
