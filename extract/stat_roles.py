@@ -50,6 +50,7 @@ def roles_of(doc: "Doc", amount: Amount, token: "Token", unit: str) -> tuple[str
         return tally
     measure, holder = _roles(doc, amount, anchor, unit)
     own = set(range(amount.token_start, amount.token_end))
+    measure = with_event(measure, quantified_noun(doc, amount, anchor), own, unit, anchor)
     revised = _revision(anchor, own) or _than_reported(anchor, measure)
     if revised is not None:
         measure = revised
@@ -1170,3 +1171,236 @@ def _numeric(token: "Token") -> bool:
 
 def _before_hyphen(token: "Token") -> bool:
     return token.i + 1 < len(token.doc) and token.doc[token.i + 1].tag_ == "HYPH"
+
+
+@functools.cache
+def _phrase_data() -> dict:
+    return table("en", "measure_phrases")
+
+
+def _phrase_words(name: str) -> frozenset[str]:
+    return frozenset(str(w).lower() for w in _phrase_data()[name])
+
+
+def quantified_noun(doc: "Doc", amount: Amount, anchor: "Token") -> "Token | None":
+    """The noun the figure counts or takes a share of: "28 people" -> people, "43% of adults" -> adults,
+    "10 million of the 17 million cars" -> cars; "the number of people ... surpassed one billion" -> people."""
+    own = range(amount.token_start, amount.token_end)
+    if anchor.dep_ in ("nummod", "quantmod", "compound", "amod") and anchor.head.pos_ == "NOUN" \
+            and anchor.head.i not in own:
+        # "28 people"; not "a 15% tariff", where the figure is the tariff's rate, no count of tariffs
+        return anchor.head if amount.unit in ("count", "number", "ratio") else None
+    of = next((o for c in anchor.children if c.dep_ == "prep" and c.lower_ == "of"
+               for o in c.children if o.dep_ == "pobj" and o.pos_ == "NOUN"), None)
+    if of is not None:
+        return of
+    if anchor.dep_ in ("dobj", "attr") and anchor.head.pos_ in ("VERB", "AUX"):
+        # "the number of people living with obesity has surpassed one billion": a tally's subject
+        subject = next((c for c in anchor.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None and subject.lemma_.lower() in _roles_words("tally_nouns"):
+            return next((o for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"
+                         for o in c.children if o.dep_ == "pobj" and o.pos_ == "NOUN"), None)
+    return None
+
+
+def _participle(verb: "Token") -> str:
+    """The past participle of a verb: "employs" -> "employed", "read" -> "read", "took" -> "taken"."""
+    lemma = verb.lemma_.lower()
+    known = word_mapping("event_participles").get(lemma) or _roles_data()["event_verbs"].get(lemma) \
+        or _phrase_data()["irregular_participles"].get(lemma)
+    if known:
+        return str(known)
+    if verb.tag_ in ("VBN", "VBD"):
+        return verb.lower_
+    if verb.tag_ == "VBG" and len(verb.lower_) > 5 and verb.lower_[-4] == verb.lower_[-5] \
+            and verb.lower_[-4] not in "aeiouls":
+        return verb.lower_[:-3] + "ed"  # "pinning" -> "pinned"
+    if re.fullmatch(r"[^aeiou]*[aeiou][bdgmnpt]", lemma):
+        return lemma + lemma[-1] + "ed"  # "stop" -> "stopped", "ban" -> "banned"
+    if lemma.endswith("e"):
+        return lemma + "d"
+    if len(lemma) > 2 and lemma.endswith("y") and lemma[-2] not in "aeiou":
+        return lemma[:-1] + "ied"
+    return lemma + "ed"
+
+
+def _core(noun: "Token", exclude: set[int]) -> str | None:
+    """The counted noun with its own modifiers ("close contacts", "state residents", "young people"),
+    without clauses, places, periods or prepositions other than "of"."""
+    drop = set(exclude)
+    for child in noun.children:
+        if child.dep_ in ("prep", "acl", "relcl", "appos", "conj", "cc", "punct") and child.lower_ != "of" \
+                or child.ent_type_ in ("GPE", "LOC", "DATE", "TIME") and child.dep_ in ("compound", "amod", "nmod"):
+            drop |= {t.i for t in child.subtree}
+    return _phrase(noun, exclude=drop)
+
+
+def _short(tokens: list["Token"], limit: int) -> str | None:
+    """Words of a predicate without determiners, possessive pronouns, dates, numbers and punctuation."""
+    kept = [t.text for t in sorted(tokens, key=lambda t: t.i) if not t.is_punct and t.dep_ not in ("det", "poss", "aux",
+            "auxpass", "neg", "mark") and t.ent_type_ not in ("DATE", "TIME") and not t.like_num
+            and t.tag_ not in ("PRP", "PRP$", "WDT", "WP")]
+    return " ".join(kept) if kept and len(kept) <= limit else None
+
+
+def _chunk(noun: "Token") -> list["Token"]:
+    """A noun with the words before it that qualify it and its "of" phrase: "medical observation",
+    "the visa norms of the workers"; clauses, lists and asides after it are left out."""
+    tokens = [noun]
+    for child in noun.children:
+        if child.i < noun.i and child.dep_ in ("compound", "amod", "nmod", "poss", "det", "nummod"):
+            tokens.extend(child.subtree)
+        elif child.dep_ == "prep" and child.lower_ == "of":
+            tokens.append(child)
+            tokens.extend(t for o in child.children if o.dep_ == "pobj" for t in _chunk(o))
+    return tokens
+
+
+def _passive(verb: "Token") -> list["Token"]:
+    """A participle with its particle and the first prepositional phrase that says how or where to
+    (not a date, a place or the agent): "quarantined", "placed under medical observation"."""
+    tokens = [verb, *(c for c in verb.children if c.dep_ == "prt")]
+    for child in verb.children:
+        if child.i > verb.i and child.dep_ == "prep" and child.lower_ in ("under", "into", "to", "from", "out",
+                                                                           "off", "for", "with", "as", "on"):
+            objects = [o for o in child.children if o.dep_ == "pobj"]
+            if objects and not _numeric(child) and objects[0].pos_ == "NOUN" \
+                    and objects[0].ent_type_ not in ("DATE", "TIME", "GPE", "LOC", "ORG", "PERSON"):
+                return tokens + [child, *_chunk(objects[0])]
+            break
+    return tokens
+
+
+def _complement(verb: "Token", skip: set[int], limit: int) -> list["Token"] | None:
+    """The verb and what completes it: its particle, then its object, complement or first prepositional
+    phrase ("living with obesity", "activated their accounts", "helped build her career"). None when what
+    completes it is a figure or a pronoun ("resulted in 46 ...", "contracted it"): the event is not said."""
+    tokens = [verb, *(c for c in verb.children if c.dep_ == "prt")]
+    children = [c for c in verb.children if c.i > verb.i and c.i not in skip]
+    for child in children:
+        if child.dep_ in ("dobj", "attr", "acomp", "oprd"):
+            said = _chunk(child) if child.pos_ in ("NOUN", "PROPN") else list(child.subtree)
+            if any(t.like_num for t in said) or child.tag_ in ("PRP", "WDT", "WP"):
+                return None
+            return tokens + said
+        if child.dep_ == "xcomp" and child.pos_ == "VERB":
+            inner = _complement(child, skip, limit)
+            return tokens + inner if inner is not None else None
+    for child in children:
+        if child.dep_ == "prep" and child.lower_ not in ("by",):
+            objects = [o for o in child.children if o.dep_ == "pobj"]
+            if any(o.tag_ in ("PRP", "WDT", "WP") or any(t.like_num for t in _chunk(o)) for o in objects):
+                return None
+            if not objects or any(o.ent_type_ in ("DATE", "TIME", "GPE", "LOC") for o in objects):
+                continue
+            return tokens + [child, *_chunk(objects[0])]
+    after = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    if after is not None and after.head == verb and after.dep_ in ("advmod", "npadvmod") and after.pos_ == "NOUN" \
+            and after.ent_type_ not in ("DATE", "TIME"):
+        return [*tokens, after]  # "working overtime"
+    return tokens
+
+
+def counted_event(noun: "Token", own: set[int], anchor: "Token | None" = None) -> str | None:
+    """The event the clause reports of the things a figure counts, as the words that follow the noun:
+    "28 people ... were quarantined" -> "quarantined", "employs 450 workers" -> "employed", "16.8 million people
+    are living with obesity" -> "living with obesity", "450,000 people were without power" -> "without power",
+    "10 million users who activated their accounts" -> "who activated accounts". None when the verb reports no
+    event (`non_event_verbs`: "has", "includes", "said") or the words would make no short label."""
+    limit = int(_phrase_data()["max_measure_words"]) - 1
+    quiet = _phrase_words("non_event_verbs") | _roles_words("source_verbs")
+    skip = own | {t.i for t in noun.subtree}
+    # a participle or relative clause on the noun itself: "people infected", "people living with obesity"
+    for child in noun.children:
+        if child.dep_ == "acl" and child.i > noun.i and child.tag_ in ("VBN", "VBG") and child.lemma_.lower() not in quiet:
+            inner = next((c for c in child.children if c.dep_ == "xcomp" and c.tag_ == "VBN"), None)
+            if inner is not None:
+                return _short([inner, *(c for c in inner.children if c.dep_ == "prt")], limit)  # "cars projected to be sold"
+            if child.tag_ == "VBN":
+                return _short(_passive(child), limit)
+            done = _complement(child, own, limit)
+            return _short(done, limit) if done else None
+    # "31% of adults were living with ...", "2 million people - 31% of adults - were ...", "seven of the 30
+    # nurses were working ...": the share or the part stands where the counted noun would
+    position = noun
+    if anchor is not None and noun.dep_ == "pobj" and noun.head.lower_ == "of" \
+            and (noun.head.head == anchor or noun.head.head.i in own):
+        position = anchor.head if anchor.dep_ == "appos" and anchor.head.pos_ in ("NOUN", "PROPN") else anchor
+        skip = skip | {t.i for t in position.subtree if t.i < position.head.i or t.i in own}
+    head, dep = position.head, position.dep_
+    if head.is_alpha and (head.pos_ in ("VERB", "AUX") and head.lemma_.lower() not in quiet or head.lemma_.lower() == "be"):
+        lemma = head.lemma_.lower()
+        if dep == "nsubjpass" and head.tag_ == "VBN" and lemma not in quiet:
+            return _short(_passive(head), limit)  # "were quarantined", "were placed under observation"
+        if dep == "dobj" and lemma not in quiet and head.i < noun.i:
+            particle = next((c.text for c in head.children if c.dep_ == "prt"), None)
+            return _participle(head) + (f" {particle}" if particle else "")  # "employs 450 Dreamers"
+        if dep == "nsubj":
+            if head.tag_ == "VBG" and any(c.dep_ == "aux" and c.lemma_ == "be" for c in head.children) \
+                    and lemma not in quiet:
+                done = _complement(head, skip, limit)
+                return _short(done, limit) if done else None  # "are living with obesity"
+            if lemma == "be":
+                said = next((c for c in head.children if c.i > head.i and c.dep_ in ("prep", "acomp")
+                             and not _numeric(c)), None)
+                if said is not None and (said.dep_ == "acomp" or said.lower_ in ("without", "out", "in", "on",
+                                                                                  "under", "at")):
+                    return _short(list(said.subtree), limit)  # "were without power", "were homeless"
+                return None
+            if lemma not in quiet and head.tag_ in ("VBD", "VBP", "VBZ"):
+                done = _complement(head, skip, limit)
+                found = _short(done, limit) if done and len(done) > 1 else None
+                return f"who {found}" if found else None  # "5,000 people entered the building"
+    relative = next((c for c in noun.children if c.dep_ == "relcl" and c.lemma_.lower() not in quiet), None)
+    if relative is not None and any(c.dep_ == "nsubj" and c.tag_ in ("WP", "WDT") for c in relative.children):
+        done = _complement(relative, own | {t.i for t in noun.subtree if t.i < relative.i}, limit)
+        found = _short(done, limit) if done else None
+        return f"who {found}" if found and names_people(noun) else f"that {found}" if found else None
+    return None
+
+
+def with_event(measure: str | None, noun: "Token | None", own: set[int], unit: str,
+               anchor: "Token | None" = None) -> str | None:
+    """The measure with the event of what it counts: "people" -> "people quarantined", "share of adults" ->
+    "share of adults living with obesity", "number of people" -> "people living with obesity". Only when the
+    measure is the counted noun's own phrase (not a quantity noun like "sales", nor a sports tally's unit)."""
+    if noun is None or unit not in ("count", "percent", "ratio", "number") or measure is None:
+        return measure
+    if noun.lemma_.lower() in MEASURE_NOUNS or noun.lower_ in MEASURE_NOUNS or noun.lower_ in _phrase_words("tally_units") \
+            or noun.lemma_.lower() in _phrase_words("tally_units") or noun.ent_type_ in ("DATE", "TIME", "MONEY") \
+            or noun.lower_ in _roles_words("event_nouns") or noun.lemma_.lower() in _roles_words("event_nouns"):
+        # "4,000 job cuts": the noun is the event already
+        return measure
+    core = _core(noun, own)
+    if not core:
+        return measure
+    lowered = measure.lower()
+    prefix = ""
+    if lowered.startswith("share of "):
+        prefix, rest = "share of ", lowered.removeprefix("share of ")
+    elif lowered.split()[0] in _roles_words("tally_nouns") and " of " in lowered:
+        rest = lowered.split(" of ", 1)[1]
+    else:
+        rest = lowered
+    if not (rest == core.lower() or rest.startswith(core.lower() + " ") or rest.endswith(" " + core.lower())):
+        return measure  # the measure says something else than the counted noun ("rise in hiring")
+    full = (_phrase(noun, exclude=own) or "").lower()
+    said = ""
+    for pronoun in (" who ", " that "):
+        if rest.startswith(core.lower() + pronoun):
+            said = rest[len(core):]  # "share of cars that will be electric": the share's deed stays after the event
+    if not said and rest not in (core.lower(), full) and len(rest.split()) > len(core.split()) + 1:
+        return measure  # already a longer phrase the other rules wrote ("people killed in floods")
+    event = counted_event(noun, own, anchor)
+    if not event:
+        return measure
+    if set(event.lower().split()) & set(rest.split()) - {"of", "in", "on", "with", "who", "that"}:
+        return measure  # the event is already said
+    if said and event.split()[0] in ("who", "that"):
+        return measure  # one deed is enough: "share of adults who say they trust news"
+    phrase = f"{prefix}{core} {event}"
+    if len(phrase.split()) > int(_phrase_data()["max_measure_words"]) + len(prefix.split()):
+        return measure
+    if said:
+        phrase = f"{prefix}{core} {event}{said}"  # "share of cars sold that will be electric"
+    return phrase
