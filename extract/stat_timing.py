@@ -70,9 +70,12 @@ def is_forecast(doc: "Doc", anchor: "Token", sentence: "Span", period: str | Non
     verbs, auxiliaries = word_list("forecast_verbs"), word_list("forecast_auxiliaries")
     nouns = word_list("forecast_nouns")
     noun = anchor.head if anchor.dep_ in ("nummod", "compound", "quantmod") and anchor.head != anchor else anchor
-    if any(c.dep_ == "acl" and c.tag_ in ("VBN", "VBD") and c.lower_ not in word_list("forecast_comparison_participles")
-           for c in noun.children):
-        return False  # "the 14 million (cars) sold in 2023": a figure the text calls done ("compared to" is no deed)
+    past = word_list("forecast_past_expectation_verbs")
+    for c in noun.children:
+        if c.dep_ == "acl" and c.tag_ in ("VBN", "VBD") and c.lemma_.lower() in past:
+            return True  # "short of the 110,000 jobs expected": what was expected, not what happened
+        if c.dep_ == "acl" and c.tag_ in ("VBN", "VBD") and c.lower_ not in word_list("forecast_comparison_participles"):
+            return False  # "the 14 million (cars) sold in 2023": a figure the text calls done ("compared to" is no deed)
     base = noun if noun.dep_ == "pobj" else anchor
     if base.dep_ == "pobj" and base.head.lower_ in ("than", "from") and base.head.head.pos_ != "VERB":
         return False  # "up from 14 million", "higher than the 14 million": the base of a comparison
@@ -86,10 +89,15 @@ def is_forecast(doc: "Doc", anchor: "Token", sentence: "Span", period: str | Non
             break
         current = current.head
     adjectives = word_list("forecast_adjectives")
-    for token in chain:
+    for position, token in enumerate(chain):
+        below = chain[position - 1] if position else None
         if token.pos_ in ("VERB", "AUX") and (token.lemma_.lower() in verbs or token.lower_.removesuffix("s") in verbs) \
-                and token.tag_ != "VBD" and not _in_subject(anchor, token):  # the lemmatizer reads "hopes" as "hop"
-            return True  # "plans to hire 500", "expects revenue of $4bn"; not "45% of economists expect a recession"
+                and (token.tag_ != "VBD" or token.lemma_.lower() in past) and not _in_subject(anchor, token) \
+                and not (below is not None and below.dep_ == "prep"
+                         and below.lower_ not in word_list("forecast_value_prepositions")):
+            # the lemmatizer reads "hopes" as "hop"; "predicted $2.52 a share" is an expectation in the past too
+            return True  # "plans to hire 500", "expects revenue of $4bn"; not "45% of economists expect a recession",
+            # nor "in markets such as India (2% share), the agency expects growth": the figure is no object of it
         if token.lower_ in adjectives and any(c.dep_ == "xcomp" for c in token.children):
             return True  # "is likely to ship", "is due to open"
         if token.pos_ == "VERB" and token.dep_ in ("xcomp", "advcl", "acl") and _cued_by(token.head, adjectives):
@@ -100,8 +108,9 @@ def is_forecast(doc: "Doc", anchor: "Token", sentence: "Span", period: str | Non
                 and token.tag_ != "VBD" and c.lower_ in word_list("forecast_plan_subjects") for c in token.children):
             return True  # "raised its guidance to $12bn" (the guidance is what is raised), "the consensus calls for"
         if token.pos_ == "NOUN" and token.lower_ in nouns \
-                and not (token == noun and anchor.dep_ == "nummod" and anchor.like_num and token.tag_ == "NNS"):
-            return True  # "a forecast of 2.4%", "the 2% target"; "3 goals" counts goals, it projects nothing
+                and not (token == noun and anchor.dep_ == "nummod" and anchor.like_num
+                         and (token.tag_ == "NNS" or _count_word(anchor))):
+            return True  # "a forecast of 2.4%", "the 2% target"; "3 goals", "1 goal" count goals, they project nothing
         if token.pos_ in ("VERB", "AUX") and any(c.dep_ == "aux" and c.lower_ in auxiliaries for c in token.children):
             return True
         if token.pos_ in ("VERB", "AUX") and token.lemma_.lower() == "set" and any(
@@ -110,6 +119,10 @@ def is_forecast(doc: "Doc", anchor: "Token", sentence: "Span", period: str | Non
     for token in anchor.children:
         if token.dep_ == "prep" and token.lower_ == "of" and token.head.lower_ in nouns:
             return True
+    top = chain[-1]
+    if top.pos_ in ("VERB", "AUX") and top.dep_ == "ccomp" and top.head.pos_ == "VERB" \
+            and top.head.lemma_.lower() in past and not _in_subject(anchor, top.head):
+        return True  # "the institute projected in May that the tariffs would cut output by 0.25%"
     if period is not None:
         at = sentence.text.find(period)
         before = sentence.text[:at].split()[-1:] if at > 0 else []
@@ -117,6 +130,16 @@ def is_forecast(doc: "Doc", anchor: "Token", sentence: "Span", period: str | Non
             # "by 2030 ... will", not "By 2018, ... remained"
             return verb is not None and verb.tag_ not in ("VBD", "VBN")
     return False
+
+
+def _count_word(token: "Token") -> bool:
+    """A bare small count ("1", "two"), not an amount with a scale or a share ("10 million", "2%")."""
+    text = token.text.replace(",", "")
+    small = int(text) < 100 if text.isdigit() else token.is_alpha and token.lower_ not in _SCALES
+    return small and not any(c.lower_ in ("%", "percent") for c in token.head.children)
+
+
+_SCALES = frozenset({"hundred", "thousand", "million", "billion", "trillion", "dozen"})
 
 
 def _cued_by(head: "Token", words: frozenset[str] | set[str]) -> bool:
@@ -144,6 +167,7 @@ def period_of(amount: Amount, sentence: "Span", anchor: "Token") -> str | None:
     noun = anchor.head if anchor.dep_ in ("nummod", "compound", "quantmod") and anchor.head != anchor else anchor
     own_phrase = {t.i for t in noun.subtree} if noun.pos_ in ("NOUN", "PROPN", "NUM", "SYM") else set()
     other_start = _range_start_span(anchor, amount)
+    role = _range_role(anchor, amount)
     best: tuple[int, str, "Span"] | None = None
     for ent in entities_in(sentence):
         if ent.label_ != "DATE" or amount.token_start <= ent.start < amount.token_end:
@@ -179,6 +203,11 @@ def period_of(amount: Amount, sentence: "Span", anchor: "Token") -> str | None:
             continue  # "higher than before the pandemic in 2019", "up 5% on 2019 levels": the comparison's base
         if _in_goal_of_other(ent, amount):
             continue  # "4.2 million cars, short of its 2030 goal": the target's year, not the current value's
+        if not _is_point(ent) and (_of_other_change(ent, amount) or role == "end" and not _is_span(ent)):
+            continue  # "fell 2% to $55, ... down 3% on the day", "rose 10 cents to $36.53; up 3.7% over the past
+            # year": a stretch of time is the change's, not another figure's nor the level the change ends at
+        if _statement_date(ent, verb):
+            continue  # "the paper reported on Sunday that ...", "projected in May that ...": when it was said
         owner = governing_verb(ent.root)
         inside = ent.root.i in own_phrase
         if chain and owner is not None and owner.i not in chain and not inside \
@@ -197,7 +226,14 @@ def period_of(amount: Amount, sentence: "Span", anchor: "Token") -> str | None:
             best = (distance, text, ent)
     if best is None:
         return _period_token(amount, sentence)
-    return _with_range(best[2])
+    text = _with_range(best[2])
+    if role is not None:
+        years = [t for t in best[2].doc[max(0, best[2].start - 3):best[2].end + 3]
+                 if _year_token(t) and t.text in text.split()]
+        if _is_span_text(text) and len(years) >= 2:
+            # "rose from 7% to 14% between 1990 and 2022": each end of the change holds at its end of the span
+            return (years[0] if role == "start" else years[-1]).text
+    return text
 
 
 def _year_token(token: "Token") -> bool:
@@ -210,16 +246,107 @@ def _with_range(ent: "Span") -> str:
     doc = ent.doc
     joiners = period_words("span_joiners") - {"and"}
     start, end = ent.start, ent.end
-    if end + 1 < len(doc) and doc[end].lower_ in joiners \
+    between = period_words("pair_openers")
+    opened = any(t.lower_ in between for t in doc[max(0, start - 1):min(end, start + 2)])
+    if end < len(doc) and end - start >= 2 and doc[end - 1].lower_ in period_words("span_joiners") \
+            and _year_token(doc[end]) and _year_token(doc[end - 2]):
+        end += 1  # "between 1995 and" tagged without its end year
+    elif end + 1 < len(doc) and (doc[end].lower_ in joiners or opened and doc[end].lower_ == "and") \
             and _year_token(doc[end + 1]) and _year_token(doc[end - 1]) \
             and not (end + 2 < len(doc) and doc[end + 2].pos_ in ("NOUN", "PROPN", "NUM")):
         end += 2  # "2020 to 2024"; not "from 900 in 2019 to 1200 people"
-    elif start >= 2 and doc[start - 1].lower_ in joiners and _year_token(doc[start - 2]) and _year_token(doc[start]) \
-            and start >= 3 and doc[start - 3].lower_ in period_words("span_openers"):
-        start -= 2  # "From 2015 through 2022": the nearer end was taken
+    elif start >= 3 and _year_token(doc[start - 2]) and _year_token(doc[start]) and (
+            doc[start - 1].lower_ in joiners and doc[start - 3].lower_ in period_words("span_openers")
+            or doc[start - 1].lower_ == "and" and doc[start - 3].lower_ in between):
+        start -= 3 if doc[start - 3].lower_ in between else 2  # "From 2015 through 2022", "between 1995 and 2020"
     if (start, end) == (ent.start, ent.end):
         return ent.text
     return doc[start:end].text
+
+
+def _is_span(ent: "Span") -> bool:
+    return _is_span_text(_with_range(ent))
+
+
+def _is_span_text(text: str) -> bool:
+    """"2019 to 2021", "between 1990 and 2022": two years joined, a span rather than a point."""
+    import datetime
+
+    key = period_key(text, reference=datetime.date(2000, 6, 15))
+    return key is not None and len(key) == 9 and key[4] == "-" and key[:4].isdigit() and key[5:].isdigit()
+
+
+def _range_role(anchor: "Token", amount: Amount) -> str | None:
+    """"start" or "end" when the figure is one end of a change stated from one value to another ("rose from
+    7% to 14%", "(10.2% to 20.8%)"), else None: a period of the whole change is not either end's."""
+    doc = anchor.doc
+    noun = anchor
+    while noun.dep_ in ("nummod", "compound", "quantmod") and noun.head != noun:
+        noun = noun.head
+    if noun.dep_ == "pobj" and noun.head.lower_ == "to" and noun.head.dep_ == "prep":
+        to = noun.head
+        if to.head.lower_ == "from" or any(c.dep_ == "prep" and c.lower_ == "from" and c.i < to.i
+                                           for c in to.head.children):
+            return "end"
+    if noun.dep_ == "pobj" and noun.head.lower_ == "from" and (
+            any(c.dep_ == "prep" and c.lower_ == "to" for c in noun.head.children)
+            or any(c.dep_ == "prep" and c.lower_ == "to" and c.i > noun.i for c in noun.head.head.children)):
+        return "start"
+    # the parse often garbles a bracketed pair ("(3.2% to 7.7%)"): read the words around the figure
+    start, end = amount.token_start, amount.token_end
+    opens = period_words("pair_openers") | {"from", "("}
+    if end + 1 < len(doc) and doc[end].lower_ == "to" and (doc[end + 1].like_num or doc[end + 1].is_currency) \
+            and start >= 1 and doc[start - 1].lower_ in opens:
+        return "start"
+    if start >= 2 and doc[start - 1].lower_ == "to" and (doc[start - 2].like_num or doc[start - 2].text == "%") \
+            and any(t.lower_ in opens for t in doc[max(0, start - 6):start - 2]):
+        return "end"
+    return None
+
+
+def _of_other_change(ent: "Span", amount: Amount) -> bool:
+    """The date hangs on a change word that states another figure ("..., down 1.4% on the day", "up 3.7% over
+    the past year"): its stretch of time is that change's."""
+    figure = set(range(amount.token_start, amount.token_end))
+    prep = ent.root.head
+    if ent.root.dep_ != "pobj" or prep.dep_ != "prep" or prep.head == prep:
+        return False
+    owner = prep.head
+    if owner.i in figure or owner.lower_ not in period_words("base_change_words"):
+        return False
+    return not any(t.i in figure for t in owner.subtree) and any(
+        c.like_num or c.ent_type_ in _AMOUNT_ENTS or c.lower_ in ("%", "percent") for c in owner.subtree)
+
+
+def _statement_date(ent: "Span", verb: "Token | None") -> bool:
+    """The date of a statement, not of the figure: it hangs on a verb of saying, reporting or projecting that
+    is above the figure's own clause ("the paper reported on Sunday that the firm will cut 4,000 jobs", "the
+    institute projected in May that ... would cut output by 0.4%"). A verb of saying takes only a day from
+    the figure ("on Friday", "Tuesday"): "In 2023, the firm said, sales rose 5%" keeps 2023."""
+    words = [t.lower_ for t in ent if not t.is_punct and t.lower_ not in ("'s", "’s")]
+    if words and all(w in period_words("statement_day_words") for w in words) \
+            and ent.root.dep_ in ("poss", "compound", "nmod", "npadvmod", "amod") \
+            and (ent.root.head.lemma_.lower() in period_words("statement_nouns")
+                 or ent.root.head.lower_ in period_words("statement_nouns")):
+        return True  # "Thursday's data", "the Monday announcement": the day of the release
+    if verb is None:
+        return False
+    owner = ent.root
+    for _ in range(4):
+        if owner.pos_ in ("VERB", "AUX") or owner.head == owner:
+            break
+        owner = owner.head
+    if owner.pos_ not in ("VERB", "AUX") or owner == verb or verb.i not in {t.i for t in owner.subtree}:
+        return False
+    if any(ent.root.i in {t.i for t in c.subtree} and verb.i in {t.i for t in c.subtree} for c in owner.children):
+        return False  # the date and the figure's clause are in one branch: the date is nearer the figure
+    lemma = owner.lemma_.lower()
+    if lemma in period_words("projection_verbs") and owner.tag_ in ("VBD", "VBN"):
+        return True
+    if lemma not in period_words("statement_verbs"):
+        return False
+    said_on = {t.lower_ for t in ent}
+    return bool(said_on & period_words("statement_day_words")) or _is_point_date(ent)
 
 
 def _is_vague_stretch(ent: "Span") -> bool:
