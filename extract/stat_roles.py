@@ -72,6 +72,8 @@ def roles_of(doc: "Doc", amount: Amount, token: "Token", unit: str) -> tuple[str
     if holder is None:
         holder = _clause_holder(anchor, own | dateline, measure)
     if holder is None:
+        holder = _named_owner(anchor, own | dateline, measure)
+    if holder is None:
         # "Pfizer said its quarterly revenue fell 12%": whose the figure is, by the pronoun of the speaker's clause
         verb = governing_verb(anchor)
         speaker = _speaker_of(verb) if verb is not None else None
@@ -84,7 +86,28 @@ def roles_of(doc: "Doc", amount: Amount, token: "Token", unit: str) -> tuple[str
         measure = _without_dateline(measure, words)
     if holder is not None and _is_source_phrase(holder):
         holder = None  # "analysts expected $3 billion": who tells the figure is its source, not whom it is about
-    return measure, holder
+    return tidy_measure(measure), holder
+
+
+def tidy_measure(measure: str | None) -> str | None:
+    """A measure without the dangling words its phrase ends with (`dangling_words`: "share of adults who were
+    overweight in" -> "... overweight"), without an aside after a dash ("share of market - up"), with a
+    bracket it opened closed ("401(k" -> "401(k)")."""
+    if measure is None:
+        return None
+    words = measure.split()
+    for dash in ("-", "–", "—"):
+        if dash in words[1:] and len(words) - words.index(dash, 1) <= 2:
+            words = words[:words.index(dash, 1)]  # "share of market - up"
+    dangling = _phrase_words("dangling_words")
+    while len(words) > 1 and words[-1].lower() in dangling:
+        words.pop()
+    text = " ".join(words)
+    if text.count("(") == text.count(")") + 1 and "(" in words[-1]:
+        text += ")"
+    if not words or text.lower() in dangling:
+        return None
+    return text
 
 
 def _is_vague(measure: str) -> bool:
@@ -1280,7 +1303,8 @@ def _complement(verb: "Token", skip: set[int], limit: int) -> list["Token"] | No
     for child in children:
         if child.dep_ in ("dobj", "attr", "acomp", "oprd"):
             said = _chunk(child) if child.pos_ in ("NOUN", "PROPN") else list(child.subtree)
-            if any(t.like_num for t in said) or child.tag_ in ("PRP", "WDT", "WP"):
+            if any(t.like_num for t in said) or child.tag_ in ("PRP", "WDT", "WP") or child.lemma_.lower() in (
+                    "other", "another"):  # "engaged each other": a pronoun's work
                 return None
             return tokens + said
         if child.dep_ == "xcomp" and child.pos_ == "VERB":
@@ -1404,3 +1428,31 @@ def with_event(measure: str | None, noun: "Token | None", own: set[int], unit: s
     if said:
         phrase = f"{prefix}{core} {event}{said}"  # "share of cars sold that will be electric"
     return phrase
+
+
+def _is_name(token: "Token") -> bool:
+    return token.pos_ == "PROPN" and token.ent_type_ in ("GPE", "ORG", "NORP", "LOC", "PERSON")
+
+
+def _named_owner(anchor: "Token", exclude: set[int], measure: str | None) -> str | None:
+    """The name a figure is set beside: "Peru (3% EV share)" (the figure's noun an apposition to the name),
+    "put Kenya at 21 million", "followed by Ghana at 9 million", "Kenya at 21 million" (the figure after "at"
+    on a name, or on a verb whose object or agent is the name)."""
+    name: "Token | None" = None
+    if anchor.dep_ in ("nummod", "compound", "amod", "quantmod") and anchor.head.dep_ == "appos" \
+            and _is_name(anchor.head.head):
+        name = anchor.head.head
+    elif anchor.dep_ == "pobj" and anchor.head.lower_ == "at":
+        owner = anchor.head.head
+        if _is_name(owner) and owner.i < anchor.i:
+            name = owner
+        elif owner.pos_ == "VERB":
+            named = [c for c in owner.children if c.dep_ == "dobj" and c.i < anchor.i] + [
+                o for c in owner.children if c.dep_ == "agent" and c.i < anchor.i for o in c.children if o.dep_ == "pobj"]
+            name = next((c for c in named if _is_name(c)), None)
+    if name is None or name.i in exclude:
+        return None
+    text = _entity_text(name).removeprefix("the ")
+    if text.lower() in (measure or "").lower():
+        return None
+    return text

@@ -95,3 +95,20 @@ def test_a_figure_that_moves_an_earlier_report_is_a_revision(nlp, text, figure) 
 def test_a_bracketed_figure_after_a_group_is_the_groups(nlp) -> None:
     stat = _stat(nlp, "Approval of the mayor was highest among retirees (64%).", "64%")
     assert stat.holder == "retirees" and stat.measure is not None and stat.measure.lower() == "approval of mayor"
+
+
+@pytest.mark.parametrize(("text", "figure", "holder"), [
+    # the figure's noun set in brackets after a name, as an apposition to it
+    ("In markets such as Peru (3% EV share) and Chile (4% EV share), growth is slow.", "4%", "Chile"),
+    # the figure after "at" on a verb whose object or agent is the name
+    ("The report put Kenya at 21 million, followed by Ghana at 9 million.", "21 million", "Kenya"),
+    ("The report put Kenya at 21 million, followed by Ghana at 9 million.", "9 million", "Ghana"),
+])
+def test_a_name_the_figure_is_set_beside_holds_it(nlp, text, figure, holder) -> None:
+    assert _stat(nlp, text, figure).holder == holder
+
+
+def test_a_measure_does_not_end_on_an_aside_after_a_dash(nlp) -> None:
+    # "- up from 4% in 2020" is the comparison, no part of what the 18% is a share of
+    stat = _stat(nlp, "Its market share reached 18% of the market - up from 4% in 2020.", "18%")
+    assert stat.measure == "share of market"
