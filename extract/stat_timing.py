@@ -71,7 +71,11 @@ def is_forecast(doc: "Doc", anchor: "Token", sentence: "Span", period: str | Non
     nouns = word_list("forecast_nouns")
     noun = anchor.head if anchor.dep_ in ("nummod", "compound", "quantmod") and anchor.head != anchor else anchor
     past = word_list("forecast_past_expectation_verbs")
+    if _range_role(anchor, None) == "start":
+        return False  # "expected to rise from 14 million to 17 million": the level the change starts from
     for c in noun.children:
+        if c.dep_ == "acl" and c.lower_ in word_list("forecast_cause_participles"):
+            continue  # "522 million, driven by population growth": why, not that it is done
         if c.dep_ == "acl" and c.tag_ in ("VBN", "VBD") and c.lemma_.lower() in past:
             return True  # "short of the 110,000 jobs expected": what was expected, not what happened
         if c.dep_ == "acl" and c.tag_ in ("VBN", "VBD") and c.lower_ not in word_list("forecast_comparison_participles"):
@@ -94,10 +98,12 @@ def is_forecast(doc: "Doc", anchor: "Token", sentence: "Span", period: str | Non
         if token.pos_ in ("VERB", "AUX") and (token.lemma_.lower() in verbs or token.lower_.removesuffix("s") in verbs) \
                 and (token.tag_ != "VBD" or token.lemma_.lower() in past) and not _in_subject(anchor, token) \
                 and not (below is not None and below.dep_ == "prep"
-                         and below.lower_ not in word_list("forecast_value_prepositions")):
+                         and below.lower_ not in word_list("forecast_value_prepositions")
+                         and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)):
             # the lemmatizer reads "hopes" as "hop"; "predicted $2.52 a share" is an expectation in the past too
             return True  # "plans to hire 500", "expects revenue of $4bn"; not "45% of economists expect a recession",
             # nor "in markets such as India (2% share), the agency expects growth": the figure is no object of it
+            # (a verb with no subject of its own: the parse took its subject for the preposition's object)
         if token.lower_ in adjectives and any(c.dep_ == "xcomp" for c in token.children):
             return True  # "is likely to ship", "is due to open"
         if token.pos_ == "VERB" and token.dep_ in ("xcomp", "advcl", "acl") and _cued_by(token.head, adjectives):
@@ -168,6 +174,8 @@ def period_of(amount: Amount, sentence: "Span", anchor: "Token") -> str | None:
     own_phrase = {t.i for t in noun.subtree} if noun.pos_ in ("NOUN", "PROPN", "NUM", "SYM") else set()
     other_start = _range_start_span(anchor, amount)
     role = _range_role(anchor, amount)
+    end_at = next((t.i for t in anchor.doc[amount.token_end:min(len(anchor.doc), amount.token_end + 4)]
+                   if t.lower_ == "to"), None) if role == "start" else None
     best: tuple[int, str, "Span"] | None = None
     for ent in entities_in(sentence):
         if ent.label_ != "DATE" or amount.token_start <= ent.start < amount.token_end:
@@ -197,6 +205,8 @@ def period_of(amount: Amount, sentence: "Span", anchor: "Token") -> str | None:
             continue  # "shaved 3.2 years off life expectancy": a length of time that is itself a figure
         if ent.start in other_start:
             continue  # "from 1% in 1975 to 6% in 2016": 1975 is the start's, not the end figure's
+        if role == "start" and end_at is not None and ent.start > end_at and not _is_span(ent):
+            continue  # "from around 20% now to 24% by 2035": 2035 is the end's, not the start figure's
         if _is_vague_stretch(ent):
             continue  # "the lowest in weeks", "within months", "its last 20": no period of the calendar
         if _is_other_base(ent, amount):
@@ -276,7 +286,7 @@ def _is_span_text(text: str) -> bool:
     return key is not None and len(key) == 9 and key[4] == "-" and key[:4].isdigit() and key[5:].isdigit()
 
 
-def _range_role(anchor: "Token", amount: Amount) -> str | None:
+def _range_role(anchor: "Token", amount: Amount | None) -> str | None:
     """"start" or "end" when the figure is one end of a change stated from one value to another ("rose from
     7% to 14%", "(10.2% to 20.8%)"), else None: a period of the whole change is not either end's."""
     doc = anchor.doc
@@ -292,6 +302,8 @@ def _range_role(anchor: "Token", amount: Amount) -> str | None:
             any(c.dep_ == "prep" and c.lower_ == "to" for c in noun.head.children)
             or any(c.dep_ == "prep" and c.lower_ == "to" and c.i > noun.i for c in noun.head.head.children)):
         return "start"
+    if amount is None:
+        return None
     # the parse often garbles a bracketed pair ("(3.2% to 7.7%)"): read the words around the figure
     start, end = amount.token_start, amount.token_end
     opens = period_words("pair_openers") | {"from", "("}

@@ -101,3 +101,16 @@ def test_the_day_of_a_release_is_not_the_period(nlp, text, figure, period) -> No
 
 def test_a_value_preposition_keeps_the_expectation(nlp) -> None:
     assert _stat(nlp, "Crude output is expected at 3 million barrels a day.", "3 million barrels").forecast is True
+
+
+def test_the_start_of_a_planned_change_is_the_current_level(nlp) -> None:
+    text = "The ministry wants to raise efficiency from around 18% now to 23% by 2035."
+    start, end = _stat(nlp, text, "18%"), _stat(nlp, text, "23%")
+    assert (start.period_key, start.forecast) != ("2035", True) and start.forecast is False
+    assert (end.period, end.forecast) == ("2035", True)
+
+
+def test_a_participle_of_cause_leaves_a_forecast_a_forecast(nlp) -> None:
+    text = "The number in the region is forecast to rise by over 250% to 522 million, driven by population growth."
+    assert _stat(nlp, text, "522 million").forecast is True
+
