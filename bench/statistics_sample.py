@@ -187,7 +187,11 @@ def documents() -> Iterator[tuple[str, str, str | None]]:
             yield name, text, date
 
 
-def extracted() -> Iterator[dict]:
+def extracted(*, screen: bool = True, held_out_only: bool = False) -> Iterator[dict]:
+    """The population's statistics as sample rows. `screen=False` keeps what the confidence model
+    would drop (so one labelled sample scores extract with the screen and without it);
+    `held_out_only` keeps the pages the confidence model is never trained on."""
+    from newstrace.bench.train_stat_confidence import held_out
     from newstrace.extract.entities import kb_pipeline
     from newstrace.extract.kb import load_kb
     from newstrace.extract.statistics import find_statistics
@@ -195,7 +199,9 @@ def extracted() -> Iterator[dict]:
     nlp = kb_pipeline(load_kb())
     names, texts, dates = zip(*documents())
     for name, date, doc in zip(names, dates, nlp.pipe(texts, batch_size=16)):
-        for stat in find_statistics(doc, published=date):
+        if held_out_only and not held_out(name):
+            continue
+        for stat in find_statistics(doc, published=date, screen=screen):
             sentence = doc.text[stat.sentence_start:stat.sentence_end]
             row = {"doc": name, "offset": stat.start,
                    "sentence_sha1": hashlib.sha1(sentence.encode("utf-8")).hexdigest()[:10]}
@@ -204,8 +210,8 @@ def extracted() -> Iterator[dict]:
             yield row
 
 
-def draw(n: int, seed: int, out: Path) -> None:
-    rows = list(extracted())
+def draw(n: int, seed: int, out: Path, *, screen: bool = True, held_out_only: bool = False) -> None:
+    rows = list(extracted(screen=screen, held_out_only=held_out_only))
     sample = random.Random(seed).sample(rows, min(n, len(rows)))
     for position, row in enumerate(sample):
         row["draw"] = position  # the order of the draw: a labelling cut short labels a random prefix
@@ -215,7 +221,9 @@ def draw(n: int, seed: int, out: Path) -> None:
             row.update({f: None for f in LABEL_FIELDS})
             row["note"] = ""
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-    print(f"{len(rows)} statistics on the pages; {len(sample)} drawn (seed {seed}) -> {out}")
+    pages = "held-out pages" if held_out_only else "pages"
+    print(f"{len(rows)} statistics on the {pages}{'' if screen else ' (screen off)'}; "
+          f"{len(sample)} drawn (seed {seed}) -> {out}")
 
 
 def score(path: Path, *, partial: bool = False) -> dict[str, float]:
@@ -268,6 +276,10 @@ def main(argv: list[str] | None = None) -> int:
     p_draw.add_argument("--n", type=int, default=200)
     p_draw.add_argument("--seed", type=int, default=14)
     p_draw.add_argument("--out", type=Path, default=Path("/tmp/statistics_sample.jsonl"))
+    p_draw.add_argument("--no-screen", action="store_true",
+                        help="keep what the confidence model drops (score both ways with `score` and `rescore`)")
+    p_draw.add_argument("--held-out", action="store_true",
+                        help="draw from the pages the confidence model is never trained on")
     p_score = sub.add_parser("score")
     p_score.add_argument("--labels", type=Path, default=LABELS)
     p_score.add_argument("--partial", action="store_true", help="score the labelled lines only")
@@ -279,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     p_dump.add_argument("--limit", type=int, default=0)
     args = parser.parse_args(argv)
     if args.command == "draw":
-        draw(args.n, args.seed, args.out)
+        draw(args.n, args.seed, args.out, screen=not args.no_screen, held_out_only=args.held_out)
     elif args.command == "score":
         result = score(args.labels, partial=args.partial)
         print(f"n={result['n']}  is a statistic: {result['is_statistic']:.3f} (target >= 0.9)  "

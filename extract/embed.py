@@ -39,20 +39,22 @@ _STORAGE_DTYPE = np.dtype("<f2")
 _SENTENCE_END = re.compile(r"[.!?。][\"'”’)]?\s")
 
 
-def embed_texts(texts: Sequence[str], *, batch_size: int = 64, spare_cores: int = 0) -> np.ndarray:
+def embed_texts(texts: Sequence[str], *, batch_size: int = 64, spare_cores: int = 0,
+                max_length: int = MAX_SEQ_LENGTH) -> np.ndarray:
     """Embed `texts` as L2-normalised float32 rows, one per text, in order.
 
     `spare_cores` leaves that many of torch's threads idle for this call, for a
     caller that runs the spaCy parser on another thread meanwhile: on two
     cores, two torch threads beside the parser slowed both (one run of extract
     over 202 articles: 99 s wall and 114 s CPU with two, 90 s and 101 s with one).
+    `max_length` caps the word pieces read per text (sentences need fewer than articles).
     """
     if len(texts) == 0:
         return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
     model = load_embedder()
     # The embedder is shared by the whole process; setting this on every call
     # keeps our inputs at the measured length whatever another caller did.
-    model.max_seq_length = MAX_SEQ_LENGTH
+    model.max_seq_length = max_length
     with _threads_left(spare_cores):
         vectors = model.encode(
             list(texts),

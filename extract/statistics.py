@@ -36,6 +36,9 @@ The stages, each a small function over the doc:
 4. Roles: `measure`, `holder`, `period` from the parse (see `roles_of`), `of` from "N of
    the top M" / "N ... in the top M", and `compared_with` from comparison cues in the
    sentence, or in the next sentence when it opens with "this figure ...".
+5. Confidence (`stat_confidence`): a model trained on hand-labelled samples scores each
+   figure left, from its record, its parse and its sentence, and drops those below its
+   threshold: the panel of a survey, the parts of a small set, a price in an anecdote.
 """
 
 from __future__ import annotations
@@ -60,6 +63,7 @@ from newstrace.extract.stat_amounts import (
     word_list,
 )
 from newstrace.extract.stat_compare import link_comparisons
+from newstrace.extract.stat_confidence import confident
 from newstrace.extract.stat_filters import is_statistic
 from newstrace.extract.stat_ranks import counts_in_top, find_ranks, top_number_tokens
 from newstrace.extract.stat_roles import anchor_of, roles_of
@@ -77,7 +81,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Amount", "find_amounts", "find_statistics"]
 
 
-def find_statistics(doc: "Doc", *, published: str | None = None) -> list[Statistic]:
+def find_statistics(doc: "Doc", *, published: str | None = None, screen: bool = True) -> list[Statistic]:
     """Every statistic in `doc`, in text order.
 
     Args:
@@ -86,6 +90,8 @@ def find_statistics(doc: "Doc", *, published: str | None = None) -> list[Statist
             ("this year", "last month", "in July") are resolved into `period_key`. Pass None
             when the date is unknown or only an estimate: such periods then keep their text
             in `period` and get no key.
+        screen: drop the figures the confidence model (`stat_confidence`) scores below its
+            threshold. False keeps every figure the rules keep: what that model is trained on.
 
     Returns:
         `Statistic` records anchored by character offsets (`doc.text[s.start:s.end] ==
@@ -105,6 +111,8 @@ def find_statistics(doc: "Doc", *, published: str | None = None) -> list[Statist
     kept = counts_in_top(doc, kept, top, sentence_of)
     kept = sorted(_dedupe(kept), key=lambda a: (a.start, a.end))
     records = _shared_measures([_record(doc, amount, sentence_of) for amount in kept])
+    if screen:
+        records = confident(doc, records)
     reference = parse_reference(published)
     linked = carry_anaphoric_periods(link_comparisons(doc, records, sentence_of))
     return [with_period_key(r, reference) for r in linked]
