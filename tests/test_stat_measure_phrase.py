@@ -65,3 +65,9 @@ def test_a_rate_on_a_noun_is_no_count_of_it(nlp) -> None:
     # "15% tariffs": the figure is the tariffs' rate; the verb says nothing of what the rate measures
     measure = _measure(nlp, "Officials lifted the 15% tariffs on steel.", "15%")
     assert measure is None or "lifted" not in measure
+
+
+def test_a_word_of_age_whose_age_went_elsewhere_is_dropped(nlp) -> None:
+    # "aged 30 and older" is no figure of its own; "adults aged" would be a fragment
+    measure = _measure(nlp, "Almost 450 million adults aged 30 and older live in the coastal provinces.", "450 million")
+    assert measure is not None and not measure.endswith("aged")
