@@ -213,7 +213,8 @@ def period_of(amount: Amount, sentence: "Span", anchor: "Token") -> str | None:
             continue  # "higher than before the pandemic in 2019", "up 5% on 2019 levels": the comparison's base
         if _in_goal_of_other(ent, amount):
             continue  # "4.2 million cars, short of its 2030 goal": the target's year, not the current value's
-        if not _is_point(ent) and (_of_other_change(ent, amount) or role == "end" and not _is_span(ent)):
+        if not _is_point(ent) and (_of_other_change(ent, amount) or role == "end" and not _is_span(ent)
+                                   and not _after_deadline_word(ent)):
             continue  # "fell 2% to $55, ... down 3% on the day", "rose 10 cents to $36.53; up 3.7% over the past
             # year": a stretch of time is the change's, not another figure's nor the level the change ends at
         if _statement_date(ent, verb):
@@ -316,6 +317,12 @@ def _range_role(anchor: "Token", amount: Amount | None) -> str | None:
     return None
 
 
+def _after_deadline_word(ent: "Span") -> bool:
+    """"by the end of the next decade": a deadline, not a stretch of time a change runs over."""
+    deadline = word_list("forecast_deadline_prepositions")
+    return ent[0].lower_ in deadline or ent.start > 0 and ent.doc[ent.start - 1].lower_ in deadline
+
+
 def _of_other_change(ent: "Span", amount: Amount) -> bool:
     """The date hangs on a change word that states another figure ("..., down 1.4% on the day", "up 3.7% over
     the past year"): its stretch of time is that change's."""
@@ -353,8 +360,10 @@ def _statement_date(ent: "Span", verb: "Token | None") -> bool:
     if any(ent.root.i in {t.i for t in c.subtree} and verb.i in {t.i for t in c.subtree} for c in owner.children):
         return False  # the date and the figure's clause are in one branch: the date is nearer the figure
     lemma = owner.lemma_.lower()
-    if lemma in period_words("projection_verbs") and owner.tag_ in ("VBD", "VBN"):
-        return True
+    clause = next((c for c in owner.children if verb.i in {t.i for t in c.subtree}), None)
+    if lemma in period_words("projection_verbs") and owner.tag_ in ("VBD", "VBN") \
+            and clause is not None and clause.dep_ == "ccomp":
+        return True  # not "In 2024, sales are projected to leap to 10 million": there 2024 is the figure's
     if lemma not in period_words("statement_verbs"):
         return False
     said_on = {t.lower_ for t in ent}

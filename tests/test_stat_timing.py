@@ -114,3 +114,12 @@ def test_a_participle_of_cause_leaves_a_forecast_a_forecast(nlp) -> None:
     text = "The number in the region is forecast to rise by over 250% to 522 million, driven by population growth."
     assert _stat(nlp, text, "522 million").forecast is True
 
+
+
+@pytest.mark.parametrize("text, figure, period", [
+    ("Seoul wants to lift panel efficiency from around 19% now to 25% by the end of the next decade.", "25%",
+     "the end of the next decade"),                                            # a deadline, not a stretch
+    ("In 2026, bus sales in Peru are projected to climb to about 40,000.", "40,000", "2026"),  # not a ccomp
+])
+def test_a_deadline_and_the_year_of_a_projected_clause_stay(nlp, text, figure, period) -> None:
+    assert _stat(nlp, text, figure).period == period
