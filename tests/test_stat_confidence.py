@@ -100,6 +100,22 @@ def test_the_shipped_screen_keeps_reported_figures(nlp, text: str, figure: str) 
     assert figure in {s.text for s in find_statistics(nlp(text))}
 
 
+# Statistics the rules keep and the shipped screen drops (marked xfail in test_statistics and
+# test_stat_context): the loss is the model's, not the rules'.
+KNOWN_LOSSES = [
+    ("Three people died and dozens were hurt when the bridge collapsed.", "Three"),
+    ("The storm dropped a 16-inch snowfall on the city overnight.", "16-inch"),
+    ("Sea levels there show a 9-inch rise since 1950, the agency said.", "9-inch"),
+]
+
+
+@pytest.mark.parametrize("text, figure", KNOWN_LOSSES)
+def test_known_losses_are_the_screens(nlp, text: str, figure: str) -> None:
+    doc = nlp(text)
+    assert figure in {s.text for s in find_statistics(doc, screen=False)}
+    assert figure not in {s.text for s in find_statistics(doc)}
+
+
 def test_the_screen_only_removes(nlp) -> None:
     doc = nlp("We counted 12 boxes in the hall. The agency said 1,900 jobs were lost in March, "
               "and the shop sells the kettle for $35.")

@@ -20,6 +20,12 @@ def seeds(nlp, seeds_dir):
     return out
 
 
+# A figure the rules keep and the confidence screen (extract/stat_confidence.py) scores below its threshold:
+# a known loss of the shipped model (tests/test_stat_confidence.py checks the rules keep it). Strict, so a
+# retrained model that keeps it fails here and the mark is removed.
+SCREEN_LOSS = "the confidence screen drops this figure (a known loss of the shipped model)"
+
+
 def _stats(nlp, text: str):
     doc = nlp(text)
     stats = find_statistics(doc)
@@ -278,7 +284,8 @@ def test_what_is_not_a_statistic(nlp, text) -> None:
 
 
 @pytest.mark.parametrize("text, value, unit", [
-    ("Three people died and dozens were hurt when the bridge collapsed.", 3, "count"),  # a small tally of people
+    pytest.param("Three people died and dozens were hurt when the bridge collapsed.", 3, "count",  # a small tally
+                 marks=pytest.mark.xfail(strict=True, reason=SCREEN_LOSS)),
     ("Hospital admissions rose to 7 on Tuesday, up from 4.", 7, "count"),              # a figure of change
     ("The new turbine is 3 times more efficient than the old one.", 3, "multiplier"),
     ("Tuition rose 4% this year.", 4, "percent"),
